@@ -1,0 +1,393 @@
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalize_siret, validate_siret
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class PlatformRole(models.TextChoices):
+    SECRETARIAT = "secretariat", _("Secrétariat CPEF")
+    JURY = "jury", _("Membre du jury")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person on the platform; logs in with their e-mail address."""
+
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    first_name = models.CharField(_("prénom"), max_length=150, blank=True)
+    last_name = models.CharField(_("nom"), max_length=150, blank=True)
+    platform_role = models.CharField(
+        _("rôle sur la plateforme"),
+        max_length=20,
+        choices=PlatformRole.choices,
+        blank=True,
+        help_text=_("Rôle transverse à toutes les organisations (secrétariat CPEF, jury)."),
+    )
+    is_staff = models.BooleanField(
+        _("accès à l'administration"),
+        default=False,
+        help_text=_("Peut se connecter au back-office Django."),
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("date d'inscription"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_secretariat(self):
+        return self.is_active and self.platform_role == PlatformRole.SECRETARIAT
+
+    @property
+    def is_jury(self):
+        return self.is_active and self.platform_role == PlatformRole.JURY
+
+
+class Certification(models.Model):
+    """One version of a référentiel (activities, competences, elements and rules)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title = models.CharField(_("intitulé"), max_length=255)
+    branch = models.CharField(_("branche"), max_length=255, blank=True)
+    certifying_body = models.CharField(_("organisme certificateur"), max_length=255, blank=True)
+    classification_level = models.CharField(_("niveau de classification"), max_length=20, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    vae_min_experience_years = models.PositiveSmallIntegerField(
+        _("expérience minimale pour la VAE (années)")
+    )
+    partial_validation_years = models.PositiveSmallIntegerField(
+        _("durée de conservation d'une validation partielle (années)")
+    )
+    jury_requires_parcours = models.JSONField(_("pièces exigées par le jury (parcours)"), default=list)
+    jury_requires_vae = models.JSONField(_("pièces exigées par le jury (VAE)"), default=list)
+    rules = models.JSONField(_("règles du dispositif"), default=dict)
+    loaded_at = models.DateTimeField(_("chargé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.title
+
+
+class ActivityBlock(models.Model):
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="activity_blocks"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("intitulé"), max_length=500)
+    tasks = models.JSONField(_("tâches"), default=list)
+
+    class Meta:
+        verbose_name = _("bloc d'activités")
+        verbose_name_plural = _("blocs d'activités")
+        ordering = ["certification", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "number"], name="unique_activity_block_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class Competence(models.Model):
+    certification = models.ForeignKey(
+        Certification, on_delete=models.CASCADE, related_name="competences"
+    )
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.CharField(_("intitulé"), max_length=500)
+
+    class Meta:
+        verbose_name = _("compétence")
+        verbose_name_plural = _("compétences")
+        ordering = ["certification", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "number"], name="unique_competence_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"C{self.number}. {self.title}"
+
+    @property
+    def code(self):
+        return f"C{self.number}"
+
+
+class CompetenceElement(models.Model):
+    competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="elements")
+    number = models.PositiveSmallIntegerField(_("numéro"))
+    title = models.TextField(_("intitulé"))
+
+    class Meta:
+        verbose_name = _("élément de compétence")
+        verbose_name_plural = _("éléments de compétence")
+        ordering = ["competence", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competence", "number"], name="unique_competence_element_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self):
+        return f"C{self.competence.number}.{self.number}"
+
+
+class OrganisationKind(models.TextChoices):
+    ENTREPRISE = "entreprise", _("Entreprise")
+    ORGANISME_FORMATION = "organisme_formation", _("Organisme de formation")
+
+
+class Organisation(models.Model):
+    """A tenant: its data is visible to its members and to the platform roles only."""
+
+    name = models.CharField(_("raison sociale"), max_length=200)
+    kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, unique=True, validators=[validate_siret],
+        error_messages={"unique": _("Une organisation avec ce SIRET existe déjà.")},
+    )
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True, editable=False)
+    city = models.CharField(_("ville"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.siret = normalize_siret(self.siret)
+
+    def save(self, *args, **kwargs):
+        self.siret = normalize_siret(self.siret)
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def _unique_slug(self):
+        base = slugify(self.name)[:70] or "organisation"
+        slug, suffix = base, 2
+        while Organisation.objects.filter(slug=slug).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
+
+
+class MembershipRole(models.TextChoices):
+    GESTIONNAIRE = "gestionnaire", _("Gestionnaire d'organisation")
+    CANDIDAT = "candidat", _("Candidat")
+    PROFESSIONNEL = "professionnel", _("Professionnel du secteur")
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        ordering = ["organisation__name", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="unique_membership_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to join an organisation with a role."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    role = models.CharField(_("rôle"), max_length=20, choices=MembershipRole.choices)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def save(self, *args, **kwargs):
+        if not self.token:
+            self.token = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class HabilitationKind(models.TextChoices):
+    PROFESSIONNEL = "professionnel", _("Professionnel du secteur")
+    EVALUATEUR = "evaluateur", _("Évaluateur externe")
+
+
+class HabilitationStatus(models.TextChoices):
+    UPCOMING = "a_venir", _("À venir")
+    VALID = "valide", _("Valide")
+    EXPIRED = "expiree", _("Expirée")
+    REVOKED = "revoquee", _("Révoquée")
+
+
+class HabilitationQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(valid_from__lte=day, valid_until__gte=day).filter(
+            Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
+        )
+
+
+class Habilitation(models.Model):
+    """The CPEF's authorisation for a person to act as professionnel or évaluateur.
+
+    Valid from `valid_from` to `valid_until`, both days included, unless revoked: a
+    revocation takes effect on `revoked_on` (the person can no longer act that day).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="habilitations"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=HabilitationKind.choices)
+    valid_from = models.DateField(_("valable du"))
+    valid_until = models.DateField(_("valable jusqu'au"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="habilitations_granted",
+        verbose_name=_("accordée par"),
+    )
+    granted_at = models.DateTimeField(_("accordée le"), auto_now_add=True)
+    renewal_of = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="renewed_by", verbose_name=_("renouvellement de"),
+    )
+    revoked_on = models.DateField(_("révoquée le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="habilitations_revoked", verbose_name=_("révoquée par"),
+    )
+    revocation_reason = models.TextField(_("motif de révocation"), blank=True)
+
+    objects = HabilitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("habilitation")
+        verbose_name_plural = _("habilitations")
+        ordering = ["-valid_until", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="habilitation_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} ({self.valid_from} → {self.valid_until})"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return False
+        return self.valid_from <= day <= self.valid_until
+
+    def status_on(self, day: datetime.date) -> str:
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return HabilitationStatus.REVOKED
+        if day < self.valid_from:
+            return HabilitationStatus.UPCOMING
+        if day > self.valid_until:
+            return HabilitationStatus.EXPIRED
+        return HabilitationStatus.VALID
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self):
+        return HabilitationStatus(self.status).label

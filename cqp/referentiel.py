@@ -1,0 +1,160 @@
+"""Loading a référentiel (certification, activity blocks, competences, elements).
+
+The file is validated in full before anything is written, then written in one
+transaction: a malformed file changes nothing. Loading the same file twice updates
+the rows in place, so it never duplicates anything.
+"""
+
+import json
+from pathlib import Path
+
+from django.apps import apps as global_apps
+from django.db import transaction
+
+DEFAULT_REFERENTIEL = Path(__file__).resolve().parent / "referentiel" / "cqp-assistant-formation.json"
+
+
+class ReferentielError(Exception):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("Référentiel invalide :\n- " + "\n- ".join(self.problems))
+
+
+def _text(value):
+    return isinstance(value, str) and value.strip() != ""
+
+
+def _positive_int(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _check_numbered(items, where, problems, child_key, child_label):
+    """Numbers must be 1..n in order; every item needs a title and non-empty children."""
+    if not isinstance(items, list) or not items:
+        problems.append(f"« {where} » doit être une liste non vide.")
+        return
+    for index, item in enumerate(items):
+        path = f"{where}[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"« {path} » doit être un objet.")
+            continue
+        if item.get("number") != index + 1:
+            problems.append(f"« {path}.number » doit valoir {index + 1} (numérotation continue).")
+        if not _text(item.get("title")):
+            problems.append(f"« {path}.title » est manquant ou vide.")
+        children = item.get(child_key)
+        if not isinstance(children, list) or not children:
+            problems.append(f"« {path}.{child_key} » doit être une liste non vide de {child_label}.")
+            continue
+        for child_index, child in enumerate(children):
+            if not _text(child):
+                problems.append(f"« {path}.{child_key}[{child_index}] » doit être un texte non vide.")
+
+
+def validate_referentiel(data):
+    """Return the list of problems of a parsed référentiel (empty when it is sound)."""
+    if not isinstance(data, dict):
+        return ["le fichier doit contenir un objet JSON."]
+    problems = []
+    for key in ("code", "title"):
+        if not _text(data.get(key)):
+            problems.append(f"« {key} » est manquant ou vide.")
+    if _text(data.get("code")) and len(data["code"]) > 30:
+        problems.append("« code » ne doit pas dépasser 30 caractères.")
+    rules = data.get("rules")
+    if not isinstance(rules, dict):
+        problems.append("« rules » est manquant ou n'est pas un objet.")
+    else:
+        for key in ("vae_min_experience_years", "partial_validation_benefit_years"):
+            if not _positive_int(rules.get(key)):
+                problems.append(f"« rules.{key} » doit être un entier positif.")
+        for key in ("jury_requires_parcours", "jury_requires_vae"):
+            value = rules.get(key, [])
+            if not isinstance(value, list) or not all(_text(v) for v in value):
+                problems.append(f"« rules.{key} » doit être une liste de textes.")
+    _check_numbered(data.get("activities"), "activities", problems, "tasks", "tâches")
+    _check_numbered(data.get("competences"), "competences", problems, "elements", "éléments")
+    return problems
+
+
+def read_referentiel(path):
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ReferentielError([f"fichier introuvable : {path}"]) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferentielError([f"lecture impossible de {path} : {exc}"]) from exc
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ReferentielError(
+            [f"JSON mal formé (ligne {exc.lineno}, colonne {exc.colno}) : {exc.msg}"]
+        ) from exc
+
+
+def _sync_children(model, parent_field, parent, rows):
+    """Update or create rows numbered 1..n under parent; delete numbers beyond n."""
+    kept = []
+    for number, defaults in rows:
+        obj, _created = model.objects.update_or_create(
+            **{parent_field: parent, "number": number}, defaults=defaults
+        )
+        kept.append(obj)
+    model.objects.filter(**{parent_field: parent}).exclude(number__in=[n for n, _ in rows]).delete()
+    return kept
+
+
+def load_referentiel(data, *, apps=global_apps):
+    """Validate and write a parsed référentiel; return the Certification.
+
+    `apps` is the app registry, so the data migration can pass its historical models.
+    """
+    problems = validate_referentiel(data)
+    if problems:
+        raise ReferentielError(problems)
+    Certification = apps.get_model("cqp", "Certification")
+    ActivityBlock = apps.get_model("cqp", "ActivityBlock")
+    Competence = apps.get_model("cqp", "Competence")
+    CompetenceElement = apps.get_model("cqp", "CompetenceElement")
+    rules = data["rules"]
+    with transaction.atomic():
+        certification, _created = Certification.objects.update_or_create(
+            code=data["code"].strip(),
+            defaults={
+                "title": data["title"].strip(),
+                "branch": data.get("branch", ""),
+                "certifying_body": data.get("certifying_body", ""),
+                "classification_level": data.get("classification_level", ""),
+                "source": data.get("source", ""),
+                "vae_min_experience_years": rules["vae_min_experience_years"],
+                "partial_validation_years": rules["partial_validation_benefit_years"],
+                "jury_requires_parcours": rules.get("jury_requires_parcours", []),
+                "jury_requires_vae": rules.get("jury_requires_vae", []),
+                "rules": rules,
+            },
+        )
+        _sync_children(
+            ActivityBlock,
+            "certification",
+            certification,
+            [(a["number"], {"title": a["title"], "tasks": a["tasks"]}) for a in data["activities"]],
+        )
+        competences = _sync_children(
+            Competence,
+            "certification",
+            certification,
+            [(c["number"], {"title": c["title"]}) for c in data["competences"]],
+        )
+        for competence, source in zip(competences, data["competences"], strict=True):
+            _sync_children(
+                CompetenceElement,
+                "competence",
+                competence,
+                [(i, {"title": title}) for i, title in enumerate(source["elements"], start=1)],
+            )
+    return certification
+
+
+def load_referentiel_file(path, *, apps=global_apps):
+    return load_referentiel(read_referentiel(path), apps=apps)
