@@ -1,1 +1,42 @@
-urlpatterns = []
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from .views import auth, dashboard, habilitations, invitations, organisations, referentiel
+
+admin.site.site_header = _("CQP Assistant(e) de formation — back-office")
+admin.site.site_title = _("Back-office CQP")
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("connexion/", auth.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/oubli/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe/reinitialiser/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/reinitialise/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("langue/", include("django.conf.urls.i18n")),
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
+    path("organisations/nouvelle/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:slug>/modifier/", organisations.organisation_update, name="organisation_update"),
+    path("organisations/<slug:slug>/inviter/", organisations.invitation_create, name="invitation_create"),
+    path("invitation/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("habilitations/", habilitations.habilitation_list, name="habilitation_list"),
+    path("habilitations/nouvelle/", habilitations.habilitation_create, name="habilitation_create"),
+    path("habilitations/<int:pk>/renouveler/", habilitations.habilitation_renew, name="habilitation_renew"),
+    path("habilitations/<int:pk>/revoquer/", habilitations.habilitation_revoke, name="habilitation_revoke"),
+    path("referentiel/", referentiel.certification_list, name="certification_list"),
+    path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
+    path("admin/", admin.site.urls),
+]

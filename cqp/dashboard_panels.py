@@ -1,0 +1,64 @@
+"""The core's dashboard panels (imported by CqpConfig.ready)."""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from . import selectors
+from .dashboard import register_panel
+from .models import HabilitationKind, MembershipRole, Organisation, PlatformRole
+
+EXPIRY_WARNING_DAYS = 60
+
+
+@register_panel(PlatformRole.SECRETARIAT, "cqp/panels/secretariat.html", order=10)
+def secretariat_panel(request):
+    today = timezone.localdate()
+    return {
+        "organisation_count": Organisation.objects.filter(is_active=True).count(),
+        "valid_habilitations": selectors.habilitation_list(user=request.user, status="valide", day=today).count(),
+        "expiring": list(selectors.habilitations_expiring(within_days=EXPIRY_WARNING_DAYS, day=today)[:10]),
+        "expiry_days": EXPIRY_WARNING_DAYS,
+    }
+
+
+@register_panel(MembershipRole.GESTIONNAIRE, "cqp/panels/gestionnaire.html", order=10)
+def gestionnaire_panel(request):
+    now = timezone.now()
+    organisations = selectors.managed_organisation_list(user=request.user).annotate(
+        member_count=Count("memberships__user", distinct=True),
+        pending_invitations=Count(
+            "invitations",
+            filter=Q(invitations__accepted_at__isnull=True, invitations__expires_at__gt=now),
+            distinct=True,
+        ),
+    )
+    return {"organisations": organisations}
+
+
+def _own_habilitations(request, kind):
+    habilitations = list(selectors.habilitation_list(user=request.user, kind=kind))
+    today = timezone.localdate()
+    return {
+        "habilitations": habilitations,
+        "currently_valid": any(h.is_valid_on(today) for h in habilitations),
+    }
+
+
+@register_panel(HabilitationKind.PROFESSIONNEL, "cqp/panels/habilitation.html", order=10)
+def professionnel_panel(request):
+    return _own_habilitations(request, HabilitationKind.PROFESSIONNEL)
+
+
+@register_panel(HabilitationKind.EVALUATEUR, "cqp/panels/habilitation.html", order=10)
+def evaluateur_panel(request):
+    return _own_habilitations(request, HabilitationKind.EVALUATEUR)
+
+
+@register_panel(MembershipRole.CANDIDAT, "cqp/panels/candidat.html", order=10)
+def candidat_panel(request):
+    return {"certifications": list(selectors.certification_list())}
+
+
+@register_panel(PlatformRole.JURY, "cqp/panels/jury.html", order=10)
+def jury_panel(request):
+    return {}

@@ -1,0 +1,128 @@
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from . import throttle
+from .models import (
+    HabilitationKind,
+    HabilitationStatus,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
+        "inactive": _("Ce compte est désactivé. Contactez le secrétariat de la CPEF."),
+        "throttled": _(
+            "Trop de tentatives de connexion échouées. Réessayez dans quelques minutes "
+            "ou réinitialisez votre mot de passe."
+        ),
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not email or not password:
+            return self.cleaned_data
+        if throttle.is_locked(self.request, email):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        self.user_cache = authenticate(self.request, username=email, password=password)
+        if self.user_cache is None:
+            throttle.record_failure(self.request, email)
+            # The default backend refuses inactive accounts outright; tell the owner why,
+            # but only once they have proved they know the password.
+            user = User.objects.filter(email__iexact=email, is_active=False).first()
+            if user is not None and user.check_password(password):
+                raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
+            raise self.get_invalid_login_error()
+        throttle.reset(self.request, email)
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "siret", "city", "is_active"]
+        help_texts = {"siret": _("14 chiffres, espaces acceptés.")}
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Recherche"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom, SIRET ou ville")}))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Tous les types"))] + OrganisationKind.choices)
+
+
+class HabilitationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Personne"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom ou e-mail")}))
+    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Tous les types"))] + HabilitationKind.choices)
+    status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous les statuts"))] + HabilitationStatus.choices)
+
+
+class HabilitationGrantForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de la personne"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False, help_text=_("Obligatoire si la personne n'a pas encore de compte."))
+    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False, help_text=_("Obligatoire si la personne n'a pas encore de compte."))
+    kind = forms.ChoiceField(label=_("Type d'habilitation"), choices=HabilitationKind.choices)
+    valid_from = forms.DateField(label=_("Valable du"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valable jusqu'au"), widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("La fin de validité doit être postérieure ou égale au début."))
+        return cleaned
+
+
+class HabilitationRenewForm(forms.Form):
+    valid_until = forms.DateField(label=_("Nouvelle date de fin de validité"), widget=DateInput())
+
+
+class HabilitationRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la révocation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail"))
+    role = forms.ChoiceField(label=_("Rôle dans l'organisation"), choices=MembershipRole.choices, initial=MembershipRole.CANDIDAT)
+
+
+class InvitationAcceptForm(forms.Form):
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    password1 = forms.CharField(label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
+    password2 = forms.CharField(label=_("Confirmation du mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif p1:
+            user = User(email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", ""))
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+

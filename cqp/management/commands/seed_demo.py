@@ -1,0 +1,83 @@
+"""Demo data: two organisations, one account per role, some habilitations. Idempotent."""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from cqp.models import (
+    Habilitation,
+    HabilitationKind,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    PlatformRole,
+    User,
+)
+
+DEMO_PASSWORD = "Demo-CQP-2026!"
+
+ORGANISATIONS = [
+    {"siret": "81234567800013", "name": "Formapro Conseil", "kind": OrganisationKind.ORGANISME_FORMATION, "city": "Lyon"},
+    {"siret": "44321098700022", "name": "Atelier Compétences", "kind": OrganisationKind.ENTREPRISE, "city": "Nantes"},
+]
+
+# (email, first name, last name, role label, platform role, memberships [(siret, role)], habilitation kinds)
+ACCOUNTS = [
+    ("secretariat@demo.cqp.fr", "Sophie", "Martin", "Secrétariat CPEF", PlatformRole.SECRETARIAT, [], []),
+    ("jury@demo.cqp.fr", "Jacques", "Bernard", "Membre du jury", PlatformRole.JURY, [], []),
+    ("gestionnaire@demo.cqp.fr", "Gaëlle", "Petit", "Gestionnaire (Formapro Conseil)", "",
+     [("81234567800013", MembershipRole.GESTIONNAIRE)], []),
+    ("gestionnaire.atelier@demo.cqp.fr", "Hugo", "Robert", "Gestionnaire (Atelier Compétences)", "",
+     [("44321098700022", MembershipRole.GESTIONNAIRE)], []),
+    ("candidat@demo.cqp.fr", "Camille", "Durand", "Candidat(e) (Formapro Conseil)", "",
+     [("81234567800013", MembershipRole.CANDIDAT)], []),
+    ("professionnel@demo.cqp.fr", "Paul", "Leroy", "Professionnel du secteur (habilité)", "",
+     [("81234567800013", MembershipRole.PROFESSIONNEL)], [HabilitationKind.PROFESSIONNEL]),
+    ("evaluateur@demo.cqp.fr", "Élise", "Moreau", "Évaluateur externe (habilitée)", "", [], [HabilitationKind.EVALUATEUR]),
+]
+
+
+class Command(BaseCommand):
+    help = "Crée (ou remet à l'état initial) les comptes et organisations de démonstration."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organisations = {}
+        for data in ORGANISATIONS:
+            organisation = Organisation.objects.filter(siret=data["siret"]).first() or Organisation(siret=data["siret"])
+            organisation.name, organisation.kind, organisation.city = data["name"], data["kind"], data["city"]
+            organisation.save()
+            organisations[data["siret"]] = organisation
+
+        users = {}
+        for email, first, last, _label, platform_role, memberships, _kinds in ACCOUNTS:
+            user = User.objects.filter(email=email).first() or User(email=email)
+            user.first_name, user.last_name, user.platform_role = first, last, platform_role
+            user.is_active = True
+            user.is_staff = user.is_superuser = platform_role == PlatformRole.SECRETARIAT
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            users[email] = user
+            for siret, role in memberships:
+                Membership.objects.get_or_create(user=user, organisation=organisations[siret], role=role)
+
+        secretariat = users["secretariat@demo.cqp.fr"]
+        today = timezone.localdate()
+        for email, *_rest, kinds in ACCOUNTS:
+            for kind in kinds:
+                if not Habilitation.objects.filter(user=users[email], kind=kind).exists():
+                    Habilitation.objects.create(
+                        user=users[email], kind=kind, granted_by=secretariat,
+                        valid_from=today - datetime.timedelta(days=365),
+                        valid_until=today + datetime.timedelta(days=730),
+                    )
+        self._print_accounts()
+
+    def _print_accounts(self):
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD))
+        for email, _first, _last, label, *_rest in ACCOUNTS:
+            self.stdout.write(f"  {label:<40} {email}")
+        self.stdout.write("Site : http://127.0.0.1:8000  —  back-office : http://127.0.0.1:8000/admin/")
