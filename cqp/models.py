@@ -196,6 +196,27 @@ class CompetenceElement(models.Model):
         return f"C{self.competence.number}.{self.number}"
 
 
+class SiretField(models.CharField):
+    """A SIRET typed with or without spaces, stored as its 14 digits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 14
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize_siret(value) if value else value
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        # Room for the usual "123 456 789 00012" spacing; the model field normalises it.
+        field.max_length = 20
+        field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
+        field.widget.attrs["maxlength"] = "20"
+        field.widget.attrs["inputmode"] = "numeric"
+        return field
+
+
 class OrganisationKind(models.TextChoices):
     ENTREPRISE = "entreprise", _("Entreprise")
     ORGANISME_FORMATION = "organisme_formation", _("Organisme de formation")
@@ -206,8 +227,8 @@ class Organisation(models.Model):
 
     name = models.CharField(_("raison sociale"), max_length=200)
     kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
-    siret = models.CharField(
-        _("SIRET"), max_length=14, unique=True, validators=[validate_siret],
+    siret = SiretField(
+        _("SIRET"), unique=True, validators=[validate_siret],
         error_messages={"unique": _("Une organisation avec ce SIRET existe déjà.")},
     )
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True, editable=False)
@@ -222,10 +243,6 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        super().clean()
-        self.siret = normalize_siret(self.siret)
 
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)

@@ -1,0 +1,93 @@
+"""Named actors for every role, in two organisations: `own` and `other`."""
+
+import pytest
+from django.core.cache import cache
+
+from cqp.models import HabilitationKind, MembershipRole
+
+from .factories import (
+    HabilitationFactory,
+    JuryFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SecretariatFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    # Login throttling counts failures in the cache: each test starts from a clean slate,
+    # in process memory so parallel workers never share counters.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # The production hasher is slow on purpose; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def own_org(db):
+    return OrganisationFactory(name="Formapro Test")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name="Autre Organisme")
+
+
+@pytest.fixture
+def secretariat(db):
+    return SecretariatFactory(email="secretariat@exemple.fr")
+
+
+@pytest.fixture
+def jury(db):
+    return JuryFactory(email="jury@exemple.fr")
+
+
+@pytest.fixture
+def gestionnaire(own_org):
+    return MembershipFactory(organisation=own_org, role=MembershipRole.GESTIONNAIRE, user__email="gestion@exemple.fr").user
+
+
+@pytest.fixture
+def candidat(own_org):
+    return MembershipFactory(organisation=own_org, role=MembershipRole.CANDIDAT, user__email="candidat@exemple.fr").user
+
+
+@pytest.fixture
+def professionnel(own_org, secretariat):
+    user = MembershipFactory(
+        organisation=own_org, role=MembershipRole.PROFESSIONNEL, user__email="pro@exemple.fr"
+    ).user
+    HabilitationFactory(user=user, kind=HabilitationKind.PROFESSIONNEL, granted_by=secretariat)
+    return user
+
+
+@pytest.fixture
+def evaluateur(secretariat):
+    user = UserFactory(email="evaluateur@exemple.fr")
+    HabilitationFactory(user=user, kind=HabilitationKind.EVALUATEUR, granted_by=secretariat)
+    return user
+
+
+@pytest.fixture
+def outsider(other_org):
+    """A gestionnaire of another organisation: sees nothing of `own_org`."""
+    return MembershipFactory(organisation=other_org, role=MembershipRole.GESTIONNAIRE, user__email="autre@exemple.fr").user
+
+
+@pytest.fixture
+def actors(secretariat, jury, gestionnaire, candidat, professionnel, evaluateur, outsider):
+    return {
+        "secretariat": secretariat,
+        "jury": jury,
+        "gestionnaire": gestionnaire,
+        "candidat": candidat,
+        "professionnel": professionnel,
+        "evaluateur": evaluateur,
+        "outsider": outsider,
+    }
