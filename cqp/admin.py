@@ -31,7 +31,19 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Identité"), {"fields": ["first_name", "last_name"]}),
-        (_("Rôles"), {"fields": ["platform_role", "is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            _("Rôles"),
+            {
+                "fields": [
+                    "platform_role",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
@@ -50,7 +62,13 @@ class CompetenceInline(admin.TabularInline):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "vae_min_experience_years", "partial_validation_years", "loaded_at"]
+    list_display = [
+        "code",
+        "title",
+        "vae_min_experience_years",
+        "partial_validation_years",
+        "loaded_at",
+    ]
     search_fields = ["code", "title"]
     inlines = [CompetenceInline, ActivityBlockInline]
 

@@ -6,7 +6,9 @@ def current_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    organisations = sorted({m.organisation.name for m in user.memberships.select_related("organisation")})
+    organisations = sorted(
+        {m.organisation.name for m in user.memberships.select_related("organisation")}
+    )
     return {
         "current_roles": [ROLE_LABELS[role] for role in user_roles(user)],
         "current_organisations": organisations,

@@ -15,8 +15,12 @@ def secretariat_panel(request):
     today = timezone.localdate()
     return {
         "organisation_count": Organisation.objects.filter(is_active=True).count(),
-        "valid_habilitations": selectors.habilitation_list(user=request.user, status="valide", day=today).count(),
-        "expiring": list(selectors.habilitations_expiring(within_days=EXPIRY_WARNING_DAYS, day=today)[:10]),
+        "valid_habilitations": selectors.habilitation_list(
+            user=request.user, status="valide", day=today
+        ).count(),
+        "expiring": list(
+            selectors.habilitations_expiring(within_days=EXPIRY_WARNING_DAYS, day=today)[:10]
+        ),
         "expiry_days": EXPIRY_WARNING_DAYS,
     }
 

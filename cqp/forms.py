@@ -21,8 +21,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class EmailField(forms.EmailField):
+    default_error_messages = {"invalid": _("Saisissez une adresse e-mail valide.")}
+
+
 class LoginForm(AuthenticationForm):
-    username = forms.EmailField(
+    username = EmailField(
         label=_("Adresse e-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -64,20 +68,50 @@ class OrganisationForm(forms.ModelForm):
 
 
 class OrganisationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Recherche"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom, SIRET ou ville")}))
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Tous les types"))] + OrganisationKind.choices)
+    q = forms.CharField(
+        label=_("Recherche"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom, SIRET ou ville")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("Tous les types"))] + OrganisationKind.choices,
+    )
 
 
 class HabilitationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Personne"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom ou e-mail")}))
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Tous les types"))] + HabilitationKind.choices)
-    status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous les statuts"))] + HabilitationStatus.choices)
+    q = forms.CharField(
+        label=_("Personne"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom ou e-mail")}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("Tous les types"))] + HabilitationKind.choices,
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[("", _("Tous les statuts"))] + HabilitationStatus.choices,
+    )
 
 
 class HabilitationGrantForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail de la personne"))
-    first_name = forms.CharField(label=_("Prénom"), max_length=150, required=False, help_text=_("Obligatoire si la personne n'a pas encore de compte."))
-    last_name = forms.CharField(label=_("Nom"), max_length=150, required=False, help_text=_("Obligatoire si la personne n'a pas encore de compte."))
+    email = EmailField(label=_("Adresse e-mail de la personne"))
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        required=False,
+        help_text=_("Obligatoire si la personne n'a pas encore de compte."),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        required=False,
+        help_text=_("Obligatoire si la personne n'a pas encore de compte."),
+    )
     kind = forms.ChoiceField(label=_("Type d'habilitation"), choices=HabilitationKind.choices)
     valid_from = forms.DateField(label=_("Valable du"), widget=DateInput())
     valid_until = forms.DateField(label=_("Valable jusqu'au"), widget=DateInput())
@@ -86,7 +120,9 @@ class HabilitationGrantForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
-            self.add_error("valid_until", _("La fin de validité doit être postérieure ou égale au début."))
+            self.add_error(
+                "valid_until", _("La fin de validité doit être postérieure ou égale au début.")
+            )
         return cleaned
 
 
@@ -95,19 +131,34 @@ class HabilitationRenewForm(forms.Form):
 
 
 class HabilitationRevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Motif de la révocation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Motif de la révocation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail"))
-    role = forms.ChoiceField(label=_("Rôle dans l'organisation"), choices=MembershipRole.choices, initial=MembershipRole.CANDIDAT)
+    email = EmailField(label=_("Adresse e-mail"))
+    role = forms.ChoiceField(
+        label=_("Rôle dans l'organisation"),
+        choices=MembershipRole.choices,
+        initial=MembershipRole.CANDIDAT,
+    )
 
 
 class InvitationAcceptForm(forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
-    password1 = forms.CharField(label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label=_("Confirmation du mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email, **kwargs):
         self.email = email
@@ -119,10 +170,13 @@ class InvitationAcceptForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
         elif p1:
-            user = User(email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", ""))
+            user = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
             try:
                 password_validation.validate_password(p1, user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-

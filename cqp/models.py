@@ -104,7 +104,9 @@ class Certification(models.Model):
     title = models.CharField(_("intitulé"), max_length=255)
     branch = models.CharField(_("branche"), max_length=255, blank=True)
     certifying_body = models.CharField(_("organisme certificateur"), max_length=255, blank=True)
-    classification_level = models.CharField(_("niveau de classification"), max_length=20, blank=True)
+    classification_level = models.CharField(
+        _("niveau de classification"), max_length=20, blank=True
+    )
     source = models.TextField(_("source"), blank=True)
     vae_min_experience_years = models.PositiveSmallIntegerField(
         _("expérience minimale pour la VAE (années)")
@@ -112,7 +114,9 @@ class Certification(models.Model):
     partial_validation_years = models.PositiveSmallIntegerField(
         _("durée de conservation d'une validation partielle (années)")
     )
-    jury_requires_parcours = models.JSONField(_("pièces exigées par le jury (parcours)"), default=list)
+    jury_requires_parcours = models.JSONField(
+        _("pièces exigées par le jury (parcours)"), default=list
+    )
     jury_requires_vae = models.JSONField(_("pièces exigées par le jury (VAE)"), default=list)
     rules = models.JSONField(_("règles du dispositif"), default=dict)
     loaded_at = models.DateTimeField(_("chargé le"), auto_now=True)
@@ -228,7 +232,9 @@ class Organisation(models.Model):
     name = models.CharField(_("raison sociale"), max_length=200)
     kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
     siret = SiretField(
-        _("SIRET"), unique=True, validators=[validate_siret],
+        _("SIRET"),
+        unique=True,
+        validators=[validate_siret],
         error_messages={"unique": _("Une organisation avec ce SIRET existe déjà.")},
     )
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True, editable=False)
@@ -362,13 +368,21 @@ class Habilitation(models.Model):
     )
     granted_at = models.DateTimeField(_("accordée le"), auto_now_add=True)
     renewal_of = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="renewed_by", verbose_name=_("renouvellement de"),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewed_by",
+        verbose_name=_("renouvellement de"),
     )
     revoked_on = models.DateField(_("révoquée le"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="habilitations_revoked", verbose_name=_("révoquée par"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="habilitations_revoked",
+        verbose_name=_("révoquée par"),
     )
     revocation_reason = models.TextField(_("motif de révocation"), blank=True)
 

@@ -57,6 +57,7 @@ def can_manage_habilitations(user) -> bool:
 def can_manage_members(user, organisation) -> bool:
     if is_secretariat(user):
         return True
-    return getattr(user, "is_authenticated", False) and organisation.memberships.filter(
-        user=user, role=MembershipRole.GESTIONNAIRE
-    ).exists()
+    return (
+        getattr(user, "is_authenticated", False)
+        and organisation.memberships.filter(user=user, role=MembershipRole.GESTIONNAIRE).exists()
+    )

@@ -11,7 +11,9 @@ from pathlib import Path
 from django.apps import apps as global_apps
 from django.db import transaction
 
-DEFAULT_REFERENTIEL = Path(__file__).resolve().parent / "referentiel" / "cqp-assistant-formation.json"
+DEFAULT_REFERENTIEL = (
+    Path(__file__).resolve().parent / "referentiel" / "cqp-assistant-formation.json"
+)
 
 
 class ReferentielError(Exception):
@@ -44,11 +46,15 @@ def _check_numbered(items, where, problems, child_key, child_label):
             problems.append(f"« {path}.title » est manquant ou vide.")
         children = item.get(child_key)
         if not isinstance(children, list) or not children:
-            problems.append(f"« {path}.{child_key} » doit être une liste non vide de {child_label}.")
+            problems.append(
+                f"« {path}.{child_key} » doit être une liste non vide de {child_label}."
+            )
             continue
         for child_index, child in enumerate(children):
             if not _text(child):
-                problems.append(f"« {path}.{child_key}[{child_index}] » doit être un texte non vide.")
+                problems.append(
+                    f"« {path}.{child_key}[{child_index}] » doit être un texte non vide."
+                )
 
 
 def validate_referentiel(data):

@@ -29,7 +29,9 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(siret__startswith=q.replace(" ", "")) | Q(city__icontains=q))
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(siret__startswith=q.replace(" ", "")) | Q(city__icontains=q)
+        )
     return qs.annotate(member_count=Count("memberships__user", distinct=True)).order_by("name")
 
 
@@ -99,7 +101,9 @@ def habilitation_list(
         qs = qs.filter(_habilitation_status_filter(status, day or timezone.localdate()))
     if q:
         qs = qs.filter(
-            Q(user__email__icontains=q) | Q(user__last_name__icontains=q) | Q(user__first_name__icontains=q)
+            Q(user__email__icontains=q)
+            | Q(user__last_name__icontains=q)
+            | Q(user__first_name__icontains=q)
         )
     return qs.order_by("user__last_name", "user__first_name", "kind", "-valid_until")
 
@@ -110,11 +114,15 @@ def habilitation_get(*, user, pk: int) -> Habilitation:
     return get_object_or_404(habilitation_list(user=user), pk=pk)
 
 
-def habilitations_expiring(*, within_days: int, day: datetime.date | None = None) -> QuerySet[Habilitation]:
+def habilitations_expiring(
+    *, within_days: int, day: datetime.date | None = None
+) -> QuerySet[Habilitation]:
     day = day or timezone.localdate()
     return (
         Habilitation.objects.valid_on(day)
-        .filter(valid_until__lte=day + datetime.timedelta(days=within_days), renewed_by__isnull=True)
+        .filter(
+            valid_until__lte=day + datetime.timedelta(days=within_days), renewed_by__isnull=True
+        )
         .select_related("user")
         .order_by("valid_until")
     )

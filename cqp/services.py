@@ -19,7 +19,9 @@ from .permissions import can_manage_habilitations, can_manage_members, can_manag
 from .tasks import send_account_setup_email, send_invitation_email
 
 
-def organisation_create(*, by: User, name: str, kind: str, siret: str, city: str = "") -> Organisation:
+def organisation_create(
+    *, by: User, name: str, kind: str, siret: str, city: str = ""
+) -> Organisation:
     if not can_manage_organisations(by):
         raise PermissionDenied
     organisation = Organisation(name=name, kind=kind, siret=siret, city=city)
@@ -74,8 +76,12 @@ def habilitation_grant(
             if not (first_name and last_name):
                 raise ValidationError(
                     {
-                        "first_name": _("Personne inconnue : indiquez son prénom pour créer son compte."),
-                        "last_name": _("Personne inconnue : indiquez son nom pour créer son compte."),
+                        "first_name": _(
+                            "Personne inconnue : indiquez son prénom pour créer son compte."
+                        ),
+                        "last_name": _(
+                            "Personne inconnue : indiquez son nom pour créer son compte."
+                        ),
                     }
                 )
             user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
@@ -98,21 +104,29 @@ def habilitation_grant(
         )
 
 
-def habilitation_renew(*, habilitation: Habilitation, by: User, valid_until: datetime.date) -> Habilitation:
+def habilitation_renew(
+    *, habilitation: Habilitation, by: User, valid_until: datetime.date
+) -> Habilitation:
     """Renew a habilitation with a new period that follows the current one (or starts today)."""
     if not can_manage_habilitations(by):
         raise PermissionDenied
     with transaction.atomic():
         habilitation = Habilitation.objects.select_for_update().get(pk=habilitation.pk)
         if habilitation.revoked_on is not None:
-            raise ValidationError(_("Une habilitation révoquée ne peut pas être renouvelée : accordez-en une nouvelle."))
+            raise ValidationError(
+                _(
+                    "Une habilitation révoquée ne peut pas être renouvelée : accordez-en une nouvelle."
+                )
+            )
         if Habilitation.objects.filter(renewal_of=habilitation).exists():
             raise ValidationError(_("Cette habilitation a déjà été renouvelée."))
         start = max(habilitation.valid_until + datetime.timedelta(days=1), timezone.localdate())
         if valid_until < start:
             raise ValidationError(
                 {
-                    "valid_until": _("Le renouvellement commence le %(start)s : choisissez une date de fin ultérieure.")
+                    "valid_until": _(
+                        "Le renouvellement commence le %(start)s : choisissez une date de fin ultérieure."
+                    )
                     % {"start": start.strftime("%d/%m/%Y")}
                 }
             )
@@ -149,13 +163,19 @@ def invitation_create(*, organisation: Organisation, by: User, email: str, role:
     if not can_manage_members(by, organisation):
         raise PermissionDenied
     email = User.objects.normalize_email(email).lower()
-    if Membership.objects.filter(organisation=organisation, user__email__iexact=email, role=role).exists():
-        raise ValidationError({"email": _("Cette personne est déjà membre de l'organisation avec ce rôle.")})
+    if Membership.objects.filter(
+        organisation=organisation, user__email__iexact=email, role=role
+    ).exists():
+        raise ValidationError(
+            {"email": _("Cette personne est déjà membre de l'organisation avec ce rôle.")}
+        )
     now = timezone.now()
     if organisation.invitations.filter(
         email__iexact=email, role=role, accepted_at__isnull=True, expires_at__gt=now
     ).exists():
-        raise ValidationError({"email": _("Une invitation est déjà en attente pour cette adresse et ce rôle.")})
+        raise ValidationError(
+            {"email": _("Une invitation est déjà en attente pour cette adresse et ce rôle.")}
+        )
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation=organisation,
@@ -184,10 +204,15 @@ def invitation_accept(
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
                 raise ValidationError(
-                    _("Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
+                    _(
+                        "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation."
+                    )
                 )
             user = User.objects.create_user(
-                email=invitation.email, password=password, first_name=first_name, last_name=last_name
+                email=invitation.email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
             )
         elif user.email.lower() != invitation.email.lower():
             raise PermissionDenied
@@ -197,4 +222,3 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
     return user
-

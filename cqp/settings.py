@@ -50,9 +50,11 @@ def env_list(name, default):
 
 DEBUG = env_bool("DEBUG", True)
 
-DEMO_SECRET_KEY = "demo-insecure-key-do-not-use-in-production"
+DEMO_SECRET_KEY = "demo-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+if not DEBUG and (
+    SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
     raise ImproperlyConfigured(
         "DEBUG is off: set SECRET_KEY to a random value of at least 50 characters "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."

@@ -23,7 +23,11 @@ def _send(template: str, context: dict, to: str) -> None:
 def send_invitation_email(self, invitation_id: int) -> None:
     from .models import Invitation
 
-    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
     if invitation is None or not invitation.is_pending:
         return
     url = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
@@ -42,7 +46,10 @@ def send_account_setup_email(self, user_id: int) -> None:
         return
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     try:
         _send("account_setup", {"user": user, "url": settings.SITE_URL + path}, user.email)

@@ -22,7 +22,9 @@ def _keys(request, email: str) -> tuple[str, str]:
 def is_locked(request, email: str) -> bool:
     account_key, client_key = _keys(request, email)
     limit = settings.LOGIN_THROTTLE_ATTEMPTS
-    return cache.get(account_key, 0) >= limit or cache.get(client_key, 0) >= limit * PER_CLIENT_FACTOR
+    return (
+        cache.get(account_key, 0) >= limit or cache.get(client_key, 0) >= limit * PER_CLIENT_FACTOR
+    )
 
 
 def record_failure(request, email: str) -> None:

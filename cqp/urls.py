@@ -14,7 +14,11 @@ urlpatterns = [
     path("deconnexion/", auth.LogoutView.as_view(), name="logout"),
     path("mot-de-passe/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oubli/", auth.PasswordResetView.as_view(), name="password_reset"),
-    path("mot-de-passe/oubli/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe/oubli/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "mot-de-passe/reinitialiser/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(),
@@ -28,14 +32,32 @@ urlpatterns = [
     path("langue/", include("django.conf.urls.i18n")),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/nouvelle/", organisations.organisation_create, name="organisation_create"),
-    path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
-    path("organisations/<slug:slug>/modifier/", organisations.organisation_update, name="organisation_update"),
-    path("organisations/<slug:slug>/inviter/", organisations.invitation_create, name="invitation_create"),
+    path(
+        "organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"
+    ),
+    path(
+        "organisations/<slug:slug>/modifier/",
+        organisations.organisation_update,
+        name="organisation_update",
+    ),
+    path(
+        "organisations/<slug:slug>/inviter/",
+        organisations.invitation_create,
+        name="invitation_create",
+    ),
     path("invitation/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("habilitations/", habilitations.habilitation_list, name="habilitation_list"),
     path("habilitations/nouvelle/", habilitations.habilitation_create, name="habilitation_create"),
-    path("habilitations/<int:pk>/renouveler/", habilitations.habilitation_renew, name="habilitation_renew"),
-    path("habilitations/<int:pk>/revoquer/", habilitations.habilitation_revoke, name="habilitation_revoke"),
+    path(
+        "habilitations/<int:pk>/renouveler/",
+        habilitations.habilitation_renew,
+        name="habilitation_renew",
+    ),
+    path(
+        "habilitations/<int:pk>/revoquer/",
+        habilitations.habilitation_revoke,
+        name="habilitation_revoke",
+    ),
     path("referentiel/", referentiel.certification_list, name="certification_list"),
     path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
     path("admin/", admin.site.urls),

@@ -50,12 +50,16 @@ def jury(db):
 
 @pytest.fixture
 def gestionnaire(own_org):
-    return MembershipFactory(organisation=own_org, role=MembershipRole.GESTIONNAIRE, user__email="gestion@exemple.fr").user
+    return MembershipFactory(
+        organisation=own_org, role=MembershipRole.GESTIONNAIRE, user__email="gestion@exemple.fr"
+    ).user
 
 
 @pytest.fixture
 def candidat(own_org):
-    return MembershipFactory(organisation=own_org, role=MembershipRole.CANDIDAT, user__email="candidat@exemple.fr").user
+    return MembershipFactory(
+        organisation=own_org, role=MembershipRole.CANDIDAT, user__email="candidat@exemple.fr"
+    ).user
 
 
 @pytest.fixture
@@ -77,7 +81,9 @@ def evaluateur(secretariat):
 @pytest.fixture
 def outsider(other_org):
     """A gestionnaire of another organisation: sees nothing of `own_org`."""
-    return MembershipFactory(organisation=other_org, role=MembershipRole.GESTIONNAIRE, user__email="autre@exemple.fr").user
+    return MembershipFactory(
+        organisation=other_org, role=MembershipRole.GESTIONNAIRE, user__email="autre@exemple.fr"
+    ).user
 
 
 @pytest.fixture

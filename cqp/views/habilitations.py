@@ -25,13 +25,19 @@ def habilitation_list(request):
         status=filters.cleaned_data.get("status", ""),
         q=filters.cleaned_data.get("q", "").strip(),
     )
-    return render(request, "cqp/habilitation_list.html", {"filters": filters, "page": paginate(request, habilitations)})
+    return render(
+        request,
+        "cqp/habilitation_list.html",
+        {"filters": filters, "page": paginate(request, habilitations)},
+    )
 
 
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def habilitation_create(request):
-    form = HabilitationGrantForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    form = HabilitationGrantForm(
+        request.POST or None, initial={"email": request.GET.get("email", "")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             habilitation = services.habilitation_grant(by=request.user, **form.cleaned_data)
@@ -50,7 +56,9 @@ def habilitation_renew(request, pk):
     form = HabilitationRenewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            renewal = services.habilitation_renew(habilitation=habilitation, by=request.user, **form.cleaned_data)
+            renewal = services.habilitation_renew(
+                habilitation=habilitation, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         else:
@@ -60,7 +68,9 @@ def habilitation_renew(request, pk):
                 % {"person": renewal.user, "end": renewal.valid_until.strftime("%d/%m/%Y")},
             )
             return redirect("habilitation_list")
-    return render(request, "cqp/habilitation_renew.html", {"form": form, "habilitation": habilitation})
+    return render(
+        request, "cqp/habilitation_renew.html", {"form": form, "habilitation": habilitation}
+    )
 
 
 @secretariat_required
@@ -70,10 +80,14 @@ def habilitation_revoke(request, pk):
     form = HabilitationRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.habilitation_revoke(habilitation=habilitation, by=request.user, **form.cleaned_data)
+            services.habilitation_revoke(
+                habilitation=habilitation, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         else:
             messages.success(request, _("Habilitation de %s révoquée.") % habilitation.user)
             return redirect("habilitation_list")
-    return render(request, "cqp/habilitation_revoke.html", {"form": form, "habilitation": habilitation})
+    return render(
+        request, "cqp/habilitation_revoke.html", {"form": form, "habilitation": habilitation}
+    )

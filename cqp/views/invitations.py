@@ -16,14 +16,20 @@ def invitation_accept(request, token):
     invitation = selectors.invitation_get_pending(token=token)
     user = request.user if request.user.is_authenticated else None
     if user is not None and user.email.lower() != invitation.email.lower():
-        return render(request, "cqp/invitation_accept.html", {"invitation": invitation, "wrong_account": True})
+        return render(
+            request, "cqp/invitation_accept.html", {"invitation": invitation, "wrong_account": True}
+        )
     form = None if user else InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
-        fields = {} if form is None else {
-            "first_name": form.cleaned_data["first_name"],
-            "last_name": form.cleaned_data["last_name"],
-            "password": form.cleaned_data["password1"],
-        }
+        fields = (
+            {}
+            if form is None
+            else {
+                "first_name": form.cleaned_data["first_name"],
+                "last_name": form.cleaned_data["last_name"],
+                "password": form.cleaned_data["password1"],
+            }
+        )
         try:
             user = services.invitation_accept(invitation=invitation, user=user, **fields)
         except PermissionDenied:
@@ -36,6 +42,8 @@ def invitation_accept(request, token):
         else:
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Bienvenue : vous avez rejoint « %s ».") % invitation.organisation.name)
+            messages.success(
+                request, _("Bienvenue : vous avez rejoint « %s ».") % invitation.organisation.name
+            )
             return redirect("dashboard")
     return render(request, "cqp/invitation_accept.html", {"invitation": invitation, "form": form})

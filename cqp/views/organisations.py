@@ -50,17 +50,25 @@ def organisation_update(request, slug):
     organisation = selectors.organisation_get(user=request.user, slug=slug)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
+        services.organisation_update(
+            organisation=organisation, by=request.user, **form.cleaned_data
+        )
         messages.success(request, _("L'organisation « %s » a été mise à jour.") % organisation.name)
         return redirect("organisation_detail", slug=organisation.slug)
-    return render(request, "cqp/organisation_form.html", {"form": form, "organisation": organisation})
+    return render(
+        request, "cqp/organisation_form.html", {"form": form, "organisation": organisation}
+    )
 
 
 @login_required
 def organisation_detail(request, slug):
     organisation = selectors.organisation_get(user=request.user, slug=slug)
     can_manage = can_manage_members(request.user, organisation)
-    context = {"organisation": organisation, "can_manage": can_manage, "can_edit": can_manage_organisations(request.user)}
+    context = {
+        "organisation": organisation,
+        "can_manage": can_manage,
+        "can_edit": can_manage_organisations(request.user),
+    }
     if can_manage:
         context["page"] = paginate(request, selectors.member_list(organisation=organisation))
         context["invitations"] = selectors.pending_invitation_list(organisation=organisation)
@@ -74,7 +82,9 @@ def invitation_create(request, slug):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invitation_create(organisation=organisation, by=request.user, **form.cleaned_data)
+            invitation = services.invitation_create(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_error(form, error)
         else:

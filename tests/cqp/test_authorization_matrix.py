@@ -10,23 +10,59 @@ from django.urls import reverse
 
 from cqp.models import Habilitation, Invitation, Organisation
 
-ROLES = ["secretariat", "jury", "gestionnaire", "candidat", "professionnel", "evaluateur", "outsider"]
+ROLES = [
+    "secretariat",
+    "jury",
+    "gestionnaire",
+    "candidat",
+    "professionnel",
+    "evaluateur",
+    "outsider",
+]
 EVERYONE = set(ROLES)
 OWN_MEMBERS = {"gestionnaire", "candidat", "professionnel"}
 
 PAGES = [
     ("dashboard", lambda o: reverse("dashboard"), EVERYONE),
     ("organisation list", lambda o: reverse("organisation_list"), EVERYONE),
-    ("own organisation", lambda o: reverse("organisation_detail", args=[o["own_org"].slug]), {"secretariat"} | OWN_MEMBERS),
-    ("other organisation", lambda o: reverse("organisation_detail", args=[o["other_org"].slug]), {"secretariat", "outsider"}),
+    (
+        "own organisation",
+        lambda o: reverse("organisation_detail", args=[o["own_org"].slug]),
+        {"secretariat"} | OWN_MEMBERS,
+    ),
+    (
+        "other organisation",
+        lambda o: reverse("organisation_detail", args=[o["other_org"].slug]),
+        {"secretariat", "outsider"},
+    ),
     ("organisation create", lambda o: reverse("organisation_create"), {"secretariat"}),
-    ("organisation update (own)", lambda o: reverse("organisation_update", args=[o["own_org"].slug]), {"secretariat"}),
-    ("invite to own organisation", lambda o: reverse("invitation_create", args=[o["own_org"].slug]), {"secretariat", "gestionnaire"}),
-    ("invite to other organisation", lambda o: reverse("invitation_create", args=[o["other_org"].slug]), {"secretariat", "outsider"}),
+    (
+        "organisation update (own)",
+        lambda o: reverse("organisation_update", args=[o["own_org"].slug]),
+        {"secretariat"},
+    ),
+    (
+        "invite to own organisation",
+        lambda o: reverse("invitation_create", args=[o["own_org"].slug]),
+        {"secretariat", "gestionnaire"},
+    ),
+    (
+        "invite to other organisation",
+        lambda o: reverse("invitation_create", args=[o["other_org"].slug]),
+        {"secretariat", "outsider"},
+    ),
     ("habilitation list", lambda o: reverse("habilitation_list"), {"secretariat"}),
     ("habilitation grant", lambda o: reverse("habilitation_create"), {"secretariat"}),
-    ("habilitation renew", lambda o: reverse("habilitation_renew", args=[o["habilitation"].pk]), {"secretariat"}),
-    ("habilitation revoke", lambda o: reverse("habilitation_revoke", args=[o["habilitation"].pk]), {"secretariat"}),
+    (
+        "habilitation renew",
+        lambda o: reverse("habilitation_renew", args=[o["habilitation"].pk]),
+        {"secretariat"},
+    ),
+    (
+        "habilitation revoke",
+        lambda o: reverse("habilitation_revoke", args=[o["habilitation"].pk]),
+        {"secretariat"},
+    ),
     ("référentiel list", lambda o: reverse("certification_list"), EVERYONE),
     ("référentiel detail", lambda o: reverse("certification_detail", args=["CQP-AF"]), EVERYONE),
     ("password change", lambda o: reverse("password_change"), EVERYONE),
@@ -45,14 +81,19 @@ def objects(actors, own_org, other_org):
     }
 
 
-@pytest.mark.parametrize(("page", "role", "allowed"), MATRIX, ids=[f"{p}-{r}" for p, r, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("page", "role", "allowed"), MATRIX, ids=[f"{p}-{r}" for p, r, _ in MATRIX]
+)
 def test_matrix_get(client, actors, objects, page, role, allowed):
     client.force_login(actors[role])
     response = client.get(URLS[page](objects))
     assert response.status_code == (200 if allowed else 404)
 
 
-@pytest.mark.parametrize("page", [name for name, _url, allowed in PAGES if allowed is not EVERYONE or name == "dashboard"])
+@pytest.mark.parametrize(
+    "page",
+    [name for name, _url, allowed in PAGES if allowed is not EVERYONE or name == "dashboard"],
+)
 def test_matrix_anonymous_is_sent_to_login(client, objects, page):
     url = URLS[page](objects)
     response = client.get(url)
@@ -62,14 +103,39 @@ def test_matrix_anonymous_is_sent_to_login(client, objects, page):
 
 # A crafted POST by a role that may not act changes nothing and answers 404.
 POSTS = [
-    ("organisation create", {"name": "Intrus", "kind": "entreprise", "siret": "73282932000074", "city": ""}, {"secretariat"}),
-    ("organisation update (own)", {"name": "Renommée", "kind": "entreprise", "siret": "73282932000074", "city": ""}, {"secretariat"}),
-    ("invite to own organisation", {"email": "nouveau@exemple.fr", "role": "candidat"}, {"secretariat", "gestionnaire"}),
-    ("habilitation grant", {"email": "x@exemple.fr", "first_name": "X", "last_name": "Y", "kind": "evaluateur", "valid_from": "2026-01-01", "valid_until": "2027-01-01"}, {"secretariat"}),
+    (
+        "organisation create",
+        {"name": "Intrus", "kind": "entreprise", "siret": "73282932000074", "city": ""},
+        {"secretariat"},
+    ),
+    (
+        "organisation update (own)",
+        {"name": "Renommée", "kind": "entreprise", "siret": "73282932000074", "city": ""},
+        {"secretariat"},
+    ),
+    (
+        "invite to own organisation",
+        {"email": "nouveau@exemple.fr", "role": "candidat"},
+        {"secretariat", "gestionnaire"},
+    ),
+    (
+        "habilitation grant",
+        {
+            "email": "x@exemple.fr",
+            "first_name": "X",
+            "last_name": "Y",
+            "kind": "evaluateur",
+            "valid_from": "2026-01-01",
+            "valid_until": "2027-01-01",
+        },
+        {"secretariat"},
+    ),
     ("habilitation renew", {"valid_until": "2099-01-01"}, {"secretariat"}),
     ("habilitation revoke", {"reason": "Intrusion"}, {"secretariat"}),
 ]
-POST_MATRIX = [(name, data, role) for name, data, allowed in POSTS for role in ROLES if role not in allowed]
+POST_MATRIX = [
+    (name, data, role) for name, data, allowed in POSTS for role in ROLES if role not in allowed
+]
 
 
 def _snapshot():
@@ -80,8 +146,12 @@ def _snapshot():
     )
 
 
-@pytest.mark.parametrize(("page", "data", "role"), POST_MATRIX, ids=[f"{p}-{r}" for p, _d, r in POST_MATRIX])
-def test_matrix_forbidden_post_changes_nothing(client, actors, objects, mailoutbox, page, data, role):
+@pytest.mark.parametrize(
+    ("page", "data", "role"), POST_MATRIX, ids=[f"{p}-{r}" for p, _d, r in POST_MATRIX]
+)
+def test_matrix_forbidden_post_changes_nothing(
+    client, actors, objects, mailoutbox, page, data, role
+):
     client.force_login(actors[role])
     before = _snapshot()
     response = client.post(URLS[page](objects), data)
@@ -103,7 +173,12 @@ def test_matrix_organisation_list_shows_only_own_organisations(client, actors, o
 
 
 def test_matrix_members_are_shown_only_to_those_who_manage(client, actors, own_org):
-    for role, sees_members in [("gestionnaire", True), ("secretariat", True), ("candidat", False), ("professionnel", False)]:
+    for role, sees_members in [
+        ("gestionnaire", True),
+        ("secretariat", True),
+        ("candidat", False),
+        ("professionnel", False),
+    ]:
         client.force_login(actors[role])
         response = client.get(reverse("organisation_detail", args=[own_org.slug]))
         assert (actors["candidat"].email in response.content.decode()) is sees_members, role

@@ -5,7 +5,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cqp.models import ActivityBlock, Certification, Competence, CompetenceElement
-from cqp.referentiel import DEFAULT_REFERENTIEL, ReferentielError, load_referentiel, read_referentiel
+from cqp.referentiel import (
+    DEFAULT_REFERENTIEL,
+    ReferentielError,
+    load_referentiel,
+    read_referentiel,
+)
 
 SOURCE = json.loads(DEFAULT_REFERENTIEL.read_text(encoding="utf-8"))
 
@@ -26,7 +31,10 @@ def test_referentiel_migration_loads_the_six_competences_and_45_elements_verbati
     assert [c.title for c in competences] == [c["title"] for c in SOURCE["competences"]]
     assert [c.elements.count() for c in competences] == [8, 7, 11, 5, 6, 8]
     for competence, source in zip(competences, SOURCE["competences"], strict=True):
-        assert list(competence.elements.order_by("number").values_list("title", flat=True)) == source["elements"]
+        assert (
+            list(competence.elements.order_by("number").values_list("title", flat=True))
+            == source["elements"]
+        )
     assert CompetenceElement.objects.filter(competence__certification=certification).count() == 45
     assert certification.activity_blocks.count() == 6
     assert certification.vae_min_experience_years == 3
@@ -72,15 +80,32 @@ def test_referentiel_update_in_place_removes_dropped_elements():
     [
         (lambda d: d.pop("code"), "« code » est manquant ou vide."),
         (lambda d: d["competences"].clear(), "« competences » doit être une liste non vide."),
-        (lambda d: d["competences"][2]["elements"].__setitem__(4, ""), "« competences[2].elements[4] » doit être un texte non vide."),
-        (lambda d: d["competences"][1].__setitem__("number", 7), "« competences[1].number » doit valoir 2"),
-        (lambda d: d["competences"][5].pop("elements"), "« competences[5].elements » doit être une liste non vide"),
-        (lambda d: d["rules"].__setitem__("vae_min_experience_years", "trois"), "« rules.vae_min_experience_years » doit être un entier positif."),
-        (lambda d: d["activities"][0].pop("title"), "« activities[0].title » est manquant ou vide."),
+        (
+            lambda d: d["competences"][2]["elements"].__setitem__(4, ""),
+            "« competences[2].elements[4] » doit être un texte non vide.",
+        ),
+        (
+            lambda d: d["competences"][1].__setitem__("number", 7),
+            "« competences[1].number » doit valoir 2",
+        ),
+        (
+            lambda d: d["competences"][5].pop("elements"),
+            "« competences[5].elements » doit être une liste non vide",
+        ),
+        (
+            lambda d: d["rules"].__setitem__("vae_min_experience_years", "trois"),
+            "« rules.vae_min_experience_years » doit être un entier positif.",
+        ),
+        (
+            lambda d: d["activities"][0].pop("title"),
+            "« activities[0].title » est manquant ou vide.",
+        ),
     ],
 )
 @pytest.mark.django_db
-def test_referentiel_incomplete_file_is_rejected_naming_the_problem_and_writes_nothing(mutate, expected):
+def test_referentiel_incomplete_file_is_rejected_naming_the_problem_and_writes_nothing(
+    mutate, expected
+):
     data = copy.deepcopy(SOURCE)
     data["code"] = "CQP-NEW"
     data["competences"][0]["title"] = "Titre qui ne doit pas être écrit"

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", nargs="?", default=str(DEFAULT_REFERENTIEL),
+            "path",
+            nargs="?",
+            default=str(DEFAULT_REFERENTIEL),
             help="Fichier JSON du référentiel (par défaut : celui du CQP Assistant(e) de formation).",
         )
 

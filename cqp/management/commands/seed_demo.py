@@ -17,26 +17,80 @@ from cqp.models import (
     User,
 )
 
-DEMO_PASSWORD = "Demo-CQP-2026!"
+DEMO_PASSWORD = "Demo-CQP-2026!"  # noqa: S105  (published demo password)
 
 ORGANISATIONS = [
-    {"siret": "81234567800013", "name": "Formapro Conseil", "kind": OrganisationKind.ORGANISME_FORMATION, "city": "Lyon"},
-    {"siret": "44321098700022", "name": "Atelier Compétences", "kind": OrganisationKind.ENTREPRISE, "city": "Nantes"},
+    {
+        "siret": "81234567800013",
+        "name": "Formapro Conseil",
+        "kind": OrganisationKind.ORGANISME_FORMATION,
+        "city": "Lyon",
+    },
+    {
+        "siret": "44321098700022",
+        "name": "Atelier Compétences",
+        "kind": OrganisationKind.ENTREPRISE,
+        "city": "Nantes",
+    },
 ]
 
 # (email, first name, last name, role label, platform role, memberships [(siret, role)], habilitation kinds)
 ACCOUNTS = [
-    ("secretariat@demo.cqp.fr", "Sophie", "Martin", "Secrétariat CPEF", PlatformRole.SECRETARIAT, [], []),
+    (
+        "secretariat@demo.cqp.fr",
+        "Sophie",
+        "Martin",
+        "Secrétariat CPEF",
+        PlatformRole.SECRETARIAT,
+        [],
+        [],
+    ),
     ("jury@demo.cqp.fr", "Jacques", "Bernard", "Membre du jury", PlatformRole.JURY, [], []),
-    ("gestionnaire@demo.cqp.fr", "Gaëlle", "Petit", "Gestionnaire (Formapro Conseil)", "",
-     [("81234567800013", MembershipRole.GESTIONNAIRE)], []),
-    ("gestionnaire.atelier@demo.cqp.fr", "Hugo", "Robert", "Gestionnaire (Atelier Compétences)", "",
-     [("44321098700022", MembershipRole.GESTIONNAIRE)], []),
-    ("candidat@demo.cqp.fr", "Camille", "Durand", "Candidat(e) (Formapro Conseil)", "",
-     [("81234567800013", MembershipRole.CANDIDAT)], []),
-    ("professionnel@demo.cqp.fr", "Paul", "Leroy", "Professionnel du secteur (habilité)", "",
-     [("81234567800013", MembershipRole.PROFESSIONNEL)], [HabilitationKind.PROFESSIONNEL]),
-    ("evaluateur@demo.cqp.fr", "Élise", "Moreau", "Évaluateur externe (habilitée)", "", [], [HabilitationKind.EVALUATEUR]),
+    (
+        "gestionnaire@demo.cqp.fr",
+        "Gaëlle",
+        "Petit",
+        "Gestionnaire (Formapro Conseil)",
+        "",
+        [("81234567800013", MembershipRole.GESTIONNAIRE)],
+        [],
+    ),
+    (
+        "gestionnaire.atelier@demo.cqp.fr",
+        "Hugo",
+        "Robert",
+        "Gestionnaire (Atelier Compétences)",
+        "",
+        [("44321098700022", MembershipRole.GESTIONNAIRE)],
+        [],
+    ),
+    (
+        "candidat@demo.cqp.fr",
+        "Camille",
+        "Durand",
+        "Candidat(e) (Formapro Conseil)",
+        "",
+        [("81234567800013", MembershipRole.CANDIDAT)],
+        [],
+    ),
+    (
+        "professionnel@demo.cqp.fr",
+        "Paul",
+        "Leroy",
+        "Professionnel du secteur (habilité)",
+        "",
+        [("81234567800013", MembershipRole.PROFESSIONNEL)],
+        [HabilitationKind.PROFESSIONNEL],
+    ),
+    (
+        "evaluateur@demo.cqp.fr",
+        "Élise",
+        "Moreau",
+        "Évaluateur externe (habilitée)",
+        "",
+        [],
+        [HabilitationKind.EVALUATEUR],
+    ),
 ]
 
 
@@ -47,8 +101,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         organisations = {}
         for data in ORGANISATIONS:
-            organisation = Organisation.objects.filter(siret=data["siret"]).first() or Organisation(siret=data["siret"])
-            organisation.name, organisation.kind, organisation.city = data["name"], data["kind"], data["city"]
+            organisation = Organisation.objects.filter(siret=data["siret"]).first() or Organisation(
+                siret=data["siret"]
+            )
+            organisation.name, organisation.kind, organisation.city = (
+                data["name"],
+                data["kind"],
+                data["city"],
+            )
             organisation.save()
             organisations[data["siret"]] = organisation
 
@@ -62,7 +122,9 @@ class Command(BaseCommand):
             user.save()
             users[email] = user
             for siret, role in memberships:
-                Membership.objects.get_or_create(user=user, organisation=organisations[siret], role=role)
+                Membership.objects.get_or_create(
+                    user=user, organisation=organisations[siret], role=role
+                )
 
         secretariat = users["secretariat@demo.cqp.fr"]
         today = timezone.localdate()
@@ -70,14 +132,20 @@ class Command(BaseCommand):
             for kind in kinds:
                 if not Habilitation.objects.filter(user=users[email], kind=kind).exists():
                     Habilitation.objects.create(
-                        user=users[email], kind=kind, granted_by=secretariat,
+                        user=users[email],
+                        kind=kind,
+                        granted_by=secretariat,
                         valid_from=today - datetime.timedelta(days=365),
                         valid_until=today + datetime.timedelta(days=730),
                     )
         self._print_accounts()
 
     def _print_accounts(self):
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration (mot de passe commun : %s)" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
+        )
         for email, _first, _last, label, *_rest in ACCOUNTS:
             self.stdout.write(f"  {label:<40} {email}")
-        self.stdout.write("Site : http://127.0.0.1:8000  —  back-office : http://127.0.0.1:8000/admin/")
+        self.stdout.write(
+            "Site : http://127.0.0.1:8000  —  back-office : http://127.0.0.1:8000/admin/"
+        )
