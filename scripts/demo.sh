@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run the demo: SQLite database under var/, the référentiel and demo accounts loaded,
+# Django's development server on http://127.0.0.1:${PORT:-8000}/.
+#
+# Safe to run again: migrations, référentiel loading and demo seeding are idempotent.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-system.sh demo
+bash scripts/bootstrap.sh
+
+mkdir -p "${VAR_DIR:-var}"
+
+echo "==> applying migrations"
+.venv/bin/python manage.py migrate --noinput
+echo "==> loading the référentiel"
+.venv/bin/python manage.py load_referentiel
+echo "==> creating the demo data"
+.venv/bin/python manage.py seed_demo
+
+port="${PORT:-8000}"
+echo "==> starting the demo on http://127.0.0.1:$port/ (Ctrl-C to stop)"
+exec .venv/bin/python manage.py runserver "127.0.0.1:$port"
