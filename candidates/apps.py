@@ -6,3 +6,6 @@ class CandidatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "candidates"
     verbose_name = _("Candidatures")
+
+    def ready(self):
+        from . import dashboard_panels  # noqa: F401  (registers the candidacy panels)

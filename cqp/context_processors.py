@@ -13,4 +13,6 @@ def current_roles(request):
         "current_roles": [ROLE_LABELS[role] for role in user_roles(user)],
         "current_organisations": organisations,
         "current_role_codes": user_roles(user),
+        # The jury works from its sessions; every other role follows candidacies.
+        "follows_candidacies": bool(set(user_roles(user)) - {"jury"}),
     }

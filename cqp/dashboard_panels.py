@@ -58,11 +58,6 @@ def evaluateur_panel(request):
     return _own_habilitations(request, HabilitationKind.EVALUATEUR)
 
 
-@register_panel(MembershipRole.CANDIDAT, "cqp/panels/candidat.html", order=10)
-def candidat_panel(request):
-    return {"certifications": list(selectors.certification_list())}
-
-
 @register_panel(PlatformRole.JURY, "cqp/panels/jury.html", order=10)
 def jury_panel(request):
     return {}

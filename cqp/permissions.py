@@ -13,6 +13,15 @@ ROLE_LABELS = {
 ROLE_ORDER = list(ROLE_LABELS)
 
 
+# Apps built on the core add roles they know about (e.g. candidat for whoever has a candidacy).
+_role_providers = []
+
+
+def register_role_provider(provider) -> None:
+    """`provider(user) -> set[str]` of extra role codes; registered once in an AppConfig.ready."""
+    _role_providers.append(provider)
+
+
 def is_secretariat(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
 
@@ -38,6 +47,8 @@ def user_roles(user) -> list[str]:
         roles.add(user.platform_role)
     roles.update(user.memberships.values_list("role", flat=True))
     roles.update(user.habilitations.values_list("kind", flat=True))
+    for provider in _role_providers:
+        roles.update(provider(user))
     user._cqp_roles = [role for role in ROLE_ORDER if role in roles]
     return user._cqp_roles
 

@@ -11,7 +11,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 
-def _send(template: str, context: dict, to: str) -> None:
+def send_templated_email(template: str, context: dict, to: str) -> None:
+    """Render emails/<template>_subject.txt, .txt and .html in the site's language and send them."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
@@ -32,7 +33,7 @@ def send_invitation_email(self, invitation_id: int) -> None:
         return
     url = settings.SITE_URL + reverse("invitation_accept", args=[invitation.token])
     try:
-        _send("invitation", {"invitation": invitation, "url": url}, invitation.email)
+        send_templated_email("invitation", {"invitation": invitation, "url": url}, invitation.email)
     except OSError as exc:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
 
@@ -52,6 +53,8 @@ def send_account_setup_email(self, user_id: int) -> None:
         },
     )
     try:
-        _send("account_setup", {"user": user, "url": settings.SITE_URL + path}, user.email)
+        send_templated_email(
+            "account_setup", {"user": user, "url": settings.SITE_URL + path}, user.email
+        )
     except OSError as exc:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc

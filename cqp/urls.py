@@ -61,4 +61,5 @@ urlpatterns = [
     path("referentiel/", referentiel.certification_list, name="certification_list"),
     path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
     path("admin/", admin.site.urls),
+    path("", include("candidates.urls")),
 ]

@@ -75,3 +75,45 @@ class HabilitationFactory(factory.django.DjangoModelFactory):
     valid_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
     granted_by = factory.SubFactory(SecretariatFactory)
+
+
+# Candidacies -------------------------------------------------------------------------------
+
+
+def certification():
+    from cqp.models import Certification
+
+    return Certification.objects.get(code="CQP-AF")
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "candidates.Candidate"
+
+    user = factory.SubFactory(UserFactory)
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    """A parcours candidacy in `reperage`; pass `state=...` to start elsewhere (set at creation only)."""
+
+    class Meta:
+        model = "candidates.Candidacy"
+
+    candidate = factory.SubFactory(CandidateFactory)
+    certification = factory.LazyFunction(certification)
+    organisation = factory.SubFactory(OrganisationFactory)
+    pathway = "parcours"
+    state = "reperage"
+    created_by = factory.SelfAttribute("candidate.user")
+
+
+class VaeCandidacyFactory(CandidacyFactory):
+    pathway = "vae"
+    state = "demande"
+
+    @factory.post_generation
+    def vae_request(obj, create, extracted, **kwargs):
+        if create:
+            from candidates.models import VaeRequest
+
+            VaeRequest.objects.get_or_create(candidacy=obj)

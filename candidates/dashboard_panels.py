@@ -1,0 +1,74 @@
+"""Dashboard panels of the candidacy workflow (imported by CandidatesConfig.ready)."""
+
+from django.db.models import Count
+
+from cqp.dashboard import register_panel
+from cqp.models import HabilitationKind, MembershipRole, PlatformRole
+from cqp.permissions import register_role_provider
+from cqp.selectors import certification_list, managed_organisation_list
+
+from . import selectors
+from .models import Candidate, State
+
+PANEL_ROWS = 10
+
+
+def candidate_role(user):
+    return {"candidat"} if Candidate.objects.filter(user=user).exists() else set()
+
+
+register_role_provider(candidate_role)
+
+
+@register_panel(MembershipRole.CANDIDAT, "candidates/panels/candidat.html", order=20)
+def candidat_panel(request):
+    candidacies = list(
+        selectors.candidacy_list(user=request.user).filter(candidate__user=request.user)
+    )
+    return {
+        "candidacies": candidacies,
+        "has_active": any(not c.is_final for c in candidacies),
+        "certifications": list(certification_list()),
+    }
+
+
+def _assigned(request, field, waiting_states):
+    candidacies = selectors.candidacy_list(user=request.user).filter(**{field: request.user})
+    return {
+        "waiting": list(candidacies.filter(state__in=waiting_states)[:PANEL_ROWS]),
+        "total": candidacies.count(),
+    }
+
+
+@register_panel(HabilitationKind.PROFESSIONNEL, "candidates/panels/assigned.html", order=20)
+def professionnel_panel(request):
+    return _assigned(request, "professionnel", [State.REPERAGE, State.PARCOURS, State.EVALUATION])
+
+
+@register_panel(HabilitationKind.EVALUATEUR, "candidates/panels/assigned.html", order=20)
+def evaluateur_panel(request):
+    return _assigned(request, "evaluateur", [State.EVALUATION])
+
+
+@register_panel(MembershipRole.GESTIONNAIRE, "candidates/panels/gestionnaire.html", order=20)
+def gestionnaire_panel(request):
+    organisations = managed_organisation_list(user=request.user)
+    by_state = (
+        selectors.candidacy_list(user=request.user)
+        .filter(organisation__in=organisations)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"))
+    )
+    labels = dict(State.choices)
+    return {
+        "by_state": [
+            {"state": row["state"], "label": labels[row["state"]], "n": row["n"]}
+            for row in by_state
+        ]
+    }
+
+
+@register_panel(PlatformRole.SECRETARIAT, "candidates/panels/secretariat.html", order=20)
+def secretariat_panel(request):
+    return {"recevabilite_count": selectors.recevabilite_queue().count()}

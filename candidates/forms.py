@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cqp.forms import DateInput, EmailField
+from cqp.models import HabilitationKind, Organisation, User
+from cqp.selectors import habilitated_users
+
+from .models import Pathway, State
+
+
+class CandidacyFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Candidat"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom ou e-mail")}),
+    )
+    state = forms.ChoiceField(
+        label=_("Étape"), required=False, choices=[("", _("Toutes les étapes"))] + State.choices
+    )
+    pathway = forms.ChoiceField(
+        label=_("Voie"), required=False, choices=[("", _("Toutes les voies"))] + Pathway.choices
+    )
+
+
+class ParcoursCandidacyForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    email = EmailField(label=_("Adresse e-mail du salarié"))
+    first_name = forms.CharField(label=_("Prénom"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    is_newcomer = forms.BooleanField(
+        label=_("Nouvel arrivant dans le métier"),
+        required=False,
+        help_text=_(
+            "Cochez si la personne n'a encore développé aucune compétence du CQP : son parcours les couvrira toutes."
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class AssignmentForm(forms.Form):
+    professionnel = forms.ModelChoiceField(
+        label=_("Professionnel du secteur"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— Non affecté —"),
+    )
+    evaluateur = forms.ModelChoiceField(
+        label=_("Évaluateur externe"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— Non affecté —"),
+    )
+
+    def __init__(self, *args, day, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professionnel"].queryset = habilitated_users(
+            kind=HabilitationKind.PROFESSIONNEL, day=day
+        ).order_by("last_name", "first_name")
+        self.fields["evaluateur"].queryset = habilitated_users(
+            kind=HabilitationKind.EVALUATEUR, day=day
+        ).order_by("last_name", "first_name")
+        self.fields["professionnel"].help_text = _(
+            "Seules les personnes dont l'habilitation est valide aujourd'hui sont proposées."
+        )
+
+
+class TransitionForm(forms.Form):
+    """Confirms a transition; carries the state the user saw, so a concurrent change is detected."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+    )
+
+    def __init__(self, *args, reason_required=False, reason_label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_required:
+            self.fields["comment"].required = True
+            self.fields["comment"].label = reason_label or _("Motif")
+            self.fields["comment"].error_messages["required"] = _(
+                "Indiquez le motif : il est obligatoire pour cette action."
+            )

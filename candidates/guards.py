@@ -1,0 +1,215 @@
+"""The guards of the candidacy's transitions.
+
+Each guard returns the list of what is missing, in French, so that a refused transition
+tells the user exactly what to complete. `condition(name)` turns a guard into the boolean
+`conditions=` that django-fsm expects. Guards only read; they never change anything.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cqp.models import Habilitation, HabilitationKind
+
+from .experience import relevant_experience
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _habilitated(user, kind, day) -> bool:
+    return (
+        user is not None
+        and user.is_active
+        and Habilitation.objects.valid_on(day).filter(user=user, kind=kind).exists()
+    )
+
+
+def evaluators_missing(candidacy, day: datetime.date) -> list[str]:
+    missing = []
+    if candidacy.professionnel_id is None:
+        missing.append(_("aucun professionnel du secteur n'est affecté"))
+    elif not _habilitated(candidacy.professionnel, HabilitationKind.PROFESSIONNEL, day):
+        missing.append(
+            _("le professionnel du secteur affecté n'a pas d'habilitation valide à cette date")
+        )
+    if candidacy.evaluateur_id is None:
+        missing.append(_("aucun évaluateur externe n'est affecté"))
+    elif not _habilitated(candidacy.evaluateur, HabilitationKind.EVALUATEUR, day):
+        missing.append(_("l'évaluateur externe affecté n'a pas d'habilitation valide à cette date"))
+    return missing
+
+
+def reperage_missing(candidacy) -> list[str]:
+    """Elements of the certification not yet assessed in the livret, per competence."""
+    assessed = set(
+        candidacy.reperage_entries.exclude(status="").values_list("element_id", flat=True)
+    )
+    missing = []
+    for competence in candidacy.certification.competences.prefetch_related("elements").order_by(
+        "number"
+    ):
+        count = sum(1 for element in competence.elements.all() if element.pk not in assessed)
+        if count:
+            missing.append(
+                _(
+                    "livret de repérage : %(count)d élément(s) de la compétence %(code)s non renseigné(s)"
+                )
+                % {"count": count, "code": competence.code}
+            )
+    return missing
+
+
+def competences_to_develop(candidacy) -> set[int]:
+    """Competence ids the parcours must cover: all for a newcomer, else those with an element to develop."""
+    if candidacy.is_newcomer:
+        return set(candidacy.competences_to_validate().values_list("pk", flat=True))
+    return set(
+        candidacy.reperage_entries.filter(status="a_developper").values_list(
+            "element__competence_id", flat=True
+        )
+    )
+
+
+def plan_mismatch(candidacy) -> list[str]:
+    expected = competences_to_develop(candidacy)
+    planned = set(
+        candidacy.parcours_actions.filter(cycle=candidacy.cycle).values_list(
+            "competence_id", flat=True
+        )
+    )
+    codes = dict(
+        (c.pk, c.code)
+        for c in candidacy.certification.competences.filter(pk__in=expected | planned)
+    )
+    missing = []
+    for pk in sorted(expected - planned, key=lambda pk: codes[pk]):
+        missing.append(
+            _("parcours : aucune action prévue pour la compétence %(code)s à développer")
+            % {"code": codes[pk]}
+        )
+    for pk in sorted(planned - expected, key=lambda pk: codes[pk]):
+        missing.append(
+            _("parcours : la compétence %(code)s est acquise mais figure au parcours")
+            % {"code": codes[pk]}
+        )
+    return missing
+
+
+def vae_request_missing(candidacy) -> list[str]:
+    request = getattr(candidacy, "vae_request", None)
+    if request is None:
+        return [_("partie 2 du dossier de VAE absente")]
+    missing = []
+    labels = {
+        "current_situation": _("situation actuelle"),
+        "current_job_title": _("emploi actuel"),
+        "education": _("formation et diplômes"),
+        "motivation": _("motivation de la demande"),
+    }
+    for field, label in labels.items():
+        if not getattr(request, field).strip():
+            missing.append(_("partie 2 : « %(field)s » non renseigné") % {"field": label})
+    if not request.experiences.exists():
+        missing.append(_("partie 2 : aucune expérience professionnelle déclarée"))
+    return missing
+
+
+def guard_complete_reperage(candidacy) -> list[str]:
+    return reperage_missing(candidacy) + plan_mismatch(candidacy)
+
+
+def guard_start_evaluation(candidacy) -> list[str]:
+    missing = []
+    if candidacy.practice_confirmed_on is None:
+        missing.append(_("la mise en pratique des compétences en entreprise n'est pas confirmée"))
+    return missing + evaluators_missing(candidacy, _today())
+
+
+def guard_submit_recevabilite(candidacy) -> list[str]:
+    missing = vae_request_missing(candidacy)
+    request = getattr(candidacy, "vae_request", None)
+    if request is not None:
+        minimum = candidacy.certification.vae_min_experience_years
+        experience = relevant_experience(request.experiences.all(), on=_today())
+        if not experience.at_least_years(minimum):
+            missing.append(
+                _(
+                    "expérience en rapport avec le CQP insuffisante : %(found)s déclarés, "
+                    "%(minimum)d ans minimum à la date de la demande"
+                )
+                % {"found": experience.display(), "minimum": minimum}
+            )
+    return missing
+
+
+def guard_declare_non_recevable(candidacy) -> list[str]:
+    return [] if candidacy.recevabilite_reason.strip() else [_("le motif de l'avis défavorable")]
+
+
+def guard_submit_activities(candidacy) -> list[str]:
+    covered = set(candidacy.vae_activities.values_list("competence_id", flat=True))
+    missing = [
+        _("partie 3 : aucune activité pour la compétence %(code)s") % {"code": competence.code}
+        for competence in candidacy.competences_to_validate()
+        if competence.pk not in covered
+    ]
+    return missing + evaluators_missing(candidacy, _today())
+
+
+def guard_resume_parcours(candidacy) -> list[str]:
+    if candidacy.pathway != "parcours":
+        return [_("le retour en parcours ne concerne que la voie du parcours de formation")]
+    return []
+
+
+def guard_transmit_to_jury(candidacy) -> list[str]:
+    if candidacy.pathway == "parcours":
+        return reperage_missing(candidacy)
+    missing = vae_request_missing(candidacy)
+    if not candidacy.vae_activities.exists():
+        missing.append(_("partie 3 du dossier de VAE absente"))
+    return missing
+
+
+def guard_return_to_evaluation(candidacy) -> list[str]:
+    return [] if candidacy.outcome_reason.strip() else [_("le motif de non-conformité")]
+
+
+def guard_continue_after_partial(candidacy) -> list[str]:
+    if not candidacy.competences_to_validate().exists():
+        return [_("aucune compétence ne reste à valider")]
+    return []
+
+
+def guard_withdraw(candidacy) -> list[str]:
+    return [] if candidacy.closing_reason.strip() else [_("le motif de l'abandon")]
+
+
+GUARDS = {
+    "complete_reperage": guard_complete_reperage,
+    "start_evaluation": guard_start_evaluation,
+    "submit_recevabilite": guard_submit_recevabilite,
+    "declare_non_recevable": guard_declare_non_recevable,
+    "submit_activities": guard_submit_activities,
+    "resume_parcours": guard_resume_parcours,
+    "transmit_to_jury": guard_transmit_to_jury,
+    "return_to_evaluation": guard_return_to_evaluation,
+    "continue_after_partial": guard_continue_after_partial,
+    "withdraw": guard_withdraw,
+}
+
+
+def missing(name: str, candidacy) -> list[str]:
+    guard = GUARDS.get(name)
+    return guard(candidacy) if guard else []
+
+
+def condition(name: str):
+    def check(candidacy) -> bool:
+        return not missing(name, candidacy)
+
+    check.__name__ = f"guard_{name}"
+    return check

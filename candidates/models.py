@@ -1,0 +1,454 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from cqp.models import Certification, Competence, CompetenceElement, Organisation
+
+from . import guards, permissions
+
+
+class Pathway(models.TextChoices):
+    PARCOURS = "parcours", _("Parcours de développement des compétences")
+    VAE = "vae", _("Validation des acquis de l'expérience (VAE)")
+
+
+class State(models.TextChoices):
+    REPERAGE = "reperage", _("Repérage des acquis")
+    PARCOURS = "parcours", _("Parcours de formation")
+    DEMANDE = "demande", _("Demande de VAE")
+    RECEVABILITE = "recevabilite", _("Recevabilité à l'examen")
+    RECEVABLE = "recevable", _("Recevable")
+    NON_RECEVABLE = "non_recevable", _("Non recevable")
+    EVALUATION = "evaluation", _("Évaluation des compétences")
+    JURY = "jury", _("Jury paritaire")
+    CERTIFIE = "certifie", _("Certifié(e)")
+    PARTIEL = "partiel", _("Validation partielle")
+    NON_CERTIFIE = "non_certifie", _("Non certifié(e)")
+    ABANDONNE = "abandonne", _("Abandonnée")
+
+
+FINAL_STATES = [State.CERTIFIE, State.NON_CERTIFIE, State.NON_RECEVABLE, State.ABANDONNE]
+NON_FINAL_STATES = [s for s in State.values if s not in FINAL_STATES]
+
+# The steps of each pathway as shown on the timeline.
+PATHWAY_STEPS = {
+    Pathway.PARCOURS: [State.REPERAGE, State.PARCOURS, State.EVALUATION, State.JURY],
+    Pathway.VAE: [State.DEMANDE, State.RECEVABILITE, State.RECEVABLE, State.EVALUATION, State.JURY],
+}
+
+
+class Candidate(models.Model):
+    """The person preparing the CQP, with their ledger of validated competences."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="candidate"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidat")
+        verbose_name_plural = _("candidats")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Candidacy(ConcurrentTransitionMixin, models.Model):
+    """One path of one candidate to one certification, driven by a protected state machine.
+
+    Transitions only change fields and declare their guards (`conditions=`) and who may
+    take them (`permission=`); the services in services.py run them.
+    """
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="candidacies")
+    certification = models.ForeignKey(
+        Certification, on_delete=models.PROTECT, related_name="candidacies"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="candidacies",
+        null=True,
+        blank=True,
+        help_text=_("Vide : candidature VAE rattachée directement à la CPEF."),
+    )
+    pathway = models.CharField(_("voie d'accès"), max_length=10, choices=Pathway.choices)
+    state = FSMField(_("étape"), max_length=20, choices=State.choices, protected=True)
+    is_newcomer = models.BooleanField(
+        _("nouvel arrivant dans le métier"),
+        default=False,
+        help_text=_("Aucune compétence du CQP encore développée : le parcours les couvre toutes."),
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    professionnel = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacies_as_professionnel",
+        verbose_name=_("professionnel du secteur"),
+    )
+    evaluateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="candidacies_as_evaluateur",
+        verbose_name=_("évaluateur externe"),
+    )
+    practice_confirmed_on = models.DateField(
+        _("mise en pratique confirmée le"), null=True, blank=True
+    )
+    practice_note = models.TextField(_("mise en pratique en entreprise"), blank=True)
+    recevabilite_reason = models.TextField(_("motif de l'avis de recevabilité"), blank=True)
+    closing_reason = models.TextField(_("motif"), blank=True)
+    outcome_reason = models.TextField(_("motif de retour"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["-updated_at"]
+        permissions = [
+            ("act_as_professionnel", _("Intervenir comme professionnel du secteur")),
+            ("act_as_evaluateur", _("Intervenir comme évaluateur externe")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pathway="parcours", organisation__isnull=False) | Q(pathway="vae"),
+                name="parcours_candidacy_has_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} — {self.certification.code} ({self.get_pathway_display()})"
+
+    @property
+    def is_final(self):
+        return self.state in FINAL_STATES
+
+    # Transitions ------------------------------------------------------------------------
+
+    @transition(
+        field=state,
+        source=State.REPERAGE,
+        target=State.PARCOURS,
+        conditions=[guards.condition("complete_reperage")],
+        permission=permissions.is_acting_professionnel,
+    )
+    def complete_reperage(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.PARCOURS,
+        target=State.EVALUATION,
+        conditions=[guards.condition("start_evaluation")],
+        permission=permissions.is_acting_professionnel,
+    )
+    def start_evaluation(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.DEMANDE,
+        target=State.RECEVABILITE,
+        conditions=[guards.condition("submit_recevabilite")],
+        permission=permissions.is_the_candidate,
+    )
+    def submit_recevabilite(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RECEVABILITE,
+        target=State.RECEVABLE,
+        permission=permissions.is_secretariat,
+    )
+    def declare_recevable(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RECEVABILITE,
+        target=State.NON_RECEVABLE,
+        conditions=[guards.condition("declare_non_recevable")],
+        permission=permissions.is_secretariat,
+    )
+    def declare_non_recevable(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.RECEVABLE,
+        target=State.EVALUATION,
+        conditions=[guards.condition("submit_activities")],
+        permission=permissions.is_the_candidate,
+    )
+    def submit_activities(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.EVALUATION,
+        target=State.PARCOURS,
+        conditions=[guards.condition("resume_parcours")],
+        permission=permissions.is_acting_professionnel_or_evaluateur,
+    )
+    def resume_parcours(self):
+        self.cycle += 1
+        self.practice_confirmed_on = None
+
+    @transition(
+        field=state,
+        source=State.EVALUATION,
+        target=State.JURY,
+        conditions=[guards.condition("transmit_to_jury")],
+        permission=permissions.is_acting_evaluateur,
+    )
+    def transmit_to_jury(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.JURY,
+        target=State.EVALUATION,
+        conditions=[guards.condition("return_to_evaluation")],
+        permission=permissions.is_secretariat_or_jury,
+    )
+    def return_to_evaluation(self):
+        pass
+
+    @transition(
+        field=state,
+        source=State.JURY,
+        target=RETURN_VALUE(State.CERTIFIE, State.PARTIEL, State.NON_CERTIFIE),
+        permission=permissions.is_jury,
+    )
+    def record_decision(self, outcome):
+        return outcome
+
+    @transition(
+        field=state,
+        source=State.PARTIEL,
+        target=State.PARCOURS,
+        conditions=[guards.condition("continue_after_partial")],
+        permission=permissions.may_continue_after_partial,
+    )
+    def continue_after_partial(self):
+        self.cycle += 1
+        self.practice_confirmed_on = None
+
+    @transition(
+        field=state,
+        source=NON_FINAL_STATES,
+        target=State.ABANDONNE,
+        conditions=[guards.condition("withdraw")],
+        permission=permissions.may_withdraw,
+    )
+    def withdraw(self):
+        pass
+
+    # Derived data -----------------------------------------------------------------------
+
+    def competences_to_validate(self, on: datetime.date | None = None):
+        """Competences of the certification without a validation in force on that day."""
+        on = on or timezone.localdate()
+        validated = CompetenceValidation.objects.filter(
+            candidate_id=self.candidate_id, valid_until__gte=on, validated_on__lte=on
+        ).values("competence_id")
+        return self.certification.competences.exclude(pk__in=validated).order_by("number")
+
+
+class ReperageStatus(models.TextChoices):
+    ACQUIS = "acquis", _("Acquis")
+    A_DEVELOPPER = "a_developper", _("À développer")
+
+
+class ReperageEntry(models.Model):
+    """One line of the livret de repérage: an element of a competence, acquired or to develop."""
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="reperage_entries"
+    )
+    element = models.ForeignKey(CompetenceElement, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("repérage"), max_length=20, choices=ReperageStatus.choices, blank=True
+    )
+    comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
+    training_need = models.TextField(_("besoin en formation"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ligne du livret de repérage")
+        verbose_name_plural = _("livret de repérage")
+        ordering = ["element__competence__number", "element__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["candidacy", "element"], name="unique_reperage_entry")
+        ]
+
+
+class ActionKind(models.TextChoices):
+    FORMATION = "formation", _("Action de formation")
+    SITUATION_TRAVAIL = "situation_travail", _("Situation de travail")
+
+
+class ParcoursAction(models.Model):
+    """An action of the individual parcours for one competence to develop."""
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="parcours_actions"
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("type d'action"), max_length=20, choices=ActionKind.choices, default=ActionKind.FORMATION
+    )
+    provider = models.CharField(_("organisme ou tuteur"), max_length=200, blank=True)
+    description = models.TextField(_("contenu"), blank=True, max_length=2000)
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    done = models.BooleanField(_("réalisée"), default=False)
+
+    class Meta:
+        verbose_name = _("action du parcours")
+        verbose_name_plural = _("actions du parcours")
+        ordering = ["cycle", "competence__number", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="parcours_action_dates_ordered",
+            )
+        ]
+
+
+class VaeRequest(models.Model):
+    """Partie 2 of the dossier de VAE: the request examined for recevabilité."""
+
+    candidacy = models.OneToOneField(
+        Candidacy, on_delete=models.CASCADE, related_name="vae_request"
+    )
+    current_situation = models.CharField(_("situation actuelle"), max_length=200, blank=True)
+    current_job_title = models.CharField(_("emploi actuel"), max_length=200, blank=True)
+    education = models.TextField(_("formation et diplômes"), blank=True, max_length=3000)
+    motivation = models.TextField(_("motivation de la demande"), blank=True, max_length=5000)
+    submitted_on = models.DateField(_("date de la demande"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de VAE (partie 2)")
+        verbose_name_plural = _("demandes de VAE (partie 2)")
+
+
+class VaeExperience(models.Model):
+    """A period of professional experience declared in partie 2."""
+
+    request = models.ForeignKey(VaeRequest, on_delete=models.CASCADE, related_name="experiences")
+    employer = models.CharField(_("employeur"), max_length=200)
+    job_title = models.CharField(_("emploi occupé"), max_length=200)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(
+        _("fin"), null=True, blank=True, help_text=_("Vide : emploi en cours.")
+    )
+    is_relevant = models.BooleanField(
+        _("en rapport avec le CQP"),
+        default=True,
+        help_text=_("Les activités exercées relèvent du métier d'assistant(e) de formation."),
+    )
+    activities = models.TextField(_("principales activités"), blank=True, max_length=3000)
+
+    class Meta:
+        verbose_name = _("expérience professionnelle")
+        verbose_name_plural = _("expériences professionnelles")
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="vae_experience_dates_ordered",
+            )
+        ]
+
+
+class VaeActivity(models.Model):
+    """Partie 3 of the dossier de VAE: an activity carried out, for one competence."""
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.CASCADE, related_name="vae_activities"
+    )
+    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("activité"), max_length=300)
+    description = models.TextField(_("description de ce que vous avez réalisé"), max_length=5000)
+    context = models.CharField(_("contexte (employeur, période)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("activité (partie 3)")
+        verbose_name_plural = _("activités (partie 3)")
+        ordering = ["competence__number", "pk"]
+
+
+class CompetenceValidation(models.Model):
+    """A competence validated by the jury: it counts for 5 years."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="validations")
+    competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")
+    validated_on = models.DateField(_("validée le"))
+    valid_until = models.DateField(_("valable jusqu'au"))
+
+    class Meta:
+        verbose_name = _("compétence validée")
+        verbose_name_plural = _("compétences validées")
+        ordering = ["competence__number", "-validated_on"]
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Le journal des transitions ne peut pas être modifié.")
+
+    def delete(self):
+        raise PermissionError("Le journal des transitions ne peut pas être supprimé.")
+
+
+class TransitionLog(models.Model):
+    """The append-only audit log of a candidacy: every transition and assignment."""
+
+    candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="logs")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("en qualité de"), max_length=30)
+    transition = models.CharField(_("action"), max_length=40)
+    source = models.CharField(_("de"), max_length=20)
+    target = models.CharField(_("vers"), max_length=20)
+    comment = models.TextField(_("commentaire"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entrée du journal")
+        verbose_name_plural = _("journal des transitions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.transition} {self.source} → {self.target}"
+
+    @property
+    def transition_label(self):
+        labels = dict(State.choices)
+        return f"{labels.get(self.source, self.source)} → {labels.get(self.target, self.target)}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("Le journal des transitions ne peut pas être modifié.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal des transitions ne peut pas être supprimé.")

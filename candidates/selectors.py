@@ -1,0 +1,92 @@
+"""Reads on candidacies, scoped to the requesting user; anything else is a 404."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from cqp.models import Competence, CompetenceElement, MembershipRole
+from cqp.permissions import is_secretariat
+
+from .models import Candidacy, ParcoursAction, ReperageEntry, State, TransitionLog
+
+
+def _visible(user) -> Q:
+    """Candidacies a user may see: their own, those assigned to them, their organisations' as gestionnaire."""
+    managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
+    return (
+        Q(candidate__user=user)
+        | Q(professionnel=user)
+        | Q(evaluateur=user)
+        | Q(organisation_id__in=managed)
+    )
+
+
+def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
+    qs = Candidacy.objects.select_related(
+        "candidate__user", "organisation", "certification", "professionnel", "evaluateur"
+    )
+    if is_secretariat(user):
+        return qs
+    return qs.filter(_visible(user))
+
+
+def candidacy_list(
+    *, user, state: str = "", pathway: str = "", q: str = "", organisation=None
+) -> QuerySet[Candidacy]:
+    qs = candidacy_queryset(user=user)
+    if state:
+        qs = qs.filter(state=state)
+    if pathway:
+        qs = qs.filter(pathway=pathway)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    if q:
+        for word in q.split():
+            qs = qs.filter(
+                Q(candidate__user__last_name__icontains=word)
+                | Q(candidate__user__first_name__icontains=word)
+                | Q(candidate__user__email__icontains=word)
+            )
+    return qs.order_by("-updated_at", "-pk")
+
+
+def candidacy_get(*, user, pk: int) -> Candidacy:
+    return get_object_or_404(candidacy_queryset(user=user), pk=pk)
+
+
+def recevabilite_queue() -> QuerySet[Candidacy]:
+    """VAE requests waiting for the secretariat's decision, oldest first (all organisations)."""
+    return (
+        Candidacy.objects.filter(state=State.RECEVABILITE)
+        .select_related("candidate__user", "organisation", "certification", "vae_request")
+        .order_by("vae_request__submitted_on", "pk")
+    )
+
+
+def reperage_competences(candidacy) -> list[Competence]:
+    """The certification's competences with their elements, each element carrying its entry (or None)."""
+    entries = {e.element_id: e for e in ReperageEntry.objects.filter(candidacy=candidacy)}
+    competences = list(
+        candidacy.certification.competences.order_by("number").prefetch_related(
+            Prefetch("elements", queryset=CompetenceElement.objects.order_by("number"))
+        )
+    )
+    for competence in competences:
+        for element in competence.elements.all():
+            element.entry = entries.get(element.pk)
+    return competences
+
+
+def plan_actions(candidacy, cycle: int | None = None) -> QuerySet[ParcoursAction]:
+    return (
+        ParcoursAction.objects.filter(candidacy=candidacy, cycle=cycle or candidacy.cycle)
+        .select_related("competence")
+        .order_by("competence__number", "pk")
+    )
+
+
+def history(candidacy) -> QuerySet[TransitionLog]:
+    return (
+        TransitionLog.objects.filter(candidacy=candidacy)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )

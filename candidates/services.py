@@ -1,0 +1,685 @@
+"""Writes on candidacies. One service per transition; each authorizes, checks the guard,
+transitions and saves atomically under a row lock, writes the audit entry and enqueues
+notifications after commit."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cqp.models import (
+    Certification,
+    Habilitation,
+    HabilitationKind,
+    Membership,
+    MembershipRole,
+    Organisation,
+    User,
+)
+from cqp.permissions import is_secretariat, is_jury
+
+from . import guards, permissions
+from .models import (
+    Candidacy,
+    Candidate,
+    ParcoursAction,
+    Pathway,
+    ReperageEntry,
+    State,
+    TransitionLog,
+    VaeActivity,
+    VaeExperience,
+    VaeRequest,
+)
+from .tasks import notify_candidacy_created, notify_transition
+
+
+class TransitionError(Exception):
+    """A transition that cannot be taken now; `message` is shown to the user as is."""
+
+    def __init__(self, message, missing=()):
+        self.message = message
+        self.missing = list(missing)
+        super().__init__(message)
+
+
+class GuardFailed(TransitionError):
+    pass
+
+
+class ConcurrentChange(TransitionError):
+    pass
+
+
+def _state_label(state):
+    return State(state).label if state in State.values else state
+
+
+def actor_role(candidacy, user) -> str:
+    """The capacity in which a user acts on a candidacy, for the audit log."""
+    if permissions.is_the_candidate(candidacy, user):
+        return "candidat"
+    if user.pk == candidacy.professionnel_id:
+        return "professionnel"
+    if user.pk == candidacy.evaluateur_id:
+        return "evaluateur"
+    if is_secretariat(user):
+        return "secretariat"
+    if is_jury(user):
+        return "jury"
+    if permissions.is_gestionnaire_of(candidacy, user):
+        return "gestionnaire"
+    return "autre"
+
+
+def _log(candidacy, *, by, transition_name, source, target, comment=""):
+    entry = TransitionLog.objects.create(
+        candidacy=candidacy,
+        actor=by,
+        role=actor_role(candidacy, by),
+        transition=transition_name,
+        source=source,
+        target=target,
+        comment=comment,
+    )
+    return entry
+
+
+def _lock(candidacy) -> Candidacy:
+    return (
+        Candidacy.objects.select_for_update(of=("self",))
+        .select_related("candidate", "certification", "professionnel", "evaluateur")
+        .get(pk=candidacy.pk)
+    )
+
+
+def transition_is_possible(candidacy, name) -> bool:
+    method = getattr(candidacy, name)
+    return method._django_fsm.has_transition(candidacy.state)
+
+
+def may_take(candidacy, name, user) -> bool:
+    """The state allows this transition and the user may take it (guards not checked)."""
+    meta = getattr(candidacy, name)._django_fsm
+    return meta.has_transition(candidacy.state) and meta.has_transition_perm(
+        candidacy, candidacy.state, user
+    )
+
+
+def run_transition(*, candidacy, by, name, comment="", expected_state=None, prepare=None, args=()):
+    """Take transition `name` on `candidacy` as `by`.
+
+    Raises ConcurrentChange when the candidacy moved since the user saw it,
+    TransitionError when the state does not allow it, PermissionDenied when the user may
+    not take it, GuardFailed (listing what is missing) when its guard fails.
+    `prepare(candidacy)` runs under the lock before the guard (to record a reason, build
+    the plan...); everything it does is rolled back if the transition is refused.
+    Side effects: the audit entry; after commit, the notification task.
+    """
+    with transaction.atomic():
+        locked = _lock(candidacy)
+        source = locked.state
+        if expected_state and source != expected_state:
+            raise ConcurrentChange(
+                _(
+                    "La candidature vient d'être modifiée par quelqu'un d'autre : elle est maintenant "
+                    "à l'étape « %(state)s ». Rien n'a été enregistré ; vérifiez la page avant de recommencer."
+                )
+                % {"state": _state_label(source)}
+            )
+        meta = getattr(locked, name)._django_fsm
+        if not meta.has_transition(source):
+            raise TransitionError(
+                _("Cette action n'est pas possible à l'étape « %(state)s ».")
+                % {"state": _state_label(source)}
+            )
+        if not meta.has_transition_perm(locked, source, by):
+            raise PermissionDenied(
+                _("Vous n'êtes pas autorisé(e) à effectuer cette action sur cette candidature.")
+            )
+        if prepare is not None:
+            prepare(locked)
+        missing = guards.missing(name, locked)
+        if missing:
+            raise GuardFailed(
+                _("Action impossible : il manque %(items)s.") % {"items": " ; ".join(missing)},
+                missing,
+            )
+        getattr(locked, name)(*args)
+        locked.save()
+        entry = _log(
+            locked, by=by, transition_name=name, source=source, target=locked.state, comment=comment
+        )
+        transaction.on_commit(lambda: notify_transition.delay(entry.pk))
+    candidacy.refresh_from_db()
+    return locked
+
+
+# Transitions ------------------------------------------------------------------------------
+
+
+def _sync_plan(candidacy, competence_ids, *, cycle):
+    """Make a cycle's plan cover exactly `competence_ids`, keeping the actions already edited."""
+    actions = candidacy.parcours_actions.filter(cycle=cycle)
+    actions.exclude(competence_id__in=competence_ids).delete()
+    planned = set(actions.values_list("competence_id", flat=True))
+    ParcoursAction.objects.bulk_create(
+        ParcoursAction(candidacy=candidacy, cycle=cycle, competence_id=pk)
+        for pk in sorted(set(competence_ids) - planned)
+    )
+
+
+def candidacy_complete_reperage(*, candidacy, by, expected_state=None):
+    """Complete the livret and generate the parcours plan: one action per competence to develop."""
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="complete_reperage",
+        expected_state=expected_state,
+        prepare=lambda c: _sync_plan(c, guards.competences_to_develop(c), cycle=c.cycle),
+    )
+
+
+def candidacy_start_evaluation(*, candidacy, by, expected_state=None):
+    return run_transition(
+        candidacy=candidacy, by=by, name="start_evaluation", expected_state=expected_state
+    )
+
+
+def candidacy_submit_recevabilite(*, candidacy, by, expected_state=None):
+    """Submit partie 2; the request date is the day of submission."""
+
+    def stamp(c):
+        request = getattr(c, "vae_request", None)
+        if request is not None:
+            request.submitted_on = timezone.localdate()
+            request.save(update_fields=["submitted_on"])
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="submit_recevabilite",
+        expected_state=expected_state,
+        prepare=stamp,
+    )
+
+
+def candidacy_declare_recevable(*, candidacy, by, comment="", expected_state=None):
+    def record(c):
+        c.recevabilite_reason = comment.strip()
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="declare_recevable",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=record,
+    )
+
+
+def candidacy_declare_non_recevable(*, candidacy, by, reason, expected_state=None):
+    def record(c):
+        c.recevabilite_reason = reason.strip()
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="declare_non_recevable",
+        comment=reason,
+        expected_state=expected_state,
+        prepare=record,
+    )
+
+
+def candidacy_submit_activities(*, candidacy, by, expected_state=None):
+    return run_transition(
+        candidacy=candidacy, by=by, name="submit_activities", expected_state=expected_state
+    )
+
+
+def candidacy_resume_parcours(*, candidacy, by, competence_ids, comment="", expected_state=None):
+    """Back to the parcours; the new cycle's plan covers the competences not acquired."""
+
+    def plan(c):
+        _sync_plan(c, competence_ids, cycle=c.cycle + 1)  # the transition moves to that cycle
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="resume_parcours",
+        comment=comment,
+        expected_state=expected_state,
+        prepare=plan,
+    )
+
+
+def candidacy_transmit_to_jury(*, candidacy, by, expected_state=None):
+    return run_transition(
+        candidacy=candidacy, by=by, name="transmit_to_jury", expected_state=expected_state
+    )
+
+
+def candidacy_return_to_evaluation(*, candidacy, by, reason, expected_state=None):
+    def record(c):
+        c.outcome_reason = reason.strip()
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="return_to_evaluation",
+        comment=reason,
+        expected_state=expected_state,
+        prepare=record,
+    )
+
+
+def candidacy_record_decision(*, candidacy, by, outcome, comment="", expected_state=None):
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="record_decision",
+        comment=comment,
+        expected_state=expected_state,
+        args=(outcome,),
+    )
+
+
+def candidacy_continue_after_partial(*, candidacy, by, expected_state=None):
+    """Back to the parcours for the competences still to validate."""
+
+    def plan(c):
+        _sync_plan(
+            c, set(c.competences_to_validate().values_list("pk", flat=True)), cycle=c.cycle + 1
+        )
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="continue_after_partial",
+        expected_state=expected_state,
+        prepare=plan,
+    )
+
+
+def candidacy_withdraw(*, candidacy, by, reason, expected_state=None):
+    def record(c):
+        c.closing_reason = reason.strip()
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name="withdraw",
+        comment=reason,
+        expected_state=expected_state,
+        prepare=record,
+    )
+
+
+TRANSITION_SERVICES = {
+    "complete_reperage": candidacy_complete_reperage,
+    "start_evaluation": candidacy_start_evaluation,
+    "submit_recevabilite": candidacy_submit_recevabilite,
+    "declare_recevable": candidacy_declare_recevable,
+    "declare_non_recevable": candidacy_declare_non_recevable,
+    "submit_activities": candidacy_submit_activities,
+    "withdraw": candidacy_withdraw,
+    "continue_after_partial": candidacy_continue_after_partial,
+}
+
+
+# Creation ---------------------------------------------------------------------------------
+
+
+def _candidate_for(user) -> Candidate:
+    candidate, _created = Candidate.objects.get_or_create(user=user)
+    return candidate
+
+
+def _default_certification() -> Certification:
+    return Certification.objects.order_by("pk").first()
+
+
+def candidacy_create_parcours(
+    *,
+    by: User,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    is_newcomer: bool = False,
+    certification: Certification | None = None,
+) -> Candidacy:
+    """Open a parcours candidacy for an employee of the organisation.
+
+    Creates the person's account (and their candidat membership) when needed.
+    Side effect: after commit, the candidate receives an e-mail (with a link to choose a
+    password when the account is new).
+    """
+    if not (
+        is_secretariat(by)
+        or Membership.objects.filter(
+            user=by, organisation=organisation, role=MembershipRole.GESTIONNAIRE
+        ).exists()
+    ):
+        raise PermissionDenied
+    certification = certification or _default_certification()
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created_account = user is None
+        if created_account:
+            user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+        candidate = _candidate_for(user)
+        if (
+            candidate.candidacies.filter(certification=certification)
+            .exclude(state__in=["abandonne", "non_recevable", "non_certifie", "certifie"])
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Cette personne a déjà une candidature en cours pour cette certification."
+                    )
+                }
+            )
+        Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=MembershipRole.CANDIDAT
+        )
+        candidacy = Candidacy.objects.create(
+            candidate=candidate,
+            certification=certification,
+            organisation=organisation,
+            pathway=Pathway.PARCOURS,
+            state=State.REPERAGE,
+            is_newcomer=is_newcomer,
+            created_by=by,
+        )
+        _log(candidacy, by=by, transition_name="create", source="", target=State.REPERAGE)
+        transaction.on_commit(lambda: notify_candidacy_created.delay(candidacy.pk, created_account))
+    return candidacy
+
+
+def candidacy_request_vae(
+    *, user: User, organisation: Organisation | None, certification: Certification | None = None
+) -> Candidacy:
+    """Open a VAE request for the user, hosted by an organisation or directly by the CPEF."""
+    certification = certification or _default_certification()
+    with transaction.atomic():
+        candidate = _candidate_for(user)
+        if (
+            candidate.candidacies.filter(certification=certification)
+            .exclude(state__in=["abandonne", "non_recevable", "non_certifie", "certifie"])
+            .exists()
+        ):
+            raise ValidationError(
+                _("Vous avez déjà une candidature en cours pour cette certification.")
+            )
+        candidacy = Candidacy.objects.create(
+            candidate=candidate,
+            certification=certification,
+            organisation=organisation,
+            pathway=Pathway.VAE,
+            state=State.DEMANDE,
+            created_by=user,
+        )
+        VaeRequest.objects.create(candidacy=candidacy)
+        _log(candidacy, by=user, transition_name="create", source="", target=State.DEMANDE)
+    return candidacy
+
+
+def vae_signup(
+    *, email, first_name, last_name, password, organisation=None, certification=None
+) -> Candidacy:
+    email = User.objects.normalize_email(email).lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Un compte existe déjà pour cette adresse : connectez-vous pour faire votre demande."
+                    )
+                }
+            )
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        return candidacy_request_vae(
+            user=user, organisation=organisation, certification=certification
+        )
+
+
+# Assignment -------------------------------------------------------------------------------
+
+ASSIGNABLE = {
+    "professionnel": HabilitationKind.PROFESSIONNEL,
+    "evaluateur": HabilitationKind.EVALUATEUR,
+}
+
+
+def candidacy_assign(
+    *, candidacy, by, professionnel=None, evaluateur=None, day: datetime.date | None = None
+) -> Candidacy:
+    """Assign (or reassign) the professionnel du secteur and/or the évaluateur externe.
+
+    Only people whose habilitation of the right kind is valid today can be assigned. The
+    newcomer receives the guardian object permission to act; the person replaced loses it.
+    """
+    if not permissions.can_manage(candidacy, by):
+        raise PermissionDenied
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        locked = _lock(candidacy)
+        if locked.is_final:
+            raise ValidationError(
+                _("Cette candidature est close : ses intervenants ne peuvent plus changer.")
+            )
+        errors = {}
+        for field, user in (("professionnel", professionnel), ("evaluateur", evaluateur)):
+            if user is None or user.pk == getattr(locked, f"{field}_id"):
+                continue
+            kind = ASSIGNABLE[field]
+            if not (
+                user.is_active
+                and Habilitation.objects.valid_on(day).filter(user=user, kind=kind).exists()
+            ):
+                errors[field] = _(
+                    "%(person)s n'a pas d'habilitation « %(kind)s » valide aujourd'hui."
+                ) % {
+                    "person": user,
+                    "kind": kind.label,
+                }
+        if errors:
+            raise ValidationError(errors)
+        for field, user in (("professionnel", professionnel), ("evaluateur", evaluateur)):
+            previous = getattr(locked, field)
+            if user is None or (previous is not None and previous.pk == user.pk):
+                continue
+            perm = permissions.PERMISSION_BY_KIND[ASSIGNABLE[field]]
+            if previous is not None:
+                remove_perm(perm, previous, locked)
+            assign_perm(perm, user, locked)
+            setattr(locked, field, user)
+            locked.save(update_fields=[field, "updated_at"])
+            comment = _("%(role)s : %(person)s") % {"role": ASSIGNABLE[field].label, "person": user}
+            if previous is not None:
+                comment += " " + _("(remplace %(person)s)") % {"person": previous}
+            _log(
+                locked,
+                by=by,
+                transition_name=f"assign_{field}",
+                source=locked.state,
+                target=locked.state,
+                comment=comment,
+            )
+    candidacy.refresh_from_db()
+    return locked
+
+
+# Livret de repérage and parcours ----------------------------------------------------------
+
+
+def reperage_save(*, candidacy, by, entries: dict[int, dict]) -> None:
+    """Save the livret (draft): `entries` maps an element id to its status, comment and training need."""
+    if not permissions.can_edit_reperage(candidacy, by):
+        raise PermissionDenied
+    valid_ids = set(candidacy.certification.competences.values_list("elements__pk", flat=True))
+    with transaction.atomic():
+        existing = {e.element_id: e for e in candidacy.reperage_entries.all()}
+        to_create, to_update = [], []
+        for element_id, data in entries.items():
+            if element_id not in valid_ids:
+                raise ValidationError(_("Élément inconnu pour cette certification."))
+            entry = existing.get(element_id) or ReperageEntry(
+                candidacy=candidacy, element_id=element_id
+            )
+            entry.status = data.get("status", "")
+            entry.comment = data.get("comment", "")
+            entry.training_need = data.get("training_need", "")
+            (to_update if entry.pk else to_create).append(entry)
+        ReperageEntry.objects.bulk_create(to_create)
+        ReperageEntry.objects.bulk_update(
+            to_update, ["status", "comment", "training_need", "updated_at"]
+        )
+
+
+def _check_action_dates(start, end):
+    if start and end and end < start:
+        raise ValidationError(
+            {"end_date": _("La date de fin doit être postérieure ou égale à la date de début.")}
+        )
+
+
+def parcours_action_update(*, action: ParcoursAction, by, **fields) -> ParcoursAction:
+    if (
+        not permissions.can_edit_plan(action.candidacy, by)
+        or action.cycle != action.candidacy.cycle
+    ):
+        raise PermissionDenied
+    _check_action_dates(fields.get("start_date"), fields.get("end_date"))
+    for name, value in fields.items():
+        setattr(action, name, value)
+    action.save()
+    return action
+
+
+def parcours_action_add(*, candidacy, by, **fields) -> ParcoursAction:
+    """A further action for a competence already in the plan (several actions may serve one competence)."""
+    if not permissions.can_edit_plan(candidacy, by):
+        raise PermissionDenied
+    competence = fields.get("competence")
+    if (
+        competence is None
+        or not candidacy.parcours_actions.filter(
+            cycle=candidacy.cycle, competence=competence
+        ).exists()
+    ):
+        raise ValidationError({"competence": _("Choisissez une compétence du parcours.")})
+    _check_action_dates(fields.get("start_date"), fields.get("end_date"))
+    return ParcoursAction.objects.create(candidacy=candidacy, cycle=candidacy.cycle, **fields)
+
+
+def practice_confirm(*, candidacy, by, note: str) -> Candidacy:
+    """The professionnel confirms the mise en pratique des compétences en entreprise."""
+    if candidacy.state != State.PARCOURS or not permissions.is_acting_professionnel(candidacy, by):
+        raise PermissionDenied
+    if not note.strip():
+        raise ValidationError(
+            {"note": _("Décrivez la mise en pratique (missions confiées, période).")}
+        )
+    with transaction.atomic():
+        locked = _lock(candidacy)
+        locked.practice_confirmed_on = timezone.localdate()
+        locked.practice_note = note.strip()
+        locked.save(update_fields=["practice_confirmed_on", "practice_note", "updated_at"])
+        _log(
+            locked,
+            by=by,
+            transition_name="confirm_practice",
+            source=locked.state,
+            target=locked.state,
+            comment=note.strip(),
+        )
+    candidacy.refresh_from_db()
+    return locked
+
+
+# VAE dossier ------------------------------------------------------------------------------
+
+
+def vae_request_update(*, candidacy, by, **fields) -> VaeRequest:
+    if not permissions.can_edit_vae_request(candidacy, by):
+        raise PermissionDenied
+    request = candidacy.vae_request
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save()
+    return request
+
+
+def _check_period(start, end):
+    today = timezone.localdate()
+    errors = {}
+    if start and start > today:
+        errors["start_date"] = _("La date de début ne peut pas être dans le futur.")
+    if end and end > today:
+        errors["end_date"] = _("La date de fin ne peut pas être dans le futur.")
+    elif start and end and end < start:
+        errors["end_date"] = _("La date de fin doit être postérieure ou égale à la date de début.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def vae_experience_save(
+    *, candidacy, by, experience: VaeExperience | None = None, **fields
+) -> VaeExperience:
+    if not permissions.can_edit_vae_request(candidacy, by):
+        raise PermissionDenied
+    _check_period(fields.get("start_date"), fields.get("end_date"))
+    experience = experience or VaeExperience(request=candidacy.vae_request)
+    if experience.request_id != candidacy.vae_request.pk:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(experience, name, value)
+    experience.save()
+    return experience
+
+
+def vae_experience_delete(*, candidacy, by, experience: VaeExperience) -> None:
+    if (
+        not permissions.can_edit_vae_request(candidacy, by)
+        or experience.request_id != candidacy.vae_request.pk
+    ):
+        raise PermissionDenied
+    experience.delete()
+
+
+def vae_activity_save(
+    *, candidacy, by, activity: VaeActivity | None = None, **fields
+) -> VaeActivity:
+    if not permissions.can_edit_vae_activities(candidacy, by):
+        raise PermissionDenied
+    competence = fields.get("competence")
+    if competence is not None and competence.certification_id != candidacy.certification_id:
+        raise ValidationError(
+            {"competence": _("Cette compétence n'appartient pas à la certification.")}
+        )
+    activity = activity or VaeActivity(candidacy=candidacy)
+    if activity.candidacy_id != candidacy.pk:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.save()
+    return activity
+
+
+def vae_activity_delete(*, candidacy, by, activity: VaeActivity) -> None:
+    if (
+        not permissions.can_edit_vae_activities(candidacy, by)
+        or activity.candidacy_id != candidacy.pk
+    ):
+        raise PermissionDenied
+    activity.delete()
