@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cqp.forms import DateInput, EmailField
+from cqp.forms import EmailField
 from cqp.models import HabilitationKind, Organisation, User
 from cqp.selectors import habilitated_users
 

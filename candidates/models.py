@@ -296,6 +296,9 @@ class ReperageEntry(models.Model):
             models.UniqueConstraint(fields=["candidacy", "element"], name="unique_reperage_entry")
         ]
 
+    def __str__(self):
+        return f"{self.element.code} : {self.get_status_display() or '—'}"
+
 
 class ActionKind(models.TextChoices):
     FORMATION = "formation", _("Action de formation")
@@ -332,6 +335,9 @@ class ParcoursAction(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.competence.code} — {self.get_kind_display()}"
+
 
 class VaeRequest(models.Model):
     """Partie 2 of the dossier de VAE: the request examined for recevabilité."""
@@ -348,6 +354,9 @@ class VaeRequest(models.Model):
     class Meta:
         verbose_name = _("demande de VAE (partie 2)")
         verbose_name_plural = _("demandes de VAE (partie 2)")
+
+    def __str__(self):
+        return _("Partie 2 de %s") % self.candidacy.candidate
 
 
 class VaeExperience(models.Model):
@@ -378,6 +387,9 @@ class VaeExperience(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.job_title} — {self.employer}"
+
 
 class VaeActivity(models.Model):
     """Partie 3 of the dossier de VAE: an activity carried out, for one competence."""
@@ -395,6 +407,9 @@ class VaeActivity(models.Model):
         verbose_name_plural = _("activités (partie 3)")
         ordering = ["competence__number", "pk"]
 
+    def __str__(self):
+        return f"{self.competence.code} — {self.title}"
+
 
 class CompetenceValidation(models.Model):
     """A competence validated by the jury: it counts for 5 years."""
@@ -408,6 +423,9 @@ class CompetenceValidation(models.Model):
         verbose_name = _("compétence validée")
         verbose_name_plural = _("compétences validées")
         ordering = ["competence__number", "-validated_on"]
+
+    def __str__(self):
+        return f"{self.competence.code} ({self.validated_on} → {self.valid_until})"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -440,11 +458,6 @@ class TransitionLog(models.Model):
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.transition} {self.source} → {self.target}"
 
-    @property
-    def transition_label(self):
-        labels = dict(State.choices)
-        return f"{labels.get(self.source, self.source)} → {labels.get(self.target, self.target)}"
-
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise PermissionError("Le journal des transitions ne peut pas être modifié.")
@@ -452,3 +465,8 @@ class TransitionLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le journal des transitions ne peut pas être supprimé.")
+
+    @property
+    def transition_label(self):
+        labels = dict(State.choices)
+        return f"{labels.get(self.source, self.source)} → {labels.get(self.target, self.target)}"

@@ -19,7 +19,7 @@ from cqp.models import (
     Organisation,
     User,
 )
-from cqp.permissions import is_secretariat, is_jury
+from cqp.permissions import is_jury, is_secretariat
 
 from . import guards, permissions
 from .models import (

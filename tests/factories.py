@@ -108,6 +108,9 @@ class CandidacyFactory(factory.django.DjangoModelFactory):
 
 
 class VaeCandidacyFactory(CandidacyFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     pathway = "vae"
     state = "demande"
 

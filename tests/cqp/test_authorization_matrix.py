@@ -8,7 +8,10 @@ Later issues extend PAGES with their own rows.
 import pytest
 from django.urls import reverse
 
+from candidates.models import Candidacy, TransitionLog
+from candidates.services import candidacy_assign
 from cqp.models import Habilitation, Invitation, Organisation
+from tests.factories import CandidacyFactory
 
 ROLES = [
     "secretariat",
@@ -66,28 +69,94 @@ PAGES = [
     ("référentiel list", lambda o: reverse("certification_list"), EVERYONE),
     ("référentiel detail", lambda o: reverse("certification_detail", args=["CQP-AF"]), EVERYONE),
     ("password change", lambda o: reverse("password_change"), EVERYONE),
+    # Candidacies (issue « Candidacy workflow »)
+    ("candidacy list", lambda o: reverse("candidacy_list"), EVERYONE),
+    (
+        "candidacy create",
+        lambda o: reverse("candidacy_create"),
+        {"secretariat", "gestionnaire", "outsider"},
+    ),
+    (
+        "own candidacy",
+        lambda o: reverse("candidacy_detail", args=[o["candidacy"].pk]),
+        {"secretariat", "gestionnaire", "candidat", "professionnel", "evaluateur"},
+    ),
+    (
+        "other organisation's candidacy",
+        lambda o: reverse("candidacy_detail", args=[o["other_candidacy"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "assign evaluators (own)",
+        lambda o: reverse("candidacy_assign", args=[o["candidacy"].pk]),
+        {"secretariat", "gestionnaire"},
+    ),
+    (
+        "assign evaluators (other)",
+        lambda o: reverse("candidacy_assign", args=[o["other_candidacy"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "withdraw own candidacy",
+        lambda o: reverse("candidacy_transition", args=[o["candidacy"].pk, "withdraw"]),
+        {
+            "secretariat": 200,
+            "gestionnaire": 200,
+            "candidat": 200,
+            "professionnel": 403,
+            "evaluateur": 403,
+        },
+    ),
+    (
+        "complete reperage (own)",
+        lambda o: reverse("candidacy_transition", args=[o["candidacy"].pk, "complete_reperage"]),
+        {
+            "secretariat": 403,
+            "gestionnaire": 403,
+            "candidat": 403,
+            "professionnel": 200,
+            "evaluateur": 403,
+        },
+    ),
+    ("recevabilité queue", lambda o: reverse("recevabilite_queue"), {"secretariat"}),
 ]
 
-MATRIX = [(name, role, role in allowed) for name, _url, allowed in PAGES for role in ROLES]
+
+def _expected(allowed, role):
+    if isinstance(allowed, dict):
+        return allowed.get(role, 404)
+    return 200 if role in allowed else 404
+
+
+MATRIX = [(name, role, _expected(allowed, role)) for name, _url, allowed in PAGES for role in ROLES]
 URLS = {name: url for name, url, _allowed in PAGES}
 
 
 @pytest.fixture
 def objects(actors, own_org, other_org):
+    candidacy = CandidacyFactory(organisation=own_org, candidate__user=actors["candidat"])
+    candidacy_assign(
+        candidacy=candidacy,
+        by=actors["secretariat"],
+        professionnel=actors["professionnel"],
+        evaluateur=actors["evaluateur"],
+    )
     return {
         "own_org": own_org,
         "other_org": other_org,
         "habilitation": Habilitation.objects.get(user=actors["professionnel"]),
+        "candidacy": candidacy,
+        "other_candidacy": CandidacyFactory(organisation=other_org),
     }
 
 
 @pytest.mark.parametrize(
-    ("page", "role", "allowed"), MATRIX, ids=[f"{p}-{r}" for p, r, _ in MATRIX]
+    ("page", "role", "expected"), MATRIX, ids=[f"{p}-{r}" for p, r, _ in MATRIX]
 )
-def test_matrix_get(client, actors, objects, page, role, allowed):
+def test_matrix_get(client, actors, objects, page, role, expected):
     client.force_login(actors[role])
     response = client.get(URLS[page](objects))
-    assert response.status_code == (200 if allowed else 404)
+    assert response.status_code == expected
 
 
 @pytest.mark.parametrize(
@@ -132,7 +201,32 @@ POSTS = [
     ),
     ("habilitation renew", {"valid_until": "2099-01-01"}, {"secretariat"}),
     ("habilitation revoke", {"reason": "Intrusion"}, {"secretariat"}),
+    (
+        "candidacy create",
+        {"organisation": "", "email": "n@exemple.fr", "first_name": "N", "last_name": "M"},
+        {"secretariat", "gestionnaire", "outsider"},
+    ),
+    (
+        "assign evaluators (own)",
+        {"professionnel": "", "evaluateur": ""},
+        {"secretariat", "gestionnaire"},
+    ),
+    (
+        "withdraw own candidacy",
+        {"expected_state": "reperage", "comment": "Intrusion"},
+        {"secretariat", "gestionnaire", "candidat"},
+    ),
+    ("complete reperage (own)", {"expected_state": "reperage"}, {"professionnel"}),
 ]
+FORBIDDEN_STATUS = {
+    "withdraw own candidacy": {"professionnel": 403, "evaluateur": 403},
+    "complete reperage (own)": {
+        "secretariat": 403,
+        "gestionnaire": 403,
+        "candidat": 403,
+        "evaluateur": 403,
+    },
+}
 POST_MATRIX = [
     (name, data, role) for name, data, allowed in POSTS for role in ROLES if role not in allowed
 ]
@@ -143,6 +237,12 @@ def _snapshot():
         list(Organisation.objects.order_by("pk").values_list("name", "siret")),
         list(Invitation.objects.values_list("email", flat=True)),
         list(Habilitation.objects.order_by("pk").values_list("pk", "valid_until", "revoked_on")),
+        list(
+            Candidacy.objects.order_by("pk").values_list(
+                "pk", "state", "professionnel", "evaluateur"
+            )
+        ),
+        TransitionLog.objects.count(),
     )
 
 
@@ -155,7 +255,7 @@ def test_matrix_forbidden_post_changes_nothing(
     client.force_login(actors[role])
     before = _snapshot()
     response = client.post(URLS[page](objects), data)
-    assert response.status_code == 404
+    assert response.status_code == FORBIDDEN_STATUS.get(page, {}).get(role, 404)
     assert _snapshot() == before
     assert mailoutbox == []
 
