@@ -28,6 +28,7 @@ from .models import (
     ParcoursAction,
     Pathway,
     ReperageEntry,
+    ReperageStatus,
     State,
     TransitionLog,
     VaeActivity,
@@ -519,6 +520,25 @@ def candidacy_assign(
     return locked
 
 
+VAE_REQUEST_FIELDS = {"current_situation", "current_job_title", "education", "motivation"}
+VAE_EXPERIENCE_FIELDS = {
+    "employer",
+    "job_title",
+    "start_date",
+    "end_date",
+    "is_relevant",
+    "activities",
+}
+VAE_ACTIVITY_FIELDS = {"competence", "title", "description", "context"}
+ACTION_FIELDS = {"kind", "provider", "description", "start_date", "end_date", "done"}
+
+
+def _only(fields, allowed):
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+
+
 # Livret de repérage and parcours ----------------------------------------------------------
 
 
@@ -536,7 +556,10 @@ def reperage_save(*, candidacy, by, entries: dict[int, dict]) -> None:
             entry = existing.get(element_id) or ReperageEntry(
                 candidacy=candidacy, element_id=element_id
             )
-            entry.status = data.get("status", "")
+            status = data.get("status", "")
+            if status not in ReperageStatus.values and status != "":
+                raise ValidationError(_("Statut de repérage inconnu : « %s ».") % status)
+            entry.status = status
             entry.comment = data.get("comment", "")
             entry.training_need = data.get("training_need", "")
             (to_update if entry.pk else to_create).append(entry)
@@ -559,7 +582,11 @@ def parcours_action_update(*, action: ParcoursAction, by, **fields) -> ParcoursA
         or action.cycle != action.candidacy.cycle
     ):
         raise PermissionDenied
-    _check_action_dates(fields.get("start_date"), fields.get("end_date"))
+    _only(fields, ACTION_FIELDS)
+    # Dates not passed keep their stored value: the order is checked on the result.
+    _check_action_dates(
+        fields.get("start_date", action.start_date), fields.get("end_date", action.end_date)
+    )
     for name, value in fields.items():
         setattr(action, name, value)
     action.save()
@@ -570,6 +597,7 @@ def parcours_action_add(*, candidacy, by, **fields) -> ParcoursAction:
     """A further action for a competence already in the plan (several actions may serve one competence)."""
     if not permissions.can_edit_plan(candidacy, by):
         raise PermissionDenied
+    _only(fields, ACTION_FIELDS | {"competence"})
     competence = fields.get("competence")
     if (
         competence is None
@@ -613,6 +641,7 @@ def practice_confirm(*, candidacy, by, note: str) -> Candidacy:
 def vae_request_update(*, candidacy, by, **fields) -> VaeRequest:
     if not permissions.can_edit_vae_request(candidacy, by):
         raise PermissionDenied
+    _only(fields, VAE_REQUEST_FIELDS)
     request = candidacy.vae_request
     for name, value in fields.items():
         setattr(request, name, value)
@@ -638,10 +667,13 @@ def vae_experience_save(
 ) -> VaeExperience:
     if not permissions.can_edit_vae_request(candidacy, by):
         raise PermissionDenied
-    _check_period(fields.get("start_date"), fields.get("end_date"))
+    _only(fields, VAE_EXPERIENCE_FIELDS)
     experience = experience or VaeExperience(request=candidacy.vae_request)
     if experience.request_id != candidacy.vae_request.pk:
         raise PermissionDenied
+    _check_period(
+        fields.get("start_date", experience.start_date), fields.get("end_date", experience.end_date)
+    )
     for name, value in fields.items():
         setattr(experience, name, value)
     experience.save()
@@ -662,10 +694,18 @@ def vae_activity_save(
 ) -> VaeActivity:
     if not permissions.can_edit_vae_activities(candidacy, by):
         raise PermissionDenied
+    _only(fields, VAE_ACTIVITY_FIELDS)
     competence = fields.get("competence")
-    if competence is not None and competence.certification_id != candidacy.certification_id:
+    if (
+        competence is not None
+        and not candidacy.competences_to_validate().filter(pk=competence.pk).exists()
+    ):
         raise ValidationError(
-            {"competence": _("Cette compétence n'appartient pas à la certification.")}
+            {
+                "competence": _(
+                    "Choisissez une compétence qui reste à valider pour cette certification."
+                )
+            }
         )
     activity = activity or VaeActivity(candidacy=candidacy)
     if activity.candidacy_id != candidacy.pk:

@@ -19,12 +19,12 @@ DROP FUNCTION IF EXISTS candidates_transitionlog_append_only();
 def forwards(apps, schema_editor):
     # The database itself refuses to rewrite history; SQLite (demo only) relies on the ORM guard.
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

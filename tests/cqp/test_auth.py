@@ -135,4 +135,6 @@ def test_pages_are_french_by_default_and_english_on_request(client, candidat):
     assert '<html lang="fr">' in response.content.decode()
     assert "Tableau de bord" in response.content.decode()
     response = client.post("/langue/setlang/", {"language": "en", "next": "/"}, follow=True)
-    assert '<html lang="en">' in response.content.decode()
+    content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert "Dashboard" in content and "Tableau de bord" not in content

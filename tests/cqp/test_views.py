@@ -354,7 +354,7 @@ def test_habilitation_renew_page(client, secretariat, professionnel):
         ),
         (
             "professionnel",
-            ["Professionnel du secteur — Valide", "Aucune candidature ne vous est confiée"],
+            ["Professionnel du secteur — Valide", "Aucune candidature n'attend votre intervention"],
         ),
         ("evaluateur", ["Évaluateur externe — Valide"]),
     ],

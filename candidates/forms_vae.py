@@ -1,0 +1,172 @@
+"""Forms of the VAE dossier. They only shape input: the services decide what is allowed."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from cqp.forms import DateInput, EmailField
+from cqp.models import Competence, Organisation, OrganisationKind, User
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.city})" if obj.city else obj.name
+
+
+class HostOrganisationForm(forms.Form):
+    organisation = OrganisationChoiceField(
+        label=_("Structure d'accueil de l'évaluation"),
+        queryset=Organisation.objects.filter(
+            is_active=True,
+            kind__in=[OrganisationKind.ORGANISME_FORMATION, OrganisationKind.ENTREPRISE],
+        ).order_by("name"),
+        required=False,
+        empty_label=_("Aucune — rattachement direct à la CPEF"),
+        help_text=_(
+            "L'entreprise ou l'organisme de formation où se déroulera l'évaluation de vos "
+            "compétences. Sans structure d'accueil, votre demande est suivie directement par la CPEF."
+        ),
+    )
+
+
+class VaeSignupForm(HostOrganisationForm):
+    email = EmailField(
+        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = ["email", "first_name", "last_name", "password1", "password2", "organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif p1:
+            user = User(
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class VaeRequestForm(forms.Form):
+    """Partie 2, presentation. Every field may stay empty in a draft; submission checks them."""
+
+    current_situation = forms.CharField(
+        label=_("Situation actuelle"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Par exemple : salariée en CDI, en recherche d'emploi, travailleur indépendant."
+        ),
+    )
+    current_job_title = forms.CharField(
+        label=_("Emploi actuel"),
+        max_length=200,
+        required=False,
+        help_text=_("Intitulé de votre poste actuel, ou du dernier poste occupé."),
+    )
+    education = forms.CharField(
+        label=_("Formation et diplômes"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Diplômes, titres et formations suivies, avec leur année."),
+    )
+    motivation = forms.CharField(
+        label=_("Motivation de la demande"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Pourquoi demandez-vous le CQP Assistant(e) de formation par la VAE ?"),
+    )
+
+
+YES_NO = [("True", _("Oui")), ("False", _("Non"))]
+
+
+class VaeExperienceForm(forms.Form):
+    employer = forms.CharField(label=_("Employeur"), max_length=200)
+    job_title = forms.CharField(label=_("Emploi occupé"), max_length=200)
+    start_date = forms.DateField(label=_("Date de début"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Date de fin"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Laissez vide si vous occupez toujours cet emploi (en cours)."),
+    )
+    is_relevant = forms.TypedChoiceField(
+        label=_("Cette expérience est-elle en rapport avec le CQP ?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect(attrs={"class": "choice-inline"}),
+        help_text=_(
+            "Oui si les activités exercées relèvent du métier d'assistant(e) de formation : "
+            "seules ces périodes comptent pour la durée d'expérience requise."
+        ),
+    )
+    activities = forms.CharField(
+        label=_("Principales activités"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class CompetenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.title}"
+
+
+class VaeActivityForm(forms.Form):
+    competence = CompetenceChoiceField(
+        label=_("Compétence"),
+        queryset=Competence.objects.none(),
+        empty_label=_("— Choisissez une compétence —"),
+        error_messages={
+            "invalid_choice": _("Choisissez une des compétences qui restent à valider."),
+        },
+    )
+    title = forms.CharField(label=_("Activité"), max_length=300)
+    context = forms.CharField(
+        label=_("Contexte"),
+        max_length=300,
+        required=False,
+        help_text=_("Employeur et période où vous avez réalisé cette activité."),
+    )
+    description = forms.CharField(
+        label=_("Description de ce que vous avez réalisé"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Décrivez concrètement ce que vous avez fait, avec quels outils et pour qui."),
+    )
+
+    def __init__(self, *args, competences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competence"].queryset = competences
