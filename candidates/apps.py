@@ -8,4 +8,4 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidatures")
 
     def ready(self):
-        from . import dashboard_panels  # noqa: F401  (registers the candidacy panels)
+        from . import dashboard_panels, demo  # noqa: F401  (register panels and demo data)

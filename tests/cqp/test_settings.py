@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from candidates.models import Candidacy
 from cqp.models import Habilitation, Membership, Organisation, User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +38,13 @@ def test_debug_off_refuses_to_start_without_a_real_secret_key():
 
 def test_check_deploy_is_clean_in_production_configuration():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="false", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="cqp.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="cqp.example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -53,12 +59,30 @@ def test_invalid_boolean_in_environment_fails_loudly():
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_prints_every_account(capsys):
     call_command("seed_demo")
-    counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count(), Habilitation.objects.count())
+    counts = (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        Habilitation.objects.count(),
+    )
     call_command("seed_demo")
-    assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count(), Habilitation.objects.count()) == counts
-    assert counts == (7, 2, 4, 2)
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        Habilitation.objects.count(),
+    ) == counts
+    assert counts == (8, 2, 4, 2)
+    assert Candidacy.objects.count() == 2
     output = capsys.readouterr().out
-    for email in ["secretariat@", "jury@", "gestionnaire@", "candidat@", "professionnel@", "evaluateur@"]:
+    for email in [
+        "secretariat@",
+        "jury@",
+        "gestionnaire@",
+        "candidat@",
+        "professionnel@",
+        "evaluateur@",
+    ]:
         assert email in output
     secretariat = User.objects.get(email="secretariat@demo.cqp.fr")
     assert secretariat.is_secretariat and secretariat.is_staff

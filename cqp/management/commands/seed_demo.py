@@ -4,8 +4,10 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
+from cqp.demo import run_seeders
 from cqp.models import (
     Habilitation,
     HabilitationKind,
@@ -91,14 +93,28 @@ ACCOUNTS = [
         [],
         [HabilitationKind.EVALUATEUR],
     ),
+    (
+        "candidat.vae@demo.cqp.fr",
+        "Valérie",
+        "Aubert",
+        "Candidate VAE (en recevabilité)",
+        "",
+        [],
+        [],
+    ),
 ]
 
 
 class Command(BaseCommand):
     help = "Crée (ou remet à l'état initial) les comptes et organisations de démonstration."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # Demo people get no e-mail about the data made up for them (sent after commit).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed()
+
+    @transaction.atomic
+    def _seed(self):
         organisations = {}
         for data in ORGANISATIONS:
             organisation = Organisation.objects.filter(siret=data["siret"]).first() or Organisation(
@@ -138,7 +154,10 @@ class Command(BaseCommand):
                         valid_from=today - datetime.timedelta(days=365),
                         valid_until=today + datetime.timedelta(days=730),
                     )
+        extra = run_seeders(users, organisations)
         self._print_accounts()
+        for line in extra:
+            self.stdout.write(f"  {line}")
 
     def _print_accounts(self):
         self.stdout.write(
