@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from cqp.models import Certification, Competence, CompetenceElement, Organisation
+from cqp.permissions import ROLE_LABELS
 
 from . import guards, permissions
 
@@ -465,6 +466,10 @@ class TransitionLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Le journal des transitions ne peut pas être supprimé.")
+
+    @property
+    def role_label(self):
+        return ROLE_LABELS.get(self.role, self.role)
 
     @property
     def transition_label(self):
