@@ -64,9 +64,10 @@ def reperage_missing(candidacy) -> list[str]:
 
 def competences_to_develop(candidacy) -> set[int]:
     """Competence ids the parcours must cover: all for a newcomer, else those with an element to develop."""
+    to_validate = set(candidacy.competences_to_validate().values_list("pk", flat=True))
     if candidacy.is_newcomer:
-        return set(candidacy.competences_to_validate().values_list("pk", flat=True))
-    return set(
+        return to_validate
+    return to_validate & set(
         candidacy.reperage_entries.filter(status="a_developper").values_list(
             "element__competence_id", flat=True
         )

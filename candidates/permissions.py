@@ -70,6 +70,7 @@ def is_secretariat_or_jury(candidacy, user) -> bool:
 def is_gestionnaire_of(candidacy, user) -> bool:
     return (
         getattr(user, "is_authenticated", False)
+        and user.is_active
         and candidacy.organisation_id is not None
         and user.memberships.filter(
             organisation_id=candidacy.organisation_id, role=MembershipRole.GESTIONNAIRE

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import InvalidResultState
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cqp.models import (
@@ -19,7 +20,7 @@ from cqp.models import (
     Organisation,
     User,
 )
-from cqp.permissions import is_jury, is_secretariat
+from cqp.permissions import is_secretariat
 
 from . import guards, permissions
 from .models import (
@@ -59,20 +60,41 @@ def _state_label(state):
     return State(state).label if state in State.values else state
 
 
-def actor_role(candidacy, user) -> str:
-    """The capacity in which a user acts on a candidacy, for the audit log."""
-    if permissions.is_the_candidate(candidacy, user):
-        return "candidat"
-    if user.pk == candidacy.professionnel_id:
-        return "professionnel"
-    if user.pk == candidacy.evaluateur_id:
-        return "evaluateur"
-    if is_secretariat(user):
-        return "secretariat"
-    if is_jury(user):
-        return "jury"
-    if permissions.is_gestionnaire_of(candidacy, user):
-        return "gestionnaire"
+# The capacities that may take each action, in the order they are looked for: the log
+# records the capacity that actually allowed the action, not merely one the user holds.
+_CAPACITIES = {
+    "candidat": permissions.is_the_candidate,
+    "professionnel": permissions.is_acting_professionnel,
+    "evaluateur": permissions.is_acting_evaluateur,
+    "secretariat": permissions.is_secretariat,
+    "jury": permissions.is_jury,
+    "gestionnaire": permissions.is_gestionnaire_of,
+}
+ACTION_CAPACITIES = {
+    "create": ["gestionnaire", "secretariat", "candidat"],
+    "assign_professionnel": ["secretariat", "gestionnaire"],
+    "assign_evaluateur": ["secretariat", "gestionnaire"],
+    "confirm_practice": ["professionnel"],
+    "complete_reperage": ["professionnel"],
+    "start_evaluation": ["professionnel"],
+    "submit_recevabilite": ["candidat"],
+    "declare_recevable": ["secretariat"],
+    "declare_non_recevable": ["secretariat"],
+    "submit_activities": ["candidat"],
+    "resume_parcours": ["professionnel", "evaluateur"],
+    "transmit_to_jury": ["evaluateur"],
+    "return_to_evaluation": ["jury", "secretariat"],
+    "record_decision": ["jury"],
+    "continue_after_partial": ["candidat", "professionnel", "secretariat"],
+    "withdraw": ["candidat", "gestionnaire", "secretariat"],
+}
+
+
+def actor_role(candidacy, user, action: str) -> str:
+    """The capacity in which `user` takes `action` on a candidacy, for the audit log."""
+    for capacity in ACTION_CAPACITIES.get(action, list(_CAPACITIES)):
+        if _CAPACITIES[capacity](candidacy, user):
+            return capacity
     return "autre"
 
 
@@ -80,7 +102,7 @@ def _log(candidacy, *, by, transition_name, source, target, comment=""):
     entry = TransitionLog.objects.create(
         candidacy=candidacy,
         actor=by,
-        role=actor_role(candidacy, by),
+        role=actor_role(candidacy, by, transition_name),
         transition=transition_name,
         source=source,
         target=target,
@@ -149,10 +171,18 @@ def run_transition(*, candidacy, by, name, comment="", expected_state=None, prep
                 _("Action impossible : il manque %(items)s.") % {"items": " ; ".join(missing)},
                 missing,
             )
-        getattr(locked, name)(*args)
+        try:
+            getattr(locked, name)(*args)
+        except InvalidResultState as exc:
+            raise TransitionError(_("Issue inconnue pour cette action.")) from exc
         locked.save()
         entry = _log(
-            locked, by=by, transition_name=name, source=source, target=locked.state, comment=comment
+            locked,
+            by=by,
+            transition_name=name,
+            source=source,
+            target=locked.state,
+            comment=comment.strip(),
         )
         transaction.on_commit(lambda: notify_transition.delay(entry.pk))
     candidacy.refresh_from_db()
@@ -246,6 +276,11 @@ def candidacy_resume_parcours(*, candidacy, by, competence_ids, comment="", expe
     """Back to the parcours; the new cycle's plan covers the competences not acquired."""
 
     def plan(c):
+        to_validate = set(c.competences_to_validate().values_list("pk", flat=True))
+        if not competence_ids or not set(competence_ids) <= to_validate:
+            raise ValidationError(
+                _("Le nouveau parcours doit porter sur des compétences qui restent à valider.")
+            )
         _sync_plan(c, competence_ids, cycle=c.cycle + 1)  # the transition moves to that cycle
 
     return run_transition(
@@ -493,6 +528,16 @@ def candidacy_assign(
                     "person": user,
                     "kind": kind.label,
                 }
+        chosen_professionnel = professionnel or locked.professionnel
+        chosen_evaluateur = evaluateur or locked.evaluateur
+        if chosen_professionnel is not None and chosen_professionnel == chosen_evaluateur:
+            errors["evaluateur"] = _(
+                "L'évaluation est conduite par deux personnes : l'évaluateur externe doit être "
+                "différent du professionnel du secteur."
+            )
+        for field, user in (("professionnel", professionnel), ("evaluateur", evaluateur)):
+            if user is not None and user.pk == locked.candidate.user_id:
+                errors[field] = _("Le candidat ne peut pas intervenir sur sa propre candidature.")
         if errors:
             raise ValidationError(errors)
         for field, user in (("professionnel", professionnel), ("evaluateur", evaluateur)):

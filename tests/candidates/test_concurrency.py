@@ -1,0 +1,169 @@
+"""Two people acting on one candidacy at the same moment: only one of them wins.
+
+Each thread has its own database connection, so the rows must be committed
+(`transaction=True`); `serialized_rollback` puts the référentiel loaded by the data
+migration back for the tests that follow the flush. SQLite has no row locks: PostgreSQL only.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from candidates import services
+from candidates.models import Candidacy, TransitionLog
+from tests.candidates.test_state_machine import vae_candidacy
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks need PostgreSQL (run with scripts/test.sh)",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ROUNDS = 5
+ABANDONNEE = "Cette action n'est pas possible à l'étape « Abandonnée »."
+
+
+def race(*actions):
+    """Run each `action(candidacy)` in its own thread, all released at once; return the
+    outcomes in order: "ok" or the exception raised."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+    pk = actions[0].pk
+
+    def run(index, action):
+        try:
+            candidacy = Candidacy.objects.get(pk=pk)  # both read the same state first
+            barrier.wait(timeout=10)
+            action(candidacy)
+            outcomes[index] = "ok"
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(index, action.run))
+        for index, action in enumerate(actions)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+class Action:
+    def __init__(self, pk, run):
+        self.pk, self.run = pk, run
+
+
+def withdraw(candidacy, by, reason, **extra):
+    return Action(
+        candidacy.pk,
+        lambda c: services.candidacy_withdraw(candidacy=c, by=by, reason=reason, **extra),
+    )
+
+
+def declare_recevable(candidacy, by, **extra):
+    return Action(
+        candidacy.pk, lambda c: services.candidacy_declare_recevable(candidacy=c, by=by, **extra)
+    )
+
+
+def winner_and_loser(outcomes):
+    assert outcomes.count("ok") == 1, outcomes
+    winner = outcomes.index("ok")
+    return winner, outcomes[1 - winner]
+
+
+def logs(candidacy, *names):
+    return TransitionLog.objects.filter(candidacy=candidacy, transition__in=names)
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_concurrent_withdrawals_only_one_succeeds(round_, candidat, own_org, secretariat):
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+    outcomes = race(
+        withdraw(candidacy, candidat, "Raisons personnelles"),
+        withdraw(candidacy, secretariat, "Dossier abandonné"),
+    )
+    winner, loser = winner_and_loser(outcomes)
+    assert type(loser) is services.TransitionError
+    assert loser.message == ABANDONNEE
+    candidacy.refresh_from_db()
+    assert candidacy.state == "abandonne"
+    assert candidacy.closing_reason == ["Raisons personnelles", "Dossier abandonné"][winner]
+    entry = logs(candidacy, "withdraw").get()
+    assert entry.actor == [candidat, secretariat][winner]
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_concurrent_withdrawals_with_the_state_seen_report_a_concurrent_change(
+    round_, candidat, own_org, secretariat
+):
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+    outcomes = race(
+        withdraw(candidacy, candidat, "Raisons personnelles", expected_state="recevabilite"),
+        withdraw(candidacy, secretariat, "Dossier abandonné", expected_state="recevabilite"),
+    )
+    _winner, loser = winner_and_loser(outcomes)
+    assert isinstance(loser, services.ConcurrentChange)
+    assert "vient d'être modifiée" in loser.message
+    assert "« Abandonnée »" in loser.message
+    candidacy.refresh_from_db()
+    assert candidacy.state == "abandonne"
+    assert logs(candidacy, "withdraw").count() == 1
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_concurrent_withdraw_and_recevable_only_one_wins(round_, candidat, own_org, secretariat):
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+    outcomes = race(
+        withdraw(candidacy, candidat, "Raisons personnelles", expected_state="recevabilite"),
+        declare_recevable(candidacy, secretariat, expected_state="recevabilite"),
+    )
+    winner, loser = winner_and_loser(outcomes)
+    assert isinstance(loser, services.ConcurrentChange)
+    sides = [
+        ("withdraw", "abandonne", "Abandonnée"),
+        ("declare_recevable", "recevable", "Recevable"),
+    ]
+    (won, state, label), lost = sides[winner], sides[1 - winner][0]
+    candidacy.refresh_from_db()
+    assert candidacy.state == state
+    assert logs(candidacy, won).count() == 1
+    assert not logs(candidacy, lost).exists()
+    assert f"« {label} »" in loser.message
+
+
+def test_second_transition_waits_for_the_first_to_commit(candidat, own_org, secretariat):
+    """The first one holds the row lock while it works; the second reads only after commit."""
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+
+    def slow(reason):
+        def record(c):
+            c.closing_reason = reason
+            time.sleep(0.3)
+
+        return record
+
+    def slow_withdraw(by, reason):
+        return Action(
+            candidacy.pk,
+            lambda c: services.run_transition(
+                candidacy=c, by=by, name="withdraw", comment=reason, prepare=slow(reason)
+            ),
+        )
+
+    outcomes = race(slow_withdraw(candidat, "Premier"), slow_withdraw(secretariat, "Second"))
+    winner, loser = winner_and_loser(outcomes)
+    assert type(loser) is services.TransitionError
+    candidacy.refresh_from_db()
+    assert candidacy.state == "abandonne"
+    assert candidacy.closing_reason == ["Premier", "Second"][winner]
+    assert logs(candidacy, "withdraw").count() == 1
