@@ -8,10 +8,10 @@ Later issues extend PAGES with their own rows.
 import pytest
 from django.urls import reverse
 
-from candidates.models import Candidacy, TransitionLog
+from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog, VaeExperience
 from candidates.services import candidacy_assign
 from cqp.models import Habilitation, Invitation, Organisation
-from tests.factories import CandidacyFactory
+from tests.factories import CandidacyFactory, VaeCandidacyFactory
 
 ROLES = [
     "secretariat",
@@ -24,6 +24,7 @@ ROLES = [
 ]
 EVERYONE = set(ROLES)
 OWN_MEMBERS = {"gestionnaire", "candidat", "professionnel"}
+CANDIDACY_VIEWERS = {"secretariat", "gestionnaire", "candidat", "professionnel", "evaluateur"}
 
 PAGES = [
     ("dashboard", lambda o: reverse("dashboard"), EVERYONE),
@@ -119,6 +120,79 @@ PAGES = [
         },
     ),
     ("recevabilité queue", lambda o: reverse("recevabilite_queue"), {"secretariat"}),
+    (
+        "livret de repérage (own)",
+        lambda o: reverse("reperage_edit", args=[o["candidacy"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "livret de repérage (other)",
+        lambda o: reverse("reperage_edit", args=[o["other_candidacy"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "parcours plan (own)",
+        lambda o: reverse("plan_detail", args=[o["candidacy"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "parcours plan (other)",
+        lambda o: reverse("plan_detail", args=[o["other_candidacy"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "add a parcours action (own)",
+        lambda o: reverse("plan_action_add", args=[o["candidacy"].pk]),
+        {
+            "secretariat": 403,
+            "gestionnaire": 403,
+            "candidat": 403,
+            "professionnel": 200,
+            "evaluateur": 403,
+        },
+    ),
+    (
+        "confirm practice during repérage (own)",
+        lambda o: reverse("practice_confirm", args=[o["candidacy"].pk]),
+        {
+            "secretariat": 403,
+            "gestionnaire": 403,
+            "candidat": 403,
+            "professionnel": 403,
+            "evaluateur": 403,
+        },
+    ),
+    (
+        "VAE partie 2 (own)",
+        lambda o: reverse("vae_request_edit", args=[o["vae_candidacy"].pk]),
+        {"secretariat", "gestionnaire", "candidat"},
+    ),
+    (
+        "VAE partie 2 (other)",
+        lambda o: reverse("vae_request_edit", args=[o["other_vae_candidacy"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "VAE partie 3 (own)",
+        lambda o: reverse("vae_activities", args=[o["vae_candidacy"].pk]),
+        {"secretariat", "gestionnaire", "candidat"},
+    ),
+    (
+        "add a VAE experience (own)",
+        lambda o: reverse("vae_experience_add", args=[o["vae_candidacy"].pk]),
+        {"secretariat": 403, "gestionnaire": 403, "candidat": 200},
+    ),
+    (
+        "add a VAE activity before recevabilité (own)",
+        lambda o: reverse("vae_activity_add", args=[o["vae_candidacy"].pk]),
+        {"secretariat": 403, "gestionnaire": 403, "candidat": 403},
+    ),
+    (
+        "livret on a VAE candidacy",
+        lambda o: reverse("reperage_edit", args=[o["vae_candidacy"].pk]),
+        set(),
+    ),
+    ("request a VAE", lambda o: reverse("vae_request_create"), EVERYONE),
 ]
 
 
@@ -147,6 +221,8 @@ def objects(actors, own_org, other_org):
         "habilitation": Habilitation.objects.get(user=actors["professionnel"]),
         "candidacy": candidacy,
         "other_candidacy": CandidacyFactory(organisation=other_org),
+        "vae_candidacy": VaeCandidacyFactory(organisation=own_org, candidate=candidacy.candidate),
+        "other_vae_candidacy": VaeCandidacyFactory(organisation=other_org),
     }
 
 
@@ -218,7 +294,23 @@ POSTS = [
     ),
     ("complete reperage (own)", {"expected_state": "reperage"}, {"professionnel"}),
 ]
+POSTS += [
+    ("livret de repérage (own)", {"action": "draft"}, {"professionnel"}),
+    (
+        "add a VAE experience (own)",
+        {"employer": "X", "job_title": "Y", "start_date": "2020-01-01", "is_relevant": "on"},
+        {"candidat"},
+    ),
+    ("add a parcours action (own)", {"kind": "formation"}, {"professionnel"}),
+]
 FORBIDDEN_STATUS = {
+    "livret de repérage (own)": {
+        r: 403 for r in ["secretariat", "gestionnaire", "candidat", "evaluateur"]
+    },
+    "add a VAE experience (own)": {"secretariat": 403, "gestionnaire": 403},
+    "add a parcours action (own)": {
+        r: 403 for r in ["secretariat", "gestionnaire", "candidat", "evaluateur"]
+    },
     "withdraw own candidacy": {"professionnel": 403, "evaluateur": 403},
     "complete reperage (own)": {
         "secretariat": 403,
@@ -243,6 +335,9 @@ def _snapshot():
             )
         ),
         TransitionLog.objects.count(),
+        ReperageEntry.objects.count(),
+        VaeExperience.objects.count(),
+        ParcoursAction.objects.count(),
     )
 
 
