@@ -36,6 +36,7 @@ from .models import (
     VaeExperience,
     VaeRequest,
 )
+from .signals import transition_done
 from .tasks import notify_candidacy_created, notify_transition
 
 
@@ -176,6 +177,9 @@ def run_transition(*, candidacy, by, name, comment="", expected_state=None, prep
         except InvalidResultState as exc:
             raise TransitionError(_("Issue inconnue pour cette action.")) from exc
         locked.save()
+        transition_done.send(
+            sender=Candidacy, candidacy=locked, name=name, source=source, target=locked.state, by=by
+        )
         entry = _log(
             locked,
             by=by,

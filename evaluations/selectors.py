@@ -1,0 +1,70 @@
+"""Reads on evaluation dossiers; access goes through the candidacy's scoping (404 outside)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from candidates.selectors import candidacy_get
+
+from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence, Observation
+
+
+def dossier_get(*, user, candidacy_pk: int, cycle: int | None = None) -> EvaluationDossier:
+    candidacy = candidacy_get(user=user, pk=candidacy_pk)
+    dossiers = EvaluationDossier.objects.filter(candidacy=candidacy).select_related(
+        "candidacy__candidate__user", "candidacy__certification"
+    )
+    if cycle is not None:
+        return get_object_or_404(dossiers, cycle=cycle)
+    dossier = dossiers.order_by("-cycle").first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def dossier_competences(dossier) -> list:
+    """The competences of the dossier, each with its assessment, account, evidence and observations."""
+    competences = list(dossier.competences.order_by("number").prefetch_related("elements"))
+    assessments = {
+        a.competence_id: a
+        for a in CompetenceAssessment.objects.filter(dossier=dossier).select_related(
+            "professionnel_signed_by", "evaluateur_signed_by"
+        )
+    }
+    accounts = {a.competence_id: a for a in CandidateAccount.objects.filter(dossier=dossier)}
+    evidence = {}
+    for item in Evidence.objects.filter(dossier=dossier).order_by("uploaded_at"):
+        evidence.setdefault(item.competence_id, []).append(item)
+    for competence in competences:
+        competence.assessment = assessments.get(competence.pk)
+        competence.account = accounts.get(competence.pk)
+        competence.evidence_files = evidence.get(competence.pk, [])
+    return competences
+
+
+def observation_list(dossier):
+    return (
+        Observation.objects.filter(dossier=dossier)
+        .select_related("author", "competence")
+        .order_by("date", "pk")
+    )
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """An evidence file, only if the user may see its candidacy (404 otherwise)."""
+    evidence = get_object_or_404(Evidence.objects.select_related("dossier"), pk=pk)
+    candidacy_get(user=user, pk=evidence.dossier.candidacy_id)
+    return evidence
+
+
+def latest_results(candidacy) -> dict:
+    """Per competence, the latest fully signed assessment across the candidacy's cycles."""
+    results = {}
+    for assessment in (
+        CompetenceAssessment.objects.filter(dossier__candidacy=candidacy)
+        .exclude(final_result="")
+        .select_related("competence", "dossier")
+        .order_by("dossier__cycle")
+    ):
+        if assessment.fully_signed:
+            results[assessment.competence_id] = assessment
+    return results

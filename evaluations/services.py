@@ -1,0 +1,330 @@
+"""Writes on the dossier de suivi et d'évaluation.
+
+Every write first checks that the dossier is still open (not transmitted, not closed)
+and that the user may act; the two evaluators' opinions stay independent until both are
+given; the joint result is signed by both, each re-entering their password.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates import guards as candidacy_guards
+from candidates import services as candidacy_services
+from candidates.models import Pathway
+
+from . import permissions
+from .evidence import MAX_FILES_PER_COMPETENCE, EvidenceRefused, check_upload
+from .models import (
+    CandidateAccount,
+    CompetenceAssessment,
+    EvaluationDossier,
+    Evidence,
+    Observation,
+    Opinion,
+)
+
+LOCKED_MESSAGE = _("Le dossier a été transmis au jury ou clos : il ne peut plus être modifié.")
+
+
+def dossier_scope(candidacy):
+    """The competences a new cycle evaluates.
+
+    The first cycle (and any VAE cycle) covers every competence still to validate; after a
+    return to the parcours, only the competences of the new plan (those not acquired).
+    """
+    to_validate = candidacy.competences_to_validate()
+    if candidacy.pathway == Pathway.PARCOURS and candidacy.cycle > 1:
+        planned = candidacy.parcours_actions.filter(cycle=candidacy.cycle).values("competence_id")
+        return to_validate.filter(pk__in=planned)
+    return to_validate
+
+
+def dossier_open(*, candidacy) -> EvaluationDossier:
+    """Open (or reopen, after a return from the jury) the dossier of the candidacy's current cycle."""
+    dossier, created = EvaluationDossier.objects.get_or_create(
+        candidacy=candidacy, cycle=candidacy.cycle
+    )
+    if created:
+        competences = list(dossier_scope(candidacy))
+        dossier.competences.set(competences)
+        CompetenceAssessment.objects.bulk_create(
+            CompetenceAssessment(dossier=dossier, competence=competence)
+            for competence in competences
+        )
+    elif dossier.transmitted_at is not None:
+        dossier.transmitted_at = None
+        dossier.transmitted_by = None
+        dossier.save(update_fields=["transmitted_at", "transmitted_by"])
+    return dossier
+
+
+def _check_open(dossier):
+    if dossier.is_locked:
+        raise PermissionDenied(LOCKED_MESSAGE)
+
+
+def _in_scope(dossier, competence):
+    if not dossier.competences.filter(pk=competence.pk).exists():
+        raise ValidationError(
+            {"competence": _("Cette compétence n'est pas évaluée dans ce dossier.")}
+        )
+
+
+# The candidate's part --------------------------------------------------------------------
+
+
+def account_save(*, dossier, by, competence, text) -> CandidateAccount:
+    _check_open(dossier)
+    if not permissions.can_edit_candidate_part(dossier, by):
+        raise PermissionDenied
+    _in_scope(dossier, competence)
+    account, _created = CandidateAccount.objects.update_or_create(
+        dossier=dossier, competence=competence, defaults={"text": text.strip()}
+    )
+    return account
+
+
+def evidence_add(*, dossier, by, competence, upload) -> Evidence:
+    """Store a checked evidence file. Refusals are field errors on `file`; nothing else changes."""
+    _check_open(dossier)
+    if not permissions.can_edit_candidate_part(dossier, by):
+        raise PermissionDenied
+    _in_scope(dossier, competence)
+    if dossier.evidence.filter(competence=competence).count() >= MAX_FILES_PER_COMPETENCE:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Vous avez déjà joint %(n)d fichiers pour cette compétence : c'est le maximum."
+                )
+                % {"n": MAX_FILES_PER_COMPETENCE}
+            }
+        )
+    try:
+        checked = check_upload(upload)
+    except EvidenceRefused as error:
+        raise ValidationError({"file": str(error)}) from error
+    upload.name = f"piece.{checked.extension}"
+    return Evidence.objects.create(
+        dossier=dossier,
+        competence=competence,
+        file=upload,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+
+
+def evidence_delete(*, dossier, by, evidence) -> None:
+    _check_open(dossier)
+    if not permissions.can_edit_candidate_part(dossier, by) or evidence.dossier_id != dossier.pk:
+        raise PermissionDenied
+    evidence.file.delete(save=False)
+    evidence.delete()
+
+
+# The evaluators' part --------------------------------------------------------------------
+
+
+def observation_add(*, dossier, by, kind, date, context, observed, competence=None) -> Observation:
+    _check_open(dossier)
+    if not permissions.can_assess(dossier, by):
+        raise PermissionDenied
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("La date ne peut pas être dans le futur.")})
+    if competence is not None:
+        _in_scope(dossier, competence)
+    return Observation.objects.create(
+        dossier=dossier,
+        kind=kind,
+        date=date,
+        context=context,
+        observed=observed,
+        competence=competence,
+        author=by,
+    )
+
+
+def _locked_assessment(assessment) -> CompetenceAssessment:
+    return (
+        CompetenceAssessment.objects.select_for_update()
+        .select_related("dossier__candidacy")
+        .get(pk=assessment.pk)
+    )
+
+
+def opinion_give(*, assessment, by, opinion, comment="") -> CompetenceAssessment:
+    """Record one evaluator's opinion. It can change until the other evaluator has given theirs."""
+    if opinion not in Opinion.values:
+        raise ValidationError({"opinion": _("Choisissez « acquise » ou « non acquise ».")})
+    with transaction.atomic():
+        assessment = _locked_assessment(assessment)
+        dossier = assessment.dossier
+        _check_open(dossier)
+        role = permissions.evaluator_role(dossier.candidacy, by)
+        if role is None:
+            raise PermissionDenied
+        if assessment.both_opinions_given:
+            raise ValidationError(
+                _(
+                    "Les deux avis sont donnés : ils ne peuvent plus changer. Arrêtez le résultat commun."
+                )
+            )
+        setattr(assessment, f"{role}_opinion", opinion)
+        setattr(assessment, f"{role}_comment", comment.strip())
+        setattr(assessment, f"{role}_opinion_at", timezone.now())
+        if assessment.both_opinions_given and not assessment.disagreement:
+            assessment.final_result = opinion
+        assessment.save()
+    return assessment
+
+
+def _clear_signatures(assessment):
+    for role in ("professionnel", "evaluateur"):
+        setattr(assessment, f"{role}_signed_by", None)
+        setattr(assessment, f"{role}_signed_name", "")
+        setattr(assessment, f"{role}_signed_at", None)
+
+
+def final_set(*, assessment, by, result, comment="") -> CompetenceAssessment:
+    """Set the joint result once both opinions are known; a disagreement needs a motivation.
+
+    Changing the result withdraws any signature already given.
+    """
+    if result not in Opinion.values:
+        raise ValidationError({"result": _("Choisissez « acquise » ou « non acquise ».")})
+    with transaction.atomic():
+        assessment = _locked_assessment(assessment)
+        _check_open(assessment.dossier)
+        if permissions.evaluator_role(assessment.dossier.candidacy, by) is None:
+            raise PermissionDenied
+        if not assessment.both_opinions_given:
+            raise ValidationError(_("Le résultat commun s'arrête une fois les deux avis donnés."))
+        if assessment.disagreement and not comment.strip():
+            raise ValidationError(
+                {"comment": _("Les avis divergent : motivez le résultat commun retenu.")}
+            )
+        if (result, comment.strip()) != (assessment.final_result, assessment.final_comment):
+            _clear_signatures(assessment)
+        assessment.final_result = result
+        assessment.final_comment = comment.strip()
+        assessment.save()
+    return assessment
+
+
+def assessment_sign(*, assessment, by, password) -> CompetenceAssessment:
+    """Sign the joint result as the authenticated evaluator, who re-enters their password."""
+    with transaction.atomic():
+        assessment = _locked_assessment(assessment)
+        _check_open(assessment.dossier)
+        role = permissions.evaluator_role(assessment.dossier.candidacy, by)
+        if role is None:
+            raise PermissionDenied
+        if not by.check_password(password or ""):
+            raise ValidationError(
+                {"password": _("Mot de passe incorrect : la signature n'a pas été enregistrée.")}
+            )
+        if not assessment.both_opinions_given:
+            raise ValidationError(_("Les deux avis doivent être donnés avant la signature."))
+        if assessment.disagreement and not assessment.final_comment:
+            raise ValidationError(
+                _("Les avis divergent : arrêtez et motivez le résultat commun avant de signer.")
+            )
+        if not assessment.final_result:
+            raise ValidationError(_("Le résultat commun n'est pas arrêté."))
+        setattr(assessment, f"{role}_signed_by", by)
+        setattr(assessment, f"{role}_signed_name", by.get_full_name() or by.email)
+        setattr(assessment, f"{role}_signed_at", timezone.now())
+        assessment.save()
+    return assessment
+
+
+# Completeness, transmission, return to the parcours -------------------------------------
+
+
+def dossier_missing(dossier) -> list[str]:
+    """Everything that keeps the dossier from being transmitted, in French."""
+    missing = []
+    for a in dossier.assessments.select_related("competence").order_by("competence__number"):
+        code = a.competence.code
+        if not a.professionnel_opinion:
+            missing.append(_("%(code)s : avis du professionnel du secteur") % {"code": code})
+        if not a.evaluateur_opinion:
+            missing.append(_("%(code)s : avis de l'évaluateur externe") % {"code": code})
+        if a.disagreement and not a.final_comment:
+            missing.append(
+                _("%(code)s : désaccord à résoudre (résultat commun motivé)") % {"code": code}
+            )
+        elif a.both_opinions_given and not a.final_result:
+            missing.append(_("%(code)s : résultat commun") % {"code": code})
+        if a.both_opinions_given and not a.professionnel_signed_at:
+            missing.append(_("%(code)s : signature du professionnel du secteur") % {"code": code})
+        if a.both_opinions_given and not a.evaluateur_signed_at:
+            missing.append(_("%(code)s : signature de l'évaluateur externe") % {"code": code})
+    return missing + candidacy_guards.missing("transmit_to_jury", dossier.candidacy)
+
+
+def dossier_transmit(*, dossier, by) -> EvaluationDossier:
+    """The évaluateur externe transmits the complete dossier; it becomes read-only.
+
+    Side effects: the candidacy moves to `jury` (audit entry, notification after commit).
+    """
+    with transaction.atomic():
+        dossier = (
+            EvaluationDossier.objects.select_for_update()
+            .select_related("candidacy")
+            .get(pk=dossier.pk)
+        )
+        _check_open(dossier)
+        if not permissions.can_transmit(dossier, by):
+            raise PermissionDenied
+        missing = dossier_missing(dossier)
+        if missing:
+            raise candidacy_services.GuardFailed(
+                _("Le dossier n'est pas complet : il manque %(items)s.")
+                % {"items": " ; ".join(missing)},
+                missing,
+            )
+        candidacy_services.candidacy_transmit_to_jury(candidacy=dossier.candidacy, by=by)
+        dossier.transmitted_at = timezone.now()
+        dossier.transmitted_by = by
+        dossier.save(update_fields=["transmitted_at", "transmitted_by"])
+    return dossier
+
+
+def dossier_resume_parcours(*, dossier, by, comment="") -> EvaluationDossier:
+    """Send the candidate back to the parcours for the competences whose signed result is « non acquise »."""
+    with transaction.atomic():
+        dossier = (
+            EvaluationDossier.objects.select_for_update()
+            .select_related("candidacy")
+            .get(pk=dossier.pk)
+        )
+        _check_open(dossier)
+        if not permissions.can_resume_parcours(dossier, by):
+            raise PermissionDenied
+        assessments = list(dossier.assessments.select_related("competence"))
+        unsigned = [a.competence.code for a in assessments if not a.fully_signed]
+        if unsigned:
+            raise ValidationError(
+                _(
+                    "Les résultats doivent être arrêtés et signés par les deux évaluateurs : %(codes)s."
+                )
+                % {"codes": ", ".join(unsigned)}
+            )
+        not_acquired = [
+            a.competence_id for a in assessments if a.final_result == Opinion.NON_ACQUISE
+        ]
+        if not not_acquired:
+            raise ValidationError(
+                _("Toutes les compétences sont acquises : transmettez le dossier au jury.")
+            )
+        candidacy_services.candidacy_resume_parcours(
+            candidacy=dossier.candidacy, by=by, competence_ids=not_acquired, comment=comment
+        )
+        dossier.closed_at = timezone.now()
+        dossier.save(update_fields=["closed_at"])
+    return dossier
