@@ -1,11 +1,10 @@
 """Forms of the VAE dossier. They only shape input: the services decide what is allowed."""
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from cqp.forms import DateInput, EmailField
-from cqp.models import Competence, Organisation, OrganisationKind, User
+from cqp.forms import DateInput, EmailField, NewAccountForm
+from cqp.models import Competence, Organisation, OrganisationKind
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -29,50 +28,12 @@ class HostOrganisationForm(forms.Form):
     )
 
 
-class VaeSignupForm(HostOrganisationForm):
+class VaeSignupForm(NewAccountForm, HostOrganisationForm):
     email = EmailField(
         label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    first_name = forms.CharField(
-        label=_("Prénom"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Nom"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
-    password1 = forms.CharField(
-        label=_("Mot de passe"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Confirmation du mot de passe"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     field_order = ["email", "first_name", "last_name", "password1", "password2", "organisation"]
-
-    def clean(self):
-        cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
-        elif p1:
-            user = User(
-                email=cleaned.get("email", ""),
-                first_name=cleaned.get("first_name", ""),
-                last_name=cleaned.get("last_name", ""),
-            )
-            try:
-                password_validation.validate_password(p1, user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
 
 
 class VaeRequestForm(forms.Form):

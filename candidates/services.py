@@ -196,6 +196,22 @@ def run_transition(*, candidacy, by, name, comment="", expected_state=None, prep
 # Transitions ------------------------------------------------------------------------------
 
 
+def _run_with_reason(*, candidacy, by, name, field, reason, expected_state):
+    """A transition whose guard needs a reason: the reason is stored on `field` and logged."""
+
+    def record(c):
+        setattr(c, field, reason.strip())
+
+    return run_transition(
+        candidacy=candidacy,
+        by=by,
+        name=name,
+        comment=reason,
+        expected_state=expected_state,
+        prepare=record,
+    )
+
+
 def _sync_plan(candidacy, competence_ids, *, cycle):
     """Make a cycle's plan cover exactly `competence_ids`, keeping the actions already edited."""
     actions = candidacy.parcours_actions.filter(cycle=cycle)
@@ -257,16 +273,13 @@ def candidacy_declare_recevable(*, candidacy, by, comment="", expected_state=Non
 
 
 def candidacy_declare_non_recevable(*, candidacy, by, reason, expected_state=None):
-    def record(c):
-        c.recevabilite_reason = reason.strip()
-
-    return run_transition(
+    return _run_with_reason(
         candidacy=candidacy,
         by=by,
         name="declare_non_recevable",
-        comment=reason,
+        field="recevabilite_reason",
+        reason=reason,
         expected_state=expected_state,
-        prepare=record,
     )
 
 
@@ -304,16 +317,13 @@ def candidacy_transmit_to_jury(*, candidacy, by, expected_state=None):
 
 
 def candidacy_return_to_evaluation(*, candidacy, by, reason, expected_state=None):
-    def record(c):
-        c.outcome_reason = reason.strip()
-
-    return run_transition(
+    return _run_with_reason(
         candidacy=candidacy,
         by=by,
         name="return_to_evaluation",
-        comment=reason,
+        field="outcome_reason",
+        reason=reason,
         expected_state=expected_state,
-        prepare=record,
     )
 
 
@@ -346,16 +356,13 @@ def candidacy_continue_after_partial(*, candidacy, by, expected_state=None):
 
 
 def candidacy_withdraw(*, candidacy, by, reason, expected_state=None):
-    def record(c):
-        c.closing_reason = reason.strip()
-
-    return run_transition(
+    return _run_with_reason(
         candidacy=candidacy,
         by=by,
         name="withdraw",
-        comment=reason,
+        field="closing_reason",
+        reason=reason,
         expected_state=expected_state,
-        prepare=record,
     )
 
 

@@ -145,9 +145,19 @@ class InvitationForm(forms.Form):
     )
 
 
-class InvitationAcceptForm(forms.Form):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+class NewAccountForm(forms.Form):
+    """Name and a new password (typed twice, checked by the password validators)."""
+
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     password1 = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -160,9 +170,8 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, email, **kwargs):
-        self.email = email
-        super().__init__(*args, **kwargs)
+    def account_email(self, cleaned) -> str:
+        return cleaned.get("email", "")
 
     def clean(self):
         cleaned = super().clean()
@@ -171,7 +180,7 @@ class InvitationAcceptForm(forms.Form):
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
         elif p1:
             user = User(
-                email=self.email,
+                email=self.account_email(cleaned),
                 first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),
             )
@@ -180,3 +189,12 @@ class InvitationAcceptForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class InvitationAcceptForm(NewAccountForm):
+    def __init__(self, *args, email, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def account_email(self, cleaned) -> str:
+        return self.email

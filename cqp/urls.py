@@ -62,4 +62,5 @@ urlpatterns = [
     path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
     path("admin/", admin.site.urls),
     path("", include("candidates.urls")),
+    path("", include("evaluations.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("evaluations.urls_dossier")),
+    path("", include("evaluations.urls_assessment")),
+]
