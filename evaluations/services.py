@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from candidates import guards as candidacy_guards
 from candidates import services as candidacy_services
-from candidates.models import Pathway
+from candidates.models import Pathway, State
 
 from . import permissions
 from .evidence import MAX_FILES_PER_COMPETENCE, EvidenceRefused, check_upload
@@ -53,7 +53,7 @@ def dossier_open(*, candidacy) -> EvaluationDossier:
             CompetenceAssessment(dossier=dossier, competence=competence)
             for competence in competences
         )
-    elif dossier.transmitted_at is not None:
+    elif dossier.transmitted_at is not None and candidacy.state == State.EVALUATION:
         dossier.transmitted_at = None
         dossier.transmitted_by = None
         dossier.save(update_fields=["transmitted_at", "transmitted_by"])
@@ -148,12 +148,22 @@ def observation_add(*, dossier, by, kind, date, context, observed, competence=No
     )
 
 
-def _locked_assessment(assessment) -> CompetenceAssessment:
-    return (
+def _locked_assessment(assessment, by) -> tuple[CompetenceAssessment, str]:
+    """Lock the dossier, then the assessment, and return it with the acting evaluator's role.
+
+    The dossier row is locked first so that a transmission cannot interleave with a change
+    of a result or a signature.
+    """
+    EvaluationDossier.objects.select_for_update().filter(pk=assessment.dossier_id).first()
+    assessment = (
         CompetenceAssessment.objects.select_for_update()
         .select_related("dossier__candidacy")
         .get(pk=assessment.pk)
     )
+    _check_open(assessment.dossier)
+    if not permissions.can_assess(assessment.dossier, by):
+        raise PermissionDenied
+    return assessment, permissions.evaluator_role(assessment.dossier.candidacy, by)
 
 
 def opinion_give(*, assessment, by, opinion, comment="") -> CompetenceAssessment:
@@ -161,12 +171,7 @@ def opinion_give(*, assessment, by, opinion, comment="") -> CompetenceAssessment
     if opinion not in Opinion.values:
         raise ValidationError({"opinion": _("Choisissez « acquise » ou « non acquise ».")})
     with transaction.atomic():
-        assessment = _locked_assessment(assessment)
-        dossier = assessment.dossier
-        _check_open(dossier)
-        role = permissions.evaluator_role(dossier.candidacy, by)
-        if role is None:
-            raise PermissionDenied
+        assessment, role = _locked_assessment(assessment, by)
         if assessment.both_opinions_given:
             raise ValidationError(
                 _(
@@ -197,16 +202,19 @@ def final_set(*, assessment, by, result, comment="") -> CompetenceAssessment:
     if result not in Opinion.values:
         raise ValidationError({"result": _("Choisissez « acquise » ou « non acquise ».")})
     with transaction.atomic():
-        assessment = _locked_assessment(assessment)
-        _check_open(assessment.dossier)
-        if permissions.evaluator_role(assessment.dossier.candidacy, by) is None:
-            raise PermissionDenied
+        assessment, _role = _locked_assessment(assessment, by)
         if not assessment.both_opinions_given:
             raise ValidationError(_("Le résultat commun s'arrête une fois les deux avis donnés."))
         if assessment.disagreement and not comment.strip():
             raise ValidationError(
                 {"comment": _("Les avis divergent : motivez le résultat commun retenu.")}
             )
+        if (
+            not assessment.disagreement
+            and result != assessment.professionnel_opinion
+            and not comment.strip()
+        ):
+            raise ValidationError({"comment": _("Ce résultat diffère des deux avis : motivez-le.")})
         if (result, comment.strip()) != (assessment.final_result, assessment.final_comment):
             _clear_signatures(assessment)
         assessment.final_result = result
@@ -218,11 +226,7 @@ def final_set(*, assessment, by, result, comment="") -> CompetenceAssessment:
 def assessment_sign(*, assessment, by, password) -> CompetenceAssessment:
     """Sign the joint result as the authenticated evaluator, who re-enters their password."""
     with transaction.atomic():
-        assessment = _locked_assessment(assessment)
-        _check_open(assessment.dossier)
-        role = permissions.evaluator_role(assessment.dossier.candidacy, by)
-        if role is None:
-            raise PermissionDenied
+        assessment, role = _locked_assessment(assessment, by)
         if not by.check_password(password or ""):
             raise ValidationError(
                 {"password": _("Mot de passe incorrect : la signature n'a pas été enregistrée.")}
