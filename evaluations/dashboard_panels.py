@@ -1,1 +1,71 @@
+"""The evaluators' dashboard panel: their candidacies in evaluation, grouped by what waits on them.
 
+Imported by EvaluationsConfig.ready. The groups are computed from the prefetched
+assessments of each current dossier: three queries whatever the number of candidacies.
+"""
+
+from django.db.models import F, Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from candidates import selectors as candidacy_selectors
+from candidates.models import State
+from cqp.dashboard import register_panel
+from cqp.models import HabilitationKind
+
+from .models import CompetenceAssessment, EvaluationDossier
+
+GROUPS = [
+    ("opinion", _("Avis à donner")),
+    ("disagreement", _("Désaccords à résoudre")),
+    ("sign", _("À signer")),
+    ("transmit", _("Prêt à transmettre")),
+    ("waiting", _("En attente de l'autre évaluateur / du candidat")),
+]
+
+
+def waiting_on(role, assessments) -> str:
+    """The first group, in the order of GROUPS, that the dossier's assessments put the evaluator in."""
+    if any(not getattr(a, f"{role}_opinion") for a in assessments):
+        return "opinion"
+    if any(a.disagreement and not a.final_comment for a in assessments):
+        return "disagreement"
+    if any(a.final_result and not getattr(a, f"{role}_signed_at") for a in assessments):
+        return "sign"
+    # Completeness from the assessments only: the livret or the VAE parts are checked on transmission.
+    if role == "evaluateur" and all(a.fully_signed for a in assessments):
+        return "transmit"
+    return "waiting"
+
+
+def evaluations_in_progress(user, role) -> list[dict]:
+    current_dossiers = EvaluationDossier.objects.filter(
+        cycle=F("candidacy__cycle")
+    ).prefetch_related(Prefetch("assessments", queryset=CompetenceAssessment.objects.order_by()))
+    candidacies = (
+        candidacy_selectors.candidacy_list(user=user, state=State.EVALUATION)
+        .filter(**{role: user})
+        .prefetch_related(Prefetch("dossiers", queryset=current_dossiers, to_attr="current"))
+    )
+    grouped = {key: [] for key, _label in GROUPS}
+    for candidacy in candidacies:
+        dossier = candidacy.current[0] if candidacy.current else None
+        key = waiting_on(role, dossier.assessments.all()) if dossier else "waiting"
+        grouped[key].append(candidacy)
+    return [
+        {"key": key, "label": label, "candidacies": grouped[key]}
+        for key, label in GROUPS
+        if grouped[key]
+    ]
+
+
+TEMPLATE = "evaluations/panels/evaluations.html"
+
+
+@register_panel(HabilitationKind.PROFESSIONNEL, TEMPLATE, order=30)
+def professionnel_panel(request):
+    return {"groups": evaluations_in_progress(request.user, "professionnel")}
+
+
+@register_panel(HabilitationKind.EVALUATEUR, TEMPLATE, order=30)
+def evaluateur_panel(request):
+    return {"groups": evaluations_in_progress(request.user, "evaluateur")}

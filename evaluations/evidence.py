@@ -6,6 +6,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 MAX_SIZE = 15 * 1024 * 1024
@@ -88,8 +89,8 @@ def check_upload(upload) -> Checked:
         raise EvidenceRefused(_("Le fichier est vide."))
     if size > MAX_SIZE:
         raise EvidenceRefused(
-            _("Le fichier dépasse la taille maximale de 15 Mo (%(size).1f Mo).")
-            % {"size": size / 1024 / 1024}
+            _("Le fichier dépasse la taille maximale de 15 Mo (%(size)s Mo).")
+            % {"size": formats.number_format(size / 1024 / 1024, 1)}
         )
     found = detect_type(upload)
     if found is None:

@@ -11,7 +11,7 @@ from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, E
 def dossier_get(*, user, candidacy_pk: int, cycle: int | None = None) -> EvaluationDossier:
     candidacy = candidacy_get(user=user, pk=candidacy_pk)
     dossiers = EvaluationDossier.objects.filter(candidacy=candidacy).select_related(
-        "candidacy__candidate__user", "candidacy__certification"
+        "candidacy__candidate__user", "candidacy__certification", "candidacy__organisation"
     )
     if cycle is not None:
         return get_object_or_404(dossiers, cycle=cycle)

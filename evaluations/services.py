@@ -86,8 +86,21 @@ def account_save(*, dossier, by, competence, text) -> CandidateAccount:
     return account
 
 
+def _lock_dossier(dossier) -> EvaluationDossier:
+    return (
+        EvaluationDossier.objects.select_for_update().select_related("candidacy").get(pk=dossier.pk)
+    )
+
+
 def evidence_add(*, dossier, by, competence, upload) -> Evidence:
     """Store a checked evidence file. Refusals are field errors on `file`; nothing else changes."""
+    with transaction.atomic():
+        # Locked so that two simultaneous uploads cannot exceed the per-competence maximum.
+        dossier = _lock_dossier(dossier)
+        return _evidence_add(dossier=dossier, by=by, competence=competence, upload=upload)
+
+
+def _evidence_add(*, dossier, by, competence, upload) -> Evidence:
     _check_open(dossier)
     if not permissions.can_edit_candidate_part(dossier, by):
         raise PermissionDenied
@@ -122,8 +135,10 @@ def evidence_delete(*, dossier, by, evidence) -> None:
     _check_open(dossier)
     if not permissions.can_edit_candidate_part(dossier, by) or evidence.dossier_id != dossier.pk:
         raise PermissionDenied
-    evidence.file.delete(save=False)
-    evidence.delete()
+    with transaction.atomic():
+        evidence.delete()
+        # The file goes only once the row is gone for good.
+        transaction.on_commit(lambda: evidence.file.storage.delete(evidence.file.name))
 
 
 # The evaluators' part --------------------------------------------------------------------

@@ -109,6 +109,7 @@ def candidacy_detail(request, pk):
             plan=selectors.plan_actions(candidacy),
             is_candidate=permissions.is_the_candidate(candidacy, request.user),
             is_professionnel=permissions.is_acting_professionnel(candidacy, request.user),
+            is_evaluateur=permissions.is_acting_evaluateur(candidacy, request.user),
         ),
     )
 

@@ -1,0 +1,690 @@
+"""The evaluators' pages: independent opinions, joint result, signatures, observations,
+transmission to the jury, return to the parcours, and the dashboard panel.
+
+Candidacies reach `evaluation` through the real services (the dossier opens on the
+transition); opinions and signatures given as set-up go through the services too.
+"""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import services as candidacy_services
+from candidates.models import Candidacy
+from evaluations import services
+from evaluations.models import CompetenceAssessment, EvaluationDossier, Observation
+from tests.candidates.test_state_machine import (
+    assign,
+    candidate_of,
+    fill_livret,
+    fresh,
+    plan_codes,
+)
+from tests.factories import PASSWORD, CandidacyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ACQUISE, NON_ACQUISE = "acquise", "non_acquise"
+SECRET = "Commentaire confidentiel de l'évaluateur externe"
+
+
+# Builders ---------------------------------------------------------------------------------
+
+
+def in_evaluation(candidate_user, organisation, *, secretariat, professionnel, evaluateur):
+    """A parcours candidacy driven to `evaluation` (C2 to develop in the livret)."""
+    candidacy = CandidacyFactory(candidate=candidate_of(candidate_user), organisation=organisation)
+    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
+    fill_livret(candidacy, to_develop={2})
+    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    candidacy_services.practice_confirm(
+        candidacy=candidacy, by=professionnel, note="Inscriptions et convocations d'une session."
+    )
+    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    candidacy.refresh_from_db()
+    assert candidacy.state == "evaluation"
+    return candidacy
+
+
+def dossier_of(candidacy) -> EvaluationDossier:
+    return EvaluationDossier.objects.get(candidacy=candidacy, cycle=candidacy.cycle)
+
+
+def assessment_of(candidacy, number) -> CompetenceAssessment:
+    return CompetenceAssessment.objects.select_related("competence").get(
+        dossier=dossier_of(candidacy), competence__number=number
+    )
+
+
+def give(candidacy, by, opinion=ACQUISE, *, numbers=None, comment=""):
+    for a in dossier_of(candidacy).assessments.select_related("competence"):
+        if numbers is None or a.competence.number in numbers:
+            services.opinion_give(assessment=a, by=by, opinion=opinion, comment=comment)
+
+
+def sign(candidacy, by, *, numbers=None):
+    for a in dossier_of(candidacy).assessments.select_related("competence"):
+        if numbers is None or a.competence.number in numbers:
+            services.assessment_sign(assessment=a, by=by, password=PASSWORD)
+
+
+def conclude(candidacy, professionnel, evaluateur, *, not_acquired=()):
+    """Both opinions (agreeing) on every competence, both signatures."""
+    acquired = set(range(1, 7)) - set(not_acquired)
+    for evaluator in (professionnel, evaluateur):
+        give(candidacy, evaluator, numbers=acquired)
+        give(candidacy, evaluator, NON_ACQUISE, numbers=set(not_acquired))
+    sign(candidacy, professionnel)
+    sign(candidacy, evaluateur)
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def field_block(response, field_id) -> str:
+    """The `<div class="field ...">` that holds the input with this id (label, errors, widget)."""
+    content = text(response)
+    match = re.search(
+        rf'<div class="field[^"]*">(?:(?!<div class="field).)*?id="{re.escape(field_id)}"',
+        content,
+        re.S,
+    )
+    assert match, f"no field {field_id}"
+    end = content.index("</div>", match.end())
+    return content[match.start() : end]
+
+
+def snapshot(candidacy):
+    """Everything the evaluators' POSTs may change, to check that a refusal changes nothing."""
+    candidacy.refresh_from_db()
+    return (
+        candidacy.state,
+        candidacy.cycle,
+        candidacy.logs.count(),
+        list(CompetenceAssessment.objects.filter(dossier__candidacy=candidacy).values()),
+        Observation.objects.filter(dossier__candidacy=candidacy).count(),
+    )
+
+
+@pytest.fixture
+def candidacy(candidat, own_org, secretariat, professionnel, evaluateur):
+    return in_evaluation(
+        candidat,
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+
+
+def url(name, candidacy, *args):
+    return reverse(name, args=[candidacy.pk, *args])
+
+
+def post_urls(candidacy, assessment):
+    return {
+        "assessment_opinion": url("assessment_opinion", candidacy, assessment.pk),
+        "assessment_final": url("assessment_final", candidacy, assessment.pk),
+        "assessment_sign": url("assessment_sign", candidacy, assessment.pk),
+        "observation_add": url("observation_add", candidacy),
+    }
+
+
+POST_DATA = {
+    "assessment_opinion": {"opinion": NON_ACQUISE, "comment": "Tentative"},
+    "assessment_final": {"result": NON_ACQUISE, "comment": "Tentative"},
+    "assessment_sign": {"password": PASSWORD},
+    "observation_add": {
+        "kind": "observee",
+        "date": "2020-01-02",
+        "context": "Tentative",
+        "observed": "Tentative",
+    },
+}
+
+
+# The page and independence ---------------------------------------------------------------
+
+
+def test_assessment_page_shows_each_competence_of_the_scope(client, candidacy, professionnel):
+    client.force_login(professionnel)
+    response = client.get(url("assessment", candidacy))
+    assert response.status_code == 200
+    page = text(response)
+    codes = [card["competence"].code for card in response.context["cards"]]
+    assert codes == ["C1", "C2", "C3", "C4", "C5", "C6"]
+    c1 = response.context["cards"][0]["competence"]
+    assert f'id="competence-{c1.pk}"' in page
+    assert "<details" in page and c1.elements.first().title in page
+    assert "Le candidat n'a pas rédigé de récit pour cette compétence." in page
+    assert page.count(f'action="/candidatures/{candidacy.pk}/evaluation/evaluer/') == 6
+    assert url("dossier_resume_parcours", candidacy) not in page
+
+
+def test_assessment_page_shows_the_candidate_account_and_evidence(
+    client, candidacy, candidat, evaluateur, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    dossier = dossier_of(candidacy)
+    c4 = assessment_of(candidacy, 4).competence
+    services.account_save(
+        dossier=dossier, by=candidat, competence=c4, text="J'ai géré l'annulation d'une session."
+    )
+    evidence = services.evidence_add(
+        dossier=dossier,
+        by=candidat,
+        competence=c4,
+        upload=SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    client.force_login(evaluateur)
+    page = text(client.get(url("assessment", candidacy)))
+    card = page[page.index(f'id="competence-{c4.pk}"') :]
+    card = card[: card.index("</section>")]
+    assert "J'ai géré l'annulation d'une session." in card
+    assert (
+        f'<a href="{reverse("evidence_download", args=[evidence.pk])}">compte-rendu.pdf</a>' in card
+    )
+
+
+def test_the_other_opinion_stays_hidden_until_both_are_given(
+    client, candidacy, professionnel, evaluateur
+):
+    c1 = assessment_of(candidacy, 1)
+    client.force_login(evaluateur)
+    response = client.post(
+        url("assessment_opinion", candidacy, c1.pk), {"opinion": NON_ACQUISE, "comment": SECRET}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("assessment", candidacy) + f"#competence-{c1.competence_id}"
+    assert messages_of(client.get(response["Location"])) == ["Avis enregistré."]
+    # The évaluateur sees their own opinion.
+    assert SECRET in text(client.get(url("assessment", candidacy)))
+
+    client.force_login(professionnel)
+    page = text(client.get(url("assessment", candidacy)))
+    assert SECRET not in page
+    assert "badge--non_acquise" not in page
+    card = page[page.index(f'id="competence-{c1.competence_id}"') :]
+    card = card[: card.index("</section>")]
+    assert re.search(r"Avis de l'autre évaluateur.*?</dt>\s*<dd>donné</dd>", card, re.S)
+    c2_card = page[page.index(f'id="competence-{assessment_of(candidacy, 2).competence_id}"') :]
+    assert re.search(r"Avis de l'autre évaluateur.*?</dt>\s*<dd>en attente</dd>", c2_card, re.S)
+
+    response = client.post(
+        url("assessment_opinion", candidacy, c1.pk),
+        {"opinion": NON_ACQUISE, "comment": "Vu du professionnel"},
+        follow=True,
+    )
+    page = text(response)
+    assert messages_of(response) == ["Avis enregistré."]
+    assert SECRET in page and "Vu du professionnel" in page
+    c1.refresh_from_db()
+    assert (c1.professionnel_opinion, c1.evaluateur_opinion, c1.final_result) == (
+        NON_ACQUISE,
+        NON_ACQUISE,
+        NON_ACQUISE,
+    )
+
+
+def test_an_opinion_can_change_until_the_other_is_given(client, candidacy, professionnel):
+    c1 = assessment_of(candidacy, 1)
+    client.force_login(professionnel)
+    client.post(url("assessment_opinion", candidacy, c1.pk), {"opinion": ACQUISE})
+    response = client.get(url("assessment", candidacy))
+    assert "Modifier mon avis" in text(response)
+    client.post(url("assessment_opinion", candidacy, c1.pk), {"opinion": NON_ACQUISE})
+    c1.refresh_from_db()
+    assert c1.professionnel_opinion == NON_ACQUISE
+
+
+def test_an_opinion_without_choice_is_refused_next_to_its_competence(
+    client, candidacy, professionnel
+):
+    c3 = assessment_of(candidacy, 3)
+    client.force_login(professionnel)
+    response = client.post(
+        url("assessment_opinion", candidacy, c3.pk), {"comment": "Texte gardé à la saisie"}
+    )
+    assert response.status_code == 200
+    block = field_block(response, f"id_opinion{c3.pk}_comment")
+    assert "Texte gardé à la saisie" in block
+    assert "Choisissez « acquise » ou « non acquise »." in field_block(
+        response, f"id_opinion{c3.pk}_opinion_0"
+    )
+    c3.refresh_from_db()
+    assert c3.professionnel_opinion == ""
+
+
+# Disagreement, joint result, signatures ----------------------------------------------------
+
+
+def test_a_disagreement_needs_a_motivated_joint_result_before_signing(
+    client, candidacy, professionnel, evaluateur
+):
+    c1 = assessment_of(candidacy, 1)
+    services.opinion_give(assessment=c1, by=professionnel, opinion=ACQUISE, comment="Maîtrisé")
+    services.opinion_give(assessment=c1, by=evaluateur, opinion=NON_ACQUISE, comment="Fragile")
+    client.force_login(professionnel)
+    page = text(client.get(url("assessment", candidacy)))
+    assert "Désaccord" in page and "Maîtrisé" in page and "Fragile" in page
+    assert url("assessment_sign", candidacy, c1.pk) not in page
+    assert url("assessment_final", candidacy, c1.pk) in page
+
+    response = client.post(
+        url("assessment_sign", candidacy, c1.pk), {"password": PASSWORD}, follow=True
+    )
+    assert messages_of(response) == [
+        "Les avis divergent : arrêtez et motivez le résultat commun avant de signer."
+    ]
+    c1.refresh_from_db()
+    assert c1.professionnel_signed_at is None and c1.final_result == ""
+
+    response = client.post(url("assessment_final", candidacy, c1.pk), {"result": ACQUISE})
+    assert response.status_code == 200
+    assert "Motivez le résultat commun retenu." in field_block(response, f"id_final{c1.pk}_comment")
+    c1.refresh_from_db()
+    assert c1.final_result == ""
+
+    response = client.post(
+        url("assessment_final", candidacy, c1.pk),
+        {"result": ACQUISE, "comment": "Observé en situation réelle."},
+        follow=True,
+    )
+    assert messages_of(response) == ["Résultat commun enregistré."]
+    c1.refresh_from_db()
+    assert (c1.final_result, c1.final_comment) == (ACQUISE, "Observé en situation réelle.")
+    assert url("assessment_sign", candidacy, c1.pk) in text(response)
+
+    response = client.post(
+        url("assessment_sign", candidacy, c1.pk), {"password": PASSWORD}, follow=True
+    )
+    assert messages_of(response) == ["Signature enregistrée."]
+    c1.refresh_from_db()
+    assert c1.professionnel_signed_by == professionnel
+
+
+def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professionnel, evaluateur):
+    give(candidacy, professionnel, numbers={2})
+    give(candidacy, evaluateur, numbers={2})
+    c2 = assessment_of(candidacy, 2)
+    client.force_login(evaluateur)
+    page = text(client.get(url("assessment", candidacy)))
+    assert 'autocomplete="current-password"' in page
+    assert "Votre mot de passe (signature)" in page
+
+    response = client.post(url("assessment_sign", candidacy, c2.pk), {"password": "pas-le-bon"})
+    assert response.status_code == 200
+    block = field_block(response, f"id_sign{c2.pk}_password")
+    assert "Mot de passe incorrect : la signature n'a pas été enregistrée." in block
+    assert "pas-le-bon" not in block
+    c2.refresh_from_db()
+    assert c2.evaluateur_signed_at is None and c2.evaluateur_signed_name == ""
+
+    response = client.post(url("assessment_sign", candidacy, c2.pk), {"password": PASSWORD})
+    assert response["Location"] == url("assessment", candidacy) + f"#competence-{c2.competence_id}"
+    c2.refresh_from_db()
+    evaluateur = fresh(evaluateur)
+    assert c2.evaluateur_signed_by == evaluateur
+    assert c2.evaluateur_signed_name == evaluateur.get_full_name()
+    signed_at = timezone.localtime(c2.evaluateur_signed_at)
+    page = text(client.get(url("assessment", candidacy)))
+    assert (
+        f"signé par {evaluateur.get_full_name()} le {signed_at:%d/%m/%Y} à {signed_at:%H:%M}"
+        in page
+    )
+    assert url("assessment_sign", candidacy, c2.pk) not in page
+
+
+def test_changing_an_agreed_result_withdraws_the_signatures(
+    client, candidacy, professionnel, evaluateur
+):
+    give(candidacy, professionnel, numbers={4})
+    give(candidacy, evaluateur, numbers={4})
+    sign(candidacy, professionnel, numbers={4})
+    c4 = assessment_of(candidacy, 4)
+    client.force_login(evaluateur)
+    page = text(client.get(url("assessment", candidacy)))
+    assert "retire les signatures déjà données" in page
+    client.post(
+        url("assessment_final", candidacy, c4.pk),
+        {"result": NON_ACQUISE, "comment": "Revu après l'entretien."},
+    )
+    c4.refresh_from_db()
+    assert c4.final_result == NON_ACQUISE and c4.professionnel_signed_at is None
+
+
+# Observations ----------------------------------------------------------------------------
+
+
+def test_observation_added_and_listed(client, candidacy, evaluateur):
+    c3 = assessment_of(candidacy, 3).competence
+    client.force_login(evaluateur)
+    day = timezone.localdate() - datetime.timedelta(days=2)
+    response = client.post(
+        url("observation_add", candidacy),
+        {
+            "kind": "analysee",
+            "competence": c3.pk,
+            "date": day.isoformat(),
+            "context": "Préparation d'une session inter-entreprises",
+            "observed": "Convocations envoyées dans les délais.",
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["Observation enregistrée."]
+    observation = Observation.objects.get(dossier__candidacy=candidacy)
+    assert (observation.kind, observation.competence, observation.author) == (
+        "analysee",
+        c3,
+        evaluateur,
+    )
+    page = text(response)
+    assert "Préparation d'une session inter-entreprises" in page and f"{day:%d/%m/%Y}" in page
+
+
+def test_observation_in_the_future_is_a_field_error(client, candidacy, professionnel):
+    client.force_login(professionnel)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        url("observation_add", candidacy),
+        {
+            "kind": "observee",
+            "date": tomorrow.isoformat(),
+            "context": "Contexte gardé",
+            "observed": "Rien encore.",
+        },
+    )
+    assert response.status_code == 200
+    assert "La date ne peut pas être dans le futur." in field_block(response, "id_observation_date")
+    assert "Contexte gardé" in field_block(response, "id_observation_context")
+    assert 'type="date"' in field_block(response, "id_observation_date")
+    assert not Observation.objects.exists()
+
+
+# Transmission ----------------------------------------------------------------------------
+
+
+def test_transmit_lists_what_is_missing_then_transmits(
+    client, candidacy, professionnel, evaluateur
+):
+    give(candidacy, professionnel)
+    give(candidacy, evaluateur)
+    sign(candidacy, professionnel)
+    sign(candidacy, evaluateur, numbers={1, 2, 4, 5, 6})
+    client.force_login(evaluateur)
+    response = client.get(url("dossier_transmit", candidacy))
+    assert response.status_code == 200
+    assert response.context["missing"] == ["C3 : signature de l'évaluateur externe"]
+    page = text(response)
+    assert "C3 : signature de l'évaluateur externe" in page
+    assert "Transmettre le dossier au jury</button>" not in page
+
+    refused = client.post(url("dossier_transmit", candidacy), follow=True)
+    assert messages_of(refused) == [
+        "Le dossier n'est pas complet : il manque C3 : signature de l'évaluateur externe."
+    ]
+    candidacy.refresh_from_db()
+    assert candidacy.state == "evaluation"
+
+    sign(candidacy, evaluateur, numbers={3})
+    page = text(client.get(url("dossier_transmit", candidacy)))
+    assert (
+        "Le dossier deviendra consultable en lecture seule et sera présenté au jury paritaire."
+        in page
+    )
+    assert "Transmettre le dossier au jury</button>" in page
+
+    response = client.post(url("dossier_transmit", candidacy))
+    assert response["Location"] == reverse("candidacy_detail", args=[candidacy.pk])
+    assert messages_of(client.get(response["Location"])) == ["Dossier transmis au jury paritaire."]
+    candidacy.refresh_from_db()
+    assert candidacy.state == "jury"
+    assert dossier_of(candidacy).transmitted_by == evaluateur
+
+    # Read-only afterwards, for both evaluators; every write is refused and changes nothing.
+    c1 = assessment_of(candidacy, 1)
+    for user in (professionnel, evaluateur):
+        client.force_login(user)
+        response = client.get(url("assessment", candidacy))
+        assert response.status_code == 200
+        assert response.context["editable"] is False
+        page = text(response)
+        assert '<form method="post" action="/candidatures/' not in page
+        assert "consultable en lecture seule" in page
+        before = snapshot(candidacy)
+        for name, target in post_urls(candidacy, c1).items():
+            assert client.post(target, POST_DATA[name]).status_code == 403, name
+        assert client.get(url("dossier_transmit", candidacy)).status_code == 403
+        assert snapshot(candidacy) == before
+
+
+def test_only_the_evaluateur_transmits(client, candidacy, professionnel):
+    conclude(candidacy, professionnel, candidacy.evaluateur)
+    client.force_login(professionnel)
+    assert client.get(url("dossier_transmit", candidacy)).status_code == 403
+    assert client.post(url("dossier_transmit", candidacy)).status_code == 403
+    candidacy.refresh_from_db()
+    assert candidacy.state == "evaluation"
+
+
+# Return to the parcours ------------------------------------------------------------------
+
+
+def test_resume_parcours_with_one_competence_not_acquired(
+    client, candidacy, professionnel, evaluateur
+):
+    conclude(candidacy, professionnel, evaluateur, not_acquired={5})
+    client.force_login(professionnel)
+    assert url("dossier_resume_parcours", candidacy) in text(
+        client.get(url("assessment", candidacy))
+    )
+    response = client.get(url("dossier_resume_parcours", candidacy))
+    assert response.status_code == 200
+    assert [c.code for c in response.context["not_acquired"]] == ["C5"]
+    assert response.context["unsigned"] == []
+
+    response = client.post(
+        url("dossier_resume_parcours", candidacy), {"comment": "Reprendre la facturation."}
+    )
+    assert response["Location"] == reverse("candidacy_detail", args=[candidacy.pk])
+    assert messages_of(client.get(response["Location"])) == [
+        "Le candidat reprend son parcours pour les compétences non acquises."
+    ]
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.cycle) == ("parcours", 2)
+    assert plan_codes(candidacy) == {"C5"}
+    assert candidacy.logs.last().comment == "Reprendre la facturation."
+    assert EvaluationDossier.objects.get(candidacy=candidacy, cycle=1).closed_at is not None
+    response = client.get(url("assessment", candidacy))
+    assert response.status_code == 200 and response.context["editable"] is False
+
+
+def test_resume_parcours_refused_while_results_are_unsigned(
+    client, candidacy, professionnel, evaluateur
+):
+    give(candidacy, professionnel)
+    give(candidacy, evaluateur)
+    client.force_login(evaluateur)
+    response = client.get(url("dossier_resume_parcours", candidacy))
+    assert len(response.context["unsigned"]) == 6
+    assert "Reprendre le parcours</button>" not in text(response)
+    response = client.post(url("dossier_resume_parcours", candidacy), follow=True)
+    assert messages_of(response) == [
+        "Les résultats doivent être arrêtés et signés par les deux évaluateurs : "
+        "C1, C2, C3, C4, C5, C6."
+    ]
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.cycle) == ("evaluation", 1)
+
+
+# Who may do what -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["candidat", "gestionnaire", "secretariat"])
+def test_other_roles_get_403_and_change_nothing(client, candidacy, actors, role):
+    c1 = assessment_of(candidacy, 1)
+    client.force_login(actors[role])
+    assert client.get(url("assessment", candidacy)).status_code == 403
+    before = snapshot(candidacy)
+    for name, target in post_urls(candidacy, c1).items():
+        assert client.post(target, POST_DATA[name]).status_code == 403, name
+    assert client.get(url("dossier_transmit", candidacy)).status_code == 403
+    assert client.post(url("dossier_resume_parcours", candidacy)).status_code == 403
+    assert snapshot(candidacy) == before
+
+
+def test_outsider_gets_404_on_every_page(client, candidacy, outsider):
+    c1 = assessment_of(candidacy, 1)
+    client.force_login(outsider)
+    before = snapshot(candidacy)
+    assert client.get(url("assessment", candidacy)).status_code == 404
+    for target in [url("dossier_transmit", candidacy), url("dossier_resume_parcours", candidacy)]:
+        assert client.get(target).status_code == 404, target
+        assert client.post(target).status_code == 404, target
+    for name, target in post_urls(candidacy, c1).items():
+        assert client.post(target, POST_DATA[name]).status_code == 404, name
+    assert snapshot(candidacy) == before
+
+
+def test_post_endpoints_refuse_get(client, candidacy, professionnel):
+    client.force_login(professionnel)
+    for target in post_urls(candidacy, assessment_of(candidacy, 1)).values():
+        assert client.get(target).status_code == 405
+
+
+def test_an_assessment_of_another_dossier_is_404(
+    client, candidacy, own_org, secretariat, professionnel, evaluateur
+):
+    other = in_evaluation(
+        UserFactory(),
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+    foreign = assessment_of(other, 1)
+    client.force_login(professionnel)
+    before = snapshot(other)
+    for name, target in post_urls(candidacy, foreign).items():
+        if name != "observation_add":
+            assert client.post(target, POST_DATA[name]).status_code == 404, name
+    assert snapshot(other) == before
+
+
+def test_no_dossier_yet_is_404(client, candidat, own_org, secretariat, professionnel, evaluateur):
+    candidacy = CandidacyFactory(candidate=candidate_of(candidat), organisation=own_org)
+    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
+    client.force_login(professionnel)
+    assert client.get(url("assessment", candidacy)).status_code == 404
+
+
+# Dashboard -------------------------------------------------------------------------------
+
+
+def panel_groups(response, role) -> dict[str, set[int]]:
+    section = next(s for s in response.context["sections"] if s["role"] == role)
+    panel = next(
+        p for p in section["panels"] if p["template"] == "evaluations/panels/evaluations.html"
+    )
+    return {g["key"]: {c.pk for c in g["candidacies"]} for g in panel["groups"]}
+
+
+def test_dashboard_groups_evaluations_by_what_waits_on_me(
+    client, own_org, secretariat, professionnel, evaluateur
+):
+    def new():
+        return in_evaluation(
+            UserFactory(),
+            own_org,
+            secretariat=secretariat,
+            professionnel=professionnel,
+            evaluateur=evaluateur,
+        )
+
+    to_give = new()
+    disagreement = new()
+    give(disagreement, professionnel)
+    give(disagreement, evaluateur, numbers={2, 3, 4, 5, 6})
+    give(disagreement, evaluateur, NON_ACQUISE, numbers={1})
+    to_sign = new()
+    give(to_sign, professionnel)
+    give(to_sign, evaluateur)
+    sign(to_sign, professionnel)
+    ready = new()
+    conclude(ready, professionnel, evaluateur)
+    waiting = new()
+    give(waiting, evaluateur)
+
+    client.force_login(evaluateur)
+    response = client.get(reverse("dashboard"))
+    assert panel_groups(response, "evaluateur") == {
+        "opinion": {to_give.pk},
+        "disagreement": {disagreement.pk},
+        "sign": {to_sign.pk},
+        "transmit": {ready.pk},
+        "waiting": {waiting.pk},
+    }
+    page = text(response)
+    for label in [
+        "Évaluations en cours",
+        "Avis à donner",
+        "Désaccords à résoudre",
+        "À signer",
+        "Prêt à transmettre",
+        "En attente de l'autre évaluateur / du candidat",
+    ]:
+        assert label in page
+    assert f'href="{url("assessment", ready)}"' in page
+
+    client.force_login(professionnel)
+    assert panel_groups(client.get(reverse("dashboard")), "professionnel") == {
+        "opinion": {waiting.pk, to_give.pk},
+        "disagreement": {disagreement.pk},
+        "waiting": {ready.pk, to_sign.pk},
+    }
+
+
+def test_dashboard_empty_state(client, evaluateur):
+    client.force_login(evaluateur)
+    response = client.get(reverse("dashboard"))
+    assert panel_groups(response, "evaluateur") == {}
+    assert "Aucune évaluation en cours." in text(response)
+
+
+def test_dashboard_query_count_does_not_grow_with_candidacies(
+    client, own_org, secretariat, professionnel, evaluateur, django_assert_num_queries
+):
+    def add(n):
+        for i in range(n):
+            candidacy = in_evaluation(
+                UserFactory(),
+                own_org,
+                secretariat=secretariat,
+                professionnel=professionnel,
+                evaluateur=evaluateur,
+            )
+            if i % 2:
+                give(candidacy, evaluateur, numbers={1})
+
+    client.force_login(evaluateur)
+    add(2)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dashboard"))
+    assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 2
+    add(8)
+    assert Candidacy.objects.filter(state="evaluation").count() == 10
+    with django_assert_num_queries(len(captured)):
+        response = client.get(reverse("dashboard"))
+    assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 10

@@ -1,0 +1,669 @@
+"""The dossier pages: the candidate's part (accounts, evidence files), downloads, and the
+read-only dossier with the evaluators' independent opinions.
+
+Every candidacy here enters `evaluation` through the real workflow (livret, plan, mise en
+pratique, start_evaluation), which opens the dossier; C6 is validated beforehand, so the
+dossier evaluates C1 to C5 and C6 stays outside its scope.
+"""
+
+import datetime
+import hashlib
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import services as candidacy_services
+from cqp.models import HabilitationKind, MembershipRole
+from evaluations import services
+from evaluations.evidence import MAX_FILES_PER_COMPETENCE, MAX_SIZE
+from evaluations.models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence
+from tests.candidates.test_state_machine import (
+    assign,
+    candidacy_in,
+    competence,
+    fill_livret,
+    habilitated,
+    today,
+    validate,
+)
+from tests.factories import PASSWORD, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+TYPE_REFUSED = (
+    "Ce type de fichier n'est pas accepté. Formats acceptés : PDF, JPEG, PNG, DOCX, ODT, XLSX, ODS."
+)
+OUT_OF_SCOPE = "Cette compétence n'est pas évaluée dans ce dossier."
+SAVED_ACCOUNT = "J'organise les sessions de formation et j'envoie les convocations."
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def _section_html(response, comp) -> str:
+    """The HTML of one competence's section of the page."""
+    page = _text(response)
+    start = page.index(f'id="competence-{comp.pk}"')
+    return page[start : page.index("</section>", start)]
+
+
+def _section(response, comp) -> dict:
+    return next(s for s in response.context["sections"] if s["competence"].pk == comp.pk)
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _pdf(name="planning.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def _stored_files(media) -> list[Path]:
+    return sorted(p for p in (Path(media) / "evidence").rglob("*") if p.is_file())
+
+
+def _multipart(fields: dict, *, filename: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body with the file name sent as is (the test client keeps only its basename)."""
+    boundary = "cqp-test-boundary"
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    )
+    body += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode() + content
+    body += f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+# Set-up -----------------------------------------------------------------------------------
+
+
+def in_evaluation(candidat, organisation, *, secretariat, professionnel, evaluateur):
+    """A parcours candidacy driven to `evaluation` by its services; C6 validated last year."""
+    candidacy = candidacy_in("reperage", candidat, organisation)
+    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
+    validate(candidacy.candidate, 6, validated_on=today() - datetime.timedelta(days=365))
+    fill_livret(candidacy, to_develop={2})
+    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    candidacy_services.practice_confirm(
+        candidacy=candidacy, by=professionnel, note="Gestion des convocations depuis mars."
+    )
+    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def candidacy(candidat, own_org, secretariat, professionnel, evaluateur):
+    return in_evaluation(
+        candidat,
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+
+
+@pytest.fixture
+def dossier(candidacy):
+    return EvaluationDossier.objects.get(candidacy=candidacy, cycle=1)
+
+
+@pytest.fixture
+def c1():
+    return competence(1)
+
+
+@pytest.fixture
+def candidate_client(client, candidat):
+    client.force_login(candidat)
+    return client
+
+
+@pytest.fixture
+def with_work(dossier, candidat, c1):
+    """The candidate has saved an account and joined one file for C1."""
+    services.account_save(dossier=dossier, by=candidat, competence=c1, text=SAVED_ACCOUNT)
+    return services.evidence_add(
+        dossier=dossier, by=candidat, competence=c1, upload=_pdf("planning.pdf")
+    )
+
+
+def _urls(candidacy, comp=None, evidence=None) -> dict:
+    pk = candidacy.pk
+    return {
+        "detail": reverse("dossier_detail", args=[pk]),
+        "mine": reverse("candidate_dossier", args=[pk]),
+        "account": reverse("account_save", args=[pk, (comp or competence(1)).pk]),
+        "add": reverse("evidence_add", args=[pk]),
+        "delete": reverse("evidence_delete", args=[pk, evidence.pk]) if evidence else None,
+    }
+
+
+def transmit(dossier, *, professionnel, evaluateur):
+    """Both opinions on every competence in scope, co-signed, then the évaluateur transmits."""
+    for assessment in CompetenceAssessment.objects.filter(dossier=dossier):
+        for user in (professionnel, evaluateur):
+            assessment = services.opinion_give(
+                assessment=assessment, by=user, opinion="acquise", comment="Maîtrisé"
+            )
+        for user in (professionnel, evaluateur):
+            assessment = services.assessment_sign(assessment=assessment, by=user, password=PASSWORD)
+    return services.dossier_transmit(dossier=dossier, by=evaluateur)
+
+
+# The candidate's part ---------------------------------------------------------------------
+
+
+def test_dossier_opens_with_the_competences_still_to_validate(dossier):
+    assert [c.code for c in dossier.competences.order_by("number")] == [
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+    ]
+
+
+def test_candidate_page_shows_one_section_per_competence_in_scope(candidate_client, candidacy):
+    response = candidate_client.get(_urls(candidacy)["mine"])
+    assert response.status_code == 200
+    assert [s["competence"].code for s in response.context["sections"]] == [
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+    ]
+    page = _text(response)
+    assert "Activités et situations professionnelles qui montrent cette compétence" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert 'accept=".pdf,.jpg,.jpeg,.png,.docx,.odt,.xlsx,.ods"' in page
+    assert f'id="competence-{competence(6).pk}"' not in page
+
+
+def test_candidate_saves_an_account(candidate_client, candidacy, dossier, c1):
+    response = candidate_client.post(_urls(candidacy)["account"], {"text": f"  {SAVED_ACCOUNT} "})
+    assert response.status_code == 302
+    assert response.url == f"{_urls(candidacy)['mine']}#competence-{c1.pk}"
+    assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
+    page = candidate_client.get(response.url)
+    assert _messages(page) == ["Récit enregistré."]
+    assert SAVED_ACCOUNT in _section_html(page, c1)
+
+
+def test_account_line_breaks_count_once_as_the_browser_counts_them(
+    candidate_client, candidacy, dossier, c1
+):
+    # 800 lines: 4,800 characters for the browser's maxlength, 5,600 bytes of CRLF.
+    text = "ligne\r\n" * 799 + "ligne"
+    response = candidate_client.post(_urls(candidacy)["account"], {"text": text})
+    assert response.status_code == 302
+    stored = CandidateAccount.objects.get(dossier=dossier, competence=c1).text
+    assert stored == text.replace("\r\n", "\n") and len(stored) == 4799
+
+
+def test_account_too_long_is_refused_beside_its_field_and_kept(
+    candidate_client, candidacy, dossier, c1, with_work
+):
+    text = "x" * 5001
+    response = candidate_client.post(_urls(candidacy)["account"], {"text": text})
+    assert response.status_code == 200
+    assert "au plus 5000 caractères (actuellement 5001)" in _section_html(response, c1)
+    assert _section(response, c1)["account_form"]["text"].value() == text
+    assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
+
+
+def test_account_of_a_competence_outside_the_scope_is_not_found(candidate_client, candidacy):
+    url = _urls(candidacy, comp=competence(6))["account"]
+    assert candidate_client.post(url, {"text": "Hors périmètre"}).status_code == 404
+    assert not CandidateAccount.objects.exists()
+
+
+def test_candidate_uploads_a_pdf_stored_outside_the_static_tree(
+    candidate_client, candidacy, dossier, c1, media
+):
+    response = candidate_client.post(
+        _urls(candidacy)["add"],
+        {"competence": c1.pk, "file": _pdf("Planning des sessions 2025.pdf")},
+    )
+    assert response.status_code == 302
+    assert response.url == f"{_urls(candidacy)['mine']}#competence-{c1.pk}"
+    evidence = Evidence.objects.get(dossier=dossier)
+    assert (evidence.competence, evidence.original_name) == (c1, "Planning des sessions 2025.pdf")
+    assert (evidence.content_type, evidence.size) == ("application/pdf", len(PDF))
+    assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
+    path = Path(evidence.file.path).resolve()
+    assert path.is_relative_to(Path(media).resolve() / "evidence" / str(candidacy.pk))
+    assert not path.is_relative_to(Path(django_settings.BASE_DIR).resolve() / "static")
+    assert not path.is_relative_to(Path(django_settings.STATIC_ROOT).resolve())
+    # A random stored name with the detected extension; the original name is only data.
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", path.name)
+    assert path.read_bytes() == PDF
+    page = candidate_client.get(response.url)
+    assert _messages(page) == ["Pièce « Planning des sessions 2025.pdf » ajoutée."]
+    section = _section_html(page, c1)
+    assert "Planning des sessions 2025.pdf" in section
+    assert reverse("evidence_download", args=[evidence.pk]) in section
+    assert reverse("evidence_delete", args=[candidacy.pk, evidence.pk]) in section
+    assert "1 Ko" in section
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ["../../etc/passwd.pdf", "..\\..\\..\\etc\\passwd.pdf", "C:\\Windows\\Temp\\passwd.pdf"],
+)
+def test_upload_name_with_a_path_keeps_only_the_file_name(
+    candidate_client, candidacy, dossier, c1, media, filename
+):
+    body, content_type = _multipart({"competence": c1.pk}, filename=filename, content=PDF)
+    response = candidate_client.post(_urls(candidacy)["add"], body, content_type=content_type)
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(dossier=dossier)
+    assert evidence.original_name == "passwd.pdf"
+    assert _stored_files(media) == [Path(evidence.file.path)]
+    assert Path(evidence.file.path).resolve().is_relative_to(Path(media).resolve())
+
+
+def _huge():
+    return _pdf("enorme.pdf", PDF.ljust(MAX_SIZE + 1, b"0"))
+
+
+REFUSALS = {
+    "renamed-executable": (lambda: _pdf("cv.pdf", EXECUTABLE), TYPE_REFUSED),
+    "disguised-page": (lambda: _pdf("page.pdf", b"<html><script></script></html>"), TYPE_REFUSED),
+    "oversized": (_huge, "Le fichier dépasse la taille maximale de 15 Mo"),
+    "empty": (lambda: _pdf("vide.pdf", b""), "Le fichier est vide."),
+    "missing": (lambda: None, "Choisissez un fichier."),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_refused_upload_shows_the_message_beside_that_file_field_and_loses_nothing(
+    case, candidate_client, candidacy, dossier, c1, with_work, media
+):
+    make, message = REFUSALS[case]
+    c2 = competence(2)
+    data = {"competence": c2.pk, "text": "Brouillon non enregistré du récit C2"}
+    upload = make()
+    if upload is not None:
+        data["file"] = upload
+    response = candidate_client.post(_urls(candidacy)["add"], data)
+    assert response.status_code == 200
+    [error] = _section(response, c2)["evidence_form"].errors["file"]
+    assert error.startswith(message)
+    section = _section_html(response, c2)
+    # Beside the file field, and announced with it by screen readers.
+    assert re.search(
+        rf'<ul class="errorlist" id="id_c{c2.pk}_file_error"><li>{re.escape(message)}', section
+    )
+    assert f'aria-describedby="id_c{c2.pk}_file_helptext id_c{c2.pk}_file_error"' in section
+    assert message not in _section_html(response, c1)
+    # The text typed beside the file comes back; what was saved is untouched.
+    assert "Brouillon non enregistré du récit C2" in _section_html(response, c2)
+    assert SAVED_ACCOUNT in _section_html(response, c1)
+    assert "planning.pdf" in _section_html(response, c1)
+    assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
+    assert _stored_files(media) == [Path(with_work.file.path)]
+    assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
+
+
+def test_eleventh_file_for_one_competence_is_refused_beside_its_field(
+    candidate_client, candidacy, dossier, candidat, c1, media
+):
+    for n in range(MAX_FILES_PER_COMPETENCE):
+        services.evidence_add(dossier=dossier, by=candidat, competence=c1, upload=_pdf(f"{n}.pdf"))
+    page = candidate_client.get(_urls(candidacy)["mine"])
+    assert "supprimez-en un pour en joindre un autre" in _section_html(page, c1)
+    response = candidate_client.post(
+        _urls(candidacy)["add"], {"competence": c1.pk, "file": _pdf("onzieme.pdf")}
+    )
+    assert response.status_code == 200
+    message = "Vous avez déjà joint 10 fichiers pour cette compétence : c'est le maximum."
+    assert _section(response, c1)["evidence_form"].errors["file"] == [message]
+    assert message in _section_html(response, c1)
+    assert Evidence.objects.filter(dossier=dossier, competence=c1).count() == 10
+    assert len(_stored_files(media)) == 10
+    # Another competence still takes files.
+    other = {"competence": competence(2).pk, "file": _pdf("autre.pdf")}
+    assert candidate_client.post(_urls(candidacy)["add"], other).status_code == 302
+
+
+@pytest.mark.parametrize("value", ["C6", "not-a-number", ""])
+def test_upload_for_a_competence_outside_the_scope_is_refused_at_the_top(
+    value, candidate_client, candidacy, dossier, with_work, media
+):
+    posted = competence(6).pk if value == "C6" else value
+    response = candidate_client.post(
+        _urls(candidacy)["add"], {"competence": posted, "file": _pdf("hors.pdf")}
+    )
+    assert response.status_code == 200
+    assert response.context["stray_errors"] == [OUT_OF_SCOPE]
+    assert OUT_OF_SCOPE in _text(response)
+    assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
+    assert _stored_files(media) == [Path(with_work.file.path)]
+
+
+def test_candidate_deletes_a_file_after_confirming(
+    candidate_client, candidacy, dossier, c1, with_work, django_capture_on_commit_callbacks
+):
+    url = _urls(candidacy, evidence=with_work)["delete"]
+    path = Path(with_work.file.path)
+    confirm = candidate_client.get(url)
+    assert confirm.status_code == 200
+    assert "planning.pdf" in _text(confirm)
+    assert Evidence.objects.filter(pk=with_work.pk).exists() and path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = candidate_client.post(url)
+    assert response.status_code == 302
+    assert response.url == f"{_urls(candidacy)['mine']}#competence-{c1.pk}"
+    assert not Evidence.objects.filter(pk=with_work.pk).exists()
+    assert not path.exists()
+    assert _messages(candidate_client.get(response.url)) == ["Pièce supprimée."]
+
+
+@pytest.mark.parametrize("role", ["professionnel", "evaluateur", "gestionnaire", "secretariat"])
+def test_others_cannot_change_the_candidate_part(
+    role, client, actors, candidacy, dossier, c1, with_work
+):
+    client.force_login(actors[role])
+    urls = _urls(candidacy, evidence=with_work)
+    assert client.get(urls["mine"]).url == urls["detail"]
+    assert client.post(urls["account"], {"text": "Réécrit"}).status_code == 403
+    assert client.post(urls["add"], {"competence": c1.pk, "file": _pdf("x.pdf")}).status_code == 403
+    assert client.get(urls["delete"]).status_code == 403
+    assert client.post(urls["delete"]).status_code == 403
+    assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
+    assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
+    assert Path(with_work.file.path).exists()
+
+
+# Downloads --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role", ["candidat", "professionnel", "evaluateur", "gestionnaire", "secretariat"]
+)
+def test_download_by_those_who_see_the_candidacy(role, client, actors, with_work):
+    client.force_login(actors[role])
+    response = client.get(reverse("evidence_download", args=[with_work.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="planning.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == PDF
+    response.close()
+
+
+def test_download_keeps_an_accented_original_name(candidate_client, dossier, candidat, c1):
+    evidence = services.evidence_add(
+        dossier=dossier, by=candidat, competence=c1, upload=_pdf("Relevé d'activités.pdf")
+    )
+    response = candidate_client.get(reverse("evidence_download", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''Relev%C3%A9%20d%27activit%C3%A9s.pdf"
+    )
+    response.close()
+
+
+def test_download_is_not_found_for_outsiders(
+    client, outsider, other_org, secretariat, with_work, dossier
+):
+    # The outsider is a gestionnaire of another organisation; the other candidate has
+    # their own candidacy there; the free évaluateur is habilitated but not assigned.
+    other_candidate = MembershipFactory(organisation=other_org, role=MembershipRole.CANDIDAT).user
+    candidacy_in("reperage", other_candidate, other_org)
+    free_evaluateur = habilitated(HabilitationKind.EVALUATEUR, by=secretariat)
+    url = reverse("evidence_download", args=[with_work.pk])
+    pages = _urls(dossier.candidacy)
+    for user in (outsider, other_candidate, free_evaluateur):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.get(pages["detail"]).status_code == 404
+        assert client.get(pages["mine"]).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+    client.force_login(secretariat)
+    assert client.get(reverse("evidence_download", args=[with_work.pk + 1000])).status_code == 404
+
+
+@pytest.fixture
+def other_candidacy(own_org, secretariat, professionnel, evaluateur):
+    """A second candidate of the same organisation, with the same evaluators and one file."""
+    other = MembershipFactory(organisation=own_org, role=MembershipRole.CANDIDAT).user
+    candidacy = in_evaluation(
+        other, own_org, secretariat=secretariat, professionnel=professionnel, evaluateur=evaluateur
+    )
+    dossier = EvaluationDossier.objects.get(candidacy=candidacy)
+    evidence = services.evidence_add(
+        dossier=dossier, by=other, competence=competence(1), upload=_pdf("confidentiel.pdf")
+    )
+    return candidacy, evidence
+
+
+def test_a_file_of_another_candidacy_is_not_found_through_this_candidacy(
+    candidate_client, candidacy, with_work, other_candidacy
+):
+    other, evidence = other_candidacy
+    through_mine = reverse("evidence_delete", args=[candidacy.pk, evidence.pk])
+    assert candidate_client.get(through_mine).status_code == 404
+    assert candidate_client.post(through_mine).status_code == 404
+    through_theirs = reverse("evidence_delete", args=[other.pk, evidence.pk])
+    assert candidate_client.post(through_theirs).status_code == 404
+    assert candidate_client.get(reverse("evidence_download", args=[evidence.pk])).status_code == 404
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert Path(evidence.file.path).exists()
+
+
+def test_a_missing_file_on_disk_is_not_found(candidate_client, with_work):
+    Path(with_work.file.path).unlink()
+    response = candidate_client.get(reverse("evidence_download", args=[with_work.pk]))
+    assert response.status_code == 404
+
+
+# After transmission -----------------------------------------------------------------------
+
+
+def test_after_transmission_the_candidate_changes_nothing(
+    candidate_client, candidacy, dossier, c1, with_work, professionnel, evaluateur
+):
+    transmit(dossier, professionnel=professionnel, evaluateur=evaluateur)
+    candidacy.refresh_from_db()
+    assert candidacy.state == "jury"
+    urls = _urls(candidacy, evidence=with_work)
+    account = candidate_client.post(urls["account"], {"text": "Trop tard"})
+    assert account.status_code == 403
+    assert "Le dossier a été transmis au jury" in _text(account)
+    assert (
+        candidate_client.post(
+            urls["add"], {"competence": c1.pk, "file": _pdf("tardif.pdf")}
+        ).status_code
+        == 403
+    )
+    assert candidate_client.get(urls["delete"]).status_code == 403
+    assert candidate_client.post(urls["delete"]).status_code == 403
+    assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
+    assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
+    assert Path(with_work.file.path).exists()
+    # The page itself now leads to the read-only dossier.
+    assert candidate_client.get(urls["mine"]).url == urls["detail"]
+    detail = candidate_client.get(urls["detail"])
+    assert "Transmis au jury le" in _text(detail)
+    assert urls["mine"] not in _text(detail)
+    # Evidence stays downloadable.
+    response = candidate_client.get(reverse("evidence_download", args=[with_work.pk]))
+    assert response.status_code == 200
+    response.close()
+
+
+# The read-only dossier --------------------------------------------------------------------
+
+
+def test_detail_hides_each_opinion_until_both_are_given(
+    client, actors, candidacy, dossier, c1, professionnel, evaluateur
+):
+    assessment = CompetenceAssessment.objects.get(dossier=dossier, competence=c1)
+    services.opinion_give(
+        assessment=assessment,
+        by=evaluateur,
+        opinion="non_acquise",
+        comment="Les convocations partent trop tard.",
+    )
+    url = _urls(candidacy)["detail"]
+    for role in ("candidat", "professionnel", "gestionnaire", "secretariat"):
+        client.force_login(actors[role])
+        section = _section_html(client.get(url), c1)
+        assert "Les convocations partent trop tard." not in section, role
+        assert "Non acquise" not in section, role
+        assert re.search(r"Avis de l'évaluateur externe</dt>\s*<dd>avis donné</dd>", section)
+        assert re.search(r"Avis du professionnel du secteur</dt>\s*<dd>en attente</dd>", section)
+
+    services.opinion_give(
+        assessment=assessment, by=professionnel, opinion="acquise", comment="Autonome au quotidien."
+    )
+    client.force_login(actors["candidat"])
+    section = _section_html(client.get(url), c1)
+    assert "Les convocations partent trop tard." in section
+    assert "Autonome au quotidien." in section
+    assert "Non acquise" in section and "Acquise" in section
+    assert "avis donné" not in section and "en attente" not in section
+
+
+def test_detail_shows_the_joint_result_signatures_and_status(
+    candidate_client, candidacy, dossier, c1, professionnel, evaluateur
+):
+    url = _urls(candidacy)["detail"]
+    assert "Ouvert depuis le" in _text(candidate_client.get(url))
+    transmit(dossier, professionnel=professionnel, evaluateur=evaluateur)
+    dossier.refresh_from_db()
+    page = candidate_client.get(url)
+    section = _section_html(page, c1)
+    assert "Acquise" in section and "pas encore arrêté" not in section
+    assessment = CompetenceAssessment.objects.get(dossier=dossier, competence=c1)
+    for name, at in (
+        (assessment.professionnel_signed_name, assessment.professionnel_signed_at),
+        (assessment.evaluateur_signed_name, assessment.evaluateur_signed_at),
+    ):
+        assert f"{name}, le {timezone.localtime(at):%d/%m/%Y à %H:%M}" in section
+    transmitted = timezone.localtime(dossier.transmitted_at)
+    assert f"Transmis au jury le {transmitted:%d/%m/%Y à %H:%M}" in _text(page)
+
+
+def test_detail_links_each_role_to_its_own_page(client, actors, candidacy):
+    urls = _urls(candidacy)
+    assessment_url = reverse("assessment", args=[candidacy.pk])
+    client.force_login(actors["candidat"])
+    page = client.get(urls["detail"])
+    assert page.context["can_edit"] and urls["mine"] in _text(page)
+    assert page.context["assessment_url"] is None
+    for role in ("professionnel", "evaluateur"):
+        client.force_login(actors[role])
+        page = client.get(urls["detail"])
+        assert page.context["assessment_url"] == assessment_url
+        assert assessment_url in _text(page) and urls["mine"] not in _text(page)
+    client.force_login(actors["gestionnaire"])
+    page = client.get(urls["detail"])
+    assert page.context["assessment_url"] is None and not page.context["can_edit"]
+
+
+def test_candidacy_pages_link_to_the_evaluation(candidate_client, candidacy):
+    page = candidate_client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    assert f'href="{_urls(candidacy)["detail"]}"' in _text(page)
+
+
+def test_candidacy_pages_do_not_link_to_the_evaluation_before_it(
+    client, candidat, own_org, secretariat, professionnel, evaluateur
+):
+    candidacy = candidacy_in("parcours", candidat, own_org)
+    client.force_login(candidat)
+    assert _urls(candidacy)["detail"] not in _text(
+        client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    )
+    # And there is no dossier to show yet.
+    assert client.get(_urls(candidacy)["detail"]).status_code == 404
+    assert client.get(_urls(candidacy)["mine"]).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("cycle", "status"),
+    [("1", 200), ("2", 404), ("0", 404), ("abc", 404), ("²", 404), ("99999999999", 404)],
+)
+def test_detail_cycle_parameter(candidate_client, candidacy, cycle, status):
+    response = candidate_client.get(_urls(candidacy)["detail"], {"cycle": cycle})
+    assert response.status_code == status
+
+
+def test_detail_lists_earlier_cycles(
+    candidate_client, candidacy, dossier, c1, professionnel, evaluateur
+):
+    for assessment in CompetenceAssessment.objects.filter(dossier=dossier):
+        opinion = "non_acquise" if assessment.competence_id == c1.pk else "acquise"
+        for user in (professionnel, evaluateur):
+            assessment = services.opinion_give(assessment=assessment, by=user, opinion=opinion)
+        for user in (professionnel, evaluateur):
+            assessment = services.assessment_sign(assessment=assessment, by=user, password=PASSWORD)
+    services.dossier_resume_parcours(dossier=dossier, by=evaluateur)
+    candidacy.refresh_from_db()
+    candidacy_services.practice_confirm(candidacy=candidacy, by=professionnel, note="Reprise.")
+    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    url = _urls(candidacy)["detail"]
+    latest = candidate_client.get(url)
+    assert latest.context["dossier"].cycle == 2
+    assert latest.context["cycles"] == [1, 2]
+    assert [c.code for c in latest.context["competences"]] == ["C1"]
+    assert f"{url}?cycle=1" in _text(latest)
+    first = candidate_client.get(url, {"cycle": 1})
+    assert "Clos le" in _text(first)
+    assert [c.code for c in first.context["competences"]] == ["C1", "C2", "C3", "C4", "C5"]
+
+
+def test_detail_and_candidate_page_queries_do_not_grow_with_the_files(
+    client, candidacy, dossier, candidat, evaluateur
+):
+    def add_files(per_competence):
+        for comp in dossier.competences.all():
+            for n in range(per_competence):
+                services.evidence_add(
+                    dossier=dossier, by=candidat, competence=comp, upload=_pdf(f"{n}.pdf")
+                )
+
+    urls = _urls(candidacy)
+    add_files(1)
+    client.force_login(evaluateur)
+    detail_one = _queries(client, urls["detail"])
+    client.force_login(candidat)
+    mine_one = _queries(client, urls["mine"])
+    add_files(5)
+    assert Evidence.objects.filter(dossier=dossier).count() == 30
+    client.force_login(evaluateur)
+    assert _queries(client, urls["detail"]) == detail_one
+    client.force_login(candidat)
+    assert _queries(client, urls["mine"]) == mine_one
