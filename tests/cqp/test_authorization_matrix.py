@@ -6,12 +6,14 @@ Later issues extend PAGES with their own rows.
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog, VaeExperience
 from candidates.services import candidacy_assign
 from cqp.models import Habilitation, Invitation, Organisation
-from tests.factories import CandidacyFactory, VaeCandidacyFactory
+from evaluations.services import dossier_open, evidence_add
+from tests.factories import CandidacyFactory, CandidateFactory, VaeCandidacyFactory
 
 ROLES = [
     "secretariat",
@@ -193,6 +195,66 @@ PAGES = [
         set(),
     ),
     ("request a VAE", lambda o: reverse("vae_request_create"), EVERYONE),
+    # Evaluation (issue « Evaluation »)
+    (
+        "evaluation dossier (own)",
+        lambda o: reverse("dossier_detail", args=[o["in_evaluation"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "candidate's dossier part (own)",
+        lambda o: reverse("candidate_dossier", args=[o["in_evaluation"].pk]),
+        {
+            "secretariat": 302,
+            "gestionnaire": 302,
+            "candidat": 200,
+            "professionnel": 302,
+            "evaluateur": 302,
+        },
+    ),
+    (
+        "assessment (own)",
+        lambda o: reverse("assessment", args=[o["in_evaluation"].pk]),
+        {
+            "secretariat": 403,
+            "gestionnaire": 403,
+            "candidat": 403,
+            "professionnel": 200,
+            "evaluateur": 200,
+        },
+    ),
+    (
+        "transmit to the jury (own)",
+        lambda o: reverse("dossier_transmit", args=[o["in_evaluation"].pk]),
+        {
+            "secretariat": 403,
+            "gestionnaire": 403,
+            "candidat": 403,
+            "professionnel": 403,
+            "evaluateur": 200,
+        },
+    ),
+    (
+        "back to the parcours (own)",
+        lambda o: reverse("dossier_resume_parcours", args=[o["in_evaluation"].pk]),
+        {
+            "secretariat": 403,
+            "gestionnaire": 403,
+            "candidat": 403,
+            "professionnel": 200,
+            "evaluateur": 200,
+        },
+    ),
+    (
+        "evidence download (own)",
+        lambda o: reverse("evidence_download", args=[o["evidence"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "evidence download (other)",
+        lambda o: reverse("evidence_download", args=[o["other_evidence"].pk]),
+        {"secretariat", "outsider"},
+    ),
 ]
 
 
@@ -206,24 +268,68 @@ MATRIX = [(name, role, _expected(allowed, role)) for name, _url, allowed in PAGE
 URLS = {name: url for name, url, _allowed in PAGES}
 
 
-@pytest.fixture
-def objects(actors, own_org, other_org):
-    candidacy = CandidacyFactory(organisation=own_org, candidate__user=actors["candidat"])
-    candidacy_assign(
-        candidacy=candidacy,
-        by=actors["secretariat"],
-        professionnel=actors["professionnel"],
-        evaluateur=actors["evaluateur"],
+class LazyObjects(dict):
+    """The objects a row needs, built on first use: each test builds only what its URL uses."""
+
+    def __init__(self, builders):
+        super().__init__()
+        self.builders = builders
+
+    def __missing__(self, key):
+        self[key] = value = self.builders[key](self)
+        return value
+
+
+def _in_evaluation(organisation, candidate, by, professionnel=None, evaluateur=None):
+    """A candidacy in evaluation with its dossier open and one evidence file; returns the file."""
+    candidacy = CandidacyFactory(organisation=organisation, candidate=candidate, state="evaluation")
+    if professionnel:
+        candidacy_assign(
+            candidacy=candidacy, by=by, professionnel=professionnel, evaluateur=evaluateur
+        )
+    dossier = dossier_open(candidacy=candidacy)
+    return evidence_add(
+        dossier=dossier,
+        by=candidate.user,
+        competence=dossier.competences.first(),
+        upload=SimpleUploadedFile("preuve.pdf", b"%PDF-1.4 preuve"),
     )
-    return {
-        "own_org": own_org,
-        "other_org": other_org,
-        "habilitation": Habilitation.objects.get(user=actors["professionnel"]),
-        "candidacy": candidacy,
-        "other_candidacy": CandidacyFactory(organisation=other_org),
-        "vae_candidacy": VaeCandidacyFactory(organisation=own_org, candidate=candidacy.candidate),
-        "other_vae_candidacy": VaeCandidacyFactory(organisation=other_org),
-    }
+
+
+@pytest.fixture
+def objects(actors, own_org, other_org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    secretariat, professionnel, evaluateur = (
+        actors["secretariat"],
+        actors["professionnel"],
+        actors["evaluateur"],
+    )
+
+    def candidacy(o):
+        c = CandidacyFactory(organisation=own_org, candidate__user=actors["candidat"])
+        candidacy_assign(
+            candidacy=c, by=secretariat, professionnel=professionnel, evaluateur=evaluateur
+        )
+        return c
+
+    return LazyObjects(
+        {
+            "own_org": lambda o: own_org,
+            "other_org": lambda o: other_org,
+            "habilitation": lambda o: Habilitation.objects.get(user=professionnel),
+            "candidacy": candidacy,
+            "other_candidacy": lambda o: CandidacyFactory(organisation=other_org),
+            "vae_candidacy": lambda o: VaeCandidacyFactory(
+                organisation=own_org, candidate=o["candidacy"].candidate
+            ),
+            "other_vae_candidacy": lambda o: VaeCandidacyFactory(organisation=other_org),
+            "evidence": lambda o: _in_evaluation(
+                own_org, o["candidacy"].candidate, secretariat, professionnel, evaluateur
+            ),
+            "in_evaluation": lambda o: o["evidence"].dossier.candidacy,
+            "other_evidence": lambda o: _in_evaluation(other_org, CandidateFactory(), secretariat),
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -348,8 +454,9 @@ def test_matrix_forbidden_post_changes_nothing(
     client, actors, objects, mailoutbox, page, data, role
 ):
     client.force_login(actors[role])
+    url = URLS[page](objects)  # builds the objects the row needs before the snapshot
     before = _snapshot()
-    response = client.post(URLS[page](objects), data)
+    response = client.post(url, data)
     assert response.status_code == FORBIDDEN_STATUS.get(page, {}).get(role, 404)
     assert _snapshot() == before
     assert mailoutbox == []
