@@ -9,15 +9,29 @@ from cqp.permissions import is_secretariat
 from .models import Candidacy, ParcoursAction, ReperageEntry, State, TransitionLog
 
 
+# Apps built on candidates widen what a user sees (the jury: the candidacies of its sessions).
+_visibility_rules = []
+
+
+def register_visibility(rule) -> None:
+    """`rule(user) -> Q | None` over Candidacy; registered once in an AppConfig.ready."""
+    _visibility_rules.append(rule)
+
+
 def _visible(user) -> Q:
     """Candidacies a user may see: their own, those assigned to them, their organisations' as gestionnaire."""
     managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
-    return (
+    visible = (
         Q(candidate__user=user)
         | Q(professionnel=user)
         | Q(evaluateur=user)
         | Q(organisation_id__in=managed)
     )
+    for rule in _visibility_rules:
+        extra = rule(user)
+        if extra is not None:
+            visible |= extra
+    return visible
 
 
 def candidacy_queryset(*, user) -> QuerySet[Candidacy]:

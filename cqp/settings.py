@@ -159,6 +159,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 14)
+# A jury session deliberates with both colleges present; by default with as many
+# employers' as employees' representatives.
+JURY_REQUIRE_PARITY = env_bool("JURY_REQUIRE_PARITY", True)
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)  # public verifications per client per minute
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

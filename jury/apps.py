@@ -6,3 +6,6 @@ class JuryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "jury"
     verbose_name = _("Jury paritaire")
+
+    def ready(self):
+        from . import dashboard_panels, selectors  # noqa: F401  (panels; jury visibility of candidacies)

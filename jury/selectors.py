@@ -1,0 +1,103 @@
+"""Reads for the jury, scoped: the secretariat sees every session, a member only theirs."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from candidates.selectors import register_visibility
+from cqp.permissions import is_secretariat
+from evaluations.models import CompetenceAssessment, EvaluationDossier
+
+from .models import Certificate, Deliberation, JurySession
+
+
+def _sessions_of(user) -> Q:
+    return Q(seats__member__user=user, seats__member__is_active=True)
+
+
+def jury_visibility(user):
+    """Jury members see the candidacies placed on the sessions they sit on."""
+    sessions = JurySession.objects.filter(_sessions_of(user)).values("pk")
+    return Q(pk__in=Deliberation.objects.filter(session__in=sessions).values("candidacy_id"))
+
+
+register_visibility(jury_visibility)
+
+
+def session_list(*, user) -> QuerySet[JurySession]:
+    qs = JurySession.objects.select_related("president__user")
+    if not is_secretariat(user):
+        qs = qs.filter(pk__in=JurySession.objects.filter(_sessions_of(user)).values("pk"))
+    return qs.annotate(
+        candidacy_count=Count("deliberations", distinct=True),
+        decided_count=Count(
+            "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
+        ),
+    ).order_by("-date", "-pk")
+
+
+def session_get(*, user, pk: int) -> JurySession:
+    return get_object_or_404(session_list(user=user), pk=pk)
+
+
+def session_deliberations(
+    *, session, pathway: str = "", organisation_id=None, decided: str = ""
+) -> list[Deliberation]:
+    """The session's candidacies with what the jury needs, in a constant number of queries."""
+    qs = session.deliberations.select_related(
+        "candidacy__candidate__user",
+        "candidacy__organisation",
+        "candidacy__certification",
+        "certificate",
+    ).order_by("candidacy__candidate__user__last_name", "pk")
+    if pathway:
+        qs = qs.filter(candidacy__pathway=pathway)
+    if organisation_id:
+        qs = qs.filter(candidacy__organisation_id=organisation_id)
+    if decided == "oui":
+        qs = qs.filter(decided_at__isnull=False)
+    elif decided == "non":
+        qs = qs.filter(decided_at__isnull=True)
+    deliberations = list(qs)
+    candidacy_ids = [d.candidacy_id for d in deliberations]
+    results = defaultdict(dict)
+    for assessment in (
+        CompetenceAssessment.objects.filter(dossier__candidacy_id__in=candidacy_ids)
+        .exclude(final_result="")
+        .select_related("competence", "dossier")
+        .order_by("dossier__cycle")
+    ):
+        if assessment.fully_signed:
+            results[assessment.dossier.candidacy_id][assessment.competence.number] = assessment
+    transmitted = set(
+        EvaluationDossier.objects.filter(
+            candidacy_id__in=candidacy_ids, transmitted_at__isnull=False
+        ).values_list("candidacy_id", flat=True)
+    )
+    for deliberation in deliberations:
+        by_number = results[deliberation.candidacy_id]
+        deliberation.results = [by_number[n] for n in sorted(by_number)]
+        deliberation.complete = deliberation.candidacy_id in transmitted
+    return deliberations
+
+
+def deliberation_get(*, user, pk: int) -> Deliberation:
+    sessions = session_list(user=user).values("pk")
+    return get_object_or_404(
+        Deliberation.objects.select_related(
+            "session__president__user", "candidacy__candidate__user", "candidacy__certification"
+        ),
+        pk=pk,
+        session__in=sessions,
+    )
+
+
+def certificate_verify(*, number: str) -> Certificate | None:
+    return (
+        Certificate.objects.select_related(
+            "deliberation__candidacy__candidate__user", "deliberation__candidacy__certification"
+        )
+        .filter(number=number.strip().upper())
+        .first()
+    )

@@ -1,0 +1,348 @@
+"""The jury paritaire: sessions, quorum, deliberations, certificates.
+
+The president records each decision during an open session that holds a quorum; the
+outcome follows from the competences validated, counting earlier validations still in force.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates import services as candidacy_services
+from candidates.models import CompetenceValidation, State, TransitionLog
+from cqp.permissions import is_secretariat
+from evaluations.selectors import latest_results
+
+from .models import (
+    Certificate,
+    CertificateKind,
+    College,
+    CompetenceDecision,
+    Decision,
+    Deliberation,
+    JuryMember,
+    JurySession,
+    Seat,
+    SessionState,
+)
+
+
+class JuryError(ValidationError):
+    pass
+
+
+def _secretariat(by):
+    if not is_secretariat(by):
+        raise PermissionDenied
+
+
+def _planned(session):
+    if session.state != SessionState.PLANNED:
+        raise ValidationError(
+            _("La session n'est plus programmée : sa composition ne peut plus changer.")
+        )
+
+
+def session_create(*, by, date, place="", video_link="") -> JurySession:
+    _secretariat(by)
+    if not (place or video_link):
+        raise ValidationError({"place": _("Indiquez un lieu ou un lien de visioconférence.")})
+    return JurySession.objects.create(date=date, place=place, video_link=video_link, created_by=by)
+
+
+def session_compose(*, session, by, members, president) -> JurySession:
+    """Set the members (active jury members) and the president (one of them)."""
+    _secretariat(by)
+    _planned(session)
+    members = list(members)
+    if president is None or president not in members:
+        raise ValidationError(
+            {"president": _("Le président doit être l'un des membres de la session.")}
+        )
+    colleges = {m.college for m in members}
+    if colleges != {College.EMPLOYEURS, College.SALARIES}:
+        raise ValidationError(
+            {"members": _("La session doit réunir des membres des deux collèges.")}
+        )
+    with transaction.atomic():
+        session.seats.exclude(member__in=members).delete()
+        for member in members:
+            Seat.objects.get_or_create(session=session, member=member)
+        session.president = president
+        session.save(update_fields=["president"])
+    return session
+
+
+def session_add_candidacy(*, session, by, candidacy) -> Deliberation:
+    """Put a transmitted candidacy (state `jury`) on the session's agenda."""
+    _secretariat(by)
+    if session.state == SessionState.CLOSED:
+        raise ValidationError(_("La session est close."))
+    if candidacy.state != State.JURY:
+        raise ValidationError(
+            {"candidacy": _("Seules les candidatures transmises au jury peuvent être inscrites.")}
+        )
+    if Deliberation.objects.filter(candidacy=candidacy, decided_at__isnull=True).exists():
+        raise ValidationError(
+            {"candidacy": _("Cette candidature est déjà inscrite à une session.")}
+        )
+    return Deliberation.objects.create(session=session, candidacy=candidacy)
+
+
+def session_remove_candidacy(*, deliberation, by) -> None:
+    _secretariat(by)
+    if deliberation.is_decided or deliberation.session.state == SessionState.CLOSED:
+        raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
+    deliberation.delete()
+
+
+def quorum_problems(present_members) -> list[str]:
+    """What keeps the present members from deliberating (empty when the quorum is held)."""
+    employeurs = sum(1 for m in present_members if m.college == College.EMPLOYEURS)
+    salaries = sum(1 for m in present_members if m.college == College.SALARIES)
+    problems = []
+    if not employeurs:
+        problems.append(_("aucun représentant du collège employeurs n'est présent"))
+    if not salaries:
+        problems.append(_("aucun représentant du collège salariés n'est présent"))
+    if settings.JURY_REQUIRE_PARITY and employeurs and salaries and employeurs != salaries:
+        problems.append(
+            _("la parité n'est pas respectée (%(e)d employeur(s), %(s)d salarié(s))")
+            % {"e": employeurs, "s": salaries}
+        )
+    return problems
+
+
+def session_open(*, session, by, present_member_ids) -> JurySession:
+    """Record attendance and open the session; refused without a quorum (nothing recorded)."""
+    if not (is_secretariat(by) or (session.president and session.president.user_id == by.pk)):
+        raise PermissionDenied
+    with transaction.atomic():
+        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        if session.state != SessionState.PLANNED:
+            raise ValidationError(_("Seule une session programmée peut être ouverte."))
+        seats = list(session.seats.select_related("member"))
+        present = [s.member for s in seats if s.member_id in set(present_member_ids)]
+        if session.president is None or session.president not in present:
+            raise ValidationError(
+                {"present": _("Le président doit être présent pour ouvrir la session.")}
+            )
+        problems = quorum_problems(present)
+        if problems:
+            raise ValidationError(
+                {"present": _("Quorum non atteint : %(p)s.") % {"p": " ; ".join(problems)}}
+            )
+        for seat in seats:
+            seat.present = seat.member in present
+            seat.save(update_fields=["present"])
+        session.open()
+        session.opened_at = timezone.now()
+        session.save()
+    return session
+
+
+def session_close(*, session, by) -> JurySession:
+    if not (is_secretariat(by) or (session.president and session.president.user_id == by.pk)):
+        raise PermissionDenied
+    with transaction.atomic():
+        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        if session.state != SessionState.OPEN:
+            raise ValidationError(_("Seule une session ouverte peut être close."))
+        pending = session.deliberations.filter(decided_at__isnull=True).count()
+        if pending:
+            raise ValidationError(
+                _(
+                    "%(n)d candidature(s) attendent encore une décision : décidez-en ou retirez-les de la session."
+                )
+                % {"n": pending}
+            )
+        session.close()
+        session.closed_at = timezone.now()
+        session.save()
+    return session
+
+
+def _president_during_open_session(deliberation, by):
+    session = deliberation.session
+    if session.state != SessionState.OPEN:
+        raise ValidationError(_("Les décisions se prennent pendant une session ouverte."))
+    if session.president is None or session.president.user_id != by.pk:
+        raise PermissionDenied
+    present = [s.member for s in session.seats.select_related("member") if s.present]
+    if quorum_problems(present):
+        raise ValidationError(_("La session ne réunit plus le quorum."))
+
+
+def validations_in_force(candidacy, on: datetime.date):
+    return set(
+        CompetenceValidation.objects.filter(
+            candidate_id=candidacy.candidate_id, validated_on__lte=on, valid_until__gte=on
+        ).values_list("competence_id", flat=True)
+    )
+
+
+def outcome_for(candidacy, validated_now: set[int], on: datetime.date) -> str:
+    """certifie when every competence is validated (counting validations in force), else partiel or non_certifie."""
+    all_competences = set(candidacy.certification.competences.values_list("pk", flat=True))
+    validated = (validations_in_force(candidacy, on) | validated_now) & all_competences
+    if validated == all_competences:
+        return State.CERTIFIE
+    if validated:
+        return State.PARTIEL
+    return State.NON_CERTIFIE
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def deliberation_record(
+    *, deliberation, by, conform, decisions, motivation="", conformity_notes=""
+) -> Deliberation:
+    """The president records the fiche de décision.
+
+    `decisions` maps a competence id to (decision, motivation). Non-conformity sends the
+    candidacy back to the evaluation with the reason. Otherwise the validations are written
+    (valid `partial_validation_years` from the session date), the candidacy takes its outcome,
+    and a certificate (certifie) or an attestation (partiel) is issued.
+    """
+    with transaction.atomic():
+        deliberation = (
+            Deliberation.objects.select_for_update()
+            .select_related("session__president", "candidacy")
+            .get(pk=deliberation.pk)
+        )
+        if deliberation.is_decided:
+            raise ValidationError(_("La décision a déjà été enregistrée."))
+        _president_during_open_session(deliberation, by)
+        candidacy = deliberation.candidacy
+        session_date = deliberation.session.date
+        if not conform:
+            if not conformity_notes.strip():
+                raise ValidationError(
+                    {
+                        "conformity_notes": _(
+                            "Motivez la non-conformité : elle est renvoyée aux évaluateurs."
+                        )
+                    }
+                )
+            candidacy_services.candidacy_return_to_evaluation(
+                candidacy=candidacy, by=by, reason=conformity_notes
+            )
+            outcome = "non_conforme"
+        else:
+            expected = _competences_to_decide(candidacy, session_date)
+            missing = [c.code for c in expected if c.pk not in decisions]
+            if missing:
+                raise ValidationError(
+                    _("Décidez pour chaque compétence : %(codes)s.") % {"codes": ", ".join(missing)}
+                )
+            prefilled = _evaluators_results(candidacy)
+            errors = {}
+            for competence in expected:
+                decision, reason = decisions[competence.pk]
+                if decision not in Decision.values:
+                    errors[f"decision_{competence.pk}"] = _(
+                        "Choisissez « validée » ou « non validée »."
+                    )
+                elif decision != prefilled.get(competence.pk) and not reason.strip():
+                    errors[f"motivation_{competence.pk}"] = _(
+                        "Cette décision diffère du résultat des évaluateurs : motivez-la."
+                    )
+            if errors:
+                raise ValidationError(errors)
+            validated_now = set()
+            for competence in expected:
+                decision, reason = decisions[competence.pk]
+                CompetenceDecision.objects.create(
+                    deliberation=deliberation,
+                    competence=competence,
+                    decision=decision,
+                    motivation=reason.strip(),
+                )
+                if decision == Decision.VALIDEE:
+                    validated_now.add(competence.pk)
+                    deliberation.validations.add(
+                        CompetenceValidation.objects.create(
+                            candidate=candidacy.candidate,
+                            competence=competence,
+                            validated_on=session_date,
+                            valid_until=_add_years(
+                                session_date, candidacy.certification.partial_validation_years
+                            ),
+                        )
+                    )
+            outcome = outcome_for(candidacy, validated_now, session_date)
+            candidacy_services.candidacy_record_decision(
+                candidacy=candidacy, by=by, outcome=outcome, comment=motivation
+            )
+            if outcome in (State.CERTIFIE, State.PARTIEL):
+                Certificate.objects.create(
+                    deliberation=deliberation,
+                    kind=CertificateKind.CERTIFICAT
+                    if outcome == State.CERTIFIE
+                    else CertificateKind.ATTESTATION,
+                    issued_on=session_date,
+                )
+        deliberation.conform = bool(conform)
+        deliberation.conformity_notes = conformity_notes.strip()
+        deliberation.motivation = motivation.strip()
+        deliberation.outcome = outcome
+        deliberation.decided_at = timezone.now()
+        deliberation.decided_by = by
+        deliberation.save()
+    return deliberation
+
+
+def _competences_to_decide(candidacy, on):
+    """The competences the jury decides on: those without a validation in force."""
+    return list(candidacy.competences_to_validate(on=on))
+
+
+def _evaluators_results(candidacy) -> dict[int, str]:
+    """The evaluators' joint results as jury decisions, to pre-fill the fiche."""
+    return {
+        competence_id: Decision.VALIDEE if a.final_result == "acquise" else Decision.NON_VALIDEE
+        for competence_id, a in latest_results(candidacy).items()
+    }
+
+
+def certificate_revoke(*, certificate, by, reason) -> Certificate:
+    _secretariat(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de la révocation.")})
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("deliberation__candidacy")
+            .get(pk=certificate.pk)
+        )
+        if certificate.revoked_at is not None:
+            raise ValidationError(_("Ce certificat est déjà révoqué."))
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = by
+        certificate.revocation_reason = reason.strip()
+        certificate.save()
+        candidacy = certificate.deliberation.candidacy
+        TransitionLog.objects.create(
+            candidacy=candidacy,
+            actor=by,
+            role="secretariat",
+            transition="revoke_certificate",
+            source=candidacy.state,
+            target=candidacy.state,
+            comment=_("Révocation du n° %(n)s : %(r)s")
+            % {"n": certificate.number, "r": reason.strip()},
+        )
+    return certificate
+
+
+def member_for(user) -> JuryMember | None:
+    return JuryMember.objects.filter(user=user, is_active=True).first()
