@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from candidates import services as candidacy_services
 from candidates.views.candidacies import candidacy_context
+from cqp import throttle
 from cqp.models import HabilitationKind
 from cqp.utils import apply_service_error
 
@@ -207,13 +208,27 @@ def assessment_final(request, pk, assessment_pk):
 @require_http_methods(["POST"])
 def assessment_sign(request, pk, assessment_pk):
     dossier, a = _get_assessment(request, pk, assessment_pk)
+
+    def sign(data):
+        # A signature re-checks the password: wrong guesses count like failed logins.
+        if throttle.is_locked(request, request.user.email):
+            raise ValidationError(
+                {"password": _("Trop de tentatives échouées : réessayez dans quelques minutes.")}
+            )
+        try:
+            return services.assessment_sign(assessment=a, by=request.user, **data)
+        except ValidationError as error:
+            if "password" in getattr(error, "error_dict", {}):
+                throttle.record_failure(request, request.user.email)
+            raise
+
     return _submit(
         request,
         dossier,
         SignForm(request.POST, assessment=a),
         key=("sign_form", a.pk),
         anchor=f"competence-{a.competence_id}",
-        action=lambda data: services.assessment_sign(assessment=a, by=request.user, **data),
+        action=sign,
         success=_("Signature enregistrée."),
     )
 

@@ -22,6 +22,7 @@ from cqp.utils import apply_service_error
 from .. import permissions, selectors, services
 from ..evidence import MAX_FILES_PER_COMPETENCE
 from ..forms_dossier import AccountForm, EvidenceForm
+from ..models import ACCOUNT_MAX_LENGTH
 
 
 def _refused(request, dossier):
@@ -174,6 +175,21 @@ def evidence_add(request, pk):
             messages.success(
                 request, _("Pièce « %(name)s » ajoutée.") % {"name": evidence.original_name}
             )
+            # The account shares the form: what was typed beside the file is kept too.
+            text = request.POST.get("text", "").strip()
+            account = (
+                evidence.competence
+                and dossier.accounts.filter(competence=evidence.competence).first()
+            )
+            if (
+                text
+                and len(text) <= ACCOUNT_MAX_LENGTH
+                and text != (account.text if account else "")
+            ):
+                services.account_save(
+                    dossier=dossier, by=request.user, competence=evidence.competence, text=text
+                )
+                messages.success(request, _("Récit enregistré."))
             return _back_to(dossier, evidence.competence_id)
     chosen = form.cleaned_data.get("competence")
     return _candidate_page(request, dossier, posted=chosen.pk if chosen else "", evidence=form)
