@@ -8,7 +8,6 @@ from cqp.permissions import is_secretariat
 
 from .models import Candidacy, ParcoursAction, ReperageEntry, State, TransitionLog
 
-
 # Apps built on candidates widen what a user sees (the jury: the candidacies of its sessions).
 _visibility_rules = []
 
