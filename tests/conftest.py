@@ -3,7 +3,8 @@
 import pytest
 from django.core.cache import cache
 
-from cqp.models import HabilitationKind, MembershipRole
+from cqp.models import Certification, HabilitationKind, MembershipRole
+from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 
 from .factories import (
     HabilitationFactory,
@@ -26,6 +27,24 @@ def _isolated_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _referentiel_after_flush(request):
+    """Transactional tests (live server, worker, concurrency) start from a flushed database:
+    the référentiel that the data migration loaded is gone, so it is loaded again.
+
+    pytest-django runs every non-transactional test before the transactional ones, so only
+    the latter need this.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        if not Certification.objects.filter(code="CQP-AF").exists():
+            load_referentiel_file(DEFAULT_REFERENTIEL)
 
 
 @pytest.fixture
