@@ -1,8 +1,8 @@
 """Two people acting on one candidacy at the same moment: only one of them wins.
 
 Each thread has its own database connection, so the rows must be committed
-(`transaction=True`); `serialized_rollback` puts the référentiel loaded by the data
-migration back for the tests that follow the flush. SQLite has no row locks: PostgreSQL only.
+(`transaction=True`; tests/conftest.py reloads the référentiel a previous flush removed).
+SQLite has no row locks: PostgreSQL only.
 """
 
 import threading
@@ -20,7 +20,7 @@ pytestmark = [
         connection.vendor != "postgresql",
         reason="row locks need PostgreSQL (run with scripts/test.sh)",
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 ROUNDS = 5

@@ -1,0 +1,157 @@
+"""Jury set-up shared by the jury tests: members of each college, sessions composed and
+opened by the real services, candidacies that reached `jury` through the real evaluation,
+and the president's fiche de décision.
+
+Nothing here writes a state directly: sessions move through jury.services, candidacies
+through their transitions (the evaluation dossier is assessed, co-signed and transmitted
+with evaluations.services).
+"""
+
+from candidates.models import Candidacy
+from evaluations import services as evaluation_services
+from jury import services
+from jury.models import College, Deliberation, JuryMember, JurySession
+from tests.candidates.test_state_machine import competence, today
+from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
+from tests.factories import JuryFactory
+
+EMPLOYEURS = College.EMPLOYEURS
+SALARIES = College.SALARIES
+VALIDEE = "validee"
+NON_VALIDEE = "non_validee"
+ALL = range(1, 7)
+
+
+# Members and sessions ---------------------------------------------------------------------
+
+
+def member(college, *, email=None, **user_fields) -> JuryMember:
+    """An active member of `college`, whose account has the platform role jury."""
+    user = JuryFactory(**({"email": email} if email else {}), **user_fields)
+    return JuryMember.objects.create(user=user, college=college)
+
+
+def panel(employeurs=1, salaries=1) -> list[JuryMember]:
+    """Members of both colleges, the employeurs first."""
+    return [member(EMPLOYEURS) for _ in range(employeurs)] + [
+        member(SALARIES) for _ in range(salaries)
+    ]
+
+
+def planned_session(
+    *, by, members=None, president=None, date=None, place="CPEF, salle du conseil"
+) -> JurySession:
+    """A session created and composed by the secretariat `by`.
+
+    Default composition: one employeur (the president) and one salarié.
+    """
+    members = panel() if members is None else list(members)
+    president = president or members[0]
+    session = services.session_create(by=by, date=date or today(), place=place)
+    services.session_compose(session=session, by=by, members=members, president=president)
+    return fresh_session(session)
+
+
+def open_session(*, by, present=None, **options) -> JurySession:
+    """A session composed then opened by `by`, every member present (or only `present`)."""
+    session = planned_session(by=by, **options)
+    ids = (
+        [m.pk for m in present]
+        if present is not None
+        else list(session.seats.values_list("member_id", flat=True))
+    )
+    return services.session_open(session=session, by=by, present_member_ids=ids)
+
+
+def fresh_session(session) -> JurySession:
+    """The session read again (JurySession.refresh_from_db() trips over its protected state)."""
+    return JurySession.objects.select_related("president__user").get(pk=session.pk)
+
+
+def president_of(session):
+    """The user who presides `session` (read afresh)."""
+    return fresh_session(session).president.user
+
+
+# Candidacies transmitted to the jury ------------------------------------------------------
+
+
+def transmit(candidacy, *, professionnel, evaluateur, non_acquises=()) -> Candidacy:
+    """Assess and co-sign the current cycle's dossier (`non_acquises` by both as « non
+    acquise », the rest « acquise »), then the évaluateur transmits it: candidacy -> jury."""
+    dossier = settle(
+        dossier_of(candidacy),
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+        non_acquises=non_acquises,
+    )
+    evaluation_services.dossier_transmit(dossier=dossier, by=evaluateur)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def retransmit(candidacy, *, evaluateur) -> Candidacy:
+    """Transmit again a dossier reopened by a non-conformity (its results are still signed)."""
+    evaluation_services.dossier_transmit(dossier=dossier_of(candidacy), by=evaluateur)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def candidacy_in_jury(
+    candidat,
+    organisation,
+    *,
+    secretariat,
+    professionnel,
+    evaluateur,
+    non_acquises=(),
+    before=None,
+) -> Candidacy:
+    """A parcours candidacy of `candidat` that reached `jury` through the real evaluation.
+
+    `before(candidacy)` runs in `parcours`, before the evaluation starts (to record an
+    earlier validation, for instance: the dossier then leaves that competence out).
+    """
+    candidacy = parcours_in_evaluation(
+        candidat,
+        organisation,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+        before=before,
+    )
+    return transmit(
+        candidacy, professionnel=professionnel, evaluateur=evaluateur, non_acquises=non_acquises
+    )
+
+
+# The fiche de décision --------------------------------------------------------------------
+
+
+def fiche(validated=(), not_validated=(), motivations=None) -> dict[int, tuple[str, str]]:
+    """The `decisions` argument of deliberation_record, by competence number.
+
+    `motivations` maps a competence number to the jury's motivation for it.
+    """
+    motivations = motivations or {}
+    decisions = {}
+    for numbers, decision in ((validated, VALIDEE), (not_validated, NON_VALIDEE)):
+        for n in numbers:
+            decisions[competence(n).pk] = (decision, motivations.get(n, ""))
+    return decisions
+
+
+def place(session, candidacy, *, by) -> Deliberation:
+    """The secretariat `by` puts the candidacy on the session's agenda."""
+    return services.session_add_candidacy(session=session, by=by, candidacy=candidacy)
+
+
+def record(deliberation, *, by=None, conform=True, **options) -> Deliberation:
+    """The session's president (or `by`) records the fiche de décision (no per-competence
+    decisions unless `decisions=` is given: a non-conformity needs none)."""
+    options.setdefault("decisions", {})
+    if by is None:
+        by = president_of(deliberation.session)
+    return services.deliberation_record(
+        deliberation=deliberation, by=by, conform=conform, **options
+    )

@@ -1,0 +1,620 @@
+"""The jury's deliberation pages against the issue: the session dashboard of its members,
+the fiche de décision recorded by the president, the outcome on the candidacy page, and the
+public verification of a certificate number.
+
+Sessions are composed and opened by jury.services; the realistic candidacies reach `jury`
+through the real evaluation (assessed, co-signed, transmitted), so the evaluators' results
+that pre-fill the fiche are the real ones.
+"""
+
+import datetime
+import html
+import re
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import CompetenceValidation
+from evaluations.models import CompetenceAssessment, EvaluationDossier
+from jury import services
+from jury.models import Certificate, CompetenceDecision, Deliberation
+from tests.candidates.test_state_machine import add_years, competence
+from tests.factories import CandidacyFactory, OrganisationFactory, VaeCandidacyFactory
+
+from .builders import (
+    ALL,
+    EMPLOYEURS,
+    SALARIES,
+    candidacy_in_jury,
+    fiche,
+    member,
+    open_session,
+    place,
+    planned_session,
+    record,
+)
+
+pytestmark = pytest.mark.django_db
+
+NUMBER = re.compile(r"^CQP-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")
+NOT_FOUND = "Aucun certificat ne correspond à ce numéro."
+DIFFERS = "Cette décision diffère du résultat des évaluateurs : motivez-la."
+NOTES_REQUIRED = "Motivez la non-conformité : elle est renvoyée aux évaluateurs."
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def _dashboard(session) -> str:
+    return reverse("session_dashboard", args=[session.pk])
+
+
+def _fiche(deliberation) -> str:
+    return reverse("deliberation_detail", args=[deliberation.pk])
+
+
+def _submitted(form) -> dict:
+    """What a browser posts for the form as rendered (the pre-filled values)."""
+    return {
+        name: value
+        for name in form.fields
+        if (value := form[name].value()) is not None and value != ""
+    }
+
+
+def _checked(response, field) -> list[str]:
+    """The values of the radios named `field` that the page renders checked."""
+    inputs = re.findall(r"<input [^>]*>", response.content.decode())
+    return [
+        re.search(r'value="([^"]*)"', tag).group(1)
+        for tag in inputs
+        if f'name="{field}"' in tag and " checked" in tag
+    ]
+
+
+def _state(deliberation) -> tuple:
+    """Everything the fiche may change, to prove a refused post changed nothing."""
+    d = Deliberation.objects.get(pk=deliberation.pk)
+    return (
+        d.decided_at,
+        d.outcome,
+        d.conform,
+        d.candidacy.state,
+        CompetenceDecision.objects.filter(deliberation=d).count(),
+        CompetenceValidation.objects.filter(candidate_id=d.candidacy.candidate_id).count(),
+        Certificate.objects.filter(deliberation=d).count(),
+    )
+
+
+# Actors -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def president():
+    return member(EMPLOYEURS, email="presidente@exemple.fr")
+
+
+@pytest.fixture
+def assesseur():
+    return member(SALARIES, email="assesseur@exemple.fr")
+
+
+@pytest.fixture
+def jury_session(secretariat, president, assesseur):
+    """Open, both colleges present; the employers' representative presides."""
+    return open_session(by=secretariat, members=[president, assesseur], president=president)
+
+
+@pytest.fixture
+def other_member(secretariat):
+    """Presides another session: sees nothing of `jury_session`."""
+    other = planned_session(by=secretariat, members=[member(EMPLOYEURS), member(SALARIES)])
+    return other.president.user
+
+
+@pytest.fixture
+def on_agenda(candidat, own_org, secretariat, professionnel, evaluateur, jury_session):
+    """`on_agenda(non_acquises=...)`: a candidacy transmitted after the real evaluation,
+    the competences numbered `non_acquises` « non acquise » by both evaluators, placed on
+    the open session."""
+
+    def build(non_acquises=()):
+        candidacy = candidacy_in_jury(
+            candidat,
+            own_org,
+            secretariat=secretariat,
+            professionnel=professionnel,
+            evaluateur=evaluateur,
+            non_acquises=non_acquises,
+        )
+        return place(jury_session, candidacy, by=secretariat)
+
+    return build
+
+
+def _factory_on_agenda(session, *, secretariat, vae=False, organisation=None, name=None):
+    """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
+    « acquise »): cheap rows for the list pages."""
+    factory = VaeCandidacyFactory if vae else CandidacyFactory
+    user = {"candidate__user__last_name": name} if name else {}
+    candidacy = factory(state="jury", organisation=organisation or OrganisationFactory(), **user)
+    now = timezone.now()
+    dossier = EvaluationDossier.objects.create(candidacy=candidacy, cycle=1, transmitted_at=now)
+    CompetenceAssessment.objects.bulk_create(
+        CompetenceAssessment(
+            dossier=dossier,
+            competence=c,
+            professionnel_opinion="acquise",
+            evaluateur_opinion="acquise",
+            final_result="acquise",
+            professionnel_signed_at=now,
+            evaluateur_signed_at=now,
+        )
+        for c in candidacy.certification.competences.all()
+    )
+    return place(session, candidacy, by=secretariat)
+
+
+# Who sees what ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["other_member", "jury", "candidat", "outsider", "gestionnaire"])
+def test_dashboard_and_fiche_are_404_outside_the_session(client, request, who, on_agenda):
+    deliberation = on_agenda()
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(_dashboard(deliberation.session)).status_code == 404
+    assert client.get(_fiche(deliberation)).status_code == 404
+    assert client.post(_fiche(deliberation), {"conform": "conforme"}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["other_member", "jury"])
+def test_jury_users_not_on_the_session_do_not_see_the_dossier_documents(
+    client, request, who, on_agenda
+):
+    candidacy = on_agenda().candidacy
+    client.force_login(request.getfixturevalue(who))
+    for name in ("dossier_detail", "reperage_edit", "candidacy_detail"):
+        assert client.get(reverse(name, args=[candidacy.pk])).status_code == 404, name
+
+
+@pytest.mark.parametrize("who", ["president", "assesseur"])
+def test_members_of_the_session_see_every_document_of_the_dossier(client, who, request, on_agenda):
+    candidacy = on_agenda().candidacy
+    client.force_login(request.getfixturevalue(who).user)
+    for name in ("dossier_detail", "reperage_edit", "candidacy_detail"):
+        assert client.get(reverse(name, args=[candidacy.pk])).status_code == 200, name
+
+
+@pytest.mark.parametrize("who", ["president", "assesseur", "secretariat"])
+def test_session_dashboard_shows_each_candidacy_with_results_documents_and_progress(
+    client, request, who, on_agenda
+):
+    deliberation = on_agenda(non_acquises={2, 5})
+    candidacy = deliberation.candidacy
+    user = request.getfixturevalue(who)
+    client.force_login(getattr(user, "user", user))
+    response = client.get(_dashboard(deliberation.session))
+    assert response.status_code == 200
+    page = _text(response)
+    assert str(candidacy.candidate) in page
+    assert "Formapro Test" in page
+    assert "complet, transmis" in page
+    assert "0 décidées sur 1" in page
+    [row] = response.context["deliberations"]
+    assert [(a.competence.code, a.final_result) for a in row.results] == [
+        ("C1", "acquise"),
+        ("C2", "non_acquise"),
+        ("C3", "acquise"),
+        ("C4", "acquise"),
+        ("C5", "non_acquise"),
+        ("C6", "acquise"),
+    ]
+    for url in (
+        reverse("reperage_edit", args=[candidacy.pk]),
+        reverse("dossier_detail", args=[candidacy.pk]),
+        _fiche(deliberation),
+    ):
+        assert f'href="{url}"' in page
+    assert reverse("vae_request_edit", args=[candidacy.pk]) not in page
+
+
+def test_session_dashboard_links_the_vae_parts_of_a_vae_candidacy(
+    client, president, jury_session, secretariat
+):
+    deliberation = _factory_on_agenda(jury_session, secretariat=secretariat, vae=True)
+    pk = deliberation.candidacy_id
+    client.force_login(president.user)
+    page = _text(client.get(_dashboard(jury_session)))
+    for name in ("vae_request_edit", "vae_activities", "dossier_detail"):
+        assert f'href="{reverse(name, args=[pk])}"' in page
+    assert reverse("reperage_edit", args=[pk]) not in page
+
+
+def test_session_dashboard_filters_and_counts_progress(
+    client, president, jury_session, secretariat, on_agenda, own_org, other_org
+):
+    decided = on_agenda()
+    record(decided, decisions=fiche(validated=ALL))
+    _factory_on_agenda(jury_session, secretariat=secretariat, vae=True, name="Vaeiste")
+    _factory_on_agenda(
+        jury_session, secretariat=secretariat, organisation=other_org, name="Autreorga"
+    )
+    decided_name = str(decided.candidacy.candidate)
+    client.force_login(president.user)
+
+    def names(query):
+        response = client.get(_dashboard(jury_session), query)
+        assert response.status_code == 200
+        assert "1 décidée sur 3" in _text(response)  # the session's progress, whatever the filter
+        return sorted(
+            d.candidacy.candidate.user.last_name for d in response.context["deliberations"]
+        )
+
+    everyone = sorted([decided.candidacy.candidate.user.last_name, "Vaeiste", "Autreorga"])
+    assert names({}) == everyone
+    assert names({"pathway": "vae"}) == ["Vaeiste"]
+    assert names({"pathway": "parcours"}) == sorted(
+        [decided.candidacy.candidate.user.last_name, "Autreorga"]
+    )
+    assert names({"organisation": other_org.pk}) == ["Autreorga"]
+    assert names({"organisation": own_org.pk, "decided": "oui"}) == [
+        decided.candidacy.candidate.user.last_name
+    ]
+    assert names({"decided": "non"}) == ["Autreorga", "Vaeiste"]
+    page = _text(client.get(_dashboard(jury_session), {"decided": "oui"}))
+    assert decided_name in page and "Certifié(e)" in page
+    # An organisation outside the session is no choice of the filter: it filters nothing.
+    stranger = OrganisationFactory(name="Organisme étranger")
+    response = client.get(_dashboard(jury_session), {"organisation": stranger.pk})
+    assert "Organisme étranger" not in _text(response)
+    assert len(response.context["deliberations"]) == 3
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_session_dashboard_query_count_does_not_depend_on_the_number_of_candidacies(
+    client, president, jury_session, secretariat, on_agenda, other_org
+):
+    record(
+        on_agenda(non_acquises={3}), decisions=fiche(validated=[1, 2, 4, 5, 6], not_validated=[3])
+    )
+    _factory_on_agenda(jury_session, secretariat=secretariat, vae=True)
+    certified = _factory_on_agenda(jury_session, secretariat=secretariat, organisation=other_org)
+    record(certified, decisions=fiche(validated=ALL))
+    client.force_login(president.user)
+    urls = [
+        _dashboard(jury_session),
+        _dashboard(jury_session) + f"?organisation={other_org.pk}&decided=oui&pathway=parcours",
+    ]
+    three = [_queries(client, url) for url in urls]
+    for i in range(12):
+        deliberation = _factory_on_agenda(jury_session, secretariat=secretariat, vae=i % 2 == 0)
+        if i % 3 == 0:
+            record(deliberation, decisions=fiche(validated=ALL))
+    assert [_queries(client, url) for url in urls] == three
+    url = urls[0]
+    response = client.get(url)
+    assert len(response.context["deliberations"]) == 15
+    assert "6 décidées sur 15" in _text(response)
+
+
+def test_jury_dashboard_panel_lists_my_sessions(
+    client, president, other_member, jury, jury_session, on_agenda
+):
+    on_agenda()
+    client.force_login(president.user)
+    page = _text(client.get(reverse("dashboard")))
+    assert f'href="{_dashboard(jury_session)}"' in page
+    assert "0 décidées sur 1" in page
+    assert "vous présidez" in page
+
+    client.force_login(jury)
+    response = client.get(reverse("dashboard"))
+    assert reverse("session_dashboard", args=[jury_session.pk]) not in _text(response)
+    assert "Aucune session de jury ne vous est attribuée" in _text(response)
+
+
+# The fiche de décision --------------------------------------------------------------------
+
+
+def test_fiche_is_prefilled_with_the_evaluators_joint_results(client, president, on_agenda):
+    deliberation = on_agenda(non_acquises={2, 5})
+    client.force_login(president.user)
+    response = client.get(_fiche(deliberation))
+    assert response.status_code == 200
+    form = response.context["form"]
+    expected = {n: "non_validee" if n in (2, 5) else "validee" for n in ALL}
+    assert {n: form[f"decision_{competence(n).pk}"].value() for n in ALL} == expected
+    assert {n: _checked(response, f"decision_{competence(n).pk}") for n in ALL} == {
+        n: [v] for n, v in expected.items()
+    }
+    assert _checked(response, "conform") == ["conforme"]
+
+
+@pytest.mark.parametrize("who", ["assesseur", "secretariat"])
+def test_fiche_is_read_only_for_members_and_secretariat(client, request, who, on_agenda):
+    deliberation = on_agenda(non_acquises={2})
+    user = request.getfixturevalue(who)
+    client.force_login(getattr(user, "user", user))
+    response = client.get(_fiche(deliberation))
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    assert '<form method="post" novalidate class="form jury-fiche"' not in response.content.decode()
+    assert "En attente de la décision du président de la session." in _text(response)
+    assert [(r["competence"].code, r["result"].final_result) for r in response.context["rows"]][
+        :2
+    ] == [("C1", "acquise"), ("C2", "non_acquise")]
+
+
+@pytest.mark.parametrize("who", ["assesseur", "secretariat"])
+def test_only_the_president_records_a_decision(client, request, who, on_agenda):
+    deliberation = on_agenda()
+    client.force_login(request.getfixturevalue("president").user)
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    before = _state(deliberation)
+    user = request.getfixturevalue(who)
+    client.force_login(getattr(user, "user", user))
+    assert client.post(_fiche(deliberation), data).status_code == 403
+    assert _state(deliberation) == before
+
+
+def test_the_president_cannot_record_before_the_session_opens(
+    client, secretariat, on_agenda, candidat, own_org, professionnel, evaluateur
+):
+    president = member(EMPLOYEURS)
+    planned = planned_session(by=secretariat, members=[president, member(SALARIES)])
+    candidacy = candidacy_in_jury(
+        candidat,
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+    deliberation = place(planned, candidacy, by=secretariat)
+    client.force_login(president.user)
+    response = client.get(_fiche(deliberation))
+    assert response.context["form"] is None
+    assert "La session n'est pas encore ouverte" in _text(response)
+    before = _state(deliberation)
+    data = {"conform": "conforme"} | {f"decision_{competence(n).pk}": "validee" for n in ALL}
+    assert client.post(_fiche(deliberation), data).status_code == 403
+    assert _state(deliberation) == before
+
+
+def test_a_decision_differing_from_the_evaluators_needs_a_motivation(client, president, on_agenda):
+    deliberation = on_agenda(non_acquises={2})
+    c2 = competence(2)
+    client.force_login(president.user)
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    data[f"decision_{c2.pk}"] = "validee"
+    data["motivation"] = "Délibération motivée saisie par la présidente."
+    before = _state(deliberation)
+    response = client.post(_fiche(deliberation), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {f"motivation_{c2.pk}": [DIFFERS]}
+    assert _state(deliberation) == before
+    page = _text(response)
+    # The error sits in C2's block, and what was typed is still there.
+    block = page[page.index(f'id="competence-{c2.pk}"') :]
+    assert DIFFERS in block[: block.index(f'id="competence-{competence(3).pk}"')]
+    assert _checked(response, f"decision_{c2.pk}") == ["validee"]
+    assert "Délibération motivée saisie par la présidente." in page
+
+    data[f"motivation_{c2.pk}"] = "Mise en situation probante présentée au jury."
+    response = client.post(_fiche(deliberation), data)
+    assert response.status_code == 302
+    decision = CompetenceDecision.objects.get(deliberation=deliberation, competence=c2)
+    assert (decision.decision, decision.motivation) == (
+        "validee",
+        "Mise en situation probante présentée au jury.",
+    )
+    deliberation.candidacy.refresh_from_db()
+    assert deliberation.candidacy.state == "certifie"
+
+
+def test_president_records_every_competence_validated_certifie_with_a_certificate(
+    client, president, candidat, on_agenda
+):
+    deliberation = on_agenda()
+    client.force_login(president.user)
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    response = client.post(_fiche(deliberation), data, follow=True)
+    assert response.redirect_chain == [(_dashboard(deliberation.session), 302)]
+    assert _messages(response) == ["Décision enregistrée : Certifié(e)."]
+    assert "1 décidée sur 1" in _text(response)
+    deliberation.refresh_from_db()
+    deliberation.candidacy.refresh_from_db()
+    assert (deliberation.outcome, deliberation.candidacy.state) == ("certifie", "certifie")
+    assert deliberation.decided_by == president.user
+    certificate = Certificate.objects.get(deliberation=deliberation)
+    assert certificate.kind == "certificat"
+    assert NUMBER.match(certificate.number)
+    assert certificate.issued_on == deliberation.session.date
+    # The fiche is now read-only, and the candidate's page shows the certificate.
+    assert client.get(_fiche(deliberation)).context["form"] is None
+    assert client.post(_fiche(deliberation), data).status_code == 403
+    client.force_login(candidat)
+    page = _text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
+    assert certificate.number in page
+    assert f'href="{reverse("verify_number", args=[certificate.number])}"' in page
+
+
+def test_president_records_some_competences_validated_partiel_with_an_attestation(
+    client, president, candidat, on_agenda
+):
+    deliberation = on_agenda(non_acquises={2, 5})
+    client.force_login(president.user)
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    response = client.post(_fiche(deliberation), data, follow=True)
+    assert _messages(response) == ["Décision enregistrée : Validation partielle."]
+    deliberation.candidacy.refresh_from_db()
+    assert deliberation.candidacy.state == "partiel"
+    certificate = Certificate.objects.get(deliberation=deliberation)
+    assert certificate.kind == "attestation"
+    assert NUMBER.match(certificate.number)
+    until = add_years(deliberation.session.date, 5)
+    validations = CompetenceValidation.objects.filter(candidate=deliberation.candidacy.candidate)
+    assert sorted((v.competence.code, v.valid_until) for v in validations) == [
+        (f"C{n}", until) for n in (1, 3, 4, 6)
+    ]
+
+    client.force_login(candidat)
+    page = _text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
+    assert certificate.number in page
+    attestation = page[
+        page.index("jury-attestation") : page.index("</table>", page.index("jury-attestation"))
+    ]
+    rows = re.findall(
+        r"<tr><th scope=\"row\"[^>]*><span class=\"element-code\">(C\d)</span>.*?</th>"
+        r"<td[^>]*>([\d/]+)</td><td[^>]*>([\d/]+)</td></tr>",
+        attestation,
+    )
+    day = deliberation.session.date.strftime("%d/%m/%Y")
+    assert rows == [(f"C{n}", day, until.strftime("%d/%m/%Y")) for n in (1, 3, 4, 6)]
+
+
+def test_president_records_no_competence_validated_non_certifie(client, president, on_agenda):
+    deliberation = on_agenda(non_acquises=set(ALL))
+    client.force_login(president.user)
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    assert set(data.values()) >= {"non_validee"}
+    response = client.post(_fiche(deliberation), data, follow=True)
+    assert _messages(response) == ["Décision enregistrée : Non certifié(e)."]
+    deliberation.candidacy.refresh_from_db()
+    assert deliberation.candidacy.state == "non_certifie"
+    assert not Certificate.objects.filter(deliberation=deliberation).exists()
+    assert not CompetenceValidation.objects.filter(
+        candidate=deliberation.candidacy.candidate
+    ).exists()
+
+
+def test_non_conformity_needs_notes_then_returns_the_candidacy_to_evaluation(
+    client, president, candidat, on_agenda
+):
+    deliberation = on_agenda()
+    client.force_login(president.user)
+    before = _state(deliberation)
+    response = client.post(_fiche(deliberation), {"conform": "non_conforme"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"conformity_notes": [NOTES_REQUIRED]}
+    assert _checked(response, "conform") == ["non_conforme"]
+    assert _state(deliberation) == before
+
+    notes = "Le livret de repérage n'est pas signé par le professionnel."
+    response = client.post(
+        _fiche(deliberation), {"conform": "non_conforme", "conformity_notes": notes}, follow=True
+    )
+    assert _messages(response) == ["Décision enregistrée : Dossier non conforme."]
+    deliberation.refresh_from_db()
+    deliberation.candidacy.refresh_from_db()
+    assert (deliberation.conform, deliberation.outcome) == (False, "non_conforme")
+    assert deliberation.candidacy.state == "evaluation"
+    assert deliberation.candidacy.outcome_reason == notes
+    assert not CompetenceDecision.objects.filter(deliberation=deliberation).exists()
+    assert not Certificate.objects.filter(deliberation=deliberation).exists()
+    client.force_login(candidat)
+    page = _text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
+    assert "Dossier non conforme" in page and notes in page
+
+
+# Public verification ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(on_agenda):
+    deliberation = record(on_agenda(), decisions=fiche(validated=ALL))
+    return Certificate.objects.select_related("deliberation__candidacy__candidate__user").get(
+        deliberation=deliberation
+    )
+
+
+def _verify(client, number, **extra):
+    return client.get(reverse("verify_number", args=[number]), **extra)
+
+
+def test_verification_page_shows_a_valid_certificate_and_nothing_else(client, certificate):
+    user = certificate.deliberation.candidacy.candidate.user
+    response = _verify(client, certificate.number)
+    assert response.status_code == 200
+    page = _text(response)
+    assert user.get_full_name() in page
+    assert "Certificat de qualification professionnelle" in page
+    assert certificate.deliberation.candidacy.certification.title in page
+    assert certificate.issued_on.strftime("%d/%m/%Y") in page
+    assert re.search(r'class="[^"]*verify-status[^"]*"><strong>Valide</strong>', page)
+    for private in (user.email, "Formapro Test", "pro@exemple.fr", "evaluateur@exemple.fr"):
+        assert private not in page
+    assert "@" not in page
+    assert "C1" not in page and "Se déconnecter" not in page
+
+
+def test_verification_form_leads_to_the_number_page(client, certificate):
+    response = client.get(reverse("verify"), {"number": f"  {certificate.number.lower()} "})
+    assert response.status_code == 302
+    assert response.url == reverse("verify_number", args=[certificate.number])
+    assert client.get(reverse("verify")).status_code == 200
+
+
+def test_verification_page_shows_a_revoked_certificate(client, certificate, secretariat):
+    services.certificate_revoke(certificate=certificate, by=secretariat, reason="Fraude avérée.")
+    certificate.refresh_from_db()
+    page = _text(_verify(client, certificate.number))
+    day = timezone.localtime(certificate.revoked_at).strftime("%d/%m/%Y")
+    assert f"Révoqué le {day}" in page
+    assert ">Valide<" not in page
+    assert "Fraude avérée." not in page
+
+
+def test_verification_of_an_unknown_number_is_a_plain_404(client, certificate):
+    response = _verify(client, "CQP-0000-0000-0000-0000")
+    assert response.status_code == 404
+    page = _text(response)
+    assert NOT_FOUND in page
+    assert certificate.deliberation.candidacy.candidate.user.last_name not in page
+
+
+def test_verification_is_rate_limited_per_client(client, certificate, settings):
+    settings.VERIFY_RATE_LIMIT = 3
+    cache.clear()
+    statuses = [_verify(client, certificate.number).status_code for _ in range(2)]
+    statuses.append(_verify(client, "CQP-0000-0000-0000-0000").status_code)
+    assert statuses == [200, 200, 404]
+    response = _verify(client, certificate.number)
+    assert response.status_code == 429
+    assert "Trop de vérifications en peu de temps" in _text(response)
+    holder = certificate.deliberation.candidacy.candidate.user.last_name
+    assert holder not in _text(response) and "Valide" not in _text(response)
+    # Another client is not held back by the first one.
+    assert _verify(client, certificate.number, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_verification_counter_resets_after_a_minute(client, certificate, settings):
+    settings.VERIFY_RATE_LIMIT = 1
+    cache.clear()
+    assert _verify(client, certificate.number).status_code == 200
+    assert _verify(client, certificate.number).status_code == 429
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=61)):
+        assert _verify(client, certificate.number).status_code == 200
+
+
+def test_candidacy_page_shows_a_pending_session(client, candidat, on_agenda):
+    deliberation = on_agenda()
+    client.force_login(candidat)
+    page = _text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
+    day = deliberation.session.date.strftime("%d/%m/%Y")
+    assert f"Dossier inscrit à la session du jury du {day} : décision à venir." in page
