@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from candidates.models import Candidacy, CompetenceValidation
 from cqp.models import Competence
@@ -39,7 +39,7 @@ class SessionState(models.TextChoices):
     CLOSED = "closed", _("Close")
 
 
-class JurySession(models.Model):
+class JurySession(FSMModelMixin, models.Model):
     date = models.DateField(_("date"))
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     video_link = models.URLField(_("lien de visioconférence"), blank=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates import services as candidacy_services
-from candidates.models import CompetenceValidation, State, TransitionLog
+from candidates.models import Candidacy, CompetenceValidation, State, TransitionLog
 from cqp.permissions import is_secretariat
 from evaluations.selectors import latest_results
 
@@ -57,8 +57,9 @@ def session_create(*, by, date, place="", video_link="") -> JurySession:
 def session_compose(*, session, by, members, president) -> JurySession:
     """Set the members (active jury members) and the president (one of them)."""
     _secretariat(by)
-    _planned(session)
     members = list(members)
+    if any(not m.is_active for m in members):
+        raise ValidationError({"members": _("Un membre inactif ne peut pas siéger.")})
     if president is None or president not in members:
         raise ValidationError(
             {"president": _("Le président doit être l'un des membres de la session.")}
@@ -69,6 +70,8 @@ def session_compose(*, session, by, members, president) -> JurySession:
             {"members": _("La session doit réunir des membres des deux collèges.")}
         )
     with transaction.atomic():
+        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        _planned(session)
         session.seats.exclude(member__in=members).delete()
         for member in members:
             Seat.objects.get_or_create(session=session, member=member)
@@ -82,22 +85,35 @@ def session_add_candidacy(*, session, by, candidacy) -> Deliberation:
     _secretariat(by)
     if session.state == SessionState.CLOSED:
         raise ValidationError(_("La session est close."))
-    if candidacy.state != State.JURY:
-        raise ValidationError(
-            {"candidacy": _("Seules les candidatures transmises au jury peuvent être inscrites.")}
-        )
-    if Deliberation.objects.filter(candidacy=candidacy, decided_at__isnull=True).exists():
-        raise ValidationError(
-            {"candidacy": _("Cette candidature est déjà inscrite à une session.")}
-        )
-    return Deliberation.objects.create(session=session, candidacy=candidacy)
+    with transaction.atomic():
+        # Locked: two simultaneous placements of one candidacy cannot both pass the checks.
+        candidacy = Candidacy.objects.select_for_update(of=("self",)).get(pk=candidacy.pk)
+        if candidacy.state != State.JURY:
+            raise ValidationError(
+                {
+                    "candidacy": _(
+                        "Seules les candidatures transmises au jury peuvent être inscrites."
+                    )
+                }
+            )
+        if Deliberation.objects.filter(candidacy=candidacy, decided_at__isnull=True).exists():
+            raise ValidationError(
+                {"candidacy": _("Cette candidature est déjà inscrite à une session.")}
+            )
+        return Deliberation.objects.create(session=session, candidacy=candidacy)
 
 
 def session_remove_candidacy(*, deliberation, by) -> None:
     _secretariat(by)
-    if deliberation.is_decided or deliberation.session.state == SessionState.CLOSED:
-        raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
-    deliberation.delete()
+    with transaction.atomic():
+        deliberation = (
+            Deliberation.objects.select_for_update(of=("self",))
+            .select_related("session")
+            .get(pk=deliberation.pk)
+        )
+        if deliberation.is_decided or deliberation.session.state == SessionState.CLOSED:
+            raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
+        deliberation.delete()
 
 
 def quorum_problems(present_members) -> list[str]:
@@ -215,7 +231,7 @@ def deliberation_record(
     """
     with transaction.atomic():
         deliberation = (
-            Deliberation.objects.select_for_update()
+            Deliberation.objects.select_for_update(of=("self",))
             .select_related("session__president", "candidacy")
             .get(pk=deliberation.pk)
         )

@@ -14,8 +14,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.utils import NotSupportedError
+from django.db import IntegrityError, transaction
 
 from candidates import services as candidacy_services
 from candidates.models import Candidacy, CompetenceValidation, TransitionLog
@@ -70,22 +69,6 @@ D = datetime.date
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 ALL = (1, 2, 3, 4, 5, 6)
 NUMBER = re.compile(r"^CQP(-[0-9A-F]{4}){4}$")
-
-# deliberation_record locks the fiche with select_for_update() while following the nullable
-# FK session.president (a LEFT OUTER JOIN), which PostgreSQL refuses. SQLite ignores FOR UPDATE,
-# so only the PostgreSQL run shows it; every test that records a fiche is marked.
-POSTGRES_LOCK_BUG = pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    raises=NotSupportedError,
-    strict=True,
-    reason=(
-        "BUG: deliberation_record: Deliberation.objects.select_for_update()"
-        ".select_related('session__president', 'candidacy') fails on PostgreSQL with "
-        "'FOR UPDATE cannot be applied to the nullable side of an outer join'; "
-        "fix: select_for_update(of=('self',))"
-    ),
-)
-
 
 def noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=PARIS)
@@ -349,13 +332,6 @@ def test_compose_is_the_secretariat_s_and_a_new_composition_replaces_the_seats(s
     assert fresh_session(session).president == s2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: session_compose seats inactive jury members (even as president) although its "
-        "docstring says 'active jury members'; only the form filters is_active=True"
-    ),
-)
 def test_compose_refuses_an_inactive_member(secretariat):
     e1, s1 = panel()
     retired = member(SALARIES)
@@ -386,7 +362,6 @@ def test_session_create_needs_a_place_or_a_link_and_the_secretariat(secretariat,
 # Session states ---------------------------------------------------------------------------
 
 
-@POSTGRES_LOCK_BUG
 def test_session_goes_planned_open_closed(secretariat, to_jury):
     session = planned_session(by=secretariat)
     assert session.state == "planned"
@@ -429,7 +404,6 @@ def test_a_member_who_is_not_president_may_not_close(secretariat):
     assert fresh_session(session).state == "open"
 
 
-@POSTGRES_LOCK_BUG
 def test_a_closed_session_refuses_every_change(secretariat, to_jury):
     session = open_session(by=secretariat)
     decided = place(session, to_jury(), by=secretariat)
@@ -463,7 +437,6 @@ def test_a_closed_session_refuses_every_change(secretariat, to_jury):
     assert Deliberation.objects.filter(session=session).count() == 2
 
 
-@POSTGRES_LOCK_BUG
 def test_no_decision_before_the_session_opens(secretariat, to_jury):
     session = planned_session(by=secretariat)
     deliberation = place(session, to_jury(), by=secretariat)
@@ -481,14 +454,6 @@ def test_session_state_is_protected(secretariat):
     assert fresh_session(session).state == "planned"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: JurySession.refresh_from_db() raises AttributeError 'Direct state modification "
-        "is not allowed': the protected FSMField needs django_fsm.FSMModelMixin on the model "
-        "(Candidacy has it through ConcurrentTransitionMixin)"
-    ),
-)
 def test_a_session_can_be_read_again_from_the_database(secretariat):
     session = planned_session(by=secretariat)
     services.session_open(
@@ -548,7 +513,6 @@ def test_a_pending_candidacy_waits_on_one_session_only(secretariat, to_jury):
     assert Deliberation.objects.filter(candidacy=candidacy).count() == 1
 
 
-@POSTGRES_LOCK_BUG
 def test_after_a_decision_the_candidacy_can_be_placed_again(secretariat, evaluateur, to_jury):
     first = open_session(by=secretariat)
     candidacy = to_jury()
@@ -576,7 +540,6 @@ def test_after_a_decision_the_candidacy_can_be_placed_again(secretariat, evaluat
     ) == [(first.pk, "non_conforme"), (second.pk, "certifie")]
 
 
-@POSTGRES_LOCK_BUG
 def test_the_secretariat_removes_a_pending_candidacy_not_a_decided_one(secretariat, to_jury):
     session = open_session(by=secretariat)
     pending = place(session, to_jury(), by=secretariat)
@@ -596,15 +559,6 @@ def test_the_secretariat_removes_a_pending_candidacy_not_a_decided_one(secretari
     services.session_close(session=session, by=secretariat)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: session_remove_candidacy checks is_decided on the caller's (possibly stale) "
-        "object and deletes without re-reading it under a lock: a fiche decided meanwhile "
-        "(non_certifie or non_conforme, which have no PROTECTing certificate) is deleted "
-        "with its per-competence decisions"
-    ),
-)
 def test_a_fiche_decided_meanwhile_is_not_removed(secretariat, to_jury):
     session = open_session(by=secretariat)
     seen_by_secretariat = place(session, to_jury(non_acquises=ALL), by=secretariat)
@@ -615,14 +569,6 @@ def test_a_fiche_decided_meanwhile_is_not_removed(secretariat, to_jury):
     assert Deliberation.objects.filter(pk=seen_by_secretariat.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: session_compose checks the state on the caller's (possibly stale) session "
-        "without re-reading it under a lock: a session opened meanwhile gets its seats "
-        "replaced (present members' seats deleted, new seats with no attendance)"
-    ),
-)
 def test_a_session_opened_meanwhile_is_not_recomposed(secretariat):
     e1, e2, s1, s2 = members = panel(employeurs=2, salaries=2)
     seen_by_secretariat = planned_session(by=secretariat, members=[e1, s1], president=e1)
@@ -640,7 +586,6 @@ def test_a_session_opened_meanwhile_is_not_recomposed(secretariat):
 # Outcomes -----------------------------------------------------------------------------------
 
 
-@POSTGRES_LOCK_BUG
 def test_every_competence_validated_certifies_and_issues_one_certificate(secretariat, to_jury):
     held_on = today() - 3 * DAY  # the session's date, not the day the fiche is typed
     session = open_session(by=secretariat, date=held_on)
@@ -673,7 +618,6 @@ def test_every_competence_validated_certifies_and_issues_one_certificate(secreta
     assert log.comment == "Dossier solide."
 
 
-@POSTGRES_LOCK_BUG
 def test_certificate_numbers_are_unique_and_not_sequential(secretariat, to_jury):
     session = open_session(by=secretariat)
     numbers = []
@@ -696,7 +640,6 @@ def test_certificate_numbers_are_unique_and_not_sequential(secretariat, to_jury)
         )
 
 
-@POSTGRES_LOCK_BUG
 def test_some_competences_validated_give_a_partial_validation_for_five_years(secretariat, to_jury):
     session = open_session(by=secretariat)
     held_on = session.date
@@ -718,7 +661,6 @@ def test_some_competences_validated_give_a_partial_validation_for_five_years(sec
     assert [c.code for c in candidacy.competences_to_validate(on=held_on)] == ["C5", "C6"]
 
 
-@POSTGRES_LOCK_BUG
 def test_a_partial_validation_on_29_february_lasts_until_28_february(
     secretariat, candidat, own_org
 ):
@@ -745,7 +687,6 @@ def test_a_partial_validation_on_29_february_lasts_until_28_february(
     ) == {(D(2028, 2, 29), D(2033, 2, 28))}
 
 
-@POSTGRES_LOCK_BUG
 def test_no_competence_validated_is_non_certifie_without_certificate(secretariat, to_jury):
     session = open_session(by=secretariat)
     candidacy = to_jury(non_acquises=ALL)
@@ -763,7 +704,6 @@ def test_no_competence_validated_is_non_certifie_without_certificate(secretariat
     assert not deliberation.validations.exists()
 
 
-@POSTGRES_LOCK_BUG
 def test_a_validation_still_in_force_is_counted_and_not_decided_again(secretariat, to_jury):
     held_on = today()
     candidacy = to_jury(
@@ -784,7 +724,6 @@ def test_a_validation_still_in_force_is_counted_and_not_decided_again(secretaria
     assert CompetenceValidation.objects.filter(candidate=candidacy.candidate).count() == 6
 
 
-@POSTGRES_LOCK_BUG
 def test_a_validation_expiring_on_the_session_day_still_counts(secretariat, to_jury):
     held_on = today() + 20 * DAY
     candidacy = to_jury(
@@ -801,7 +740,6 @@ def test_a_validation_expiring_on_the_session_day_still_counts(secretariat, to_j
     assert candidacy.state == "certifie"
 
 
-@POSTGRES_LOCK_BUG
 def test_a_validation_expired_by_the_session_day_must_be_decided_again(secretariat, to_jury):
     """C1 was in force when the evaluation started (the dossier left it out) but has
     expired by the session's date: the jury decides it again."""
@@ -843,7 +781,6 @@ def test_a_validation_expired_by_the_session_day_must_be_decided_again(secretari
     assert (renewed.validated_on, renewed.valid_until) == (held_on, add_years(held_on, 5))
 
 
-@POSTGRES_LOCK_BUG
 def test_a_validation_already_expired_is_evaluated_and_decided_again(secretariat, to_jury):
     candidacy = to_jury(
         before=lambda c: validate(
@@ -874,7 +811,6 @@ def test_a_validation_already_expired_is_evaluated_and_decided_again(secretariat
     assert candidacy.state == "partiel"
 
 
-@POSTGRES_LOCK_BUG
 def test_a_decision_against_the_evaluators_needs_a_motivation(secretariat, to_jury):
     session = open_session(by=secretariat)
     candidacy = to_jury(non_acquises=(6,))
@@ -913,7 +849,6 @@ def test_a_decision_against_the_evaluators_needs_a_motivation(secretariat, to_ju
     assert decisions[1] == (VALIDEE, "")
 
 
-@POSTGRES_LOCK_BUG
 def test_an_unknown_decision_is_refused(secretariat, to_jury):
     session = open_session(by=secretariat)
     deliberation = place(session, to_jury(), by=secretariat)
@@ -924,7 +859,6 @@ def test_an_unknown_decision_is_refused(secretariat, to_jury):
     assert set(error.message_dict) == {f"decision_{competence(2).pk}"}
 
 
-@POSTGRES_LOCK_BUG
 def test_non_conformity_needs_notes(secretariat, to_jury):
     session = open_session(by=secretariat)
     deliberation = place(session, to_jury(), by=secretariat)
@@ -937,7 +871,6 @@ def test_non_conformity_needs_notes(secretariat, to_jury):
         assert "conformity_notes" in error.message_dict
 
 
-@POSTGRES_LOCK_BUG
 def test_non_conformity_returns_the_candidacy_to_its_reopened_evaluation(secretariat, to_jury):
     session = open_session(by=secretariat)
     president = president_of(session)
@@ -968,7 +901,6 @@ def test_non_conformity_returns_the_candidacy_to_its_reopened_evaluation(secreta
     services.session_close(session=session, by=president)
 
 
-@POSTGRES_LOCK_BUG
 def test_only_the_president_records(secretariat, to_jury):
     e1, e2, s1, s2 = members = panel(employeurs=2, salaries=2)
     session = open_session(by=secretariat, members=members, president=e1)
@@ -993,7 +925,6 @@ def test_only_the_president_records(secretariat, to_jury):
     assert Candidacy.objects.get(pk=deliberation.candidacy_id).state == "certifie"
 
 
-@POSTGRES_LOCK_BUG
 def test_no_decision_once_the_session_has_lost_its_quorum(secretariat, to_jury):
     e1, e2, s1, s2 = members = panel(employeurs=2, salaries=2)
     session = open_session(by=secretariat, members=members, president=e1)
@@ -1013,7 +944,6 @@ def test_no_decision_once_the_session_has_lost_its_quorum(secretariat, to_jury):
     assert Candidacy.objects.get(pk=deliberation.candidacy_id).state == "certifie"
 
 
-@POSTGRES_LOCK_BUG
 def test_a_fiche_is_recorded_once(secretariat, to_jury):
     session = open_session(by=secretariat)
     deliberation = place(session, to_jury(), by=secretariat)
@@ -1027,7 +957,6 @@ def test_a_fiche_is_recorded_once(secretariat, to_jury):
 # Partial validation, then a second cycle --------------------------------------------------
 
 
-@POSTGRES_LOCK_BUG
 def test_partial_then_second_cycle_on_what_is_left_then_certified(
     secretariat, candidat, professionnel, evaluateur, to_jury
 ):
@@ -1095,7 +1024,6 @@ def certificate(secretariat, to_jury):
     return Certificate.objects.get(deliberation=deliberation)
 
 
-@POSTGRES_LOCK_BUG
 def test_revocation_needs_a_reason_and_the_secretariat(certificate, secretariat, candidat):
     president = certificate.deliberation.session.president.user
     for user in (president, candidat, JuryFactory()):
@@ -1110,7 +1038,6 @@ def test_revocation_needs_a_reason_and_the_secretariat(certificate, secretariat,
     assert not TransitionLog.objects.filter(transition="revoke_certificate").exists()
 
 
-@POSTGRES_LOCK_BUG
 def test_revocation_invalidates_the_certificate_and_is_logged(certificate, secretariat):
     candidacy = certificate.deliberation.candidacy
 
@@ -1139,7 +1066,6 @@ def test_revocation_invalidates_the_certificate_and_is_logged(certificate, secre
     assert certificate.revocation_reason == "Fraude documentaire avérée."
 
 
-@POSTGRES_LOCK_BUG
 def test_certificate_verify_by_number(certificate, secretariat):
     assert selectors.certificate_verify(number=certificate.number) == certificate
     assert selectors.certificate_verify(number=f"  {certificate.number.lower()} ") == certificate
@@ -1154,7 +1080,6 @@ def test_certificate_verify_by_number(certificate, secretariat):
 # Selectors ----------------------------------------------------------------------------------
 
 
-@POSTGRES_LOCK_BUG
 def test_session_deliberations_in_a_constant_number_of_queries(
     secretariat, to_jury, django_assert_num_queries
 ):
