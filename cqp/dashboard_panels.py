@@ -56,8 +56,3 @@ def professionnel_panel(request):
 @register_panel(HabilitationKind.EVALUATEUR, "cqp/panels/habilitation.html", order=10)
 def evaluateur_panel(request):
     return _own_habilitations(request, HabilitationKind.EVALUATEUR)
-
-
-@register_panel(PlatformRole.JURY, "cqp/panels/jury.html", order=10)
-def jury_panel(request):
-    return {}

@@ -63,4 +63,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("candidates.urls")),
     path("", include("evaluations.urls")),
+    path("", include("jury.urls")),
 ]

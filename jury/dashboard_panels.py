@@ -1,1 +1,16 @@
+"""The jury's dashboard panel: the sessions I sit on, with their progress (imported by
+JuryConfig.ready). One query, annotated with the counts, whatever the number of sessions.
+"""
 
+from cqp.dashboard import register_panel
+from cqp.models import PlatformRole
+
+from . import selectors
+
+PANEL_SIZE = 10
+
+
+# Before the core's placeholder panel for the jury (order 10).
+@register_panel(PlatformRole.JURY, "jury/panels/sessions.html", order=5)
+def sessions_panel(request):
+    return {"sessions": list(selectors.session_list(user=request.user)[:PANEL_SIZE])}

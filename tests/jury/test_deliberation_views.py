@@ -23,7 +23,7 @@ from candidates.models import CompetenceValidation
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
 from jury.models import Certificate, CompetenceDecision, Deliberation
-from tests.candidates.test_state_machine import add_years, competence
+from tests.candidates.test_state_machine import add_years, competence, today, validate
 from tests.factories import CandidacyFactory, OrganisationFactory, VaeCandidacyFactory
 
 from .builders import (
@@ -306,8 +306,7 @@ def test_session_dashboard_query_count_does_not_depend_on_the_number_of_candidac
         if i % 3 == 0:
             record(deliberation, decisions=fiche(validated=ALL))
     assert [_queries(client, url) for url in urls] == three
-    url = urls[0]
-    response = client.get(url)
+    response = client.get(urls[0])
     assert len(response.context["deliberations"]) == 15
     assert "6 décidées sur 15" in _text(response)
 
@@ -355,9 +354,10 @@ def test_fiche_is_read_only_for_members_and_secretariat(client, request, who, on
     assert response.context["form"] is None
     assert '<form method="post" novalidate class="form jury-fiche"' not in response.content.decode()
     assert "En attente de la décision du président de la session." in _text(response)
-    assert [(r["competence"].code, r["result"].final_result) for r in response.context["rows"]][
-        :2
-    ] == [("C1", "acquise"), ("C2", "non_acquise")]
+    rows = [(r["competence"].code, r["result"].final_result) for r in response.context["rows"]]
+    assert rows == [("C1", "acquise"), ("C2", "non_acquise")] + [
+        (f"C{n}", "acquise") for n in range(3, 7)
+    ]
 
 
 @pytest.mark.parametrize("who", ["assesseur", "secretariat"])
@@ -373,7 +373,7 @@ def test_only_the_president_records_a_decision(client, request, who, on_agenda):
 
 
 def test_the_president_cannot_record_before_the_session_opens(
-    client, secretariat, on_agenda, candidat, own_org, professionnel, evaluateur
+    client, secretariat, candidat, own_org, professionnel, evaluateur
 ):
     president = member(EMPLOYEURS)
     planned = planned_session(by=secretariat, members=[president, member(SALARIES)])
@@ -488,11 +488,36 @@ def test_president_records_some_competences_validated_partiel_with_an_attestatio
     assert rows == [(f"C{n}", day, until.strftime("%d/%m/%Y")) for n in (1, 3, 4, 6)]
 
 
+def test_an_earlier_validation_in_force_counts_towards_the_certificate(
+    client, president, candidat, own_org, secretariat, professionnel, evaluateur, jury_session
+):
+    earlier = today() - datetime.timedelta(days=400)
+    candidacy = candidacy_in_jury(
+        candidat,
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+        before=lambda c: validate(c.candidate, 6, validated_on=earlier),
+    )
+    deliberation = place(jury_session, candidacy, by=secretariat)
+    client.force_login(president.user)
+    response = client.get(_fiche(deliberation))
+    form = response.context["form"]
+    assert [c.code for c in form.competences] == ["C1", "C2", "C3", "C4", "C5"]
+    assert f"decision_{competence(6).pk}" not in form.fields
+    assert [v.competence.code for v in response.context["earlier_validations"]] == ["C6"]
+    assert f"validée le {earlier:%d/%m/%Y}" in _text(response)
+    response = client.post(_fiche(deliberation), _submitted(form), follow=True)
+    assert _messages(response) == ["Décision enregistrée : Certifié(e)."]
+    assert Certificate.objects.get(deliberation=deliberation).kind == "certificat"
+
+
 def test_president_records_no_competence_validated_non_certifie(client, president, on_agenda):
     deliberation = on_agenda(non_acquises=set(ALL))
     client.force_login(president.user)
     data = _submitted(client.get(_fiche(deliberation)).context["form"])
-    assert set(data.values()) >= {"non_validee"}
+    assert [v for k, v in data.items() if k.startswith("decision_")] == ["non_validee"] * 6
     response = client.post(_fiche(deliberation), data, follow=True)
     assert _messages(response) == ["Décision enregistrée : Non certifié(e)."]
     deliberation.candidacy.refresh_from_db()

@@ -70,6 +70,7 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 ALL = (1, 2, 3, 4, 5, 6)
 NUMBER = re.compile(r"^CQP(-[0-9A-F]{4}){4}$")
 
+
 def noon(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12), tzinfo=PARIS)
 

@@ -1,0 +1,131 @@
+"""Forms of the deliberation pages: the session's filters, the fiche de décision, the
+public verification of a certificate number.
+
+The fiche only shapes the input: the rules (a motivated non-conformity, a motivation for a
+decision that differs from the evaluators' result) belong to jury.services, whose errors
+come back next to these fields (`conformity_notes`, `decision_<id>`, `motivation_<id>`).
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from candidates.models import Pathway
+from cqp.models import Organisation
+
+from .models import Decision
+
+CONFORME = "conforme"
+NON_CONFORME = "non_conforme"
+
+
+class SessionFilterForm(forms.Form):
+    pathway = forms.ChoiceField(
+        label=_("Voie"), required=False, choices=[("", _("Toutes les voies"))] + Pathway.choices
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Toutes les organisations"),
+    )
+    decided = forms.ChoiceField(
+        label=_("Décision"),
+        required=False,
+        choices=[("", _("Toutes")), ("oui", _("Décidées")), ("non", _("À décider"))],
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the organisations of the session's candidacies: the filter reveals nothing else.
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(candidacies__deliberations__session=session)
+            .distinct()
+            .order_by("name")
+        )
+
+
+class DeliberationForm(forms.Form):
+    conform = forms.ChoiceField(
+        label=_("Conformité de la démarche et du dossier au dispositif CQP"),
+        choices=[
+            (CONFORME, _("Conforme")),
+            (NON_CONFORME, _("Non conforme : renvoyer aux évaluateurs")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "choice-inline"}),
+        initial=CONFORME,
+    )
+    conformity_notes = forms.CharField(
+        label=_("Observations sur la conformité"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Obligatoires en cas de non-conformité : elles sont transmises aux évaluateurs."
+        ),
+    )
+    motivation = forms.CharField(
+        label=_("Motivation de la décision"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, competences, prefilled, **kwargs):
+        """`competences` to decide; `prefilled` maps a competence id to the evaluators' result as a decision."""
+        super().__init__(*args, **kwargs)
+        self.competences = list(competences)
+        for competence in self.competences:
+            self.fields[f"decision_{competence.pk}"] = forms.ChoiceField(
+                label=_("Décision du jury"),
+                choices=Decision.choices,
+                required=False,
+                initial=prefilled.get(competence.pk),
+                widget=forms.RadioSelect(attrs={"class": "choice-inline"}),
+            )
+            self.fields[f"motivation_{competence.pk}"] = forms.CharField(
+                label=_("Motivation"),
+                required=False,
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Obligatoire si la décision diffère du résultat des évaluateurs."),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("conform") == CONFORME:
+            for competence in self.competences:
+                if not cleaned.get(f"decision_{competence.pk}"):
+                    self.add_error(
+                        f"decision_{competence.pk}",
+                        _("Choisissez « validée » ou « non validée »."),
+                    )
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """The arguments of services.deliberation_record, from the cleaned data."""
+        data = self.cleaned_data
+        conform = data["conform"] == CONFORME
+        return {
+            "conform": conform,
+            "conformity_notes": data["conformity_notes"],
+            "motivation": data["motivation"],
+            "decisions": {
+                c.pk: (data[f"decision_{c.pk}"], data[f"motivation_{c.pk}"])
+                for c in self.competences
+            }
+            if conform
+            else {},
+        }
+
+
+class VerifyForm(forms.Form):
+    number = forms.CharField(
+        label=_("Numéro du certificat"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"placeholder": "CQP-XXXX-XXXX-XXXX-XXXX", "autocomplete": "off"}
+        ),
+    )
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()

@@ -1,0 +1,28 @@
+from django.urls import include, path
+
+from .views import sessions
+
+urlpatterns = [
+    path("jury/sessions/", sessions.session_list, name="session_list"),
+    path("jury/sessions/nouvelle/", sessions.session_create, name="session_create"),
+    path("jury/sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path("jury/sessions/<int:pk>/composer/", sessions.session_compose, name="session_compose"),
+    path(
+        "jury/sessions/<int:pk>/inscrire/",
+        sessions.session_add_candidacy,
+        name="session_add_candidacy",
+    ),
+    path(
+        "jury/sessions/<int:pk>/retirer/<int:deliberation_pk>/",
+        sessions.session_remove_candidacy,
+        name="session_remove_candidacy",
+    ),
+    path("jury/sessions/<int:pk>/ouvrir/", sessions.session_open, name="session_open"),
+    path("jury/sessions/<int:pk>/clore/", sessions.session_close, name="session_close"),
+    path(
+        "jury/certificats/<int:pk>/revoquer/",
+        sessions.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path("", include("jury.urls_deliberation")),
+]

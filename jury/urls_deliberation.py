@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import deliberation, verify
+
+urlpatterns = [
+    path(
+        "jury/sessions/<int:pk>/deliberations/",
+        deliberation.session_dashboard,
+        name="session_dashboard",
+    ),
+    path(
+        "jury/deliberations/<int:pk>/",
+        deliberation.deliberation_detail,
+        name="deliberation_detail",
+    ),
+    path("verifier/", verify.verify, name="verify"),
+    path("verifier/<str:number>/", verify.verify_number, name="verify_number"),
+]

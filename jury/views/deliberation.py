@@ -1,0 +1,184 @@
+"""The jury's deliberation pages: a session's dashboard and the fiche de décision of each
+candidacy.
+
+Members of the session and the secretariat see them; anyone else gets 404 from the
+selectors. Only the session's president records a decision, while the session is open:
+a member who sees the fiche but posts to it gets 403 and nothing changes.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from candidates.models import State
+from cqp.utils import apply_service_error
+from evaluations import selectors as evaluation_selectors
+from evaluations import services as evaluation_services
+
+from .. import selectors, services
+from ..forms_deliberation import DeliberationForm, SessionFilterForm
+from ..models import Decision, SessionState
+
+NON_CONFORME = "non_conforme"  # the outcome services.deliberation_record gives a non-conformity
+
+
+def outcome_label(outcome: str) -> str:
+    if outcome == NON_CONFORME:
+        return _("Dossier non conforme")
+    return State(outcome).label
+
+
+def _presides(session, user) -> bool:
+    return session.president is not None and session.president.user_id == user.pk
+
+
+def _may_record(deliberation, user) -> bool:
+    """What the page offers; services.deliberation_record checks it again (and the quorum)."""
+    return (
+        _presides(deliberation.session, user)
+        and deliberation.session.state == SessionState.OPEN
+        and not deliberation.is_decided
+        and deliberation.candidacy.state == State.JURY
+    )
+
+
+@login_required
+def session_dashboard(request, pk):
+    session = selectors.session_get(user=request.user, pk=pk)
+    filters = SessionFilterForm(request.GET, session=session)
+    filters.is_valid()
+    organisation = filters.cleaned_data.get("organisation")
+    deliberations = selectors.session_deliberations(
+        session=session,
+        pathway=filters.cleaned_data.get("pathway", ""),
+        organisation_id=organisation.pk if organisation else None,
+        decided=filters.cleaned_data.get("decided", ""),
+    )
+    return render(
+        request,
+        "jury/session_dashboard.html",
+        {
+            "session": session,
+            "filters": filters,
+            "filtered": any(filters.cleaned_data.values()),
+            "deliberations": deliberations,
+            "presides": _presides(session, request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliberation_detail(request, pk):
+    deliberation = selectors.deliberation_get(user=request.user, pk=pk)
+    may_record = _may_record(deliberation, request.user)
+    if request.method == "POST" and not may_record:
+        raise PermissionDenied
+    results = evaluation_selectors.latest_results(deliberation.candidacy)
+    form = None
+    if may_record:
+        form = DeliberationForm(
+            request.POST or None,
+            competences=_competences_to_decide(deliberation),
+            prefilled=_as_decisions(results),
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                deliberation = services.deliberation_record(
+                    deliberation=deliberation, by=request.user, **form.service_kwargs()
+                )
+            except ValidationError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Décision enregistrée : %(outcome)s.")
+                    % {"outcome": outcome_label(deliberation.outcome)},
+                )
+                return redirect("session_dashboard", pk=deliberation.session_id)
+    return render(
+        request, "jury/deliberation_detail.html", _fiche(request, deliberation, results, form)
+    )
+
+
+# The fiche's reads, all from a deliberation the selectors already let the user see.
+
+
+def _competences_to_decide(deliberation):
+    candidacy = deliberation.candidacy
+    return candidacy.competences_to_validate(on=deliberation.session.date)
+
+
+def _as_decisions(results) -> dict:
+    """The evaluators' joint results as jury decisions: what the fiche is pre-filled with."""
+    return {
+        competence_id: Decision.VALIDEE if a.final_result == "acquise" else Decision.NON_VALIDEE
+        for competence_id, a in results.items()
+    }
+
+
+def _rows(deliberation, results, form) -> list[dict]:
+    """One row per competence the jury decides on, with the evaluators' result beside it."""
+    if deliberation.is_decided:
+        decisions = deliberation.decisions.select_related("competence")
+        return [
+            {"competence": d.competence, "result": results.get(d.competence_id), "decision": d}
+            for d in decisions
+        ]
+    competences = form.competences if form else _competences_to_decide(deliberation)
+    return [
+        {
+            "competence": c,
+            "result": results.get(c.pk),
+            "decision_field": form[f"decision_{c.pk}"] if form else None,
+            "motivation_field": form[f"motivation_{c.pk}"] if form else None,
+        }
+        for c in competences
+    ]
+
+
+def _earlier_validations(deliberation):
+    """Validations in force on the session's date that this deliberation did not grant."""
+    day = deliberation.session.date
+    return (
+        deliberation.candidacy.candidate.validations.filter(
+            validated_on__lte=day, valid_until__gte=day
+        )
+        .exclude(pk__in=deliberation.validations.values("pk"))
+        .select_related("competence")
+        .order_by("competence__number")
+    )
+
+
+def _dossier(request, candidacy):
+    try:
+        return evaluation_selectors.dossier_get(user=request.user, candidacy_pk=candidacy.pk)
+    except Http404:
+        return None
+
+
+def _fiche(request, deliberation, results, form) -> dict:
+    dossier = _dossier(request, deliberation.candidacy)
+    certificate = getattr(deliberation, "certificate", None) if deliberation.is_decided else None
+    return {
+        "deliberation": deliberation,
+        "session": deliberation.session,
+        "candidacy": deliberation.candidacy,
+        "form": form,
+        "rows": _rows(deliberation, results, form),
+        "earlier_validations": _earlier_validations(deliberation),
+        "granted": deliberation.validations.select_related("competence").order_by(
+            "competence__number"
+        )
+        if deliberation.is_decided
+        else [],
+        "dossier": dossier,
+        "missing": evaluation_services.dossier_missing(dossier) if dossier else None,
+        "outcome_label": outcome_label(deliberation.outcome) if deliberation.is_decided else "",
+        "certificate": certificate,
+        "presides": _presides(deliberation.session, request.user),
+    }

@@ -1,0 +1,70 @@
+"""The public verification of a certificate or an attestation, from its number, without login.
+
+It shows the holder's name, the certification, the kind of document, its date and whether
+it is valid or revoked: nothing else about the person. Numbers are not guessable, and each
+client may look up only `settings.VERIFY_RATE_LIMIT` of them a minute, so the page cannot
+be used to list who holds the CQP.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..forms_deliberation import VerifyForm
+
+WINDOW_SECONDS = 60
+
+
+def _over_limit(request) -> bool:
+    """Count this lookup against the client's minute; True once past the limit."""
+    key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        count = 1
+    return count > settings.VERIFY_RATE_LIMIT
+
+
+def _public(response):
+    # Holders' names must not end up in search engines.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_GET
+def verify(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("verify_number", number=form.cleaned_data["number"])
+    return _public(render(request, "jury/verify.html", {"form": form}))
+
+
+@never_cache
+@require_GET
+def verify_number(request, number):
+    if _over_limit(request):
+        response = render(request, "jury/verify_limited.html", status=429)
+        response["Retry-After"] = str(WINDOW_SECONDS)
+        return _public(response)
+    certificate = selectors.certificate_verify(number=number)
+    if certificate is None:
+        return _public(
+            render(request, "jury/verify_not_found.html", {"form": VerifyForm()}, status=404)
+        )
+    candidacy = certificate.deliberation.candidacy
+    return _public(
+        render(
+            request,
+            "jury/verify_result.html",
+            {
+                "certificate": certificate,
+                "holder": candidacy.candidate.user.get_full_name(),
+                "certification": candidacy.certification,
+            },
+        )
+    )
