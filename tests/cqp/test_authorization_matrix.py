@@ -8,12 +8,14 @@ Later issues extend PAGES with their own rows.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog, VaeExperience
 from candidates.services import candidacy_assign
 from cqp.models import Habilitation, Invitation, Organisation
 from evaluations.services import dossier_open, evidence_add
-from tests.factories import CandidacyFactory, CandidateFactory, VaeCandidacyFactory
+from jury.models import Certificate, Deliberation, JuryMember, JurySession, Seat
+from tests.factories import CandidacyFactory, CandidateFactory, JuryFactory, VaeCandidacyFactory
 
 ROLES = [
     "secretariat",
@@ -195,6 +197,45 @@ PAGES = [
         set(),
     ),
     ("request a VAE", lambda o: reverse("vae_request_create"), EVERYONE),
+    # Jury paritaire (issue « Jury paritaire »)
+    ("jury sessions", lambda o: reverse("session_list"), {"secretariat", "jury"}),
+    ("program a jury session", lambda o: reverse("session_create"), {"secretariat"}),
+    (
+        "my jury session",
+        lambda o: reverse("session_detail", args=[o["session"].pk]),
+        {"secretariat", "jury"},
+    ),
+    (
+        "another jury session",
+        lambda o: reverse("session_detail", args=[o["other_session"].pk]),
+        {"secretariat"},
+    ),
+    (
+        "deliberation dashboard",
+        lambda o: reverse("session_dashboard", args=[o["session"].pk]),
+        {"secretariat", "jury"},
+    ),
+    (
+        "fiche de décision (my session)",
+        lambda o: reverse("deliberation_detail", args=[o["deliberation"].pk]),
+        {"secretariat", "jury"},
+    ),
+    (
+        "fiche de décision (other session)",
+        lambda o: reverse("deliberation_detail", args=[o["other_deliberation"].pk]),
+        {"secretariat"},
+    ),
+    (
+        "candidacy on my session",
+        lambda o: reverse("candidacy_detail", args=[o["deliberation"].candidacy.pk]),
+        {"secretariat", "jury", "gestionnaire"},
+    ),
+    (
+        "revoke a certificate",
+        lambda o: reverse("certificate_revoke", args=[o["certificate"].pk]),
+        {"secretariat"},
+    ),
+    ("public verification", lambda o: reverse("verify"), EVERYONE),
     # Evaluation (issue « Evaluation »)
     (
         "evaluation dossier (own)",
@@ -296,6 +337,14 @@ def _in_evaluation(organisation, candidate, by, professionnel=None, evaluateur=N
     )
 
 
+def _session(secretariat, member):
+    session = JurySession.objects.create(
+        date=timezone.localdate(), place="Paris", created_by=secretariat, president=member
+    )
+    Seat.objects.create(session=session, member=member)
+    return session
+
+
 @pytest.fixture
 def objects(actors, own_org, other_org, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -328,6 +377,22 @@ def objects(actors, own_org, other_org, settings, tmp_path):
             ),
             "in_evaluation": lambda o: o["evidence"].dossier.candidacy,
             "other_evidence": lambda o: _in_evaluation(other_org, CandidateFactory(), secretariat),
+            "session": lambda o: _session(
+                secretariat, JuryMember.objects.create(user=actors["jury"], college="employeurs")
+            ),
+            "other_session": lambda o: _session(
+                secretariat, JuryMember.objects.create(user=JuryFactory(), college="salaries")
+            ),
+            "deliberation": lambda o: Deliberation.objects.create(
+                session=o["session"], candidacy=CandidacyFactory(organisation=own_org, state="jury")
+            ),
+            "other_deliberation": lambda o: Deliberation.objects.create(
+                session=o["other_session"],
+                candidacy=CandidacyFactory(organisation=other_org, state="jury"),
+            ),
+            "certificate": lambda o: Certificate.objects.create(
+                deliberation=o["deliberation"], kind="certificat", issued_on=timezone.localdate()
+            ),
         }
     )
 
