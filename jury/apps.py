@@ -8,4 +8,4 @@ class JuryConfig(AppConfig):
     verbose_name = _("Jury paritaire")
 
     def ready(self):
-        from . import dashboard_panels, selectors  # noqa: F401  (panels; jury visibility of candidacies)
+        from . import dashboard_panels, demo, selectors  # noqa: F401  (panels, demo data, visibility)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from candidates.models import Candidacy
 from cqp.models import Habilitation, Membership, Organisation, User
+from jury.models import JuryMember
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x1Y2z3W4v5" * 6
@@ -72,7 +73,8 @@ def test_seed_demo_is_idempotent_and_prints_every_account(capsys):
         Membership.objects.count(),
         Habilitation.objects.count(),
     ) == counts
-    assert counts == (8, 2, 4, 2)
+    assert counts == (9, 2, 4, 2)
+    assert JuryMember.objects.count() == 2
     assert Candidacy.objects.count() == 2
     output = capsys.readouterr().out
     for email in [
