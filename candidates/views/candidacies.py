@@ -53,6 +53,35 @@ def candidacy_context(request, candidacy, **extra) -> dict:
     }
 
 
+def refused(request, candidacy):
+    """The 403 page of a candidacy: the action is not open to this user now; nothing changed."""
+    return render(
+        request,
+        "candidates/transition_refused.html",
+        candidacy_context(request, candidacy),
+        status=403,
+    )
+
+
+def candidacy_form(request, candidacy, form, *, save, success, next_url, template, **extra):
+    """Run `save(cleaned_data)` for a valid POSTed form, then message and redirect.
+
+    Service field errors come back next to their fields (typed values kept); a refusal is
+    the 403 page. On GET or invalid input the form page is rendered.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except PermissionDenied:
+            return refused(request, candidacy)
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(next_url)
+    return render(request, template, candidacy_context(request, candidacy, form=form, **extra))
+
+
 @login_required
 def candidacy_list(request):
     filters = CandidacyFilterForm(request.GET)

@@ -6,13 +6,12 @@ professionnel changes them. Anyone else posting gets 403 and nothing changes.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-
-from cqp.utils import apply_service_error
 
 from .. import permissions, selectors, services
 from ..forms_reperage import (
@@ -22,7 +21,7 @@ from ..forms_reperage import (
     ReperageForm,
 )
 from ..models import Pathway, State
-from .candidacies import candidacy_context
+from .candidacies import candidacy_context, candidacy_form, refused
 
 
 def _get_parcours_candidacy(request, pk):
@@ -31,15 +30,6 @@ def _get_parcours_candidacy(request, pk):
     if candidacy.pathway != Pathway.PARCOURS:
         raise Http404
     return candidacy
-
-
-def _refused(request, candidacy):
-    return render(
-        request,
-        "candidates/transition_refused.html",
-        candidacy_context(request, candidacy),
-        status=403,
-    )
 
 
 def _may_confirm_practice(candidacy, user) -> bool:
@@ -67,7 +57,7 @@ def _save_livret(request, candidacy, form):
                 expected_state=form.cleaned_data["expected_state"],
             )
     except PermissionDenied:
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     except services.TransitionError as error:
         messages.error(request, error.message)
         messages.info(request, _("Livret enregistré (brouillon)."))
@@ -88,7 +78,7 @@ def reperage_edit(request, pk):
     candidacy = _get_parcours_candidacy(request, pk)
     editable = permissions.can_edit_reperage(candidacy, request.user)
     if request.method == "POST" and not editable:
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     competences = selectors.reperage_competences(candidacy)
     form = None
     if editable:
@@ -132,22 +122,16 @@ def plan_action_edit(request, pk, action_pk):
     candidacy = _get_parcours_candidacy(request, pk)
     action = get_object_or_404(selectors.plan_actions(candidacy), pk=action_pk)
     if not permissions.can_edit_plan(candidacy, request.user):
-        return _refused(request, candidacy)
-    form = ParcoursActionForm(request.POST or None, action=action)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.parcours_action_update(action=action, by=request.user, **form.cleaned_data)
-        except PermissionDenied:
-            return _refused(request, candidacy)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Action du parcours enregistrée."))
-            return redirect("plan_detail", pk=candidacy.pk)
-    return render(
+        return refused(request, candidacy)
+    return candidacy_form(
         request,
-        "candidates/plan_action_form.html",
-        candidacy_context(request, candidacy, form=form, action=action),
+        candidacy,
+        ParcoursActionForm(request.POST or None, action=action),
+        save=lambda data: services.parcours_action_update(action=action, by=request.user, **data),
+        success=_("Action du parcours enregistrée."),
+        next_url=reverse("plan_detail", args=[candidacy.pk]),
+        template="candidates/plan_action_form.html",
+        action=action,
     )
 
 
@@ -156,22 +140,17 @@ def plan_action_edit(request, pk, action_pk):
 def plan_action_add(request, pk):
     candidacy = _get_parcours_candidacy(request, pk)
     if not permissions.can_edit_plan(candidacy, request.user):
-        return _refused(request, candidacy)
-    form = ParcoursActionAddForm(request.POST or None, plan=selectors.plan_actions(candidacy))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.parcours_action_add(candidacy=candidacy, by=request.user, **form.cleaned_data)
-        except PermissionDenied:
-            return _refused(request, candidacy)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Action du parcours enregistrée."))
-            return redirect("plan_detail", pk=candidacy.pk)
-    return render(
+        return refused(request, candidacy)
+    return candidacy_form(
         request,
-        "candidates/plan_action_form.html",
-        candidacy_context(request, candidacy, form=form),
+        candidacy,
+        ParcoursActionAddForm(request.POST or None, plan=selectors.plan_actions(candidacy)),
+        save=lambda data: services.parcours_action_add(
+            candidacy=candidacy, by=request.user, **data
+        ),
+        success=_("Action du parcours enregistrée."),
+        next_url=reverse("plan_detail", args=[candidacy.pk]),
+        template="candidates/plan_action_form.html",
     )
 
 
@@ -180,20 +159,13 @@ def plan_action_add(request, pk):
 def practice_confirm(request, pk):
     candidacy = _get_parcours_candidacy(request, pk)
     if not _may_confirm_practice(candidacy, request.user):
-        return _refused(request, candidacy)
-    form = PracticeConfirmForm(request.POST or None, initial={"note": candidacy.practice_note})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.practice_confirm(candidacy=candidacy, by=request.user, **form.cleaned_data)
-        except PermissionDenied:
-            return _refused(request, candidacy)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Mise en pratique confirmée."))
-            return redirect("candidacy_detail", pk=candidacy.pk)
-    return render(
+        return refused(request, candidacy)
+    return candidacy_form(
         request,
-        "candidates/practice_confirm.html",
-        candidacy_context(request, candidacy, form=form),
+        candidacy,
+        PracticeConfirmForm(request.POST or None, initial={"note": candidacy.practice_note}),
+        save=lambda data: services.practice_confirm(candidacy=candidacy, by=request.user, **data),
+        success=_("Mise en pratique confirmée."),
+        next_url=reverse("candidacy_detail", args=[candidacy.pk]),
+        template="candidates/practice_confirm.html",
     )

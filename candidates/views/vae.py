@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,7 @@ from ..forms_vae import (
 )
 from ..models import Pathway, State
 from ..transitions import TRANSITIONS_UI
-from .candidacies import candidacy_context
+from .candidacies import candidacy_context, candidacy_form, refused
 
 # Partie 3 opens once the secretariat declares the request recevable.
 PARTIE_3_NOT_OPEN = {State.DEMANDE, State.RECEVABILITE, State.NON_RECEVABLE}
@@ -43,15 +44,6 @@ def _vae_candidacy(request, pk):
     if candidacy.pathway != Pathway.VAE or not hasattr(candidacy, "vae_request"):
         raise Http404
     return candidacy
-
-
-def _refused(request, candidacy):
-    return render(
-        request,
-        "candidates/transition_refused.html",
-        candidacy_context(request, candidacy),
-        status=403,
-    )
 
 
 def _actions(candidacy, user, *names) -> list[dict]:
@@ -141,7 +133,7 @@ def vae_request_edit(request, pk):
     candidacy = _vae_candidacy(request, pk)
     editable = permissions.can_edit_vae_request(candidacy, request.user)
     if request.method == "POST" and not editable:
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     form = None
     if editable:
         initial = model_to_dict(candidacy.vae_request, fields=list(VaeRequestForm.base_fields))
@@ -160,25 +152,21 @@ def vae_request_edit(request, pk):
 
 def _experience_form(request, candidacy, experience):
     if not permissions.can_edit_vae_request(candidacy, request.user):
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     initial = (
         model_to_dict(experience, fields=list(VaeExperienceForm.base_fields)) if experience else {}
     )
-    form = VaeExperienceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vae_experience_save(
-                candidacy=candidacy, by=request.user, experience=experience, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Expérience enregistrée."))
-            return redirect("vae_request_edit", pk=candidacy.pk)
-    return render(
+    return candidacy_form(
         request,
-        "candidates/vae_experience_form.html",
-        candidacy_context(request, candidacy, form=form, experience=experience),
+        candidacy,
+        VaeExperienceForm(request.POST or None, initial=initial),
+        save=lambda data: services.vae_experience_save(
+            candidacy=candidacy, by=request.user, experience=experience, **data
+        ),
+        success=_("Expérience enregistrée."),
+        next_url=reverse("vae_request_edit", args=[candidacy.pk]),
+        template="candidates/vae_experience_form.html",
+        experience=experience,
     )
 
 
@@ -202,7 +190,7 @@ def vae_experience_delete(request, pk, exp_pk):
     candidacy = _vae_candidacy(request, pk)
     experience = get_object_or_404(candidacy.vae_request.experiences, pk=exp_pk)
     if not permissions.can_edit_vae_request(candidacy, request.user):
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     if request.method == "POST":
         services.vae_experience_delete(candidacy=candidacy, by=request.user, experience=experience)
         messages.success(request, _("Expérience supprimée."))
@@ -263,28 +251,24 @@ def vae_activities(request, pk):
 
 def _activity_form(request, candidacy, activity):
     if not permissions.can_edit_vae_activities(candidacy, request.user):
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     if activity is not None:
         initial = model_to_dict(activity, fields=list(VaeActivityForm.base_fields))
     else:
         initial = {"competence": request.GET.get("competence")}
-    form = VaeActivityForm(
-        request.POST or None, initial=initial, competences=candidacy.competences_to_validate()
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.vae_activity_save(
-                candidacy=candidacy, by=request.user, activity=activity, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Activité enregistrée."))
-            return redirect("vae_activities", pk=candidacy.pk)
-    return render(
+    return candidacy_form(
         request,
-        "candidates/vae_activity_form.html",
-        candidacy_context(request, candidacy, form=form, activity=activity),
+        candidacy,
+        VaeActivityForm(
+            request.POST or None, initial=initial, competences=candidacy.competences_to_validate()
+        ),
+        save=lambda data: services.vae_activity_save(
+            candidacy=candidacy, by=request.user, activity=activity, **data
+        ),
+        success=_("Activité enregistrée."),
+        next_url=reverse("vae_activities", args=[candidacy.pk]),
+        template="candidates/vae_activity_form.html",
+        activity=activity,
     )
 
 
@@ -308,7 +292,7 @@ def vae_activity_delete(request, pk, act_pk):
     candidacy = _vae_candidacy(request, pk)
     activity = get_object_or_404(candidacy.vae_activities.select_related("competence"), pk=act_pk)
     if not permissions.can_edit_vae_activities(candidacy, request.user):
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     if request.method == "POST":
         services.vae_activity_delete(candidacy=candidacy, by=request.user, activity=activity)
         messages.success(request, _("Activité supprimée."))
