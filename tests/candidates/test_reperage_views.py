@@ -143,7 +143,7 @@ def test_reperage_page_lists_every_element_grouped_by_competence(pro_client, can
     elements = _elements(candidacy)
 
     assert response.status_code == 200
-    assert f"0 éléments sur {len(elements)} renseignés" in text
+    assert f"0 élément sur {len(elements)} renseigné" in text
     assert text.count('class="competence-block"') == 6
     assert text.count('class="element-block"') == len(elements)
     for element in elements:

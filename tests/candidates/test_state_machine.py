@@ -595,7 +595,7 @@ def test_submit_recevabilite_refused_with_an_empty_partie_2(candidat, own_org):
         "partie 2 : « formation et diplômes » non renseigné",
         "partie 2 : « motivation de la demande » non renseigné",
         "partie 2 : aucune expérience professionnelle déclarée",
-        "expérience en rapport avec le CQP insuffisante : 0 ans et 0 mois (0 jours) déclarés, "
+        "expérience en rapport avec le CQP insuffisante : 0 an et 0 mois (0 jours) déclarés, "
         "3 ans minimum à la date de la demande",
     ]
     candidacy.vae_request.refresh_from_db()
@@ -634,7 +634,7 @@ def test_submit_recevabilite_counts_only_relevant_experience(candidat, own_org):
         candidacy,
         lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
     )
-    assert "0 ans et 0 mois (0 jours) déclarés" in error.message
+    assert "0 an et 0 mois (0 jours) déclarés" in error.message
 
 
 def test_submit_recevabilite_counts_overlapping_periods_once(candidat, own_org):

@@ -344,7 +344,7 @@ def test_declare_recevable_opens_partie_3_to_the_candidate(client, secretariat, 
     first = competences[0]
     page = client.get(reverse("vae_activities", args=[vae.pk]))
     content = _text(page)
-    assert f"0 compétences sur {len(competences)} documentées" in content
+    assert f"0 compétence sur {len(competences)} documentée" in content
     assert f"{first.code} — {first.title}" in content
     add_url = reverse("vae_activity_add", args=[vae.pk])
     assert f"{add_url}?competence={first.pk}" in page.content.decode()
@@ -400,7 +400,7 @@ def test_activity_competence_is_restricted_to_the_competences_to_validate(client
         assert 'value="T"' in response.content.decode()
     assert not VaeActivity.objects.exists()
     content = _text(client.get(reverse("vae_activities", args=[vae.pk])))
-    assert f"0 compétences sur {len(competences) - 1} documentées" in content
+    assert f"0 compétence sur {len(competences) - 1} documentée" in content
 
 
 def test_candidate_edits_and_deletes_an_activity(client, candidat, vae):

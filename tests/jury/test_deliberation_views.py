@@ -209,7 +209,7 @@ def test_session_dashboard_shows_each_candidacy_with_results_documents_and_progr
     assert str(candidacy.candidate) in page
     assert "Formapro Test" in page
     assert "complet, transmis" in page
-    assert "0 décidées sur 1" in page
+    assert "0 décidée sur 1" in page
     [row] = response.context["deliberations"]
     assert [(a.competence.code, a.final_result) for a in row.results] == [
         ("C1", "acquise"),
@@ -318,7 +318,7 @@ def test_jury_dashboard_panel_lists_my_sessions(
     client.force_login(president.user)
     page = _text(client.get(reverse("dashboard")))
     assert f'href="{_dashboard(jury_session)}"' in page
-    assert "0 décidées sur 1" in page
+    assert "0 décidée sur 1" in page
     assert "vous présidez" in page
 
     client.force_login(jury)
