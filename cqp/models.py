@@ -239,7 +239,7 @@ class Organisation(models.Model):
     )
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True, editable=False)
     city = models.CharField(_("ville"), max_length=120, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(_("en activité"), default=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

@@ -36,7 +36,7 @@ class JuryMember(models.Model):
 class SessionState(models.TextChoices):
     PLANNED = "planned", _("Programmée")
     OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
 class JurySession(FSMModelMixin, models.Model):

@@ -249,6 +249,14 @@ def test_jury_session_from_programming_to_public_verification(
     expect(pres.locator(".jury-progress")).to_have_text("3 décidées sur 3")
     expect(pres.get_by_role("link", name=re.compile(r"^Décider — "))).to_have_count(0)
 
+    # The president closes the session, which becomes read-only.
+    pres.locator(".breadcrumb").get_by_role("link", name=re.compile(r"^Session du ")).click()
+    pres.get_by_role("link", name="Clore la session").click()
+    pres.get_by_role("button", name="Clore définitivement la session").click()
+    expect(pres.get_by_role("status")).to_contain_text("La session est close")
+    expect(pres.locator("h1 .badge--state")).to_have_text("Clôturée")
+    expect(pres.get_by_role("link", name="Clore la session")).to_have_count(0)
+
     # (4) Candidate A sees the outcome and the certificate number on their candidacy page.
     cand = new_page()
     login(cand, live_server, a.candidate.user.email, PASSWORD)
