@@ -6,7 +6,9 @@ from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from cqp.services import notification_create
 from cqp.tasks import send_templated_email
 
 
@@ -56,11 +58,15 @@ def notify_transition(self, log_id: int) -> None:
     if entry is None:
         return
     candidacy = entry.candidacy
-    context = {
-        "candidacy": candidacy,
-        "entry": entry,
-        "url": settings.SITE_URL + reverse("candidacy_detail", args=[candidacy.pk]),
-    }
+    path = reverse("candidacy_detail", args=[candidacy.pk])
+    # The in-app notice first: keyed by the log entry, a retry never adds a second one.
+    notification_create(
+        user=candidacy.candidate.user,
+        key=f"transition:{entry.pk}",
+        subject=_("Votre candidature : %(label)s") % {"label": entry.transition_label},
+        url=path,
+    )
+    context = {"candidacy": candidacy, "entry": entry, "url": settings.SITE_URL + path}
     try:
         send_templated_email("candidacy_transition", context, candidacy.candidate.user.email)
     except OSError as exc:

@@ -10,6 +10,7 @@ from .models import (
     Habilitation,
     Invitation,
     Membership,
+    Notification,
     Organisation,
     User,
 )
@@ -134,3 +135,10 @@ class HabilitationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user", "granted_by", "revoked_by", "renewal_of"]
     date_hierarchy = "valid_until"
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "subject", "created_at", "read_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "subject"]

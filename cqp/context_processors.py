@@ -15,4 +15,5 @@ def current_roles(request):
         "current_role_codes": user_roles(user),
         # The jury works from its sessions; every other role follows candidacies.
         "follows_candidacies": bool(set(user_roles(user)) - {"jury"}),
+        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

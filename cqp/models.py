@@ -422,3 +422,27 @@ class Habilitation(models.Model):
 
     def get_status_display(self):
         return HabilitationStatus(self.status).label
+
+
+class Notification(models.Model):
+    """An in-app notice, so that nobody depends on e-mail. `key` makes creation idempotent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(max_length=100)
+    subject = models.CharField(_("objet"), max_length=255)
+    url = models.CharField(_("lien"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -149,3 +149,7 @@ def certification_get(*, code: str) -> Certification:
         ),
         code=code,
     )
+
+
+def notification_list(*, user):
+    return user.notifications.all().order_by("-created_at", "-pk")

@@ -12,6 +12,7 @@ from .models import (
     Habilitation,
     Invitation,
     Membership,
+    Notification,
     Organisation,
     User,
 )
@@ -222,3 +223,15 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
     return user
+
+
+def notification_create(*, user: User, key: str, subject: str, url: str = ""):
+    """Record an in-app notification once per (user, key): a retried task adds nothing."""
+    notification, _created = Notification.objects.get_or_create(
+        user=user, key=key, defaults={"subject": subject[:255], "url": url}
+    )
+    return notification
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

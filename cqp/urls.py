@@ -3,7 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from .views import auth, dashboard, habilitations, invitations, organisations, referentiel
+from .views import (
+    auth,
+    dashboard,
+    habilitations,
+    invitations,
+    notifications,
+    organisations,
+    referentiel,
+)
 
 admin.site.site_header = _("CQP Assistant(e) de formation — back-office")
 admin.site.site_title = _("Back-office CQP")
@@ -60,6 +68,10 @@ urlpatterns = [
     ),
     path("referentiel/", referentiel.certification_list, name="certification_list"),
     path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/lues/", notifications.notifications_mark_read, name="notifications_mark_read"
+    ),
     path("admin/", admin.site.urls),
     path("", include("candidates.urls")),
     path("", include("evaluations.urls")),

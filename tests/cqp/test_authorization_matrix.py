@@ -74,6 +74,7 @@ PAGES = [
     ("référentiel list", lambda o: reverse("certification_list"), EVERYONE),
     ("référentiel detail", lambda o: reverse("certification_detail", args=["CQP-AF"]), EVERYONE),
     ("password change", lambda o: reverse("password_change"), EVERYONE),
+    ("my notifications", lambda o: reverse("notification_list"), EVERYONE),
     # Candidacies (issue « Candidacy workflow »)
     ("candidacy list", lambda o: reverse("candidacy_list"), EVERYONE),
     (
