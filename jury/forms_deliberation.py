@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Pathway
 from cqp.models import Organisation
 
-from .models import Decision
+from .models import NON_CONFORME, Decision
 
 CONFORME = "conforme"
-NON_CONFORME = "non_conforme"
 
 
 class SessionFilterForm(forms.Form):

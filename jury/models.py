@@ -99,6 +99,11 @@ class Seat(models.Model):
         return f"{self.member} — {self.session}"
 
 
+# The outcome recorded when the jury finds the démarche or the dossier non-conforming (the
+# candidacy goes back to the evaluation); the other outcomes are candidacy states.
+NON_CONFORME = "non_conforme"
+
+
 class Deliberation(models.Model):
     """The fiche de décision of one candidacy at one session."""
 

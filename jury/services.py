@@ -18,6 +18,7 @@ from cqp.permissions import is_secretariat
 from evaluations.selectors import latest_results
 
 from .models import (
+    NON_CONFORME,
     Certificate,
     CertificateKind,
     College,
@@ -252,7 +253,7 @@ def deliberation_record(
             candidacy_services.candidacy_return_to_evaluation(
                 candidacy=candidacy, by=by, reason=conformity_notes
             )
-            outcome = "non_conforme"
+            outcome = NON_CONFORME
         else:
             expected = _competences_to_decide(candidacy, session_date)
             missing = [c.code for c in expected if c.pk not in decisions]
@@ -260,7 +261,7 @@ def deliberation_record(
                 raise ValidationError(
                     _("Décidez pour chaque compétence : %(codes)s.") % {"codes": ", ".join(missing)}
                 )
-            prefilled = _evaluators_results(candidacy)
+            prefilled = decisions_from_results(latest_results(candidacy))
             errors = {}
             for competence in expected:
                 decision, reason = decisions[competence.pk]
@@ -322,11 +323,11 @@ def _competences_to_decide(candidacy, on):
     return list(candidacy.competences_to_validate(on=on))
 
 
-def _evaluators_results(candidacy) -> dict[int, str]:
-    """The evaluators' joint results as jury decisions, to pre-fill the fiche."""
+def decisions_from_results(results) -> dict[int, str]:
+    """The evaluators' joint results (from `latest_results`) as jury decisions: the fiche's pre-fill."""
     return {
         competence_id: Decision.VALIDEE if a.final_result == "acquise" else Decision.NON_VALIDEE
-        for competence_id, a in latest_results(candidacy).items()
+        for competence_id, a in results.items()
     }
 
 

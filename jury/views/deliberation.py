@@ -21,9 +21,7 @@ from evaluations import services as evaluation_services
 
 from .. import selectors, services
 from ..forms_deliberation import DeliberationForm, SessionFilterForm
-from ..models import Decision, SessionState
-
-NON_CONFORME = "non_conforme"  # the outcome services.deliberation_record gives a non-conformity
+from ..models import NON_CONFORME, SessionState
 
 
 def outcome_label(outcome: str) -> str:
@@ -84,7 +82,7 @@ def deliberation_detail(request, pk):
         form = DeliberationForm(
             request.POST or None,
             competences=_competences_to_decide(deliberation),
-            prefilled=_as_decisions(results),
+            prefilled=services.decisions_from_results(results),
         )
         if form.is_bound and form.is_valid():
             try:
@@ -111,14 +109,6 @@ def deliberation_detail(request, pk):
 def _competences_to_decide(deliberation):
     candidacy = deliberation.candidacy
     return candidacy.competences_to_validate(on=deliberation.session.date)
-
-
-def _as_decisions(results) -> dict:
-    """The evaluators' joint results as jury decisions: what the fiche is pre-filled with."""
-    return {
-        competence_id: Decision.VALIDEE if a.final_result == "acquise" else Decision.NON_VALIDEE
-        for competence_id, a in results.items()
-    }
 
 
 def _rows(deliberation, results, form) -> list[dict]:
