@@ -2,6 +2,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -431,10 +432,16 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     key = models.CharField(max_length=100)
+    event = models.CharField(_("événement"), max_length=40, blank=True)
     subject = models.CharField(_("objet"), max_length=255)
+    body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    # The e-mail copy: recorded once sent, so that a retried task never sends it twice.
+    email_sent_at = models.DateTimeField(_("e-mail envoyé le"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("tentatives d'envoi"), default=0)
+    email_error = models.CharField(_("dernière erreur d'envoi"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -446,3 +453,45 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+def document_path(instance, filename):
+    return f"documents/{instance.kind}/{instance.object_id}/{filename}"
+
+
+class Document(models.Model):
+    """An official PDF, generated once its content is final and never rewritten.
+
+    `edition` numbers the successive final versions of one document (an evaluation
+    dossier sent back by the jury and transmitted again gets a second edition); the
+    latest is the one served. `sha256` is computed on the stored bytes.
+    """
+
+    kind = models.CharField(_("type de document"), max_length=30)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    edition = models.PositiveSmallIntegerField(_("édition"), default=1)
+    title = models.CharField(_("titre"), max_length=300)
+    file = models.FileField(_("fichier"), upload_to=document_path, max_length=300)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    pages = models.PositiveSmallIntegerField(_("pages"))
+    generated_at = models.DateTimeField(_("généré le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document officiel")
+        verbose_name_plural = _("documents officiels")
+        ordering = ["-generated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id", "edition"],
+                name="one_document_per_edition",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return self.title

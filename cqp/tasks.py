@@ -58,3 +58,18 @@ def send_account_setup_email(self, user_id: int) -> None:
         )
     except OSError as exc:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3)
+def generate_document(self, code: str, object_id: int, edition: int = 1) -> int | None:
+    """Store the final PDF of one object once; a retried or repeated task stores nothing more."""
+    from .documents import document_store, get_kind
+
+    kind = get_kind(code)
+    obj = kind.model._default_manager.filter(pk=object_id).first()
+    if obj is None or not kind.is_final(obj):
+        return None
+    try:
+        return document_store(code, obj, edition).pk
+    except OSError as exc:  # the storage is unavailable: try again later
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc

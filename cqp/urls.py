@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from .views import (
     auth,
     dashboard,
+    documents,
     habilitations,
     invitations,
     notifications,
@@ -71,6 +72,12 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notification_list"),
     path(
         "notifications/lues/", notifications.notifications_mark_read, name="notifications_mark_read"
+    ),
+    path("documents/<int:pk>/", documents.document_download, name="document_download"),
+    path(
+        "documents/apercu/<slug:code>/<int:object_id>/",
+        documents.document_preview,
+        name="document_preview",
     ),
     path("admin/", admin.site.urls),
     path("", include("candidates.urls")),

@@ -17,6 +17,12 @@ from .factories import (
 
 
 @pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path_factory):
+    # Documents and evidence written by a test stay in a throw-away directory.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     # Login throttling counts failures in the cache: each test starts from a clean slate,
     # in process memory so parallel workers never share counters.

@@ -1,0 +1,157 @@
+"""Official PDF documents (WeasyPrint, A4, French).
+
+Each app registers the kinds of document it owns (`register`), with the template that
+renders one, the objects a user may download, and whether an object's content is final.
+This module renders them, stores a final one once with its SHA-256 (`document_store`,
+run by the `cqp.tasks.generate_document` task after commit) and answers the download
+and draft-preview views. It knows nothing of the apps built on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from .models import Document
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    label: str
+    model: type[models.Model]
+    template: str
+    # The template context for one object (the base template reads `certification`,
+    # `candidate_name` and `document_title` for the header repeated on every page).
+    context: Callable[[models.Model], dict]
+    title: Callable[[models.Model], str]
+    # Objects of `model` whose documents `user` may download or preview; others are 404.
+    visible: Callable[[object], QuerySet]
+    # Whether the object's content is final (a stored document); before, only a draft.
+    is_final: Callable[[models.Model], bool] = lambda obj: True
+    # Lookup from `model` to the candidacy it belongs to ("pk", "candidacy", ...), so that
+    # the candidacy page can list its documents; None for documents of no one candidacy.
+    candidacy_lookup: str | None = None
+
+
+_kinds: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> None:
+    """Called once per kind from an AppConfig.ready."""
+    _kinds[kind.code] = kind
+
+
+def get_kind(code: str) -> DocumentKind:
+    return _kinds[code]
+
+
+def kinds() -> list[DocumentKind]:
+    return list(_kinds.values())
+
+
+def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, int]:
+    """The PDF bytes and page count of `obj`'s document. Always French: an official document."""
+    from weasyprint import HTML  # heavy import, only where PDFs are made
+
+    with translation.override("fr"):
+        context = {
+            **kind.context(obj),
+            "document_title": kind.title(obj),
+            "draft": draft,
+            "generated_at": timezone.localtime(),
+            "site_url": settings.SITE_URL,
+        }
+        html = render_to_string(kind.template, context)
+    rendered = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    return rendered.write_pdf(), len(rendered.pages)
+
+
+def _filename(kind: DocumentKind, obj, sha: str) -> str:
+    base = slugify(kind.title(obj))[:120] or kind.code
+    return f"{base}-{sha[:12]}.pdf"
+
+
+def document_find(code: str, obj, edition: int = 1) -> Document | None:
+    content_type = ContentType.objects.get_for_model(obj.__class__)
+    return Document.objects.filter(
+        kind=code, content_type=content_type, object_id=obj.pk, edition=edition
+    ).first()
+
+
+def document_store(code: str, obj, edition: int = 1) -> Document:
+    """Render and store `obj`'s final document once; an existing edition is returned as is."""
+    kind = get_kind(code)
+    existing = document_find(code, obj, edition)
+    if existing is not None:
+        return existing
+    pdf, pages = render_pdf(kind, obj)
+    sha = hashlib.sha256(pdf).hexdigest()
+    document = Document(
+        kind=code,
+        content_type=ContentType.objects.get_for_model(kind.model),
+        object_id=obj.pk,
+        edition=edition,
+        title=kind.title(obj)[:300],
+        sha256=sha,
+        size=len(pdf),
+        pages=pages,
+    )
+    document.file.save(_filename(kind, obj, sha), ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:
+        # Another task stored this edition first: keep theirs, drop our copy.
+        document.file.delete(save=False)
+        return Document.objects.get(
+            kind=code, content_type=document.content_type, object_id=obj.pk, edition=edition
+        )
+    return document
+
+
+def document_generate_later(code: str, obj, edition: int = 1) -> None:
+    """Generate `obj`'s document in the background once the current transaction commits."""
+    from .tasks import generate_document
+
+    pk = obj.pk
+    transaction.on_commit(lambda: generate_document.delay(code, pk, edition))
+
+
+def latest_documents(code: str, object_ids) -> dict[int, Document]:
+    """The latest stored edition of kind `code` for each of `object_ids`, in one query."""
+    latest: dict[int, Document] = {}
+    for document in Document.objects.filter(kind=code, object_id__in=list(object_ids)).order_by(
+        "object_id", "edition"
+    ):
+        latest[document.object_id] = document
+    return latest
+
+
+def candidacy_documents(candidacy) -> list[Document]:
+    """The latest edition of every stored document of one candidacy, oldest first, in one query."""
+    condition = Q(pk__in=[])
+    for kind in _kinds.values():
+        if kind.candidacy_lookup is None:
+            continue
+        owners = kind.model._default_manager.filter(**{kind.candidacy_lookup: candidacy.pk})
+        condition |= Q(kind=kind.code, object_id__in=owners.values("pk"))
+    latest: dict[tuple[str, int], Document] = {}
+    for document in Document.objects.filter(condition).order_by("generated_at", "edition", "pk"):
+        latest[(document.kind, document.object_id)] = document
+    return sorted(latest.values(), key=lambda d: (d.generated_at, d.pk))
+
+
+def visible_object(kind: DocumentKind, user, object_id: int):
+    """The object if `user` may see its documents, else None."""
+    return kind.visible(user).filter(pk=object_id).first()

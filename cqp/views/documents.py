@@ -1,0 +1,50 @@
+"""Downloads of the official PDFs and previews of drafts, for those entitled to them only."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+
+from .. import documents
+from ..models import Document
+
+
+def _kind_or_404(code: str) -> documents.DocumentKind:
+    try:
+        return documents.get_kind(code)
+    except KeyError as error:
+        raise Http404 from error
+
+
+@login_required
+def document_download(request, pk):
+    """A stored document, as an attachment; 404 for whoever may not see its subject."""
+    document = get_object_or_404(Document, pk=pk)
+    kind = _kind_or_404(document.kind)
+    if documents.visible_object(kind, request.user, document.object_id) is None:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    name = f"{slugify(document.title)[:120] or document.kind}.pdf"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_preview(request, code, object_id):
+    """The document as it would be printed now, marked « projet », never stored."""
+    kind = _kind_or_404(code)
+    obj = documents.visible_object(kind, request.user, object_id)
+    if obj is None:
+        raise Http404
+    pdf, _pages = documents.render_pdf(kind, obj, draft=not kind.is_final(obj))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{slugify(kind.title(obj))[:120] or code}-apercu.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
