@@ -1,6 +1,8 @@
 """Dashboard panels of the candidacy workflow (imported by CandidatesConfig.ready)."""
 
+from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
 from cqp.dashboard import register_panel
 from cqp.models import HabilitationKind, MembershipRole, PlatformRole
@@ -8,7 +10,7 @@ from cqp.permissions import register_role_provider
 from cqp.selectors import certification_list, managed_organisation_list
 
 from . import selectors
-from .models import Candidate, State
+from .models import Candidate, CompetenceValidation, State
 
 PANEL_ROWS = 10
 
@@ -28,6 +30,12 @@ def candidat_panel(request):
     return {
         "candidacies": candidacies,
         "has_active": any(not c.is_final for c in candidacies),
+        "validations": list(
+            CompetenceValidation.objects.filter(candidate__user=request.user).select_related(
+                "competence"
+            )
+        ),
+        "today": timezone.localdate(),
         "certifications": list(certification_list()),
     }
 
@@ -71,4 +79,11 @@ def gestionnaire_panel(request):
 
 @register_panel(PlatformRole.SECRETARIAT, "candidates/panels/secretariat.html", order=20)
 def secretariat_panel(request):
-    return {"recevabilite_count": selectors.recevabilite_queue().count()}
+    days = settings.REMINDER_WAITING_DAYS
+    waiting = selectors.candidacies_waiting(days=days)
+    return {
+        "recevabilite_count": selectors.recevabilite_queue().count(),
+        "waiting": list(waiting[:PANEL_ROWS]),
+        "waiting_count": waiting.count(),
+        "waiting_days": days,
+    }

@@ -419,6 +419,8 @@ class CompetenceValidation(models.Model):
     competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")
     validated_on = models.DateField(_("validée le"))
     valid_until = models.DateField(_("valable jusqu'au"))
+    # Set by the daily reminder task once the validity is over (and the candidate told).
+    expired_on = models.DateField(_("expiration constatée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("compétence validée")

@@ -1,7 +1,11 @@
 """Reads on candidacies, scoped to the requesting user; anything else is a 404."""
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from cqp.models import Competence, CompetenceElement, MembershipRole
 from cqp.permissions import is_secretariat
@@ -102,4 +106,38 @@ def history(candidacy) -> QuerySet[TransitionLog]:
         TransitionLog.objects.filter(candidacy=candidacy)
         .select_related("actor")
         .order_by("created_at", "pk")
+    )
+
+
+# Whom a candidacy waits on at each step (roles of cqp.notifications): the reminders and
+# the secretariat's dashboard flag read it. A partial validation waits on nobody: the
+# validated competences simply count for five years.
+WAITING_ON = {
+    State.REPERAGE: ("professionnel",),
+    State.PARCOURS: ("professionnel",),
+    State.EVALUATION: ("professionnel", "evaluateur"),
+    State.DEMANDE: ("candidat",),
+    State.RECEVABILITE: ("secretariat",),
+    State.RECEVABLE: ("candidat",),
+    State.JURY: ("secretariat",),
+}
+
+
+def candidacies_waiting(*, days: int, now=None) -> QuerySet[Candidacy]:
+    """Candidacies that have not changed step for more than `days` days, longest first,
+    annotated with `waiting_since` (their last transition, or their creation)."""
+    now = now or timezone.now()
+    last_step = (
+        TransitionLog.objects.filter(candidacy=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        Candidacy.objects.filter(state__in=list(WAITING_ON))
+        .annotate(waiting_since=Coalesce(Subquery(last_step), F("created_at")))
+        .filter(waiting_since__lt=now - datetime.timedelta(days=days))
+        .select_related(
+            "candidate__user", "organisation", "certification", "professionnel", "evaluateur"
+        )
+        .order_by("waiting_since", "pk")
     )

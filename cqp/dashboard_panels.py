@@ -1,5 +1,6 @@
 """The core's dashboard panels (imported by CqpConfig.ready)."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -7,7 +8,7 @@ from . import selectors
 from .dashboard import register_panel
 from .models import HabilitationKind, MembershipRole, Organisation, PlatformRole
 
-EXPIRY_WARNING_DAYS = 60
+EXPIRY_WARNING_DAYS = settings.REMINDER_HABILITATION_DAYS
 
 
 @register_panel(PlatformRole.SECRETARIAT, "cqp/panels/secretariat.html", order=10)

@@ -225,10 +225,14 @@ def invitation_accept(
     return user
 
 
-def notification_create(*, user: User, key: str, subject: str, url: str = ""):
+def notification_create(
+    *, user: User, key: str, subject: str, url: str = "", event: str = "", body: str = ""
+):
     """Record an in-app notification once per (user, key): a retried task adds nothing."""
     notification, _created = Notification.objects.get_or_create(
-        user=user, key=key, defaults={"subject": subject[:255], "url": url}
+        user=user,
+        key=key,
+        defaults={"subject": subject[:255], "url": url[:500], "event": event, "body": body},
     )
     return notification
 

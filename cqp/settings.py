@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -199,6 +200,30 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+
+# Reminders and housekeeping, run by `celery -A cqp beat` (see the README).
+REMINDER_WAITING_DAYS = env_int("REMINDER_WAITING_DAYS", 60)
+REMINDER_HABILITATION_DAYS = env_int("REMINDER_HABILITATION_DAYS", 60)
+REMINDER_VALIDATION_MONTHS = env_int("REMINDER_VALIDATION_MONTHS", 6)
+NOTIFICATION_EMAIL_RESEND_DAYS = env_int("NOTIFICATION_EMAIL_RESEND_DAYS", 7)
+CELERY_BEAT_SCHEDULE = {
+    "remind-waiting-candidacies": {
+        "task": "candidates.tasks.remind_waiting_candidacies",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "remind-expiring-validations": {
+        "task": "candidates.tasks.remind_expiring_validations",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    "remind-expiring-habilitations": {
+        "task": "cqp.tasks.remind_expiring_habilitations",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    "resend-unsent-emails": {
+        "task": "cqp.tasks.resend_unsent_emails",
+        "schedule": crontab(minute="*/15"),
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.core.paginator import Paginator
 
 PAGE_SIZE = 20
@@ -15,3 +18,11 @@ def apply_service_error(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` moved by whole months, on the last day of the month when that day does not exist."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last_day))

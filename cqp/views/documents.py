@@ -28,7 +28,9 @@ def document_download(request, pk):
     except FileNotFoundError as error:
         raise Http404 from error
     name = f"{slugify(document.title)[:120] or document.kind}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

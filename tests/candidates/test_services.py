@@ -500,7 +500,8 @@ def test_transition_mails_the_candidate_once_after_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.candidacy_declare_recevable(candidacy=candidacy, by=secretariat)
         assert mailoutbox == []
-    assert len(callbacks) == 1
+    # The notification task after the commit, then the e-mail task of its one notification.
+    assert len(callbacks) == 2
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [candidat.email]
 

@@ -1,0 +1,166 @@
+"""Who is told of what: the one table of events and their recipients.
+
+Every event creates an in-app notification for each recipient (once per recipient and
+event key, so a retried task adds nothing) and an e-mail copy sent by
+`cqp.tasks.send_notification_email`, which records the sending so that it never goes
+twice. The same table is in the README (« Notifications »): keep them together.
+
+Recipients are roles, resolved against the event's subject (a candidacy, a jury session,
+a habilitation...) by functions the apps register (`register_recipients`), so that the
+core never imports the apps built on it. The actor of an event is never told of their
+own act, except the candidate, who is told of every change of their candidacy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+# Role names used in the table.
+CANDIDAT = "candidat"
+PROFESSIONNEL = "professionnel"
+EVALUATEUR = "evaluateur"
+GESTIONNAIRES = "gestionnaires"
+SECRETARIAT = "secretariat"
+MEMBRES_SESSION = "membres_session"
+TITULAIRE = "titulaire"  # the holder of a habilitation
+
+
+@dataclass(frozen=True)
+class Event:
+    recipients: tuple[str, ...]
+    # What the recipients other than the candidate have to do now (empty: for information).
+    todo: str = ""
+
+
+EVENTS: dict[str, Event] = {
+    # The candidacy workflow: one event per transition (candidates.services.run_transition).
+    "complete_reperage": Event(
+        (CANDIDAT, GESTIONNAIRES),
+        _("organiser les actions de formation du parcours individuel."),
+    ),
+    "start_evaluation": Event(
+        (CANDIDAT, PROFESSIONNEL, EVALUATEUR),
+        _("évaluer les compétences du candidat et signer les résultats."),
+    ),
+    "submit_recevabilite": Event(
+        (CANDIDAT, SECRETARIAT), _("examiner la recevabilité de la demande de VAE.")
+    ),
+    "declare_recevable": Event((CANDIDAT, GESTIONNAIRES)),
+    "declare_non_recevable": Event((CANDIDAT, GESTIONNAIRES)),
+    "submit_activities": Event(
+        (CANDIDAT, PROFESSIONNEL, EVALUATEUR),
+        _("évaluer les compétences du candidat et signer les résultats."),
+    ),
+    "resume_parcours": Event(
+        (CANDIDAT, PROFESSIONNEL, GESTIONNAIRES),
+        _("organiser le nouveau parcours pour les compétences non acquises."),
+    ),
+    "transmit_to_jury": Event(
+        (CANDIDAT, SECRETARIAT), _("inscrire la candidature à une session du jury paritaire.")
+    ),
+    "return_to_evaluation": Event(
+        (CANDIDAT, PROFESSIONNEL, EVALUATEUR),
+        _("reprendre le dossier d'évaluation (non-conformité relevée par le jury)."),
+    ),
+    "record_decision": Event((CANDIDAT, GESTIONNAIRES)),
+    "continue_after_partial": Event(
+        (CANDIDAT, PROFESSIONNEL, GESTIONNAIRES),
+        _("organiser le parcours pour les compétences restant à valider."),
+    ),
+    "withdraw": Event((CANDIDAT, PROFESSIONNEL, EVALUATEUR, GESTIONNAIRES)),
+    # The jury.
+    "session_convened": Event((MEMBRES_SESSION,), _("siéger à la session du jury paritaire.")),
+    "session_closed": Event(
+        (SECRETARIAT,), _("archiver le procès-verbal et les fiches de décision.")
+    ),
+    "certificate_revoked": Event((CANDIDAT, GESTIONNAIRES)),
+    # Reminders (celery beat, see CELERY_BEAT_SCHEDULE).
+    "reminder_waiting": Event((), _("faire avancer cette candidature en attente.")),
+    "habilitation_expiring": Event(
+        (TITULAIRE, SECRETARIAT), _("renouveler l'habilitation avant son échéance.")
+    ),
+    "validation_expiring": Event((CANDIDAT,)),
+    "validation_expired": Event((CANDIDAT,)),
+}
+
+_resolvers: dict[str, list[Callable]] = {}
+
+
+def register_recipients(role: str, resolver: Callable[[object], Iterable]) -> None:
+    """`resolver(subject)` returns the users playing `role` for that subject, or nothing
+    when the subject is not of its kind. Registered once in an AppConfig.ready."""
+    _resolvers.setdefault(role, []).append(resolver)
+
+
+def _secretariat(subject):
+    from .models import PlatformRole, User
+
+    return User.objects.filter(platform_role=PlatformRole.SECRETARIAT, is_active=True)
+
+
+def _titulaire(subject):
+    from .models import Habilitation
+
+    return [subject.user] if isinstance(subject, Habilitation) else []
+
+
+register_recipients(SECRETARIAT, _secretariat)
+register_recipients(TITULAIRE, _titulaire)
+
+
+def recipients(event: str, subject, *, roles: Iterable[str] | None = None) -> dict:
+    """{user: role} of the people `event` reaches for `subject`, each once."""
+    found = {}
+    for role in roles if roles is not None else EVENTS[event].recipients:
+        for resolver in _resolvers.get(role, ()):
+            for user in resolver(subject) or ():
+                if user is not None and user.is_active:
+                    found.setdefault(user, role)
+    return found
+
+
+def notify(
+    event: str,
+    subject,
+    *,
+    key: str,
+    title: Callable[[str], str],
+    body: Callable[[str], str],
+    url: str = "",
+    actor=None,
+    roles: Iterable[str] | None = None,
+) -> list:
+    """Notify everyone `event` reaches for `subject`, in the application and by e-mail.
+
+    `key` identifies the occurrence (one notification per user and key, whatever the
+    number of calls); `title(role)` and `body(role)` write the message for each role.
+    Returns the notifications (new or already there).
+    """
+    from .models import Notification
+    from .services import notification_create
+    from .tasks import send_notification_email
+
+    todo = EVENTS[event].todo
+    created: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for user, role in recipients(event, subject, roles=roles).items():
+            if actor is not None and user.pk == actor.pk and role != CANDIDAT:
+                continue
+            text = body(role)
+            if todo and role != CANDIDAT:
+                text = f"{text}\n\n{_('À faire :')} {todo}"
+            created.append(
+                notification_create(
+                    user=user, key=key, event=event, subject=title(role), body=text, url=url
+                )
+            )
+    pending = [n.pk for n in created if n.email_sent_at is None]
+    for pk in pending:
+        transaction.on_commit(lambda pk=pk: send_notification_email.delay(pk))
+    return created

@@ -1,0 +1,153 @@
+"""The event → recipients table, the e-mail record and retries (cqp.notifications)."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import services as candidacy_services
+from candidates.tasks import notify_transition
+from cqp import notifications
+from cqp.celery import app as celery_app
+from cqp.models import Notification
+from cqp.tasks import resend_unsent_emails, send_notification_email
+from tests.candidates.test_state_machine import assign, candidacy_in, vae_candidacy
+
+pytestmark = pytest.mark.django_db
+
+
+def recipients_of(mailoutbox) -> list[str]:
+    return sorted(address for message in mailoutbox for address in message.to)
+
+
+def test_every_transition_of_the_workflow_is_in_the_table():
+    from candidates.transitions import TRANSITIONS_UI
+
+    assert set(TRANSITIONS_UI) <= set(notifications.EVENTS)
+    # Every role of the table has someone to resolve it.
+    roles = {role for event in notifications.EVENTS.values() for role in event.recipients}
+    assert roles <= set(notifications._resolvers)
+
+
+def test_recevabilite_submitted_reaches_the_candidate_and_the_secretariat_once(
+    candidat, own_org, secretariat, gestionnaire, mailoutbox, django_capture_on_commit_callbacks
+):
+    candidacy = candidacy_in("recevabilite", candidat, own_org)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = candidacy_services._log(
+            candidacy,
+            by=candidat,
+            transition_name="submit_recevabilite",
+            source="demande",
+            target="recevabilite",
+            comment="",
+        )
+        notify_transition.delay(entry.pk)
+    assert recipients_of(mailoutbox) == sorted([candidat.email, secretariat.email])
+    by_user = {n.user: n for n in Notification.objects.filter(key=f"transition:{entry.pk}")}
+    assert set(by_user) == {candidat, secretariat}
+    assert by_user[candidat].subject.startswith("Votre candidature :")
+    assert "À faire" not in by_user[candidat].body
+    assert "examiner la recevabilité" in by_user[secretariat].body
+    assert all(n.email_sent_at is not None and n.email_attempts == 1 for n in by_user.values())
+
+    # A retried task: nothing new in the application, no second e-mail.
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_transition.apply(args=[entry.pk])
+    assert Notification.objects.filter(key=f"transition:{entry.pk}").count() == 2
+    assert len(mailoutbox) == 2
+
+
+def test_the_email_is_french_plain_text_and_html_with_the_link(
+    settings, candidat, own_org, secretariat, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://testserver"
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+    with django_capture_on_commit_callbacks(execute=True):
+        candidacy_services.candidacy_declare_non_recevable(
+            candidacy=candidacy, by=secretariat, reason="Expérience insuffisante"
+        )
+    [message] = mailoutbox
+    assert message.to == [candidat.email]
+    assert "non recevable" in message.subject.lower()
+    url = f"http://testserver{reverse('candidacy_detail', args=[candidacy.pk])}"
+    assert url in message.body
+    assert "Expérience insuffisante" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'href="{url}"' in html
+    assert "Bonjour" in message.body
+
+
+def test_next_actors_are_told_and_the_actor_is_not(
+    candidat,
+    own_org,
+    gestionnaire,
+    professionnel,
+    evaluateur,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    candidacy = candidacy_in("evaluation", candidat, own_org)
+    assign(candidacy, by=gestionnaire, professionnel=professionnel, evaluateur=evaluateur)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        candidacy_services.candidacy_withdraw(candidacy=candidacy, by=gestionnaire, reason="Départ")
+    # withdraw: the candidate, both evaluators and the gestionnaires — not the gestionnaire who acted.
+    assert recipients_of(mailoutbox) == sorted([candidat.email, professionnel.email, evaluateur.email])
+
+
+def test_sending_twice_sends_one_email(
+    candidat, own_org, mailoutbox, django_capture_on_commit_callbacks
+):
+    notification = Notification.objects.create(
+        user=candidat, key="test:1", event="withdraw", subject="Objet", body="Texte"
+    )
+    assert send_notification_email.apply(args=[notification.pk]).get() is True
+    assert send_notification_email.apply(args=[notification.pk]).get() is False
+    assert len(mailoutbox) == 1
+    notification.refresh_from_db()
+    assert notification.email_attempts == 1
+
+
+@pytest.fixture
+def eager_retries():
+    """Let an eager task retry as a worker would, instead of raising at the first failure."""
+    conf = celery_app.conf
+    previous = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    yield
+    conf.task_eager_propagates = previous
+
+
+def test_a_failed_send_is_retried_and_never_lost(settings, candidat, mailoutbox, eager_retries):
+    notification = Notification.objects.create(
+        user=candidat, key="test:2", event="withdraw", subject="Objet", body="Texte"
+    )
+    settings.EMAIL_BACKEND = "tests.cqp.mail_backends.UnreachableBackend"
+    result = send_notification_email.apply(args=[notification.pk], throw=False)
+    assert result.state == "FAILURE"
+    assert isinstance(result.result, OSError)
+    notification.refresh_from_db()
+    assert notification.email_sent_at is None
+    # The first try and every retry were counted (eagerly, the back-off does not wait).
+    assert notification.email_attempts == 1 + send_notification_email.max_retries
+    assert "injoignable" in notification.email_error
+    assert Notification.objects.filter(pk=notification.pk).exists()  # still in the application
+
+    # The mail server is back: the periodic sweep sends it, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        assert resend_unsent_emails.apply().get() == 1
+        assert resend_unsent_emails.apply().get() == 0
+    assert len(mailoutbox) == 1
+    notification.refresh_from_db()
+    assert notification.email_sent_at is not None
+
+
+def test_every_periodic_task_of_the_schedule_exists(settings):
+    celery_app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in celery_app.tasks, name
