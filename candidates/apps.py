@@ -8,4 +8,5 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidatures")
 
     def ready(self):
-        from . import dashboard_panels, demo  # noqa: F401  (register panels and demo data)
+        # Register the dashboard panels, the demo data and the official documents.
+        from . import dashboard_panels, demo, documents  # noqa: F401

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_fsm import InvalidResultState
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cqp.documents import document_generate_later
 from cqp.models import (
     Certification,
     Habilitation,
@@ -224,14 +225,20 @@ def _sync_plan(candidacy, competence_ids, *, cycle):
 
 
 def candidacy_complete_reperage(*, candidacy, by, expected_state=None):
-    """Complete the livret and generate the parcours plan: one action per competence to develop."""
-    return run_transition(
-        candidacy=candidacy,
-        by=by,
-        name="complete_reperage",
-        expected_state=expected_state,
-        prepare=lambda c: _sync_plan(c, guards.competences_to_develop(c), cycle=c.cycle),
-    )
+    """Complete the livret and generate the parcours plan: one action per competence to develop.
+
+    Side effect: after commit, the livret de repérage PDF is stored (besides the transition's own).
+    """
+    with transaction.atomic():
+        locked = run_transition(
+            candidacy=candidacy,
+            by=by,
+            name="complete_reperage",
+            expected_state=expected_state,
+            prepare=lambda c: _sync_plan(c, guards.competences_to_develop(c), cycle=c.cycle),
+        )
+        document_generate_later("livret", locked)
+    return locked
 
 
 def candidacy_start_evaluation(*, candidacy, by, expected_state=None):
@@ -284,9 +291,17 @@ def candidacy_declare_non_recevable(*, candidacy, by, reason, expected_state=Non
 
 
 def candidacy_submit_activities(*, candidacy, by, expected_state=None):
-    return run_transition(
-        candidacy=candidacy, by=by, name="submit_activities", expected_state=expected_state
-    )
+    """Submit partie 3 for evaluation.
+
+    Side effect: after commit, the dossier de VAE PDF (parties 2 and 3) is stored (besides
+    the transition's own).
+    """
+    with transaction.atomic():
+        locked = run_transition(
+            candidacy=candidacy, by=by, name="submit_activities", expected_state=expected_state
+        )
+        document_generate_later("dossier_vae", locked)
+    return locked
 
 
 def candidacy_resume_parcours(*, candidacy, by, competence_ids, comment="", expected_state=None):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cqp.decorators import secretariat_required
+from cqp.documents import candidacy_documents
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
 from cqp.utils import apply_service_error, paginate
@@ -136,6 +137,7 @@ def candidacy_detail(request, pk):
             actions=available_actions(candidacy, request.user),
             history=selectors.history(candidacy),
             plan=selectors.plan_actions(candidacy),
+            documents=candidacy_documents(candidacy),
             is_candidate=permissions.is_the_candidate(candidacy, request.user),
             is_professionnel=permissions.is_acting_professionnel(candidacy, request.user),
             is_evaluateur=permissions.is_acting_evaluateur(candidacy, request.user),

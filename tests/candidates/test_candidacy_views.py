@@ -236,7 +236,10 @@ def test_withdraw_needs_a_reason_then_closes_the_candidacy(
         ).count()
         == 1
     )
-    assert len(mailoutbox) == 1
+    # The candidate, and the professionnel and évaluateur who will not have to act any more.
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [candidat.email, candidacy.professionnel.email, candidacy.evaluateur.email]
+    )
 
 
 def test_crafted_transition_from_a_wrong_state_or_by_a_wrong_user_changes_nothing(

@@ -1,0 +1,161 @@
+"""The candidacy's official documents: the livret de repérage and the dossier de VAE.
+
+Both are registered with `cqp.documents` from `CandidatesConfig.ready`. Each context
+function loads the whole document in a fixed number of queries, whatever the number of
+competences, elements, actions, experiences or activities.
+"""
+
+from django.utils import timezone
+
+from cqp.documents import DocumentKind, register
+
+from . import selectors
+from .experience import relevant_experience
+from .models import Candidacy, Pathway, ReperageStatus, TransitionLog, VaeActivity
+
+LIVRET_LABEL = "Livret de repérage des compétences acquises et des besoins en formation"
+DOSSIER_VAE_LABEL = "Dossier de VAE — parties 2 et 3"
+
+
+def _load(candidacy, *related) -> Candidacy:
+    """The candidacy with everything the header and identity block read, in one query."""
+    return Candidacy.objects.select_related(
+        "candidate__user", "organisation", "certification", "professionnel", "evaluateur", *related
+    ).get(pk=candidacy.pk)
+
+
+def _last_log(candidacy, *transitions) -> TransitionLog | None:
+    return (
+        TransitionLog.objects.filter(candidacy_id=candidacy.pk, transition__in=transitions)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _happened(transition):
+    def is_final(candidacy) -> bool:
+        return TransitionLog.objects.filter(
+            candidacy_id=candidacy.pk, transition=transition
+        ).exists()
+
+    return is_final
+
+
+def _visible(pathway):
+    def visible(user):
+        return selectors.candidacy_queryset(user=user).filter(pathway=pathway)
+
+    return visible
+
+
+def _candidate_name(candidacy) -> str:
+    return str(candidacy.candidate.user)
+
+
+# Livret de repérage ------------------------------------------------------------------------
+
+
+def livret_context(candidacy) -> dict:
+    candidacy = _load(candidacy)
+    completion = _last_log(candidacy, "complete_reperage")
+    rows = []
+    for competence in selectors.reperage_competences(candidacy):
+        elements = list(competence.elements.all())
+        statuses = [element.entry.status if element.entry else "" for element in elements]
+        rows.append(
+            {
+                "competence": competence,
+                "elements": elements,
+                "acquis": statuses.count(ReperageStatus.ACQUIS),
+                "a_developper": statuses.count(ReperageStatus.A_DEVELOPPER),
+                "non_renseignes": statuses.count(""),
+            }
+        )
+    return {
+        "candidacy": candidacy,
+        "certification": candidacy.certification,
+        "candidate_name": _candidate_name(candidacy),
+        "completion": completion,
+        # Who completed the livret, even if another professionnel is assigned since.
+        "professionnel": completion.actor if completion else candidacy.professionnel,
+        "competences": rows,
+        "plan": list(selectors.plan_actions(candidacy, cycle=1)),
+    }
+
+
+def livret_title(candidacy) -> str:
+    return f"{LIVRET_LABEL} — {_candidate_name(candidacy)}"
+
+
+# Dossier de VAE ----------------------------------------------------------------------------
+
+
+def dossier_vae_context(candidacy) -> dict:
+    candidacy = _load(candidacy, "vae_request")
+    vae_request = getattr(candidacy, "vae_request", None)
+    experiences = list(vae_request.experiences.all()) if vae_request else []
+    # As on partie 2's page: once submitted, the figure that counts is the one at the request date.
+    experience_on = (vae_request and vae_request.submitted_on) or timezone.localdate()
+    experience = relevant_experience(experiences, on=experience_on)
+    submission = _last_log(candidacy, "submit_activities")
+    submitted_on = timezone.localdate(submission.created_at) if submission else None
+    activities = list(VaeActivity.objects.filter(candidacy_id=candidacy.pk))
+    to_validate = set(
+        candidacy.competences_to_validate(on=submitted_on).values_list("pk", flat=True)
+    )
+    sections = [
+        {
+            "competence": competence,
+            "to_validate": competence.pk in to_validate,
+            "activities": [a for a in activities if a.competence_id == competence.pk],
+        }
+        for competence in candidacy.certification.competences.order_by("number")
+    ]
+    minimum = candidacy.certification.vae_min_experience_years
+    return {
+        "candidacy": candidacy,
+        "certification": candidacy.certification,
+        "candidate_name": _candidate_name(candidacy),
+        "vae_request": vae_request,
+        "experiences": experiences,
+        "experience": experience,
+        "experience_on": experience_on,
+        "experience_ok": experience.at_least_years(minimum),
+        "minimum_years": minimum,
+        "decision": _last_log(candidacy, "declare_recevable", "declare_non_recevable"),
+        "submission": submission,
+        "sections": sections,
+    }
+
+
+def dossier_vae_title(candidacy) -> str:
+    return f"{DOSSIER_VAE_LABEL} — {_candidate_name(candidacy)}"
+
+
+register(
+    DocumentKind(
+        code="livret",
+        label=LIVRET_LABEL,
+        model=Candidacy,
+        template="documents/livret.html",
+        context=livret_context,
+        title=livret_title,
+        visible=_visible(Pathway.PARCOURS),
+        is_final=_happened("complete_reperage"),
+        candidacy_lookup="pk",
+    )
+)
+register(
+    DocumentKind(
+        code="dossier_vae",
+        label=DOSSIER_VAE_LABEL,
+        model=Candidacy,
+        template="documents/dossier_vae.html",
+        context=dossier_vae_context,
+        title=dossier_vae_title,
+        visible=_visible(Pathway.VAE),
+        is_final=_happened("submit_activities"),
+        candidacy_lookup="pk",
+    )
+)
