@@ -8,4 +8,5 @@ class JuryConfig(AppConfig):
     verbose_name = _("Jury paritaire")
 
     def ready(self):
-        from . import dashboard_panels, demo, selectors  # noqa: F401  (panels, demo data, visibility)
+        # Panels, demo data, visibility rule, document kinds, notification recipients.
+        from . import dashboard_panels, demo, documents, notifications, selectors  # noqa: F401

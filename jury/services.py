@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from candidates import services as candidacy_services
 from candidates.models import Candidacy, CompetenceValidation, State, TransitionLog
+from cqp.documents import document_generate_later
 from cqp.permissions import is_secretariat
 from evaluations.selectors import latest_results
 
@@ -163,6 +164,8 @@ def session_open(*, session, by, present_member_ids) -> JurySession:
 
 
 def session_close(*, session, by) -> JurySession:
+    """Close an open session whose candidacies are all decided; its procès-verbal is then
+    generated after commit."""
     if not (is_secretariat(by) or (session.president and session.president.user_id == by.pk)):
         raise PermissionDenied
     with transaction.atomic():
@@ -180,6 +183,7 @@ def session_close(*, session, by) -> JurySession:
         session.close()
         session.closed_at = timezone.now()
         session.save()
+        document_generate_later("proces_verbal", session)
     return session
 
 
@@ -228,7 +232,8 @@ def deliberation_record(
     `decisions` maps a competence id to (decision, motivation). Non-conformity sends the
     candidacy back to the evaluation with the reason. Otherwise the validations are written
     (valid `partial_validation_years` from the session date), the candidacy takes its outcome,
-    and a certificate (certifie) or an attestation (partiel) is issued.
+    and a certificate (certifie) or an attestation (partiel) is issued. After commit, the
+    fiche de décision and the certificate or attestation are generated as PDFs.
     """
     with transaction.atomic():
         deliberation = (
@@ -301,13 +306,14 @@ def deliberation_record(
                 candidacy=candidacy, by=by, outcome=outcome, comment=motivation
             )
             if outcome in (State.CERTIFIE, State.PARTIEL):
-                Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     deliberation=deliberation,
                     kind=CertificateKind.CERTIFICAT
                     if outcome == State.CERTIFIE
                     else CertificateKind.ATTESTATION,
                     issued_on=session_date,
                 )
+                document_generate_later(str(certificate.kind), certificate)
         deliberation.conform = bool(conform)
         deliberation.conformity_notes = conformity_notes.strip()
         deliberation.motivation = motivation.strip()
@@ -315,6 +321,7 @@ def deliberation_record(
         deliberation.decided_at = timezone.now()
         deliberation.decided_by = by
         deliberation.save()
+        document_generate_later("fiche_decision", deliberation)
     return deliberation
 
 

@@ -6,6 +6,11 @@ urlpatterns = [
     path("jury/sessions/", sessions.session_list, name="session_list"),
     path("jury/sessions/nouvelle/", sessions.session_create, name="session_create"),
     path("jury/sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path(
+        "jury/sessions/<int:pk>/dossiers.zip",
+        sessions.session_dossiers_zip,
+        name="session_dossiers_zip",
+    ),
     path("jury/sessions/<int:pk>/composer/", sessions.session_compose, name="session_compose"),
     path(
         "jury/sessions/<int:pk>/inscrire/",

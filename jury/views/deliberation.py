@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from candidates.models import State
+from cqp.documents import latest_documents
 from cqp.utils import apply_service_error
 from evaluations import selectors as evaluation_selectors
 from evaluations import services as evaluation_services
@@ -151,10 +152,17 @@ def _dossier(request, candidacy):
         return None
 
 
+def _stored(code, obj):
+    """The latest stored PDF of `obj` (None before its generation: the page offers a preview)."""
+    return latest_documents(code, [obj.pk]).get(obj.pk) if obj is not None else None
+
+
 def _fiche(request, deliberation, results, form) -> dict:
     dossier = _dossier(request, deliberation.candidacy)
     certificate = getattr(deliberation, "certificate", None) if deliberation.is_decided else None
     return {
+        "fiche_document": _stored("fiche_decision", deliberation),
+        "certificate_document": _stored(certificate.kind, certificate) if certificate else None,
         "deliberation": deliberation,
         "session": deliberation.session,
         "candidacy": deliberation.candidacy,

@@ -9,16 +9,17 @@ services refuse every change and the refusal comes back as a message.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cqp.decorators import secretariat_required
+from cqp.documents import latest_documents
 from cqp.permissions import is_jury, is_secretariat
 from cqp.utils import apply_service_error, paginate
 
-from .. import selectors, services
+from .. import documents, selectors, services
 from ..forms_sessions import AgendaForm, ComposeForm, OpenForm, RevokeForm, SessionForm
 from ..models import Certificate, College, SessionState
 
@@ -51,6 +52,7 @@ def _render_detail(request, session, **bound):
         "agenda": selectors.session_deliberations(session=session),
         "is_secretariat": secretariat,
         "can_steer": steer,
+        "pv_document": latest_documents("proces_verbal", [session.pk]).get(session.pk),
     }
     if secretariat and planned:
         context["compose_form"] = bound.get("compose_form") or ComposeForm(session=session)
@@ -101,6 +103,22 @@ def session_create(request):
 @login_required
 def session_detail(request, pk):
     return _render_detail(request, selectors.session_get(user=request.user, pk=pk))
+
+
+@login_required
+def session_dossiers_zip(request, pk):
+    """Every dossier of the session's candidacies in one ZIP, for its members and the
+    secretariat (anyone else: 404 from the selector)."""
+    session = selectors.session_get(user=request.user, pk=pk)
+    response = FileResponse(
+        documents.session_dossiers_archive(session),
+        as_attachment=True,
+        filename=f"session-{session.date:%Y-%m-%d}-dossiers.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @secretariat_required

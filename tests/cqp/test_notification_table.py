@@ -151,3 +151,14 @@ def test_every_periodic_task_of_the_schedule_exists(settings):
     celery_app.loader.import_default_modules()
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
         assert entry["task"] in celery_app.tasks, name
+
+
+def test_run_periodic_tasks_runs_the_whole_schedule(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("run_periodic_tasks", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == list(settings.CELERY_BEAT_SCHEDULE)
