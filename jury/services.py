@@ -31,6 +31,7 @@ from .models import (
     Seat,
     SessionState,
 )
+from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
 
 
 class JuryError(ValidationError):
@@ -79,6 +80,8 @@ def session_compose(*, session, by, members, president) -> JurySession:
             Seat.objects.get_or_create(session=session, member=member)
         session.president = president
         session.save(update_fields=["president"])
+        pk = session.pk
+        transaction.on_commit(lambda: notify_session_convened.delay(pk))
     return session
 
 
@@ -184,6 +187,8 @@ def session_close(*, session, by) -> JurySession:
         session.closed_at = timezone.now()
         session.save()
         document_generate_later("proces_verbal", session)
+        pk, by_pk = session.pk, by.pk
+        transaction.on_commit(lambda: notify_session_closed.delay(pk, by_pk))
     return session
 
 
@@ -365,6 +370,8 @@ def certificate_revoke(*, certificate, by, reason) -> Certificate:
             comment=_("Révocation du n° %(n)s : %(r)s")
             % {"n": certificate.number, "r": reason.strip()},
         )
+        pk = certificate.pk
+        transaction.on_commit(lambda: notify_certificate_revoked.delay(pk))
     return certificate
 
 
