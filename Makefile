@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 RUFF := .venv/bin/ruff
 
-.PHONY: help demo test lint format install clean
+.PHONY: help demo test bench lint format install clean
 
 help: ## List the targets
 	@echo "Targets:"
@@ -15,6 +15,9 @@ demo: ## Install what is needed, load the demo data and serve it on http://127.0
 
 test: ## Run the test suite against throw-away PostgreSQL and Redis (pytest args: ARGS="...")
 	@bash scripts/test.sh $(ARGS)
+
+bench: ## Time the official PDFs against a throw-away PostgreSQL; writes docs/BENCHMARKS.md (ARGS="--runs N")
+	@bash bench/run.sh $(ARGS)
 
 lint: ## ruff check + ruff format --check
 	@bash scripts/bootstrap.sh dev

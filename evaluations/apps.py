@@ -8,4 +8,5 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Évaluations")
 
     def ready(self):
-        from . import dashboard_panels, receivers  # noqa: F401  (panels and workflow hooks)
+        # Dashboard panels, workflow hooks and the dossier's official PDF.
+        from . import dashboard_panels, documents, receivers  # noqa: F401

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from candidates import guards as candidacy_guards
 from candidates import services as candidacy_services
 from candidates.models import Pathway, State
+from cqp.documents import document_generate_later
 
-from . import permissions
+from . import documents, permissions
 from .evidence import MAX_FILES_PER_COMPETENCE, EvidenceRefused, check_upload
 from .models import (
     CandidateAccount,
@@ -289,7 +290,8 @@ def dossier_missing(dossier) -> list[str]:
 def dossier_transmit(*, dossier, by) -> EvaluationDossier:
     """The évaluateur externe transmits the complete dossier; it becomes read-only.
 
-    Side effects: the candidacy moves to `jury` (audit entry, notification after commit).
+    Side effects: the candidacy moves to `jury` (audit entry, notification after commit);
+    after commit, the dossier's PDF is stored, a new edition for each transmission.
     """
     with transaction.atomic():
         dossier = (
@@ -311,6 +313,9 @@ def dossier_transmit(*, dossier, by) -> EvaluationDossier:
         dossier.transmitted_at = timezone.now()
         dossier.transmitted_by = by
         dossier.save(update_fields=["transmitted_at", "transmitted_by"])
+        document_generate_later(
+            documents.CODE, dossier, edition=documents.transmission_edition(dossier)
+        )
     return dossier
 
 

@@ -30,6 +30,7 @@ from ..forms_assessment import (
     SignForm,
 )
 from ..models import Opinion
+from .dossier import pdf_links
 
 ROLES = ("professionnel", "evaluateur")
 ROLE_LABELS = {role: HabilitationKind(role).label for role in ROLES}
@@ -135,6 +136,7 @@ def _page(request, dossier, *, bound=None):
                 card["assessment"] and card["assessment"].final_result == Opinion.NON_ACQUISE
                 for card in cards
             ),
+            **pdf_links(dossier),
         ),
     )
 

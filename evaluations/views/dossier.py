@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from candidates.views.candidacies import candidacy_context
 from cqp.utils import apply_service_error
 
-from .. import permissions, selectors, services
+from .. import documents, permissions, selectors, services
 from ..evidence import MAX_FILES_PER_COMPETENCE
 from ..forms_dossier import AccountForm, EvidenceForm
 from ..models import ACCOUNT_MAX_LENGTH
@@ -246,6 +246,14 @@ def _assessment_url(candidacy, user) -> str | None:
         return None
 
 
+def pdf_links(dossier) -> dict:
+    """A draft preview while the dossier is not transmitted; its latest stored edition, if any."""
+    return {
+        "pdf_preview": dossier.transmitted_at is None,
+        "pdf_document": documents.latest_edition(dossier),
+    }
+
+
 def _cycle(request) -> int | None:
     value = request.GET.get("cycle")
     if value is None:
@@ -268,6 +276,7 @@ def dossier_detail(request, pk):
         "cycles": list(candidacy.dossiers.order_by("cycle").values_list("cycle", flat=True)),
         "can_edit": permissions.can_edit_candidate_part(dossier, request.user),
         "assessment_url": _assessment_url(candidacy, request.user),
+        **pdf_links(dossier),
     }
     return render(
         request, "evaluations/dossier_detail.html", candidacy_context(request, candidacy, **context)

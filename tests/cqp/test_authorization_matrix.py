@@ -6,13 +6,15 @@ Later issues extend PAGES with their own rows.
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog, VaeExperience
 from candidates.services import candidacy_assign
-from cqp.models import Habilitation, Invitation, Organisation
+from cqp.models import Document, Habilitation, Invitation, Organisation
 from evaluations.services import dossier_open, evidence_add
 from jury.models import Certificate, Deliberation, JuryMember, JurySession, Seat
 from tests.factories import CandidacyFactory, CandidateFactory, JuryFactory, VaeCandidacyFactory
@@ -237,6 +239,72 @@ PAGES = [
         {"secretariat"},
     ),
     ("public verification", lambda o: reverse("verify"), EVERYONE),
+    # Official documents (issue « Documents, notifications and reminders »)
+    (
+        "livret PDF (own)",
+        lambda o: reverse("document_download", args=[o["livret_pdf"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "livret PDF (other)",
+        lambda o: reverse("document_download", args=[o["other_livret_pdf"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "livret draft preview (own)",
+        lambda o: reverse("document_preview", args=["livret", o["candidacy"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "dossier VAE PDF (own)",
+        lambda o: reverse("document_download", args=[o["vae_pdf"].pk]),
+        {"secretariat", "gestionnaire", "candidat"},
+    ),
+    (
+        "dossier de suivi PDF (own)",
+        lambda o: reverse("document_download", args=[o["dossier_pdf"].pk]),
+        CANDIDACY_VIEWERS,
+    ),
+    (
+        "dossier de suivi PDF (other)",
+        lambda o: reverse("document_download", args=[o["other_dossier_pdf"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "fiche de décision PDF (my session)",
+        lambda o: reverse("document_download", args=[o["fiche_pdf"].pk]),
+        {"secretariat", "jury", "gestionnaire"},
+    ),
+    (
+        "fiche de décision PDF (other session)",
+        lambda o: reverse("document_download", args=[o["other_fiche_pdf"].pk]),
+        {"secretariat", "outsider"},
+    ),
+    (
+        "certificate PDF (my session)",
+        lambda o: reverse("document_download", args=[o["certificate_pdf"].pk]),
+        {"secretariat", "jury", "gestionnaire"},
+    ),
+    (
+        "procès-verbal PDF (my session)",
+        lambda o: reverse("document_download", args=[o["pv_pdf"].pk]),
+        {"secretariat", "jury"},
+    ),
+    (
+        "procès-verbal PDF (other session)",
+        lambda o: reverse("document_download", args=[o["other_pv_pdf"].pk]),
+        {"secretariat"},
+    ),
+    (
+        "dossiers ZIP (my session)",
+        lambda o: reverse("session_dossiers_zip", args=[o["session"].pk]),
+        {"secretariat", "jury"},
+    ),
+    (
+        "dossiers ZIP (other session)",
+        lambda o: reverse("session_dossiers_zip", args=[o["other_session"].pk]),
+        {"secretariat"},
+    ),
     # Evaluation (issue « Evaluation »)
     (
         "evaluation dossier (own)",
@@ -338,6 +406,22 @@ def _in_evaluation(organisation, candidate, by, professionnel=None, evaluateur=N
     )
 
 
+def _stored(kind, subject):
+    """A stored document of `subject` (tiny bytes: the matrix checks rights, not rendering)."""
+    document = Document(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        title=f"{kind} {subject.pk}",
+        sha256="0" * 64,
+        size=9,
+        pages=1,
+    )
+    document.file.save(f"{kind}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    document.save()
+    return document
+
+
 def _session(secretariat, member):
     session = JurySession.objects.create(
         date=timezone.localdate(), place="Paris", created_by=secretariat, president=member
@@ -394,6 +478,18 @@ def objects(actors, own_org, other_org, settings, tmp_path):
             "certificate": lambda o: Certificate.objects.create(
                 deliberation=o["deliberation"], kind="certificat", issued_on=timezone.localdate()
             ),
+            "livret_pdf": lambda o: _stored("livret", o["candidacy"]),
+            "other_livret_pdf": lambda o: _stored("livret", o["other_candidacy"]),
+            "vae_pdf": lambda o: _stored("dossier_vae", o["vae_candidacy"]),
+            "dossier_pdf": lambda o: _stored("dossier_evaluation", o["evidence"].dossier),
+            "other_dossier_pdf": lambda o: _stored(
+                "dossier_evaluation", o["other_evidence"].dossier
+            ),
+            "fiche_pdf": lambda o: _stored("fiche_decision", o["deliberation"]),
+            "other_fiche_pdf": lambda o: _stored("fiche_decision", o["other_deliberation"]),
+            "certificate_pdf": lambda o: _stored("certificat", o["certificate"]),
+            "pv_pdf": lambda o: _stored("proces_verbal", o["session"]),
+            "other_pv_pdf": lambda o: _stored("proces_verbal", o["other_session"]),
         }
     )
 

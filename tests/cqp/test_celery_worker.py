@@ -9,6 +9,7 @@ import contextlib
 import datetime
 import email
 import email.policy
+import hashlib
 import os
 import subprocess
 import sys
@@ -18,13 +19,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from cqp.celery import app as celery_app
-from cqp.models import Invitation, MembershipRole
+from cqp.models import Document, Invitation, MembershipRole, Notification
 from cqp.tasks import send_invitation_email
+from evaluations import services as evaluation_services
+from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import MembershipFactory
 
 pytestmark = [
@@ -79,6 +83,73 @@ def _stop(worker: subprocess.Popen) -> None:
             worker.wait(timeout=15)
 
 
+@contextlib.contextmanager
+def _worker(tmp_path):
+    """A real worker process on a queue of its own, sending e-mails to files in `mail_dir`.
+
+    Yields (queue, mail_dir, worker). While inside, this process is a real producer and
+    sends every task to that queue; so does the worker for the tasks it enqueues itself.
+    """
+    queue = f"test-{uuid.uuid4()}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    log_path = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "SITE_URL": "http://testserver",
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "cqp", "worker",
+        "--pool=solo", "--concurrency=1",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO",
+    ]  # fmt: skip
+    passed = False
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    conf = celery_app.conf
+    had_queue = "task_default_queue" in conf.changes
+    previous_queue = conf.changes.get("task_default_queue")
+    conf.task_default_queue = queue
+    try:
+        with _not_eager():
+            yield queue, mail_dir, worker
+        passed = True
+    finally:
+        if had_queue:
+            conf.task_default_queue = previous_queue
+        else:
+            conf.changes.pop("task_default_queue", None)
+        _stop(worker)
+        if not passed:
+            print(f"--- celery worker output ({' '.join(command)}) ---")
+            print(log_path.read_text(errors="replace"))
+
+
+def _wait_for(condition, worker, what: str):
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while not condition():
+        assert worker.poll() is None, f"the worker exited with status {worker.returncode}"
+        assert time.monotonic() < deadline, f"{what}: nothing from the worker in {TASK_TIMEOUT} s"
+        time.sleep(0.2)
+
+
+def _messages(mail_dir) -> list:
+    messages = []
+    for path in sorted(mail_dir.iterdir()):
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if raw.strip():
+                messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+    return messages
+
+
 def test_a_real_worker_sends_the_invitation_email(transactional_db, tmp_path):
     organisation = MembershipFactory(role=MembershipRole.GESTIONNAIRE).organisation
     inviter = organisation.memberships.get().user
@@ -90,47 +161,15 @@ def test_a_real_worker_sends_the_invitation_email(transactional_db, tmp_path):
         expires_at=timezone.now() + datetime.timedelta(days=14),
     )
 
-    queue = f"test-{uuid.uuid4()}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "SITE_URL": "http://testserver",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        sys.executable, "-m", "celery", "-A", "cqp", "worker",
-        "--pool=solo", "--concurrency=1",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-        "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO",
-    ]  # fmt: skip
-
-    passed = False
-    with open(log_path, "wb") as log:
-        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        with _not_eager():
-            result = send_invitation_email.apply_async(args=[invitation.pk], queue=queue)
-            # Wait as result.get(timeout=60) would, but fail at once if the worker dies.
-            deadline = time.monotonic() + TASK_TIMEOUT
-            while not result.ready():
-                assert worker.poll() is None, f"the worker exited with status {worker.returncode}"
-                assert time.monotonic() < deadline, f"no result from the worker in {TASK_TIMEOUT} s"
-                time.sleep(0.2)
-            assert result.get(timeout=TASK_TIMEOUT) is None
-            assert result.state == "SUCCESS"
+    with _worker(tmp_path) as (queue, mail_dir, worker):
+        result = send_invitation_email.apply_async(args=[invitation.pk], queue=queue)
+        _wait_for(result.ready, worker, "invitation e-mail")
+        assert result.get(timeout=TASK_TIMEOUT) is None
+        assert result.state == "SUCCESS"
 
         # Sent by the worker (file backend), not in this process (locmem backend in tests).
         assert mail.outbox == []
-        files = sorted(mail_dir.iterdir())
-        assert len(files) == 1, files
-        raw = files[0].read_bytes().split(b"\n" + b"-" * 79 + b"\n")[0]
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        [message] = _messages(mail_dir)
         assert message["To"] == "invitee@exemple.fr"
         assert organisation.name in message["Subject"]
         accept_url = f"http://testserver/invitation/{invitation.token}/"
@@ -138,9 +177,43 @@ def test_a_real_worker_sends_the_invitation_email(transactional_db, tmp_path):
         html = message.get_body(preferencelist=("html",)).get_content()
         assert accept_url in text
         assert f'href="{accept_url}"' in html
-        passed = True
-    finally:
-        _stop(worker)
-        if not passed:
-            print(f"--- celery worker output ({' '.join(command)}) ---")
-            print(log_path.read_text(errors="replace"))
+
+
+def test_a_transmission_goes_through_the_worker_to_a_stored_pdf_and_emails(
+    transactional_db, tmp_path, candidat, own_org, secretariat, professionnel, evaluateur
+):
+    """transmit_to_jury → tasks on Redis → the dossier PDF stored → e-mails sent, once."""
+    candidacy = parcours_in_evaluation(
+        candidat,
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+    dossier = settle(dossier_of(candidacy), professionnel=professionnel, evaluateur=evaluateur)
+    assert not Document.objects.exists()
+
+    with _worker(tmp_path) as (_queue, mail_dir, worker):
+        evaluation_services.dossier_transmit(dossier=dossier, by=evaluateur)
+
+        def done():
+            return Document.objects.filter(kind="dossier_evaluation").exists() and (
+                Notification.objects.filter(
+                    event="transmit_to_jury", email_sent_at__isnull=False
+                ).count()
+                == 2
+            )
+
+        _wait_for(done, worker, "dossier PDF and notifications")
+
+    document = Document.objects.get(kind="dossier_evaluation")
+    assert document.object_id == dossier.pk
+    data = Path(settings.MEDIA_ROOT, document.file.name).read_bytes()
+    assert data.startswith(b"%PDF")
+    assert hashlib.sha256(data).hexdigest() == document.sha256
+    messages = _messages(mail_dir)
+    assert sorted(m["To"] for m in messages) == sorted([candidat.email, secretariat.email])
+    to_secretariat = next(m for m in messages if m["To"] == secretariat.email)
+    text = to_secretariat.get_body(preferencelist=("plain",)).get_content()
+    assert "inscrire la candidature à une session du jury paritaire" in text
+    assert f"http://testserver/candidatures/{candidacy.pk}/" in text

@@ -1,0 +1,316 @@
+"""The dossier de suivi et d'évaluation as an official PDF: its content, when it is stored
+(at each transmission to the jury, never before), who may download or preview it.
+
+The dossier is filled through the real services: the candidate's accounts and evidence,
+the evaluators' observations, opinions, joint results and signatures.
+"""
+
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+
+from candidates import services as candidacy_services
+from cqp.documents import get_kind
+from cqp.models import Document
+from cqp.tasks import generate_document
+from evaluations import documents, services
+from tests.candidates.test_state_machine import competence, today
+
+from .builders import NON_ACQUISE, assessment, dossier_of, opinions, parcours_in_evaluation, sign
+
+pytestmark = pytest.mark.django_db
+
+CODE = "dossier_evaluation"
+CERTIFICATION = "CQP Assistant(e) de formation"
+ACCOUNT = (
+    "J'ai conçu le planning des sessions « Bureautique » et coordonné l'accueil des stagiaires."
+)
+OBSERVED = "Accueil d'un groupe de douze stagiaires : émargement, consignes de sécurité."
+GENERAL = "Entretien de synthèse : la candidate décrit son rôle auprès des formateurs."
+DISAGREEMENT = "Après échange, l'évaluation retient une compétence non acquise (suivi incomplet)."
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _named(user, first_name, last_name):
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def _upload(name):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@pytest.fixture
+def people(candidat, professionnel, evaluateur):
+    _named(candidat, "Anaïs", "Lefèvre")
+    _named(professionnel, "Benoît", "Mercier")
+    _named(evaluateur, "Hélène", "Garçon")
+
+
+@pytest.fixture
+def candidacy(people, candidat, own_org, secretariat, professionnel, evaluateur):
+    return parcours_in_evaluation(
+        candidat,
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+
+
+@pytest.fixture
+def complete(candidacy, candidat, professionnel, evaluateur):
+    """The dossier ready to transmit: C1 told, evidenced and observed; C2 settled after a
+    disagreement; a situation about the whole dossier; every result co-signed."""
+    dossier = dossier_of(candidacy)
+    services.account_save(dossier=dossier, by=candidat, competence=competence(1), text=ACCOUNT)
+    services.evidence_add(
+        dossier=dossier, by=candidat, competence=competence(1), upload=_upload("planning.pdf")
+    )
+    services.observation_add(
+        dossier=dossier,
+        by=professionnel,
+        kind="observee",
+        date=today(),
+        context="Accueil en centre de formation",
+        observed=OBSERVED,
+        competence=competence(1),
+    )
+    services.observation_add(
+        dossier=dossier,
+        by=evaluateur,
+        kind="analysee",
+        date=today(),
+        context="Entretien",
+        observed=GENERAL,
+    )
+    for number in range(1, 7):
+        eva = NON_ACQUISE if number == 2 else "acquise"
+        opinions(dossier, number, professionnel=professionnel, evaluateur=evaluateur, eva=eva)
+    services.final_set(
+        assessment=assessment(dossier, 2), by=evaluateur, result=NON_ACQUISE, comment=DISAGREEMENT
+    )
+    for number in range(1, 7):
+        sign(dossier, number, professionnel, evaluateur)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _transmit(dossier, evaluateur, capture):
+    with capture(execute=True):
+        services.dossier_transmit(dossier=dossier, by=evaluateur)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _stored(dossier):
+    return list(Document.objects.filter(kind=CODE, object_id=dossier.pk).order_by("edition"))
+
+
+def test_transmission_stores_the_whole_dossier_once(
+    client,
+    complete,
+    candidat,
+    evaluateur,
+    outsider,
+    django_capture_on_commit_callbacks,
+):
+    assert _stored(complete) == []
+
+    dossier = _transmit(complete, evaluateur, django_capture_on_commit_callbacks)
+
+    [document] = _stored(dossier)
+    assert document.edition == 1
+    assert document.title == "Dossier de suivi et d'évaluation — Anaïs Lefèvre"
+    data = document.file.read()
+    assert document.sha256 == hashlib.sha256(data).hexdigest()
+    assert document.size == len(data)
+    # A cover page, then one page (or more) per competence.
+    assert 7 <= document.pages <= 20
+    assert len(PdfReader(io.BytesIO(data)).pages) == document.pages
+    text = _text(data)
+    for expected in [
+        "Dossier de suivi et d'évaluation",
+        "Anaïs Lefèvre",
+        CERTIFICATION,
+        "Formapro Test",
+        "Benoît Mercier",
+        "Hélène Garçon",
+        ACCOUNT,
+        "Accueil en centre de formation",
+        OBSERVED,
+        GENERAL,
+        "Situation observée",
+        "Situation analysée",
+        "planning.pdf",
+        "Avis pro",
+        "Avis éval",
+        DISAGREEMENT,
+        "Non acquise",
+        f"Page 1 sur {document.pages}",
+        f"Page {document.pages} sur {document.pages}",
+    ]:
+        assert expected in text, expected
+    for number in range(1, 7):
+        comp = competence(number)
+        assert f"{comp.code}. {comp.title}" in text
+        for element in comp.elements.all():
+            assert " ".join(element.title.split()) in text
+    # Both evaluators signed every result (signed name and date: 12 signatures).
+    assert text.count(f"Benoît Mercier, le {today():%d/%m/%Y}") == 6
+    assert text.count(f"Hélène Garçon, le {today():%d/%m/%Y}") == 6
+    # The candidate's header is repeated on every page.
+    assert text.count("Anaïs Lefèvre") >= document.pages
+    assert "PROJET" not in text
+
+    # Running the task again (a retry, a duplicate) stores nothing more.
+    assert generate_document(CODE, dossier.pk, 1) == document.pk
+    assert _stored(dossier) == [document]
+
+    url = reverse("document_download", args=[document.pk])
+    for user in (candidat, evaluateur):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content) == data
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+
+def test_before_transmission_only_a_draft(
+    client, complete, candidat, evaluateur, outsider, django_capture_on_commit_callbacks
+):
+    # The task refuses a dossier that is not transmitted.
+    assert generate_document(CODE, complete.pk, 1) is None
+    assert _stored(complete) == []
+
+    client.force_login(candidat)
+    page = client.get(reverse("dossier_detail", args=[complete.candidacy_id]))
+    preview_url = reverse("document_preview", args=[CODE, complete.pk])
+    assert preview_url in page.content.decode()
+    assert page.context["pdf_document"] is None
+
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = _text(response.content)
+    assert "PROJET" in text
+    assert "Anaïs Lefèvre" in text
+    assert ACCOUNT in text
+    assert "non transmis" in text
+    assert _stored(complete) == []
+
+    client.force_login(outsider)
+    assert client.get(preview_url).status_code == 404
+
+
+def test_draft_keeps_a_lone_opinion_secret(client, candidacy, professionnel, candidat):
+    dossier = dossier_of(candidacy)
+    services.opinion_give(
+        assessment=assessment(dossier, 1),
+        by=professionnel,
+        opinion=NON_ACQUISE,
+        comment="Organisation encore fragile",
+    )
+    client.force_login(candidat)
+    text = _text(client.get(reverse("document_preview", args=[CODE, dossier.pk])).content)
+    assert "avis donné" in text
+    assert "Organisation encore fragile" not in text
+    assert "Non acquise" not in text
+
+
+def test_returned_dossier_transmitted_again_is_a_new_edition(
+    client, complete, candidacy, secretariat, evaluateur, django_capture_on_commit_callbacks
+):
+    dossier = _transmit(complete, evaluateur, django_capture_on_commit_callbacks)
+    [first] = _stored(dossier)
+    first_sha = first.sha256
+    with django_capture_on_commit_callbacks(execute=True):
+        candidacy_services.candidacy_return_to_evaluation(
+            candidacy=candidacy, by=secretariat, reason="Signature du livret manquante."
+        )
+    dossier.refresh_from_db()
+    assert dossier.transmitted_at is None
+
+    # While reopened: a draft to preview, and the first transmission still downloadable.
+    client.force_login(evaluateur)
+    detail = reverse("dossier_detail", args=[candidacy.pk])
+    page = client.get(detail)
+    assert page.context["pdf_preview"] is True
+    assert page.context["pdf_document"] == first
+    html = page.content.decode()
+    assert reverse("document_preview", args=[CODE, dossier.pk]) in html
+    assert reverse("document_download", args=[first.pk]) in html
+
+    dossier = _transmit(dossier, evaluateur, django_capture_on_commit_callbacks)
+
+    assert [d.edition for d in _stored(dossier)] == [1, 2]
+    first.refresh_from_db()
+    assert first.sha256 == first_sha
+    second = _stored(dossier)[1]
+    assert second.sha256 == hashlib.sha256(second.file.read()).hexdigest()
+    assert documents.transmission_edition(dossier) == 2
+    page = client.get(detail)
+    assert page.context["pdf_preview"] is False
+    assert page.context["pdf_document"] == second
+    html = page.content.decode()
+    assert reverse("document_download", args=[second.pk]) in html
+    assert reverse("document_download", args=[first.pk]) not in html
+    assert reverse("document_preview", args=[CODE, dossier.pk]) not in html
+    assert client.get(reverse("assessment", args=[candidacy.pk])).context["pdf_document"] == second
+
+
+def test_queries_do_not_grow_with_the_dossier(candidacy, candidat, professionnel):
+    dossier = dossier_of(candidacy)
+    kind = get_kind(CODE)
+
+    def fill(observations, files):
+        for i in range(observations):
+            services.observation_add(
+                dossier=dossier,
+                by=professionnel,
+                kind="observee",
+                date=today(),
+                context=f"Contexte n°{i}",
+                observed="Observé.",
+                competence=competence(1 + i % 6),
+            )
+        for number in range(1, 7):
+            services.account_save(
+                dossier=dossier, by=candidat, competence=competence(number), text="Récit"
+            )
+            for _ in range(files):
+                services.evidence_add(
+                    dossier=dossier,
+                    by=candidat,
+                    competence=competence(number),
+                    upload=_upload("piece.pdf"),
+                )
+
+    def queries():
+        # The template's queries count too (lazy relations): rendered to HTML, not to PDF.
+        with CaptureQueriesContext(connection) as captured:
+            context = kind.context(dossier)
+            html = render_to_string(kind.template, {**context, "document_title": "x"})
+        return len(captured), html
+
+    fill(observations=1, files=1)
+    few, _html = queries()
+    fill(observations=12, files=2)
+    many, html = queries()
+    assert many == few
+    assert html.count("Contexte n°") == 13
