@@ -84,7 +84,7 @@ def notify_transition(self, log_id: int) -> None:
             text = _("La candidature de %(name)s (%(organisation)s) au %(title)s : %(label)s.")
         values = {
             "name": name,
-            "organisation": candidacy.organisation.name,
+            "organisation": _organisation_name(candidacy),
             "title": candidacy.certification.title,
             "label": label,
         }
@@ -114,7 +114,7 @@ def remind_waiting_candidacies() -> int:
         since = candidacy.waiting_since
         values = {
             "name": candidacy.candidate.user.get_full_name(),
-            "organisation": candidacy.organisation.name,
+            "organisation": _organisation_name(candidacy),
             "state": candidacy.get_state_display(),
             "days": (now - since).days,
             "since": timezone.localtime(since).strftime("%d/%m/%Y"),
@@ -207,6 +207,10 @@ def remind_expiring_validations() -> int:
             )
         count += 1
     return count
+
+
+def _organisation_name(candidacy) -> str:
+    return candidacy.organisation.name if candidacy.organisation else _("sans organisation")
 
 
 def _validation_values(validation) -> dict:

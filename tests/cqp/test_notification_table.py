@@ -162,3 +162,21 @@ def test_run_periodic_tasks_runs_the_whole_schedule(settings):
     call_command("run_periodic_tasks", stdout=out)
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == list(settings.CELERY_BEAT_SCHEDULE)
+
+
+def test_a_vae_request_without_organisation_reaches_the_secretariat(
+    candidat, secretariat, mailoutbox, django_capture_on_commit_callbacks
+):
+    candidacy = vae_candidacy(candidat, None, state="recevabilite")
+    entry = candidacy_services._log(
+        candidacy,
+        by=candidat,
+        transition_name="submit_recevabilite",
+        source="demande",
+        target="recevabilite",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_transition.delay(entry.pk)
+    notice = Notification.objects.get(user=secretariat)
+    assert "(sans organisation)" in notice.body
+    assert recipients_of(mailoutbox) == sorted([candidat.email, secretariat.email])

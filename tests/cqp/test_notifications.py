@@ -68,3 +68,17 @@ def test_notification_list_query_count_is_constant(client, candidat, django_asse
         notification_create(user=candidat, key=f"k{n}", subject=f"Sujet {n}")
     with django_assert_max_num_queries(baseline):
         client.get(reverse("notification_list"))
+
+
+def test_the_list_shows_each_notice_in_full(client, candidat):
+    Notification.objects.create(
+        user=candidat,
+        key="test:body",
+        subject="Convocation",
+        body="Vous siégez le 12/01/2027.\n\nÀ faire : siéger.",
+    )
+    client.force_login(candidat)
+    content = client.get(reverse("notification_list")).content.decode()
+    assert "Convocation" in content
+    assert "<p>Vous siégez le 12/01/2027.</p>" in content
+    assert "À faire : siéger." in content
