@@ -23,9 +23,7 @@ START = datetime.datetime.combine(datetime.date.today(), datetime.time(9), tzinf
 
 
 def reminded(event) -> list[str]:
-    return sorted(
-        Notification.objects.filter(event=event).values_list("user__email", flat=True)
-    )
+    return sorted(Notification.objects.filter(event=event).values_list("user__email", flat=True))
 
 
 @pytest.fixture
@@ -64,9 +62,11 @@ def test_after_60_days_whoever_the_candidacy_waits_on_is_reminded_once(
         # The next day's run reminds nobody again.
         with django_capture_on_commit_callbacks(execute=True):
             remind_waiting_candidacies.apply()
-    with time_machine.travel(START + datetime.timedelta(days=62), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            remind_waiting_candidacies.apply()
+    with (
+        time_machine.travel(START + datetime.timedelta(days=62), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        remind_waiting_candidacies.apply()
     assert Notification.objects.filter(event="reminder_waiting").count() == 3
     assert len(mailoutbox) == 3
 
@@ -82,7 +82,9 @@ def test_a_new_step_starts_a_new_waiting_period(waiting, secretariat, candidat, 
     assert not Notification.objects.filter(event="reminder_waiting", user=vae.candidate.user)
     with time_machine.travel(START + datetime.timedelta(days=122), tick=False):
         remind_waiting_candidacies.apply()
-    assert Notification.objects.filter(event="reminder_waiting", user=vae.candidate.user).count() == 1
+    assert (
+        Notification.objects.filter(event="reminder_waiting", user=vae.candidate.user).count() == 1
+    )
 
 
 def test_final_and_partial_candidacies_wait_on_nobody(candidat, own_org):
@@ -99,9 +101,7 @@ def test_the_secretariat_dashboard_flags_waiting_candidacies(client, waiting, se
     with time_machine.travel(START + datetime.timedelta(days=30), tick=False):
         client.force_login(secretariat)
         response = client.get(reverse("dashboard"))
-        assert "en attente depuis trop longtemps." in (
-            response.content.decode()
-        )
+        assert "en attente depuis trop longtemps." in (response.content.decode())
     with time_machine.travel(START + datetime.timedelta(days=61), tick=False):
         client.force_login(secretariat)
         response = client.get(reverse("dashboard"))
@@ -137,10 +137,12 @@ def test_habilitations_expiring_within_60_days_remind_the_holder_and_the_secreta
         granted_by=secretariat,
     )
     Habilitation.objects.filter(pk=revoked.pk).update(revoked_on=datetime.date(2026, 2, 1))
-    with time_machine.travel(datetime.datetime(2026, 3, 1, 8, 0, tzinfo=datetime.UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert remind_expiring_habilitations.apply().get() == 1
-            remind_expiring_habilitations.apply()  # the next run
+    with (
+        time_machine.travel(datetime.datetime(2026, 3, 1, 8, 0, tzinfo=datetime.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert remind_expiring_habilitations.apply().get() == 1
+        remind_expiring_habilitations.apply()  # the next run
     assert reminded("habilitation_expiring") == sorted(["bientot@exemple.fr", secretariat.email])
     assert len(mailoutbox) == 2
     holder = Notification.objects.get(user=soon.user)
@@ -167,10 +169,12 @@ def test_validations_expiring_within_6_months_remind_the_candidate_and_expired_a
     soon = validation(1, datetime.date(2026, 11, 30))  # within 6 months
     later = validation(2, datetime.date(2027, 1, 15))  # beyond
     expired = validation(3, datetime.date(2026, 6, 9))  # yesterday
-    with time_machine.travel(datetime.datetime(2026, 6, 10, 8, 0, tzinfo=datetime.UTC), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert remind_expiring_validations.apply().get() == 2
-            assert remind_expiring_validations.apply().get() == 1  # only the reminder, again
+    with (
+        time_machine.travel(datetime.datetime(2026, 6, 10, 8, 0, tzinfo=datetime.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert remind_expiring_validations.apply().get() == 2
+        assert remind_expiring_validations.apply().get() == 1  # only the reminder, again
     notices = Notification.objects.filter(user=candidat)
     assert sorted(notices.values_list("event", flat=True)) == [
         "validation_expired",

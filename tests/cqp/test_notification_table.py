@@ -96,7 +96,9 @@ def test_next_actors_are_told_and_the_actor_is_not(
     with django_capture_on_commit_callbacks(execute=True):
         candidacy_services.candidacy_withdraw(candidacy=candidacy, by=gestionnaire, reason="Départ")
     # withdraw: the candidate, both evaluators and the gestionnaires — not the gestionnaire who acted.
-    assert recipients_of(mailoutbox) == sorted([candidat.email, professionnel.email, evaluateur.email])
+    assert recipients_of(mailoutbox) == sorted(
+        [candidat.email, professionnel.email, evaluateur.email]
+    )
 
 
 def test_sending_twice_sends_one_email(
