@@ -232,6 +232,8 @@ def _certificate_context(certificate) -> dict:
         "verification_url": url,
         "qr_code": _qr_code(url),
     }
+    if certificate.kind == CertificateKind.CERTIFICAT:
+        context["competences"] = list(candidacy.certification.competences.order_by("number"))
     if certificate.kind == CertificateKind.ATTESTATION:
         # Every competence the candidate holds on the decision's day: those this decision
         # validated and the earlier ones still in force.

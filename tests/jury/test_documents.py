@@ -345,6 +345,8 @@ def test_certificate_carries_its_number_verification_url_and_qr_code(
     assert pages == 1
     assert "Certificat de qualification professionnelle — Élodie Lefèvre" in text
     assert CERTIFICATION in text
+    for title in _titles(*ALL):
+        assert title in text
     assert certificate.number in text
     assert SITE + reverse("verify_number", args=[certificate.number]) in text
     assert today().strftime("%d/%m/%Y") in text
