@@ -127,17 +127,22 @@ def send_notification_email(self, notification_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def resend_unsent_emails() -> int:
-    """Send again the e-mails whose task gave up (mail server down for hours)."""
+    """Send again the e-mails still unsent half an hour after their notification: their
+    task gave up (mail server down for hours) or its message was lost. A task still
+    waiting in the queue is harmless: whichever runs first sends, the other finds it sent."""
     from .models import Notification
 
     now = timezone.now()
-    pending = Notification.objects.filter(
-        email_sent_at__isnull=True,
-        email_attempts__gt=0,
-        created_at__gte=now - datetime.timedelta(days=settings.NOTIFICATION_EMAIL_RESEND_DAYS),
-        created_at__lte=now - datetime.timedelta(minutes=30),
-        user__is_active=True,
-    ).values_list("pk", flat=True)
+    pending = (
+        Notification.objects.filter(
+            email_sent_at__isnull=True,
+            created_at__gte=now - datetime.timedelta(days=settings.NOTIFICATION_EMAIL_RESEND_DAYS),
+            created_at__lte=now - datetime.timedelta(minutes=30),
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("pk", flat=True)
+    )
     count = 0
     for pk in pending:
         send_notification_email.delay(pk)

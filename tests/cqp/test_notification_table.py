@@ -182,3 +182,17 @@ def test_a_vae_request_without_organisation_reaches_the_secretariat(
     notice = Notification.objects.get(user=secretariat)
     assert "(sans organisation)" in notice.body
     assert recipients_of(mailoutbox) == sorted([candidat.email, secretariat.email])
+
+
+def test_an_email_whose_task_never_ran_is_sent_by_the_sweep(candidat, mailoutbox):
+    notification = Notification.objects.create(
+        user=candidat, key="test:lost", event="withdraw", subject="Objet", body="Texte"
+    )
+    assert resend_unsent_emails.apply().get() == 0  # too recent: its task may be queued
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        assert resend_unsent_emails.apply().get() == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        assert resend_unsent_emails.apply().get() == 0  # sent: nothing left
+    assert len(mailoutbox) == 1
+    notification.refresh_from_db()
+    assert notification.email_sent_at is not None
