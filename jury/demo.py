@@ -1,8 +1,48 @@
-"""Demo jury: one member per college, so that a session can be composed with parity."""
+"""Demo jury: one member per college, and a parcours taken to the end of the workflow.
 
+The certified candidacy goes through the real services (repérage, parcours, evaluation,
+jury session), so that the official PDFs (livret, dossier de suivi et d'évaluation, fiche
+de décision, certificate, procès-verbal) are generated along the way, after the commit of
+`seed_demo`.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from candidates import services as candidacy_services
+from candidates.models import Candidacy, ReperageStatus
 from cqp.demo import register_seeder
+from cqp.management.commands.seed_demo import DEMO_PASSWORD
+from evaluations import services as evaluation_services
+from evaluations.models import EvaluationDossier, Opinion, SituationKind
+from evaluations.selectors import latest_results
 
+from . import services
 from .models import College, JuryMember
+
+CERTIFIED_EMAIL = "candidat.certifie@demo.cqp.fr"
+CERTIFIED_FIRST_NAME = "Inès"
+CERTIFIED_LAST_NAME = "Moreau"
+# The competence whose elements the livret marks « à développer » (the parcours plan).
+TO_DEVELOP = 4
+
+# The candidate's own account, per competence number (a generic one for any other).
+ACCOUNTS = {
+    1: "Je tiens à jour les dossiers administratifs des sessions : conventions, feuilles "
+    "d'émargement, attestations de fin de formation et demandes de prise en charge.",
+    2: "Je planifie les sessions de l'organisme : réservation des salles et du matériel, "
+    "convocations des stagiaires, envoi des supports aux formateurs.",
+    3: "J'accueille les stagiaires et les clients, je réponds aux demandes d'information "
+    "et je relance les financeurs pour le suivi des dossiers.",
+    4: "Lors d'une session, une salle était indisponible : j'ai trouvé une solution de repli, "
+    "prévenu les participants et le formateur, et tenu le planning à jour.",
+    5: "Je rédige les propositions commerciales, les comptes rendus de réunion et les "
+    "bilans de formation à partir des évaluations des stagiaires.",
+    6: "Je fais le lien entre les formateurs, les stagiaires et les entreprises clientes, "
+    "et je centralise les informations de suivi de chaque prestation.",
+}
+GENERIC_ACCOUNT = "Activités et situations professionnelles décrites lors de l'entretien."
 
 
 @register_seeder
@@ -13,3 +53,157 @@ def seed_jury(users, organisations):
     ):
         JuryMember.objects.get_or_create(user=users[email], defaults={"college": college})
     return ["Jury : un membre par collège (jury@demo.cqp.fr, jury.salaries@demo.cqp.fr)"]
+
+
+@register_seeder
+def seed_certified_candidacy(users, organisations):
+    """A parcours candidacy taken through every stage up to `certifie`, in a closed session."""
+    if Candidacy.objects.filter(candidate__user__email=CERTIFIED_EMAIL).exists():
+        return []
+
+    secretariat = users["secretariat@demo.cqp.fr"]
+    gestionnaire = users["gestionnaire@demo.cqp.fr"]
+    professionnel = users["professionnel@demo.cqp.fr"]
+    evaluateur = users["evaluateur@demo.cqp.fr"]
+    president = JuryMember.objects.get(user=users["jury@demo.cqp.fr"])
+    assesseur = JuryMember.objects.get(user=users["jury.salaries@demo.cqp.fr"])
+    # The organisation of the other demo parcours candidacy.
+    organisation = (
+        Candidacy.objects.filter(candidate__user=users["candidat@demo.cqp.fr"])
+        .select_related("organisation")
+        .first()
+        .organisation
+    )
+
+    # Repérage: the gestionnaire opens the candidacy (and the account), the secretariat
+    # assigns the evaluators, the professionnel fills the livret and completes it.
+    candidacy = candidacy_services.candidacy_create_parcours(
+        by=gestionnaire,
+        organisation=organisation,
+        email=CERTIFIED_EMAIL,
+        first_name=CERTIFIED_FIRST_NAME,
+        last_name=CERTIFIED_LAST_NAME,
+    )
+    candidat = candidacy.candidate.user
+    candidat.first_name, candidat.last_name = CERTIFIED_FIRST_NAME, CERTIFIED_LAST_NAME
+    candidat.is_active = True
+    candidat.set_password(DEMO_PASSWORD)
+    candidat.save()
+    candidacy_services.candidacy_assign(
+        candidacy=candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur
+    )
+    candidacy.refresh_from_db()
+    competences = list(candidacy.certification.competences.order_by("number"))
+    to_develop = next((c for c in competences if c.number == TO_DEVELOP), competences[-1])
+    entries = {}
+    for competence in competences:
+        for element in competence.elements.all():
+            if competence == to_develop:
+                entries[element.pk] = {
+                    "status": ReperageStatus.A_DEVELOPPER,
+                    "training_need": "Gestion des imprévus et des situations de tension.",
+                }
+            else:
+                entries[element.pk] = {"status": ReperageStatus.ACQUIS}
+    candidacy_services.reperage_save(candidacy=candidacy, by=professionnel, entries=entries)
+    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+
+    # Parcours: the training action is done, the practice at work confirmed.
+    today = timezone.localdate()
+    for action in candidacy.parcours_actions.filter(cycle=candidacy.cycle):
+        candidacy_services.parcours_action_update(
+            action=action,
+            by=professionnel,
+            provider="Formapro Conseil",
+            description="Module « Gérer les aléas d'une session de formation » (2 jours).",
+            start_date=today - datetime.timedelta(days=60),
+            end_date=today - datetime.timedelta(days=59),
+            done=True,
+        )
+    candidacy_services.practice_confirm(
+        candidacy=candidacy,
+        by=professionnel,
+        note="Gestion complète de trois sessions inter-entreprises, imprévus compris.",
+    )
+    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+
+    # Evaluation: the candidate's account, observations, both opinions, both signatures,
+    # then the évaluateur transmits the dossier.
+    candidacy.refresh_from_db()
+    dossier = EvaluationDossier.objects.get(candidacy=candidacy, cycle=candidacy.cycle)
+    for competence in dossier.competences.order_by("number"):
+        evaluation_services.account_save(
+            dossier=dossier,
+            by=candidat,
+            competence=competence,
+            text=ACCOUNTS.get(competence.number, GENERIC_ACCOUNT),
+        )
+    evaluation_services.observation_add(
+        dossier=dossier,
+        by=professionnel,
+        kind=SituationKind.OBSERVEE,
+        date=today - datetime.timedelta(days=14),
+        context="Ouverture d'une session inter-entreprises de trois jours",
+        observed="Accueil des stagiaires, émargement, remise des supports ; absence du "
+        "formateur signalée le matin même, remplacement organisé et participants prévenus.",
+        competence=to_develop,
+    )
+    evaluation_services.observation_add(
+        dossier=dossier,
+        by=evaluateur,
+        kind=SituationKind.ANALYSEE,
+        date=today - datetime.timedelta(days=7),
+        context="Dossier administratif d'une action financée par un OPCO",
+        observed="Convention, programme, feuilles d'émargement et attestations complets et "
+        "cohérents ; demande de prise en charge déposée dans les délais.",
+    )
+    for assessment in dossier.assessments.select_related("competence"):
+        for evaluator, comment in (
+            (professionnel, "Compétence mise en œuvre en situation de travail."),
+            (evaluateur, "Compétence démontrée par le dossier et l'entretien."),
+        ):
+            assessment = evaluation_services.opinion_give(
+                assessment=assessment, by=evaluator, opinion=Opinion.ACQUISE, comment=comment
+            )
+        if not assessment.final_result:
+            assessment = evaluation_services.final_set(
+                assessment=assessment, by=evaluateur, result=Opinion.ACQUISE
+            )
+        for signer in (professionnel, evaluateur):
+            assessment = evaluation_services.assessment_sign(
+                assessment=assessment, by=signer, password=DEMO_PASSWORD
+            )
+    evaluation_services.dossier_transmit(dossier=dossier, by=evaluateur)
+
+    # Jury: a session composed with parity, opened, the decision recorded, then closed.
+    session = services.session_create(
+        by=secretariat, date=today, place="CPEF, salle du conseil (Paris)"
+    )
+    session = services.session_compose(
+        session=session, by=secretariat, members=[president, assesseur], president=president
+    )
+    deliberation = services.session_add_candidacy(
+        session=session, by=secretariat, candidacy=candidacy
+    )
+    session = services.session_open(
+        session=session, by=secretariat, present_member_ids=[president.pk, assesseur.pk]
+    )
+    candidacy.refresh_from_db()
+    decisions = {
+        competence_id: (decision, "")
+        for competence_id, decision in services.decisions_from_results(
+            latest_results(candidacy)
+        ).items()
+    }
+    services.deliberation_record(
+        deliberation=deliberation,
+        by=president.user,
+        conform=True,
+        decisions=decisions,
+        motivation="Toutes les compétences du référentiel sont validées.",
+    )
+    services.session_close(session=session, by=secretariat)
+    return [
+        f"Parcours complet, certifié : {CERTIFIED_EMAIL} "
+        "(session du jury close, documents officiels)"
+    ]

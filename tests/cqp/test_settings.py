@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from candidates.models import Candidacy
-from cqp.models import Habilitation, Membership, Organisation, User
-from jury.models import JuryMember
+from cqp.models import Document, Habilitation, Membership, Organisation, User
+from jury.models import Certificate, JuryMember, JurySession
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x1Y2z3W4v5" * 6
@@ -58,24 +58,33 @@ def test_invalid_boolean_in_environment_fails_loudly():
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_idempotent_and_prints_every_account(capsys):
-    call_command("seed_demo")
-    counts = (
-        User.objects.count(),
-        Organisation.objects.count(),
-        Membership.objects.count(),
-        Habilitation.objects.count(),
-    )
-    call_command("seed_demo")
-    assert (
-        User.objects.count(),
-        Organisation.objects.count(),
-        Membership.objects.count(),
-        Habilitation.objects.count(),
-    ) == counts
-    assert counts == (9, 2, 4, 2)
-    assert JuryMember.objects.count() == 2
-    assert Candidacy.objects.count() == 2
+def test_seed_demo_is_idempotent_and_prints_every_account(
+    capsys, django_capture_on_commit_callbacks
+):
+    # The official PDFs are generated after commit (tasks run eagerly).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+
+    def counts():
+        return (
+            User.objects.count(),
+            Organisation.objects.count(),
+            Membership.objects.count(),
+            Habilitation.objects.count(),
+            JuryMember.objects.count(),
+            Candidacy.objects.count(),
+            JurySession.objects.count(),
+            Certificate.objects.count(),
+            Document.objects.count(),
+        )
+
+    first = counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    assert counts() == first
+    # 9 listed accounts and the certified candidate; candidacies: parcours in repérage,
+    # VAE in recevabilité, certified parcours; one document of each kind below.
+    assert first == (10, 2, 5, 2, 2, 3, 1, 1, 5)
     output = capsys.readouterr().out
     for email in [
         "secretariat@",
@@ -84,8 +93,29 @@ def test_seed_demo_is_idempotent_and_prints_every_account(capsys):
         "candidat@",
         "professionnel@",
         "evaluateur@",
+        "candidat.certifie@",
     ]:
         assert email in output
     secretariat = User.objects.get(email="secretariat@demo.cqp.fr")
     assert secretariat.is_secretariat and secretariat.is_staff
     assert secretariat.check_password("Demo-CQP-2026!")
+
+    certified = User.objects.get(email="candidat.certifie@demo.cqp.fr")
+    assert certified.check_password("Demo-CQP-2026!")
+    assert certified.get_full_name() == "Inès Moreau"
+    candidacy = Candidacy.objects.get(candidate__user=certified)
+    other = Candidacy.objects.get(candidate__user__email="candidat@demo.cqp.fr")
+    assert candidacy.organisation == other.organisation
+    assert candidacy.pathway == "parcours" and candidacy.state == "certifie"
+    certificate = Certificate.objects.get(deliberation__candidacy=candidacy)
+    assert certificate.kind == "certificat" and certificate.revoked_at is None
+    assert JurySession.objects.get().state == "closed"
+    assert set(Document.objects.values_list("kind", flat=True)) == {
+        "livret",
+        "dossier_evaluation",
+        "fiche_decision",
+        "certificat",
+        "proces_verbal",
+    }
+    for document in Document.objects.all():
+        assert document.file.storage.exists(document.file.name), document.kind
