@@ -4,16 +4,25 @@ and the president's fiche de décision.
 
 Nothing here writes a state directly: sessions move through jury.services, candidacies
 through their transitions (the evaluation dossier is assessed, co-signed and transmitted
-with evaluations.services).
+with evaluations.services) — except `cheap_on_agenda`, which creates a candidacy already in
+`jury` for the tests that need many rows rather than a real journey.
 """
+
+from django.utils import timezone
 
 from candidates.models import Candidacy
 from evaluations import services as evaluation_services
+from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
 from jury.models import College, Deliberation, JuryMember, JurySession
 from tests.candidates.test_state_machine import competence, today
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
-from tests.factories import JuryFactory
+from tests.factories import (
+    CandidacyFactory,
+    JuryFactory,
+    OrganisationFactory,
+    VaeCandidacyFactory,
+)
 
 EMPLOYEURS = College.EMPLOYEURS
 SALARIES = College.SALARIES
@@ -155,3 +164,29 @@ def record(deliberation, *, by=None, conform=True, **options) -> Deliberation:
     return services.deliberation_record(
         deliberation=deliberation, by=by, conform=conform, **options
     )
+
+
+def cheap_on_agenda(
+    session, *, secretariat, vae=False, organisation=None, first_name=None, last_name=None
+) -> Deliberation:
+    """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
+    « acquise »), placed on the session: cheap rows for list pages and session-wide documents."""
+    factory = VaeCandidacyFactory if vae else CandidacyFactory
+    names = {"first_name": first_name, "last_name": last_name}
+    user = {f"candidate__user__{k}": v for k, v in names.items() if v}
+    candidacy = factory(state="jury", organisation=organisation or OrganisationFactory(), **user)
+    now = timezone.now()
+    dossier = EvaluationDossier.objects.create(candidacy=candidacy, cycle=1, transmitted_at=now)
+    CompetenceAssessment.objects.bulk_create(
+        CompetenceAssessment(
+            dossier=dossier,
+            competence=c,
+            professionnel_opinion="acquise",
+            evaluateur_opinion="acquise",
+            final_result="acquise",
+            professionnel_signed_at=now,
+            evaluateur_signed_at=now,
+        )
+        for c in candidacy.certification.competences.all()
+    )
+    return place(session, candidacy, by=secretariat)

@@ -20,17 +20,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import CompetenceValidation
-from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
 from jury.models import Certificate, CompetenceDecision, Deliberation
 from tests.candidates.test_state_machine import add_years, competence, today, validate
-from tests.factories import CandidacyFactory, OrganisationFactory, VaeCandidacyFactory
+from tests.factories import OrganisationFactory
 
 from .builders import (
     ALL,
     EMPLOYEURS,
     SALARIES,
     candidacy_in_jury,
+    cheap_on_agenda,
     fiche,
     member,
     open_session,
@@ -142,29 +142,6 @@ def on_agenda(candidat, own_org, secretariat, professionnel, evaluateur, jury_se
     return build
 
 
-def _factory_on_agenda(session, *, secretariat, vae=False, organisation=None, name=None):
-    """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
-    « acquise »): cheap rows for the list pages."""
-    factory = VaeCandidacyFactory if vae else CandidacyFactory
-    user = {"candidate__user__last_name": name} if name else {}
-    candidacy = factory(state="jury", organisation=organisation or OrganisationFactory(), **user)
-    now = timezone.now()
-    dossier = EvaluationDossier.objects.create(candidacy=candidacy, cycle=1, transmitted_at=now)
-    CompetenceAssessment.objects.bulk_create(
-        CompetenceAssessment(
-            dossier=dossier,
-            competence=c,
-            professionnel_opinion="acquise",
-            evaluateur_opinion="acquise",
-            final_result="acquise",
-            professionnel_signed_at=now,
-            evaluateur_signed_at=now,
-        )
-        for c in candidacy.certification.competences.all()
-    )
-    return place(session, candidacy, by=secretariat)
-
-
 # Who sees what ----------------------------------------------------------------------------
 
 
@@ -231,7 +208,7 @@ def test_session_dashboard_shows_each_candidacy_with_results_documents_and_progr
 def test_session_dashboard_links_the_vae_parts_of_a_vae_candidacy(
     client, president, jury_session, secretariat
 ):
-    deliberation = _factory_on_agenda(jury_session, secretariat=secretariat, vae=True)
+    deliberation = cheap_on_agenda(jury_session, secretariat=secretariat, vae=True)
     pk = deliberation.candidacy_id
     client.force_login(president.user)
     page = _text(client.get(_dashboard(jury_session)))
@@ -245,9 +222,9 @@ def test_session_dashboard_filters_and_counts_progress(
 ):
     decided = on_agenda()
     record(decided, decisions=fiche(validated=ALL))
-    _factory_on_agenda(jury_session, secretariat=secretariat, vae=True, name="Vaeiste")
-    _factory_on_agenda(
-        jury_session, secretariat=secretariat, organisation=other_org, name="Autreorga"
+    cheap_on_agenda(jury_session, secretariat=secretariat, vae=True, last_name="Vaeiste")
+    cheap_on_agenda(
+        jury_session, secretariat=secretariat, organisation=other_org, last_name="Autreorga"
     )
     decided_name = str(decided.candidacy.candidate)
     client.force_login(president.user)
@@ -292,8 +269,8 @@ def test_session_dashboard_query_count_does_not_depend_on_the_number_of_candidac
     record(
         on_agenda(non_acquises={3}), decisions=fiche(validated=[1, 2, 4, 5, 6], not_validated=[3])
     )
-    _factory_on_agenda(jury_session, secretariat=secretariat, vae=True)
-    certified = _factory_on_agenda(jury_session, secretariat=secretariat, organisation=other_org)
+    cheap_on_agenda(jury_session, secretariat=secretariat, vae=True)
+    certified = cheap_on_agenda(jury_session, secretariat=secretariat, organisation=other_org)
     record(certified, decisions=fiche(validated=ALL))
     client.force_login(president.user)
     urls = [
@@ -302,7 +279,7 @@ def test_session_dashboard_query_count_does_not_depend_on_the_number_of_candidac
     ]
     three = [_queries(client, url) for url in urls]
     for i in range(12):
-        deliberation = _factory_on_agenda(jury_session, secretariat=secretariat, vae=i % 2 == 0)
+        deliberation = cheap_on_agenda(jury_session, secretariat=secretariat, vae=i % 2 == 0)
         if i % 3 == 0:
             record(deliberation, decisions=fiche(validated=ALL))
     assert [_queries(client, url) for url in urls] == three

@@ -17,25 +17,24 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from pypdf import PdfReader
 
 from cqp import documents
 from cqp.models import Document
 from cqp.tasks import generate_document
-from evaluations.models import CompetenceAssessment, EvaluationDossier
+from evaluations.models import EvaluationDossier
 from jury import services
 from jury.models import Certificate
 from tests.candidates.test_state_machine import add_years, competence, today
 from tests.evaluations.builders import dossier_of, vae_in_evaluation
-from tests.factories import CandidacyFactory, OrganisationFactory, VaeCandidacyFactory
 
 from .builders import (
     ALL,
     EMPLOYEURS,
     SALARIES,
     candidacy_in_jury,
+    cheap_on_agenda,
     fiche,
     member,
     open_session,
@@ -161,35 +160,6 @@ def on_agenda(named_candidat, own_org, secretariat, professionnel, evaluateur, j
         return place(jury_session, candidacy, by=secretariat)
 
     return build
-
-
-def _cheap_on_agenda(session, *, secretariat, vae=False, name=None):
-    """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
-    « acquise »), placed on the session: cheap rows for the session-wide documents.
-
-    `name`: the candidate's (first name, last name)."""
-    factory = VaeCandidacyFactory if vae else CandidacyFactory
-    names = (
-        {"candidate__user__first_name": name[0], "candidate__user__last_name": name[1]}
-        if name
-        else {}
-    )
-    candidacy = factory(state="jury", organisation=OrganisationFactory(), **names)
-    now = timezone.now()
-    dossier = EvaluationDossier.objects.create(candidacy=candidacy, cycle=1, transmitted_at=now)
-    CompetenceAssessment.objects.bulk_create(
-        CompetenceAssessment(
-            dossier=dossier,
-            competence=c,
-            professionnel_opinion="acquise",
-            evaluateur_opinion="acquise",
-            final_result="acquise",
-            professionnel_signed_at=now,
-            evaluateur_signed_at=now,
-        )
-        for c in candidacy.certification.competences.all()
-    )
-    return place(session, candidacy, by=secretariat)
 
 
 # The fiche de décision and the attestation (partial validation) ---------------------------
@@ -377,8 +347,8 @@ def test_pv_is_stored_when_the_session_closes_and_lists_members_and_deliberation
 ):
     partial = on_agenda(non_acquises={3})
     record(partial, decisions=fiche(validated=[1, 2, 4, 5, 6], not_validated=[3]))
-    certified = _cheap_on_agenda(
-        jury_session, secretariat=secretariat, vae=True, name=("Zoé", "Lœwy")
+    certified = cheap_on_agenda(
+        jury_session, secretariat=secretariat, vae=True, first_name="Zoé", last_name="Lœwy"
     )
     record(certified, decisions=fiche(validated=ALL))
     # Not final while the session is open.
@@ -424,7 +394,7 @@ def test_pv_is_stored_when_the_session_closes_and_lists_members_and_deliberation
 def test_session_page_offers_the_pv_preview_then_its_download_and_the_zip(
     client, django_capture_on_commit_callbacks, jury_session, secretariat, president
 ):
-    deliberation = _cheap_on_agenda(jury_session, secretariat=secretariat)
+    deliberation = cheap_on_agenda(jury_session, secretariat=secretariat)
     page = reverse("session_detail", args=[jury_session.pk])
     client.force_login(president.user)
     html = client.get(page).content.decode()
@@ -450,10 +420,10 @@ def _pv_queries(session) -> int:
 
 def test_pv_context_and_template_take_a_constant_number_of_queries(jury_session, secretariat):
     for _ in range(2):
-        record(_cheap_on_agenda(jury_session, secretariat=secretariat), decisions=fiche(ALL))
+        record(cheap_on_agenda(jury_session, secretariat=secretariat), decisions=fiche(ALL))
     few = _pv_queries(jury_session)
     for _ in range(4):
-        record(_cheap_on_agenda(jury_session, secretariat=secretariat), decisions=fiche(ALL))
+        record(cheap_on_agenda(jury_session, secretariat=secretariat), decisions=fiche(ALL))
     assert _pv_queries(jury_session) == few
 
 
@@ -522,7 +492,7 @@ def test_zip_holds_each_candidacys_dossiers_generating_the_missing_ones(
 def test_zip_is_404_to_whoever_holds_no_seat_in_the_session(
     client, request, who, jury_session, secretariat
 ):
-    _cheap_on_agenda(jury_session, secretariat=secretariat)
+    cheap_on_agenda(jury_session, secretariat=secretariat)
     assert _zip(client, request.getfixturevalue(who), jury_session).status_code == 404
 
 
@@ -545,7 +515,10 @@ def _fake_pdf(code, obj, edition=1) -> Document:
 
 
 def _stored_dossiers(session, *, secretariat, vae=False, name=None):
-    deliberation = _cheap_on_agenda(session, secretariat=secretariat, vae=vae, name=name)
+    first_name, last_name = name or (None, None)
+    deliberation = cheap_on_agenda(
+        session, secretariat=secretariat, vae=vae, first_name=first_name, last_name=last_name
+    )
     candidacy = deliberation.candidacy
     _fake_pdf("dossier_vae" if vae else "livret", candidacy)
     dossier = EvaluationDossier.objects.get(candidacy=candidacy)
