@@ -25,7 +25,8 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
     """Organisations the user may see: all for the secretariat, their own otherwise."""
     qs = Organisation.objects.all()
     if not is_secretariat(user):
-        qs = qs.filter(memberships__user=user).distinct()
+        # A subquery, not a join: the member count below must see every membership.
+        qs = qs.filter(pk__in=Membership.objects.filter(user=user).values("organisation"))
     if kind:
         qs = qs.filter(kind=kind)
     if q:
@@ -43,8 +44,10 @@ def managed_organisation_list(*, user) -> QuerySet[Organisation]:
     """Organisations whose members the user manages (secretariat: all)."""
     qs = Organisation.objects.all()
     if not is_secretariat(user):
-        qs = qs.filter(memberships__user=user, memberships__role=MembershipRole.GESTIONNAIRE)
-    return qs.distinct().order_by("name")
+        # A subquery, not a join, so that annotations over memberships count them all.
+        managed = Membership.objects.filter(user=user, role=MembershipRole.GESTIONNAIRE)
+        qs = qs.filter(pk__in=managed.values("organisation"))
+    return qs.order_by("name")
 
 
 def managed_organisation_get(*, user, slug: str) -> Organisation:

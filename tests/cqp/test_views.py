@@ -443,3 +443,23 @@ def test_valid_siret_helper_generates_valid_numbers():
     from cqp.validators import siret_is_valid
 
     assert all(siret_is_valid(valid_siret(n)) for n in range(50))
+
+
+def test_member_counts_are_the_same_for_the_gestionnaire_and_the_secretariat(
+    client, gestionnaire, candidat, professionnel, secretariat, own_org
+):
+    """Scoping to the user's organisations must not narrow the count to the user's rows."""
+    members = own_org.memberships.values("user").distinct().count()
+    assert members == 3
+    for user in (gestionnaire, secretariat):
+        client.force_login(user)
+        listed = client.get(reverse("organisation_list")).context["page"].object_list
+        assert {o.pk: o.member_count for o in listed}[own_org.pk] == members
+    client.force_login(gestionnaire)
+    [panel_org] = [
+        org
+        for section in client.get(reverse("dashboard")).context["sections"]
+        for panel in section["panels"]
+        for org in panel.get("organisations", [])
+    ]
+    assert panel_org.member_count == members
