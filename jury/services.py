@@ -88,9 +88,12 @@ def session_compose(*, session, by, members, president) -> JurySession:
 def session_add_candidacy(*, session, by, candidacy) -> Deliberation:
     """Put a transmitted candidacy (state `jury`) on the session's agenda."""
     _secretariat(by)
-    if session.state == SessionState.CLOSED:
-        raise ValidationError(_("La session est close."))
     with transaction.atomic():
+        # The session locked as its closure locks it: a candidacy cannot join a session
+        # while it closes (it would stay pending in a closed session for good).
+        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        if session.state == SessionState.CLOSED:
+            raise ValidationError(_("La session est close."))
         # Locked: two simultaneous placements of one candidacy cannot both pass the checks.
         candidacy = Candidacy.objects.select_for_update(of=("self",)).get(pk=candidacy.pk)
         if candidacy.state != State.JURY:

@@ -438,6 +438,18 @@ def test_a_closed_session_refuses_every_change(secretariat, to_jury):
     assert Deliberation.objects.filter(session=session).count() == 2
 
 
+def test_a_session_closed_meanwhile_refuses_a_candidacy(secretariat, to_jury):
+    """The page that places a candidacy read the session open; it closed since."""
+    session = open_session(by=secretariat)
+    record(place(session, to_jury(), by=secretariat), decisions=fiche(validated=ALL))
+    stale = fresh_session(session)
+    services.session_close(session=session, by=secretariat)
+    other = to_jury(user=UserFactory())
+    with pytest.raises(ValidationError, match="close"):
+        place(stale, other, by=secretariat)
+    assert not Deliberation.objects.filter(candidacy=other).exists()
+
+
 def test_no_decision_before_the_session_opens(secretariat, to_jury):
     session = planned_session(by=secretariat)
     deliberation = place(session, to_jury(), by=secretariat)
