@@ -191,7 +191,8 @@ def remind_expiring_habilitations() -> int:
             key=f"reminder:habilitation:{habilitation.pk}:{habilitation.valid_until:%Y%m%d}",
             title=title,
             body=body,
-            url=reverse("habilitation_list"),
+            # The holder has no access to the list: both see the habilitation on their dashboard.
+            url=reverse("dashboard"),
         )
         count += 1
     return count

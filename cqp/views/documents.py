@@ -43,7 +43,7 @@ def document_preview(request, code, object_id):
     obj = documents.visible_object(kind, request.user, object_id)
     if obj is None:
         raise Http404
-    pdf, _pages = documents.render_pdf(kind, obj, draft=not kind.is_final(obj))
+    pdf, _pages = documents.render_pdf(kind, obj, draft=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{slugify(kind.title(obj))[:120] or code}-apercu.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -114,7 +114,7 @@ def test_the_secretariat_dashboard_flags_waiting_candidacies(client, waiting, se
 
 
 def test_habilitations_expiring_within_60_days_remind_the_holder_and_the_secretariat(
-    secretariat, mailoutbox, django_capture_on_commit_callbacks
+    client, secretariat, mailoutbox, django_capture_on_commit_callbacks
 ):
     today = datetime.date(2026, 3, 1)
     soon = HabilitationFactory(
@@ -147,6 +147,10 @@ def test_habilitations_expiring_within_60_days_remind_the_holder_and_the_secreta
     assert len(mailoutbox) == 2
     holder = Notification.objects.get(user=soon.user)
     assert "31/03/2026" in holder.subject
+    # Each one's link opens a page they may see.
+    for notice in Notification.objects.filter(event="habilitation_expiring"):
+        client.force_login(notice.user)
+        assert client.get(notice.url).status_code == 200
 
 
 # Competence validations --------------------------------------------------------------------

@@ -1,0 +1,30 @@
+"""The core's document views: a preview is always a draft, even of a final document."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from candidates import services as candidacy_services
+from cqp import documents
+from tests.candidates.test_state_machine import candidacy_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_preview_of_a_final_document_is_marked_as_a_draft(client, candidat, own_org):
+    candidacy = candidacy_in("parcours", candidat, own_org)
+    candidacy_services._log(
+        candidacy,
+        by=candidat,
+        transition_name="complete_reperage",
+        source="reperage",
+        target="parcours",
+    )
+    assert documents.get_kind("livret").is_final(candidacy)
+    client.force_login(candidat)
+    response = client.get(reverse("document_preview", args=["livret", candidacy.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "PROJET" in text
