@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -155,12 +156,18 @@ def remind_waiting_candidacies() -> int:
 def remind_expiring_validations() -> int:
     """Tell candidates of validated competences ending within REMINDER_VALIDATION_MONTHS,
     once per validation; mark the expired ones and tell their candidates, once."""
-    from .models import CompetenceValidation
+    from .models import Candidacy, CompetenceValidation, State
 
     today = timezone.localdate()
     horizon = add_months(today, settings.REMINDER_VALIDATION_MONTHS)
     count = 0
-    validations = CompetenceValidation.objects.select_related(
+    # Once the CQP is delivered, the validations behind it need no watching.
+    certified = Candidacy.objects.filter(
+        candidate=OuterRef("candidate"),
+        certification=OuterRef("competence__certification"),
+        state=State.CERTIFIE,
+    )
+    validations = CompetenceValidation.objects.exclude(Exists(certified)).select_related(
         "candidate__user", "competence__certification"
     )
     for validation in validations.filter(

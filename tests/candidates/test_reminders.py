@@ -209,3 +209,18 @@ def test_the_candidate_sees_the_expired_validation_marked(client, candidat, own_
     assert competence(4).title in content
     assert "expirée" in content
     assert timezone.localdate() > datetime.date(2025, 1, 1)
+
+
+def test_a_certified_candidate_is_not_told_about_the_validations_behind_the_cqp(candidat, own_org):
+    candidacy_in("certifie", candidat, own_org)
+    for number, valid_until in ((1, datetime.date(2026, 8, 1)), (2, datetime.date(2026, 6, 1))):
+        CompetenceValidation.objects.create(
+            candidate=candidate_of(candidat),
+            competence=competence(number),
+            validated_on=valid_until.replace(year=valid_until.year - 5),
+            valid_until=valid_until,
+        )
+    with time_machine.travel(datetime.datetime(2026, 6, 10, 8, 0, tzinfo=datetime.UTC), tick=False):
+        assert remind_expiring_validations.apply().get() == 0
+    assert not Notification.objects.exists()
+    assert not CompetenceValidation.objects.filter(expired_on__isnull=False).exists()
