@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db.models import F
+from django.db.models.functions import Mod
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -127,9 +128,11 @@ def send_notification_email(self, notification_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def resend_unsent_emails() -> int:
-    """Send again the e-mails still unsent half an hour after their notification: their
-    task gave up (mail server down for hours) or its message was lost. A task still
-    waiting in the queue is harmless: whichever runs first sends, the other finds it sent."""
+    """Send again the e-mails still unsent half an hour after their notification whose task
+    gave up (a whole chain of retries failed: mail server down for hours) or never ran (its
+    message was lost). One still retrying is left to its chain, so that chains never pile
+    up; a task merely late in the queue is harmless: whichever runs first sends, the other
+    finds it sent."""
     from .models import Notification
 
     now = timezone.now()
@@ -141,6 +144,9 @@ def resend_unsent_emails() -> int:
             user__is_active=True,
         )
         .exclude(user__email="")
+        # Every chain makes 1 + EMAIL_MAX_RETRIES attempts: a multiple means none is running.
+        .annotate(position=Mod("email_attempts", EMAIL_MAX_RETRIES + 1))
+        .filter(position=0)
         .values_list("pk", flat=True)
     )
     count = 0

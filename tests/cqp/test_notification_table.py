@@ -196,3 +196,22 @@ def test_an_email_whose_task_never_ran_is_sent_by_the_sweep(candidat, mailoutbox
     assert len(mailoutbox) == 1
     notification.refresh_from_db()
     assert notification.email_sent_at is not None
+
+
+def test_the_sweep_leaves_a_send_that_is_still_retrying_to_its_chain(candidat, mailoutbox):
+    notification = Notification.objects.create(
+        user=candidat,
+        key="test:retrying",
+        event="withdraw",
+        subject="Objet",
+        body="Texte",
+        email_attempts=3,  # its task failed three times and waits for its next retry
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        assert resend_unsent_emails.apply().get() == 0
+    Notification.objects.filter(pk=notification.pk).update(
+        email_attempts=1 + send_notification_email.max_retries  # the chain gave up
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=5)):
+        assert resend_unsent_emails.apply().get() == 1
+    assert len(mailoutbox) == 1
