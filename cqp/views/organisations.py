@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -90,4 +91,9 @@ def invitation_create(request, slug):
         else:
             messages.success(request, _("Invitation envoyée à %s.") % invitation.email)
             return redirect("organisation_detail", slug=organisation.slug)
-    return render(request, "cqp/invitation_form.html", {"form": form, "organisation": organisation})
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "validity_days": settings.INVITATION_VALIDITY_DAYS,
+    }
+    return render(request, "cqp/invitation_form.html", context)

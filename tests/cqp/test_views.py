@@ -463,3 +463,14 @@ def test_member_counts_are_the_same_for_the_gestionnaire_and_the_secretariat(
         for org in panel.get("organisations", [])
     ]
     assert panel_org.member_count == members
+
+
+def test_the_invitation_page_states_the_configured_validity(
+    client, gestionnaire, own_org, settings
+):
+    settings.INVITATION_VALIDITY_DAYS = 7
+    client.force_login(gestionnaire)
+    content = html.unescape(
+        client.get(reverse("invitation_create", args=[own_org.slug])).content.decode()
+    )
+    assert "Le lien est valable 7 jours." in content
