@@ -8,5 +8,6 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidatures")
 
     def ready(self):
-        # Register the dashboard panels, the demo data and the official documents.
-        from . import dashboard_panels, demo, documents  # noqa: F401
+        # Register the dashboard panels, the demo data, the official documents and the
+        # notification recipients.
+        from . import dashboard_panels, demo, documents, notifications  # noqa: F401

@@ -2,20 +2,15 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from cqp import notifications
-from cqp.tasks import send_templated_email
+from cqp.tasks import password_setup_url, send_templated_email
 from cqp.utils import add_months
-
-from . import notifications as _recipients  # noqa: F401  (registers the candidacy roles)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5)
@@ -36,13 +31,7 @@ def notify_candidacy_created(self, candidacy_id: int, created_account: bool) -> 
         "url": settings.SITE_URL + reverse("candidacy_detail", args=[candidacy.pk]),
     }
     if created_account:
-        context["setup_url"] = settings.SITE_URL + reverse(
-            "password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
+        context["setup_url"] = password_setup_url(user)
     try:
         send_templated_email("candidacy_created", context, user.email)
     except OSError as exc:

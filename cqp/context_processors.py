@@ -1,4 +1,4 @@
-from .permissions import ROLE_LABELS, user_roles
+from .permissions import ROLE_LABELS, user_memberships, user_roles
 
 
 def current_roles(request):
@@ -6,14 +6,12 @@ def current_roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    organisations = sorted(
-        {m.organisation.name for m in user.memberships.select_related("organisation")}
-    )
+    roles = user_roles(user)
     return {
-        "current_roles": [ROLE_LABELS[role] for role in user_roles(user)],
-        "current_organisations": organisations,
-        "current_role_codes": user_roles(user),
+        "current_roles": [ROLE_LABELS[role] for role in roles],
+        "current_organisations": sorted({m.organisation.name for m in user_memberships(user)}),
+        "current_role_codes": roles,
         # The jury works from its sessions; every other role follows candidacies.
-        "follows_candidacies": bool(set(user_roles(user)) - {"jury"}),
+        "follows_candidacies": bool(set(roles) - {"jury"}),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -30,6 +30,15 @@ def is_jury(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_jury)
 
 
+def user_memberships(user) -> list:
+    """The user's memberships with their organisations, read once per request (memoised)."""
+    cached = getattr(user, "_cqp_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.select_related("organisation").order_by())
+        user._cqp_memberships = cached
+    return cached
+
+
 def user_roles(user) -> list[str]:
     """The user's roles, in display order, memoised on the user object.
 
@@ -45,16 +54,12 @@ def user_roles(user) -> list[str]:
     roles = set()
     if user.platform_role:
         roles.add(user.platform_role)
-    roles.update(user.memberships.values_list("role", flat=True))
+    roles.update(m.role for m in user_memberships(user))
     roles.update(user.habilitations.values_list("kind", flat=True))
     for provider in _role_providers:
         roles.update(provider(user))
     user._cqp_roles = [role for role in ROLE_ORDER if role in roles]
     return user._cqp_roles
-
-
-def has_role(user, role) -> bool:
-    return role in user_roles(user)
 
 
 def can_manage_organisations(user) -> bool:

@@ -24,6 +24,18 @@ def send_templated_email(template: str, context: dict, to: str) -> None:
     send_mail(subject, text, None, [to], html_message=html)
 
 
+def password_setup_url(user) -> str:
+    """The absolute link where `user` chooses a password (a one-time reset token)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL + path
+
+
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=60)
 def send_invitation_email(self, invitation_id: int) -> None:
     from .models import Invitation
@@ -49,16 +61,9 @@ def send_account_setup_email(self, user_id: int) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
     try:
         send_templated_email(
-            "account_setup", {"user": user, "url": settings.SITE_URL + path}, user.email
+            "account_setup", {"user": user, "url": password_setup_url(user)}, user.email
         )
     except OSError as exc:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc

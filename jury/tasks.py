@@ -6,8 +6,6 @@ from django.utils.translation import gettext as _
 
 from cqp import notifications
 
-from . import notifications as _recipients  # noqa: F401  (registers the session members)
-
 
 def _where(session) -> str:
     return session.place or session.video_link or ""

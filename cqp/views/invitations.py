@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -32,8 +32,6 @@ def invitation_accept(request, token):
         )
         try:
             user = services.invitation_accept(invitation=invitation, user=user, **fields)
-        except PermissionDenied:
-            raise
         except ValidationError as error:
             if form is None:
                 messages.error(request, " ".join(error.messages))
