@@ -38,13 +38,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # PBKDF2 costs ~0.8 s per hash (factory + login): keep the browser module fast.
-    # The live server runs in this process, so it hashes and checks with the same hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def browser():
     playwright = sync_playwright().start()
@@ -70,6 +63,22 @@ def page(browser):
     try:
         yield page
     finally:
+        context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """`new_page()`: a page in a browser context of its own (one person logged in per context)."""
+    contexts = []
+
+    def make() -> Page:
+        context = browser.new_context(locale="fr-FR", accept_downloads=True)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
         context.close()
 
 

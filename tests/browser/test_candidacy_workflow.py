@@ -3,8 +3,9 @@
 The live server implies `transactional_db`, whose flush after each test removes the
 référentiel loaded by the data migration. `serialized_rollback` cannot be relied on to put
 it back here: once Playwright's event loop runs in the test thread, asgiref's thread-critical
-`Local` hands Django a fresh connection object, without the serialized contents. Each test
-therefore loads the référentiel itself, as the migration does (idempotent).
+`Local` hands Django a fresh connection object, without the serialized contents. The
+référentiel is therefore loaded again before each test, as the migration does
+(tests/conftest.py).
 """
 
 import datetime
@@ -23,7 +24,6 @@ from candidates.models import (
     VaeExperience,
 )
 from cqp.models import CompetenceElement, User
-from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 from tests.factories import PASSWORD, CandidacyFactory, UserFactory
 
 from .conftest import label, login
@@ -32,11 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TO_DEVELOP = {2, 5}  # competences C2 and C5 have elements « à développer »
 DAYS_PER_YEAR = 365  # the platform's rule for counting years of experience
-
-
-@pytest.fixture(autouse=True)
-def _referentiel(transactional_db):
-    load_referentiel_file(DEFAULT_REFERENTIEL)
 
 
 def _current_step(page: Page):

@@ -29,22 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def new_page(browser):
-    """`new_page()`: a page in a browser context of its own (one person per context)."""
-    contexts = []
-
-    def make() -> Page:
-        context = browser.new_context(locale="fr-FR", accept_downloads=True)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
 def decided(own_org, secretariat, professionnel, evaluateur):
     candidat = MembershipFactory(
         organisation=own_org,
@@ -86,7 +70,9 @@ def test_documents_and_notifications_journey(
     expect(header_link.locator(".badge--count")).to_be_visible()
     header_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
-    expect(page.get_by_role("link", name="Votre candidature : Jury paritaire → Certifié(e)")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Votre candidature : Jury paritaire → Certifié(e)")
+    ).to_be_visible()
     page.get_by_role("button", name="Tout marquer comme lu").click()
     expect(page.get_by_role("status")).to_contain_text("marquées comme lues")
     expect(page.get_by_role("link", name="Notifications").locator(".badge--count")).to_have_count(0)

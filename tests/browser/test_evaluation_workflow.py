@@ -8,17 +8,17 @@ look at are given through the services; everything the brief singles out (indepe
 disagreement, wrong password, transmission, return to the parcours) happens in the browser.
 
 The live server implies `transactional_db`, whose flush removes the référentiel loaded by the
-data migration: each test loads it again (idempotent), as tests/browser/test_candidacy_workflow.py
-explains.
+data migration: tests/conftest.py loads it again before each test, as
+tests/browser/test_candidacy_workflow.py explains.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from candidates.models import ParcoursAction, TransitionLog
-from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 from evaluations.models import CandidateAccount, Evidence
 from tests.evaluations.builders import (
     ACQUISE,
@@ -40,32 +40,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ALL = ["C1", "C2", "C3", "C4", "C5", "C6"]
 TODAY_TIME = r"\d{2}/\d{2}/\d{4} à \d{2}:\d{2}"
-
-
-@pytest.fixture(autouse=True)
-def _referentiel(transactional_db):
-    load_referentiel_file(DEFAULT_REFERENTIEL)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def new_page(browser):
-    """`new_page()`: a page in a browser context of its own (one person logged in per context)."""
-    contexts = []
-
-    def make() -> Page:
-        context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture
@@ -112,7 +86,15 @@ def _open_assessment(page: Page, live_server, user, candidacy) -> None:
 
 
 def test_full_evaluation_up_to_the_jury(
-    page: Page, new_page, live_server, tmp_path, candidacy, candidat, professionnel, evaluateur
+    page: Page,
+    new_page,
+    live_server,
+    settings,
+    tmp_path,
+    candidacy,
+    candidat,
+    professionnel,
+    evaluateur,
 ):
     dossier = dossier_of(candidacy)
     assert scope_codes(dossier) == ALL
@@ -326,7 +308,7 @@ def test_full_evaluation_up_to_the_jury(
         "application/pdf",
     )
     assert evidence.size == len(PDF_BYTES) and evidence.uploaded_by == candidat
-    stored = tmp_path / "media" / evidence.file.name
+    stored = Path(settings.MEDIA_ROOT) / evidence.file.name
     assert stored.read_bytes() == PDF_BYTES
     assert TransitionLog.objects.filter(
         candidacy=candidacy, transition="transmit_to_jury", actor=evaluateur

@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 
 from candidates.models import Candidacy, CompetenceValidation
 from cqp.models import MembershipRole
-from jury.models import Certificate, CertificateKind, College, JuryMember, JurySession
-from tests.factories import PASSWORD, JuryFactory, MembershipFactory
-from tests.jury.builders import candidacy_in_jury
+from jury.models import Certificate, CertificateKind, JurySession
+from tests.factories import PASSWORD, MembershipFactory
+from tests.jury.builders import EMPLOYEURS, SALARIES, candidacy_in_jury, member
 
 from .conftest import label, login
 
@@ -26,22 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PLACE = "CPEF, salle du conseil"
 NON_CONFORMITY = "Le livret de repérage n'est pas signé par le tuteur."
-
-
-@pytest.fixture
-def new_page(browser):
-    """`new_page()`: a page in a browser context of its own (one person logged in per context)."""
-    contexts = []
-
-    def make() -> Page:
-        context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def _candidate(org, first_name, last_name):
@@ -52,11 +36,6 @@ def _candidate(org, first_name, last_name):
         user__last_name=last_name,
         user__email=f"{first_name.lower()}@exemple.fr",
     ).user
-
-
-def _member(college, first_name, last_name) -> JuryMember:
-    user = JuryFactory(first_name=first_name, last_name=last_name)
-    return JuryMember.objects.create(user=user, college=college)
 
 
 @pytest.fixture
@@ -80,10 +59,10 @@ def candidacies(own_org, secretariat, professionnel, evaluateur):
 @pytest.fixture
 def members():
     return {
-        "president": _member(College.EMPLOYEURS, "Paul", "Patron"),
-        "employeur": _member(College.EMPLOYEURS, "Emma", "Entreprise"),
-        "salarie1": _member(College.SALARIES, "Sam", "Syndic"),
-        "salarie2": _member(College.SALARIES, "Sara", "Salarié"),
+        "president": member(EMPLOYEURS, first_name="Paul", last_name="Patron"),
+        "employeur": member(EMPLOYEURS, first_name="Emma", last_name="Entreprise"),
+        "salarie1": member(SALARIES, first_name="Sam", last_name="Syndic"),
+        "salarie2": member(SALARIES, first_name="Sara", last_name="Salarié"),
     }
 
 

@@ -29,9 +29,10 @@ from tests.candidates.test_state_machine import (
 )
 from tests.factories import PASSWORD, CandidacyFactory, UserFactory
 
+from .builders import ACQUISE, NON_ACQUISE, dossier_of, settle
+
 pytestmark = pytest.mark.django_db
 
-ACQUISE, NON_ACQUISE = "acquise", "non_acquise"
 SECRET = "Commentaire confidentiel de l'évaluateur externe"
 
 
@@ -53,10 +54,6 @@ def in_evaluation(candidate_user, organisation, *, secretariat, professionnel, e
     return candidacy
 
 
-def dossier_of(candidacy) -> EvaluationDossier:
-    return EvaluationDossier.objects.get(candidacy=candidacy, cycle=candidacy.cycle)
-
-
 def assessment_of(candidacy, number) -> CompetenceAssessment:
     return CompetenceAssessment.objects.select_related("competence").get(
         dossier=dossier_of(candidacy), competence__number=number
@@ -73,16 +70,6 @@ def sign(candidacy, by, *, numbers=None):
     for a in dossier_of(candidacy).assessments.select_related("competence"):
         if numbers is None or a.competence.number in numbers:
             services.assessment_sign(assessment=a, by=by, password=PASSWORD)
-
-
-def conclude(candidacy, professionnel, evaluateur, *, not_acquired=()):
-    """Both opinions (agreeing) on every competence, both signatures."""
-    acquired = set(range(1, 7)) - set(not_acquired)
-    for evaluator in (professionnel, evaluateur):
-        give(candidacy, evaluator, numbers=acquired)
-        give(candidacy, evaluator, NON_ACQUISE, numbers=set(not_acquired))
-    sign(candidacy, professionnel)
-    sign(candidacy, evaluateur)
 
 
 def text(response) -> str:
@@ -471,7 +458,7 @@ def test_transmit_lists_what_is_missing_then_transmits(
 
 
 def test_only_the_evaluateur_transmits(client, candidacy, professionnel):
-    conclude(candidacy, professionnel, candidacy.evaluateur)
+    settle(dossier_of(candidacy), professionnel=professionnel, evaluateur=candidacy.evaluateur)
     client.force_login(professionnel)
     assert client.get(url("dossier_transmit", candidacy)).status_code == 403
     assert client.post(url("dossier_transmit", candidacy)).status_code == 403
@@ -485,7 +472,9 @@ def test_only_the_evaluateur_transmits(client, candidacy, professionnel):
 def test_resume_parcours_with_one_competence_not_acquired(
     client, candidacy, professionnel, evaluateur
 ):
-    conclude(candidacy, professionnel, evaluateur, not_acquired={5})
+    settle(
+        dossier_of(candidacy), professionnel=professionnel, evaluateur=evaluateur, non_acquises={5}
+    )
     client.force_login(professionnel)
     assert url("dossier_resume_parcours", candidacy) in text(
         client.get(url("assessment", candidacy))
@@ -623,7 +612,7 @@ def test_dashboard_groups_evaluations_by_what_waits_on_me(
     give(to_sign, evaluateur)
     sign(to_sign, professionnel)
     ready = new()
-    conclude(ready, professionnel, evaluateur)
+    settle(dossier_of(ready), professionnel=professionnel, evaluateur=evaluateur)
     waiting = new()
     give(waiting, evaluateur)
 

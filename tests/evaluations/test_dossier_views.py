@@ -36,6 +36,8 @@ from tests.candidates.test_state_machine import (
 )
 from tests.factories import PASSWORD, MembershipFactory
 
+from .builders import settle
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -167,14 +169,8 @@ def _urls(candidacy, comp=None, evidence=None) -> dict:
 
 
 def transmit(dossier, *, professionnel, evaluateur):
-    """Both opinions on every competence in scope, co-signed, then the évaluateur transmits."""
-    for assessment in CompetenceAssessment.objects.filter(dossier=dossier):
-        for user in (professionnel, evaluateur):
-            assessment = services.opinion_give(
-                assessment=assessment, by=user, opinion="acquise", comment="Maîtrisé"
-            )
-        for user in (professionnel, evaluateur):
-            assessment = services.assessment_sign(assessment=assessment, by=user, password=PASSWORD)
+    """Every competence in scope « acquise » and co-signed, then the évaluateur transmits."""
+    settle(dossier, professionnel=professionnel, evaluateur=evaluateur)
     return services.dossier_transmit(dossier=dossier, by=evaluateur)
 
 

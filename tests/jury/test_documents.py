@@ -33,13 +33,11 @@ from .builders import (
     ALL,
     EMPLOYEURS,
     SALARIES,
-    candidacy_in_jury,
     cheap_on_agenda,
     fiche,
     member,
     open_session,
     place,
-    planned_session,
     record,
     transmit,
 )
@@ -100,7 +98,8 @@ def _assert_pdf(response):
 
 
 @pytest.fixture
-def named_candidat(candidat):
+def candidat(candidat):
+    """The candidate, named with the accents the PDFs must render (`on_agenda` uses them)."""
     candidat.first_name, candidat.last_name = "Élodie", "Lefèvre"
     candidat.save()
     return candidat
@@ -136,32 +135,6 @@ def jury_session(secretariat, president, assesseur, absent_member):
     )
 
 
-@pytest.fixture
-def other_member(secretariat):
-    """Presides another session: sees nothing of `jury_session`."""
-    other = planned_session(by=secretariat, members=[member(EMPLOYEURS), member(SALARIES)])
-    return other.president.user
-
-
-@pytest.fixture
-def on_agenda(named_candidat, own_org, secretariat, professionnel, evaluateur, jury_session):
-    """`on_agenda(non_acquises=...)`: the candidate's parcours candidacy, transmitted after
-    the real evaluation and placed on the open session."""
-
-    def build(non_acquises=()):
-        candidacy = candidacy_in_jury(
-            named_candidat,
-            own_org,
-            secretariat=secretariat,
-            professionnel=professionnel,
-            evaluateur=evaluateur,
-            non_acquises=non_acquises,
-        )
-        return place(jury_session, candidacy, by=secretariat)
-
-    return build
-
-
 # The fiche de décision and the attestation (partial validation) ---------------------------
 
 
@@ -169,7 +142,7 @@ def test_partial_decision_stores_the_fiche_and_the_attestation_once(
     client,
     django_capture_on_commit_callbacks,
     on_agenda,
-    named_candidat,
+    candidat,
     assesseur,
     other_member,
     outsider,
@@ -237,7 +210,7 @@ def test_partial_decision_stores_the_fiche_and_the_attestation_once(
 
     # The candidate and the session's members download them; a member of another session
     # and another organisation's gestionnaire get 404.
-    for user in (named_candidat, assesseur.user):
+    for user in (candidat, assesseur.user):
         _assert_pdf(_download(client, user, fiche_document))
         _assert_pdf(_download(client, user, attestation))
     for user in (other_member, outsider):
@@ -247,7 +220,7 @@ def test_partial_decision_stores_the_fiche_and_the_attestation_once(
     for code, pk in (("fiche_decision", deliberation.pk), ("attestation", certificate.pk)):
         assert client.get(reverse("document_preview", args=[code, pk])).status_code == 404
     # An attestation is no certificate: its number under the other kind is 404 too.
-    client.force_login(named_candidat)
+    client.force_login(candidat)
     preview = reverse("document_preview", args=["certificat", certificate.pk])
     assert client.get(preview).status_code == 404
 
@@ -296,7 +269,7 @@ def test_certificate_carries_its_number_verification_url_and_qr_code(
     client,
     django_capture_on_commit_callbacks,
     on_agenda,
-    named_candidat,
+    candidat,
     outsider,
     other_member,
     settings,
@@ -325,7 +298,7 @@ def test_certificate_carries_its_number_verification_url_and_qr_code(
     xobjects = page["/Resources"]["/XObject"]
     assert [x for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"]
 
-    _assert_pdf(_download(client, named_candidat, document))
+    _assert_pdf(_download(client, candidat, document))
     assert _download(client, outsider, document).status_code == 404
     assert _download(client, other_member, document).status_code == 404
 
@@ -341,7 +314,7 @@ def test_pv_is_stored_when_the_session_closes_and_lists_members_and_deliberation
     secretariat,
     president,
     assesseur,
-    named_candidat,
+    candidat,
     other_member,
     outsider,
 ):
@@ -384,7 +357,7 @@ def test_pv_is_stored_when_the_session_closes_and_lists_members_and_deliberation
 
     _assert_pdf(_download(client, assesseur.user, document))
     _assert_pdf(_download(client, secretariat, document))
-    for user in (other_member, named_candidat, outsider):
+    for user in (other_member, candidat, outsider):
         assert _download(client, user, document).status_code == 404
     client.force_login(other_member)
     preview = reverse("document_preview", args=["proces_verbal", jury_session.pk])
@@ -448,11 +421,11 @@ def _label(code) -> str:
 
 
 def test_zip_holds_each_candidacys_dossiers_generating_the_missing_ones(
-    client, named_candidat, own_org, professionnel, evaluateur, jury_session, assesseur, secretariat
+    client, candidat, own_org, professionnel, evaluateur, jury_session, assesseur, secretariat
 ):
     candidacy = transmit(
         vae_in_evaluation(
-            named_candidat,
+            candidat,
             own_org,
             secretariat=secretariat,
             professionnel=professionnel,
@@ -488,7 +461,7 @@ def test_zip_holds_each_candidacys_dossiers_generating_the_missing_ones(
     assert len(_stored("dossier_evaluation", dossier)) == 1
 
 
-@pytest.mark.parametrize("who", ["named_candidat", "other_member", "outsider", "jury"])
+@pytest.mark.parametrize("who", ["candidat", "other_member", "outsider", "jury"])
 def test_zip_is_404_to_whoever_holds_no_seat_in_the_session(
     client, request, who, jury_session, secretariat
 ):

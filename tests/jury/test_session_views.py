@@ -18,13 +18,14 @@ from candidates.models import TransitionLog
 from jury import services
 from jury.models import (
     Certificate,
-    College,
     Deliberation,
     JuryMember,
     JurySession,
     Seat,
 )
 from tests.factories import CandidacyFactory, JuryFactory, UserFactory
+
+from .builders import EMPLOYEURS, SALARIES, fresh_session, member, planned_session
 
 pytestmark = pytest.mark.django_db
 
@@ -48,15 +49,6 @@ def _checked(response, name, value) -> bool:
     )
 
 
-def _member(college, last_name) -> JuryMember:
-    return JuryMember.objects.create(user=JuryFactory(last_name=last_name), college=college)
-
-
-def _fresh(session) -> JurySession:
-    # refresh_from_db() refuses the protected state field: read the row again.
-    return JurySession.objects.get(pk=session.pk)
-
-
 def _url(name, session, *args):
     return reverse(name, args=[session.pk, *args])
 
@@ -65,10 +57,10 @@ def _url(name, session, *args):
 def panel(db):
     """Two members of each college."""
     return {
-        "e1": _member(College.EMPLOYEURS, "Employeur-Un"),
-        "e2": _member(College.EMPLOYEURS, "Employeur-Deux"),
-        "s1": _member(College.SALARIES, "Salarie-Un"),
-        "s2": _member(College.SALARIES, "Salarie-Deux"),
+        "e1": member(EMPLOYEURS, last_name="Employeur-Un"),
+        "e2": member(EMPLOYEURS, last_name="Employeur-Deux"),
+        "s1": member(SALARIES, last_name="Salarie-Un"),
+        "s2": member(SALARIES, last_name="Salarie-Deux"),
     }
 
 
@@ -77,15 +69,15 @@ def session(secretariat):
     return services.session_create(by=secretariat, date=DAY, place="CPEF, salle du conseil")
 
 
-def _compose(session, secretariat, members, president):
-    services.session_compose(session=session, by=secretariat, members=members, president=president)
-    return _fresh(session)
-
-
 @pytest.fixture
-def composed(session, secretariat, panel):
+def composed(secretariat, panel):
     """e1 (president), e2 and s1 are seated."""
-    return _compose(session, secretariat, [panel["e1"], panel["e2"], panel["s1"]], panel["e1"])
+    return planned_session(
+        by=secretariat,
+        members=[panel["e1"], panel["e2"], panel["s1"]],
+        president=panel["e1"],
+        date=DAY,
+    )
 
 
 def _open(session, by, present):
@@ -168,12 +160,12 @@ def test_session_compose_seats_the_members_and_the_president(client, secretariat
         follow=True,
     )
     assert _messages(response) == ["Composition de la session enregistrée."]
-    session = _fresh(session)
+    session = fresh_session(session)
     assert session.president == s1
     assert set(session.seats.values_list("member_id", flat=True)) == {e1.pk, e2.pk, s1.pk}
 
     client.post(_url("session_compose", session), {"members": [e1.pk, s2.pk], "president": e1.pk})
-    session = _fresh(session)
+    session = fresh_session(session)
     assert session.president == e1
     assert set(session.seats.values_list("member_id", flat=True)) == {e1.pk, s2.pk}
 
@@ -200,7 +192,7 @@ def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
         "president": ["Le président doit être l'un des membres de la session."]
     }
     assert not Seat.objects.exists()
-    assert _fresh(session).president is None
+    assert fresh_session(session).president is None
 
 
 def test_session_compose_refuses_an_inactive_member(client, secretariat, session, panel):
@@ -320,7 +312,7 @@ def test_session_open_refused_when_one_college_is_absent(client, secretariat, co
     }
     assert _checked(response, "present", panel["e2"].pk)
     assert not _checked(response, "present", panel["s1"].pk)
-    assert _fresh(composed).state == "planned"
+    assert fresh_session(composed).state == "planned"
     assert list(composed.seats.values_list("present", flat=True)) == [None, None, None]
 
 
@@ -335,19 +327,21 @@ def test_session_open_refused_without_parity(client, secretariat, composed, pane
             "Quorum non atteint : la parité n'est pas respectée (2 employeur(s), 1 salarié(s))."
         ]
     }
-    assert _fresh(composed).state == "planned"
+    assert fresh_session(composed).state == "planned"
 
 
 def test_session_open_without_parity_requirement_records_attendance(
-    client, secretariat, session, panel, settings
+    client, secretariat, panel, settings
 ):
     settings.JURY_REQUIRE_PARITY = False
-    session = _compose(session, secretariat, list(panel.values()), panel["e1"])
+    session = planned_session(
+        by=secretariat, members=list(panel.values()), president=panel["e1"], date=DAY
+    )
     client.force_login(secretariat)
     present = [panel["e1"].pk, panel["e2"].pk, panel["s1"].pk]
     response = client.post(_url("session_open", session), {"present": present}, follow=True)
     assert _messages(response) == ["La session est ouverte : les présences sont enregistrées."]
-    session = _fresh(session)
+    session = fresh_session(session)
     assert session.state == "open" and session.opened_at is not None
     assert dict(session.seats.values_list("member_id", "present")) == {
         panel["e1"].pk: True,
@@ -366,7 +360,7 @@ def test_session_open_by_the_president_with_parity(client, composed, panel):
         _url("session_open", composed), {"present": [panel["e1"].pk, panel["s1"].pk]}
     )
     assert response.status_code == 302
-    assert _fresh(composed).state == "open"
+    assert fresh_session(composed).state == "open"
     assert dict(composed.seats.values_list("member_id", "present")) == {
         panel["e1"].pk: True,
         panel["e2"].pk: False,
@@ -383,7 +377,7 @@ def test_session_open_refused_to_a_seated_member_who_does_not_preside(client, co
         _url("session_open", composed), {"present": [panel["e1"].pk, panel["s1"].pk]}
     )
     assert response.status_code == 403
-    assert _fresh(composed).state == "planned"
+    assert fresh_session(composed).state == "planned"
 
 
 # Closing ------------------------------------------------------------------------------------
@@ -409,7 +403,7 @@ def test_session_close_refused_while_a_decision_is_pending(
     assert _messages(response) == [
         "1 candidature(s) attendent encore une décision : décidez-en ou retirez-les de la session."
     ]
-    assert _fresh(session).state == "open"
+    assert fresh_session(session).state == "open"
 
     response = client.post(_url("session_remove_candidacy", session, deliberation.pk), follow=True)
     assert _messages(response) == [
@@ -417,7 +411,7 @@ def test_session_close_refused_while_a_decision_is_pending(
     ]
     response = client.post(_url("session_close", session), follow=True)
     assert _messages(response) == ["La session est close : elle ne peut plus être modifiée."]
-    session = _fresh(session)
+    session = fresh_session(session)
     assert session.state == "closed" and session.closed_at is not None
 
 
@@ -426,11 +420,11 @@ def test_session_close_by_the_president_but_not_another_member(client, composed,
     client.force_login(panel["s1"].user)
     assert client.get(_url("session_close", session)).status_code == 403
     assert client.post(_url("session_close", session)).status_code == 403
-    assert _fresh(session).state == "open"
+    assert fresh_session(session).state == "open"
 
     client.force_login(panel["e1"].user)
     assert client.post(_url("session_close", session)).status_code == 302
-    assert _fresh(session).state == "closed"
+    assert fresh_session(session).state == "closed"
 
 
 @pytest.fixture
@@ -447,7 +441,7 @@ def closed(composed, secretariat, panel, own_org):
         decided_at=timezone.now(),
         decided_by=panel["e1"].user,
     )
-    return _fresh(session)
+    return fresh_session(session)
 
 
 def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org):
@@ -491,7 +485,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
         response = client.post(url, data, follow=True)
         assert response.redirect_chain == [(_url("session_detail", closed), 302)], url
         assert _messages(response) == [message]
-    session = _fresh(closed)
+    session = fresh_session(closed)
     assert (session.state, session.president_id) == ("closed", panel["e1"].pk)
     assert set(session.seats.values_list("member_id", "present")) == seats
     assert session.deliberations.count() == 1
@@ -507,10 +501,8 @@ def test_session_pages_are_404_for_a_member_of_another_session(
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=_in_jury(own_org)
     )
-    e, s = _member(College.EMPLOYEURS, "Ailleurs"), _member(College.SALARIES, "Ailleurs")
-    _compose(
-        services.session_create(by=secretariat, date=DAY, place="Paris"), secretariat, [e, s], e
-    )
+    e, s = member(EMPLOYEURS, last_name="Ailleurs"), member(SALARIES, last_name="Ailleurs")
+    planned_session(by=secretariat, members=[e, s], president=e, date=DAY, place="Paris")
     for user in (e.user, s.user):
         client.force_login(user)
         assert client.get(reverse("session_list")).status_code == 200
@@ -581,17 +573,19 @@ def test_session_pages_redirect_anonymous_visitors_to_login(client, composed):
 
 
 def test_session_list_shows_a_member_only_their_sessions(client, secretariat, panel):
-    mine = _compose(
-        services.session_create(by=secretariat, date=DAY, place="Lyon, salle A"),
-        secretariat,
-        [panel["e1"], panel["s1"]],
-        panel["e1"],
+    mine = planned_session(
+        by=secretariat,
+        members=[panel["e1"], panel["s1"]],
+        president=panel["e1"],
+        date=DAY,
+        place="Lyon, salle A",
     )
-    _compose(
-        services.session_create(by=secretariat, date=DAY, place="Paris, salle B"),
-        secretariat,
-        [panel["e2"], panel["s2"]],
-        panel["s2"],
+    planned_session(
+        by=secretariat,
+        members=[panel["e2"], panel["s2"]],
+        president=panel["s2"],
+        date=DAY,
+        place="Paris, salle B",
     )
     client.force_login(panel["s1"].user)
     response = client.get(reverse("session_list"))
@@ -630,15 +624,15 @@ def test_session_list_empty_state(client, secretariat, jury):
     assert "Aucune session programmée" in _text(client.get(reverse("session_list")))
 
 
-def _sessions(n, secretariat, member, own_org):
+def _sessions(n, secretariat, president, own_org):
     for i in range(n):
         session = JurySession.objects.create(
             date=DAY - datetime.timedelta(days=i),
             place=f"Salle {i}",
             created_by=secretariat,
-            president=member,
+            president=president,
         )
-        Seat.objects.create(session=session, member=member)
+        Seat.objects.create(session=session, member=president)
         Deliberation.objects.create(session=session, candidacy=_in_jury(own_org))
 
 
@@ -650,11 +644,11 @@ def _list_queries(client) -> int:
 
 @pytest.mark.parametrize("viewer", ["secretariat", "member"])
 def test_session_list_query_count_is_constant(client, secretariat, panel, own_org, viewer):
-    member = panel["e1"]
-    client.force_login(secretariat if viewer == "secretariat" else member.user)
-    _sessions(2, secretariat, member, own_org)
+    seated = panel["e1"]
+    client.force_login(secretariat if viewer == "secretariat" else seated.user)
+    _sessions(2, secretariat, seated, own_org)
     few = _list_queries(client)
-    _sessions(10, secretariat, member, own_org)
+    _sessions(10, secretariat, seated, own_org)
     assert len(client.get(reverse("session_list")).context["page"]) == 12
     assert _list_queries(client) == few
 
