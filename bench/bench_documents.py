@@ -10,8 +10,8 @@ PDF writing), median of N runs after one warm-up run:
 - `dossier_evaluation`: a complete dossier de suivi et d'évaluation over the real
   référentiel (6 competences, 45 elements), an account per competence, 10 observations,
   2 evidence files per competence, both opinions, joint results and signatures;
-- `proces_verbal` (when the jury app registers it): a closed session of 200 decided
-  candidacies (decisions per competence, validations, certificates and attestations).
+- `proces_verbal`: a closed session of 200 decided candidacies (decisions per
+  competence, validations, certificates and attestations).
 
 The data is bulk-created inside a transaction that is rolled back at the end: the
 database is left as it was found. Not a test: pytest does not collect it.
@@ -57,7 +57,6 @@ from django.utils import timezone  # noqa: E402
 from candidates.models import Candidacy, Candidate, CompetenceValidation  # noqa: E402
 from cqp import documents  # noqa: E402
 from cqp.models import Certification, Organisation, User  # noqa: E402
-from cqp.validators import luhn_is_valid  # noqa: E402
 from evaluations.models import (  # noqa: E402
     CandidateAccount,
     CompetenceAssessment,
@@ -65,6 +64,7 @@ from evaluations.models import (  # noqa: E402
     Evidence,
     Observation,
 )
+from tests.factories import valid_siret  # noqa: E402
 
 ACCOUNT = (
     "Dans mon poste d'assistante de formation au sein de l'organisme, je prépare chaque "
@@ -89,11 +89,6 @@ COMMENT = (
     "Les éléments observés et le récit concordent ; les pièces jointes attestent d'une "
     "pratique régulière et autonome."
 )
-
-
-def _siret(n: int) -> str:
-    base = f"{700000000 + n:09d}0001"[:13]
-    return next(base + str(d) for d in range(10) if luhn_is_valid(base + str(d)))
 
 
 def _users(prefix: str, names: list[tuple[str, str]], **fields) -> list[User]:
@@ -121,7 +116,7 @@ def build_dossier(certification) -> EvaluationDossier:
     """One complete, transmitted dossier de suivi et d'évaluation."""
     now = timezone.now()
     organisation = Organisation.objects.create(
-        name="Formapro Rhône-Alpes", kind="organisme_formation", siret=_siret(1), city="Lyon"
+        name="Formapro Rhône-Alpes", kind="organisme_formation", siret=valid_siret(1), city="Lyon"
     )
     candidate_user, professionnel, evaluateur = _users(
         "dossier", [("Anaïs", "Lefèvre"), ("Benoît", "Mercier"), ("Hélène", "Garçon")]
@@ -225,7 +220,9 @@ def build_session(certification):
     Seat.objects.bulk_create(Seat(session=session, member=m, present=True) for m in members)
     organisations = [
         Organisation.objects.create(
-            name=f"Organisme de formation n° {i}", kind="organisme_formation", siret=_siret(10 + i)
+            name=f"Organisme de formation n° {i}",
+            kind="organisme_formation",
+            siret=valid_siret(10 + i),
         )
         for i in range(8)
     ]
@@ -340,7 +337,7 @@ def _row(result: dict, data: str) -> str:
     )
 
 
-def report(results: dict, runs: int, skipped: list[str], load: str) -> str:
+def report(results: dict, runs: int, load: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -374,8 +371,6 @@ def report(results: dict, runs: int, skipped: list[str], load: str) -> str:
         "| --- | --- | ---: | ---: | ---: | --- | ---: | --- | --- |",
     ]
     lines += [_row(result, data[code]) for code, result in results.items()]
-    if skipped:
-        lines += ["", *(f"- Not measured: {note}" for note in skipped)]
     return "\n".join(lines) + "\n"
 
 
@@ -396,27 +391,21 @@ def main() -> int:
         print("error: référentiel CQP-AF missing: run manage.py migrate", file=sys.stderr)
         return 2
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    registered = {kind.code for kind in documents.kinds()}
-    results, skipped = {}, []
+    results = {}
     try:
         with transaction.atomic():
             start = time.perf_counter()
             dossier = build_dossier(certification)
             print(f"dossier built in {time.perf_counter() - start:.2f} s; rendering…")
             results["dossier_evaluation"] = measure("dossier_evaluation", dossier, args.runs)
-            if "proces_verbal" in registered:
-                start = time.perf_counter()
-                session = build_session(certification)
-                print(f"session built in {time.perf_counter() - start:.2f} s; rendering…")
-                results["proces_verbal"] = measure("proces_verbal", session, args.runs)
-            else:
-                skipped.append(
-                    "`proces_verbal`: the kind is not registered (no jury/documents.py yet)."
-                )
+            start = time.perf_counter()
+            session = build_session(certification)
+            print(f"session built in {time.perf_counter() - start:.2f} s; rendering…")
+            results["proces_verbal"] = measure("proces_verbal", session, args.runs)
             raise _Rollback
     except _Rollback:
         pass
-    text = report(results, args.runs, skipped, load)
+    text = report(results, args.runs, load)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(text, encoding="utf-8")
     print(text)

@@ -264,9 +264,11 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
     def competences_to_validate(self, on: datetime.date | None = None):
         """Competences of the certification without a validation in force on that day."""
         on = on or timezone.localdate()
-        validated = CompetenceValidation.objects.filter(
-            candidate_id=self.candidate_id, valid_until__gte=on, validated_on__lte=on
-        ).values("competence_id")
+        validated = (
+            CompetenceValidation.objects.in_force(on)
+            .filter(candidate_id=self.candidate_id)
+            .values("competence_id")
+        )
         return self.certification.competences.exclude(pk__in=validated).order_by("number")
 
 
@@ -412,6 +414,12 @@ class VaeActivity(models.Model):
         return f"{self.competence.code} — {self.title}"
 
 
+class CompetenceValidationQuerySet(models.QuerySet):
+    def in_force(self, day: datetime.date):
+        """The validations that count on `day` (from `validated_on` to `valid_until`, both included)."""
+        return self.filter(validated_on__lte=day, valid_until__gte=day)
+
+
 class CompetenceValidation(models.Model):
     """A competence validated by the jury: it counts for 5 years."""
 
@@ -421,6 +429,8 @@ class CompetenceValidation(models.Model):
     valid_until = models.DateField(_("valable jusqu'au"))
     # Set by the daily reminder task once the validity is over (and the candidate told).
     expired_on = models.DateField(_("expiration constatée le"), null=True, blank=True)
+
+    objects = CompetenceValidationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("compétence validée")

@@ -1,4 +1,6 @@
-"""Login throttling: too many failures for one address, or from one client, lock for a while."""
+"""Login throttling: too many failures for one address, or from one client, lock for a while.
+
+`hit` is the counter underneath, for any other action limited per time window."""
 
 import hashlib
 
@@ -27,13 +29,20 @@ def is_locked(request, email: str) -> bool:
     )
 
 
+def hit(key: str, window: int) -> int:
+    """Count one more hit on `key`, whose count lasts `window` seconds from its first hit;
+    the count so far."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
 def record_failure(request, email: str) -> None:
     for key in _keys(request, email):
-        cache.add(key, 0, timeout=settings.LOGIN_THROTTLE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW)
+        hit(key, settings.LOGIN_THROTTLE_WINDOW)
 
 
 def reset(request, email: str) -> None:

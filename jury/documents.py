@@ -23,9 +23,9 @@ from candidates.models import CompetenceValidation, Pathway, State
 from candidates.selectors import candidacy_queryset
 from cqp import documents
 from cqp.models import Certification, Competence
-from cqp.permissions import is_secretariat
 from evaluations.models import EvaluationDossier
 
+from . import selectors
 from .models import (
     NON_CONFORME,
     Certificate,
@@ -81,17 +81,11 @@ def _fiche_context(deliberation) -> dict:
         .get(pk=deliberation.pk)
     )
     candidacy = deliberation.candidacy
-    day = deliberation.session.date
-    granted = list(deliberation.validations.all())
-    earlier = _validations().filter(
-        candidate_id=candidacy.candidate_id, validated_on__lte=day, valid_until__gte=day
-    )
     if deliberation.is_decided:
-        earlier = earlier.exclude(pk__in=[v.pk for v in granted])
         to_decide = []
     else:
         # A draft: the competences the jury will decide on, as an empty form.
-        to_decide = list(candidacy.competences_to_validate(on=day))
+        to_decide = list(candidacy.competences_to_validate(on=deliberation.session.date))
     return {
         "deliberation": deliberation,
         "session": deliberation.session,
@@ -101,8 +95,8 @@ def _fiche_context(deliberation) -> dict:
         "outcome_text": OUTCOMES.get(deliberation.outcome, ""),
         "decisions": list(deliberation.decisions.all()),
         "to_decide": to_decide,
-        "granted": granted,
-        "earlier": list(earlier),
+        "granted": list(deliberation.validations.all()),
+        "earlier": list(selectors.earlier_validations(deliberation=deliberation)),
         "certificate": getattr(deliberation, "certificate", None),
     }
 
@@ -188,17 +182,6 @@ def _pv_title(session) -> str:
     return f"Procès-verbal de la session du jury paritaire du {session.date.strftime('%d/%m/%Y')}"
 
 
-def _visible_sessions(user):
-    if is_secretariat(user):
-        return JurySession.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return JurySession.objects.none()
-    seated = JurySession.objects.filter(
-        seats__member__user=user, seats__member__is_active=True
-    ).values("pk")
-    return JurySession.objects.filter(pk__in=seated)
-
-
 # Certificate and attestation --------------------------------------------------------------
 
 
@@ -220,7 +203,6 @@ def _certificate_context(certificate) -> dict:
     ).get(pk=certificate.pk)
     deliberation = certificate.deliberation
     candidacy = deliberation.candidacy
-    day = deliberation.session.date
     url = verification_url(certificate)
     context = {
         "certificate": certificate,
@@ -238,11 +220,11 @@ def _certificate_context(certificate) -> dict:
         # Every competence the candidate holds on the decision's day: those this decision
         # validated and the earlier ones still in force.
         validations = list(
-            _validations().filter(
+            _validations()
+            .in_force(deliberation.session.date)
+            .filter(
                 candidate_id=candidacy.candidate_id,
                 competence__certification_id=candidacy.certification_id,
-                validated_on__lte=day,
-                valid_until__gte=day,
             )
         )
         held = {v.competence_id for v in validations}
@@ -296,7 +278,7 @@ documents.register(
         template="documents/proces_verbal.html",
         context=_pv_context,
         title=_pv_title,
-        visible=_visible_sessions,
+        visible=lambda user: selectors.session_list(user=user),
         is_final=lambda session: session.state == SessionState.CLOSED,
         candidacy_lookup=None,
     )
@@ -338,13 +320,6 @@ def _folder(candidacy) -> str:
     return f"{ascii_name}-{candidacy.pk}"
 
 
-def _registered(code):
-    try:
-        return documents.get_kind(code)
-    except KeyError:
-        return None
-
-
 def _judged_dossier(dossiers, deliberation):
     """The evaluation dossier the deliberation judged: the last one opened before its decision."""
     until = deliberation.decided_at or timezone.now()
@@ -355,12 +330,11 @@ def _judged_dossier(dossiers, deliberation):
 def _stored(code, obj, latest):
     """The latest stored document of `obj`, stored now if it is final but was never generated
     (a dossier transmitted before documents existed); None when there is none to give."""
-    kind = _registered(code)
-    if kind is None or obj is None:
+    if obj is None:
         return None
     if obj.pk in latest.get(code, {}):
         return latest[code][obj.pk]
-    if not kind.is_final(obj):
+    if not documents.get_kind(code).is_final(obj):
         return None
     return documents.document_store(code, obj)
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from candidates.models import CompetenceValidation
 from candidates.selectors import register_visibility
 from cqp.permissions import is_secretariat
 from evaluations.models import CompetenceAssessment, EvaluationDossier
@@ -41,16 +42,21 @@ def session_get(*, user, pk: int) -> JurySession:
     return get_object_or_404(session_list(user=user), pk=pk)
 
 
-def session_deliberations(
-    *, session, pathway: str = "", organisation_id=None, decided: str = ""
-) -> list[Deliberation]:
-    """The session's candidacies with what the jury needs, in a constant number of queries."""
-    qs = session.deliberations.select_related(
+def session_agenda(*, session) -> QuerySet[Deliberation]:
+    """The session's candidacies, with their candidate, organisation and certificate."""
+    return session.deliberations.select_related(
         "candidacy__candidate__user",
         "candidacy__organisation",
         "candidacy__certification",
         "certificate",
     ).order_by("candidacy__candidate__user__last_name", "pk")
+
+
+def session_deliberations(
+    *, session, pathway: str = "", organisation_id=None, decided: str = ""
+) -> list[Deliberation]:
+    """The session's candidacies with what the jury needs, in a constant number of queries."""
+    qs = session_agenda(session=session)
     if pathway:
         qs = qs.filter(candidacy__pathway=pathway)
     if organisation_id:
@@ -90,6 +96,18 @@ def deliberation_get(*, user, pk: int) -> Deliberation:
         ),
         pk=pk,
         session__in=sessions,
+    )
+
+
+def earlier_validations(*, deliberation) -> QuerySet[CompetenceValidation]:
+    """The candidate's validations in force on the session's date that this deliberation did
+    not grant."""
+    return (
+        CompetenceValidation.objects.in_force(deliberation.session.date)
+        .filter(candidate_id=deliberation.candidacy.candidate_id)
+        .exclude(pk__in=deliberation.validations.values("pk"))
+        .select_related("competence")
+        .order_by("competence__number", "validated_on")
     )
 
 

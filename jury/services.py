@@ -16,6 +16,7 @@ from candidates import services as candidacy_services
 from candidates.models import Candidacy, CompetenceValidation, State, TransitionLog
 from cqp.documents import document_generate_later
 from cqp.permissions import is_secretariat
+from cqp.utils import add_months
 from evaluations.selectors import latest_results
 
 from .models import (
@@ -26,16 +27,12 @@ from .models import (
     CompetenceDecision,
     Decision,
     Deliberation,
-    JuryMember,
     JurySession,
     Seat,
     SessionState,
 )
+from .permissions import can_steer, presides
 from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
-
-
-class JuryError(ValidationError):
-    pass
 
 
 def _secretariat(by):
@@ -143,7 +140,7 @@ def quorum_problems(present_members) -> list[str]:
 
 def session_open(*, session, by, present_member_ids) -> JurySession:
     """Record attendance and open the session; refused without a quorum (nothing recorded)."""
-    if not (is_secretariat(by) or (session.president and session.president.user_id == by.pk)):
+    if not can_steer(by, session):
         raise PermissionDenied
     with transaction.atomic():
         session = JurySession.objects.select_for_update().get(pk=session.pk)
@@ -172,7 +169,7 @@ def session_open(*, session, by, present_member_ids) -> JurySession:
 def session_close(*, session, by) -> JurySession:
     """Close an open session whose candidacies are all decided; its procès-verbal is then
     generated after commit."""
-    if not (is_secretariat(by) or (session.president and session.president.user_id == by.pk)):
+    if not can_steer(by, session):
         raise PermissionDenied
     with transaction.atomic():
         session = JurySession.objects.select_for_update().get(pk=session.pk)
@@ -199,7 +196,7 @@ def _president_during_open_session(deliberation, by):
     session = deliberation.session
     if session.state != SessionState.OPEN:
         raise ValidationError(_("Les décisions se prennent pendant une session ouverte."))
-    if session.president is None or session.president.user_id != by.pk:
+    if not presides(by, session):
         raise PermissionDenied
     present = [s.member for s in session.seats.select_related("member") if s.present]
     if quorum_problems(present):
@@ -208,9 +205,9 @@ def _president_during_open_session(deliberation, by):
 
 def validations_in_force(candidacy, on: datetime.date):
     return set(
-        CompetenceValidation.objects.filter(
-            candidate_id=candidacy.candidate_id, validated_on__lte=on, valid_until__gte=on
-        ).values_list("competence_id", flat=True)
+        CompetenceValidation.objects.in_force(on)
+        .filter(candidate_id=candidacy.candidate_id)
+        .values_list("competence_id", flat=True)
     )
 
 
@@ -223,13 +220,6 @@ def outcome_for(candidacy, validated_now: set[int], on: datetime.date) -> str:
     if validated:
         return State.PARTIEL
     return State.NON_CERTIFIE
-
-
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def deliberation_record(
@@ -268,7 +258,7 @@ def deliberation_record(
             )
             outcome = NON_CONFORME
         else:
-            expected = _competences_to_decide(candidacy, session_date)
+            expected = list(candidacy.competences_to_validate(on=session_date))
             missing = [c.code for c in expected if c.pk not in decisions]
             if missing:
                 raise ValidationError(
@@ -304,8 +294,8 @@ def deliberation_record(
                             candidate=candidacy.candidate,
                             competence=competence,
                             validated_on=session_date,
-                            valid_until=_add_years(
-                                session_date, candidacy.certification.partial_validation_years
+                            valid_until=add_months(
+                                session_date, 12 * candidacy.certification.partial_validation_years
                             ),
                         )
                     )
@@ -331,11 +321,6 @@ def deliberation_record(
         deliberation.save()
         document_generate_later("fiche_decision", deliberation)
     return deliberation
-
-
-def _competences_to_decide(candidacy, on):
-    """The competences the jury decides on: those without a validation in force."""
-    return list(candidacy.competences_to_validate(on=on))
 
 
 def decisions_from_results(results) -> dict[int, str]:
@@ -376,7 +361,3 @@ def certificate_revoke(*, certificate, by, reason) -> Certificate:
         pk = certificate.pk
         transaction.on_commit(lambda: notify_certificate_revoked.delay(pk))
     return certificate
-
-
-def member_for(user) -> JuryMember | None:
-    return JuryMember.objects.filter(user=user, is_active=True).first()

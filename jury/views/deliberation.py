@@ -23,6 +23,7 @@ from evaluations import services as evaluation_services
 from .. import selectors, services
 from ..forms_deliberation import DeliberationForm, SessionFilterForm
 from ..models import NON_CONFORME, SessionState
+from ..permissions import presides
 
 
 def outcome_label(outcome: str) -> str:
@@ -31,14 +32,10 @@ def outcome_label(outcome: str) -> str:
     return State(outcome).label
 
 
-def _presides(session, user) -> bool:
-    return session.president is not None and session.president.user_id == user.pk
-
-
 def _may_record(deliberation, user) -> bool:
     """What the page offers; services.deliberation_record checks it again (and the quorum)."""
     return (
-        _presides(deliberation.session, user)
+        presides(user, deliberation.session)
         and deliberation.session.state == SessionState.OPEN
         and not deliberation.is_decided
         and deliberation.candidacy.state == State.JURY
@@ -65,7 +62,7 @@ def session_dashboard(request, pk):
             "filters": filters,
             "filtered": any(filters.cleaned_data.values()),
             "deliberations": deliberations,
-            "presides": _presides(session, request.user),
+            "presides": presides(request.user, session),
         },
     )
 
@@ -108,8 +105,8 @@ def deliberation_detail(request, pk):
 
 
 def _competences_to_decide(deliberation):
-    candidacy = deliberation.candidacy
-    return candidacy.competences_to_validate(on=deliberation.session.date)
+    """The competences the jury decides on: those without a validation in force."""
+    return deliberation.candidacy.competences_to_validate(on=deliberation.session.date)
 
 
 def _rows(deliberation, results, form) -> list[dict]:
@@ -130,19 +127,6 @@ def _rows(deliberation, results, form) -> list[dict]:
         }
         for c in competences
     ]
-
-
-def _earlier_validations(deliberation):
-    """Validations in force on the session's date that this deliberation did not grant."""
-    day = deliberation.session.date
-    return (
-        deliberation.candidacy.candidate.validations.filter(
-            validated_on__lte=day, valid_until__gte=day
-        )
-        .exclude(pk__in=deliberation.validations.values("pk"))
-        .select_related("competence")
-        .order_by("competence__number")
-    )
 
 
 def _dossier(request, candidacy):
@@ -168,7 +152,7 @@ def _fiche(request, deliberation, results, form) -> dict:
         "candidacy": deliberation.candidacy,
         "form": form,
         "rows": _rows(deliberation, results, form),
-        "earlier_validations": _earlier_validations(deliberation),
+        "earlier_validations": selectors.earlier_validations(deliberation=deliberation),
         "granted": deliberation.validations.select_related("competence").order_by(
             "competence__number"
         )
@@ -178,5 +162,5 @@ def _fiche(request, deliberation, results, form) -> dict:
         "missing": evaluation_services.dossier_missing(dossier) if dossier else None,
         "outcome_label": outcome_label(deliberation.outcome) if deliberation.is_decided else "",
         "certificate": certificate,
-        "presides": _presides(deliberation.session, request.user),
+        "presides": presides(request.user, deliberation.session),
     }

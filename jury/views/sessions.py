@@ -22,13 +22,7 @@ from cqp.utils import apply_service_error, paginate
 from .. import documents, selectors, services
 from ..forms_sessions import AgendaForm, ComposeForm, OpenForm, RevokeForm, SessionForm
 from ..models import Certificate, College, SessionState
-
-
-def _can_steer(user, session) -> bool:
-    """The secretariat or the session's president opens and closes it."""
-    return is_secretariat(user) or (
-        session.president is not None and session.president.user_id == user.pk
-    )
+from ..permissions import can_steer
 
 
 def _colleges(session) -> list[dict]:
@@ -42,14 +36,14 @@ def _colleges(session) -> list[dict]:
 def _render_detail(request, session, **bound):
     """The session page; `bound` holds the form just posted, kept with its errors."""
     secretariat = is_secretariat(request.user)
-    steer = _can_steer(request.user, session)
+    steer = can_steer(request.user, session)
     planned = session.state == SessionState.PLANNED
     colleges = _colleges(session)
     context = {
         "session": session,
         "colleges": colleges,
         "has_seats": any(c["seats"] for c in colleges),
-        "agenda": selectors.session_deliberations(session=session),
+        "agenda": selectors.session_agenda(session=session),
         "is_secretariat": secretariat,
         "can_steer": steer,
         "pv_document": latest_documents("proces_verbal", [session.pk]).get(session.pk),
@@ -184,7 +178,7 @@ def session_remove_candidacy(request, pk, deliberation_pk):
 @require_POST
 def session_open(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
-    if not _can_steer(request.user, session):
+    if not can_steer(request.user, session):
         raise PermissionDenied
     form = OpenForm(request.POST, session=session)
     if not form.is_valid():
@@ -202,7 +196,7 @@ def session_open(request, pk):
 @require_http_methods(["GET", "POST"])
 def session_close(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
-    if not _can_steer(request.user, session):
+    if not can_steer(request.user, session):
         raise PermissionDenied
     if request.method == "POST":
         try:

@@ -7,10 +7,11 @@ be used to list who holds the CQP.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from cqp import throttle
 
 from .. import selectors
 from ..forms_deliberation import VerifyForm
@@ -21,13 +22,7 @@ WINDOW_SECONDS = 60
 def _over_limit(request) -> bool:
     """Count this lookup against the client's minute; True once past the limit."""
     key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        count = 1
-    return count > settings.VERIFY_RATE_LIMIT
+    return throttle.hit(key, WINDOW_SECONDS) > settings.VERIFY_RATE_LIMIT
 
 
 def _public(response):
