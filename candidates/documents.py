@@ -10,7 +10,7 @@ from django.utils import timezone
 from cqp.documents import DocumentKind, register
 
 from . import selectors
-from .experience import relevant_experience
+from .experience import experience_summary
 from .models import Candidacy, Pathway, ReperageStatus, TransitionLog, VaeActivity
 
 LIVRET_LABEL = "Livret de repérage des compétences acquises et des besoins en formation"
@@ -94,10 +94,7 @@ def livret_title(candidacy) -> str:
 def dossier_vae_context(candidacy) -> dict:
     candidacy = _load(candidacy, "vae_request")
     vae_request = getattr(candidacy, "vae_request", None)
-    experiences = list(vae_request.experiences.all()) if vae_request else []
-    # As on partie 2's page: once submitted, the figure that counts is the one at the request date.
-    experience_on = (vae_request and vae_request.submitted_on) or timezone.localdate()
-    experience = relevant_experience(experiences, on=experience_on)
+    summary = experience_summary(candidacy)
     submission = _last_log(candidacy, "submit_activities")
     submitted_on = timezone.localdate(submission.created_at) if submission else None
     activities = list(VaeActivity.objects.filter(candidacy_id=candidacy.pk))
@@ -112,17 +109,12 @@ def dossier_vae_context(candidacy) -> dict:
         }
         for competence in candidacy.certification.competences.order_by("number")
     ]
-    minimum = candidacy.certification.vae_min_experience_years
     return {
         "candidacy": candidacy,
         "certification": candidacy.certification,
         "candidate_name": _candidate_name(candidacy),
         "vae_request": vae_request,
-        "experiences": experiences,
-        "experience": experience,
-        "experience_on": experience_on,
-        "experience_ok": experience.at_least_years(minimum),
-        "minimum_years": minimum,
+        **summary,
         "decision": _last_log(candidacy, "declare_recevable", "declare_non_recevable"),
         "submission": submission,
         "sections": sections,

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -58,3 +59,22 @@ def relevant_experience(periods, *, on: datetime.date) -> Experience:
     if current_end is not None:
         total += (current_end - current_start).days + 1
     return Experience(days=total)
+
+
+def experience_summary(candidacy) -> dict:
+    """Partie 2's figure: the declared periods and the relevant experience against the minimum.
+
+    Once the request is submitted, the figure that counts is the one at the request date.
+    """
+    vae_request = getattr(candidacy, "vae_request", None)
+    experiences = list(vae_request.experiences.all()) if vae_request else []
+    on = (vae_request and vae_request.submitted_on) or timezone.localdate()
+    experience = relevant_experience(experiences, on=on)
+    minimum = candidacy.certification.vae_min_experience_years
+    return {
+        "experiences": experiences,
+        "experience": experience,
+        "experience_on": on,
+        "experience_ok": experience.at_least_years(minimum),
+        "minimum_years": minimum,
+    }

@@ -10,34 +10,27 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cqp.models import Habilitation, HabilitationKind
+from cqp.models import HabilitationKind
 
 from .experience import relevant_experience
+from .permissions import is_habilitated
 
 
 def _today():
     return timezone.localdate()
 
 
-def _habilitated(user, kind, day) -> bool:
-    return (
-        user is not None
-        and user.is_active
-        and Habilitation.objects.valid_on(day).filter(user=user, kind=kind).exists()
-    )
-
-
 def evaluators_missing(candidacy, day: datetime.date) -> list[str]:
     missing = []
     if candidacy.professionnel_id is None:
         missing.append(_("aucun professionnel du secteur n'est affecté"))
-    elif not _habilitated(candidacy.professionnel, HabilitationKind.PROFESSIONNEL, day):
+    elif not is_habilitated(candidacy.professionnel, HabilitationKind.PROFESSIONNEL, day):
         missing.append(
             _("le professionnel du secteur affecté n'a pas d'habilitation valide à cette date")
         )
     if candidacy.evaluateur_id is None:
         missing.append(_("aucun évaluateur externe n'est affecté"))
-    elif not _habilitated(candidacy.evaluateur, HabilitationKind.EVALUATEUR, day):
+    elif not is_habilitated(candidacy.evaluateur, HabilitationKind.EVALUATEUR, day):
         missing.append(_("l'évaluateur externe affecté n'a pas d'habilitation valide à cette date"))
     return missing
 

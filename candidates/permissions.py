@@ -17,6 +17,15 @@ PERMISSION_BY_KIND = {
 }
 
 
+def is_habilitated(user, kind, day) -> bool:
+    """An active user holding a habilitation of this kind valid on that day."""
+    return (
+        user is not None
+        and user.is_active
+        and Habilitation.objects.valid_on(day).filter(user=user, kind=kind).exists()
+    )
+
+
 def _acting(candidacy, user, kind) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -28,9 +37,7 @@ def _acting(candidacy, user, kind) -> bool:
     return (
         assigned == user.pk
         and user.has_perm(PERMISSION_BY_KIND[kind], candidacy)
-        and Habilitation.objects.valid_on(timezone.localdate())
-        .filter(user=user, kind=kind)
-        .exists()
+        and is_habilitated(user, kind, timezone.localdate())
     )
 
 
@@ -105,6 +112,10 @@ def can_edit_reperage(candidacy, user) -> bool:
 
 def can_edit_plan(candidacy, user) -> bool:
     return candidacy.state in {"reperage", "parcours"} and is_acting_professionnel(candidacy, user)
+
+
+def can_confirm_practice(candidacy, user) -> bool:
+    return candidacy.state == "parcours" and is_acting_professionnel(candidacy, user)
 
 
 def can_edit_vae_request(candidacy, user) -> bool:

@@ -14,17 +14,17 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cqp.documents import document_generate_later
 from cqp.models import (
     Certification,
-    Habilitation,
     HabilitationKind,
     Membership,
     MembershipRole,
     Organisation,
     User,
 )
-from cqp.permissions import is_secretariat
+from cqp.permissions import can_manage_members
 
 from . import guards, permissions
 from .models import (
+    FINAL_STATES,
     Candidacy,
     Candidate,
     ParcoursAction,
@@ -121,11 +121,6 @@ def _lock(candidacy) -> Candidacy:
     )
 
 
-def transition_is_possible(candidacy, name) -> bool:
-    method = getattr(candidacy, name)
-    return method._django_fsm.has_transition(candidacy.state)
-
-
 def may_take(candidacy, name, user) -> bool:
     """The state allows this transition and the user may take it (guards not checked)."""
     meta = getattr(candidacy, name)._django_fsm
@@ -198,7 +193,7 @@ def run_transition(*, candidacy, by, name, comment="", expected_state=None, prep
 
 
 def _run_with_reason(*, candidacy, by, name, field, reason, expected_state):
-    """A transition whose guard needs a reason: the reason is stored on `field` and logged."""
+    """A transition with a reason (or comment), stored on `field` and logged; its guard may require it."""
 
     def record(c):
         setattr(c, field, reason.strip())
@@ -266,16 +261,13 @@ def candidacy_submit_recevabilite(*, candidacy, by, expected_state=None):
 
 
 def candidacy_declare_recevable(*, candidacy, by, comment="", expected_state=None):
-    def record(c):
-        c.recevabilite_reason = comment.strip()
-
-    return run_transition(
+    return _run_with_reason(
         candidacy=candidacy,
         by=by,
         name="declare_recevable",
-        comment=comment,
+        field="recevabilite_reason",
+        reason=comment,
         expected_state=expected_state,
-        prepare=record,
     )
 
 
@@ -405,6 +397,14 @@ def _default_certification() -> Certification:
     return Certification.objects.order_by("pk").first()
 
 
+def _has_open_candidacy(candidate, certification) -> bool:
+    return (
+        candidate.candidacies.filter(certification=certification)
+        .exclude(state__in=FINAL_STATES)
+        .exists()
+    )
+
+
 def candidacy_create_parcours(
     *,
     by: User,
@@ -421,12 +421,7 @@ def candidacy_create_parcours(
     Side effect: after commit, the candidate receives an e-mail (with a link to choose a
     password when the account is new).
     """
-    if not (
-        is_secretariat(by)
-        or Membership.objects.filter(
-            user=by, organisation=organisation, role=MembershipRole.GESTIONNAIRE
-        ).exists()
-    ):
+    if not can_manage_members(by, organisation):
         raise PermissionDenied
     certification = certification or _default_certification()
     email = User.objects.normalize_email(email).lower()
@@ -436,11 +431,7 @@ def candidacy_create_parcours(
         if created_account:
             user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
         candidate = _candidate_for(user)
-        if (
-            candidate.candidacies.filter(certification=certification)
-            .exclude(state__in=["abandonne", "non_recevable", "non_certifie", "certifie"])
-            .exists()
-        ):
+        if _has_open_candidacy(candidate, certification):
             raise ValidationError(
                 {
                     "email": _(
@@ -472,11 +463,7 @@ def candidacy_request_vae(
     certification = certification or _default_certification()
     with transaction.atomic():
         candidate = _candidate_for(user)
-        if (
-            candidate.candidacies.filter(certification=certification)
-            .exclude(state__in=["abandonne", "non_recevable", "non_certifie", "certifie"])
-            .exists()
-        ):
+        if _has_open_candidacy(candidate, certification):
             raise ValidationError(
                 _("Vous avez déjà une candidature en cours pour cette certification.")
             )
@@ -544,10 +531,7 @@ def candidacy_assign(
             if user is None or user.pk == getattr(locked, f"{field}_id"):
                 continue
             kind = ASSIGNABLE[field]
-            if not (
-                user.is_active
-                and Habilitation.objects.valid_on(day).filter(user=user, kind=kind).exists()
-            ):
+            if not permissions.is_habilitated(user, kind, day):
                 errors[field] = _(
                     "%(person)s n'a pas d'habilitation « %(kind)s » valide aujourd'hui."
                 ) % {
@@ -683,7 +667,7 @@ def parcours_action_add(*, candidacy, by, **fields) -> ParcoursAction:
 
 def practice_confirm(*, candidacy, by, note: str) -> Candidacy:
     """The professionnel confirms the mise en pratique des compétences en entreprise."""
-    if candidacy.state != State.PARCOURS or not permissions.is_acting_professionnel(candidacy, by):
+    if not permissions.can_confirm_practice(candidacy, by):
         raise PermissionDenied
     if not note.strip():
         raise ValidationError(

@@ -36,11 +36,14 @@ def timeline(candidacy) -> list[dict]:
     return rows
 
 
-def available_actions(candidacy, user) -> list[dict]:
-    """Transitions of the generic action page that this user may take now (buttons only; the server re-checks)."""
+def available_actions(candidacy, user, names=None) -> list[dict]:
+    """Transitions of the generic action page (`names`, else all) that this user may take now.
+
+    Buttons only: the server re-checks.
+    """
     return [
-        {"name": name, "ui": ui}
-        for name, ui in TRANSITIONS_UI.items()
+        {"name": name, "ui": TRANSITIONS_UI[name]}
+        for name in (TRANSITIONS_UI if names is None else names)
         if services.may_take(candidacy, name, user)
     ]
 
@@ -177,12 +180,7 @@ def candidacy_transition(request, pk, name):
     if ui is None:
         raise Http404
     if not services.may_take(candidacy, name, request.user):
-        return render(
-            request,
-            "candidates/transition_refused.html",
-            candidacy_context(request, candidacy),
-            status=403,
-        )
+        return refused(request, candidacy)
     form = TransitionForm(
         request.POST or None,
         initial={"expected_state": candidacy.state},
@@ -203,12 +201,7 @@ def candidacy_transition(request, pk, name):
         try:
             services.TRANSITION_SERVICES[name](**kwargs)
         except PermissionDenied:
-            return render(
-                request,
-                "candidates/transition_refused.html",
-                candidacy_context(request, candidacy),
-                status=403,
-            )
+            return refused(request, candidacy)
         except services.TransitionError as error:
             messages.error(request, error.message)
             return redirect("candidacy_detail", pk=candidacy.pk)

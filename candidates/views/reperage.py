@@ -20,7 +20,7 @@ from ..forms_reperage import (
     PracticeConfirmForm,
     ReperageForm,
 )
-from ..models import Pathway, State
+from ..models import Pathway
 from .candidacies import candidacy_context, candidacy_form, refused
 
 
@@ -30,13 +30,6 @@ def _get_parcours_candidacy(request, pk):
     if candidacy.pathway != Pathway.PARCOURS:
         raise Http404
     return candidacy
-
-
-def _may_confirm_practice(candidacy, user) -> bool:
-    # Mirrors the check of services.practice_confirm, to offer the form only to whom may use it.
-    return candidacy.state == State.PARCOURS and permissions.is_acting_professionnel(
-        candidacy, user
-    )
 
 
 def _progress(competences) -> tuple[int, int]:
@@ -111,7 +104,7 @@ def plan_detail(request, pk):
             candidacy,
             plans=plans,
             can_edit=permissions.can_edit_plan(candidacy, request.user),
-            may_confirm_practice=_may_confirm_practice(candidacy, request.user),
+            may_confirm_practice=permissions.can_confirm_practice(candidacy, request.user),
         ),
     )
 
@@ -158,7 +151,7 @@ def plan_action_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def practice_confirm(request, pk):
     candidacy = _get_parcours_candidacy(request, pk)
-    if not _may_confirm_practice(candidacy, request.user):
+    if not permissions.can_confirm_practice(candidacy, request.user):
         return refused(request, candidacy)
     return candidacy_form(
         request,

@@ -10,7 +10,6 @@ from django.forms import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from cqp.utils import apply_service_error
 
 from .. import guards, permissions, selectors, services
-from ..experience import relevant_experience
+from ..experience import experience_summary
 from ..forms_vae import (
     HostOrganisationForm,
     VaeActivityForm,
@@ -27,8 +26,7 @@ from ..forms_vae import (
     VaeSignupForm,
 )
 from ..models import Pathway, State
-from ..transitions import TRANSITIONS_UI
-from .candidacies import candidacy_context, candidacy_form, refused
+from .candidacies import available_actions, candidacy_context, candidacy_form, refused
 
 # Partie 3 opens once the secretariat declares the request recevable.
 PARTIE_3_NOT_OPEN = {State.DEMANDE, State.RECEVABILITE, State.NON_RECEVABLE}
@@ -44,15 +42,6 @@ def _vae_candidacy(request, pk):
     if candidacy.pathway != Pathway.VAE or not hasattr(candidacy, "vae_request"):
         raise Http404
     return candidacy
-
-
-def _actions(candidacy, user, *names) -> list[dict]:
-    """Links to the generic transition page, for the transitions this user may take now."""
-    return [
-        {"name": name, "ui": TRANSITIONS_UI[name]}
-        for name in names
-        if services.may_take(candidacy, name, user)
-    ]
 
 
 # Opening a request -------------------------------------------------------------------------
@@ -109,20 +98,11 @@ def vae_request_create(request):
 def _partie_2(candidacy, user, *, editable) -> dict:
     """Partie 2 as shown to anyone: the periods, the relevant experience, the next actions."""
     vae_request = candidacy.vae_request
-    experiences = list(vae_request.experiences.all())
-    # Once submitted, the figure that counts is the one at the request date.
-    on = vae_request.submitted_on or timezone.localdate()
-    experience = relevant_experience(experiences, on=on)
-    minimum = candidacy.certification.vae_min_experience_years
     return {
         "vae_request": vae_request,
         "editable": editable,
-        "experiences": experiences,
-        "experience": experience,
-        "experience_on": on,
-        "experience_ok": experience.at_least_years(minimum),
-        "minimum_years": minimum,
-        "actions": _actions(candidacy, user, *PARTIE_2_TRANSITIONS),
+        **experience_summary(candidacy),
+        "actions": available_actions(candidacy, user, PARTIE_2_TRANSITIONS),
         "missing": guards.missing("submit_recevabilite", candidacy) if editable else [],
     }
 
@@ -242,7 +222,7 @@ def vae_activities(request, pk):
         "sections": sections,
         "documented": documented,
         "total": total,
-        "actions": _actions(candidacy, request.user, "submit_activities"),
+        "actions": available_actions(candidacy, request.user, ["submit_activities"]),
     }
     return render(
         request, "candidates/vae_activities.html", candidacy_context(request, candidacy, **context)

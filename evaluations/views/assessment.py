@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from candidates import services as candidacy_services
-from candidates.views.candidacies import candidacy_context
+from candidates.views.candidacies import candidacy_context, refused
 from cqp import throttle
-from cqp.models import HabilitationKind
+from cqp.permissions import ROLE_LABELS
 from cqp.utils import apply_service_error
 
 from .. import permissions, selectors, services
@@ -33,16 +33,6 @@ from ..models import Opinion
 from .dossier import pdf_links
 
 ROLES = ("professionnel", "evaluateur")
-ROLE_LABELS = {role: HabilitationKind(role).label for role in ROLES}
-
-
-def _refused(request, candidacy):
-    return render(
-        request,
-        "candidates/transition_refused.html",
-        candidacy_context(request, candidacy),
-        status=403,
-    )
 
 
 def _anchor(dossier, fragment):
@@ -106,7 +96,7 @@ def _page(request, dossier, *, bound=None):
     candidacy = dossier.candidacy
     role = permissions.evaluator_role(candidacy, request.user)
     if role is None:
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     bound = bound or {}
     editable = permissions.can_assess(dossier, request.user)
     cards = [
@@ -155,7 +145,7 @@ def _submit(request, dossier, form, *, key, anchor, action, success):
     next to its competence; other refusals come back as a message at the competence.
     """
     if not permissions.can_assess(dossier, request.user):
-        return _refused(request, dossier.candidacy)
+        return refused(request, dossier.candidacy)
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -256,7 +246,7 @@ def dossier_transmit(request, pk):
     dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
     candidacy = dossier.candidacy
     if not permissions.can_transmit(dossier, request.user):
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     if request.method == "POST":
         try:
             services.dossier_transmit(dossier=dossier, by=request.user)
@@ -283,7 +273,7 @@ def dossier_resume_parcours(request, pk):
     dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
     candidacy = dossier.candidacy
     if not permissions.can_resume_parcours(dossier, request.user):
-        return _refused(request, candidacy)
+        return refused(request, candidacy)
     form = ResumeParcoursForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

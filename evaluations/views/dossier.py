@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -240,10 +240,7 @@ def evidence_download(request, evidence_pk):
 def _assessment_url(candidacy, user) -> str | None:
     if permissions.evaluator_role(candidacy, user) is None:
         return None
-    try:
-        return reverse("assessment", args=[candidacy.pk])
-    except NoReverseMatch:  # the assessment pages are not installed
-        return None
+    return reverse("assessment", args=[candidacy.pk])
 
 
 def pdf_links(dossier) -> dict:
