@@ -201,6 +201,17 @@ def missing(name: str, candidacy) -> list[str]:
     return guard(candidacy) if guard else []
 
 
+# What a person must still do before an action, when the action's own preparation meets
+# part of its guard: completing the repérage generates the plan from the livret, so the
+# page announcing it asks only for the livret.
+BEFORE_ACTION = {"complete_reperage": reperage_missing}
+
+
+def missing_before(name: str, candidacy) -> list[str]:
+    check = BEFORE_ACTION.get(name)
+    return check(candidacy) if check else missing(name, candidacy)
+
+
 def condition(name: str):
     def check(candidacy) -> bool:
         return not missing(name, candidacy)

@@ -211,7 +211,7 @@ def candidacy_transition(request, pk, name):
             % State(candidacy.state).label,
         )
         return redirect("candidacy_detail", pk=candidacy.pk)
-    missing = guards.missing(name, candidacy) if not ui.reason_label else []
+    missing = guards.missing_before(name, candidacy) if not ui.reason_label else []
     return render(
         request,
         "candidates/transition_confirm.html",
