@@ -25,9 +25,18 @@ from .candidacies import candidacy_context, candidacy_form, refused
 
 
 def _get_parcours_candidacy(request, pk):
-    """The candidacy, if the user may see it (else 404); the livret and the plan exist only on the parcours pathway."""
+    """The candidacy, if the user may see it (else 404); the livret exists only on the parcours pathway."""
     candidacy = selectors.candidacy_get(user=request.user, pk=pk)
     if candidacy.pathway != Pathway.PARCOURS:
+        raise Http404
+    return candidacy
+
+
+def _get_plan_candidacy(request, pk):
+    """The candidacy, if it has a parcours plan: the parcours pathway, or a VAE continued
+    in a parcours after a partial validation (its later cycles); else 404."""
+    candidacy = selectors.candidacy_get(user=request.user, pk=pk)
+    if candidacy.pathway != Pathway.PARCOURS and candidacy.cycle == 1:
         raise Http404
     return candidacy
 
@@ -90,7 +99,7 @@ def reperage_edit(request, pk):
 
 @login_required
 def plan_detail(request, pk):
-    candidacy = _get_parcours_candidacy(request, pk)
+    candidacy = _get_plan_candidacy(request, pk)
     # The current cycle first, then the earlier ones, most recent first.
     plans = [
         {"cycle": cycle, "actions": selectors.plan_actions(candidacy, cycle=cycle)}
@@ -112,7 +121,7 @@ def plan_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action_edit(request, pk, action_pk):
-    candidacy = _get_parcours_candidacy(request, pk)
+    candidacy = _get_plan_candidacy(request, pk)
     action = get_object_or_404(selectors.plan_actions(candidacy), pk=action_pk)
     if not permissions.can_edit_plan(candidacy, request.user):
         return refused(request, candidacy)
@@ -131,7 +140,7 @@ def plan_action_edit(request, pk, action_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_action_add(request, pk):
-    candidacy = _get_parcours_candidacy(request, pk)
+    candidacy = _get_plan_candidacy(request, pk)
     if not permissions.can_edit_plan(candidacy, request.user):
         return refused(request, candidacy)
     return candidacy_form(
@@ -150,7 +159,7 @@ def plan_action_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def practice_confirm(request, pk):
-    candidacy = _get_parcours_candidacy(request, pk)
+    candidacy = _get_plan_candidacy(request, pk)
     if not permissions.can_confirm_practice(candidacy, request.user):
         return refused(request, candidacy)
     return candidacy_form(

@@ -363,6 +363,29 @@ def test_vae_candidacy_has_no_livret(client, candidat, own_org):
     assert client.get(reverse("plan_detail", args=[candidacy.pk])).status_code == 404
 
 
+def test_a_vae_continued_after_a_partial_validation_follows_a_parcours(
+    pro_client, candidat, own_org, secretariat, professionnel, evaluateur
+):
+    """partiel -> parcours holds for both pathways: the VAE candidacy gets a plan, its
+    mise en pratique, and can be evaluated again (it still has no livret)."""
+    candidacy = _assign(
+        VaeCandidacyFactory(organisation=own_org, candidate__user=candidat, state="partiel"),
+        secretariat,
+        professionnel,
+        evaluateur,
+    )
+    services.candidacy_continue_after_partial(candidacy=candidacy, by=professionnel)
+    assert pro_client.get(reverse("reperage_edit", args=[candidacy.pk])).status_code == 404
+    assert pro_client.get(reverse("plan_detail", args=[candidacy.pk])).status_code == 200
+    response = pro_client.post(
+        reverse("practice_confirm", args=[candidacy.pk]), {"note": "Missions confiées en mai."}
+    )
+    assert response.status_code == 302
+    services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.cycle) == ("evaluation", 2)
+
+
 # Outsiders ---------------------------------------------------------------------------------
 
 
