@@ -10,7 +10,8 @@ from cqp.permissions import register_role_provider
 from cqp.selectors import certification_list, managed_organisation_list
 
 from . import selectors
-from .models import Candidate, CompetenceValidation, State
+from .enums import State
+from .models import Candidate, CompetenceValidation
 
 PANEL_ROWS = 10
 

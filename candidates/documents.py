@@ -10,8 +10,9 @@ from django.utils import timezone
 from cqp.documents import DocumentKind, register
 
 from . import selectors
+from .enums import Pathway, ReperageStatus
 from .experience import experience_summary
-from .models import Candidacy, Pathway, ReperageStatus, TransitionLog, VaeActivity
+from .models import Candidacy, TransitionLog, VaeActivity
 
 LIVRET_LABEL = "Livret de repérage des compétences acquises et des besoins en formation"
 DOSSIER_VAE_LABEL = "Dossier de VAE — parties 2 et 3"

@@ -5,7 +5,7 @@ from cqp.forms import EmailField
 from cqp.models import HabilitationKind, Organisation, User
 from cqp.selectors import habilitated_users
 
-from .models import Pathway, State
+from .enums import Pathway, State
 
 
 class CandidacyFilterForm(forms.Form):
@@ -70,7 +70,8 @@ class AssignmentForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    """Confirms a transition; carries the state the user saw, so a concurrent change is detected."""
+    """Confirms a transition; carries the state the user saw, so a concurrent change is
+    detected, and the reason or comment the transition's interface (`ui`) asks for."""
 
     expected_state = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
@@ -80,11 +81,19 @@ class TransitionForm(forms.Form):
         max_length=3000,
     )
 
-    def __init__(self, *args, reason_required=False, reason_label=None, **kwargs):
+    def __init__(self, *args, ui, **kwargs):
         super().__init__(*args, **kwargs)
-        if reason_required:
+        self.ui = ui
+        if ui.reason_label:
             self.fields["comment"].required = True
-            self.fields["comment"].label = reason_label or _("Motif")
+            self.fields["comment"].label = ui.reason_label
             self.fields["comment"].error_messages["required"] = _(
                 "Indiquez le motif : il est obligatoire pour cette action."
             )
+
+    def service_kwargs(self) -> dict:
+        """expected_state, and the comment when the transition takes one."""
+        kwargs = {"expected_state": self.cleaned_data["expected_state"]}
+        if self.ui.reason_label or self.ui.comment_allowed:
+            kwargs["comment"] = self.cleaned_data["comment"]
+        return kwargs

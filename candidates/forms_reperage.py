@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cqp.forms import DateInput
 from cqp.models import Competence
 
-from .models import ActionKind, ReperageStatus
+from .enums import ActionKind, ReperageStatus
 
 TEXT_MAX_LENGTH = 2000
 

@@ -1,8 +1,7 @@
-"""The guards of the candidacy's transitions.
+"""The guards of the candidacy's transitions (named in transitions.py).
 
 Each guard returns the list of what is missing, in French, so that a refused transition
-tells the user exactly what to complete. `condition(name)` turns a guard into the boolean
-`conditions=` that django-fsm expects. Guards only read; they never change anything.
+tells the user exactly what to complete. Guards only read; they never change anything.
 """
 
 import datetime
@@ -12,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from cqp.models import HabilitationKind
 
+from .enums import Pathway, ReperageStatus
 from .experience import relevant_experience
 from .permissions import is_habilitated
 
 
-def _today():
+def today():
     return timezone.localdate()
 
 
@@ -61,7 +61,7 @@ def competences_to_develop(candidacy) -> set[int]:
     if candidacy.is_newcomer:
         return to_validate
     return to_validate & set(
-        candidacy.reperage_entries.filter(status="a_developper").values_list(
+        candidacy.reperage_entries.filter(status=ReperageStatus.A_DEVELOPPER).values_list(
             "element__competence_id", flat=True
         )
     )
@@ -119,7 +119,7 @@ def guard_start_evaluation(candidacy) -> list[str]:
     missing = []
     if candidacy.practice_confirmed_on is None:
         missing.append(_("la mise en pratique des compétences en entreprise n'est pas confirmée"))
-    return missing + evaluators_missing(candidacy, _today())
+    return missing + evaluators_missing(candidacy, today())
 
 
 def guard_submit_recevabilite(candidacy) -> list[str]:
@@ -127,7 +127,7 @@ def guard_submit_recevabilite(candidacy) -> list[str]:
     request = getattr(candidacy, "vae_request", None)
     if request is not None:
         minimum = candidacy.certification.vae_min_experience_years
-        experience = relevant_experience(request.experiences.all(), on=_today())
+        experience = relevant_experience(request.experiences.all(), on=today())
         if not experience.at_least_years(minimum):
             missing.append(
                 _(
@@ -150,17 +150,17 @@ def guard_submit_activities(candidacy) -> list[str]:
         for competence in candidacy.competences_to_validate()
         if competence.pk not in covered
     ]
-    return missing + evaluators_missing(candidacy, _today())
+    return missing + evaluators_missing(candidacy, today())
 
 
 def guard_resume_parcours(candidacy) -> list[str]:
-    if candidacy.pathway != "parcours":
+    if candidacy.pathway != Pathway.PARCOURS:
         return [_("le retour en parcours ne concerne que la voie du parcours de formation")]
     return []
 
 
 def guard_transmit_to_jury(candidacy) -> list[str]:
-    if candidacy.pathway == "parcours":
+    if candidacy.pathway == Pathway.PARCOURS:
         return reperage_missing(candidacy)
     missing = vae_request_missing(candidacy)
     if not candidacy.vae_activities.exists():
@@ -180,41 +180,3 @@ def guard_continue_after_partial(candidacy) -> list[str]:
 
 def guard_withdraw(candidacy) -> list[str]:
     return [] if candidacy.closing_reason.strip() else [_("le motif de l'abandon")]
-
-
-GUARDS = {
-    "complete_reperage": guard_complete_reperage,
-    "start_evaluation": guard_start_evaluation,
-    "submit_recevabilite": guard_submit_recevabilite,
-    "declare_non_recevable": guard_declare_non_recevable,
-    "submit_activities": guard_submit_activities,
-    "resume_parcours": guard_resume_parcours,
-    "transmit_to_jury": guard_transmit_to_jury,
-    "return_to_evaluation": guard_return_to_evaluation,
-    "continue_after_partial": guard_continue_after_partial,
-    "withdraw": guard_withdraw,
-}
-
-
-def missing(name: str, candidacy) -> list[str]:
-    guard = GUARDS.get(name)
-    return guard(candidacy) if guard else []
-
-
-# What a person must still do before an action, when the action's own preparation meets
-# part of its guard: completing the repérage generates the plan from the livret, so the
-# page announcing it asks only for the livret.
-BEFORE_ACTION = {"complete_reperage": reperage_missing}
-
-
-def missing_before(name: str, candidacy) -> list[str]:
-    check = BEFORE_ACTION.get(name)
-    return check(candidacy) if check else missing(name, candidacy)
-
-
-def condition(name: str):
-    def check(candidacy) -> bool:
-        return not missing(name, candidacy)
-
-    check.__name__ = f"guard_{name}"
-    return check

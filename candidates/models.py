@@ -10,37 +10,17 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from cqp.models import Certification, Competence, CompetenceElement, Organisation
 from cqp.permissions import ROLE_LABELS
 
-from . import guards, permissions
-
-
-class Pathway(models.TextChoices):
-    PARCOURS = "parcours", _("Parcours de développement des compétences")
-    VAE = "vae", _("Validation des acquis de l'expérience (VAE)")
-
-
-class State(models.TextChoices):
-    REPERAGE = "reperage", _("Repérage des acquis")
-    PARCOURS = "parcours", _("Parcours de formation")
-    DEMANDE = "demande", _("Demande de VAE")
-    RECEVABILITE = "recevabilite", _("Recevabilité à l'examen")
-    RECEVABLE = "recevable", _("Recevable")
-    NON_RECEVABLE = "non_recevable", _("Non recevable")
-    EVALUATION = "evaluation", _("Évaluation des compétences")
-    JURY = "jury", _("Jury paritaire")
-    CERTIFIE = "certifie", _("Certifié(e)")
-    PARTIEL = "partiel", _("Validation partielle")
-    NON_CERTIFIE = "non_certifie", _("Non certifié(e)")
-    ABANDONNE = "abandonne", _("Abandonnée")
-
-
-FINAL_STATES = [State.CERTIFIE, State.NON_CERTIFIE, State.NON_RECEVABLE, State.ABANDONNE]
-NON_FINAL_STATES = [s for s in State.values if s not in FINAL_STATES]
-
-# The steps of each pathway as shown on the timeline.
-PATHWAY_STEPS = {
-    Pathway.PARCOURS: [State.REPERAGE, State.PARCOURS, State.EVALUATION, State.JURY],
-    Pathway.VAE: [State.DEMANDE, State.RECEVABILITE, State.RECEVABLE, State.EVALUATION, State.JURY],
-}
+from .enums import (
+    DECISION_STATES,
+    FINAL_STATES,
+    NON_FINAL_STATES,
+    ActionKind,
+    Pathway,
+    ReperageStatus,
+    State,
+    state_label,
+)
+from .transitions import fsm_rules
 
 
 class Candidate(models.Model):
@@ -125,7 +105,8 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(pathway="parcours", organisation__isnull=False) | Q(pathway="vae"),
+                condition=Q(pathway=Pathway.PARCOURS, organisation__isnull=False)
+                | Q(pathway=Pathway.VAE),
                 name="parcours_candidacy_has_organisation",
             )
         ]
@@ -137,125 +118,82 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
     def is_final(self):
         return self.state in FINAL_STATES
 
-    # Transitions ------------------------------------------------------------------------
+    # Transitions: each changes fields only; who may take it and its guard come from the
+    # table in transitions.py, and services.run_transition takes it.
 
     @transition(
-        field=state,
-        source=State.REPERAGE,
-        target=State.PARCOURS,
-        conditions=[guards.condition("complete_reperage")],
-        permission=permissions.is_acting_professionnel,
+        state, source=State.REPERAGE, target=State.PARCOURS, **fsm_rules("complete_reperage")
     )
     def complete_reperage(self):
         pass
 
     @transition(
-        field=state,
-        source=State.PARCOURS,
-        target=State.EVALUATION,
-        conditions=[guards.condition("start_evaluation")],
-        permission=permissions.is_acting_professionnel,
+        state, source=State.PARCOURS, target=State.EVALUATION, **fsm_rules("start_evaluation")
     )
     def start_evaluation(self):
         pass
 
     @transition(
-        field=state,
-        source=State.DEMANDE,
-        target=State.RECEVABILITE,
-        conditions=[guards.condition("submit_recevabilite")],
-        permission=permissions.is_the_candidate,
+        state, source=State.DEMANDE, target=State.RECEVABILITE, **fsm_rules("submit_recevabilite")
     )
     def submit_recevabilite(self):
         pass
 
     @transition(
-        field=state,
-        source=State.RECEVABILITE,
-        target=State.RECEVABLE,
-        permission=permissions.is_secretariat,
+        state, source=State.RECEVABILITE, target=State.RECEVABLE, **fsm_rules("declare_recevable")
     )
     def declare_recevable(self):
         pass
 
     @transition(
-        field=state,
+        state,
         source=State.RECEVABILITE,
         target=State.NON_RECEVABLE,
-        conditions=[guards.condition("declare_non_recevable")],
-        permission=permissions.is_secretariat,
+        **fsm_rules("declare_non_recevable"),
     )
     def declare_non_recevable(self):
         pass
 
     @transition(
-        field=state,
-        source=State.RECEVABLE,
-        target=State.EVALUATION,
-        conditions=[guards.condition("submit_activities")],
-        permission=permissions.is_the_candidate,
+        state, source=State.RECEVABLE, target=State.EVALUATION, **fsm_rules("submit_activities")
     )
     def submit_activities(self):
         pass
 
     @transition(
-        field=state,
-        source=State.EVALUATION,
-        target=State.PARCOURS,
-        conditions=[guards.condition("resume_parcours")],
-        permission=permissions.is_acting_professionnel_or_evaluateur,
+        state, source=State.EVALUATION, target=State.PARCOURS, **fsm_rules("resume_parcours")
     )
     def resume_parcours(self):
         self.cycle += 1
         self.practice_confirmed_on = None
 
-    @transition(
-        field=state,
-        source=State.EVALUATION,
-        target=State.JURY,
-        conditions=[guards.condition("transmit_to_jury")],
-        permission=permissions.is_acting_evaluateur,
-    )
+    @transition(state, source=State.EVALUATION, target=State.JURY, **fsm_rules("transmit_to_jury"))
     def transmit_to_jury(self):
         pass
 
     @transition(
-        field=state,
-        source=State.JURY,
-        target=State.EVALUATION,
-        conditions=[guards.condition("return_to_evaluation")],
-        permission=permissions.is_secretariat_or_jury,
+        state, source=State.JURY, target=State.EVALUATION, **fsm_rules("return_to_evaluation")
     )
     def return_to_evaluation(self):
         pass
 
     @transition(
-        field=state,
+        state,
         source=State.JURY,
-        target=RETURN_VALUE(State.CERTIFIE, State.PARTIEL, State.NON_CERTIFIE),
-        permission=permissions.is_jury,
+        target=RETURN_VALUE(*DECISION_STATES),
+        **fsm_rules("record_decision"),
     )
     def record_decision(self, outcome):
         return outcome
 
     @transition(
-        field=state,
-        source=State.PARTIEL,
-        target=State.PARCOURS,
-        conditions=[guards.condition("continue_after_partial")],
-        permission=permissions.may_continue_after_partial,
+        state, source=State.PARTIEL, target=State.PARCOURS, **fsm_rules("continue_after_partial")
     )
     def continue_after_partial(self):
         self.cycle += 1
         self.practice_confirmed_on = None
 
-    @transition(
-        field=state,
-        source=NON_FINAL_STATES,
-        target=State.ABANDONNE,
-        conditions=[guards.condition("withdraw")],
-        permission=permissions.may_withdraw,
-    )
+    @transition(state, source=NON_FINAL_STATES, target=State.ABANDONNE, **fsm_rules("withdraw"))
     def withdraw(self):
         pass
 
@@ -270,11 +208,6 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
             .values("competence_id")
         )
         return self.certification.competences.exclude(pk__in=validated).order_by("number")
-
-
-class ReperageStatus(models.TextChoices):
-    ACQUIS = "acquis", _("Acquis")
-    A_DEVELOPPER = "a_developper", _("À développer")
 
 
 class ReperageEntry(models.Model):
@@ -301,11 +234,6 @@ class ReperageEntry(models.Model):
 
     def __str__(self):
         return f"{self.element.code} : {self.get_status_display() or '—'}"
-
-
-class ActionKind(models.TextChoices):
-    FORMATION = "formation", _("Action de formation")
-    SITUATION_TRAVAIL = "situation_travail", _("Situation de travail")
 
 
 class ParcoursAction(models.Model):
@@ -485,5 +413,4 @@ class TransitionLog(models.Model):
 
     @property
     def transition_label(self):
-        labels = dict(State.choices)
-        return f"{labels.get(self.source, self.source)} → {labels.get(self.target, self.target)}"
+        return f"{state_label(self.source)} → {state_label(self.target)}"

@@ -1,9 +1,16 @@
-"""Who plays which role in the notification table (cqp.notifications) for a candidacy."""
+"""What the candidacy workflow tells whom (cqp.notifications): who plays each role for a
+candidacy, and the messages of its transitions and of the candidacy created."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqp import notifications
+from cqp.emails import password_setup_url, send_templated_email
 from cqp.models import MembershipRole, User
 
-from .models import Candidacy, CompetenceValidation
+from .models import Candidacy, CompetenceValidation, TransitionLog
 
 
 def _candidat(subject):
@@ -38,3 +45,76 @@ notifications.register_recipients(notifications.CANDIDAT, _candidat)
 notifications.register_recipients(notifications.PROFESSIONNEL, _professionnel)
 notifications.register_recipients(notifications.EVALUATEUR, _evaluateur)
 notifications.register_recipients(notifications.GESTIONNAIRES, _gestionnaires)
+
+
+def organisation_name(candidacy: Candidacy) -> str:
+    return candidacy.organisation.name if candidacy.organisation else _("sans organisation")
+
+
+def candidacy_values(candidacy: Candidacy) -> dict:
+    """The placeholders every candidacy message may use."""
+    return {
+        "name": candidacy.candidate.user.get_full_name(),
+        "organisation": organisation_name(candidacy),
+        "title": candidacy.certification.title,
+        "state": candidacy.get_state_display(),
+    }
+
+
+TRANSITION = notifications.Message(
+    title=gettext_lazy("%(name)s : %(label)s"),
+    body=gettext_lazy("La candidature de %(name)s (%(organisation)s) au %(title)s : %(label)s."),
+    own_title=gettext_lazy("Votre candidature : %(label)s"),
+    own_body=gettext_lazy("Votre candidature au %(title)s a changé d'étape : %(label)s."),
+)
+
+
+def transition_notify(*, log_id: int) -> list:
+    """Tell the candidate, and whoever must act next, that a candidacy moved; keyed by the
+    log entry, so that a retried task neither adds a notice nor sends an e-mail twice."""
+    entry = (
+        TransitionLog.objects.select_related(
+            "actor",
+            "candidacy__candidate__user",
+            "candidacy__certification",
+            "candidacy__organisation",
+            "candidacy__professionnel",
+            "candidacy__evaluateur",
+        )
+        .filter(pk=log_id)
+        .first()
+    )
+    if entry is None:
+        return []
+    candidacy = entry.candidacy
+    return notifications.notify(
+        entry.transition,
+        candidacy,
+        key=f"transition:{entry.pk}",
+        message=TRANSITION,
+        values={**candidacy_values(candidacy), "label": entry.transition_label},
+        footer=f"\n\n{_('Commentaire :')} {entry.comment}" if entry.comment else "",
+        url=reverse("candidacy_detail", args=[candidacy.pk]),
+        actor=entry.actor,
+    )
+
+
+def candidacy_created_email_send(*, candidacy_id: int, created_account: bool) -> None:
+    """The e-mail to the person a candidacy was opened for (with the link to choose a
+    password when their account is new)."""
+    candidacy = (
+        Candidacy.objects.select_related("candidate__user", "organisation", "certification")
+        .filter(pk=candidacy_id)
+        .first()
+    )
+    if candidacy is None:
+        return
+    user = candidacy.candidate.user
+    context = {
+        "candidacy": candidacy,
+        "user": user,
+        "url": settings.SITE_URL + reverse("candidacy_detail", args=[candidacy.pk]),
+    }
+    if created_account:
+        context["setup_url"] = password_setup_url(user)
+    send_templated_email("candidacy_created", context, user.email)

@@ -1,9 +1,11 @@
-"""Who may take each transition, and who may manage a candidacy.
+"""Who may act on a candidacy, in which capacity, and who may manage it.
 
-Transition permissions have django-fsm's signature `(candidacy, user) -> bool`. An
-assigned professionnel or évaluateur acts only while they hold the django-guardian object
+Predicates only, with django-fsm's signature `(candidacy, user) -> bool`. An assigned
+professionnel or évaluateur acts only while they hold the django-guardian object
 permission granted at assignment *and* a habilitation of that kind valid today.
 """
+
+import datetime
 
 from django.utils import timezone
 
@@ -11,13 +13,15 @@ from cqp.models import Habilitation, HabilitationKind, MembershipRole
 from cqp.permissions import is_jury as _is_jury
 from cqp.permissions import is_secretariat as _is_secretariat
 
+from .enums import Capacity, Pathway, State
+
 PERMISSION_BY_KIND = {
     HabilitationKind.PROFESSIONNEL: "candidates.act_as_professionnel",
     HabilitationKind.EVALUATEUR: "candidates.act_as_evaluateur",
 }
 
 
-def is_habilitated(user, kind, day) -> bool:
+def is_habilitated(user, kind: str, day: datetime.date) -> bool:
     """An active user holding a habilitation of this kind valid on that day."""
     return (
         user is not None
@@ -26,8 +30,12 @@ def is_habilitated(user, kind, day) -> bool:
     )
 
 
-def _acting(candidacy, user, kind) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _acting(candidacy, user, kind: str) -> bool:
+    if not _active(user):
         return False
     assigned = (
         candidacy.professionnel_id
@@ -49,16 +57,8 @@ def is_acting_evaluateur(candidacy, user) -> bool:
     return _acting(candidacy, user, HabilitationKind.EVALUATEUR)
 
 
-def is_acting_professionnel_or_evaluateur(candidacy, user) -> bool:
-    return is_acting_professionnel(candidacy, user) or is_acting_evaluateur(candidacy, user)
-
-
 def is_the_candidate(candidacy, user) -> bool:
-    return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and candidacy.candidate.user_id == user.pk
-    )
+    return _active(user) and candidacy.candidate.user_id == user.pk
 
 
 def is_secretariat(candidacy, user) -> bool:
@@ -70,14 +70,9 @@ def is_jury(candidacy, user) -> bool:
     return _is_jury(user)
 
 
-def is_secretariat_or_jury(candidacy, user) -> bool:
-    return _is_secretariat(user) or _is_jury(user)
-
-
 def is_gestionnaire_of(candidacy, user) -> bool:
     return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
+        _active(user)
         and candidacy.organisation_id is not None
         and user.memberships.filter(
             organisation_id=candidacy.organisation_id, role=MembershipRole.GESTIONNAIRE
@@ -85,20 +80,25 @@ def is_gestionnaire_of(candidacy, user) -> bool:
     )
 
 
-def may_continue_after_partial(candidacy, user) -> bool:
-    return (
-        is_the_candidate(candidacy, user)
-        or is_acting_professionnel(candidacy, user)
-        or _is_secretariat(user)
-    )
+# The predicate of each capacity in which someone may act on a candidacy.
+CAPACITIES = {
+    Capacity.CANDIDAT: is_the_candidate,
+    Capacity.PROFESSIONNEL: is_acting_professionnel,
+    Capacity.EVALUATEUR: is_acting_evaluateur,
+    Capacity.SECRETARIAT: is_secretariat,
+    Capacity.JURY: is_jury,
+    Capacity.GESTIONNAIRE: is_gestionnaire_of,
+}
 
 
-def may_withdraw(candidacy, user) -> bool:
-    return (
-        is_the_candidate(candidacy, user)
-        or is_gestionnaire_of(candidacy, user)
-        or _is_secretariat(user)
-    )
+def capacity_of(candidacy, user, capacities) -> Capacity | None:
+    """The first of `capacities` in which `user` may act on the candidacy, if any."""
+    return next((c for c in capacities if CAPACITIES[c](candidacy, user)), None)
+
+
+def evaluator_role(candidacy, user) -> Capacity | None:
+    """The professionnel or évaluateur capacity of a user acting on the candidacy, if any."""
+    return capacity_of(candidacy, user, (Capacity.PROFESSIONNEL, Capacity.EVALUATEUR))
 
 
 def can_manage(candidacy, user) -> bool:
@@ -107,20 +107,33 @@ def can_manage(candidacy, user) -> bool:
 
 
 def can_edit_reperage(candidacy, user) -> bool:
-    return candidacy.state == "reperage" and is_acting_professionnel(candidacy, user)
+    return candidacy.state == State.REPERAGE and is_acting_professionnel(candidacy, user)
 
 
 def can_edit_plan(candidacy, user) -> bool:
-    return candidacy.state in {"reperage", "parcours"} and is_acting_professionnel(candidacy, user)
+    return candidacy.state in {State.REPERAGE, State.PARCOURS} and is_acting_professionnel(
+        candidacy, user
+    )
 
 
 def can_confirm_practice(candidacy, user) -> bool:
-    return candidacy.state == "parcours" and is_acting_professionnel(candidacy, user)
+    return candidacy.state == State.PARCOURS and is_acting_professionnel(candidacy, user)
 
 
 def can_edit_vae_request(candidacy, user) -> bool:
-    return candidacy.state == "demande" and is_the_candidate(candidacy, user)
+    return candidacy.state == State.DEMANDE and is_the_candidate(candidacy, user)
 
 
 def can_edit_vae_activities(candidacy, user) -> bool:
-    return candidacy.state == "recevable" and is_the_candidate(candidacy, user)
+    return candidacy.state == State.RECEVABLE and is_the_candidate(candidacy, user)
+
+
+def has_livret(candidacy) -> bool:
+    """Only the parcours pathway has a livret de repérage."""
+    return candidacy.pathway == Pathway.PARCOURS
+
+
+def has_plan(candidacy) -> bool:
+    """A parcours plan exists on the parcours pathway, and for a VAE continued in a parcours
+    after a partial validation (its later cycles)."""
+    return candidacy.pathway == Pathway.PARCOURS or candidacy.cycle > 1

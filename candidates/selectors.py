@@ -10,7 +10,8 @@ from django.utils import timezone
 from cqp.models import Competence, CompetenceElement, MembershipRole
 from cqp.permissions import is_secretariat
 
-from .models import Candidacy, ParcoursAction, ReperageEntry, State, TransitionLog
+from .enums import State
+from .models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog
 
 # Apps built on candidates widen what a user sees (the jury: the candidacies of its sessions).
 _visibility_rules = []

@@ -1,8 +1,10 @@
-"""Writes on candidacies. One service per transition; each authorizes, checks the guard,
-transitions and saves atomically under a row lock, writes the audit entry and enqueues
-notifications after commit."""
+"""Writes on candidacies. Every transition goes through `run_transition`, driven by its
+entry in transitions.py: authorize, prepare, check the guard once, transition and save
+atomically under a row lock, write the audit entry, and enqueue the notification and the
+official documents after commit."""
 
 import datetime
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django_fsm import InvalidResultState
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cqp.documents import document_generate_later
+from cqp.exceptions import ConcurrentChange, GuardFailed, TransitionError
 from cqp.models import (
     Certification,
+    Competence,
     HabilitationKind,
     Membership,
     MembershipRole,
@@ -21,99 +24,54 @@ from cqp.models import (
     User,
 )
 from cqp.permissions import can_manage_members
+from cqp.tasks import generate_document_later
+from cqp.utils import add_months
 
-from . import guards, permissions
+from . import permissions
+from .enums import FINAL_STATES, Capacity, Pathway, ReperageStatus, State, state_label
 from .models import (
-    FINAL_STATES,
     Candidacy,
     Candidate,
+    CompetenceValidation,
     ParcoursAction,
-    Pathway,
     ReperageEntry,
-    ReperageStatus,
-    State,
     TransitionLog,
     VaeActivity,
     VaeExperience,
     VaeRequest,
 )
-from .signals import transition_done
 from .tasks import notify_candidacy_created, notify_transition
+from .transitions import TRANSITIONS, capacities
 
 
-class TransitionError(Exception):
-    """A transition that cannot be taken now; `message` is shown to the user as is."""
-
-    def __init__(self, message, missing=()):
-        self.message = message
-        self.missing = list(missing)
-        super().__init__(message)
-
-
-class GuardFailed(TransitionError):
-    pass
-
-
-class ConcurrentChange(TransitionError):
-    pass
-
-
-def _state_label(state):
-    return State(state).label if state in State.values else state
-
-
-# The capacities that may take each action, in the order they are looked for: the log
-# records the capacity that actually allowed the action, not merely one the user holds.
-_CAPACITIES = {
-    "candidat": permissions.is_the_candidate,
-    "professionnel": permissions.is_acting_professionnel,
-    "evaluateur": permissions.is_acting_evaluateur,
-    "secretariat": permissions.is_secretariat,
-    "jury": permissions.is_jury,
-    "gestionnaire": permissions.is_gestionnaire_of,
-}
-ACTION_CAPACITIES = {
-    "create": ["gestionnaire", "secretariat", "candidat"],
-    "assign_professionnel": ["secretariat", "gestionnaire"],
-    "assign_evaluateur": ["secretariat", "gestionnaire"],
-    "confirm_practice": ["professionnel"],
-    "complete_reperage": ["professionnel"],
-    "start_evaluation": ["professionnel"],
-    "submit_recevabilite": ["candidat"],
-    "declare_recevable": ["secretariat"],
-    "declare_non_recevable": ["secretariat"],
-    "submit_activities": ["candidat"],
-    "resume_parcours": ["professionnel", "evaluateur"],
-    "transmit_to_jury": ["evaluateur"],
-    "return_to_evaluation": ["jury", "secretariat"],
-    "record_decision": ["jury"],
-    "continue_after_partial": ["candidat", "professionnel", "secretariat"],
-    "withdraw": ["candidat", "gestionnaire", "secretariat"],
-}
-
-
-def actor_role(candidacy, user, action: str) -> str:
+def actor_role(candidacy: Candidacy, user: User, action: str) -> str:
     """The capacity in which `user` takes `action` on a candidacy, for the audit log."""
-    for capacity in ACTION_CAPACITIES.get(action, list(_CAPACITIES)):
-        if _CAPACITIES[capacity](candidacy, user):
-            return capacity
-    return "autre"
+    return permissions.capacity_of(candidacy, user, capacities(action)) or Capacity.AUTRE
 
 
-def _log(candidacy, *, by, transition_name, source, target, comment=""):
-    entry = TransitionLog.objects.create(
+def candidacy_log(
+    *,
+    candidacy: Candidacy,
+    by: User,
+    action: str,
+    comment: str = "",
+    source: str | None = None,
+    target: str | None = None,
+) -> TransitionLog:
+    """Append an entry to the candidacy's audit log (source and target: the current state,
+    for an action that does not change it)."""
+    return TransitionLog.objects.create(
         candidacy=candidacy,
         actor=by,
-        role=actor_role(candidacy, by, transition_name),
-        transition=transition_name,
-        source=source,
-        target=target,
+        role=actor_role(candidacy, by, action),
+        transition=action,
+        source=candidacy.state if source is None else source,
+        target=candidacy.state if target is None else target,
         comment=comment,
     )
-    return entry
 
 
-def _lock(candidacy) -> Candidacy:
+def _lock(candidacy: Candidacy) -> Candidacy:
     return (
         Candidacy.objects.select_for_update(of=("self",))
         .select_related("candidate", "certification", "professionnel", "evaluateur")
@@ -121,7 +79,7 @@ def _lock(candidacy) -> Candidacy:
     )
 
 
-def may_take(candidacy, name, user) -> bool:
+def may_take(candidacy: Candidacy, name: str, user: User) -> bool:
     """The state allows this transition and the user may take it (guards not checked)."""
     meta = getattr(candidacy, name)._django_fsm
     return meta.has_transition(candidacy.state) and meta.has_transition_perm(
@@ -129,260 +87,239 @@ def may_take(candidacy, name, user) -> bool:
     )
 
 
-def run_transition(*, candidacy, by, name, comment="", expected_state=None, prepare=None, args=()):
-    """Take transition `name` on `candidacy` as `by`.
+def _check_expected(state: str, expected_state: str | None) -> None:
+    if expected_state and state != expected_state:
+        raise ConcurrentChange(
+            _(
+                "La candidature vient d'être modifiée par quelqu'un d'autre : elle est maintenant "
+                "à l'étape « %(state)s ». Rien n'a été enregistré ; vérifiez la page avant de recommencer."
+            )
+            % {"state": state_label(state)}
+        )
 
-    Raises ConcurrentChange when the candidacy moved since the user saw it,
+
+def run_transition(
+    *,
+    candidacy: Candidacy,
+    by: User,
+    name: str,
+    comment: str = "",
+    expected_state: str | None = None,
+    also_missing: Callable[[Candidacy], list[str]] | None = None,
+    refusal: str | None = None,
+    **params,
+) -> Candidacy:
+    """Take transition `name` on `candidacy` as `by`, as its entry in TRANSITIONS says.
+
+    The comment is logged, and kept on the entry's `reason_field` if it has one. `params`
+    go to the entry's preparation if it has one, else to the transition method (the
+    outcome of `record_decision`). A higher app's service adds what its own data lacks
+    (`also_missing`, checked under the lock with the guard) and its refusal message
+    (`refusal`, with %(items)s).
+
+    Raises ConcurrentChange when the candidacy moved since the user saw it (`expected_state`),
     TransitionError when the state does not allow it, PermissionDenied when the user may
-    not take it, GuardFailed (listing what is missing) when its guard fails.
-    `prepare(candidacy)` runs under the lock before the guard (to record a reason, build
-    the plan...); everything it does is rolled back if the transition is refused.
-    Side effects: the audit entry; after commit, the notification task.
+    not take it, GuardFailed (listing what is missing) when its guard fails; nothing is
+    recorded then. Side effects: the audit entry; after commit, the notification task and
+    the entry's official documents.
     """
+    spec = TRANSITIONS[name]
     with transaction.atomic():
         locked = _lock(candidacy)
         source = locked.state
-        if expected_state and source != expected_state:
-            raise ConcurrentChange(
-                _(
-                    "La candidature vient d'être modifiée par quelqu'un d'autre : elle est maintenant "
-                    "à l'étape « %(state)s ». Rien n'a été enregistré ; vérifiez la page avant de recommencer."
-                )
-                % {"state": _state_label(source)}
-            )
+        _check_expected(source, expected_state)
         meta = getattr(locked, name)._django_fsm
         if not meta.has_transition(source):
             raise TransitionError(
                 _("Cette action n'est pas possible à l'étape « %(state)s ».")
-                % {"state": _state_label(source)}
+                % {"state": state_label(source)}
             )
         if not meta.has_transition_perm(locked, source, by):
             raise PermissionDenied(
                 _("Vous n'êtes pas autorisé(e) à effectuer cette action sur cette candidature.")
             )
-        if prepare is not None:
-            prepare(locked)
-        missing = guards.missing(name, locked)
+        if spec.reason_field:
+            setattr(locked, spec.reason_field, comment.strip())
+        if spec.prepare is not None:
+            spec.prepare(locked, **params)
+        missing = (also_missing(locked) if also_missing else []) + spec.missing(locked)
         if missing:
-            raise GuardFailed(
-                _("Action impossible : il manque %(items)s.") % {"items": " ; ".join(missing)},
-                missing,
-            )
-        try:
-            getattr(locked, name)(*args)
-        except InvalidResultState as exc:
-            raise TransitionError(_("Issue inconnue pour cette action.")) from exc
+            message = refusal or _("Action impossible : il manque %(items)s.")
+            raise GuardFailed(message % {"items": " ; ".join(missing)}, missing)
+        with spec.guard_checked(locked):
+            try:
+                getattr(locked, name)(**({} if spec.prepare else params))
+            except InvalidResultState as exc:
+                raise TransitionError(_("Issue inconnue pour cette action.")) from exc
         locked.save()
-        transition_done.send(
-            sender=Candidacy, candidacy=locked, name=name, source=source, target=locked.state, by=by
+        entry = candidacy_log(
+            candidacy=locked, by=by, action=name, comment=comment.strip(), source=source
         )
-        entry = _log(
-            locked,
-            by=by,
-            transition_name=name,
-            source=source,
-            target=locked.state,
-            comment=comment.strip(),
-        )
+        for code in spec.documents:
+            generate_document_later(code, locked)
         transaction.on_commit(lambda: notify_transition.delay(entry.pk))
     candidacy.refresh_from_db()
     return locked
 
 
-# Transitions ------------------------------------------------------------------------------
+# The transitions taken by name elsewhere. start_evaluation, submit_activities and
+# return_to_evaluation open the evaluation dossier: the evaluations app owns them.
 
 
-def _run_with_reason(*, candidacy, by, name, field, reason, expected_state):
-    """A transition with a reason (or comment), stored on `field` and logged; its guard may require it."""
-
-    def record(c):
-        setattr(c, field, reason.strip())
-
+def candidacy_complete_reperage(
+    *, candidacy: Candidacy, by: User, expected_state: str | None = None
+) -> Candidacy:
+    """Complete the livret and generate the parcours plan: one action per competence to
+    develop. Side effects: those of run_transition, the livret de repérage PDF among them."""
     return run_transition(
-        candidacy=candidacy,
-        by=by,
-        name=name,
-        comment=reason,
-        expected_state=expected_state,
-        prepare=record,
+        candidacy=candidacy, by=by, name="complete_reperage", expected_state=expected_state
     )
 
 
-def _sync_plan(candidacy, competence_ids, *, cycle):
-    """Make a cycle's plan cover exactly `competence_ids`, keeping the actions already edited."""
-    actions = candidacy.parcours_actions.filter(cycle=cycle)
-    actions.exclude(competence_id__in=competence_ids).delete()
-    planned = set(actions.values_list("competence_id", flat=True))
-    ParcoursAction.objects.bulk_create(
-        ParcoursAction(candidacy=candidacy, cycle=cycle, competence_id=pk)
-        for pk in sorted(set(competence_ids) - planned)
-    )
-
-
-def candidacy_complete_reperage(*, candidacy, by, expected_state=None):
-    """Complete the livret and generate the parcours plan: one action per competence to develop.
-
-    Side effect: after commit, the livret de repérage PDF is stored (besides the transition's own).
-    """
-    with transaction.atomic():
-        locked = run_transition(
-            candidacy=candidacy,
-            by=by,
-            name="complete_reperage",
-            expected_state=expected_state,
-            prepare=lambda c: _sync_plan(c, guards.competences_to_develop(c), cycle=c.cycle),
-        )
-        document_generate_later("livret", locked)
-    return locked
-
-
-def candidacy_start_evaluation(*, candidacy, by, expected_state=None):
-    return run_transition(
-        candidacy=candidacy, by=by, name="start_evaluation", expected_state=expected_state
-    )
-
-
-def candidacy_submit_recevabilite(*, candidacy, by, expected_state=None):
+def candidacy_submit_recevabilite(
+    *, candidacy: Candidacy, by: User, expected_state: str | None = None
+) -> Candidacy:
     """Submit partie 2; the request date is the day of submission."""
-
-    def stamp(c):
-        request = getattr(c, "vae_request", None)
-        if request is not None:
-            request.submitted_on = timezone.localdate()
-            request.save(update_fields=["submitted_on"])
-
     return run_transition(
-        candidacy=candidacy,
-        by=by,
-        name="submit_recevabilite",
-        expected_state=expected_state,
-        prepare=stamp,
+        candidacy=candidacy, by=by, name="submit_recevabilite", expected_state=expected_state
     )
 
 
-def candidacy_declare_recevable(*, candidacy, by, comment="", expected_state=None):
-    return _run_with_reason(
+def candidacy_declare_recevable(
+    *, candidacy: Candidacy, by: User, comment: str = "", expected_state: str | None = None
+) -> Candidacy:
+    return run_transition(
         candidacy=candidacy,
         by=by,
         name="declare_recevable",
-        field="recevabilite_reason",
-        reason=comment,
+        comment=comment,
         expected_state=expected_state,
     )
 
 
-def candidacy_declare_non_recevable(*, candidacy, by, reason, expected_state=None):
-    return _run_with_reason(
+def candidacy_declare_non_recevable(
+    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
+) -> Candidacy:
+    return run_transition(
         candidacy=candidacy,
         by=by,
         name="declare_non_recevable",
-        field="recevabilite_reason",
-        reason=reason,
+        comment=reason,
         expected_state=expected_state,
     )
 
 
-def candidacy_submit_activities(*, candidacy, by, expected_state=None):
-    """Submit partie 3 for evaluation.
-
-    Side effect: after commit, the dossier de VAE PDF (parties 2 and 3) is stored (besides
-    the transition's own).
-    """
-    with transaction.atomic():
-        locked = run_transition(
-            candidacy=candidacy, by=by, name="submit_activities", expected_state=expected_state
-        )
-        document_generate_later("dossier_vae", locked)
-    return locked
-
-
-def candidacy_resume_parcours(*, candidacy, by, competence_ids, comment="", expected_state=None):
-    """Back to the parcours; the new cycle's plan covers the competences not acquired."""
-
-    def plan(c):
-        to_validate = set(c.competences_to_validate().values_list("pk", flat=True))
-        if not competence_ids or not set(competence_ids) <= to_validate:
-            raise ValidationError(
-                _("Le nouveau parcours doit porter sur des compétences qui restent à valider.")
-            )
-        _sync_plan(c, competence_ids, cycle=c.cycle + 1)  # the transition moves to that cycle
-
+def candidacy_resume_parcours(
+    *,
+    candidacy: Candidacy,
+    by: User,
+    competence_ids: Iterable[int],
+    comment: str = "",
+    expected_state: str | None = None,
+) -> Candidacy:
+    """Back to the parcours; the new cycle's plan covers `competence_ids` (the competences
+    not acquired), which must all be still to validate (ValidationError otherwise)."""
     return run_transition(
         candidacy=candidacy,
         by=by,
         name="resume_parcours",
         comment=comment,
         expected_state=expected_state,
-        prepare=plan,
+        competence_ids=list(competence_ids),
     )
 
 
-def candidacy_transmit_to_jury(*, candidacy, by, expected_state=None):
+def candidacy_transmit_to_jury(
+    *,
+    candidacy: Candidacy,
+    by: User,
+    dossier_missing: Callable[[Candidacy], list[str]] | None = None,
+    refusal: str | None = None,
+) -> Candidacy:
+    """Called by the evaluations app, which checks the completeness of the dossier
+    (`dossier_missing`) under the candidacy's lock, with the guard."""
     return run_transition(
-        candidacy=candidacy, by=by, name="transmit_to_jury", expected_state=expected_state
-    )
-
-
-def candidacy_return_to_evaluation(*, candidacy, by, reason, expected_state=None):
-    return _run_with_reason(
         candidacy=candidacy,
         by=by,
-        name="return_to_evaluation",
-        field="outcome_reason",
-        reason=reason,
-        expected_state=expected_state,
+        name="transmit_to_jury",
+        also_missing=dossier_missing,
+        refusal=refusal,
     )
 
 
-def candidacy_record_decision(*, candidacy, by, outcome, comment="", expected_state=None):
+def candidacy_record_decision(
+    *,
+    candidacy: Candidacy,
+    by: User,
+    outcome: str,
+    comment: str = "",
+    expected_state: str | None = None,
+) -> Candidacy:
+    """The jury's outcome: certifie, partiel or non_certifie (TransitionError otherwise)."""
     return run_transition(
         candidacy=candidacy,
         by=by,
         name="record_decision",
         comment=comment,
         expected_state=expected_state,
-        args=(outcome,),
+        outcome=outcome,
     )
 
 
-def candidacy_continue_after_partial(*, candidacy, by, expected_state=None):
+def candidacy_continue_after_partial(
+    *, candidacy: Candidacy, by: User, expected_state: str | None = None
+) -> Candidacy:
     """Back to the parcours for the competences still to validate."""
-
-    def plan(c):
-        _sync_plan(
-            c, set(c.competences_to_validate().values_list("pk", flat=True)), cycle=c.cycle + 1
-        )
-
     return run_transition(
-        candidacy=candidacy,
-        by=by,
-        name="continue_after_partial",
-        expected_state=expected_state,
-        prepare=plan,
+        candidacy=candidacy, by=by, name="continue_after_partial", expected_state=expected_state
     )
 
 
-def candidacy_withdraw(*, candidacy, by, reason, expected_state=None):
-    return _run_with_reason(
-        candidacy=candidacy,
-        by=by,
-        name="withdraw",
-        field="closing_reason",
-        reason=reason,
-        expected_state=expected_state,
+def candidacy_withdraw(
+    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
+) -> Candidacy:
+    return run_transition(
+        candidacy=candidacy, by=by, name="withdraw", comment=reason, expected_state=expected_state
     )
 
 
-TRANSITION_SERVICES = {
-    "complete_reperage": candidacy_complete_reperage,
-    "start_evaluation": candidacy_start_evaluation,
-    "submit_recevabilite": candidacy_submit_recevabilite,
-    "declare_recevable": candidacy_declare_recevable,
-    "declare_non_recevable": candidacy_declare_non_recevable,
-    "submit_activities": candidacy_submit_activities,
-    "withdraw": candidacy_withdraw,
-    "continue_after_partial": candidacy_continue_after_partial,
-}
+# Transitions whose entry point belongs to an app built on candidates: the evaluations app
+# opens the evaluation dossier in the same transaction as the transition into `evaluation`.
+_entry_points: dict[str, Callable[..., Candidacy]] = {}
+
+
+def register_entry_point(name: str, service: Callable[..., Candidacy]) -> None:
+    """Called once from an AppConfig.ready: `service` takes transition `name` from the
+    candidacy's action page (same keyword arguments as run_transition, without `name`)."""
+    _entry_points[name] = service
+
+
+def transition_take(*, name: str, **kwargs) -> Candidacy:
+    """Take a transition offered by the candidacy's action page, through its entry point."""
+    service = _entry_points.get(name)
+    if service is None:
+        return run_transition(name=name, **kwargs)
+    return service(**kwargs)
+
+
+# The competence ledger ---------------------------------------------------------------------
+
+
+def validations_grant(
+    *, candidacy: Candidacy, competences: Iterable[Competence], on: datetime.date
+) -> list[CompetenceValidation]:
+    """Record in the candidate's ledger the competences the jury validated on `on`, each
+    valid for the certification's `partial_validation_years` (same calendar date)."""
+    years = candidacy.certification.partial_validation_years
+    return [
+        CompetenceValidation.objects.create(
+            candidate=candidacy.candidate,
+            competence=competence,
+            validated_on=on,
+            valid_until=add_months(on, 12 * years),
+        )
+        for competence in competences
+    ]
 
 
 # Creation ---------------------------------------------------------------------------------
@@ -451,7 +388,7 @@ def candidacy_create_parcours(
             is_newcomer=is_newcomer,
             created_by=by,
         )
-        _log(candidacy, by=by, transition_name="create", source="", target=State.REPERAGE)
+        candidacy_log(candidacy=candidacy, by=by, action="create", source="")
         transaction.on_commit(lambda: notify_candidacy_created.delay(candidacy.pk, created_account))
     return candidacy
 
@@ -476,7 +413,7 @@ def candidacy_request_vae(
             created_by=user,
         )
         VaeRequest.objects.create(candidacy=candidacy)
-        _log(candidacy, by=user, transition_name="create", source="", target=State.DEMANDE)
+        candidacy_log(candidacy=candidacy, by=user, action="create", source="")
     return candidacy
 
 
@@ -563,14 +500,7 @@ def candidacy_assign(
             comment = _("%(role)s : %(person)s") % {"role": ASSIGNABLE[field].label, "person": user}
             if previous is not None:
                 comment += " " + _("(remplace %(person)s)") % {"person": previous}
-            _log(
-                locked,
-                by=by,
-                transition_name=f"assign_{field}",
-                source=locked.state,
-                target=locked.state,
-                comment=comment,
-            )
+            candidacy_log(candidacy=locked, by=by, action=f"assign_{field}", comment=comment)
     candidacy.refresh_from_db()
     return locked
 
@@ -597,8 +527,23 @@ def _only(fields, allowed):
 # Livret de repérage and parcours ----------------------------------------------------------
 
 
-def reperage_save(*, candidacy, by, entries: dict[int, dict]) -> None:
-    """Save the livret (draft): `entries` maps an element id to its status, comment and training need."""
+def reperage_save(
+    *,
+    candidacy: Candidacy,
+    by: User,
+    entries: dict[int, dict],
+    complete: bool = False,
+    expected_state: str | None = None,
+) -> None:
+    """Save the livret (draft): `entries` maps an element id to its status, comment and
+    training need. With `complete`, then complete the repérage (candidacy_complete_reperage):
+    the draft is saved first, in its own transaction, so a refused completion keeps it."""
+    _reperage_save_draft(candidacy=candidacy, by=by, entries=entries)
+    if complete:
+        candidacy_complete_reperage(candidacy=candidacy, by=by, expected_state=expected_state)
+
+
+def _reperage_save_draft(*, candidacy: Candidacy, by: User, entries: dict[int, dict]) -> None:
     if not permissions.can_edit_reperage(candidacy, by):
         raise PermissionDenied
     valid_ids = set(candidacy.certification.competences.values_list("elements__pk", flat=True))
@@ -678,14 +623,7 @@ def practice_confirm(*, candidacy, by, note: str) -> Candidacy:
         locked.practice_confirmed_on = timezone.localdate()
         locked.practice_note = note.strip()
         locked.save(update_fields=["practice_confirmed_on", "practice_note", "updated_at"])
-        _log(
-            locked,
-            by=by,
-            transition_name="confirm_practice",
-            source=locked.state,
-            target=locked.state,
-            comment=note.strip(),
-        )
+        candidacy_log(candidacy=locked, by=by, action="confirm_practice", comment=note.strip())
     candidacy.refresh_from_db()
     return locked
 

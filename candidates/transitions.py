@@ -1,12 +1,38 @@
-"""How each transition appears in the interface: its button, its confirmation, its reason."""
+"""The candidacy's transitions: one declaration each, from which everything else follows.
 
+An entry says who may take the transition (django-fsm's `permission=` on the model's
+`@transition`, and the capacity the audit log records), its guard (django-fsm's
+`conditions=`, and the list of what is missing shown to the user), the candidacy field that
+keeps its reason, its preparation (run under the row lock before the guard), the official
+documents it produces, and how the interface offers it. `services.run_transition` runs any
+of them; the notification it sends is `cqp.notifications.EVENTS[name]`.
+
+Adding a transition: one entry in TRANSITIONS, one `@transition` method on `Candidacy`
+(`**fsm_rules(name)`), one guard function in guards.py, one event in cqp.notifications
+(tests/candidates/test_transition_table.py checks that nothing is missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from . import guards
+from .enums import Capacity
+from .permissions import capacity_of
+
+C = Capacity
 
 
 @dataclass(frozen=True)
 class TransitionUI:
+    """How the candidacy's action page offers a transition: its button and confirmation."""
+
     label: str
     confirm: str
     reason_label: str | None = None  # a reason is required when set
@@ -15,51 +41,242 @@ class TransitionUI:
     style: str = "primary"
 
 
-TRANSITIONS_UI = {
-    "complete_reperage": TransitionUI(
-        _("Terminer le repérage"),
-        _("Le livret sera clos et le parcours généré pour les compétences à développer."),
-    ),
-    "start_evaluation": TransitionUI(
-        _("Lancer l'évaluation"),
-        _(
-            "Le parcours est terminé et la mise en pratique confirmée : l'évaluation des compétences commence."
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    # The capacities that may take it, in the order the audit log looks for them: the log
+    # records the capacity that actually allowed the action, not merely one the user holds.
+    who: tuple[Capacity, ...]
+    # What is missing (French noun phrases) for the transition to be taken.
+    guard: Callable[..., list[str]] | None = None
+    # What the person must still do before asking for it, when the preparation meets part
+    # of the guard (completing the repérage generates the plan): defaults to the guard.
+    ready: Callable[..., list[str]] | None = None
+    # The candidacy field that keeps the reason (or comment) given with the transition.
+    reason_field: str = ""
+    # Runs under the row lock before the guard, with the service's extra arguments; what it
+    # does is rolled back if the transition is refused.
+    prepare: Callable[..., None] | None = None
+    # Official documents (cqp.documents kinds) stored after commit.
+    documents: tuple[str, ...] = ()
+    # None: the transition is taken from another app's page (the evaluation, the jury).
+    ui: TransitionUI | None = None
+
+    def permission(self, candidacy, user) -> bool:
+        """django-fsm's `permission=`: the user may act in one of the capacities."""
+        return capacity_of(candidacy, user, self.who) is not None
+
+    def missing(self, candidacy) -> list[str]:
+        return self.guard(candidacy) if self.guard else []
+
+    def missing_before(self, candidacy) -> list[str]:
+        return (self.ready or self.missing)(candidacy)
+
+    def condition(self, candidacy) -> bool:
+        """django-fsm's `conditions=`. Inside `run_transition`, the guard has just run under
+        the row lock (`guard_checked`): its answer stands, the guard does not run twice."""
+        if candidacy.__dict__.get("_guard_checked") == self.name:
+            return True
+        return not self.missing(candidacy)
+
+    @contextmanager
+    def guard_checked(self, candidacy):
+        candidacy._guard_checked = self.name
+        try:
+            yield
+        finally:
+            del candidacy._guard_checked
+
+
+# Preparations ------------------------------------------------------------------------------
+
+
+def sync_plan(candidacy, competence_ids, *, cycle: int) -> None:
+    """Make a cycle's plan cover exactly `competence_ids`, keeping the actions already edited."""
+    actions = candidacy.parcours_actions.filter(cycle=cycle)
+    actions.exclude(competence_id__in=competence_ids).delete()
+    planned = set(actions.values_list("competence_id", flat=True))
+    action = candidacy.parcours_actions.model
+    action.objects.bulk_create(
+        action(candidacy=candidacy, cycle=cycle, competence_id=pk)
+        for pk in sorted(set(competence_ids) - planned)
+    )
+
+
+def _plan_from_livret(candidacy) -> None:
+    sync_plan(candidacy, guards.competences_to_develop(candidacy), cycle=candidacy.cycle)
+
+
+def _stamp_request_date(candidacy) -> None:
+    """The request date of a VAE is the day partie 2 is submitted."""
+    request = getattr(candidacy, "vae_request", None)
+    if request is not None:
+        request.submitted_on = guards.today()
+        request.save(update_fields=["submitted_on"])
+
+
+def _plan_not_acquired(candidacy, *, competence_ids) -> None:
+    """The new cycle's plan covers the competences not acquired (the transition moves to it)."""
+    to_validate = set(candidacy.competences_to_validate().values_list("pk", flat=True))
+    if not competence_ids or not set(competence_ids) <= to_validate:
+        raise ValidationError(
+            gettext("Le nouveau parcours doit porter sur des compétences qui restent à valider.")
+        )
+    sync_plan(candidacy, competence_ids, cycle=candidacy.cycle + 1)
+
+
+def _plan_still_to_validate(candidacy) -> None:
+    to_validate = candidacy.competences_to_validate().values_list("pk", flat=True)
+    sync_plan(candidacy, set(to_validate), cycle=candidacy.cycle + 1)
+
+
+# The table --------------------------------------------------------------------------------
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "complete_reperage",
+            who=(C.PROFESSIONNEL,),
+            guard=guards.guard_complete_reperage,
+            ready=guards.reperage_missing,
+            prepare=_plan_from_livret,
+            documents=("livret",),
+            ui=TransitionUI(
+                _("Terminer le repérage"),
+                _("Le livret sera clos et le parcours généré pour les compétences à développer."),
+            ),
         ),
-    ),
-    "submit_recevabilite": TransitionUI(
-        _("Envoyer ma demande de recevabilité"),
-        _(
-            "Votre partie 2 sera transmise au secrétariat de la CPEF et ne pourra plus être modifiée."
+        Transition(
+            "start_evaluation",
+            who=(C.PROFESSIONNEL,),
+            guard=guards.guard_start_evaluation,
+            ui=TransitionUI(
+                _("Lancer l'évaluation"),
+                _(
+                    "Le parcours est terminé et la mise en pratique confirmée : l'évaluation des compétences commence."
+                ),
+            ),
         ),
-        irreversible=True,
-    ),
-    "declare_recevable": TransitionUI(
-        _("Avis favorable : recevable"),
-        _("La demande sera déclarée recevable ; le candidat pourra renseigner la partie 3."),
-        comment_allowed=True,
-        irreversible=True,
-    ),
-    "declare_non_recevable": TransitionUI(
-        _("Avis défavorable : non recevable"),
-        _("La demande sera déclarée non recevable. Cette décision clôt la candidature."),
-        reason_label=_("Motif de l'avis défavorable"),
-        irreversible=True,
-        style="danger",
-    ),
-    "submit_activities": TransitionUI(
-        _("Envoyer ma partie 3 et passer à l'évaluation"),
-        _("Vos activités seront transmises aux évaluateurs et ne pourront plus être modifiées."),
-        irreversible=True,
-    ),
-    "continue_after_partial": TransitionUI(
-        _("Reprendre le parcours"),
-        _("Un nouveau parcours est ouvert pour les compétences qui restent à valider."),
-    ),
-    "withdraw": TransitionUI(
-        _("Abandonner la candidature"),
-        _("La candidature sera close définitivement."),
-        reason_label=_("Motif de l'abandon"),
-        irreversible=True,
-        style="danger",
-    ),
+        Transition(
+            "submit_recevabilite",
+            who=(C.CANDIDAT,),
+            guard=guards.guard_submit_recevabilite,
+            prepare=_stamp_request_date,
+            ui=TransitionUI(
+                _("Envoyer ma demande de recevabilité"),
+                _(
+                    "Votre partie 2 sera transmise au secrétariat de la CPEF et ne pourra plus être modifiée."
+                ),
+                irreversible=True,
+            ),
+        ),
+        Transition(
+            "declare_recevable",
+            who=(C.SECRETARIAT,),
+            reason_field="recevabilite_reason",
+            ui=TransitionUI(
+                _("Avis favorable : recevable"),
+                _(
+                    "La demande sera déclarée recevable ; le candidat pourra renseigner la partie 3."
+                ),
+                comment_allowed=True,
+                irreversible=True,
+            ),
+        ),
+        Transition(
+            "declare_non_recevable",
+            who=(C.SECRETARIAT,),
+            guard=guards.guard_declare_non_recevable,
+            reason_field="recevabilite_reason",
+            ui=TransitionUI(
+                _("Avis défavorable : non recevable"),
+                _("La demande sera déclarée non recevable. Cette décision clôt la candidature."),
+                reason_label=_("Motif de l'avis défavorable"),
+                irreversible=True,
+                style="danger",
+            ),
+        ),
+        Transition(
+            "submit_activities",
+            who=(C.CANDIDAT,),
+            guard=guards.guard_submit_activities,
+            documents=("dossier_vae",),
+            ui=TransitionUI(
+                _("Envoyer ma partie 3 et passer à l'évaluation"),
+                _(
+                    "Vos activités seront transmises aux évaluateurs et ne pourront plus être modifiées."
+                ),
+                irreversible=True,
+            ),
+        ),
+        Transition(
+            "resume_parcours",
+            who=(C.PROFESSIONNEL, C.EVALUATEUR),
+            guard=guards.guard_resume_parcours,
+            prepare=_plan_not_acquired,
+        ),
+        Transition(
+            "transmit_to_jury",
+            who=(C.EVALUATEUR,),
+            guard=guards.guard_transmit_to_jury,
+        ),
+        Transition(
+            "return_to_evaluation",
+            who=(C.JURY, C.SECRETARIAT),
+            guard=guards.guard_return_to_evaluation,
+            reason_field="outcome_reason",
+        ),
+        Transition("record_decision", who=(C.JURY,)),
+        Transition(
+            "continue_after_partial",
+            who=(C.CANDIDAT, C.PROFESSIONNEL, C.SECRETARIAT),
+            guard=guards.guard_continue_after_partial,
+            prepare=_plan_still_to_validate,
+            ui=TransitionUI(
+                _("Reprendre le parcours"),
+                _("Un nouveau parcours est ouvert pour les compétences qui restent à valider."),
+            ),
+        ),
+        Transition(
+            "withdraw",
+            who=(C.CANDIDAT, C.GESTIONNAIRE, C.SECRETARIAT),
+            guard=guards.guard_withdraw,
+            reason_field="closing_reason",
+            ui=TransitionUI(
+                _("Abandonner la candidature"),
+                _("La candidature sera close définitivement."),
+                reason_label=_("Motif de l'abandon"),
+                irreversible=True,
+                style="danger",
+            ),
+        ),
+    ]
 }
+
+# Who may take the other actions recorded in the audit log.
+OTHER_ACTIONS: dict[str, tuple[Capacity, ...]] = {
+    "create": (C.GESTIONNAIRE, C.SECRETARIAT, C.CANDIDAT),
+    "assign_professionnel": (C.SECRETARIAT, C.GESTIONNAIRE),
+    "assign_evaluateur": (C.SECRETARIAT, C.GESTIONNAIRE),
+    "confirm_practice": (C.PROFESSIONNEL,),
+    "revoke_certificate": (C.SECRETARIAT,),
+}
+
+
+def capacities(action: str) -> tuple[Capacity, ...]:
+    """Who may take `action` (a transition or another audited action)."""
+    if action in TRANSITIONS:
+        return TRANSITIONS[action].who
+    return OTHER_ACTIONS[action]
+
+
+def fsm_rules(name: str) -> dict:
+    """The `conditions=` and `permission=` of the model's `@transition` named `name`."""
+    spec = TRANSITIONS[name]
+    return {"conditions": [spec.condition], "permission": spec.permission}
+
+
+def with_ui(names=None) -> list[Transition]:
+    """The transitions offered by the candidacy's action page (`names`, else all), in order."""
+    return [t for t in TRANSITIONS.values() if t.ui and (names is None or t.name in names)]

@@ -2,9 +2,9 @@
 
 Each app registers the kinds of document it owns (`register`), with the template that
 renders one, the objects a user may download, and whether an object's content is final.
-This module renders them, stores a final one once with its SHA-256 (`document_store`,
-run by the `cqp.tasks.generate_document` task after commit) and answers the download
-and draft-preview views. It knows nothing of the apps built on it.
+This module renders them, stores a final one once with its SHA-256 (`document_store_final`,
+run by the `cqp.tasks.generate_document` task after commit: `cqp.tasks.generate_document_later`)
+and answers the download and draft-preview views. It knows nothing of the apps built on it.
 """
 
 from __future__ import annotations
@@ -120,12 +120,14 @@ def document_store(code: str, obj, edition: int = 1) -> Document:
     return document
 
 
-def document_generate_later(code: str, obj, edition: int = 1) -> None:
-    """Generate `obj`'s document in the background once the current transaction commits."""
-    from .tasks import generate_document
-
-    pk = obj.pk
-    transaction.on_commit(lambda: generate_document.delay(code, pk, edition))
+def document_store_final(*, code: str, object_id: int, edition: int = 1) -> Document | None:
+    """Store the final document of one object once; None when the object is gone or its
+    content is not final (yet). A repeated call stores nothing more."""
+    kind = get_kind(code)
+    obj = kind.model._default_manager.filter(pk=object_id).first()
+    if obj is None or not kind.is_final(obj):
+        return None
+    return document_store(code, obj, edition)
 
 
 def latest_documents(code: str, object_ids) -> dict[int, Document]:

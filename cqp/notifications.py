@@ -1,9 +1,10 @@
 """Who is told of what: the one table of events and their recipients.
 
 Every event creates an in-app notification for each recipient (once per recipient and
-event key, so a retried task adds nothing) and an e-mail copy sent by
-`cqp.tasks.send_notification_email`, which records the sending so that it never goes
-twice. The same table is in the README (« Notifications »): keep them together.
+event key, so a retried task adds nothing) and an e-mail copy: `notify` is called by the
+apps' tasks, which then send the copies with `cqp.tasks.send_emails_later` (the sending is
+recorded so that it never goes twice). The same table is in the README (« Notifications »):
+keep them together.
 
 Recipients are roles, resolved against the event's subject (a candidacy, a jury session,
 a habilitation...) by functions the apps register (`register_recipients`), so that the
@@ -14,12 +15,13 @@ own act, except the candidate, who is told of every change of their candidacy.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from .models import Habilitation, Notification, PlatformRole, User
 
 # Role names used in the table.
 CANDIDAT = "candidat"
@@ -99,14 +101,10 @@ def register_recipients(role: str, resolver: Callable[[object], Iterable]) -> No
 
 
 def _secretariat(subject):
-    from .models import PlatformRole, User
-
     return User.objects.filter(platform_role=PlatformRole.SECRETARIAT, is_active=True)
 
 
 def _titulaire(subject):
-    from .models import Habilitation
-
     return [subject.user] if isinstance(subject, Habilitation) else []
 
 
@@ -125,42 +123,84 @@ def recipients(event: str, subject, *, roles: Iterable[str] | None = None) -> di
     return found
 
 
+@dataclass(frozen=True)
+class Message:
+    """The title and body of a notification, with %(name)s placeholders filled from the
+    values of each occurrence. `own_title` and `own_body`, when set, address the person the
+    subject concerns (the candidate, the holder of a habilitation) instead."""
+
+    title: str
+    body: str
+    own_title: str = ""
+    own_body: str = ""
+
+    def render(self, role: str, values: dict, footer: str = "") -> tuple[str, str]:
+        own = role in CONCERNED
+        title = self.own_title if own and self.own_title else self.title
+        body = self.own_body if own and self.own_body else self.body
+        return str(title) % values, str(body) % values + footer
+
+
+# The roles of the person an event's subject concerns.
+CONCERNED = {CANDIDAT, TITULAIRE}
+
+
+@dataclass
+class Notified:
+    """What a notifying service did: the occurrences it notified (reminders sent...), and
+    the notifications whose e-mail copies the calling task sends."""
+
+    occurrences: int = 0
+    notifications: list[Notification] = field(default_factory=list)
+
+    def add(self, notifications: list[Notification]) -> None:
+        self.occurrences += 1
+        self.notifications.extend(notifications)
+
+
+def notification_create(
+    *, user: User, key: str, subject: str, url: str = "", event: str = "", body: str = ""
+) -> Notification:
+    """Record an in-app notification once per (user, key): a retried task adds nothing."""
+    notification, _created = Notification.objects.get_or_create(
+        user=user,
+        key=key,
+        defaults={"subject": subject[:255], "url": url[:500], "event": event, "body": body},
+    )
+    return notification
+
+
 def notify(
     event: str,
     subject,
     *,
     key: str,
-    title: Callable[[str], str],
-    body: Callable[[str], str],
+    message: Message,
+    values: dict,
+    footer: str = "",
     url: str = "",
     actor=None,
     roles: Iterable[str] | None = None,
-) -> list:
-    """Notify everyone `event` reaches for `subject`, in the application and by e-mail.
+) -> list[Notification]:
+    """Notify everyone `event` reaches for `subject` in the application; returns the
+    notifications (new or already there), whose e-mail copies the calling task sends.
 
     `key` identifies the occurrence (one notification per user and key, whatever the
-    number of calls); `title(role)` and `body(role)` write the message for each role.
-    Returns the notifications (new or already there).
+    number of calls); `message` is rendered for each recipient's role with `values`, and
+    `footer` appended to the body. `roles` narrows the event's recipients.
     """
-    from .models import Notification
-    from .services import notification_create
-    from .tasks import send_notification_email
-
     todo = EVENTS[event].todo
     created: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for user, role in recipients(event, subject, roles=roles).items():
             if actor is not None and user.pk == actor.pk and role != CANDIDAT:
                 continue
-            text = body(role)
+            title, text = message.render(role, values, footer)
             if todo and role != CANDIDAT:
                 text = f"{text}\n\n{_('À faire :')} {todo}"
             created.append(
                 notification_create(
-                    user=user, key=key, event=event, subject=title(role), body=text, url=url
+                    user=user, key=key, event=event, subject=title, body=text, url=url
                 )
             )
-    pending = [n.pk for n in created if n.email_sent_at is None]
-    for pk in pending:
-        transaction.on_commit(lambda pk=pk: send_notification_email.delay(pk))
     return created

@@ -8,14 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
-    Habilitation,
-    Invitation,
-    Membership,
-    Notification,
-    Organisation,
-    User,
-)
+from .models import Habilitation, Invitation, Membership, Organisation, User
 from .permissions import can_manage_habilitations, can_manage_members, can_manage_organisations
 from .tasks import send_account_setup_email, send_invitation_email
 
@@ -223,18 +216,6 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
     return user
-
-
-def notification_create(
-    *, user: User, key: str, subject: str, url: str = "", event: str = "", body: str = ""
-):
-    """Record an in-app notification once per (user, key): a retried task adds nothing."""
-    notification, _created = Notification.objects.get_or_create(
-        user=user,
-        key=key,
-        defaults={"subject": subject[:255], "url": url[:500], "event": event, "body": body},
-    )
-    return notification
 
 
 def notifications_mark_read(*, user: User) -> int:

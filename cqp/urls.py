@@ -14,6 +14,9 @@ from .views import (
     referentiel,
 )
 
+# Every refusal, whether raised by a view or a service, is the one refusal page.
+handler403 = "cqp.views.helpers.refused"
+
 admin.site.site_header = _("CQP Assistant(e) de formation — back-office")
 admin.site.site_title = _("Back-office CQP")
 

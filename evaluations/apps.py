@@ -8,5 +8,7 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Évaluations")
 
     def ready(self):
-        # Dashboard panels, workflow hooks and the dossier's official PDF.
-        from . import dashboard_panels, documents, receivers  # noqa: F401
+        # Imported once the models are loaded: these modules register the dashboard panels,
+        # the dossier's official PDF and the entry points of the transitions into
+        # `evaluation` (services).
+        from . import dashboard_panels, documents, services  # noqa: F401

@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from candidates import selectors as candidacy_selectors
-from candidates.models import State
+from candidates.enums import State
 from cqp.dashboard import register_panel
 from cqp.models import HabilitationKind
 

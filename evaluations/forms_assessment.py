@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from cqp.forms import DateInput
 from cqp.models import Competence
 
-from .models import Opinion, SituationKind
+from .enums import Opinion, SituationKind
 
 COMMENT_MAX_LENGTH = 3000
 

@@ -8,12 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from candidates.models import Candidacy
 from cqp.models import Competence
 
+from .enums import Opinion, SituationKind
+
 ACCOUNT_MAX_LENGTH = 5000
-
-
-class Opinion(models.TextChoices):
-    ACQUISE = "acquise", _("Acquise")
-    NON_ACQUISE = "non_acquise", _("Non acquise")
 
 
 class EvaluationDossier(models.Model):
@@ -109,11 +106,6 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
-
-
-class SituationKind(models.TextChoices):
-    OBSERVEE = "observee", _("Situation observée")
-    ANALYSEE = "analysee", _("Situation analysée")
 
 
 class Observation(models.Model):

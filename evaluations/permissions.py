@@ -1,16 +1,8 @@
 """Who may do what on an evaluation dossier."""
 
 from candidates import permissions as candidacy_permissions
-from candidates.models import State
-
-
-def evaluator_role(candidacy, user) -> str | None:
-    """'professionnel' or 'evaluateur' when the user acts (assigned, permitted, habilité today)."""
-    if candidacy_permissions.is_acting_professionnel(candidacy, user):
-        return "professionnel"
-    if candidacy_permissions.is_acting_evaluateur(candidacy, user):
-        return "evaluateur"
-    return None
+from candidates.enums import Pathway, State
+from candidates.permissions import evaluator_role
 
 
 def _open(dossier) -> bool:
@@ -36,6 +28,6 @@ def can_transmit(dossier, user) -> bool:
 def can_resume_parcours(dossier, user) -> bool:
     return (
         _open(dossier)
-        and dossier.candidacy.pathway == "parcours"
+        and dossier.candidacy.pathway == Pathway.PARCOURS
         and evaluator_role(dossier.candidacy, user) is not None
     )

@@ -9,24 +9,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from candidates import guards as candidacy_guards
 from candidates import services as candidacy_services
-from candidates.models import Pathway, State
-from cqp.documents import document_generate_later
+from candidates.enums import Pathway, State
+from candidates.models import Candidacy
+from candidates.transitions import TRANSITIONS
+from cqp.models import User
+from cqp.tasks import generate_document_later
 
 from . import documents, permissions
+from .enums import Opinion
 from .evidence import MAX_FILES_PER_COMPETENCE, EvidenceRefused, check_upload
-from .models import (
-    CandidateAccount,
-    CompetenceAssessment,
-    EvaluationDossier,
-    Evidence,
-    Observation,
-    Opinion,
-)
+from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence, Observation
 
-LOCKED_MESSAGE = _("Le dossier a été transmis au jury ou clos : il ne peut plus être modifié.")
+LOCKED_MESSAGE = gettext_lazy(
+    "Le dossier a été transmis au jury ou clos : il ne peut plus être modifié."
+)
 
 
 def dossier_scope(candidacy):
@@ -42,8 +41,9 @@ def dossier_scope(candidacy):
     return to_validate
 
 
-def dossier_open(*, candidacy) -> EvaluationDossier:
-    """Open (or reopen, after a return from the jury) the dossier of the candidacy's current cycle."""
+def dossier_open(*, candidacy: Candidacy) -> EvaluationDossier:
+    """Open (or reopen, after a return from the jury) the dossier of the candidacy's current
+    cycle. Called by the entry points below, in the transaction of the transition."""
     dossier, created = EvaluationDossier.objects.get_or_create(
         candidacy=candidacy, cycle=candidacy.cycle
     )
@@ -59,6 +59,49 @@ def dossier_open(*, candidacy) -> EvaluationDossier:
         dossier.transmitted_by = None
         dossier.save(update_fields=["transmitted_at", "transmitted_by"])
     return dossier
+
+
+# The transitions into `evaluation`: the candidacy moves and the dossier of its cycle opens
+# (or reopens), in one transaction. Side effects: those of candidates' run_transition.
+
+
+def _enter_evaluation(**transition) -> Candidacy:
+    with transaction.atomic():
+        candidacy = candidacy_services.run_transition(**transition)
+        dossier_open(candidacy=candidacy)
+    return candidacy
+
+
+def evaluation_start(
+    *, candidacy: Candidacy, by: User, expected_state: str | None = None
+) -> Candidacy:
+    """The professionnel starts the evaluation at the end of the parcours."""
+    return _enter_evaluation(
+        candidacy=candidacy, by=by, name="start_evaluation", expected_state=expected_state
+    )
+
+
+def vae_activities_submit(
+    *, candidacy: Candidacy, by: User, expected_state: str | None = None
+) -> Candidacy:
+    """The VAE candidate submits partie 3; the dossier de VAE PDF is stored after commit."""
+    return _enter_evaluation(
+        candidacy=candidacy, by=by, name="submit_activities", expected_state=expected_state
+    )
+
+
+def evaluation_reopen(
+    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
+) -> Candidacy:
+    """The jury finds the dossier non-conforming (`reason`): back to the evaluators, in the
+    same dossier, no longer transmitted."""
+    return _enter_evaluation(
+        candidacy=candidacy,
+        by=by,
+        name="return_to_evaluation",
+        comment=reason,
+        expected_state=expected_state,
+    )
 
 
 def _check_open(dossier):
@@ -265,8 +308,8 @@ def assessment_sign(*, assessment, by, password) -> CompetenceAssessment:
 # Completeness, transmission, return to the parcours -------------------------------------
 
 
-def dossier_missing(dossier) -> list[str]:
-    """Everything that keeps the dossier from being transmitted, in French."""
+def assessments_missing(dossier) -> list[str]:
+    """What the assessments still lack for the dossier to be transmitted, in French."""
     missing = []
     for a in dossier.assessments.select_related("competence").order_by("competence__number"):
         code = a.competence.code
@@ -284,7 +327,13 @@ def dossier_missing(dossier) -> list[str]:
             missing.append(_("%(code)s : signature du professionnel du secteur") % {"code": code})
         if a.both_opinions_given and not a.evaluateur_signed_at:
             missing.append(_("%(code)s : signature de l'évaluateur externe") % {"code": code})
-    return missing + candidacy_guards.missing("transmit_to_jury", dossier.candidacy)
+    return missing
+
+
+def dossier_missing(dossier) -> list[str]:
+    """Everything that keeps the dossier from being transmitted, in French: the assessments,
+    then the guard of transmit_to_jury (livret, or VAE parties 2 and 3)."""
+    return assessments_missing(dossier) + TRANSITIONS["transmit_to_jury"].missing(dossier.candidacy)
 
 
 def dossier_transmit(*, dossier, by) -> EvaluationDossier:
@@ -302,18 +351,16 @@ def dossier_transmit(*, dossier, by) -> EvaluationDossier:
         _check_open(dossier)
         if not permissions.can_transmit(dossier, by):
             raise PermissionDenied
-        missing = dossier_missing(dossier)
-        if missing:
-            raise candidacy_services.GuardFailed(
-                _("Le dossier n'est pas complet : il manque %(items)s.")
-                % {"items": " ; ".join(missing)},
-                missing,
-            )
-        candidacy_services.candidacy_transmit_to_jury(candidacy=dossier.candidacy, by=by)
+        candidacy_services.candidacy_transmit_to_jury(
+            candidacy=dossier.candidacy,
+            by=by,
+            dossier_missing=lambda candidacy: assessments_missing(dossier),
+            refusal=_("Le dossier n'est pas complet : il manque %(items)s."),
+        )
         dossier.transmitted_at = timezone.now()
         dossier.transmitted_by = by
         dossier.save(update_fields=["transmitted_at", "transmitted_by"])
-        document_generate_later(
+        generate_document_later(
             documents.CODE, dossier, edition=documents.transmission_edition(dossier)
         )
     return dossier
@@ -352,3 +399,8 @@ def dossier_resume_parcours(*, dossier, by, comment="") -> EvaluationDossier:
         dossier.closed_at = timezone.now()
         dossier.save(update_fields=["closed_at"])
     return dossier
+
+
+# The candidacy's action page takes the transitions into `evaluation` through this app.
+candidacy_services.register_entry_point("start_evaluation", evaluation_start)
+candidacy_services.register_entry_point("submit_activities", vae_activities_submit)

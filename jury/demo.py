@@ -11,15 +11,18 @@ import datetime
 from django.utils import timezone
 
 from candidates import services as candidacy_services
-from candidates.models import Candidacy, ReperageStatus
+from candidates.enums import ReperageStatus
+from candidates.models import Candidacy
 from cqp.demo import register_seeder
 from cqp.management.commands.seed_demo import DEMO_PASSWORD
 from evaluations import services as evaluation_services
-from evaluations.models import EvaluationDossier, Opinion, SituationKind
+from evaluations.enums import Opinion, SituationKind
+from evaluations.models import EvaluationDossier
 from evaluations.selectors import latest_results
 
 from . import services
-from .models import College, JuryMember
+from .enums import College
+from .models import JuryMember
 
 CERTIFIED_EMAIL = "candidat.certifie@demo.cqp.fr"
 CERTIFIED_FIRST_NAME = "Inès"
@@ -125,7 +128,7 @@ def seed_certified_candidacy(users, organisations):
         by=professionnel,
         note="Gestion complète de trois sessions inter-entreprises, imprévus compris.",
     )
-    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel)
 
     # Evaluation: the candidate's account, observations, both opinions, both signatures,
     # then the évaluateur transmits the dossier.

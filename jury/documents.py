@@ -19,23 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from candidates.models import CompetenceValidation, Pathway, State
+from candidates.enums import Pathway, State
+from candidates.models import CompetenceValidation
 from candidates.selectors import candidacy_queryset
 from cqp import documents
 from cqp.models import Certification, Competence
 from evaluations.models import EvaluationDossier
 
 from . import selectors
-from .models import (
-    NON_CONFORME,
-    Certificate,
-    CertificateKind,
-    College,
-    CompetenceDecision,
-    Deliberation,
-    JurySession,
-    SessionState,
-)
+from .enums import NON_CONFORME, CertificateKind, College, SessionState
+from .models import Certificate, CompetenceDecision, Deliberation, JurySession
 
 # The jury's outcomes as the documents word them (official documents are always French).
 OUTCOMES = {

@@ -9,10 +9,10 @@ come back next to these fields (`conformity_notes`, `decision_<id>`, `motivation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Pathway
+from candidates.enums import Pathway
 from cqp.models import Organisation
 
-from .models import NON_CONFORME, Decision
+from .enums import NON_CONFORME, Decision
 
 CONFORME = "conforme"
 

@@ -7,11 +7,13 @@ belong to the services, whose errors come back next to the fields.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import Candidacy, State
+from candidates.enums import State
+from candidates.models import Candidacy
 from candidates.selectors import candidacy_list, candidacy_queryset
 from cqp.forms import DateInput
 
-from .models import College, Deliberation, JuryMember
+from .enums import College
+from .models import Deliberation, JuryMember
 
 
 def _name(member) -> str:

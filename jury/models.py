@@ -9,10 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from candidates.models import Candidacy, CompetenceValidation
 from cqp.models import Competence
 
-
-class College(models.TextChoices):
-    EMPLOYEURS = "employeurs", _("Collège employeurs")
-    SALARIES = "salaries", _("Collège salariés")
+from .enums import CertificateKind, College, Decision, SessionState
 
 
 class JuryMember(models.Model):
@@ -31,12 +28,6 @@ class JuryMember(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_college_display()})"
-
-
-class SessionState(models.TextChoices):
-    PLANNED = "planned", _("Programmée")
-    OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Clôturée")
 
 
 class JurySession(FSMModelMixin, models.Model):
@@ -99,11 +90,6 @@ class Seat(models.Model):
         return f"{self.member} — {self.session}"
 
 
-# The outcome recorded when the jury finds the démarche or the dossier non-conforming (the
-# candidacy goes back to the evaluation); the other outcomes are candidacy states.
-NON_CONFORME = "non_conforme"
-
-
 class Deliberation(models.Model):
     """The fiche de décision of one candidacy at one session."""
 
@@ -140,11 +126,6 @@ class Deliberation(models.Model):
         return self.decided_at is not None
 
 
-class Decision(models.TextChoices):
-    VALIDEE = "validee", _("Validée")
-    NON_VALIDEE = "non_validee", _("Non validée")
-
-
 class CompetenceDecision(models.Model):
     deliberation = models.ForeignKey(
         Deliberation, on_delete=models.CASCADE, related_name="decisions"
@@ -169,11 +150,6 @@ class CompetenceDecision(models.Model):
 
 def certificate_number():
     return "CQP-" + "-".join(secrets.token_hex(2).upper() for _ in range(4))
-
-
-class CertificateKind(models.TextChoices):
-    CERTIFICAT = "certificat", _("Certificat de qualification professionnelle")
-    ATTESTATION = "attestation", _("Attestation de validation partielle")
 
 
 class Certificate(models.Model):

@@ -13,24 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates import services as candidacy_services
-from candidates.models import Candidacy, CompetenceValidation, State, TransitionLog
-from cqp.documents import document_generate_later
+from candidates.enums import State
+from candidates.models import Candidacy, CompetenceValidation
 from cqp.permissions import is_secretariat
-from cqp.utils import add_months
+from cqp.tasks import generate_document_later
+from evaluations import services as evaluation_services
+from evaluations.enums import Opinion
 from evaluations.selectors import latest_results
 
-from .models import (
-    NON_CONFORME,
-    Certificate,
-    CertificateKind,
-    College,
-    CompetenceDecision,
-    Decision,
-    Deliberation,
-    JurySession,
-    Seat,
-    SessionState,
-)
+from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
+from .models import Certificate, CompetenceDecision, Deliberation, JurySession, Seat
 from .permissions import can_steer, presides
 from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
 
@@ -186,7 +178,7 @@ def session_close(*, session, by) -> JurySession:
         session.close()
         session.closed_at = timezone.now()
         session.save()
-        document_generate_later("proces_verbal", session)
+        generate_document_later("proces_verbal", session)
         pk, by_pk = session.pk, by.pk
         transaction.on_commit(lambda: notify_session_closed.delay(pk, by_pk))
     return session
@@ -253,7 +245,7 @@ def deliberation_record(
                         )
                     }
                 )
-            candidacy_services.candidacy_return_to_evaluation(
+            evaluation_services.evaluation_reopen(
                 candidacy=candidacy, by=by, reason=conformity_notes
             )
             outcome = NON_CONFORME
@@ -278,7 +270,6 @@ def deliberation_record(
                     )
             if errors:
                 raise ValidationError(errors)
-            validated_now = set()
             for competence in expected:
                 decision, reason = decisions[competence.pk]
                 CompetenceDecision.objects.create(
@@ -287,18 +278,13 @@ def deliberation_record(
                     decision=decision,
                     motivation=reason.strip(),
                 )
-                if decision == Decision.VALIDEE:
-                    validated_now.add(competence.pk)
-                    deliberation.validations.add(
-                        CompetenceValidation.objects.create(
-                            candidate=candidacy.candidate,
-                            competence=competence,
-                            validated_on=session_date,
-                            valid_until=add_months(
-                                session_date, 12 * candidacy.certification.partial_validation_years
-                            ),
-                        )
-                    )
+            validated = [c for c in expected if decisions[c.pk][0] == Decision.VALIDEE]
+            deliberation.validations.add(
+                *candidacy_services.validations_grant(
+                    candidacy=candidacy, competences=validated, on=session_date
+                )
+            )
+            validated_now = {c.pk for c in validated}
             outcome = outcome_for(candidacy, validated_now, session_date)
             candidacy_services.candidacy_record_decision(
                 candidacy=candidacy, by=by, outcome=outcome, comment=motivation
@@ -311,7 +297,7 @@ def deliberation_record(
                     else CertificateKind.ATTESTATION,
                     issued_on=session_date,
                 )
-                document_generate_later(str(certificate.kind), certificate)
+                generate_document_later(str(certificate.kind), certificate)
         deliberation.conform = bool(conform)
         deliberation.conformity_notes = conformity_notes.strip()
         deliberation.motivation = motivation.strip()
@@ -319,14 +305,16 @@ def deliberation_record(
         deliberation.decided_at = timezone.now()
         deliberation.decided_by = by
         deliberation.save()
-        document_generate_later("fiche_decision", deliberation)
+        generate_document_later("fiche_decision", deliberation)
     return deliberation
 
 
 def decisions_from_results(results) -> dict[int, str]:
     """The evaluators' joint results (from `latest_results`) as jury decisions: the fiche's pre-fill."""
     return {
-        competence_id: Decision.VALIDEE if a.final_result == "acquise" else Decision.NON_VALIDEE
+        competence_id: Decision.VALIDEE
+        if a.final_result == Opinion.ACQUISE
+        else Decision.NON_VALIDEE
         for competence_id, a in results.items()
     }
 
@@ -347,14 +335,10 @@ def certificate_revoke(*, certificate, by, reason) -> Certificate:
         certificate.revoked_by = by
         certificate.revocation_reason = reason.strip()
         certificate.save()
-        candidacy = certificate.deliberation.candidacy
-        TransitionLog.objects.create(
-            candidacy=candidacy,
-            actor=by,
-            role="secretariat",
-            transition="revoke_certificate",
-            source=candidacy.state,
-            target=candidacy.state,
+        candidacy_services.candidacy_log(
+            candidacy=certificate.deliberation.candidacy,
+            by=by,
+            action="revoke_certificate",
             comment=_("Révocation du n° %(n)s : %(r)s")
             % {"n": certificate.number, "r": reason.strip()},
         )

@@ -1,89 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cqp.decorators import secretariat_required
 from cqp.documents import candidacy_documents
+from cqp.exceptions import TransitionError
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
-from cqp.utils import apply_service_error, paginate
+from cqp.utils import paginate
+from cqp.views.helpers import form_page
 
-from .. import guards, permissions, selectors, services
+from .. import permissions, selectors, services
+from ..access import candidacy_for, candidacy_form_page, refusal_on
+from ..enums import State
 from ..forms import AssignmentForm, CandidacyFilterForm, ParcoursCandidacyForm, TransitionForm
-from ..models import PATHWAY_STEPS, State
-from ..transitions import TRANSITIONS_UI
-
-
-def timeline(candidacy) -> list[dict]:
-    """The pathway's steps with the current one marked; final states end the line."""
-    steps = PATHWAY_STEPS[candidacy.pathway]
-    current = candidacy.state
-    position = steps.index(current) if current in steps else len(steps)
-    rows = [
-        {
-            "label": State(step).label,
-            "status": "done" if i < position else "current" if i == position else "todo",
-        }
-        for i, step in enumerate(steps)
-    ]
-    if current not in steps:
-        rows.append({"label": State(current).label, "status": "current"})
-    return rows
-
-
-def available_actions(candidacy, user, names=None) -> list[dict]:
-    """Transitions of the generic action page (`names`, else all) that this user may take now.
-
-    Buttons only: the server re-checks.
-    """
-    return [
-        {"name": name, "ui": TRANSITIONS_UI[name]}
-        for name in (TRANSITIONS_UI if names is None else names)
-        if services.may_take(candidacy, name, user)
-    ]
-
-
-def candidacy_context(request, candidacy, **extra) -> dict:
-    return {
-        "candidacy": candidacy,
-        "timeline": timeline(candidacy),
-        "can_manage": permissions.can_manage(candidacy, request.user),
-        **extra,
-    }
-
-
-def refused(request, candidacy):
-    """The 403 page of a candidacy: the action is not open to this user now; nothing changed."""
-    return render(
-        request,
-        "candidates/transition_refused.html",
-        candidacy_context(request, candidacy),
-        status=403,
-    )
-
-
-def candidacy_form(request, candidacy, form, *, save, success, next_url, template, **extra):
-    """Run `save(cleaned_data)` for a valid POSTed form, then message and redirect.
-
-    Service field errors come back next to their fields (typed values kept); a refusal is
-    the 403 page. On GET or invalid input the form page is rendered.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except PermissionDenied:
-            return refused(request, candidacy)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(next_url)
-    return render(request, template, candidacy_context(request, candidacy, form=form, **extra))
+from ..presenters import available_actions, candidacy_context
+from ..transitions import TRANSITIONS
 
 
 @login_required
@@ -112,111 +49,86 @@ def candidacy_create(request):
     organisations = managed_organisation_list(user=request.user)
     if not organisations.exists():
         raise Http404
-    form = ParcoursCandidacyForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            candidacy = services.candidacy_create_parcours(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Candidature ouverte pour %s : une invitation lui a été envoyée par e-mail.")
-                % candidacy.candidate,
-            )
-            return redirect("candidacy_detail", pk=candidacy.pk)
-    return render(request, "candidates/candidacy_create.html", {"form": form})
+    return form_page(
+        request,
+        ParcoursCandidacyForm(request.POST or None, organisations=organisations),
+        action=lambda data: services.candidacy_create_parcours(by=request.user, **data),
+        success=lambda candidacy: (
+            _("Candidature ouverte pour %s : une invitation lui a été envoyée par e-mail.")
+            % candidacy.candidate
+        ),
+        next_url=lambda candidacy: reverse("candidacy_detail", args=[candidacy.pk]),
+        template="candidates/candidacy_create.html",
+    )
 
 
 @login_required
 def candidacy_detail(request, pk):
-    candidacy = selectors.candidacy_get(user=request.user, pk=pk)
-    return render(
+    candidacy = candidacy_for(request, pk)
+    user = request.user
+    context = candidacy_context(
         request,
-        "candidates/candidacy_detail.html",
-        candidacy_context(
-            request,
-            candidacy,
-            actions=available_actions(candidacy, request.user),
-            history=selectors.history(candidacy),
-            plan=selectors.plan_actions(candidacy),
-            documents=candidacy_documents(candidacy),
-            is_candidate=permissions.is_the_candidate(candidacy, request.user),
-            is_professionnel=permissions.is_acting_professionnel(candidacy, request.user),
-            is_evaluateur=permissions.is_acting_evaluateur(candidacy, request.user),
-        ),
+        candidacy,
+        actions=available_actions(candidacy, user),
+        history=selectors.history(candidacy),
+        plan=selectors.plan_actions(candidacy),
+        documents=candidacy_documents(candidacy),
+        is_candidate=permissions.is_the_candidate(candidacy, user),
+        is_professionnel=permissions.is_acting_professionnel(candidacy, user),
+        is_evaluateur=permissions.is_acting_evaluateur(candidacy, user),
     )
+    return render(request, "candidates/candidacy_detail.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidacy_assign(request, pk):
-    candidacy = selectors.candidacy_get(user=request.user, pk=pk)
+    candidacy = candidacy_for(request, pk)
     if not permissions.can_manage(candidacy, request.user):
-        raise Http404
+        raise Http404  # only those who manage the candidacy know this page exists
     initial = {"professionnel": candidacy.professionnel_id, "evaluateur": candidacy.evaluateur_id}
-    form = AssignmentForm(request.POST or None, initial=initial, day=timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.candidacy_assign(candidacy=candidacy, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Les intervenants de la candidature ont été enregistrés."))
-            return redirect("candidacy_detail", pk=candidacy.pk)
-    return render(
+    return candidacy_form_page(
         request,
-        "candidates/candidacy_assign.html",
-        candidacy_context(request, candidacy, form=form),
+        candidacy,
+        AssignmentForm(request.POST or None, initial=initial, day=timezone.localdate()),
+        action=lambda data: services.candidacy_assign(candidacy=candidacy, by=request.user, **data),
+        success=_("Les intervenants de la candidature ont été enregistrés."),
+        next_url=reverse("candidacy_detail", args=[candidacy.pk]),
+        template="candidates/candidacy_assign.html",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def candidacy_transition(request, pk, name):
-    """Confirm then take one transition. Crafted requests get 403 and change nothing."""
-    candidacy = selectors.candidacy_get(user=request.user, pk=pk)
-    ui = TRANSITIONS_UI.get(name)
-    if ui is None:
+    """Confirm then take one transition. Crafted requests get the refusal page and change nothing."""
+    spec = TRANSITIONS.get(name)
+    if spec is None or spec.ui is None:
         raise Http404
-    if not services.may_take(candidacy, name, request.user):
-        return refused(request, candidacy)
+    candidacy = candidacy_for(request, pk, may=lambda c, user: services.may_take(c, name, user))
     form = TransitionForm(
-        request.POST or None,
-        initial={"expected_state": candidacy.state},
-        reason_required=bool(ui.reason_label),
-        reason_label=ui.reason_label,
+        request.POST or None, initial={"expected_state": candidacy.state}, ui=spec.ui
     )
     if request.method == "POST" and form.is_valid():
-        kwargs = {
-            "candidacy": candidacy,
-            "by": request.user,
-            "expected_state": form.cleaned_data["expected_state"],
-        }
-        comment = form.cleaned_data["comment"]
-        if ui.reason_label:
-            kwargs["reason"] = comment
-        elif ui.comment_allowed:
-            kwargs["comment"] = comment
         try:
-            services.TRANSITION_SERVICES[name](**kwargs)
-        except PermissionDenied:
-            return refused(request, candidacy)
-        except services.TransitionError as error:
+            with refusal_on(request, candidacy):
+                services.transition_take(
+                    name=name, candidacy=candidacy, by=request.user, **form.service_kwargs()
+                )
+        except TransitionError as error:
             messages.error(request, error.message)
-            return redirect("candidacy_detail", pk=candidacy.pk)
-        messages.success(
-            request,
-            _("C'est fait : la candidature est maintenant à l'étape « %s ».")
-            % State(candidacy.state).label,
-        )
+        else:
+            messages.success(
+                request,
+                _("C'est fait : la candidature est maintenant à l'étape « %s ».")
+                % State(candidacy.state).label,
+            )
         return redirect("candidacy_detail", pk=candidacy.pk)
-    missing = guards.missing_before(name, candidacy) if not ui.reason_label else []
-    return render(
-        request,
-        "candidates/transition_confirm.html",
-        candidacy_context(request, candidacy, form=form, ui=ui, name=name, missing=missing),
+    missing = [] if spec.ui.reason_label else spec.missing_before(candidacy)
+    context = candidacy_context(
+        request, candidacy, form=form, ui=spec.ui, name=name, missing=missing
     )
+    return render(request, "candidates/transition_confirm.html", context)
 
 
 @secretariat_required

@@ -1,22 +1,25 @@
 """The dossier de VAE: the request (signup), partie 2 (presentation and experience) and
-partie 3 (activities per competence). Outsiders get 404 from the selectors; people who
-may see a page but not change it get 403 on POST and nothing changes."""
+partie 3 (activities per competence). Outsiders get 404; people who may see a page but not
+change it get the refusal page on POST and nothing changes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import model_to_dict
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cqp.utils import apply_service_error
+from cqp.views.helpers import form_page
 
-from .. import guards, permissions, selectors, services
+from .. import permissions, services
+from ..access import authorize, candidacy_for, candidacy_form_page
+from ..enums import Pathway, State
 from ..experience import experience_summary
 from ..forms_vae import (
     HostOrganisationForm,
@@ -25,8 +28,8 @@ from ..forms_vae import (
     VaeRequestForm,
     VaeSignupForm,
 )
-from ..models import Pathway, State
-from .candidacies import available_actions, candidacy_context, candidacy_form, refused
+from ..presenters import available_actions, candidacy_context
+from ..transitions import TRANSITIONS
 
 # Partie 3 opens once the secretariat declares the request recevable.
 PARTIE_3_NOT_OPEN = {State.DEMANDE, State.RECEVABILITE, State.NON_RECEVABLE}
@@ -36,15 +39,24 @@ REQUEST_OPENED = gettext_lazy(
 )
 
 
-def _vae_candidacy(request, pk):
-    """The VAE candidacy if the user may see it; 404 otherwise (and for a parcours candidacy)."""
-    candidacy = selectors.candidacy_get(user=request.user, pk=pk)
-    if candidacy.pathway != Pathway.VAE or not hasattr(candidacy, "vae_request"):
-        raise Http404
-    return candidacy
+def _is_vae(candidacy) -> bool:
+    return candidacy.pathway == Pathway.VAE and hasattr(candidacy, "vae_request")
 
 
 # Opening a request -------------------------------------------------------------------------
+
+
+def _sign_up(request, data):
+    """Create the account and the request, then log the new candidate in."""
+    candidacy = services.vae_signup(
+        email=data["email"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        password=data["password1"],
+        organisation=data["organisation"],
+    )
+    login(request, candidacy.candidate.user, backend="django.contrib.auth.backends.ModelBackend")
+    return candidacy
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,139 +64,198 @@ def vae_signup(request):
     """Open to anonymous visitors: creates the account and the VAE candidacy together."""
     if request.user.is_authenticated:
         return redirect("vae_request_create")
-    form = VaeSignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            candidacy = services.vae_signup(
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                password=data["password1"],
-                organisation=data["organisation"],
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            user = candidacy.candidate.user
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, REQUEST_OPENED)
-            return redirect("vae_request_edit", pk=candidacy.pk)
-    return render(request, "candidates/vae_signup.html", {"form": form})
+    return form_page(
+        request,
+        VaeSignupForm(request.POST or None),
+        action=lambda data: _sign_up(request, data),
+        success=REQUEST_OPENED,
+        next_url=lambda candidacy: reverse("vae_request_edit", args=[candidacy.pk]),
+        template="candidates/vae_signup.html",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def vae_request_create(request):
-    form = HostOrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            candidacy = services.candidacy_request_vae(
-                user=request.user,
-                organisation=form.cleaned_data["organisation"],
-                certification=None,
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, REQUEST_OPENED)
-            return redirect("vae_request_edit", pk=candidacy.pk)
-    return render(request, "candidates/vae_request_create.html", {"form": form})
+    return form_page(
+        request,
+        HostOrganisationForm(request.POST or None),
+        action=lambda data: services.candidacy_request_vae(
+            user=request.user, organisation=data["organisation"]
+        ),
+        success=REQUEST_OPENED,
+        next_url=lambda candidacy: reverse("vae_request_edit", args=[candidacy.pk]),
+        template="candidates/vae_request_create.html",
+    )
 
 
 # Partie 2 ---------------------------------------------------------------------------------
 
 
-def _partie_2(candidacy, user, *, editable) -> dict:
-    """Partie 2 as shown to anyone: the periods, the relevant experience, the next actions."""
-    vae_request = candidacy.vae_request
-    return {
-        "vae_request": vae_request,
-        "editable": editable,
-        **experience_summary(candidacy),
-        "actions": available_actions(candidacy, user, PARTIE_2_TRANSITIONS),
-        "missing": guards.missing("submit_recevabilite", candidacy) if editable else [],
-    }
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def vae_request_edit(request, pk):
-    candidacy = _vae_candidacy(request, pk)
+    candidacy = candidacy_for(request, pk, has=_is_vae)
     editable = permissions.can_edit_vae_request(candidacy, request.user)
-    if request.method == "POST" and not editable:
-        return refused(request, candidacy)
-    form = None
-    if editable:
-        initial = model_to_dict(candidacy.vae_request, fields=list(VaeRequestForm.base_fields))
-        form = VaeRequestForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.vae_request_update(candidacy=candidacy, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Partie 2 enregistrée."))
-        return redirect("vae_request_edit", pk=candidacy.pk)
-    context = _partie_2(candidacy, request.user, editable=editable)
-    return render(
-        request,
-        "candidates/vae_request.html",
-        candidacy_context(request, candidacy, form=form, **context),
-    )
-
-
-def _experience_form(request, candidacy, experience):
-    if not permissions.can_edit_vae_request(candidacy, request.user):
-        return refused(request, candidacy)
-    initial = (
-        model_to_dict(experience, fields=list(VaeExperienceForm.base_fields)) if experience else {}
-    )
-    return candidacy_form(
+    context = {
+        "form": None,
+        "vae_request": candidacy.vae_request,
+        "editable": editable,
+        **experience_summary(candidacy),
+        "actions": available_actions(candidacy, request.user, PARTIE_2_TRANSITIONS),
+        "missing": TRANSITIONS["submit_recevabilite"].missing(candidacy) if editable else [],
+    }
+    if not editable:
+        if request.method == "POST":
+            authorize(request, candidacy, permissions.can_edit_vae_request)
+        return render(
+            request, "candidates/vae_request.html", candidacy_context(request, candidacy, **context)
+        )
+    initial = model_to_dict(candidacy.vae_request, fields=list(VaeRequestForm.base_fields))
+    return candidacy_form_page(
         request,
         candidacy,
-        VaeExperienceForm(request.POST or None, initial=initial),
-        save=lambda data: services.vae_experience_save(
-            candidacy=candidacy, by=request.user, experience=experience, **data
+        VaeRequestForm(request.POST or None, initial=initial),
+        action=lambda data: services.vae_request_update(
+            candidacy=candidacy, by=request.user, **data
         ),
-        success=_("Expérience enregistrée."),
+        success=_("Partie 2 enregistrée."),
         next_url=reverse("vae_request_edit", args=[candidacy.pk]),
-        template="candidates/vae_experience_form.html",
-        experience=experience,
+        template="candidates/vae_request.html",
+        context=context,
+    )
+
+
+# The items of partie 2 (experience periods) and partie 3 (activities) ----------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """An item the candidate adds, edits and deletes in their VAE dossier."""
+
+    name: str  # the template's name for it
+    may: Callable  # who may change it, now
+    items: Callable  # the candidacy's items of this kind
+    form_class: type
+    form_kwargs: Callable  # candidacy -> the form's other arguments
+    save: Callable  # the service that saves one
+    delete: Callable  # the service that deletes one
+    page: str  # the URL name of the page listing them
+    template: str
+    saved: str
+    deleted: str
+    delete_title: str
+    label: Callable  # what the deletion confirmation names
+    initial_from_query: tuple[str, ...] = ()  # a new item's fields preset by the link
+
+
+EXPERIENCE = Item(
+    name="experience",
+    may=permissions.can_edit_vae_request,
+    items=lambda candidacy: candidacy.vae_request.experiences.all(),
+    form_class=VaeExperienceForm,
+    form_kwargs=lambda candidacy: {},
+    save=services.vae_experience_save,
+    delete=services.vae_experience_delete,
+    page="vae_request_edit",
+    template="candidates/vae_experience_form.html",
+    saved=gettext_lazy("Expérience enregistrée."),
+    deleted=gettext_lazy("Expérience supprimée."),
+    delete_title=gettext_lazy("Supprimer cette expérience ?"),
+    label=lambda experience: f"{experience.job_title} — {experience.employer}",
+)
+ACTIVITY = Item(
+    name="activity",
+    may=permissions.can_edit_vae_activities,
+    items=lambda candidacy: candidacy.vae_activities.select_related("competence"),
+    form_class=VaeActivityForm,
+    form_kwargs=lambda candidacy: {"competences": candidacy.competences_to_validate()},
+    save=services.vae_activity_save,
+    delete=services.vae_activity_delete,
+    page="vae_activities",
+    template="candidates/vae_activity_form.html",
+    saved=gettext_lazy("Activité enregistrée."),
+    deleted=gettext_lazy("Activité supprimée."),
+    delete_title=gettext_lazy("Supprimer cette activité ?"),
+    label=lambda activity: f"{activity.competence.code} — {activity.title}",
+    initial_from_query=("competence",),
+)
+
+
+def _item_form(request, pk, kind: Item, item_pk=None):
+    """Add (no `item_pk`) or edit one item; 404 for another candidacy's item."""
+    candidacy = candidacy_for(request, pk, has=_is_vae)
+    item = get_object_or_404(kind.items(candidacy), pk=item_pk) if item_pk else None
+    authorize(request, candidacy, kind.may)
+    if item is not None:
+        initial = model_to_dict(item, fields=list(kind.form_class.base_fields))
+    else:
+        initial = {field: request.GET.get(field) for field in kind.initial_from_query}
+    form = kind.form_class(request.POST or None, initial=initial, **kind.form_kwargs(candidacy))
+    return candidacy_form_page(
+        request,
+        candidacy,
+        form,
+        action=lambda data: kind.save(
+            candidacy=candidacy, by=request.user, **{kind.name: item}, **data
+        ),
+        success=kind.saved,
+        next_url=reverse(kind.page, args=[candidacy.pk]),
+        template=kind.template,
+        context={kind.name: item},
+    )
+
+
+def _item_delete(request, pk, kind: Item, item_pk):
+    candidacy = candidacy_for(request, pk, has=_is_vae)
+    item = get_object_or_404(kind.items(candidacy), pk=item_pk)
+    authorize(request, candidacy, kind.may)
+    if request.method == "POST":
+        kind.delete(candidacy=candidacy, by=request.user, **{kind.name: item})
+        messages.success(request, kind.deleted)
+        return redirect(kind.page, pk=candidacy.pk)
+    context = {"title": kind.delete_title, "item": kind.label(item), "cancel_url": kind.page}
+    return render(
+        request,
+        "candidates/vae_confirm_delete.html",
+        candidacy_context(request, candidacy, **context),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def vae_experience_add(request, pk):
-    return _experience_form(request, _vae_candidacy(request, pk), None)
+    return _item_form(request, pk, EXPERIENCE)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def vae_experience_edit(request, pk, exp_pk):
-    candidacy = _vae_candidacy(request, pk)
-    experience = get_object_or_404(candidacy.vae_request.experiences, pk=exp_pk)
-    return _experience_form(request, candidacy, experience)
+    return _item_form(request, pk, EXPERIENCE, exp_pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def vae_experience_delete(request, pk, exp_pk):
-    candidacy = _vae_candidacy(request, pk)
-    experience = get_object_or_404(candidacy.vae_request.experiences, pk=exp_pk)
-    if not permissions.can_edit_vae_request(candidacy, request.user):
-        return refused(request, candidacy)
-    if request.method == "POST":
-        services.vae_experience_delete(candidacy=candidacy, by=request.user, experience=experience)
-        messages.success(request, _("Expérience supprimée."))
-        return redirect("vae_request_edit", pk=candidacy.pk)
-    context = {
-        "title": _("Supprimer cette expérience ?"),
-        "item": f"{experience.job_title} — {experience.employer}",
-        "cancel_url": "vae_request_edit",
-    }
-    return render(
-        request,
-        "candidates/vae_confirm_delete.html",
-        candidacy_context(request, candidacy, **context),
-    )
+    return _item_delete(request, pk, EXPERIENCE, exp_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vae_activity_add(request, pk):
+    return _item_form(request, pk, ACTIVITY)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vae_activity_edit(request, pk, act_pk):
+    return _item_form(request, pk, ACTIVITY, act_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vae_activity_delete(request, pk, act_pk):
+    return _item_delete(request, pk, ACTIVITY, act_pk)
 
 
 # Partie 3 ---------------------------------------------------------------------------------
@@ -212,7 +283,7 @@ def _activity_sections(candidacy):
 @login_required
 @require_http_methods(["GET"])
 def vae_activities(request, pk):
-    candidacy = _vae_candidacy(request, pk)
+    candidacy = candidacy_for(request, pk, has=_is_vae)
     is_open = candidacy.state not in PARTIE_3_NOT_OPEN
     sections, documented, total = _activity_sections(candidacy) if is_open else ([], 0, 0)
     context = {
@@ -226,64 +297,4 @@ def vae_activities(request, pk):
     }
     return render(
         request, "candidates/vae_activities.html", candidacy_context(request, candidacy, **context)
-    )
-
-
-def _activity_form(request, candidacy, activity):
-    if not permissions.can_edit_vae_activities(candidacy, request.user):
-        return refused(request, candidacy)
-    if activity is not None:
-        initial = model_to_dict(activity, fields=list(VaeActivityForm.base_fields))
-    else:
-        initial = {"competence": request.GET.get("competence")}
-    return candidacy_form(
-        request,
-        candidacy,
-        VaeActivityForm(
-            request.POST or None, initial=initial, competences=candidacy.competences_to_validate()
-        ),
-        save=lambda data: services.vae_activity_save(
-            candidacy=candidacy, by=request.user, activity=activity, **data
-        ),
-        success=_("Activité enregistrée."),
-        next_url=reverse("vae_activities", args=[candidacy.pk]),
-        template="candidates/vae_activity_form.html",
-        activity=activity,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_activity_add(request, pk):
-    return _activity_form(request, _vae_candidacy(request, pk), None)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_activity_edit(request, pk, act_pk):
-    candidacy = _vae_candidacy(request, pk)
-    activity = get_object_or_404(candidacy.vae_activities, pk=act_pk)
-    return _activity_form(request, candidacy, activity)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_activity_delete(request, pk, act_pk):
-    candidacy = _vae_candidacy(request, pk)
-    activity = get_object_or_404(candidacy.vae_activities.select_related("competence"), pk=act_pk)
-    if not permissions.can_edit_vae_activities(candidacy, request.user):
-        return refused(request, candidacy)
-    if request.method == "POST":
-        services.vae_activity_delete(candidacy=candidacy, by=request.user, activity=activity)
-        messages.success(request, _("Activité supprimée."))
-        return redirect("vae_activities", pk=candidacy.pk)
-    context = {
-        "title": _("Supprimer cette activité ?"),
-        "item": f"{activity.competence.code} — {activity.title}",
-        "cancel_url": "vae_activities",
-    }
-    return render(
-        request,
-        "candidates/vae_confirm_delete.html",
-        candidacy_context(request, candidacy, **context),
     )

@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from candidates import services as candidacy_services
-from candidates.views.candidacies import candidacy_context, refused
+from candidates.access import refuse
+from candidates.presenters import candidacy_context
 from cqp import throttle
+from cqp.exceptions import TransitionError
 from cqp.permissions import ROLE_LABELS
 from cqp.utils import apply_service_error
 
 from .. import permissions, selectors, services
+from ..enums import Opinion
 from ..forms_assessment import (
     FinalForm,
     ObservationForm,
@@ -29,7 +31,6 @@ from ..forms_assessment import (
     ResumeParcoursForm,
     SignForm,
 )
-from ..models import Opinion
 from .dossier import pdf_links
 
 ROLES = ("professionnel", "evaluateur")
@@ -96,7 +97,7 @@ def _page(request, dossier, *, bound=None):
     candidacy = dossier.candidacy
     role = permissions.evaluator_role(candidacy, request.user)
     if role is None:
-        return refused(request, candidacy)
+        refuse(request, candidacy)
     bound = bound or {}
     editable = permissions.can_assess(dossier, request.user)
     cards = [
@@ -145,7 +146,7 @@ def _submit(request, dossier, form, *, key, anchor, action, success):
     next to its competence; other refusals come back as a message at the competence.
     """
     if not permissions.can_assess(dossier, request.user):
-        return refused(request, dossier.candidacy)
+        refuse(request, dossier.candidacy)
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -246,11 +247,11 @@ def dossier_transmit(request, pk):
     dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
     candidacy = dossier.candidacy
     if not permissions.can_transmit(dossier, request.user):
-        return refused(request, candidacy)
+        refuse(request, candidacy)
     if request.method == "POST":
         try:
             services.dossier_transmit(dossier=dossier, by=request.user)
-        except candidacy_services.TransitionError as error:
+        except TransitionError as error:
             messages.error(request, error.message)
             return redirect("dossier_transmit", pk=candidacy.pk)
         messages.success(request, _("Dossier transmis au jury paritaire."))
@@ -273,7 +274,7 @@ def dossier_resume_parcours(request, pk):
     dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
     candidacy = dossier.candidacy
     if not permissions.can_resume_parcours(dossier, request.user):
-        return refused(request, candidacy)
+        refuse(request, candidacy)
     form = ResumeParcoursForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -282,7 +283,7 @@ def dossier_resume_parcours(request, pk):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except candidacy_services.TransitionError as error:
+        except TransitionError as error:
             messages.error(request, error.message)
         else:
             messages.success(

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from candidates.views.candidacies import candidacy_context
+from candidates.presenters import candidacy_context
 from cqp.utils import apply_service_error
+from cqp.views.helpers import Refused
 
 from .. import documents, permissions, selectors, services
 from ..evidence import MAX_FILES_PER_COMPETENCE
@@ -26,16 +27,14 @@ from ..models import ACCOUNT_MAX_LENGTH
 
 
 def _refused(request, dossier):
-    return render(
-        request,
-        "evaluations/dossier_refused.html",
-        candidacy_context(
-            request,
-            dossier.candidacy,
-            dossier=dossier,
-            reason=services.LOCKED_MESSAGE if dossier.is_locked else "",
-        ),
-        status=403,
+    raise Refused(
+        candidacy_context(request, dossier.candidacy, dossier=dossier),
+        title=_("Modification impossible"),
+        message=services.LOCKED_MESSAGE
+        if dossier.is_locked
+        else _("Vous ne pouvez pas modifier ce dossier d'évaluation."),
+        back_url=reverse("dossier_detail", args=[dossier.candidacy_id]),
+        back_label=_("Voir le dossier d'évaluation"),
     )
 
 

@@ -14,15 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from candidates.models import State
+from candidates.enums import State
 from cqp.documents import latest_documents
 from cqp.utils import apply_service_error
 from evaluations import selectors as evaluation_selectors
 from evaluations import services as evaluation_services
 
 from .. import selectors, services
+from ..enums import NON_CONFORME, SessionState
 from ..forms_deliberation import DeliberationForm, SessionFilterForm
-from ..models import NON_CONFORME, SessionState
 from ..permissions import presides
 
 

@@ -20,8 +20,9 @@ from cqp.permissions import is_jury, is_secretariat
 from cqp.utils import apply_service_error, paginate
 
 from .. import documents, selectors, services
+from ..enums import College, SessionState
 from ..forms_sessions import AgendaForm, ComposeForm, OpenForm, RevokeForm, SessionForm
-from ..models import Certificate, College, SessionState
+from ..models import Certificate
 from ..permissions import can_steer
 
 

@@ -16,7 +16,8 @@ from playwright.sync_api import Page, expect
 
 from candidates.models import Candidacy, CompetenceValidation
 from cqp.models import MembershipRole
-from jury.models import Certificate, CertificateKind, JurySession
+from jury.enums import CertificateKind
+from jury.models import Certificate, JurySession
 from tests.factories import PASSWORD, MembershipFactory
 from tests.jury.builders import EMPLOYEURS, SALARIES, candidacy_in_jury, member
 

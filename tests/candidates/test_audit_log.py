@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from candidates import selectors, services
 from candidates.models import Candidacy, TransitionLog
 from cqp.models import HabilitationKind
+from evaluations import services as evaluation_services
 from tests.candidates.test_state_machine import (
     TARGETS,
     WHO,
@@ -29,6 +30,14 @@ def people(actors, own_org, secretariat):
     return everyone(actors, own_org, secretariat)
 
 
+# The transitions into `evaluation` are taken through the evaluations app (it opens the dossier).
+ENTRY_POINTS = {
+    "start_evaluation": evaluation_services.evaluation_start,
+    "submit_activities": evaluation_services.vae_activities_submit,
+    "return_to_evaluation": evaluation_services.evaluation_reopen,
+}
+
+
 def take(name, candidacy, by):
     """Take `name` through its service, with the arguments it needs."""
     if name in WITH_REASON:
@@ -41,7 +50,8 @@ def take(name, candidacy, by):
         extra = {"comment": "Dossier complet."}
     else:
         extra = {}
-    return getattr(services, f"candidacy_{name}")(candidacy=candidacy, by=by, **extra)
+    service = ENTRY_POINTS.get(name) or getattr(services, f"candidacy_{name}")
+    return service(candidacy=candidacy, by=by, **extra)
 
 
 @pytest.mark.parametrize(

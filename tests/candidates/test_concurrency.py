@@ -5,6 +5,7 @@ Each thread has its own database connection, so the rows must be committed
 SQLite has no row locks: PostgreSQL only.
 """
 
+import dataclasses
 import threading
 import time
 
@@ -13,6 +14,7 @@ from django.db import connection
 
 from candidates import services
 from candidates.models import Candidacy, TransitionLog
+from candidates.transitions import TRANSITIONS
 from tests.candidates.test_state_machine import vae_candidacy
 
 pytestmark = [
@@ -141,23 +143,22 @@ def test_concurrent_withdraw_and_recevable_only_one_wins(round_, candidat, own_o
     assert f"« {label} »" in loser.message
 
 
-def test_second_transition_waits_for_the_first_to_commit(candidat, own_org, secretariat):
+def test_second_transition_waits_for_the_first_to_commit(
+    candidat, own_org, secretariat, monkeypatch
+):
     """The first one holds the row lock while it works; the second reads only after commit."""
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
-
-    def slow(reason):
-        def record(c):
-            c.closing_reason = reason
-            time.sleep(0.3)
-
-        return record
+    # The withdrawal's preparation made slow: it runs under the row lock.
+    monkeypatch.setitem(
+        TRANSITIONS,
+        "withdraw",
+        dataclasses.replace(TRANSITIONS["withdraw"], prepare=lambda c: time.sleep(0.3)),
+    )
 
     def slow_withdraw(by, reason):
         return Action(
             candidacy.pk,
-            lambda c: services.run_transition(
-                candidacy=c, by=by, name="withdraw", comment=reason, prepare=slow(reason)
-            ),
+            lambda c: services.run_transition(candidacy=c, by=by, name="withdraw", comment=reason),
         )
 
     outcomes = race(slow_withdraw(candidat, "Premier"), slow_withdraw(secretariat, "Second"))

@@ -20,6 +20,7 @@ from candidates import services
 from candidates.models import ParcoursAction, ReperageEntry, VaeActivity, VaeExperience
 from cqp.models import Competence, Document
 from cqp.tasks import generate_document
+from evaluations import services as evaluation_services
 from tests.candidates.test_state_machine import (
     assign,
     candidacy_in,
@@ -263,7 +264,7 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
 
     _add_activities(vae)
     with django_capture_on_commit_callbacks(execute=True):
-        services.candidacy_submit_activities(candidacy=vae, by=named_candidat)
+        evaluation_services.vae_activities_submit(candidacy=vae, by=named_candidat)
 
     document = Document.objects.get()
     assert (document.kind, document.object_id) == ("dossier_vae", vae.pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from candidates import services
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog
 from cqp.models import CompetenceElement, Habilitation
+from evaluations import services as evaluation_services
 from tests.factories import CandidacyFactory, VaeCandidacyFactory
 
 pytestmark = pytest.mark.django_db
@@ -381,7 +382,7 @@ def test_a_vae_continued_after_a_partial_validation_follows_a_parcours(
         reverse("practice_confirm", args=[candidacy.pk]), {"note": "Missions confiées en mai."}
     )
     assert response.status_code == 302
-    services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel)
     candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.cycle) == ("evaluation", 2)
 

@@ -25,9 +25,11 @@ from candidates.models import (
     VaeActivity,
     VaeExperience,
 )
+from candidates.transitions import TRANSITIONS as TABLE
 from cqp.models import Certification, Competence, HabilitationKind, User
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel, read_referentiel
 from cqp.services import habilitation_revoke
+from evaluations import services as evaluation_services
 from tests.factories import CandidacyFactory, HabilitationFactory, UserFactory, VaeCandidacyFactory
 
 pytestmark = pytest.mark.django_db
@@ -404,7 +406,7 @@ def test_candidacy_state_cannot_be_assigned_directly(candidat, own_org):
 def test_transition_permission_matches_the_who_column(name, people):
     candidacy = ready_for(name, people)
     method = getattr(candidacy, name)
-    assert django_fsm.can_proceed(method), guards.missing(name, candidacy)
+    assert django_fsm.can_proceed(method), TABLE[name].missing(candidacy)
     fsm_allowed = {
         role for role in ROLES if django_fsm.has_transition_perm(method, fresh(people[role]))
     }
@@ -422,7 +424,7 @@ def test_may_take_is_false_for_everyone_in_a_closed_candidacy(name, people):
 def test_may_take_ignores_guards(people):
     candidacy = candidacy_in("reperage", people["candidat"], people["own_org"])
     assign(candidacy, by=people["secretariat"], professionnel=people["professionnel"])
-    assert guards.missing("complete_reperage", candidacy)
+    assert TABLE["complete_reperage"].missing(candidacy)
     assert services.may_take(candidacy, "complete_reperage", fresh(people["professionnel"]))
     assert not django_fsm.has_transition_perm(
         candidacy.complete_reperage, fresh(people["professionnel"])
@@ -519,7 +521,7 @@ def test_start_evaluation_refused_while_practice_is_not_confirmed(assigned, prof
     candidacy = assigned("parcours")
     error = refused(
         candidacy,
-        lambda: services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel),
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
     assert error.missing == [
         "la mise en pratique des compétences en entreprise n'est pas confirmée"
@@ -533,7 +535,7 @@ def test_start_evaluation_refused_without_an_evaluateur(
     assign(candidacy, by=secretariat, professionnel=professionnel)
     error = refused(
         candidacy,
-        lambda: services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel),
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
     assert error.missing == ["aucun évaluateur externe n'est affecté"]
 
@@ -545,7 +547,7 @@ def test_start_evaluation_refused_when_the_evaluateur_habilitation_expired(
     evaluateur.habilitations.update(valid_until=today() - DAY)
     error = refused(
         candidacy,
-        lambda: services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel),
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
     assert error.missing == [
         "l'évaluateur externe affecté n'a pas d'habilitation valide à cette date"
@@ -559,7 +561,7 @@ def test_start_evaluation_by_a_professionnel_whose_habilitation_expired_is_denie
     professionnel.habilitations.update(valid_until=today() - DAY)
     refused(
         candidacy,
-        lambda: services.candidacy_start_evaluation(candidacy=candidacy, by=fresh(professionnel)),
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=fresh(professionnel)),
         error=PermissionDenied,
     )
 
@@ -670,7 +672,7 @@ def test_submit_activities_refused_for_a_competence_without_activity(assigned, c
     add_activities(candidacy, numbers=[1, 2, 3, 5])
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_activities(candidacy=candidacy, by=candidat),
+        lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
     )
     assert error.missing == [
         "partie 3 : aucune activité pour la compétence C4",
@@ -684,7 +686,7 @@ def test_submit_activities_needs_activities_only_for_competences_still_to_valida
     candidacy = assigned("recevable")
     validate(candidacy.candidate, 4, validated_on=today() - 365 * DAY)
     add_activities(candidacy, numbers=[1, 2, 3, 5, 6])
-    services.candidacy_submit_activities(candidacy=candidacy, by=candidat)
+    evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat)
     assert candidacy.state == "evaluation"
 
 
@@ -693,7 +695,7 @@ def test_submit_activities_refused_without_evaluators(candidat, own_org):
     add_activities(candidacy)
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_activities(candidacy=candidacy, by=candidat),
+        lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
     )
     assert error.missing == [
         "aucun professionnel du secteur n'est affecté",
@@ -710,7 +712,7 @@ def test_submit_activities_refused_when_an_assigned_habilitation_lapsed(
     evaluateur.habilitations.update(valid_from=today() + DAY, valid_until=today() + 30 * DAY)
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_activities(candidacy=candidacy, by=candidat),
+        lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
     )
     assert error.missing == [
         "le professionnel du secteur affecté n'a pas d'habilitation valide à cette date",
@@ -771,9 +773,7 @@ def test_return_to_evaluation_refused_without_a_reason(reason, assigned, jury):
     candidacy = assigned("jury")
     error = refused(
         candidacy,
-        lambda: services.candidacy_return_to_evaluation(
-            candidacy=candidacy, by=jury, reason=reason
-        ),
+        lambda: evaluation_services.evaluation_reopen(candidacy=candidacy, by=jury, reason=reason),
     )
     assert error.missing == ["le motif de non-conformité"]
     assert candidacy.outcome_reason == ""
@@ -822,10 +822,10 @@ def test_parcours_from_reperage_to_evaluation(assigned, professionnel):
     assert candidacy.state == "parcours"
     assert plan_codes(candidacy) == {"C2", "C5"}
     with pytest.raises(services.GuardFailed):
-        services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+        evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel)
     services.practice_confirm(candidacy=candidacy, by=professionnel, note="Missions confiées.")
     assert candidacy.practice_confirmed_on == today()
-    services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel)
     assert candidacy.state == "evaluation"
     assert list(candidacy.logs.values_list("transition", flat=True)) == [
         "assign_professionnel",
@@ -879,7 +879,7 @@ def test_vae_from_demande_to_jury(assigned, candidat, secretariat, evaluateur, j
     services.candidacy_declare_recevable(candidacy=candidacy, by=secretariat, comment="Complet")
     assert (candidacy.state, candidacy.recevabilite_reason) == ("recevable", "Complet")
     add_activities(candidacy)
-    services.candidacy_submit_activities(candidacy=candidacy, by=candidat)
+    evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat)
     assert candidacy.state == "evaluation"
     services.candidacy_transmit_to_jury(candidacy=candidacy, by=evaluateur)
     assert candidacy.state == "jury"
@@ -904,7 +904,7 @@ def test_parcours_partial_decision_then_continue_for_what_is_left(
     candidacy = assigned("evaluation")
     fill_livret(candidacy, to_develop={1, 3})
     services.candidacy_transmit_to_jury(candidacy=candidacy, by=evaluateur)
-    services.candidacy_return_to_evaluation(
+    evaluation_services.evaluation_reopen(
         candidacy=candidacy, by=secretariat, reason="Signature manquante."
     )
     assert (candidacy.state, candidacy.outcome_reason) == ("evaluation", "Signature manquante.")

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 def test_the_preview_of_a_final_document_is_marked_as_a_draft(client, candidat, own_org):
     candidacy = candidacy_in("parcours", candidat, own_org)
-    candidacy_services._log(
-        candidacy,
+    candidacy_services.candidacy_log(
+        candidacy=candidacy,
         by=candidat,
-        transition_name="complete_reperage",
+        action="complete_reperage",
         source="reperage",
         target="parcours",
     )

@@ -23,9 +23,9 @@ def recipients_of(mailoutbox) -> list[str]:
 
 
 def test_every_transition_of_the_workflow_is_in_the_table():
-    from candidates.transitions import TRANSITIONS_UI
+    from candidates.transitions import TRANSITIONS
 
-    assert set(TRANSITIONS_UI) <= set(notifications.EVENTS)
+    assert set(TRANSITIONS) <= set(notifications.EVENTS)
     # Every role of the table has someone to resolve it.
     roles = {role for event in notifications.EVENTS.values() for role in event.recipients}
     assert roles <= set(notifications._resolvers)
@@ -36,10 +36,10 @@ def test_recevabilite_submitted_reaches_the_candidate_and_the_secretariat_once(
 ):
     candidacy = candidacy_in("recevabilite", candidat, own_org)
     with django_capture_on_commit_callbacks(execute=True):
-        entry = candidacy_services._log(
-            candidacy,
+        entry = candidacy_services.candidacy_log(
+            candidacy=candidacy,
             by=candidat,
-            transition_name="submit_recevabilite",
+            action="submit_recevabilite",
             source="demande",
             target="recevabilite",
             comment="",
@@ -170,10 +170,10 @@ def test_a_vae_request_without_organisation_reaches_the_secretariat(
     candidat, secretariat, mailoutbox, django_capture_on_commit_callbacks
 ):
     candidacy = vae_candidacy(candidat, None, state="recevabilite")
-    entry = candidacy_services._log(
-        candidacy,
+    entry = candidacy_services.candidacy_log(
+        candidacy=candidacy,
         by=candidat,
-        transition_name="submit_recevabilite",
+        action="submit_recevabilite",
         source="demande",
         target="recevabilite",
     )

@@ -56,7 +56,7 @@ def test_notifications_are_private(client, withdrawn, outsider):
 
 
 def test_notification_list_query_count_is_constant(client, candidat, django_assert_max_num_queries):
-    from cqp.services import notification_create
+    from cqp.notifications import notification_create
 
     client.force_login(candidat)
     for n in range(3):

@@ -38,7 +38,7 @@ def parcours_in_evaluation(
         fill_livret(candidacy)
     if before is not None:
         before(candidacy)
-    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    services.evaluation_start(candidacy=candidacy, by=professionnel)
     return candidacy
 
 
@@ -50,7 +50,7 @@ def vae_in_evaluation(
     assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
     vae_ready(candidacy)
     add_activities(candidacy, numbers=activities)
-    candidacy_services.candidacy_submit_activities(candidacy=candidacy, by=candidat)
+    services.vae_activities_submit(candidacy=candidacy, by=candidat)
     return candidacy
 
 
@@ -60,7 +60,7 @@ def restart_evaluation(candidacy, *, professionnel) -> Candidacy:
     candidacy_services.practice_confirm(
         candidacy=candidacy, by=professionnel, note="Nouvelles missions confiées."
     )
-    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    services.evaluation_start(candidacy=candidacy, by=professionnel)
     return candidacy
 
 

@@ -48,7 +48,7 @@ def in_evaluation(candidate_user, organisation, *, secretariat, professionnel, e
     candidacy_services.practice_confirm(
         candidacy=candidacy, by=professionnel, note="Inscriptions et convocations d'une session."
     )
-    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    services.evaluation_start(candidacy=candidacy, by=professionnel)
     candidacy.refresh_from_db()
     assert candidacy.state == "evaluation"
     return candidacy

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from candidates import services as candidacy_services
 from cqp.documents import get_kind
 from cqp.models import Document
 from cqp.tasks import generate_document
@@ -240,7 +239,7 @@ def test_returned_dossier_transmitted_again_is_a_new_edition(
     [first] = _stored(dossier)
     first_sha = first.sha256
     with django_capture_on_commit_callbacks(execute=True):
-        candidacy_services.candidacy_return_to_evaluation(
+        services.evaluation_reopen(
             candidacy=candidacy, by=secretariat, reason="Signature du livret manquante."
         )
     dossier.refresh_from_db()

@@ -110,7 +110,7 @@ def in_evaluation(candidat, organisation, *, secretariat, professionnel, evaluat
     candidacy_services.practice_confirm(
         candidacy=candidacy, by=professionnel, note="Gestion des convocations depuis mars."
     )
-    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    services.evaluation_start(candidacy=candidacy, by=professionnel)
     candidacy.refresh_from_db()
     return candidacy
 
@@ -629,7 +629,7 @@ def test_detail_lists_earlier_cycles(
     services.dossier_resume_parcours(dossier=dossier, by=evaluateur)
     candidacy.refresh_from_db()
     candidacy_services.practice_confirm(candidacy=candidacy, by=professionnel, note="Reprise.")
-    candidacy_services.candidacy_start_evaluation(candidacy=candidacy, by=professionnel)
+    services.evaluation_start(candidacy=candidacy, by=professionnel)
     url = _urls(candidacy)["detail"]
     latest = candidate_client.get(url)
     assert latest.context["dossier"].cycle == 2

@@ -623,7 +623,7 @@ def test_return_to_evaluation_reopens_the_same_dossier(
     transmitted, secretariat, candidat, professionnel, evaluateur
 ):
     candidacy = transmitted.candidacy
-    candidacy_services.candidacy_return_to_evaluation(
+    services.evaluation_reopen(
         candidacy=candidacy, by=secretariat, reason="Motivation de C6 illisible."
     )
     candidacy.refresh_from_db()

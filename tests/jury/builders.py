@@ -14,7 +14,8 @@ from candidates.models import Candidacy
 from evaluations import services as evaluation_services
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
-from jury.models import College, Deliberation, JuryMember, JurySession
+from jury.enums import College
+from jury.models import Deliberation, JuryMember, JurySession
 from tests.candidates.test_state_machine import competence, today
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import (

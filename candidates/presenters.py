@@ -1,0 +1,45 @@
+"""What the candidacy pages show of a candidacy, shared by the apps built on candidates:
+its timeline, the actions a user may take, the context of every candidacy page."""
+
+from . import permissions, services
+from .enums import PATHWAY_STEPS, State
+from .transitions import with_ui
+
+
+def timeline(candidacy) -> list[dict]:
+    """The pathway's steps with the current one marked; final states end the line."""
+    steps = PATHWAY_STEPS[candidacy.pathway]
+    current = candidacy.state
+    position = steps.index(current) if current in steps else len(steps)
+    rows = [
+        {
+            "label": State(step).label,
+            "status": "done" if i < position else "current" if i == position else "todo",
+        }
+        for i, step in enumerate(steps)
+    ]
+    if current not in steps:
+        rows.append({"label": State(current).label, "status": "current"})
+    return rows
+
+
+def available_actions(candidacy, user, names=None) -> list[dict]:
+    """Transitions of the action page (`names`, else all) that this user may take now.
+
+    Buttons only: the server re-checks.
+    """
+    return [
+        {"name": t.name, "ui": t.ui}
+        for t in with_ui(names)
+        if services.may_take(candidacy, t.name, user)
+    ]
+
+
+def candidacy_context(request, candidacy, **extra) -> dict:
+    """The context of every candidacy page (its header: timeline, sub-navigation)."""
+    return {
+        "candidacy": candidacy,
+        "timeline": timeline(candidacy),
+        "can_manage": permissions.can_manage(candidacy, request.user),
+        **extra,
+    }

@@ -1,0 +1,125 @@
+"""Reminders of the candidacy workflow, run daily by celery beat through candidates.tasks."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cqp import notifications
+from cqp.utils import add_months
+
+from .enums import State
+from .models import Candidacy, CompetenceValidation
+from .notifications import candidacy_values
+from .selectors import WAITING_ON, candidacies_waiting
+
+WAITING = notifications.Message(
+    title=_("Candidature de %(name)s en attente depuis %(days)s jours"),
+    body=_(
+        "La candidature de %(name)s (%(organisation)s) est à l'étape « %(state)s » "
+        "depuis le %(since)s, soit %(days)s jours."
+    ),
+    own_title=_("Votre candidature attend votre action depuis %(days)s jours"),
+    own_body=_(
+        "Votre candidature est à l'étape « %(state)s » depuis le %(since)s et "
+        "attend une action de votre part."
+    ),
+)
+VALIDATION_EXPIRING = notifications.Message(
+    title=_("Compétence %(code)s : validation valable jusqu'au %(day)s"),
+    body=_(
+        "La validation de la compétence « %(title)s » (%(code)s) prend fin le "
+        "%(day)s. Pour obtenir le %(certification)s, les compétences restant à "
+        "valider doivent l'être avant cette date."
+    ),
+)
+VALIDATION_EXPIRED = notifications.Message(
+    title=_("Compétence %(code)s : validation expirée"),
+    body=_(
+        "La validation de la compétence « %(title)s » (%(code)s) a pris fin le "
+        "%(day)s : elle devra être évaluée à nouveau."
+    ),
+)
+
+
+def waiting_candidacies_remind(*, now: datetime.datetime) -> notifications.Notified:
+    """Remind whoever a candidacy waits on when it has not moved for REMINDER_WAITING_DAYS,
+    once per waiting period (a new step starts a new period)."""
+    notified = notifications.Notified()
+    for candidacy in candidacies_waiting(days=settings.REMINDER_WAITING_DAYS, now=now):
+        since = candidacy.waiting_since
+        values = {
+            **candidacy_values(candidacy),
+            "days": (now - since).days,
+            "since": timezone.localtime(since).strftime("%d/%m/%Y"),
+        }
+        notified.add(
+            notifications.notify(
+                "reminder_waiting",
+                candidacy,
+                key=f"reminder:waiting:{candidacy.pk}:{int(since.timestamp())}",
+                message=WAITING,
+                values=values,
+                url=reverse("candidacy_detail", args=[candidacy.pk]),
+                roles=WAITING_ON[candidacy.state],
+            )
+        )
+    return notified
+
+
+def _validation_values(validation: CompetenceValidation) -> dict:
+    return {
+        "code": validation.competence.code,
+        "title": validation.competence.title,
+        "day": validation.valid_until.strftime("%d/%m/%Y"),
+        "certification": validation.competence.certification.title,
+    }
+
+
+def validations_remind(*, day: datetime.date) -> notifications.Notified:
+    """Tell candidates of validated competences ending within REMINDER_VALIDATION_MONTHS,
+    once per validation; mark the expired ones and tell their candidates, once."""
+    notified = notifications.Notified()
+    horizon = add_months(day, settings.REMINDER_VALIDATION_MONTHS)
+    # Once the CQP is delivered, the validations behind it need no watching.
+    certified = Candidacy.objects.filter(
+        candidate=OuterRef("candidate"),
+        certification=OuterRef("competence__certification"),
+        state=State.CERTIFIE,
+    )
+    validations = CompetenceValidation.objects.exclude(Exists(certified)).select_related(
+        "candidate__user", "competence__certification"
+    )
+    for validation in validations.filter(
+        valid_until__gte=day, valid_until__lte=horizon, expired_on__isnull=True
+    ):
+        notified.add(
+            notifications.notify(
+                "validation_expiring",
+                validation,
+                key=f"reminder:validation:{validation.pk}:{validation.valid_until:%Y%m%d}",
+                message=VALIDATION_EXPIRING,
+                values=_validation_values(validation),
+            )
+        )
+    for validation in validations.filter(valid_until__lt=day, expired_on__isnull=True):
+        with transaction.atomic():
+            marked = CompetenceValidation.objects.filter(
+                pk=validation.pk, expired_on__isnull=True
+            ).update(expired_on=day)
+            if not marked:  # another run marked it first
+                continue
+            notified.add(
+                notifications.notify(
+                    "validation_expired",
+                    validation,
+                    key=f"reminder:validation-expired:{validation.pk}",
+                    message=VALIDATION_EXPIRED,
+                    values=_validation_values(validation),
+                )
+            )
+    return notified

@@ -1,0 +1,64 @@
+"""What every view shares: the one refusal page, and running a service from a form.
+
+Each app has one fetch-and-authorize helper per object type (`candidates.views.access`,
+`evaluations.views.access`, `jury.views.access`): it answers 404 to whoever may not see the
+object, and raises `Refused` for whoever sees it but may not do this now.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from ..utils import apply_service_error
+
+
+class Refused(PermissionDenied):
+    """The user sees the object but may not do this now: the refusal page (403), with the
+    object's page context (its header) and, optionally, its own title, message and way back."""
+
+    def __init__(self, context: dict | None = None, **texts):
+        super().__init__(texts.get("message", ""))
+        self.context = {**(context or {}), **texts}
+
+
+def refused(request, exception=None):
+    """The refusal page; Django's handler403, so that a bare PermissionDenied raised by a
+    service also ends here. Nothing was changed."""
+    context = exception.context if isinstance(exception, Refused) else {}
+    return render(request, "refused.html", context, status=403)
+
+
+def form_page(
+    request,
+    form,
+    *,
+    action: Callable[[dict], object],
+    success: str | Callable[[object], str],
+    next_url: str | Callable[[object], str],
+    template: str,
+    context: dict | None = None,
+):
+    """A form page that runs one service.
+
+    GET, or a POST the form rejects: the page, with what was typed kept. A valid POST runs
+    `action(form.cleaned_data)`: its ValidationError comes back next to the fields (or at
+    the top), a refusal (PermissionDenied) is the refusal page with this page's context;
+    success is a message and a redirect to `next_url`. `success` and `next_url` may be functions
+    of what the service returned.
+    """
+    context = {**(context or {}), "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except Refused:
+            raise
+        except PermissionDenied as error:
+            raise Refused(context) from error
+        except ValidationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(next_url(result) if callable(next_url) else next_url)
+    return render(request, template, context)
