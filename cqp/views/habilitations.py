@@ -1,6 +1,5 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +11,10 @@ from ..forms import (
     HabilitationRenewForm,
     HabilitationRevokeForm,
 )
-from ..utils import apply_service_error, paginate
+from ..utils import paginate
+from .helpers import form_page
+
+LIST = reverse_lazy("habilitation_list")
 
 
 @secretariat_required
@@ -35,41 +37,35 @@ def habilitation_list(request):
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def habilitation_create(request):
-    form = HabilitationGrantForm(
-        request.POST or None, initial={"email": request.GET.get("email", "")}
+    return form_page(
+        request,
+        HabilitationGrantForm(
+            request.POST or None, initial={"email": request.GET.get("email", "")}
+        ),
+        action=lambda data: services.habilitation_grant(by=request.user, **data),
+        success=lambda habilitation: _("Habilitation accordée à %s.") % habilitation.user,
+        next_url=LIST,
+        template="cqp/habilitation_form.html",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            habilitation = services.habilitation_grant(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Habilitation accordée à %s.") % habilitation.user)
-            return redirect("habilitation_list")
-    return render(request, "cqp/habilitation_form.html", {"form": form})
 
 
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def habilitation_renew(request, pk):
     habilitation = selectors.habilitation_get(user=request.user, pk=pk)
-    form = HabilitationRenewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            renewal = services.habilitation_renew(
-                habilitation=habilitation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Habilitation de %(person)s renouvelée jusqu'au %(end)s.")
-                % {"person": renewal.user, "end": renewal.valid_until.strftime("%d/%m/%Y")},
-            )
-            return redirect("habilitation_list")
-    return render(
-        request, "cqp/habilitation_renew.html", {"form": form, "habilitation": habilitation}
+    return form_page(
+        request,
+        HabilitationRenewForm(request.POST or None),
+        action=lambda data: services.habilitation_renew(
+            habilitation=habilitation, by=request.user, **data
+        ),
+        success=lambda renewal: (
+            _("Habilitation de %(person)s renouvelée jusqu'au %(end)s.")
+            % {"person": renewal.user, "end": renewal.valid_until.strftime("%d/%m/%Y")}
+        ),
+        next_url=LIST,
+        template="cqp/habilitation_renew.html",
+        context={"habilitation": habilitation},
     )
 
 
@@ -77,17 +73,14 @@ def habilitation_renew(request, pk):
 @require_http_methods(["GET", "POST"])
 def habilitation_revoke(request, pk):
     habilitation = selectors.habilitation_get(user=request.user, pk=pk)
-    form = HabilitationRevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.habilitation_revoke(
-                habilitation=habilitation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Habilitation de %s révoquée.") % habilitation.user)
-            return redirect("habilitation_list")
-    return render(
-        request, "cqp/habilitation_revoke.html", {"form": form, "habilitation": habilitation}
+    return form_page(
+        request,
+        HabilitationRevokeForm(request.POST or None),
+        action=lambda data: services.habilitation_revoke(
+            habilitation=habilitation, by=request.user, **data
+        ),
+        success=_("Habilitation de %s révoquée.") % habilitation.user,
+        next_url=LIST,
+        template="cqp/habilitation_revoke.html",
+        context={"habilitation": habilitation},
     )

@@ -1,8 +1,7 @@
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -10,7 +9,8 @@ from .. import selectors, services
 from ..decorators import secretariat_required
 from ..forms import InvitationForm, OrganisationFilterForm, OrganisationForm
 from ..permissions import can_manage_members, can_manage_organisations
-from ..utils import apply_service_error, paginate
+from ..utils import paginate
+from .helpers import form_page
 
 
 @login_required
@@ -33,31 +33,44 @@ def organisation_list(request):
     )
 
 
+def _organisation_page(request, form, *, action, success, organisation=None):
+    return form_page(
+        request,
+        form,
+        action=action,
+        success=lambda saved: success % saved.name,
+        next_url=lambda saved: reverse("organisation_detail", kwargs={"slug": saved.slug}),
+        template="cqp/organisation_form.html",
+        context={"organisation": organisation},
+    )
+
+
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
-        organisation = services.organisation_create(by=request.user, **data)
-        messages.success(request, _("L'organisation « %s » a été créée.") % organisation.name)
-        return redirect("organisation_detail", slug=organisation.slug)
-    return render(request, "cqp/organisation_form.html", {"form": form})
+    return _organisation_page(
+        request,
+        OrganisationForm(request.POST or None),
+        # A new organisation is active: the form's switch only serves to deactivate one.
+        action=lambda data: services.organisation_create(
+            by=request.user, **{k: v for k, v in data.items() if k != "is_active"}
+        ),
+        success=_("L'organisation « %s » a été créée."),
+    )
 
 
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def organisation_update(request, slug):
     organisation = selectors.organisation_get(user=request.user, slug=slug)
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        services.organisation_update(
-            organisation=organisation, by=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("L'organisation « %s » a été mise à jour.") % organisation.name)
-        return redirect("organisation_detail", slug=organisation.slug)
-    return render(
-        request, "cqp/organisation_form.html", {"form": form, "organisation": organisation}
+    return _organisation_page(
+        request,
+        OrganisationForm(request.POST or None, instance=organisation),
+        action=lambda data: services.organisation_update(
+            organisation=organisation, by=request.user, **data
+        ),
+        success=_("L'organisation « %s » a été mise à jour."),
+        organisation=organisation,
     )
 
 
@@ -80,20 +93,17 @@ def organisation_detail(request, slug):
 @require_http_methods(["GET", "POST"])
 def invitation_create(request, slug):
     organisation = selectors.managed_organisation_get(user=request.user, slug=slug)
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                organisation=organisation, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Invitation envoyée à %s.") % invitation.email)
-            return redirect("organisation_detail", slug=organisation.slug)
-    context = {
-        "form": form,
-        "organisation": organisation,
-        "validity_days": settings.INVITATION_VALIDITY_DAYS,
-    }
-    return render(request, "cqp/invitation_form.html", context)
+    return form_page(
+        request,
+        InvitationForm(request.POST or None),
+        action=lambda data: services.invitation_create(
+            organisation=organisation, by=request.user, **data
+        ),
+        success=lambda invitation: _("Invitation envoyée à %s.") % invitation.email,
+        next_url=reverse("organisation_detail", kwargs={"slug": organisation.slug}),
+        template="cqp/invitation_form.html",
+        context={
+            "organisation": organisation,
+            "validity_days": settings.INVITATION_VALIDITY_DAYS,
+        },
+    )
