@@ -17,7 +17,7 @@ PANEL_ROWS = 10
 
 
 def candidate_role(user):
-    return {"candidat"} if Candidate.objects.filter(user=user).exists() else set()
+    return {MembershipRole.CANDIDAT} if Candidate.objects.filter(user=user).exists() else set()
 
 
 register_role_provider(candidate_role)

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from cqp import notifications
 from cqp.models import Competence, CompetenceElement, MembershipRole
 from cqp.permissions import is_secretariat
 
@@ -114,13 +115,13 @@ def history(candidacy) -> QuerySet[TransitionLog]:
 # the secretariat's dashboard flag read it. A partial validation waits on nobody: the
 # validated competences simply count for five years.
 WAITING_ON = {
-    State.REPERAGE: ("professionnel",),
-    State.PARCOURS: ("professionnel",),
-    State.EVALUATION: ("professionnel", "evaluateur"),
-    State.DEMANDE: ("candidat",),
-    State.RECEVABILITE: ("secretariat",),
-    State.RECEVABLE: ("candidat",),
-    State.JURY: ("secretariat",),
+    State.REPERAGE: (notifications.PROFESSIONNEL,),
+    State.PARCOURS: (notifications.PROFESSIONNEL,),
+    State.EVALUATION: (notifications.PROFESSIONNEL, notifications.EVALUATEUR),
+    State.DEMANDE: (notifications.CANDIDAT,),
+    State.RECEVABILITE: (notifications.SECRETARIAT,),
+    State.RECEVABLE: (notifications.CANDIDAT,),
+    State.JURY: (notifications.SECRETARIAT,),
 }
 
 

@@ -325,7 +325,7 @@ def validations_grant(
 # Creation ---------------------------------------------------------------------------------
 
 
-def _candidate_for(user) -> Candidate:
+def _candidate_for(user: User) -> Candidate:
     candidate, _created = Candidate.objects.get_or_create(user=user)
     return candidate
 
@@ -334,7 +334,7 @@ def _default_certification() -> Certification:
     return Certification.objects.order_by("pk").first()
 
 
-def _has_open_candidacy(candidate, certification) -> bool:
+def _has_open_candidacy(candidate: Candidate, certification: Certification) -> bool:
     return (
         candidate.candidacies.filter(certification=certification)
         .exclude(state__in=FINAL_STATES)
@@ -418,8 +418,17 @@ def candidacy_request_vae(
 
 
 def vae_signup(
-    *, email, first_name, last_name, password, organisation=None, certification=None
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    organisation: Organisation | None = None,
+    certification: Certification | None = None,
 ) -> Candidacy:
+    """Create the account and its VAE request together (a visitor signing up).
+
+    Side effects: those of candidacy_request_vae."""
     email = User.objects.normalize_email(email).lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
@@ -447,12 +456,18 @@ ASSIGNABLE = {
 
 
 def candidacy_assign(
-    *, candidacy, by, professionnel=None, evaluateur=None, day: datetime.date | None = None
+    *,
+    candidacy: Candidacy,
+    by: User,
+    professionnel: User | None = None,
+    evaluateur: User | None = None,
+    day: datetime.date | None = None,
 ) -> Candidacy:
     """Assign (or reassign) the professionnel du secteur and/or the évaluateur externe.
 
     Only people whose habilitation of the right kind is valid today can be assigned. The
     newcomer receives the guardian object permission to act; the person replaced loses it.
+    Side effect: an audit entry per change.
     """
     if not permissions.can_manage(candidacy, by):
         raise PermissionDenied
@@ -518,7 +533,7 @@ VAE_ACTIVITY_FIELDS = {"competence", "title", "description", "context"}
 ACTION_FIELDS = {"kind", "provider", "description", "start_date", "end_date", "done"}
 
 
-def _only(fields, allowed):
+def _only(fields: dict, allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
@@ -569,14 +584,15 @@ def _reperage_save_draft(*, candidacy: Candidacy, by: User, entries: dict[int, d
         )
 
 
-def _check_action_dates(start, end):
+def _check_action_dates(start: datetime.date | None, end: datetime.date | None) -> None:
     if start and end and end < start:
         raise ValidationError(
             {"end_date": _("La date de fin doit être postérieure ou égale à la date de début.")}
         )
 
 
-def parcours_action_update(*, action: ParcoursAction, by, **fields) -> ParcoursAction:
+def parcours_action_update(*, action: ParcoursAction, by: User, **fields) -> ParcoursAction:
+    """Change an action of the current cycle's plan (`fields`: ACTION_FIELDS)."""
     if (
         not permissions.can_edit_plan(action.candidacy, by)
         or action.cycle != action.candidacy.cycle
@@ -593,7 +609,7 @@ def parcours_action_update(*, action: ParcoursAction, by, **fields) -> ParcoursA
     return action
 
 
-def parcours_action_add(*, candidacy, by, **fields) -> ParcoursAction:
+def parcours_action_add(*, candidacy: Candidacy, by: User, **fields) -> ParcoursAction:
     """A further action for a competence already in the plan (several actions may serve one competence)."""
     if not permissions.can_edit_plan(candidacy, by):
         raise PermissionDenied
@@ -610,8 +626,10 @@ def parcours_action_add(*, candidacy, by, **fields) -> ParcoursAction:
     return ParcoursAction.objects.create(candidacy=candidacy, cycle=candidacy.cycle, **fields)
 
 
-def practice_confirm(*, candidacy, by, note: str) -> Candidacy:
-    """The professionnel confirms the mise en pratique des compétences en entreprise."""
+def practice_confirm(*, candidacy: Candidacy, by: User, note: str) -> Candidacy:
+    """The professionnel confirms the mise en pratique des compétences en entreprise.
+
+    Side effect: an audit entry."""
     if not permissions.can_confirm_practice(candidacy, by):
         raise PermissionDenied
     if not note.strip():
@@ -631,7 +649,8 @@ def practice_confirm(*, candidacy, by, note: str) -> Candidacy:
 # VAE dossier ------------------------------------------------------------------------------
 
 
-def vae_request_update(*, candidacy, by, **fields) -> VaeRequest:
+def vae_request_update(*, candidacy: Candidacy, by: User, **fields) -> VaeRequest:
+    """Change partie 2 (`fields`: VAE_REQUEST_FIELDS) while the request is not submitted."""
     if not permissions.can_edit_vae_request(candidacy, by):
         raise PermissionDenied
     _only(fields, VAE_REQUEST_FIELDS)
@@ -642,7 +661,7 @@ def vae_request_update(*, candidacy, by, **fields) -> VaeRequest:
     return request
 
 
-def _check_period(start, end):
+def _check_period(start: datetime.date | None, end: datetime.date | None) -> None:
     today = timezone.localdate()
     errors = {}
     if start and start > today:
@@ -656,8 +675,9 @@ def _check_period(start, end):
 
 
 def vae_experience_save(
-    *, candidacy, by, experience: VaeExperience | None = None, **fields
+    *, candidacy: Candidacy, by: User, experience: VaeExperience | None = None, **fields
 ) -> VaeExperience:
+    """Add (no `experience`) or change a period of partie 2; dates not in the future, in order."""
     if not permissions.can_edit_vae_request(candidacy, by):
         raise PermissionDenied
     _only(fields, VAE_EXPERIENCE_FIELDS)
@@ -673,7 +693,7 @@ def vae_experience_save(
     return experience
 
 
-def vae_experience_delete(*, candidacy, by, experience: VaeExperience) -> None:
+def vae_experience_delete(*, candidacy: Candidacy, by: User, experience: VaeExperience) -> None:
     if (
         not permissions.can_edit_vae_request(candidacy, by)
         or experience.request_id != candidacy.vae_request.pk
@@ -683,8 +703,9 @@ def vae_experience_delete(*, candidacy, by, experience: VaeExperience) -> None:
 
 
 def vae_activity_save(
-    *, candidacy, by, activity: VaeActivity | None = None, **fields
+    *, candidacy: Candidacy, by: User, activity: VaeActivity | None = None, **fields
 ) -> VaeActivity:
+    """Add (no `activity`) or change an activity of partie 3, for a competence still to validate."""
     if not permissions.can_edit_vae_activities(candidacy, by):
         raise PermissionDenied
     _only(fields, VAE_ACTIVITY_FIELDS)
@@ -709,7 +730,7 @@ def vae_activity_save(
     return activity
 
 
-def vae_activity_delete(*, candidacy, by, activity: VaeActivity) -> None:
+def vae_activity_delete(*, candidacy: Candidacy, by: User, activity: VaeActivity) -> None:
     if (
         not permissions.can_edit_vae_activities(candidacy, by)
         or activity.candidacy_id != candidacy.pk

@@ -1,3 +1,4 @@
+from .models import PlatformRole
 from .permissions import ROLE_LABELS, user_memberships, user_roles
 
 
@@ -12,6 +13,6 @@ def current_roles(request):
         "current_organisations": sorted({m.organisation.name for m in user_memberships(user)}),
         "current_role_codes": roles,
         # The jury works from its sessions; every other role follows candidacies.
-        "follows_candidacies": bool(set(roles) - {"jury"}),
+        "follows_candidacies": bool(set(roles) - {PlatformRole.JURY}),
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }
