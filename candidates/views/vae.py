@@ -182,80 +182,54 @@ ACTIVITY = Item(
 )
 
 
-def _item_form(request, pk, kind: Item, item_pk=None):
-    """Add (no `item_pk`) or edit one item; 404 for another candidacy's item."""
+ITEMS = {item.name: item for item in (EXPERIENCE, ACTIVITY)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def vae_item_form(request, pk, kind: str, item_pk=None):
+    """Add (no `item_pk`) or edit one item of `kind`; 404 for another candidacy's item."""
+    spec = ITEMS[kind]  # the URL names the kind: "experience" or "activity"
     candidacy = candidacy_for(request, pk, has=_is_vae)
-    item = get_object_or_404(kind.items(candidacy), pk=item_pk) if item_pk else None
-    authorize(request, candidacy, kind.may)
+    item = get_object_or_404(spec.items(candidacy), pk=item_pk) if item_pk else None
+    authorize(request, candidacy, spec.may)
     if item is not None:
-        initial = model_to_dict(item, fields=list(kind.form_class.base_fields))
+        initial = model_to_dict(item, fields=list(spec.form_class.base_fields))
     else:
-        initial = {field: request.GET.get(field) for field in kind.initial_from_query}
-    form = kind.form_class(request.POST or None, initial=initial, **kind.form_kwargs(candidacy))
+        initial = {field: request.GET.get(field) for field in spec.initial_from_query}
+    form = spec.form_class(request.POST or None, initial=initial, **spec.form_kwargs(candidacy))
     return candidacy_form_page(
         request,
         candidacy,
         form,
-        action=lambda data: kind.save(
-            candidacy=candidacy, by=request.user, **{kind.name: item}, **data
+        action=lambda data: spec.save(
+            candidacy=candidacy, by=request.user, **{spec.name: item}, **data
         ),
-        success=kind.saved,
-        next_url=reverse(kind.page, args=[candidacy.pk]),
-        template=kind.template,
-        context={kind.name: item},
+        success=spec.saved,
+        next_url=reverse(spec.page, args=[candidacy.pk]),
+        template=spec.template,
+        context={spec.name: item},
     )
 
 
-def _item_delete(request, pk, kind: Item, item_pk):
+@login_required
+@require_http_methods(["GET", "POST"])
+def vae_item_delete(request, pk, kind: str, item_pk):
+    """Confirm, then delete one item of `kind`; 404 for another candidacy's item."""
+    spec = ITEMS[kind]  # the URL names the kind: "experience" or "activity"
     candidacy = candidacy_for(request, pk, has=_is_vae)
-    item = get_object_or_404(kind.items(candidacy), pk=item_pk)
-    authorize(request, candidacy, kind.may)
+    item = get_object_or_404(spec.items(candidacy), pk=item_pk)
+    authorize(request, candidacy, spec.may)
     if request.method == "POST":
-        kind.delete(candidacy=candidacy, by=request.user, **{kind.name: item})
-        messages.success(request, kind.deleted)
-        return redirect(kind.page, pk=candidacy.pk)
-    context = {"title": kind.delete_title, "item": kind.label(item), "cancel_url": kind.page}
+        spec.delete(candidacy=candidacy, by=request.user, **{spec.name: item})
+        messages.success(request, spec.deleted)
+        return redirect(spec.page, pk=candidacy.pk)
+    context = {"title": spec.delete_title, "item": spec.label(item), "cancel_url": spec.page}
     return render(
         request,
         "candidates/vae_confirm_delete.html",
         candidacy_context(request, candidacy, **context),
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_experience_add(request, pk):
-    return _item_form(request, pk, EXPERIENCE)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_experience_edit(request, pk, exp_pk):
-    return _item_form(request, pk, EXPERIENCE, exp_pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_experience_delete(request, pk, exp_pk):
-    return _item_delete(request, pk, EXPERIENCE, exp_pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_activity_add(request, pk):
-    return _item_form(request, pk, ACTIVITY)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_activity_edit(request, pk, act_pk):
-    return _item_form(request, pk, ACTIVITY, act_pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def vae_activity_delete(request, pk, act_pk):
-    return _item_delete(request, pk, ACTIVITY, act_pk)
 
 
 # Partie 3 ---------------------------------------------------------------------------------
