@@ -241,27 +241,16 @@ def deliberation_record(
     """
     with transaction.atomic():
         deliberation = _lock_undecided(deliberation)
-        _check_president_during_open_session(deliberation=deliberation, by=by)
+        _check_president_during_open_session(deliberation, by=by)
         if conform:
-            expected = _check_decisions(deliberation=deliberation, decisions=decisions)
-            validated = _record_decisions(
-                deliberation=deliberation, competences=expected, decisions=decisions
-            )
-            outcome = _take_outcome(
-                deliberation=deliberation, by=by, validated=validated, motivation=motivation
-            )
-            _issue_certificate(deliberation=deliberation, outcome=outcome)
+            expected = _check_decisions(deliberation, decisions=decisions)
+            validated = _record_decisions(deliberation, competences=expected, decisions=decisions)
+            outcome = _take_outcome(deliberation, by=by, validated=validated, motivation=motivation)
+            _issue_certificate(deliberation, outcome=outcome)
         else:
-            outcome = _return_to_evaluation(
-                deliberation=deliberation, by=by, notes=conformity_notes
-            )
+            outcome = _return_to_evaluation(deliberation, by=by, notes=conformity_notes)
         _close_fiche(
-            deliberation=deliberation,
-            by=by,
-            conform=conform,
-            outcome=outcome,
-            motivation=motivation,
-            conformity_notes=conformity_notes,
+            deliberation, by=by, outcome=outcome, motivation=motivation, notes=conformity_notes
         )
     return deliberation
 
@@ -278,7 +267,8 @@ def _lock_undecided(deliberation: Deliberation) -> Deliberation:
     return deliberation
 
 
-def _check_president_during_open_session(*, deliberation: Deliberation, by: User) -> None:
+def _check_president_during_open_session(deliberation: Deliberation, *, by: User) -> None:
+    """Decisions are the president's, while the session is open and holds its quorum."""
     session = deliberation.session
     if session.state != SessionState.OPEN:
         raise ValidationError(_("Les décisions se prennent pendant une session ouverte."))
@@ -289,7 +279,7 @@ def _check_president_during_open_session(*, deliberation: Deliberation, by: User
         raise ValidationError(_("La session ne réunit plus le quorum."))
 
 
-def _return_to_evaluation(*, deliberation: Deliberation, by: User, notes: str) -> str:
+def _return_to_evaluation(deliberation: Deliberation, *, by: User, notes: str) -> str:
     """Non-conformity: the candidacy goes back to its reopened evaluation, with the reason."""
     if not notes.strip():
         raise ValidationError(
@@ -304,7 +294,7 @@ def _return_to_evaluation(*, deliberation: Deliberation, by: User, notes: str) -
 
 
 def _check_decisions(
-    *, deliberation: Deliberation, decisions: dict[int, tuple[str, str]]
+    deliberation: Deliberation, *, decisions: dict[int, tuple[str, str]]
 ) -> list[Competence]:
     """The competences still to validate on the session's date, each with a decision; one
     that differs from the evaluators' joint result is motivated (errors keyed by field)."""
@@ -331,8 +321,8 @@ def _check_decisions(
 
 
 def _record_decisions(
-    *,
     deliberation: Deliberation,
+    *,
     competences: list[Competence],
     decisions: dict[int, tuple[str, str]],
 ) -> list[Competence]:
@@ -356,7 +346,7 @@ def _record_decisions(
 
 
 def _take_outcome(
-    *, deliberation: Deliberation, by: User, validated: list[Competence], motivation: str
+    deliberation: Deliberation, *, by: User, validated: list[Competence], motivation: str
 ) -> State:
     """The candidacy takes its outcome: certifie when every competence of the certification
     is validated (now, or by a validation in force on the session's date), partiel when some
@@ -381,7 +371,7 @@ def _take_outcome(
     return outcome
 
 
-def _issue_certificate(*, deliberation: Deliberation, outcome: str) -> None:
+def _issue_certificate(deliberation: Deliberation, *, outcome: str) -> None:
     """The certificate (certifie) or the attestation (partiel), dated from the session; its
     PDF is generated after commit."""
     kind = CERTIFICATE_KINDS.get(outcome)
@@ -394,17 +384,12 @@ def _issue_certificate(*, deliberation: Deliberation, outcome: str) -> None:
 
 
 def _close_fiche(
-    *,
-    deliberation: Deliberation,
-    by: User,
-    conform: bool,
-    outcome: str,
-    motivation: str,
-    conformity_notes: str,
+    deliberation: Deliberation, *, by: User, outcome: str, motivation: str, notes: str
 ) -> None:
-    """The fiche decided, by whom and when; its PDF is generated after commit."""
-    deliberation.conform = bool(conform)
-    deliberation.conformity_notes = conformity_notes.strip()
+    """The fiche decided, with its outcome, by whom and when; its PDF is generated after
+    commit."""
+    deliberation.conform = outcome != NON_CONFORME
+    deliberation.conformity_notes = notes.strip()
     deliberation.motivation = motivation.strip()
     deliberation.outcome = outcome
     deliberation.decided_at = timezone.now()
