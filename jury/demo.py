@@ -195,7 +195,7 @@ def seed_certified_candidacy(users, organisations):
     decisions = {
         competence_id: (decision, "")
         for competence_id, decision in services.decisions_from_results(
-            latest_results(candidacy)
+            results=latest_results(candidacy)
         ).items()
     }
     services.deliberation_record(

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from candidates.models import CompetenceValidation
 from candidates.selectors import register_visibility
+from cqp.models import User
 from cqp.permissions import is_secretariat
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
@@ -17,7 +18,7 @@ def _sessions_of(user) -> Q:
     return Q(seats__member__user=user, seats__member__is_active=True)
 
 
-def jury_visibility(user):
+def jury_visibility(user: User) -> Q:
     """Jury members see the candidacies placed on the sessions they sit on."""
     sessions = JurySession.objects.filter(_sessions_of(user)).values("pk")
     return Q(pk__in=Deliberation.objects.filter(session__in=sessions).values("candidacy_id"))
@@ -26,19 +27,30 @@ def jury_visibility(user):
 register_visibility(jury_visibility)
 
 
-def session_list(*, user) -> QuerySet[JurySession]:
-    qs = JurySession.objects.select_related("president__user")
-    if not is_secretariat(user):
-        qs = qs.filter(pk__in=JurySession.objects.filter(_sessions_of(user)).values("pk"))
-    return qs.annotate(
-        candidacy_count=Count("deliberations", distinct=True),
-        decided_count=Count(
-            "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
-        ),
-    ).order_by("-date", "-pk")
+def _visible_sessions(user: User) -> QuerySet[JurySession]:
+    """Every session for the secretariat, the sessions they sit on for a member."""
+    if is_secretariat(user):
+        return JurySession.objects.all()
+    return JurySession.objects.filter(
+        pk__in=JurySession.objects.filter(_sessions_of(user)).values("pk")
+    )
 
 
-def session_get(*, user, pk: int) -> JurySession:
+def session_list(*, user: User) -> QuerySet[JurySession]:
+    return (
+        _visible_sessions(user)
+        .select_related("president__user")
+        .annotate(
+            candidacy_count=Count("deliberations", distinct=True),
+            decided_count=Count(
+                "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def session_get(*, user: User, pk: int) -> JurySession:
     return get_object_or_404(session_list(user=user), pk=pk)
 
 
@@ -88,14 +100,29 @@ def session_deliberations(
     return deliberations
 
 
-def deliberation_get(*, user, pk: int) -> Deliberation:
-    sessions = session_list(user=user).values("pk")
+def deliberation_get(*, user: User, pk: int) -> Deliberation:
+    """A fiche of a session the user sees (404 otherwise)."""
     return get_object_or_404(
         Deliberation.objects.select_related(
             "session__president__user", "candidacy__candidate__user", "candidacy__certification"
         ),
         pk=pk,
-        session__in=sessions,
+        session__in=_visible_sessions(user).values("pk"),
+    )
+
+
+def certificate_get(*, user: User, pk: int) -> Certificate:
+    """A certificate or attestation issued by a session the user sees (404 otherwise), with its
+    holder and its revocation."""
+    return get_object_or_404(
+        Certificate.objects.select_related(
+            "deliberation__candidacy__candidate__user",
+            "deliberation__candidacy__certification",
+            "deliberation__session",
+            "revoked_by",
+        ),
+        pk=pk,
+        deliberation__session__in=_visible_sessions(user).values("pk"),
     )
 
 

@@ -5,6 +5,7 @@ outcome follows from the competences validated, counting earlier validations sti
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,39 +16,49 @@ from django.utils.translation import gettext as _
 from candidates import services as candidacy_services
 from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
+from cqp.models import Competence, User
 from cqp.permissions import is_secretariat
 from cqp.tasks import generate_document_later
 from evaluations import services as evaluation_services
 from evaluations.enums import Opinion
+from evaluations.models import CompetenceAssessment
 from evaluations.selectors import latest_results
 
 from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
-from .models import Certificate, CompetenceDecision, Deliberation, JurySession, Seat
+from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
 from .permissions import can_steer, presides
 from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
 
 
-def _secretariat(by):
+def _secretariat(by: User) -> None:
     if not is_secretariat(by):
         raise PermissionDenied
 
 
-def _planned(session):
-    if session.state != SessionState.PLANNED:
-        raise ValidationError(
-            _("La session n'est plus programmée : sa composition ne peut plus changer.")
-        )
+def _lock_session(session: JurySession) -> JurySession:
+    """The session locked until the end of the transaction: its changes happen one at a time."""
+    return JurySession.objects.select_for_update().get(pk=session.pk)
 
 
-def session_create(*, by, date, place="", video_link="") -> JurySession:
+# Sessions ---------------------------------------------------------------------------------
+
+
+def session_create(
+    *, by: User, date: datetime.date, place: str = "", video_link: str = ""
+) -> JurySession:
+    """The secretariat programs a session, somewhere or by video. Writes the session only."""
     _secretariat(by)
     if not (place or video_link):
         raise ValidationError({"place": _("Indiquez un lieu ou un lien de visioconférence.")})
     return JurySession.objects.create(date=date, place=place, video_link=video_link, created_by=by)
 
 
-def session_compose(*, session, by, members, president) -> JurySession:
-    """Set the members (active jury members) and the president (one of them)."""
+def session_compose(
+    *, session: JurySession, by: User, members: Iterable[JuryMember], president: JuryMember | None
+) -> JurySession:
+    """The secretariat sets the members (active, from both colleges) and the president (one of
+    them) of a programmed session. Seats of members no longer convened are deleted; after
+    commit, the members are convened by notification."""
     _secretariat(by)
     members = list(members)
     if any(not m.is_active for m in members):
@@ -62,8 +73,11 @@ def session_compose(*, session, by, members, president) -> JurySession:
             {"members": _("La session doit réunir des membres des deux collèges.")}
         )
     with transaction.atomic():
-        session = JurySession.objects.select_for_update().get(pk=session.pk)
-        _planned(session)
+        session = _lock_session(session)
+        if session.state != SessionState.PLANNED:
+            raise ValidationError(
+                _("La session n'est plus programmée : sa composition ne peut plus changer.")
+            )
         session.seats.exclude(member__in=members).delete()
         for member in members:
             Seat.objects.get_or_create(session=session, member=member)
@@ -74,13 +88,14 @@ def session_compose(*, session, by, members, president) -> JurySession:
     return session
 
 
-def session_add_candidacy(*, session, by, candidacy) -> Deliberation:
-    """Put a transmitted candidacy (state `jury`) on the session's agenda."""
+def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidacy) -> Deliberation:
+    """The secretariat puts a transmitted candidacy (state `jury`), waiting on no other
+    session, on the agenda of a session not yet closed. Writes its (undecided) fiche."""
     _secretariat(by)
     with transaction.atomic():
         # The session locked as its closure locks it: a candidacy cannot join a session
         # while it closes (it would stay pending in a closed session for good).
-        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        session = _lock_session(session)
         if session.state == SessionState.CLOSED:
             raise ValidationError(_("La session est close."))
         # Locked: two simultaneous placements of one candidacy cannot both pass the checks.
@@ -100,7 +115,9 @@ def session_add_candidacy(*, session, by, candidacy) -> Deliberation:
         return Deliberation.objects.create(session=session, candidacy=candidacy)
 
 
-def session_remove_candidacy(*, deliberation, by) -> None:
+def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
+    """The secretariat takes an undecided candidacy off the agenda of a session not yet
+    closed. Deletes its fiche."""
     _secretariat(by)
     with transaction.atomic():
         deliberation = (
@@ -113,8 +130,10 @@ def session_remove_candidacy(*, deliberation, by) -> None:
         deliberation.delete()
 
 
-def quorum_problems(present_members) -> list[str]:
-    """What keeps the present members from deliberating (empty when the quorum is held)."""
+def quorum_problems(present_members: Iterable[JuryMember]) -> list[str]:
+    """What keeps the present members from deliberating (empty when the quorum is held).
+    Reads nothing, writes nothing."""
+    present_members = list(present_members)
     employeurs = sum(1 for m in present_members if m.college == College.EMPLOYEURS)
     salaries = sum(1 for m in present_members if m.college == College.SALARIES)
     problems = []
@@ -130,16 +149,21 @@ def quorum_problems(present_members) -> list[str]:
     return problems
 
 
-def session_open(*, session, by, present_member_ids) -> JurySession:
-    """Record attendance and open the session; refused without a quorum (nothing recorded)."""
+def session_open(
+    *, session: JurySession, by: User, present_member_ids: Iterable[int]
+) -> JurySession:
+    """The secretariat or the president records attendance and opens a programmed session.
+    Refused without the president or without a quorum (nothing recorded). Writes each seat's
+    presence, the session's state and opening time."""
     if not can_steer(by, session):
         raise PermissionDenied
+    present_ids = set(present_member_ids)
     with transaction.atomic():
-        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        session = _lock_session(session)
         if session.state != SessionState.PLANNED:
             raise ValidationError(_("Seule une session programmée peut être ouverte."))
         seats = list(session.seats.select_related("member"))
-        present = [s.member for s in seats if s.member_id in set(present_member_ids)]
+        present = [s.member for s in seats if s.member_id in present_ids]
         if session.president is None or session.president not in present:
             raise ValidationError(
                 {"present": _("Le président doit être présent pour ouvrir la session.")}
@@ -158,13 +182,14 @@ def session_open(*, session, by, present_member_ids) -> JurySession:
     return session
 
 
-def session_close(*, session, by) -> JurySession:
-    """Close an open session whose candidacies are all decided; its procès-verbal is then
-    generated after commit."""
+def session_close(*, session: JurySession, by: User) -> JurySession:
+    """The secretariat or the president closes an open session whose candidacies are all
+    decided; it is read-only from then on. After commit, its procès-verbal is generated and
+    the closure is notified (event `session_closed`)."""
     if not can_steer(by, session):
         raise PermissionDenied
     with transaction.atomic():
-        session = JurySession.objects.select_for_update().get(pk=session.pk)
+        session = _lock_session(session)
         if session.state != SessionState.OPEN:
             raise ValidationError(_("Seule une session ouverte peut être close."))
         pending = session.deliberations.filter(decided_at__isnull=True).count()
@@ -184,7 +209,66 @@ def session_close(*, session, by) -> JurySession:
     return session
 
 
-def _president_during_open_session(deliberation, by):
+# The fiche de décision ------------------------------------------------------------------------
+
+# What the candidacy receives for each outcome that delivers a document.
+CERTIFICATE_KINDS = {
+    State.CERTIFIE: CertificateKind.CERTIFICAT,
+    State.PARTIEL: CertificateKind.ATTESTATION,
+}
+
+
+def deliberation_record(
+    *,
+    deliberation: Deliberation,
+    by: User,
+    conform: bool,
+    decisions: dict[int, tuple[str, str]],
+    motivation: str = "",
+    conformity_notes: str = "",
+) -> Deliberation:
+    """The president records the fiche de décision, in one transaction.
+
+    `decisions` maps a competence id to (decision, motivation). Non-conformity sends the
+    candidacy back to the evaluation with the reason (the dossier is reopened). Otherwise
+    one decision is written per competence still to validate, the validated ones go to the
+    candidate's ledger (valid `partial_validation_years` from the session date), the
+    candidacy takes its outcome (audit log, notifications), and a certificate (certifie) or
+    an attestation (partiel) is issued. After commit, the fiche de décision and the
+    certificate or attestation are generated as PDFs. Refused (nothing written) when the
+    fiche is already decided, the user does not preside the open session or it has lost its
+    quorum, or the decisions are incomplete or unmotivated.
+    """
+    with transaction.atomic():
+        deliberation = _lock_undecided(deliberation)
+        _check_president_during_open_session(deliberation, by=by)
+        if conform:
+            expected = _check_decisions(deliberation, decisions=decisions)
+            validated = _record_decisions(deliberation, competences=expected, decisions=decisions)
+            outcome = _take_outcome(deliberation, by=by, validated=validated, motivation=motivation)
+            _issue_certificate(deliberation, outcome=outcome)
+        else:
+            outcome = _return_to_evaluation(deliberation, by=by, notes=conformity_notes)
+        _close_fiche(
+            deliberation, by=by, outcome=outcome, motivation=motivation, notes=conformity_notes
+        )
+    return deliberation
+
+
+def _lock_undecided(deliberation: Deliberation) -> Deliberation:
+    """The fiche locked until the end of the transaction: two recordings cannot both pass."""
+    deliberation = (
+        Deliberation.objects.select_for_update(of=("self",))
+        .select_related("session__president", "candidacy")
+        .get(pk=deliberation.pk)
+    )
+    if deliberation.is_decided:
+        raise ValidationError(_("La décision a déjà été enregistrée."))
+    return deliberation
+
+
+def _check_president_during_open_session(deliberation: Deliberation, *, by: User) -> None:
+    """Decisions are the president's, while the session is open and holds its quorum."""
     session = deliberation.session
     if session.state != SessionState.OPEN:
         raise ValidationError(_("Les décisions se prennent pendant une session ouverte."))
@@ -195,122 +279,128 @@ def _president_during_open_session(deliberation, by):
         raise ValidationError(_("La session ne réunit plus le quorum."))
 
 
-def validations_in_force(candidacy, on: datetime.date):
-    return set(
+def _return_to_evaluation(deliberation: Deliberation, *, by: User, notes: str) -> str:
+    """Non-conformity: the candidacy goes back to its reopened evaluation, with the reason."""
+    if not notes.strip():
+        raise ValidationError(
+            {
+                "conformity_notes": _(
+                    "Motivez la non-conformité : elle est renvoyée aux évaluateurs."
+                )
+            }
+        )
+    evaluation_services.evaluation_reopen(candidacy=deliberation.candidacy, by=by, reason=notes)
+    return NON_CONFORME
+
+
+def _check_decisions(
+    deliberation: Deliberation, *, decisions: dict[int, tuple[str, str]]
+) -> list[Competence]:
+    """The competences still to validate on the session's date, each with a decision; one
+    that differs from the evaluators' joint result is motivated (errors keyed by field)."""
+    candidacy = deliberation.candidacy
+    expected = list(candidacy.competences_to_validate(on=deliberation.session.date))
+    missing = [c.code for c in expected if c.pk not in decisions]
+    if missing:
+        raise ValidationError(
+            _("Décidez pour chaque compétence : %(codes)s.") % {"codes": ", ".join(missing)}
+        )
+    prefilled = decisions_from_results(results=latest_results(candidacy))
+    errors = {}
+    for competence in expected:
+        decision, reason = decisions[competence.pk]
+        if decision not in Decision.values:
+            errors[f"decision_{competence.pk}"] = _("Choisissez « validée » ou « non validée ».")
+        elif decision != prefilled.get(competence.pk) and not reason.strip():
+            errors[f"motivation_{competence.pk}"] = _(
+                "Cette décision diffère du résultat des évaluateurs : motivez-la."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return expected
+
+
+def _record_decisions(
+    deliberation: Deliberation,
+    *,
+    competences: list[Competence],
+    decisions: dict[int, tuple[str, str]],
+) -> list[Competence]:
+    """One decision per competence; the validated ones enter the candidate's ledger, from the
+    session's date, and the fiche points to the validations it granted. Returns them."""
+    for competence in competences:
+        decision, reason = decisions[competence.pk]
+        CompetenceDecision.objects.create(
+            deliberation=deliberation,
+            competence=competence,
+            decision=decision,
+            motivation=reason.strip(),
+        )
+    validated = [c for c in competences if decisions[c.pk][0] == Decision.VALIDEE]
+    deliberation.validations.add(
+        *candidacy_services.validations_grant(
+            candidacy=deliberation.candidacy, competences=validated, on=deliberation.session.date
+        )
+    )
+    return validated
+
+
+def _take_outcome(
+    deliberation: Deliberation, *, by: User, validated: list[Competence], motivation: str
+) -> State:
+    """The candidacy takes its outcome: certifie when every competence of the certification
+    is validated (now, or by a validation in force on the session's date), partiel when some
+    are, else non_certifie."""
+    candidacy, on = deliberation.candidacy, deliberation.session.date
+    all_competences = set(candidacy.certification.competences.values_list("pk", flat=True))
+    in_force = set(
         CompetenceValidation.objects.in_force(on)
         .filter(candidate_id=candidacy.candidate_id)
         .values_list("competence_id", flat=True)
     )
+    held = (in_force | {c.pk for c in validated}) & all_competences
+    if held == all_competences:
+        outcome = State.CERTIFIE
+    elif held:
+        outcome = State.PARTIEL
+    else:
+        outcome = State.NON_CERTIFIE
+    candidacy_services.candidacy_record_decision(
+        candidacy=candidacy, by=by, outcome=outcome, comment=motivation
+    )
+    return outcome
 
 
-def outcome_for(candidacy, validated_now: set[int], on: datetime.date) -> str:
-    """certifie when every competence is validated (counting validations in force), else partiel or non_certifie."""
-    all_competences = set(candidacy.certification.competences.values_list("pk", flat=True))
-    validated = (validations_in_force(candidacy, on) | validated_now) & all_competences
-    if validated == all_competences:
-        return State.CERTIFIE
-    if validated:
-        return State.PARTIEL
-    return State.NON_CERTIFIE
+def _issue_certificate(deliberation: Deliberation, *, outcome: str) -> None:
+    """The certificate (certifie) or the attestation (partiel), dated from the session; its
+    PDF is generated after commit."""
+    kind = CERTIFICATE_KINDS.get(outcome)
+    if kind is None:
+        return
+    certificate = Certificate.objects.create(
+        deliberation=deliberation, kind=kind, issued_on=deliberation.session.date
+    )
+    generate_document_later(str(certificate.kind), certificate)
 
 
-def deliberation_record(
-    *, deliberation, by, conform, decisions, motivation="", conformity_notes=""
-) -> Deliberation:
-    """The president records the fiche de décision.
-
-    `decisions` maps a competence id to (decision, motivation). Non-conformity sends the
-    candidacy back to the evaluation with the reason. Otherwise the validations are written
-    (valid `partial_validation_years` from the session date), the candidacy takes its outcome,
-    and a certificate (certifie) or an attestation (partiel) is issued. After commit, the
-    fiche de décision and the certificate or attestation are generated as PDFs.
-    """
-    with transaction.atomic():
-        deliberation = (
-            Deliberation.objects.select_for_update(of=("self",))
-            .select_related("session__president", "candidacy")
-            .get(pk=deliberation.pk)
-        )
-        if deliberation.is_decided:
-            raise ValidationError(_("La décision a déjà été enregistrée."))
-        _president_during_open_session(deliberation, by)
-        candidacy = deliberation.candidacy
-        session_date = deliberation.session.date
-        if not conform:
-            if not conformity_notes.strip():
-                raise ValidationError(
-                    {
-                        "conformity_notes": _(
-                            "Motivez la non-conformité : elle est renvoyée aux évaluateurs."
-                        )
-                    }
-                )
-            evaluation_services.evaluation_reopen(
-                candidacy=candidacy, by=by, reason=conformity_notes
-            )
-            outcome = NON_CONFORME
-        else:
-            expected = list(candidacy.competences_to_validate(on=session_date))
-            missing = [c.code for c in expected if c.pk not in decisions]
-            if missing:
-                raise ValidationError(
-                    _("Décidez pour chaque compétence : %(codes)s.") % {"codes": ", ".join(missing)}
-                )
-            prefilled = decisions_from_results(latest_results(candidacy))
-            errors = {}
-            for competence in expected:
-                decision, reason = decisions[competence.pk]
-                if decision not in Decision.values:
-                    errors[f"decision_{competence.pk}"] = _(
-                        "Choisissez « validée » ou « non validée »."
-                    )
-                elif decision != prefilled.get(competence.pk) and not reason.strip():
-                    errors[f"motivation_{competence.pk}"] = _(
-                        "Cette décision diffère du résultat des évaluateurs : motivez-la."
-                    )
-            if errors:
-                raise ValidationError(errors)
-            for competence in expected:
-                decision, reason = decisions[competence.pk]
-                CompetenceDecision.objects.create(
-                    deliberation=deliberation,
-                    competence=competence,
-                    decision=decision,
-                    motivation=reason.strip(),
-                )
-            validated = [c for c in expected if decisions[c.pk][0] == Decision.VALIDEE]
-            deliberation.validations.add(
-                *candidacy_services.validations_grant(
-                    candidacy=candidacy, competences=validated, on=session_date
-                )
-            )
-            validated_now = {c.pk for c in validated}
-            outcome = outcome_for(candidacy, validated_now, session_date)
-            candidacy_services.candidacy_record_decision(
-                candidacy=candidacy, by=by, outcome=outcome, comment=motivation
-            )
-            if outcome in (State.CERTIFIE, State.PARTIEL):
-                certificate = Certificate.objects.create(
-                    deliberation=deliberation,
-                    kind=CertificateKind.CERTIFICAT
-                    if outcome == State.CERTIFIE
-                    else CertificateKind.ATTESTATION,
-                    issued_on=session_date,
-                )
-                generate_document_later(str(certificate.kind), certificate)
-        deliberation.conform = bool(conform)
-        deliberation.conformity_notes = conformity_notes.strip()
-        deliberation.motivation = motivation.strip()
-        deliberation.outcome = outcome
-        deliberation.decided_at = timezone.now()
-        deliberation.decided_by = by
-        deliberation.save()
-        generate_document_later("fiche_decision", deliberation)
-    return deliberation
+def _close_fiche(
+    deliberation: Deliberation, *, by: User, outcome: str, motivation: str, notes: str
+) -> None:
+    """The fiche decided, with its outcome, by whom and when; its PDF is generated after
+    commit."""
+    deliberation.conform = outcome != NON_CONFORME
+    deliberation.conformity_notes = notes.strip()
+    deliberation.motivation = motivation.strip()
+    deliberation.outcome = outcome
+    deliberation.decided_at = timezone.now()
+    deliberation.decided_by = by
+    deliberation.save()
+    generate_document_later("fiche_decision", deliberation)
 
 
-def decisions_from_results(results) -> dict[int, str]:
-    """The evaluators' joint results (from `latest_results`) as jury decisions: the fiche's pre-fill."""
+def decisions_from_results(*, results: dict[int, CompetenceAssessment]) -> dict[int, str]:
+    """The evaluators' joint results (from `latest_results`) as jury decisions: the fiche's
+    pre-fill, and what a decision needs a motivation to differ from."""
     return {
         competence_id: Decision.VALIDEE
         if a.final_result == Opinion.ACQUISE
@@ -319,7 +409,13 @@ def decisions_from_results(results) -> dict[int, str]:
     }
 
 
-def certificate_revoke(*, certificate, by, reason) -> Certificate:
+# Certificates -----------------------------------------------------------------------------
+
+
+def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Certificate:
+    """The secretariat revokes a certificate or an attestation, with a reason: the public
+    verification says so from then on. Writes the revocation and an entry in the candidacy's
+    audit log; after commit, the revocation is notified (event `certificate_revoked`)."""
     _secretariat(by)
     if not reason.strip():
         raise ValidationError({"reason": _("Indiquez le motif de la révocation.")})

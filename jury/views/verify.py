@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cqp import throttle
 
-from .. import selectors
+from .. import presenters, selectors
 from ..forms_deliberation import VerifyForm
 
 WINDOW_SECONDS = 60
@@ -51,15 +51,6 @@ def verify_number(request, number):
         return _public(
             render(request, "jury/verify_not_found.html", {"form": VerifyForm()}, status=404)
         )
-    candidacy = certificate.deliberation.candidacy
     return _public(
-        render(
-            request,
-            "jury/verify_result.html",
-            {
-                "certificate": certificate,
-                "holder": candidacy.candidate.user.get_full_name(),
-                "certification": candidacy.certification,
-            },
-        )
+        render(request, "jury/verify_result.html", presenters.verification_context(certificate))
     )

@@ -1,0 +1,144 @@
+"""What the jury pages show: the session page, the fiche de décision, the label of an
+outcome, the public verification. Reads only, from objects the selectors let the user see."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from candidates.enums import State
+from cqp.documents import latest_documents
+from cqp.permissions import is_secretariat
+from evaluations import selectors as evaluation_selectors
+from evaluations import services as evaluation_services
+
+from . import selectors
+from .enums import NON_CONFORME, College, SessionState
+from .forms_sessions import AgendaForm, ComposeForm, OpenForm
+from .permissions import can_steer, presides
+
+
+def outcome_label(outcome: str) -> str:
+    if outcome == NON_CONFORME:
+        return _("Dossier non conforme")
+    return State(outcome).label
+
+
+# The session page ---------------------------------------------------------------------------
+
+
+def colleges(session) -> list[dict]:
+    """The session's seats, one group per college."""
+    seats = list(session.seats.select_related("member__user").order_by("member__user__last_name"))
+    return [
+        {"label": label, "seats": [s for s in seats if s.member.college == college]}
+        for college, label in College.choices
+    ]
+
+
+def session_context(request, session, **bound) -> dict:
+    """The session page, with the forms the user may use now; `bound` holds the form just
+    posted (`compose_form`, `agenda_form` or `open_form`), kept with its errors."""
+    secretariat = is_secretariat(request.user)
+    steer = can_steer(request.user, session)
+    planned = session.state == SessionState.PLANNED
+    groups = colleges(session)
+    context = {
+        "session": session,
+        "colleges": groups,
+        "has_seats": any(c["seats"] for c in groups),
+        "agenda": selectors.session_agenda(session=session),
+        "is_secretariat": secretariat,
+        "can_steer": steer,
+        "pv_document": _stored("proces_verbal", session),
+    }
+    if secretariat and planned:
+        context["compose_form"] = bound.get("compose_form") or ComposeForm(session=session)
+    if secretariat and session.state != SessionState.CLOSED:
+        context["agenda_form"] = bound.get("agenda_form") or AgendaForm(user=request.user)
+    if steer and planned and context["has_seats"]:
+        context["open_form"] = bound.get("open_form") or OpenForm(session=session)
+    return context
+
+
+# The fiche de décision ----------------------------------------------------------------------
+
+
+def competences_to_decide(deliberation) -> list:
+    """The competences the jury decides on: those without a validation in force on the
+    session's date."""
+    return deliberation.candidacy.competences_to_validate(on=deliberation.session.date)
+
+
+def fiche_context(request, deliberation, *, results: dict, form) -> dict:
+    """The fiche de décision: the dossier's pieces, the evaluators' results and, once decided,
+    the decisions, the validations granted and the certificate. `results`: the evaluators'
+    (`latest_results`); `form`: the president's, or None (read-only)."""
+    dossier = _dossier(request, deliberation.candidacy)
+    decided = deliberation.is_decided
+    certificate = getattr(deliberation, "certificate", None) if decided else None
+    return {
+        "fiche_document": _stored("fiche_decision", deliberation),
+        "certificate_document": _stored(certificate.kind, certificate) if certificate else None,
+        "deliberation": deliberation,
+        "session": deliberation.session,
+        "candidacy": deliberation.candidacy,
+        "form": form,
+        "rows": _rows(deliberation, results, form),
+        "earlier_validations": selectors.earlier_validations(deliberation=deliberation),
+        "granted": deliberation.validations.select_related("competence").order_by(
+            "competence__number"
+        )
+        if decided
+        else [],
+        "dossier": dossier,
+        "missing": evaluation_services.dossier_missing(dossier) if dossier else None,
+        "outcome_label": outcome_label(deliberation.outcome) if decided else "",
+        "certificate": certificate,
+        "presides": presides(request.user, deliberation.session),
+    }
+
+
+def _rows(deliberation, results, form) -> list[dict]:
+    """One row per competence the jury decides on, with the evaluators' result beside it."""
+    if deliberation.is_decided:
+        decisions = deliberation.decisions.select_related("competence")
+        return [
+            {"competence": d.competence, "result": results.get(d.competence_id), "decision": d}
+            for d in decisions
+        ]
+    competences = form.competences if form else competences_to_decide(deliberation)
+    return [
+        {
+            "competence": c,
+            "result": results.get(c.pk),
+            "decision_field": form[f"decision_{c.pk}"] if form else None,
+            "motivation_field": form[f"motivation_{c.pk}"] if form else None,
+        }
+        for c in competences
+    ]
+
+
+def _dossier(request, candidacy):
+    """The candidacy's evaluation dossier if the user may see it, else None."""
+    try:
+        return evaluation_selectors.dossier_get(user=request.user, candidacy_pk=candidacy.pk)
+    except Http404:
+        return None
+
+
+def _stored(code: str, obj):
+    """The latest stored PDF of `obj` (None before its generation: the page offers a preview)."""
+    return latest_documents(code, [obj.pk]).get(obj.pk) if obj is not None else None
+
+
+# The public verification --------------------------------------------------------------------
+
+
+def verification_context(certificate) -> dict:
+    """What the public page tells of a certificate: its holder's name, the certification,
+    the document and whether it is valid; nothing else about the person."""
+    candidacy = certificate.deliberation.candidacy
+    return {
+        "certificate": certificate,
+        "holder": candidacy.candidate.user.get_full_name(),
+        "certification": candidacy.certification,
+    }
