@@ -4,13 +4,15 @@ Imported by EvaluationsConfig.ready. The groups are computed from the prefetched
 assessments of each current dossier: three queries whatever the number of candidacies.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from candidates import selectors as candidacy_selectors
-from candidates.enums import State
+from candidates.enums import Capacity, State
 from cqp.dashboard import register_panel
-from cqp.models import HabilitationKind
+from cqp.models import HabilitationKind, User
 
 from .models import CompetenceAssessment, EvaluationDossier
 
@@ -23,7 +25,7 @@ GROUPS = [
 ]
 
 
-def waiting_on(role, assessments) -> str:
+def waiting_on(role: Capacity, assessments: Iterable[CompetenceAssessment]) -> str:
     """The first group, in the order of GROUPS, that the dossier's assessments put the evaluator in."""
     if any(not getattr(a, f"{role}_opinion") for a in assessments):
         return "opinion"
@@ -32,12 +34,13 @@ def waiting_on(role, assessments) -> str:
     if any(a.final_result and not getattr(a, f"{role}_signed_at") for a in assessments):
         return "sign"
     # Completeness from the assessments only: the livret or the VAE parts are checked on transmission.
-    if role == "evaluateur" and all(a.fully_signed for a in assessments):
+    if role == Capacity.EVALUATEUR and all(a.fully_signed for a in assessments):
         return "transmit"
     return "waiting"
 
 
-def evaluations_in_progress(user, role) -> list[dict]:
+def evaluations_in_progress(user: User, role: Capacity) -> list[dict]:
+    """The user's candidacies in evaluation where they act as `role`, grouped as in GROUPS."""
     current_dossiers = EvaluationDossier.objects.filter(
         cycle=F("candidacy__cycle")
     ).prefetch_related(Prefetch("assessments", queryset=CompetenceAssessment.objects.order_by()))
@@ -62,10 +65,10 @@ TEMPLATE = "evaluations/panels/evaluations.html"
 
 
 @register_panel(HabilitationKind.PROFESSIONNEL, TEMPLATE, order=30)
-def professionnel_panel(request):
-    return {"groups": evaluations_in_progress(request.user, "professionnel")}
+def professionnel_panel(request) -> dict:
+    return {"groups": evaluations_in_progress(request.user, Capacity.PROFESSIONNEL)}
 
 
 @register_panel(HabilitationKind.EVALUATEUR, TEMPLATE, order=30)
-def evaluateur_panel(request):
-    return {"groups": evaluations_in_progress(request.user, "evaluateur")}
+def evaluateur_panel(request) -> dict:
+    return {"groups": evaluations_in_progress(request.user, Capacity.EVALUATEUR)}

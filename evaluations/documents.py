@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from candidates.models import TransitionLog
 from candidates.selectors import candidacy_queryset
 from cqp.documents import DocumentKind, latest_documents, register
-from cqp.models import Document
+from cqp.models import Document, User
 
 from . import selectors
 from .models import EvaluationDossier
@@ -18,7 +18,7 @@ from .models import EvaluationDossier
 CODE = "dossier_evaluation"
 
 
-def transmission_edition(dossier) -> int:
+def transmission_edition(dossier: EvaluationDossier) -> int:
     """How many times the dossier has been transmitted to the jury, the current one included.
 
     Read from the candidacy's audit log: the transmissions since this dossier was opened
@@ -32,28 +32,28 @@ def transmission_edition(dossier) -> int:
     ).count()
 
 
-def latest_edition(dossier) -> Document | None:
+def latest_edition(dossier: EvaluationDossier) -> Document | None:
     """The latest stored edition of the dossier's PDF (None until a transmission stored one)."""
     return latest_documents(CODE, [dossier.pk]).get(dossier.pk)
 
 
-def _visible(user) -> QuerySet[EvaluationDossier]:
+def _visible(user: User) -> QuerySet[EvaluationDossier]:
     return EvaluationDossier.objects.filter(
         candidacy__in=candidacy_queryset(user=user).values("pk")
     ).select_related("candidacy__candidate__user")
 
 
-def _full_name(user) -> str:
+def _full_name(user: User | None) -> str:
     return (user.get_full_name() or user.email) if user is not None else ""
 
 
-def _title(dossier) -> str:
+def _title(dossier: EvaluationDossier) -> str:
     name = _full_name(dossier.candidacy.candidate.user)
     title = f"Dossier de suivi et d'évaluation — {name}"
     return title if dossier.cycle == 1 else f"{title} (cycle {dossier.cycle})"
 
 
-def _context(dossier) -> dict:
+def _context(dossier: EvaluationDossier) -> dict:
     """Everything the template prints, in a constant number of queries."""
     dossier = EvaluationDossier.objects.select_related(
         "candidacy__candidate__user",

@@ -1,7 +1,10 @@
-"""The evaluation's vocabulary: the evaluators' opinions and the kinds of situation."""
+"""The evaluation's vocabulary: the evaluators' opinions, the kinds of situation, and the two
+evaluators whose opinions, joint result and signatures make an assessment."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from candidates.enums import Capacity
 
 
 class Opinion(models.TextChoices):
@@ -12,3 +15,7 @@ class Opinion(models.TextChoices):
 class SituationKind(models.TextChoices):
     OBSERVEE = "observee", _("Situation observée")
     ANALYSEE = "analysee", _("Situation analysée")
+
+
+# Each names its part of a CompetenceAssessment: `<role>_opinion`, `<role>_signed_at`...
+EVALUATORS = (Capacity.PROFESSIONNEL, Capacity.EVALUATEUR)

@@ -6,6 +6,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,7 @@ class EvidenceRefused(ValueError):
     pass
 
 
-def _zip_type(upload):
+def _zip_type(upload: UploadedFile) -> tuple[str, str] | None:
     try:
         with zipfile.ZipFile(upload) as archive:
             names = archive.namelist()
@@ -53,7 +54,7 @@ def _zip_type(upload):
     return None
 
 
-def detect_type(upload):
+def detect_type(upload: UploadedFile) -> tuple[str, str] | None:
     """(extension, content type) from the file's first bytes and structure, or None."""
     upload.seek(0)
     head = upload.read(8)
@@ -82,7 +83,7 @@ def sanitize_name(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def check_upload(upload) -> Checked:
+def check_upload(upload: UploadedFile) -> Checked:
     """Validate an uploaded file; raise EvidenceRefused with a French message when refused."""
     size = upload.size or 0
     if size == 0:

@@ -19,13 +19,18 @@ def _auto_id(kind, assessment):
     return f"id_{kind}{assessment.pk}_%s"
 
 
-class OpinionForm(forms.Form):
-    opinion = forms.ChoiceField(
-        label=_("Votre avis"),
+def _opinion_field(label) -> forms.ChoiceField:
+    """« acquise » or « non acquise », as radio buttons: an evaluator's opinion or the joint result."""
+    return forms.ChoiceField(
+        label=label,
         choices=Opinion.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez « acquise » ou « non acquise ».")},
     )
+
+
+class OpinionForm(forms.Form):
+    opinion = _opinion_field(_("Votre avis"))
     comment = forms.CharField(
         label=_("Votre commentaire"),
         required=False,
@@ -47,12 +52,7 @@ class OpinionForm(forms.Form):
 
 
 class FinalForm(forms.Form):
-    result = forms.ChoiceField(
-        label=_("Résultat commun"),
-        choices=Opinion.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choisissez « acquise » ou « non acquise ».")},
-    )
+    result = _opinion_field(_("Résultat commun"))
     comment = forms.CharField(
         label=_("Motivation du résultat commun"),
         max_length=COMMENT_MAX_LENGTH,

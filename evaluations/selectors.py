@@ -1,14 +1,19 @@
 """Reads on evaluation dossiers; access goes through the candidacy's scoping (404 outside)."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from candidates.models import Candidacy
 from candidates.selectors import candidacy_get
+from cqp.models import Competence, User
 
 from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence, Observation
 
 
-def dossier_get(*, user, candidacy_pk: int, cycle: int | None = None) -> EvaluationDossier:
+def dossier_get(*, user: User, candidacy_pk: int, cycle: int | None = None) -> EvaluationDossier:
+    """The dossier of the candidacy's current cycle (or of `cycle`), if the user may see the
+    candidacy; 404 otherwise, and while the candidacy has no dossier yet."""
     candidacy = candidacy_get(user=user, pk=candidacy_pk)
     dossiers = EvaluationDossier.objects.filter(candidacy=candidacy).select_related(
         "candidacy__candidate__user", "candidacy__certification", "candidacy__organisation"
@@ -21,7 +26,7 @@ def dossier_get(*, user, candidacy_pk: int, cycle: int | None = None) -> Evaluat
     return dossier
 
 
-def dossier_competences(dossier) -> list:
+def dossier_competences(dossier: EvaluationDossier) -> list[Competence]:
     """The competences of the dossier, each with its assessment, account, evidence and observations."""
     competences = list(dossier.competences.order_by("number").prefetch_related("elements"))
     assessments = {
@@ -41,7 +46,8 @@ def dossier_competences(dossier) -> list:
     return competences
 
 
-def observation_list(dossier):
+def observation_list(dossier: EvaluationDossier) -> QuerySet[Observation]:
+    """The dossier's observed or analysed situations, in the order they happened."""
     return (
         Observation.objects.filter(dossier=dossier)
         .select_related("author", "competence")
@@ -49,15 +55,15 @@ def observation_list(dossier):
     )
 
 
-def evidence_get(*, user, pk: int) -> Evidence:
+def evidence_get(*, user: User, pk: int) -> Evidence:
     """An evidence file, only if the user may see its candidacy (404 otherwise)."""
     evidence = get_object_or_404(Evidence.objects.select_related("dossier"), pk=pk)
     candidacy_get(user=user, pk=evidence.dossier.candidacy_id)
     return evidence
 
 
-def latest_results(candidacy) -> dict:
-    """Per competence, the latest fully signed assessment across the candidacy's cycles."""
+def latest_results(candidacy: Candidacy) -> dict[int, CompetenceAssessment]:
+    """Per competence id, the latest fully signed assessment across the candidacy's cycles."""
     results = {}
     for assessment in (
         CompetenceAssessment.objects.filter(dossier__candidacy=candidacy)

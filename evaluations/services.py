@@ -5,30 +5,41 @@ and that the user may act; the two evaluators' opinions stay independent until b
 given; the joint result is signed by both, each re-entering their password.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from candidates import services as candidacy_services
-from candidates.enums import Pathway, State
+from candidates.enums import Capacity, Pathway, State
 from candidates.models import Candidacy
 from candidates.transitions import TRANSITIONS
-from cqp.models import User
+from cqp.models import Competence, User
 from cqp.tasks import generate_document_later
 
 from . import documents, permissions
-from .enums import Opinion
-from .evidence import MAX_FILES_PER_COMPETENCE, EvidenceRefused, check_upload
-from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence, Observation
+from .enums import EVALUATORS, Opinion, SituationKind
+from .evidence import MAX_FILES_PER_COMPETENCE, Checked, EvidenceRefused, check_upload
+from .models import (
+    ACCOUNT_MAX_LENGTH,
+    CandidateAccount,
+    CompetenceAssessment,
+    EvaluationDossier,
+    Evidence,
+    Observation,
+)
 
 LOCKED_MESSAGE = gettext_lazy(
     "Le dossier a été transmis au jury ou clos : il ne peut plus être modifié."
 )
 
 
-def dossier_scope(candidacy):
+def dossier_scope(*, candidacy: Candidacy) -> QuerySet[Competence]:
     """The competences a new cycle evaluates.
 
     The first cycle (and any VAE cycle) covers every competence still to validate; after a
@@ -43,12 +54,16 @@ def dossier_scope(candidacy):
 
 def dossier_open(*, candidacy: Candidacy) -> EvaluationDossier:
     """Open (or reopen, after a return from the jury) the dossier of the candidacy's current
-    cycle. Called by the entry points below, in the transaction of the transition."""
+    cycle. Called by the entry points below, in the transaction of the transition.
+
+    Side effects: a new dossier gets its scope and one empty assessment per competence; a
+    dossier returned by the jury is no longer marked as transmitted.
+    """
     dossier, created = EvaluationDossier.objects.get_or_create(
         candidacy=candidacy, cycle=candidacy.cycle
     )
     if created:
-        competences = list(dossier_scope(candidacy))
+        competences = list(dossier_scope(candidacy=candidacy))
         dossier.competences.set(competences)
         CompetenceAssessment.objects.bulk_create(
             CompetenceAssessment(dossier=dossier, competence=competence)
@@ -65,7 +80,7 @@ def dossier_open(*, candidacy: Candidacy) -> EvaluationDossier:
 # (or reopens), in one transaction. Side effects: those of candidates' run_transition.
 
 
-def _enter_evaluation(**transition) -> Candidacy:
+def _enter_evaluation(**transition: object) -> Candidacy:
     with transaction.atomic():
         candidacy = candidacy_services.run_transition(**transition)
         dossier_open(candidacy=candidacy)
@@ -75,7 +90,7 @@ def _enter_evaluation(**transition) -> Candidacy:
 def evaluation_start(
     *, candidacy: Candidacy, by: User, expected_state: str | None = None
 ) -> Candidacy:
-    """The professionnel starts the evaluation at the end of the parcours."""
+    """The professionnel starts the evaluation at the end of the parcours; its dossier opens."""
     return _enter_evaluation(
         candidacy=candidacy, by=by, name="start_evaluation", expected_state=expected_state
     )
@@ -84,7 +99,8 @@ def evaluation_start(
 def vae_activities_submit(
     *, candidacy: Candidacy, by: User, expected_state: str | None = None
 ) -> Candidacy:
-    """The VAE candidate submits partie 3; the dossier de VAE PDF is stored after commit."""
+    """The VAE candidate submits partie 3; its dossier opens, and the dossier de VAE PDF is
+    stored after commit."""
     return _enter_evaluation(
         candidacy=candidacy, by=by, name="submit_activities", expected_state=expected_state
     )
@@ -104,12 +120,12 @@ def evaluation_reopen(
     )
 
 
-def _check_open(dossier):
+def _check_open(dossier: EvaluationDossier) -> None:
     if dossier.is_locked:
         raise PermissionDenied(LOCKED_MESSAGE)
 
 
-def _in_scope(dossier, competence):
+def _in_scope(dossier: EvaluationDossier, competence: Competence) -> None:
     if not dossier.competences.filter(pk=competence.pk).exists():
         raise ValidationError(
             {"competence": _("Cette compétence n'est pas évaluée dans ce dossier.")}
@@ -119,36 +135,58 @@ def _in_scope(dossier, competence):
 # The candidate's part --------------------------------------------------------------------
 
 
-def account_save(*, dossier, by, competence, text) -> CandidateAccount:
+def _lock_open(
+    dossier: EvaluationDossier, by: User, may: permissions.Predicate
+) -> EvaluationDossier:
+    """The dossier row locked for the transaction, if still open and `may(dossier, by)`."""
+    dossier = (
+        EvaluationDossier.objects.select_for_update().select_related("candidacy").get(pk=dossier.pk)
+    )
     _check_open(dossier)
-    if not permissions.can_edit_candidate_part(dossier, by):
+    if not may(dossier, by):
         raise PermissionDenied
-    _in_scope(dossier, competence)
+    return dossier
+
+
+def _account_write(
+    *, dossier: EvaluationDossier, competence: Competence, text: str
+) -> CandidateAccount:
     account, _created = CandidateAccount.objects.update_or_create(
         dossier=dossier, competence=competence, defaults={"text": text.strip()}
     )
     return account
 
 
-def _lock_dossier(dossier) -> EvaluationDossier:
-    return (
-        EvaluationDossier.objects.select_for_update().select_related("candidacy").get(pk=dossier.pk)
-    )
+def account_save(
+    *, dossier: EvaluationDossier, by: User, competence: Competence, text: str
+) -> CandidateAccount:
+    """The candidate writes their account of one competence of the dossier.
 
-
-def evidence_add(*, dossier, by, competence, upload) -> Evidence:
-    """Store a checked evidence file. Refusals are field errors on `file`; nothing else changes."""
-    with transaction.atomic():
-        # Locked so that two simultaneous uploads cannot exceed the per-competence maximum.
-        dossier = _lock_dossier(dossier)
-        return _evidence_add(dossier=dossier, by=by, competence=competence, upload=upload)
-
-
-def _evidence_add(*, dossier, by, competence, upload) -> Evidence:
+    Side effects: the account of that competence is created or replaced (stripped).
+    """
     _check_open(dossier)
     if not permissions.can_edit_candidate_part(dossier, by):
         raise PermissionDenied
     _in_scope(dossier, competence)
+    return _account_write(dossier=dossier, competence=competence, text=text)
+
+
+def _account_beside(
+    *, dossier: EvaluationDossier, competence: Competence, text: str
+) -> CandidateAccount | None:
+    """The account typed beside a file, saved only when there is one, it fits and it changed:
+    a text too long is left to the account's own form, which says so."""
+    text = text.strip()
+    saved = dossier.accounts.filter(competence=competence).first()
+    if not text or len(text) > ACCOUNT_MAX_LENGTH or text == (saved.text if saved else ""):
+        return None
+    return _account_write(dossier=dossier, competence=competence, text=text)
+
+
+def _checked_upload(
+    dossier: EvaluationDossier, competence: Competence, upload: UploadedFile
+) -> Checked:
+    """The file, checked by its content, if the competence has room for one more."""
     if dossier.evidence.filter(competence=competence).count() >= MAX_FILES_PER_COMPETENCE:
         raise ValidationError(
             {
@@ -159,23 +197,53 @@ def _evidence_add(*, dossier, by, competence, upload) -> Evidence:
             }
         )
     try:
-        checked = check_upload(upload)
+        return check_upload(upload)
     except EvidenceRefused as error:
         raise ValidationError({"file": str(error)}) from error
-    upload.name = f"piece.{checked.extension}"
-    return Evidence.objects.create(
-        dossier=dossier,
-        competence=competence,
-        file=upload,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
 
 
-def evidence_delete(*, dossier, by, evidence) -> None:
+def evidence_add(
+    *,
+    dossier: EvaluationDossier,
+    by: User,
+    competence: Competence,
+    upload: UploadedFile,
+    text: str = "",
+) -> Evidence:
+    """The candidate joins a checked evidence file to one competence, with the account `text`
+    typed beside it (the file's form shares the account's). Refusals are field errors on
+    `file`; nothing changes then.
+
+    Side effects, in one transaction: the file is stored under a name of its true type and
+    its row created; the competence's account is saved too when `text` is not empty, not
+    longer than the maximum and differs from the saved one. The evidence returned carries
+    that account as `saved_account` (None when it was not saved).
+    """
+    with transaction.atomic():
+        # Locked so that two simultaneous uploads cannot exceed the per-competence maximum.
+        dossier = _lock_open(dossier, by, permissions.can_edit_candidate_part)
+        _in_scope(dossier, competence)
+        checked = _checked_upload(dossier, competence, upload)
+        upload.name = f"piece.{checked.extension}"
+        evidence = Evidence.objects.create(
+            dossier=dossier,
+            competence=competence,
+            file=upload,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=by,
+        )
+        evidence.saved_account = _account_beside(dossier=dossier, competence=competence, text=text)
+    return evidence
+
+
+def evidence_delete(*, dossier: EvaluationDossier, by: User, evidence: Evidence) -> None:
+    """The candidate removes one of the dossier's files.
+
+    Side effects: the row is deleted; the stored file only after commit.
+    """
     _check_open(dossier)
     if not permissions.can_edit_candidate_part(dossier, by) or evidence.dossier_id != dossier.pk:
         raise PermissionDenied
@@ -188,7 +256,18 @@ def evidence_delete(*, dossier, by, evidence) -> None:
 # The evaluators' part --------------------------------------------------------------------
 
 
-def observation_add(*, dossier, by, kind, date, context, observed, competence=None) -> Observation:
+def observation_add(
+    *,
+    dossier: EvaluationDossier,
+    by: User,
+    kind: SituationKind | str,
+    date: datetime.date,
+    context: str,
+    observed: str,
+    competence: Competence | None = None,
+) -> Observation:
+    """An evaluator records a situation observed or analysed (`competence`: the one it shows,
+    if only one). Side effects: the observation is created, authored by `by`."""
     _check_open(dossier)
     if not permissions.can_assess(dossier, by):
         raise PermissionDenied
@@ -207,7 +286,9 @@ def observation_add(*, dossier, by, kind, date, context, observed, competence=No
     )
 
 
-def _locked_assessment(assessment, by) -> tuple[CompetenceAssessment, str]:
+def _locked_assessment(
+    assessment: CompetenceAssessment, by: User
+) -> tuple[CompetenceAssessment, Capacity]:
     """Lock the dossier, then the assessment, and return it with the acting evaluator's role.
 
     The dossier row is locked first so that a transmission cannot interleave with a change
@@ -225,8 +306,14 @@ def _locked_assessment(assessment, by) -> tuple[CompetenceAssessment, str]:
     return assessment, permissions.evaluator_role(assessment.dossier.candidacy, by)
 
 
-def opinion_give(*, assessment, by, opinion, comment="") -> CompetenceAssessment:
-    """Record one evaluator's opinion. It can change until the other evaluator has given theirs."""
+def opinion_give(
+    *, assessment: CompetenceAssessment, by: User, opinion: Opinion | str, comment: str = ""
+) -> CompetenceAssessment:
+    """Record one evaluator's opinion. It can change until the other evaluator has given theirs.
+
+    Side effects: the evaluator's opinion, comment and time are saved; once both opinions
+    agree, they are the joint result.
+    """
     if opinion not in Opinion.values:
         raise ValidationError({"opinion": _("Choisissez « acquise » ou « non acquise ».")})
     with transaction.atomic():
@@ -234,7 +321,8 @@ def opinion_give(*, assessment, by, opinion, comment="") -> CompetenceAssessment
         if assessment.both_opinions_given:
             raise ValidationError(
                 _(
-                    "Les deux avis sont donnés : ils ne peuvent plus changer. Arrêtez le résultat commun."
+                    "Les deux avis sont donnés : ils ne peuvent plus changer. "
+                    "Arrêtez le résultat commun."
                 )
             )
         setattr(assessment, f"{role}_opinion", opinion)
@@ -246,17 +334,21 @@ def opinion_give(*, assessment, by, opinion, comment="") -> CompetenceAssessment
     return assessment
 
 
-def _clear_signatures(assessment):
-    for role in ("professionnel", "evaluateur"):
+def _clear_signatures(assessment: CompetenceAssessment) -> None:
+    for role in EVALUATORS:
         setattr(assessment, f"{role}_signed_by", None)
         setattr(assessment, f"{role}_signed_name", "")
         setattr(assessment, f"{role}_signed_at", None)
 
 
-def final_set(*, assessment, by, result, comment="") -> CompetenceAssessment:
-    """Set the joint result once both opinions are known; a disagreement needs a motivation.
+def final_set(
+    *, assessment: CompetenceAssessment, by: User, result: Opinion | str, comment: str = ""
+) -> CompetenceAssessment:
+    """Set the joint result once both opinions are known; a disagreement needs a motivation,
+    and so does a result that differs from two agreeing opinions.
 
-    Changing the result withdraws any signature already given.
+    Side effects: the result and its motivation are saved; changing them withdraws any
+    signature already given.
     """
     if result not in Opinion.values:
         raise ValidationError({"result": _("Choisissez « acquise » ou « non acquise ».")})
@@ -282,8 +374,14 @@ def final_set(*, assessment, by, result, comment="") -> CompetenceAssessment:
     return assessment
 
 
-def assessment_sign(*, assessment, by, password) -> CompetenceAssessment:
-    """Sign the joint result as the authenticated evaluator, who re-enters their password."""
+def assessment_sign(
+    *, assessment: CompetenceAssessment, by: User, password: str
+) -> CompetenceAssessment:
+    """Sign the joint result as the authenticated evaluator, who re-enters their password.
+
+    A wrong password is a field error on `password` (the view counts it against the
+    throttle). Side effects: the evaluator's signature (user, name, time) is saved.
+    """
     with transaction.atomic():
         assessment, role = _locked_assessment(assessment, by)
         if not by.check_password(password or ""):
@@ -308,7 +406,7 @@ def assessment_sign(*, assessment, by, password) -> CompetenceAssessment:
 # Completeness, transmission, return to the parcours -------------------------------------
 
 
-def assessments_missing(dossier) -> list[str]:
+def assessments_missing(dossier: EvaluationDossier) -> list[str]:
     """What the assessments still lack for the dossier to be transmitted, in French."""
     missing = []
     for a in dossier.assessments.select_related("competence").order_by("competence__number"):
@@ -330,27 +428,20 @@ def assessments_missing(dossier) -> list[str]:
     return missing
 
 
-def dossier_missing(dossier) -> list[str]:
+def dossier_missing(dossier: EvaluationDossier) -> list[str]:
     """Everything that keeps the dossier from being transmitted, in French: the assessments,
     then the guard of transmit_to_jury (livret, or VAE parties 2 and 3)."""
     return assessments_missing(dossier) + TRANSITIONS["transmit_to_jury"].missing(dossier.candidacy)
 
 
-def dossier_transmit(*, dossier, by) -> EvaluationDossier:
+def dossier_transmit(*, dossier: EvaluationDossier, by: User) -> EvaluationDossier:
     """The évaluateur externe transmits the complete dossier; it becomes read-only.
 
     Side effects: the candidacy moves to `jury` (audit entry, notification after commit);
     after commit, the dossier's PDF is stored, a new edition for each transmission.
     """
     with transaction.atomic():
-        dossier = (
-            EvaluationDossier.objects.select_for_update()
-            .select_related("candidacy")
-            .get(pk=dossier.pk)
-        )
-        _check_open(dossier)
-        if not permissions.can_transmit(dossier, by):
-            raise PermissionDenied
+        dossier = _lock_open(dossier, by, permissions.can_transmit)
         candidacy_services.candidacy_transmit_to_jury(
             candidacy=dossier.candidacy,
             by=by,
@@ -366,23 +457,24 @@ def dossier_transmit(*, dossier, by) -> EvaluationDossier:
     return dossier
 
 
-def dossier_resume_parcours(*, dossier, by, comment="") -> EvaluationDossier:
-    """Send the candidate back to the parcours for the competences whose signed result is « non acquise »."""
+def dossier_resume_parcours(
+    *, dossier: EvaluationDossier, by: User, comment: str = ""
+) -> EvaluationDossier:
+    """Send the candidate back to the parcours for the competences whose signed result is
+    « non acquise ».
+
+    Side effects: the candidacy moves back to `parcours` with those competences as its new
+    plan (audit entry with `comment`, notification after commit); the dossier is closed.
+    """
     with transaction.atomic():
-        dossier = (
-            EvaluationDossier.objects.select_for_update()
-            .select_related("candidacy")
-            .get(pk=dossier.pk)
-        )
-        _check_open(dossier)
-        if not permissions.can_resume_parcours(dossier, by):
-            raise PermissionDenied
+        dossier = _lock_open(dossier, by, permissions.can_resume_parcours)
         assessments = list(dossier.assessments.select_related("competence"))
         unsigned = [a.competence.code for a in assessments if not a.fully_signed]
         if unsigned:
             raise ValidationError(
                 _(
-                    "Les résultats doivent être arrêtés et signés par les deux évaluateurs : %(codes)s."
+                    "Les résultats doivent être arrêtés et signés par les deux évaluateurs : "
+                    "%(codes)s."
                 )
                 % {"codes": ", ".join(unsigned)}
             )

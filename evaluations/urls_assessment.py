@@ -8,17 +8,20 @@ urlpatterns = [
     path(f"{PREFIX}evaluer/", assessment.assessment, name="assessment"),
     path(
         f"{PREFIX}evaluer/<int:assessment_pk>/avis/",
-        assessment.assessment_opinion,
+        assessment.assessment_step,
+        {"step": assessment.OPINION},
         name="assessment_opinion",
     ),
     path(
         f"{PREFIX}evaluer/<int:assessment_pk>/resultat/",
-        assessment.assessment_final,
+        assessment.assessment_step,
+        {"step": assessment.FINAL},
         name="assessment_final",
     ),
     path(
         f"{PREFIX}evaluer/<int:assessment_pk>/signer/",
-        assessment.assessment_sign,
+        assessment.assessment_step,
+        {"step": assessment.SIGN},
         name="assessment_sign",
     ),
     path(f"{PREFIX}observations/ajouter/", assessment.observation_add, name="observation_add"),

@@ -2,28 +2,30 @@
 transmission to the jury; return to the parcours.
 
 Only the acting professionnel du secteur and évaluateur externe see these pages (403 for
-the others who may see the candidacy, 404 for everyone else). Each evaluator's opinion
-stays hidden from the other until both are given: the template only ever receives the
-other's opinion through `revealed`, built once both are known.
+the others who may see the candidacy, 404 for everyone else). What the page shows of each
+competence, and how each evaluator's opinion stays hidden from the other until both are
+given, is in `evaluations.presenters`.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from candidates.access import refuse
 from candidates.presenters import candidacy_context
 from cqp import throttle
 from cqp.exceptions import TransitionError
-from cqp.permissions import ROLE_LABELS
 from cqp.utils import apply_service_error
 
-from .. import permissions, selectors, services
-from ..enums import Opinion
+from .. import permissions, presenters, services
+from ..access import assessment_for, dossier_for
 from ..forms_assessment import (
     FinalForm,
     ObservationForm,
@@ -31,112 +33,19 @@ from ..forms_assessment import (
     ResumeParcoursForm,
     SignForm,
 )
-from .dossier import pdf_links
 
-ROLES = ("professionnel", "evaluateur")
+TOO_MANY_ATTEMPTS = gettext_lazy("Trop de tentatives échouées : réessayez dans quelques minutes.")
 
 
 def _anchor(dossier, fragment):
     return redirect(f"{reverse('assessment', args=[dossier.candidacy_id])}#{fragment}")
 
 
-def _card(competence, *, role, editable, bound):
-    """What the page shows of one competence to the evaluator acting as `role`."""
-    a = competence.assessment
-    card = {"competence": competence, "assessment": a}
-    if a is None:
-        return card
-    other = next(r for r in ROLES if r != role)
-    card.update(
-        mine={
-            "code": getattr(a, f"{role}_opinion"),
-            "opinion": getattr(a, f"get_{role}_opinion_display")(),
-            "comment": getattr(a, f"{role}_comment"),
-            "at": getattr(a, f"{role}_opinion_at"),
-        },
-        other_label=ROLE_LABELS[other],
-        other_given=bool(getattr(a, f"{other}_opinion")),
-    )
-    # A joint result exists only once both opinions are given; a disagreement also needs its motivation.
-    resolved = bool(a.final_result) and not (a.disagreement and not a.final_comment)
-    if a.both_opinions_given:
-        card["revealed"] = [
-            {
-                "label": ROLE_LABELS[r],
-                "code": getattr(a, f"{r}_opinion"),
-                "opinion": getattr(a, f"get_{r}_opinion_display")(),
-                "comment": getattr(a, f"{r}_comment"),
-                "mine": r == role,
-            }
-            for r in ROLES
-        ]
-        card["signatures"] = [
-            {
-                "label": ROLE_LABELS[r],
-                "name": getattr(a, f"{r}_signed_name"),
-                "at": getattr(a, f"{r}_signed_at"),
-                "mine": r == role,
-            }
-            for r in ROLES
-        ]
-    forms = {
-        "opinion_form": (OpinionForm, {"role": role}, not a.both_opinions_given),
-        "final_form": (FinalForm, {}, a.both_opinions_given),
-        "sign_form": (SignForm, {}, resolved and not getattr(a, f"{role}_signed_at")),
-    }
-    for name, (form_class, kwargs, offered) in forms.items():
-        if (name, a.pk) in bound:
-            card[name] = bound[(name, a.pk)]
-        elif editable and offered:
-            card[name] = form_class(assessment=a, **kwargs)
-    return card
-
-
 def _page(request, dossier, *, bound=None):
     """The assessment page; `bound` holds forms posted with errors, keyed by (form, assessment pk)."""
-    candidacy = dossier.candidacy
-    role = permissions.evaluator_role(candidacy, request.user)
-    if role is None:
-        refuse(request, candidacy)
-    bound = bound or {}
-    editable = permissions.can_assess(dossier, request.user)
-    cards = [
-        _card(competence, role=role, editable=editable, bound=bound)
-        for competence in selectors.dossier_competences(dossier)
-    ]
-    observation_form = bound.get("observation_form")
-    if observation_form is None and editable:
-        observation_form = ObservationForm(dossier=dossier)
-    return render(
-        request,
-        "evaluations/assessment.html",
-        candidacy_context(
-            request,
-            candidacy,
-            title=_("Évaluation des compétences"),
-            dossier=dossier,
-            role_label=ROLE_LABELS[role],
-            editable=editable,
-            cards=cards,
-            observations=selectors.observation_list(dossier),
-            observation_form=observation_form,
-            can_transmit=permissions.can_transmit(dossier, request.user),
-            # Offered once a joint result says « non acquise »; the page then says what else is needed.
-            can_resume_parcours=permissions.can_resume_parcours(dossier, request.user)
-            and any(
-                card["assessment"] and card["assessment"].final_result == Opinion.NON_ACQUISE
-                for card in cards
-            ),
-            **pdf_links(dossier),
-        ),
-    )
-
-
-def _get_assessment(request, pk, assessment_pk):
-    """The dossier (404 for outsiders) and one of its assessments (404 for any other)."""
-    dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
-    assessment = get_object_or_404(dossier.assessments.all(), pk=assessment_pk)
-    return dossier, assessment
+    role = permissions.evaluator_role(dossier.candidacy, request.user)
+    context = presenters.assessment_page(request, dossier, role=role, bound=bound or {})
+    return render(request, "evaluations/assessment.html", context)
 
 
 def _submit(request, dossier, form, *, key, anchor, action, success):
@@ -144,9 +53,9 @@ def _submit(request, dossier, form, *, key, anchor, action, success):
 
     Field errors (the form's or the service's) re-render the page with the form bound,
     next to its competence; other refusals come back as a message at the competence.
+    Not `form_page`: the whole page is built only when a form comes back, and a refusal
+    that names no field is a message at the competence, not an error atop one form.
     """
-    if not permissions.can_assess(dossier, request.user):
-        refuse(request, dossier.candidacy)
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -164,72 +73,77 @@ def _submit(request, dossier, form, *, key, anchor, action, success):
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def assessment(request, pk):
-    return _page(request, selectors.dossier_get(user=request.user, candidacy_pk=pk))
+    return _page(request, dossier_for(request, pk, may=permissions.is_evaluator))
 
 
-@login_required
-@require_http_methods(["POST"])
-def assessment_opinion(request, pk, assessment_pk):
-    dossier, a = _get_assessment(request, pk, assessment_pk)
-    return _submit(
-        request,
-        dossier,
-        OpinionForm(request.POST, assessment=a),
-        key=("opinion_form", a.pk),
-        anchor=f"competence-{a.competence_id}",
-        action=lambda data: services.opinion_give(assessment=a, by=request.user, **data),
-        success=_("Avis enregistré."),
-    )
+# The three forms of a competence's card ---------------------------------------------------
 
 
-@login_required
-@require_http_methods(["POST"])
-def assessment_final(request, pk, assessment_pk):
-    dossier, a = _get_assessment(request, pk, assessment_pk)
-    return _submit(
-        request,
-        dossier,
-        FinalForm(request.POST, assessment=a),
-        key=("final_form", a.pk),
-        anchor=f"competence-{a.competence_id}",
-        action=lambda data: services.final_set(assessment=a, by=request.user, **data),
-        success=_("Résultat commun enregistré."),
-    )
+@dataclass(frozen=True)
+class Step:
+    """One form of an assessment card and the service it runs."""
+
+    name: str  # the card's name for the form
+    form_class: type
+    service: Callable  # (assessment=, by=, **cleaned_data) -> the assessment
+    success: str
+    password_throttled: bool = False  # the service re-checks the user's password
 
 
-@login_required
-@require_http_methods(["POST"])
-def assessment_sign(request, pk, assessment_pk):
-    dossier, a = _get_assessment(request, pk, assessment_pk)
+OPINION = Step("opinion_form", OpinionForm, services.opinion_give, gettext_lazy("Avis enregistré."))
+FINAL = Step(
+    "final_form", FinalForm, services.final_set, gettext_lazy("Résultat commun enregistré.")
+)
+SIGN = Step(
+    "sign_form",
+    SignForm,
+    services.assessment_sign,
+    gettext_lazy("Signature enregistrée."),
+    password_throttled=True,
+)
 
-    def sign(data):
-        # A signature re-checks the password: wrong guesses count like failed logins.
+
+def _throttled(request, sign: Callable) -> Callable:
+    """A signature re-checks the password: wrong guesses count like failed logins, and a
+    locked account signs nothing until the lock expires."""
+
+    def attempt(**data):
         if throttle.is_locked(request, request.user.email):
-            raise ValidationError(
-                {"password": _("Trop de tentatives échouées : réessayez dans quelques minutes.")}
-            )
+            raise ValidationError({"password": TOO_MANY_ATTEMPTS})
         try:
-            return services.assessment_sign(assessment=a, by=request.user, **data)
+            return sign(**data)
         except ValidationError as error:
             if "password" in getattr(error, "error_dict", {}):
                 throttle.record_failure(request, request.user.email)
             raise
 
+    return attempt
+
+
+@login_required
+@require_http_methods(["POST"])
+def assessment_step(request, pk, assessment_pk, step: Step):
+    """One form of a competence's card (`step`: OPINION, FINAL or SIGN, set by the URL)."""
+    dossier, a = assessment_for(request, pk, assessment_pk, may=permissions.can_assess)
+    service = _throttled(request, step.service) if step.password_throttled else step.service
     return _submit(
         request,
         dossier,
-        SignForm(request.POST, assessment=a),
-        key=("sign_form", a.pk),
+        step.form_class(request.POST, assessment=a),
+        key=(step.name, a.pk),
         anchor=f"competence-{a.competence_id}",
-        action=sign,
-        success=_("Signature enregistrée."),
+        action=lambda data: service(assessment=a, by=request.user, **data),
+        success=step.success,
     )
+
+
+# The dossier as a whole -------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["POST"])
 def observation_add(request, pk):
-    dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
+    dossier = dossier_for(request, pk, may=permissions.can_assess)
     return _submit(
         request,
         dossier,
@@ -244,10 +158,8 @@ def observation_add(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_transmit(request, pk):
-    dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
+    dossier = dossier_for(request, pk, may=permissions.can_transmit)
     candidacy = dossier.candidacy
-    if not permissions.can_transmit(dossier, request.user):
-        refuse(request, candidacy)
     if request.method == "POST":
         try:
             services.dossier_transmit(dossier=dossier, by=request.user)
@@ -271,10 +183,8 @@ def dossier_transmit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def dossier_resume_parcours(request, pk):
-    dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk)
+    dossier = dossier_for(request, pk, may=permissions.can_resume_parcours)
     candidacy = dossier.candidacy
-    if not permissions.can_resume_parcours(dossier, request.user):
-        refuse(request, candidacy)
     form = ResumeParcoursForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,20 +201,9 @@ def dossier_resume_parcours(request, pk):
             )
             return redirect("candidacy_detail", pk=candidacy.pk)
         return redirect("dossier_resume_parcours", pk=candidacy.pk)
-    competences = [c for c in selectors.dossier_competences(dossier) if c.assessment]
+    context = {"title": _("Reprendre le parcours"), "form": form}
     return render(
         request,
         "evaluations/resume_parcours.html",
-        candidacy_context(
-            request,
-            candidacy,
-            title=_("Reprendre le parcours"),
-            form=form,
-            unsigned=[c for c in competences if not c.assessment.fully_signed],
-            not_acquired=[
-                c
-                for c in competences
-                if c.assessment.fully_signed and c.assessment.final_result == Opinion.NON_ACQUISE
-            ],
-        ),
+        candidacy_context(request, candidacy, **context, **presenters.resume_summary(dossier)),
     )
