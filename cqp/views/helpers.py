@@ -1,7 +1,7 @@
 """What every view shares: the one refusal page, and running a service from a form.
 
-Each app has one fetch-and-authorize helper per object type (`candidates.views.access`,
-`evaluations.views.access`, `jury.views.access`): it answers 404 to whoever may not see the
+Each app has one fetch-and-authorize helper per object type (`candidates/access.py`,
+`evaluations/access.py`, `jury/access.py`): it answers 404 to whoever may not see the
 object, and raises `Refused` for whoever sees it but may not do this now.
 """
 
