@@ -15,7 +15,7 @@ from django.db import connection
 from candidates import services
 from candidates.models import Candidacy, TransitionLog
 from candidates.transitions import TRANSITIONS
-from tests.candidates.test_state_machine import vae_candidacy
+from tests.candidates.builders import vae_candidacy
 
 pytestmark = [
     pytest.mark.skipif(

@@ -6,7 +6,6 @@ rendering takes a noticeable fraction of a second.
 
 import datetime
 import hashlib
-import html
 import io
 
 import pytest
@@ -21,7 +20,7 @@ from candidates.models import ParcoursAction, ReperageEntry, VaeActivity, VaeExp
 from cqp.models import Competence, Document
 from cqp.tasks import generate_document
 from evaluations import services as evaluation_services
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     assign,
     candidacy_in,
     competence,
@@ -29,6 +28,7 @@ from tests.candidates.test_state_machine import (
     today,
     vae_ready,
 )
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,6 @@ DOSSIER_VAE = "Dossier de VAE — parties 2 et 3"
 def _pdf_pages(data: bytes) -> list[str]:
     """The text of each page, whitespace normalised."""
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def _text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def _stored_bytes(document) -> bytes:
@@ -185,7 +181,7 @@ def test_livret_preview_before_completion_is_a_draft_and_stores_nothing(
     fill_livret(parcours, to_develop={3}, unassessed={"C1.1"})
     url = reverse("document_preview", args=["livret", parcours.pk])
     client.force_login(professionnel)
-    page = _text(client.get(reverse("reperage_edit", args=[parcours.pk])))
+    page = page_text(client.get(reverse("reperage_edit", args=[parcours.pk])))
     assert f'href="{url}"' in page and "Aperçu PDF" in page
     response = client.get(url)
     assert response.status_code == 200
@@ -310,7 +306,7 @@ def test_dossier_vae_preview_links_and_draft(client, vae, named_candidat, outsid
     url = reverse("document_preview", args=["dossier_vae", vae.pk])
     client.force_login(named_candidat)
     for page_name in ("vae_request_edit", "vae_activities"):
-        page = _text(client.get(reverse(page_name, args=[vae.pk])))
+        page = page_text(client.get(reverse(page_name, args=[vae.pk])))
         assert f'href="{url}"' in page and "Aperçu PDF" in page
     response = client.get(url)
     assert response.status_code == 200
@@ -352,14 +348,14 @@ def test_candidacy_page_lists_the_official_documents(
 ):
     url = reverse("candidacy_detail", args=[parcours.pk])
     client.force_login(named_candidat)
-    page = _text(client.get(url))
+    page = page_text(client.get(url))
     assert "Documents officiels" in page
     assert "Aucun document officiel pour le moment." in page
     fill_livret(parcours, to_develop={2})
     _complete(parcours, professionnel, django_capture_on_commit_callbacks)
     document = Document.objects.get(kind="livret")
     with CaptureQueriesContext(connection) as one:
-        page = _text(client.get(url))
+        page = page_text(client.get(url))
     assert "Aucun document officiel pour le moment." not in page
     assert document.title in page
     assert f'href="{reverse("document_download", args=[document.pk])}"' in page
@@ -378,7 +374,7 @@ def test_candidacy_page_lists_the_official_documents(
         pages=1,
     )
     with CaptureQueriesContext(connection) as two:
-        page = _text(client.get(url))
+        page = page_text(client.get(url))
     assert len(two) == len(one)
     assert "Seconde édition" in page and document.title not in page
     assert "1 page," in page

@@ -12,9 +12,8 @@ from candidates.models import CompetenceValidation
 from candidates.tasks import remind_expiring_validations, remind_waiting_candidacies
 from cqp.models import Habilitation, HabilitationKind, Notification
 from cqp.tasks import remind_expiring_habilitations
+from tests.candidates.builders import assign, candidacy_in, candidate_of, competence, vae_candidacy
 from tests.factories import HabilitationFactory, UserFactory
-
-from .test_state_machine import assign, candidacy_in, candidate_of, competence, vae_candidacy
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from candidates.models import (
 )
 from cqp.models import CompetenceElement, HabilitationKind, Membership, MembershipRole, User
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel, read_referentiel
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     DAY,
     assign,
     competence,

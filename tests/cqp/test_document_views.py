@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from candidates import services as candidacy_services
 from cqp import documents
-from tests.candidates.test_state_machine import candidacy_in
+from tests.candidates.builders import candidacy_in
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from cqp import notifications
 from cqp.celery import app as celery_app
 from cqp.models import Notification
 from cqp.tasks import resend_unsent_emails, send_notification_email
-from tests.candidates.test_state_machine import assign, candidacy_in, vae_candidacy
+from tests.candidates.builders import assign, candidacy_in, vae_candidacy
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from candidates import services as candidacy_services
 from candidates.tasks import notify_transition
 from cqp.models import Notification
+from cqp.notifications import notification_create
 from tests.factories import CandidacyFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,6 @@ def test_notifications_are_private(client, withdrawn, outsider):
 
 
 def test_notification_list_query_count_is_constant(client, candidat, django_assert_max_num_queries):
-    from cqp.notifications import notification_create
-
     client.force_login(candidat)
     for n in range(3):
         notification_create(user=candidat, key=f"k{n}", subject=f"Sujet {n}")

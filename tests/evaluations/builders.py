@@ -9,7 +9,7 @@ from candidates import services as candidacy_services
 from candidates.models import Candidacy
 from evaluations import services
 from evaluations.models import CompetenceAssessment, EvaluationDossier
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     add_activities,
     assign,
     candidacy_in,

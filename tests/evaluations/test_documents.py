@@ -20,7 +20,7 @@ from cqp.documents import get_kind
 from cqp.models import Document
 from cqp.tasks import generate_document
 from evaluations import documents, services
-from tests.candidates.test_state_machine import competence, today
+from tests.candidates.builders import competence, today
 
 from .builders import NON_ACQUISE, assessment, dossier_of, opinions, parcours_in_evaluation, sign
 

@@ -21,19 +21,18 @@ from evaluations.models import (
     Evidence,
     Observation,
 )
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     DAY,
-    add_years,
     candidate_of,
     competence,
     fill_livret,
-    fresh,
     habilitated,
     plan_codes,
     today,
     validate,
 )
 from tests.factories import PASSWORD
+from tests.helpers import add_years
 
 from .builders import (
     ACQUISE,
@@ -431,7 +430,7 @@ def test_an_evaluateur_whose_habilitation_lapsed_cannot_sign(parcours, evaluator
     a = opinions(dossier, 1, **evaluators)
     evaluateur.habilitations.update(valid_until=today() - DAY)
     with pytest.raises(PermissionDenied):
-        services.assessment_sign(assessment=a, by=fresh(evaluateur), password=PASSWORD)
+        services.assessment_sign(assessment=a, by=evaluateur, password=PASSWORD)
     assert signatures(a) == UNSIGNED
 
 

@@ -16,7 +16,7 @@ from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
 from jury.enums import College
 from jury.models import Deliberation, JuryMember, JurySession
-from tests.candidates.test_state_machine import competence, today
+from tests.candidates.builders import competence, today
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import (
     CandidacyFactory,

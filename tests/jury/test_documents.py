@@ -26,8 +26,9 @@ from cqp.tasks import generate_document
 from evaluations.models import EvaluationDossier
 from jury import services
 from jury.models import Certificate
-from tests.candidates.test_state_machine import add_years, competence, today
+from tests.candidates.builders import competence, today
 from tests.evaluations.builders import dossier_of, vae_in_evaluation
+from tests.helpers import add_years
 
 from .builders import (
     ALL,

@@ -27,15 +27,7 @@ from jury.models import (
     Deliberation,
     Seat,
 )
-from tests.candidates.test_state_machine import (
-    DAY,
-    add_years,
-    competence,
-    habilitated,
-    plan_codes,
-    today,
-    validate,
-)
+from tests.candidates.builders import DAY, competence, habilitated, plan_codes, today, validate
 from tests.evaluations.builders import (
     dossier_of,
     parcours_in_evaluation,
@@ -43,6 +35,7 @@ from tests.evaluations.builders import (
     scope_codes,
 )
 from tests.factories import JuryFactory, UserFactory
+from tests.helpers import add_years
 
 from .builders import (
     EMPLOYEURS,

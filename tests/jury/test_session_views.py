@@ -5,7 +5,6 @@ Set-up goes through jury.services; the action under test goes through the pages.
 """
 
 import datetime
-import html
 import re
 
 import pytest
@@ -24,20 +23,13 @@ from jury.models import (
     Seat,
 )
 from tests.factories import CandidacyFactory, JuryFactory, UserFactory
+from tests.helpers import flash_messages, page_text
 
 from .builders import EMPLOYEURS, SALARIES, fresh_session, member, planned_session
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.date(2026, 6, 15)
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def _text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def _checked(response, name, value) -> bool:
@@ -108,7 +100,9 @@ def test_session_create_needs_a_place_or_a_link_and_keeps_input(client, secretar
     )
     session = JurySession.objects.get()
     assert response.redirect_chain == [(reverse("session_detail", args=[session.pk]), 302)]
-    assert _messages(response) == ["Session du 15/06/2026 programmée : composez-la maintenant."]
+    assert flash_messages(response) == [
+        "Session du 15/06/2026 programmée : composez-la maintenant."
+    ]
     assert (session.date, session.place, session.video_link, session.state) == (
         DAY,
         "",
@@ -147,8 +141,8 @@ def test_session_detail_offers_active_members_grouped_by_college(
         ("Collège employeurs", [str(panel["e2"].user), str(panel["e1"].user)]),
         ("Collège salariés", [str(panel["s2"].user), str(panel["s1"].user)]),
     ]
-    assert "Retraite" not in _text(response)
-    assert "Collège employeurs" in _text(response)
+    assert "Retraite" not in page_text(response)
+    assert "Collège employeurs" in page_text(response)
 
 
 def test_session_compose_seats_the_members_and_the_president(client, secretariat, session, panel):
@@ -159,7 +153,7 @@ def test_session_compose_seats_the_members_and_the_president(client, secretariat
         {"members": [e1.pk, e2.pk, s1.pk], "president": s1.pk},
         follow=True,
     )
-    assert _messages(response) == ["Composition de la session enregistrée."]
+    assert flash_messages(response) == ["Composition de la session enregistrée."]
     session = fresh_session(session)
     assert session.president == s1
     assert set(session.seats.values_list("member_id", flat=True)) == {e1.pk, e2.pk, s1.pk}
@@ -226,11 +220,11 @@ def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
     response = client.post(
         _url("session_add_candidacy", composed), {"candidacy": waiting.pk}, follow=True
     )
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         f"La candidature de {waiting.candidate} est inscrite à la session."
     ]
     assert Deliberation.objects.get(candidacy=waiting).session_id == composed.pk
-    assert str(waiting.candidate) in _text(response)
+    assert str(waiting.candidate) in page_text(response)
 
     response = client.post(_url("session_add_candidacy", composed), {"candidacy": in_evaluation.pk})
     assert response.context["agenda_form"].errors == {
@@ -255,11 +249,11 @@ def test_session_remove_candidacy_asks_confirmation_then_removes(
     assert url in client.get(_url("session_detail", composed)).content.decode()
     response = client.get(url)
     assert response.status_code == 200
-    assert "sera retirée de l'ordre du jour" in _text(response)
+    assert "sera retirée de l'ordre du jour" in page_text(response)
     assert Deliberation.objects.filter(pk=deliberation.pk).exists()
 
     response = client.post(url, follow=True)
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         f"La candidature de {candidacy.candidate} est retirée de la session."
     ]
     assert not Deliberation.objects.filter(pk=deliberation.pk).exists()
@@ -294,8 +288,8 @@ def test_session_detail_for_a_member_shows_the_jury_and_links_each_fiche(
     assert f'href="{reverse("deliberation_detail", args=[deliberation.pk])}"' in content
     assert f'href="{reverse("session_dashboard", args=[composed.pk])}"' in content
     assert _url("session_remove_candidacy", composed, deliberation.pk) not in content
-    assert f"{panel['e1'].user} — <strong>président(e)</strong>" in _text(response)
-    assert "présent(e)" not in _text(response)
+    assert f"{panel['e1'].user} — <strong>président(e)</strong>" in page_text(response)
+    assert "présent(e)" not in page_text(response)
 
 
 # Opening: attendance and quorum -------------------------------------------------------------
@@ -340,7 +334,7 @@ def test_session_open_without_parity_requirement_records_attendance(
     client.force_login(secretariat)
     present = [panel["e1"].pk, panel["e2"].pk, panel["s1"].pk]
     response = client.post(_url("session_open", session), {"present": present}, follow=True)
-    assert _messages(response) == ["La session est ouverte : les présences sont enregistrées."]
+    assert flash_messages(response) == ["La session est ouverte : les présences sont enregistrées."]
     session = fresh_session(session)
     assert session.state == "open" and session.opened_at is not None
     assert dict(session.seats.values_list("member_id", "present")) == {
@@ -349,7 +343,7 @@ def test_session_open_without_parity_requirement_records_attendance(
         panel["s1"].pk: True,
         panel["s2"].pk: False,
     }
-    content = _text(response)
+    content = page_text(response)
     assert content.count("présent(e)") == 3 and content.count("absent(e)") == 1
     assert "open_form" not in response.context and "compose_form" not in response.context
 
@@ -395,22 +389,22 @@ def test_session_close_refused_while_a_decision_is_pending(
 
     response = client.get(_url("session_close", session))
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert "Cette action est irréversible" in text
     assert "1 candidature attend encore une décision" in text
 
     response = client.post(_url("session_close", session), follow=True)
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         "1 candidature(s) attendent encore une décision : décidez-en ou retirez-les de la session."
     ]
     assert fresh_session(session).state == "open"
 
     response = client.post(_url("session_remove_candidacy", session, deliberation.pk), follow=True)
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         f"La candidature de {candidacy.candidate} est retirée de la session."
     ]
     response = client.post(_url("session_close", session), follow=True)
-    assert _messages(response) == ["La session est close : elle ne peut plus être modifiée."]
+    assert flash_messages(response) == ["La session est close : elle ne peut plus être modifiée."]
     session = fresh_session(session)
     assert session.state == "closed" and session.closed_at is not None
 
@@ -453,8 +447,8 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
     content = response.content.decode()
     assert _url("session_close", closed) not in content
     assert "retirer" not in content
-    assert "lecture seule" in _text(response)
-    assert "Certifié(e)" in _text(response)
+    assert "lecture seule" in page_text(response)
+    assert "Certifié(e)" in page_text(response)
 
     seats = set(closed.seats.values_list("member_id", "present"))
     candidacy = _in_jury(own_org)
@@ -484,7 +478,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
     for url, data, message in refusals:
         response = client.post(url, data, follow=True)
         assert response.redirect_chain == [(_url("session_detail", closed), 302)], url
-        assert _messages(response) == [message]
+        assert flash_messages(response) == [message]
     session = fresh_session(closed)
     assert (session.state, session.president_id) == ("closed", panel["e1"].pk)
     assert set(session.seats.values_list("member_id", "present")) == seats
@@ -590,14 +584,14 @@ def test_session_list_shows_a_member_only_their_sessions(client, secretariat, pa
     client.force_login(panel["s1"].user)
     response = client.get(reverse("session_list"))
     assert [s.pk for s in response.context["page"]] == [mine.pk]
-    text = _text(response)
+    text = page_text(response)
     assert "Lyon, salle A" in text and "Paris, salle B" not in text
     assert "Programmer une session" not in text
 
     client.force_login(secretariat)
     response = client.get(reverse("session_list"))
     assert len(response.context["page"]) == 2
-    assert "Programmer une session" in _text(response)
+    assert "Programmer une session" in page_text(response)
 
 
 def test_session_list_shows_progress(client, secretariat, composed, own_org, panel):
@@ -609,7 +603,7 @@ def test_session_list_shows_progress(client, secretariat, composed, own_org, pan
         decided_at=timezone.now(), outcome="certifie"
     )
     client.force_login(panel["e1"].user)
-    text = _text(client.get(reverse("session_list")))
+    text = page_text(client.get(reverse("session_list")))
     assert "1 décidée sur 2" in text
     assert "CPEF, salle du conseil" in text and "Programmée" in text
     assert str(panel["e1"].user) in text
@@ -617,11 +611,11 @@ def test_session_list_shows_progress(client, secretariat, composed, own_org, pan
 
 def test_session_list_empty_state(client, secretariat, jury):
     client.force_login(jury)
-    assert "Aucune session de jury ne vous est attribuée" in _text(
+    assert "Aucune session de jury ne vous est attribuée" in page_text(
         client.get(reverse("session_list"))
     )
     client.force_login(secretariat)
-    assert "Aucune session programmée" in _text(client.get(reverse("session_list")))
+    assert "Aucune session programmée" in page_text(client.get(reverse("session_list")))
 
 
 def _sessions(n, secretariat, president, own_org):
@@ -667,7 +661,7 @@ def test_certificate_revoke_requires_a_reason(client, secretariat, certificate):
     client.force_login(secretariat)
     url = reverse("certificate_revoke", args=[certificate.pk])
     response = client.get(url)
-    assert certificate.number in _text(response)
+    assert certificate.number in page_text(response)
     for reason in ("", "   "):
         response = client.post(url, {"reason": reason})
         assert response.status_code == 200
@@ -682,7 +676,7 @@ def test_certificate_revoke_with_a_reason_is_logged(client, secretariat, certifi
     url = reverse("certificate_revoke", args=[certificate.pk])
     response = client.post(url, {"reason": "Fraude avérée au dossier."}, follow=True)
     assert response.redirect_chain == [(_url("session_detail", closed), 302)]
-    assert _messages(response) == ["Certificat révoqué."]
+    assert flash_messages(response) == ["Certificat révoqué."]
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert certificate.revoked_by == secretariat
@@ -696,10 +690,10 @@ def test_certificate_revoke_with_a_reason_is_logged(client, secretariat, certifi
         "certifie",
     )
     assert log.comment == f"Révocation du n° {certificate.number} : Fraude avérée au dossier."
-    assert "révoqué" in _text(response)
+    assert "révoqué" in page_text(response)
 
     response = client.get(url)
-    text = _text(response)
+    text = page_text(response)
     assert "Ce certificat a été révoqué" in text and "Confirmer la révocation" not in text
     response = client.post(url, {"reason": "Encore."})
     assert response.context["form"].non_field_errors() == ["Ce certificat est déjà révoqué."]
