@@ -4,6 +4,7 @@ evaluations, jury). Defaults are plain and valid; a test passes what it is about
 import datetime
 
 import factory
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -84,6 +85,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    name = factory.Sequence(lambda n: f"Groupe {n}")
 
 
 class SecretariatFactory(UserFactory):
@@ -288,7 +296,7 @@ class ParcoursActionFactory(factory.django.DjangoModelFactory):
 
 
 class VaeExperienceFactory(factory.django.DjangoModelFactory):
-    """A relevant period of a year, ended a year ago."""
+    """A relevant job held for two years and still held (no end date)."""
 
     class Meta:
         model = VaeExperience
@@ -297,7 +305,6 @@ class VaeExperienceFactory(factory.django.DjangoModelFactory):
     employer = "Formapro"
     job_title = "Assistante de formation"
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=730))
-    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=364))
 
 
 class VaeActivityFactory(factory.django.DjangoModelFactory):

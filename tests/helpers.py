@@ -41,9 +41,15 @@ def pdf_pages(data: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
 
 
+def pdf_read(data: bytes) -> tuple[str, int]:
+    """The whole text of a PDF, whitespace normalised, and its number of pages."""
+    pages = pdf_pages(data)
+    return " ".join(page for page in pages if page), len(pages)
+
+
 def pdf_text(data: bytes) -> str:
     """The whole text of a PDF, whitespace normalised."""
-    return " ".join(pdf_pages(data))
+    return pdf_read(data)[0]
 
 
 def stored_bytes(document) -> bytes:

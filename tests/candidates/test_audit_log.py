@@ -166,6 +166,7 @@ def test_log_cannot_be_rewritten_through_querysets(rewrite, entry):
 
 
 def test_log_accepts_new_entries(entry):
+    # About the append-only manager itself: it refuses rewrites, not inserts (so no factory).
     TransitionLog.objects.create(
         candidacy=entry.candidacy,
         actor=entry.actor,

@@ -13,7 +13,7 @@ from candidates.tasks import remind_expiring_validations, remind_waiting_candida
 from cqp.models import Habilitation, HabilitationKind, Notification
 from cqp.tasks import remind_expiring_habilitations
 from tests.candidates.builders import assign, candidacy_in, candidate_of, competence, vae_candidacy
-from tests.factories import HabilitationFactory, UserFactory
+from tests.factories import CompetenceValidationFactory, HabilitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_validations_expiring_within_6_months_remind_the_candidate_and_expired_a
     today = datetime.date(2026, 6, 10)
 
     def validation(number, valid_until):
-        return CompetenceValidation.objects.create(
+        return CompetenceValidationFactory(
             candidate=candidate,
             competence=competence(number),
             validated_on=valid_until.replace(year=valid_until.year - 5),
@@ -195,7 +195,7 @@ def test_validations_expiring_within_6_months_remind_the_candidate_and_expired_a
 
 def test_the_candidate_sees_the_expired_validation_marked(client, candidat, own_org):
     candidacy_in("partiel", candidat, own_org)
-    CompetenceValidation.objects.create(
+    CompetenceValidationFactory(
         candidate=candidate_of(candidat),
         competence=competence(4),
         validated_on=datetime.date(2020, 1, 1),
@@ -213,7 +213,7 @@ def test_the_candidate_sees_the_expired_validation_marked(client, candidat, own_
 def test_a_certified_candidate_is_not_told_about_the_validations_behind_the_cqp(candidat, own_org):
     candidacy_in("certifie", candidat, own_org)
     for number, valid_until in ((1, datetime.date(2026, 8, 1)), (2, datetime.date(2026, 6, 1))):
-        CompetenceValidation.objects.create(
+        CompetenceValidationFactory(
             candidate=candidate_of(candidat),
             competence=competence(number),
             validated_on=valid_until.replace(year=valid_until.year - 5),

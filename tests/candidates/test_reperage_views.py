@@ -10,7 +10,7 @@ from candidates import services
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog
 from cqp.models import CompetenceElement, Habilitation
 from evaluations import services as evaluation_services
-from tests.factories import CandidacyFactory, VaeCandidacyFactory
+from tests.factories import CandidacyFactory, ParcoursActionFactory, VaeCandidacyFactory
 from tests.helpers import flash_messages, page_text, query_count
 
 pytestmark = pytest.mark.django_db
@@ -452,10 +452,10 @@ def test_plan_shows_earlier_cycles_read_only(
         evaluateur,
     )
     competences = list(candidacy.certification.competences.order_by("number"))
-    old = ParcoursAction.objects.create(
+    old = ParcoursActionFactory(
         candidacy=candidacy, cycle=1, competence=competences[0], provider="Ancien organisme"
     )
-    current = ParcoursAction.objects.create(
+    current = ParcoursActionFactory(
         candidacy=candidacy, cycle=2, competence=competences[3], provider="Nouvel organisme"
     )
 

@@ -26,7 +26,7 @@ from tests.candidates.builders import (
     today,
     vae_candidacy,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, ParcoursActionFactory, UserFactory, VaeExperienceFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -314,7 +314,7 @@ def test_reperage_save_refused_once_the_reperage_is_over(
 def action(candidat, own_org, secretariat, professionnel):
     candidacy = parcours_candidacy(candidat, own_org, state="parcours")
     assign(candidacy, by=secretariat, professionnel=professionnel)
-    return ParcoursAction.objects.create(
+    return ParcoursActionFactory(
         candidacy=candidacy,
         competence=competence(2),
         start_date=D(2026, 3, 1),
@@ -479,7 +479,7 @@ def test_vae_experience_save_refused_to_someone_else(demande, gestionnaire, secr
 
 def test_vae_experience_of_another_request_cannot_be_edited(demande, candidat, own_org):
     other = vae_candidacy(UserFactory(), own_org)
-    foreign = VaeExperience.objects.create(
+    foreign = VaeExperienceFactory(
         request=other.vae_request, employer="X", job_title="Y", start_date=today() - 30 * DAY
     )
     with pytest.raises(PermissionDenied):

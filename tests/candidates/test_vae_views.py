@@ -6,13 +6,21 @@ from django.utils import timezone
 
 from candidates.models import (
     Candidacy,
-    CompetenceValidation,
     VaeActivity,
     VaeExperience,
     VaeRequest,
 )
-from cqp.models import Certification, Competence, User
-from tests.factories import CandidacyFactory, OrganisationFactory, VaeCandidacyFactory
+from cqp.models import Certification, User
+from tests.factories import (
+    CandidacyFactory,
+    CertificationFactory,
+    CompetenceFactory,
+    CompetenceValidationFactory,
+    OrganisationFactory,
+    VaeActivityFactory,
+    VaeCandidacyFactory,
+    VaeExperienceFactory,
+)
 from tests.helpers import flash_messages, page_text, query_count
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +49,7 @@ def vae(candidat, own_org):
 def _fill(candidacy, *, years):
     """A complete partie 2 with one ongoing relevant job of exactly `years` years."""
     VaeRequest.objects.filter(candidacy=candidacy).update(**PARTIE_2)
-    VaeExperience.objects.create(
+    VaeExperienceFactory(
         request=candidacy.vae_request,
         employer="Formapro",
         job_title="Assistante de formation",
@@ -271,7 +279,7 @@ def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
     client, candidat, secretariat, vae
 ):
     _fill(vae, years=4)
-    VaeExperience.objects.create(
+    VaeExperienceFactory(
         request=vae.vae_request,
         employer="Boulangerie Dupain",
         job_title="Vendeuse",
@@ -365,16 +373,16 @@ def test_activity_competence_is_restricted_to_the_competences_to_validate(client
     _in_state(vae, "recevable")
     competences = list(vae.certification.competences.order_by("number"))
     validated = competences[1]
-    CompetenceValidation.objects.create(
+    CompetenceValidationFactory(
         candidate=vae.candidate,
         competence=validated,
         validated_on=_days_ago(100),
         valid_until=_days_ago(100) + datetime.timedelta(days=5 * 365),
     )
-    other_certification = Certification.objects.create(
+    other_certification = CertificationFactory(
         code="CQP-AUTRE", title="Autre CQP", vae_min_experience_years=1, partial_validation_years=5
     )
-    foreign = Competence.objects.create(
+    foreign = CompetenceFactory(
         certification=other_certification, number=1, title="Autre compétence"
     )
     client.force_login(candidat)
@@ -396,7 +404,7 @@ def test_activity_competence_is_restricted_to_the_competences_to_validate(client
 def test_candidate_edits_and_deletes_an_activity(client, candidat, vae):
     _in_state(vae, "recevable")
     first, second = vae.certification.competences.order_by("number")[:2]
-    activity = VaeActivity.objects.create(
+    activity = VaeActivityFactory(
         candidacy=vae, competence=first, title="Avant", description="Description"
     )
     client.force_login(candidat)
@@ -422,7 +430,7 @@ def test_partie_3_is_read_only_for_everyone_but_the_candidate(
 ):
     _in_state(vae, "recevable")
     competence = vae.certification.competences.order_by("number").first()
-    activity = VaeActivity.objects.create(
+    activity = VaeActivityFactory(
         candidacy=vae, competence=competence, title="Planifier", description="Le planning"
     )
     for reader in (gestionnaire, secretariat):
@@ -541,10 +549,10 @@ def test_gestionnaire_of_the_host_organisation_reads_partie_2_but_cannot_edit(
 
 
 def _vae_urls(candidacy):
-    experience = VaeExperience.objects.create(
+    experience = VaeExperienceFactory(
         request=candidacy.vae_request, employer="E", job_title="J", start_date=_days_ago(30)
     )
-    activity = VaeActivity.objects.create(
+    activity = VaeActivityFactory(
         candidacy=candidacy,
         competence=candidacy.certification.competences.first(),
         title="A",
@@ -603,7 +611,7 @@ def test_partie_2_query_count_does_not_grow_with_the_periods(client, secretariat
     url = reverse("vae_request_edit", args=[vae.pk])
     one = query_count(client, url)
     for year in range(2000, 2010):
-        VaeExperience.objects.create(
+        VaeExperienceFactory(
             request=vae.vae_request,
             employer=f"E{year}",
             job_title="J",
@@ -618,11 +626,9 @@ def test_partie_3_query_count_does_not_grow_with_the_activities(client, candidat
     client.force_login(candidat)
     url = reverse("vae_activities", args=[vae.pk])
     competences = list(vae.certification.competences.all())
-    VaeActivity.objects.create(candidacy=vae, competence=competences[0], title="A", description="D")
+    VaeActivityFactory(candidacy=vae, competence=competences[0], title="A", description="D")
     one = query_count(client, url)
     for competence in competences:
         for n in range(3):
-            VaeActivity.objects.create(
-                candidacy=vae, competence=competence, title=f"A{n}", description="D"
-            )
+            VaeActivityFactory(candidacy=vae, competence=competence, title=f"A{n}", description="D")
     assert query_count(client, url) == one

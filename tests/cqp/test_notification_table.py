@@ -14,6 +14,7 @@ from cqp.celery import app as celery_app
 from cqp.models import Notification
 from cqp.tasks import resend_unsent_emails, send_notification_email
 from tests.candidates.builders import assign, candidacy_in, vae_candidacy
+from tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_next_actors_are_told_and_the_actor_is_not(
 def test_sending_twice_sends_one_email(
     candidat, own_org, mailoutbox, django_capture_on_commit_callbacks
 ):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat, key="test:1", event="withdraw", subject="Objet", body="Texte"
     )
     assert send_notification_email.apply(args=[notification.pk]).get() is True
@@ -125,7 +126,7 @@ def eager_retries():
 
 
 def test_a_failed_send_is_retried_and_never_lost(settings, candidat, mailoutbox, eager_retries):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat, key="test:2", event="withdraw", subject="Objet", body="Texte"
     )
     settings.EMAIL_BACKEND = "tests.cqp.mail_backends.UnreachableBackend"
@@ -185,7 +186,7 @@ def test_a_vae_request_without_organisation_reaches_the_secretariat(
 
 
 def test_an_email_whose_task_never_ran_is_sent_by_the_sweep(candidat, mailoutbox):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat, key="test:lost", event="withdraw", subject="Objet", body="Texte"
     )
     assert resend_unsent_emails.apply().get() == 0  # too recent: its task may be queued
@@ -199,7 +200,7 @@ def test_an_email_whose_task_never_ran_is_sent_by_the_sweep(candidat, mailoutbox
 
 
 def test_the_sweep_leaves_a_send_that_is_still_retrying_to_its_chain(candidat, mailoutbox):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat,
         key="test:retrying",
         event="withdraw",

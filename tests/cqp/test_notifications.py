@@ -5,7 +5,7 @@ from candidates import services as candidacy_services
 from candidates.tasks import notify_transition
 from cqp.models import Notification
 from cqp.notifications import notification_create
-from tests.factories import CandidacyFactory
+from tests.factories import CandidacyFactory, NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_notification_list_query_count_is_constant(client, candidat, django_asse
 
 
 def test_the_list_shows_each_notice_in_full(client, candidat):
-    Notification.objects.create(
+    NotificationFactory(
         user=candidat,
         key="test:body",
         subject="Convocation",

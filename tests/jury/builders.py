@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from candidates.models import Candidacy
 from evaluations import services as evaluation_services
-from evaluations.models import CompetenceAssessment, EvaluationDossier
+from evaluations.models import CompetenceAssessment
 from jury import services
 from jury.enums import College
 from jury.models import Deliberation, JuryMember, JurySession
@@ -20,7 +20,10 @@ from tests.candidates.builders import competence, today
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import (
     CandidacyFactory,
+    CompetenceAssessmentFactory,
+    EvaluationDossierFactory,
     JuryFactory,
+    JuryMemberFactory,
     OrganisationFactory,
     VaeCandidacyFactory,
 )
@@ -38,7 +41,7 @@ ALL = range(1, 7)
 def member(college, *, email=None, **user_fields) -> JuryMember:
     """An active member of `college`, whose account has the platform role jury."""
     user = JuryFactory(**({"email": email} if email else {}), **user_fields)
-    return JuryMember.objects.create(user=user, college=college)
+    return JuryMemberFactory(user=user, college=college)
 
 
 def panel(employeurs=1, salaries=1) -> list[JuryMember]:
@@ -176,18 +179,10 @@ def cheap_on_agenda(
     names = {"first_name": first_name, "last_name": last_name}
     user = {f"candidate__user__{k}": v for k, v in names.items() if v}
     candidacy = factory(state="jury", organisation=organisation or OrganisationFactory(), **user)
-    now = timezone.now()
-    dossier = EvaluationDossier.objects.create(candidacy=candidacy, cycle=1, transmitted_at=now)
+    dossier = EvaluationDossierFactory(candidacy=candidacy, cycle=1, transmitted_at=timezone.now())
+    # Built by the factory, stored in one query: list pages need many of them.
     CompetenceAssessment.objects.bulk_create(
-        CompetenceAssessment(
-            dossier=dossier,
-            competence=c,
-            professionnel_opinion="acquise",
-            evaluateur_opinion="acquise",
-            final_result="acquise",
-            professionnel_signed_at=now,
-            evaluateur_signed_at=now,
-        )
+        CompetenceAssessmentFactory.build(dossier=dossier, competence=c, signed=True)
         for c in candidacy.certification.competences.all()
     )
     return place(session, candidacy, by=secretariat)

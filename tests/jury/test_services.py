@@ -34,7 +34,7 @@ from tests.evaluations.builders import (
     restart_evaluation,
     scope_codes,
 )
-from tests.factories import JuryFactory, UserFactory
+from tests.factories import DeliberationFactory, JuryFactory, UserFactory
 from tests.helpers import add_years
 
 from .builders import (
@@ -423,7 +423,7 @@ def test_a_closed_session_refuses_every_change(secretariat, to_jury):
     # The fiche already recorded cannot be recorded again...
     refused(decided, lambda: record(decided, decisions=fiche(validated=ALL)))
     # ...and a fiche slipped onto the closed session behind the services' back is refused too.
-    slipped = Deliberation.objects.create(session=session, candidacy=other)
+    slipped = DeliberationFactory(session=session, candidacy=other)
     error = refused(slipped, lambda: record(slipped, decisions=fiche(validated=ALL)))
     assert "session ouverte" in messages(error)
 
@@ -513,7 +513,7 @@ def test_a_pending_candidacy_waits_on_one_session_only(secretariat, to_jury):
             "Cette candidature est déjà inscrite à une session."
         ]
 
-    # The database says the same when the service is bypassed.
+    # The database says the same when the service is bypassed (the ORM itself, so no factory).
     with pytest.raises(IntegrityError), transaction.atomic():
         Deliberation.objects.create(session=second, candidacy=candidacy)
     assert Deliberation.objects.filter(candidacy=candidacy).count() == 1
@@ -635,11 +635,11 @@ def test_certificate_numbers_are_unique_and_not_sequential(secretariat, to_jury)
     assert len(set(numbers)) == 3
     assert all(NUMBER.match(n) for n in numbers)
     first = Certificate.objects.get(number=numbers[0])
+    # The database refuses a second certificate with that number (the ORM itself: no factory).
+    deliberation = DeliberationFactory(session=session, candidacy=to_jury(user=UserFactory()))
     with pytest.raises(IntegrityError), transaction.atomic():
         Certificate.objects.create(
-            deliberation=Deliberation.objects.create(
-                session=session, candidacy=to_jury(user=UserFactory())
-            ),
+            deliberation=deliberation,
             kind="certificat",
             number=first.number,
             issued_on=today(),

@@ -18,11 +18,18 @@ from jury import services
 from jury.models import (
     Certificate,
     Deliberation,
-    JuryMember,
     JurySession,
     Seat,
 )
-from tests.factories import CandidacyFactory, JuryFactory, UserFactory
+from tests.factories import (
+    CandidacyFactory,
+    CertificateFactory,
+    DeliberationFactory,
+    JuryFactory,
+    JuryMemberFactory,
+    JurySessionFactory,
+    SeatFactory,
+)
 from tests.helpers import flash_messages, page_text
 
 from .builders import EMPLOYEURS, SALARIES, fresh_session, member, planned_session
@@ -126,9 +133,7 @@ def test_session_create_refuses_an_invalid_date(client, secretariat):
 def test_session_detail_offers_active_members_grouped_by_college(
     client, secretariat, session, panel
 ):
-    JuryMember.objects.create(
-        user=JuryFactory(last_name="Retraite"), college="salaries", is_active=False
-    )
+    JuryMemberFactory(user=JuryFactory(last_name="Retraite"), college="salaries", is_active=False)
     client.force_login(secretariat)
     response = client.get(_url("session_detail", session))
     assert response.status_code == 200
@@ -190,7 +195,7 @@ def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
 
 
 def test_session_compose_refuses_an_inactive_member(client, secretariat, session, panel):
-    gone = JuryMember.objects.create(user=JuryFactory(), college="salaries", is_active=False)
+    gone = JuryMemberFactory(user=JuryFactory(), college="salaries", is_active=False)
     client.force_login(secretariat)
     response = client.post(
         _url("session_compose", session),
@@ -427,7 +432,7 @@ def closed(composed, secretariat, panel, own_org):
     session = _open(composed, secretariat, [panel["e1"], panel["s1"]])
     services.session_close(session=session, by=secretariat)
     candidacy = CandidacyFactory(state="certifie", organisation=own_org)
-    Deliberation.objects.create(
+    DeliberationFactory(
         session=session,
         candidacy=candidacy,
         conform=True,
@@ -528,8 +533,8 @@ def test_jury_pages_are_404_for_people_off_the_sessions(
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=_in_jury(own_org)
     )
-    certificate = Certificate.objects.create(
-        deliberation=Deliberation.objects.create(
+    certificate = CertificateFactory(
+        deliberation=DeliberationFactory(
             session=composed,
             candidacy=CandidacyFactory(state="certifie", organisation=own_org),
             decided_at=timezone.now(),
@@ -620,14 +625,14 @@ def test_session_list_empty_state(client, secretariat, jury):
 
 def _sessions(n, secretariat, president, own_org):
     for i in range(n):
-        session = JurySession.objects.create(
+        session = JurySessionFactory(
             date=DAY - datetime.timedelta(days=i),
             place=f"Salle {i}",
             created_by=secretariat,
             president=president,
         )
-        Seat.objects.create(session=session, member=president)
-        Deliberation.objects.create(session=session, candidacy=_in_jury(own_org))
+        SeatFactory(session=session, member=president)
+        DeliberationFactory(session=session, candidacy=_in_jury(own_org))
 
 
 def _list_queries(client) -> int:
@@ -652,7 +657,7 @@ def test_session_list_query_count_is_constant(client, secretariat, panel, own_or
 
 @pytest.fixture
 def certificate(closed):
-    return Certificate.objects.create(
+    return CertificateFactory(
         deliberation=closed.deliberations.get(), kind="certificat", issued_on=DAY
     )
 
@@ -698,25 +703,3 @@ def test_certificate_revoke_with_a_reason_is_logged(client, secretariat, certifi
     response = client.post(url, {"reason": "Encore."})
     assert response.context["form"].non_field_errors() == ["Ce certificat est déjà révoqué."]
     assert TransitionLog.objects.filter(transition="revoke_certificate").count() == 1
-
-
-# Back-office --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "model",
-    ["jurymember", "jurysession", "seat", "deliberation", "competencedecision", "certificate"],
-)
-def test_jury_admin_pages_render(client, certificate, model):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert client.get(reverse(f"admin:jury_{model}_changelist")).status_code == 200
-    obj = {
-        "jurymember": JuryMember.objects.first(),
-        "jurysession": JurySession.objects.first(),
-        "seat": Seat.objects.first(),
-        "deliberation": certificate.deliberation,
-        "competencedecision": None,
-        "certificate": certificate,
-    }[model]
-    if obj is not None:
-        assert client.get(reverse(f"admin:jury_{model}_change", args=[obj.pk])).status_code == 200
