@@ -274,23 +274,48 @@ def test_crafted_transition_from_a_wrong_state_or_by_a_wrong_user_changes_nothin
 
 
 def test_transition_on_a_candidacy_changed_meanwhile_gives_a_clear_message(
-    client, candidat, gestionnaire, candidacy
+    client, candidat, professionnel, candidacy
 ):
-    client.force_login(gestionnaire)
-    client.post(
-        reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),
-        {"expected_state": "reperage", "comment": "Départ"},
-    )
+    """The candidate's page showed the repérage; the professionnel completed it since: the
+    candidate may still withdraw, but is told the candidacy moved and nothing is recorded."""
+    fill_livret(candidacy, to_develop=(2,))
+    services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
     client.force_login(candidat)
     response = client.post(
         reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),
         {"expected_state": "reperage", "comment": "Moi aussi"},
         follow=True,
     )
-    assert response.status_code == 403 or "vient d'être modifiée" in " ".join(
-        flash_messages(response)
+    assert response.redirect_chain == [(reverse("candidacy_detail", args=[candidacy.pk]), 302)]
+    assert flash_messages(response) == [
+        "La candidature vient d'être modifiée par quelqu'un d'autre : elle est maintenant "
+        "à l'étape « Parcours de formation ». Rien n'a été enregistré ; vérifiez la page "
+        "avant de recommencer."
+    ]
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.closing_reason) == ("parcours", "")
+    assert not TransitionLog.objects.filter(candidacy=candidacy, transition="withdraw").exists()
+
+
+def test_transition_on_a_candidacy_closed_meanwhile_is_refused(
+    client, candidat, gestionnaire, candidacy
+):
+    """The gestionnaire withdrew the candidacy first: nobody may act on it any more."""
+    services.candidacy_withdraw(candidacy=candidacy, by=gestionnaire, reason="Départ")
+    client.force_login(candidat)
+    response = client.post(
+        reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),
+        {"expected_state": "reperage", "comment": "Moi aussi"},
     )
-    assert TransitionLog.objects.filter(candidacy=candidacy, transition="withdraw").count() == 1
+    assert response.status_code == 403
+    assert (
+        "Cette action n'est pas possible pour vous sur cette candidature à l'étape "
+        "« Abandonnée ». Rien n'a été modifié."
+    ) in page_text(response)
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.closing_reason) == ("abandonne", "Départ")
+    entry = TransitionLog.objects.get(candidacy=candidacy, transition="withdraw")
+    assert (entry.actor, entry.comment) == (gestionnaire, "Départ")
 
 
 def test_concurrent_change_is_reported_when_the_state_moved_since_display(

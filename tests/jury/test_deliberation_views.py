@@ -17,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import CompetenceValidation
+from cqp.models import Document
 from jury import services
 from jury.models import Certificate, CompetenceDecision, Deliberation
 from tests.candidates.builders import competence, today, validate
+from tests.evaluations.builders import dossier_of
 from tests.factories import OrganisationFactory
-from tests.helpers import add_years, flash_messages, page_text, query_count
+from tests.helpers import add_years, flash_messages, page_text, query_count, stored_bytes
 
 from .builders import (
     ALL,
@@ -108,11 +110,40 @@ def test_jury_users_not_on_the_session_do_not_see_the_dossier_documents(
 
 
 @pytest.mark.parametrize("who", ["president", "assesseur"])
-def test_members_of_the_session_see_every_document_of_the_dossier(client, who, request, on_agenda):
-    candidacy = on_agenda().candidacy
+def test_members_of_the_session_see_every_document_of_the_dossier(
+    client, who, request, on_agenda, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the transmitted dossier's PDF
+        candidacy = on_agenda(non_acquises={2}).candidacy
+    document = Document.objects.get(kind="dossier_evaluation")
+    download = reverse("document_download", args=[document.pk])
     client.force_login(request.getfixturevalue(who).user)
-    for name in ("dossier_detail", "reperage_edit", "candidacy_detail"):
-        assert client.get(reverse(name, args=[candidacy.pk])).status_code == 200, name
+
+    # The candidacy page lists the official documents, which the member downloads.
+    response = client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    assert response.status_code == 200
+    assert list(response.context["documents"]) == [document]
+    assert f'href="{download}"' in page_text(response)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == stored_bytes(document)
+
+    # The evaluation dossier, with each competence's co-signed joint result.
+    response = client.get(reverse("dossier_detail", args=[candidacy.pk]))
+    assert response.status_code == 200
+    assert response.context["dossier"] == dossier_of(candidacy)
+    page = page_text(response)
+    assert f'href="{download}"' in page
+    assert re.findall(
+        r'<dt>Résultat commun</dt>\s*<dd><span class="badge badge--(\w+)">', page
+    ) == ["acquise", "non_acquise", "acquise", "acquise", "acquise", "acquise"]
+
+    # The livret de repérage, read-only, every element assessed.
+    response = client.get(reverse("reperage_edit", args=[candidacy.pk]))
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    assert "45 éléments sur 45 renseignés" in page_text(response)
 
 
 @pytest.mark.parametrize("who", ["president", "assesseur", "secretariat"])
