@@ -31,7 +31,8 @@ from .builders import (
 )
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
+
+OUTSIDE_WHAT_REMAINS = "Le nouveau parcours doit porter sur des compétences qui restent à valider."
 
 
 def test_complete_reperage_refused_with_an_incomplete_livret_keeps_no_plan(assigned, professionnel):
@@ -312,10 +313,32 @@ def test_resume_parcours_refuses_a_competence_of_another_certification(assigned,
     data["code"] = "CQP-AF-2027"
     foreign = load_referentiel(data).competences.get(number=3)
     candidacy = assigned("evaluation")
-    with pytest.raises((ValidationError, TransitionError)):
-        services.candidacy_resume_parcours(
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_resume_parcours(
             candidacy=candidacy, by=evaluateur, competence_ids=[foreign.pk]
-        )
+        ),
+        error=ValidationError,
+    )
+    assert error.messages == [OUTSIDE_WHAT_REMAINS]
+    assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
+
+
+@pytest.mark.parametrize(
+    "numbers", [[3], [2, 3], []], ids=["validated", "one-of-two-validated", "none"]
+)
+def test_resume_parcours_refuses_competences_outside_what_remains(numbers, assigned, evaluateur):
+    """C3 was validated earlier and is still in force: no new parcours on it (nor on nothing)."""
+    candidacy = assigned("evaluation")
+    validate(candidacy.candidate, 3, validated_on=today() - 365 * DAY)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_resume_parcours(
+            candidacy=candidacy, by=evaluateur, competence_ids=[competence(n).pk for n in numbers]
+        ),
+        error=ValidationError,
+    )
+    assert error.messages == [OUTSIDE_WHAT_REMAINS]
     assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
 
 
@@ -374,12 +397,13 @@ def test_withdraw_refused_with_a_blank_reason(assigned, candidat):
     assert candidacy.closing_reason == ""
 
 
-def test_record_decision_refuses_an_outcome_that_is_not_a_decision(assigned, jury):
+@pytest.mark.parametrize("outcome", ["abandonne", "admis", ""])
+def test_record_decision_refuses_an_outcome_that_is_not_a_decision(outcome, assigned, jury):
     candidacy = assigned("jury")
-    refused(
+    error = refused(
         candidacy,
-        lambda: services.candidacy_record_decision(
-            candidacy=candidacy, by=jury, outcome="abandonne"
-        ),
+        lambda: services.candidacy_record_decision(candidacy=candidacy, by=jury, outcome=outcome),
         error=TransitionError,
     )
+    assert type(error) is TransitionError
+    assert error.message == "Issue inconnue pour cette action."

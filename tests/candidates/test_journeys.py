@@ -1,8 +1,6 @@
 """Transitions that go through, end to end through their services: parcours and VAE
 journeys, reasons kept, plans of each cycle, the state seen by the user."""
 
-import datetime
-
 import pytest
 
 from candidates import services
@@ -27,7 +25,6 @@ from .builders import (
 from .design import DECISIONS
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
 
 
 def test_parcours_from_reperage_to_evaluation(assigned, professionnel):

@@ -1,8 +1,6 @@
 """The candidacy state machine against DESIGN.md's table: sources, targets, who may take
 each transition (tests/candidates/design.py holds the expected tables, written by hand)."""
 
-import datetime
-
 import django_fsm
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -34,7 +32,6 @@ ROLES = [
     "professionnel_non_affecte",
     "evaluateur_non_affecte",
 ]
-D = datetime.date
 
 # Sources and targets ----------------------------------------------------------------------
 

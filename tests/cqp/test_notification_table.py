@@ -122,6 +122,25 @@ def test_sending_twice_sends_one_email(
     assert notification.email_attempts == 1
 
 
+@pytest.mark.parametrize(
+    "person", [{"is_active": False}, {"email": ""}], ids=["inactive", "without-address"]
+)
+def test_no_email_for_an_inactive_user_or_one_without_address(person, mailoutbox):
+    notification = NotificationFactory(user=UserFactory(**person))
+    assert send_notification_email.apply(args=[notification.pk]).get() is False
+    assert mailoutbox == []
+    notification.refresh_from_db()
+    assert (notification.email_sent_at, notification.email_attempts, notification.email_error) == (
+        None,
+        0,
+        "",
+    )
+    # The notice stays in the application, and the sweep does not take it up either.
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        assert resend_unsent_emails.apply().get() == 0
+    assert mailoutbox == []
+
+
 @pytest.fixture
 def eager_retries():
     """Let an eager task retry as a worker would, instead of raising at the first failure."""

@@ -9,61 +9,31 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates import services as candidacy_services
-from candidates.models import Candidacy
 from evaluations import services
 from evaluations.models import CompetenceAssessment, EvaluationDossier, Observation
-from tests.candidates.builders import assign, candidate_of, fill_livret, plan_codes
+from tests.candidates.builders import assign, candidate_of, plan_codes
 from tests.factories import PASSWORD, CandidacyFactory, UserFactory
 from tests.helpers import flash_messages, page_text
 
-from .builders import ACQUISE, NON_ACQUISE, dossier_of, settle
+from .builders import (
+    ACQUISE,
+    NON_ACQUISE,
+    assessment_of,
+    dossier_of,
+    give,
+    settle,
+    sign_all,
+    through_reperage_to_evaluation,
+)
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Commentaire confidentiel de l'évaluateur externe"
-
-
-# Builders ---------------------------------------------------------------------------------
-
-
-def in_evaluation(candidate_user, organisation, *, secretariat, professionnel, evaluateur):
-    """A parcours candidacy driven to `evaluation` (C2 to develop in the livret)."""
-    candidacy = CandidacyFactory(candidate=candidate_of(candidate_user), organisation=organisation)
-    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
-    fill_livret(candidacy, to_develop={2})
-    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
-    candidacy_services.practice_confirm(
-        candidacy=candidacy, by=professionnel, note="Inscriptions et convocations d'une session."
-    )
-    services.evaluation_start(candidacy=candidacy, by=professionnel)
-    candidacy.refresh_from_db()
-    assert candidacy.state == "evaluation"
-    return candidacy
-
-
-def assessment_of(candidacy, number) -> CompetenceAssessment:
-    return CompetenceAssessment.objects.select_related("competence").get(
-        dossier=dossier_of(candidacy), competence__number=number
-    )
-
-
-def give(candidacy, by, opinion=ACQUISE, *, numbers=None, comment=""):
-    for a in dossier_of(candidacy).assessments.select_related("competence"):
-        if numbers is None or a.competence.number in numbers:
-            services.opinion_give(assessment=a, by=by, opinion=opinion, comment=comment)
-
-
-def sign(candidacy, by, *, numbers=None):
-    for a in dossier_of(candidacy).assessments.select_related("competence"):
-        if numbers is None or a.competence.number in numbers:
-            services.assessment_sign(assessment=a, by=by, password=PASSWORD)
 
 
 def field_block(response, field_id) -> str:
@@ -93,7 +63,7 @@ def snapshot(candidacy):
 
 @pytest.fixture
 def candidacy(candidat, own_org, secretariat, professionnel, evaluateur):
-    return in_evaluation(
+    return through_reperage_to_evaluation(
         candidat,
         own_org,
         secretariat=secretariat,
@@ -308,7 +278,6 @@ def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professi
     response = client.post(url("assessment_sign", candidacy, c2.pk), {"password": PASSWORD})
     assert response["Location"] == url("assessment", candidacy) + f"#competence-{c2.competence_id}"
     c2.refresh_from_db()
-    evaluateur = evaluateur
     assert c2.evaluateur_signed_by == evaluateur
     assert c2.evaluateur_signed_name == evaluateur.get_full_name()
     signed_at = timezone.localtime(c2.evaluateur_signed_at)
@@ -320,12 +289,50 @@ def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professi
     assert url("assessment_sign", candidacy, c2.pk) not in page
 
 
+def test_signing_is_locked_after_repeated_wrong_passwords(
+    client, candidacy, professionnel, evaluateur, settings
+):
+    """Wrong passwords count like failed logins: once locked, even the right one is refused,
+    for that person only, until the window has passed."""
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    give(candidacy, professionnel, numbers={2})
+    give(candidacy, evaluateur, numbers={2})
+    c2 = assessment_of(candidacy, 2)
+    sign_url = url("assessment_sign", candidacy, c2.pk)
+    field = f"id_sign{c2.pk}_password"
+    client.force_login(evaluateur)
+    for _ in range(3):
+        response = client.post(sign_url, {"password": "pas-le-bon"})
+        assert response.status_code == 200
+        assert "Mot de passe incorrect : la signature n'a pas été enregistrée." in field_block(
+            response, field
+        )
+    response = client.post(sign_url, {"password": PASSWORD})
+    assert response.status_code == 200
+    block = field_block(response, field)
+    assert "Trop de tentatives échouées : réessayez dans quelques minutes." in block
+    c2.refresh_from_db()
+    assert (c2.evaluateur_signed_by, c2.evaluateur_signed_at) == (None, None)
+
+    client.force_login(professionnel)
+    assert client.post(sign_url, {"password": PASSWORD}).status_code == 302
+    c2.refresh_from_db()
+    assert (c2.professionnel_signed_by, c2.evaluateur_signed_by) == (professionnel, None)
+
+    later = timezone.now() + datetime.timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW + 1)
+    with time_machine.travel(later):
+        client.force_login(evaluateur)
+        assert client.post(sign_url, {"password": PASSWORD}).status_code == 302
+    c2.refresh_from_db()
+    assert c2.evaluateur_signed_by == evaluateur
+
+
 def test_changing_an_agreed_result_withdraws_the_signatures(
     client, candidacy, professionnel, evaluateur
 ):
     give(candidacy, professionnel, numbers={4})
     give(candidacy, evaluateur, numbers={4})
-    sign(candidacy, professionnel, numbers={4})
+    sign_all(candidacy, professionnel, numbers={4})
     c4 = assessment_of(candidacy, 4)
     client.force_login(evaluateur)
     page = page_text(client.get(url("assessment", candidacy)))
@@ -394,8 +401,8 @@ def test_transmit_lists_what_is_missing_then_transmits(
 ):
     give(candidacy, professionnel)
     give(candidacy, evaluateur)
-    sign(candidacy, professionnel)
-    sign(candidacy, evaluateur, numbers={1, 2, 4, 5, 6})
+    sign_all(candidacy, professionnel)
+    sign_all(candidacy, evaluateur, numbers={1, 2, 4, 5, 6})
     client.force_login(evaluateur)
     response = client.get(url("dossier_transmit", candidacy))
     assert response.status_code == 200
@@ -411,7 +418,7 @@ def test_transmit_lists_what_is_missing_then_transmits(
     candidacy.refresh_from_db()
     assert candidacy.state == "evaluation"
 
-    sign(candidacy, evaluateur, numbers={3})
+    sign_all(candidacy, evaluateur, numbers={3})
     page = page_text(client.get(url("dossier_transmit", candidacy)))
     assert (
         "Le dossier deviendra consultable en lecture seule et sera présenté au jury paritaire."
@@ -544,7 +551,7 @@ def test_post_endpoints_refuse_get(client, candidacy, professionnel):
 def test_an_assessment_of_another_dossier_is_404(
     client, candidacy, own_org, secretariat, professionnel, evaluateur
 ):
-    other = in_evaluation(
+    other = through_reperage_to_evaluation(
         UserFactory(),
         own_org,
         secretariat=secretariat,
@@ -565,103 +572,3 @@ def test_no_dossier_yet_is_404(client, candidat, own_org, secretariat, professio
     assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
     client.force_login(professionnel)
     assert client.get(url("assessment", candidacy)).status_code == 404
-
-
-# Dashboard -------------------------------------------------------------------------------
-
-
-def panel_groups(response, role) -> dict[str, set[int]]:
-    section = next(s for s in response.context["sections"] if s["role"] == role)
-    panel = next(
-        p for p in section["panels"] if p["template"] == "evaluations/panels/evaluations.html"
-    )
-    return {g["key"]: {c.pk for c in g["candidacies"]} for g in panel["groups"]}
-
-
-def test_dashboard_groups_evaluations_by_what_waits_on_me(
-    client, own_org, secretariat, professionnel, evaluateur
-):
-    def new():
-        return in_evaluation(
-            UserFactory(),
-            own_org,
-            secretariat=secretariat,
-            professionnel=professionnel,
-            evaluateur=evaluateur,
-        )
-
-    to_give = new()
-    disagreement = new()
-    give(disagreement, professionnel)
-    give(disagreement, evaluateur, numbers={2, 3, 4, 5, 6})
-    give(disagreement, evaluateur, NON_ACQUISE, numbers={1})
-    to_sign = new()
-    give(to_sign, professionnel)
-    give(to_sign, evaluateur)
-    sign(to_sign, professionnel)
-    ready = new()
-    settle(dossier_of(ready), professionnel=professionnel, evaluateur=evaluateur)
-    waiting = new()
-    give(waiting, evaluateur)
-
-    client.force_login(evaluateur)
-    response = client.get(reverse("dashboard"))
-    assert panel_groups(response, "evaluateur") == {
-        "opinion": {to_give.pk},
-        "disagreement": {disagreement.pk},
-        "sign": {to_sign.pk},
-        "transmit": {ready.pk},
-        "waiting": {waiting.pk},
-    }
-    page = page_text(response)
-    for label in [
-        "Évaluations en cours",
-        "Avis à donner",
-        "Désaccords à résoudre",
-        "À signer",
-        "Prêt à transmettre",
-        "En attente de l'autre évaluateur / du candidat",
-    ]:
-        assert label in page
-    assert f'href="{url("assessment", ready)}"' in page
-
-    client.force_login(professionnel)
-    assert panel_groups(client.get(reverse("dashboard")), "professionnel") == {
-        "opinion": {waiting.pk, to_give.pk},
-        "disagreement": {disagreement.pk},
-        "waiting": {ready.pk, to_sign.pk},
-    }
-
-
-def test_dashboard_empty_state(client, evaluateur):
-    client.force_login(evaluateur)
-    response = client.get(reverse("dashboard"))
-    assert panel_groups(response, "evaluateur") == {}
-    assert "Aucune évaluation en cours." in page_text(response)
-
-
-def test_dashboard_query_count_does_not_grow_with_candidacies(
-    client, own_org, secretariat, professionnel, evaluateur, django_assert_num_queries
-):
-    def add(n):
-        for i in range(n):
-            candidacy = in_evaluation(
-                UserFactory(),
-                own_org,
-                secretariat=secretariat,
-                professionnel=professionnel,
-                evaluateur=evaluateur,
-            )
-            if i % 2:
-                give(candidacy, evaluateur, numbers={1})
-
-    client.force_login(evaluateur)
-    add(2)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("dashboard"))
-    assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 2
-    add(8)
-    assert Candidacy.objects.filter(state="evaluation").count() == 10
-    with django_assert_num_queries(len(captured)):
-        response = client.get(reverse("dashboard"))
-    assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 10

@@ -4,12 +4,9 @@ closing, read-only once closed, scoping (404), the list's queries, and revocatio
 Set-up goes through jury.services; the action under test goes through the pages.
 """
 
-import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,16 +24,12 @@ from tests.factories import (
     DeliberationFactory,
     JuryFactory,
     JuryMemberFactory,
-    JurySessionFactory,
-    SeatFactory,
 )
 from tests.helpers import flash_messages, page_text
 
-from .builders import EMPLOYEURS, SALARIES, fresh_session, member, planned_session
+from .builders import EMPLOYEURS, SALARIES, SESSION_DAY, fresh_session, member, planned_session
 
 pytestmark = pytest.mark.django_db
-
-DAY = datetime.date(2026, 6, 15)
 
 
 def _checked(response, name, value) -> bool:
@@ -53,38 +46,12 @@ def _url(name, session, *args):
 
 
 @pytest.fixture
-def panel(db):
-    """Two members of each college."""
-    return {
-        "e1": member(EMPLOYEURS, last_name="Employeur-Un"),
-        "e2": member(EMPLOYEURS, last_name="Employeur-Deux"),
-        "s1": member(SALARIES, last_name="Salarie-Un"),
-        "s2": member(SALARIES, last_name="Salarie-Deux"),
-    }
-
-
-@pytest.fixture
 def session(secretariat):
-    return services.session_create(by=secretariat, date=DAY, place="CPEF, salle du conseil")
-
-
-@pytest.fixture
-def composed(secretariat, panel):
-    """e1 (president), e2 and s1 are seated."""
-    return planned_session(
-        by=secretariat,
-        members=[panel["e1"], panel["e2"], panel["s1"]],
-        president=panel["e1"],
-        date=DAY,
-    )
+    return services.session_create(by=secretariat, date=SESSION_DAY, place="CPEF, salle du conseil")
 
 
 def _open(session, by, present):
     return services.session_open(session=session, by=by, present_member_ids=[m.pk for m in present])
-
-
-def _in_jury(own_org):
-    return CandidacyFactory(state="jury", organisation=own_org)
 
 
 # Programming ------------------------------------------------------------------------------
@@ -111,7 +78,7 @@ def test_session_create_needs_a_place_or_a_link_and_keeps_input(client, secretar
         "Session du 15/06/2026 programmée : composez-la maintenant."
     ]
     assert (session.date, session.place, session.video_link, session.state) == (
-        DAY,
+        SESSION_DAY,
         "",
         "https://visio.exemple.fr/jury",
         "planned",
@@ -131,7 +98,7 @@ def test_session_create_refuses_an_invalid_date(client, secretariat):
 
 
 def test_session_detail_offers_active_members_grouped_by_college(
-    client, secretariat, session, panel
+    client, secretariat, session, two_per_college
 ):
     JuryMemberFactory(user=JuryFactory(last_name="Retraite"), college="salaries", is_active=False)
     client.force_login(secretariat)
@@ -143,16 +110,23 @@ def test_session_detail_offers_active_members_grouped_by_college(
         for group, options in form.fields["members"].choices
     ] == [
         # By name: « Deux » before « Un ».
-        ("Collège employeurs", [str(panel["e2"].user), str(panel["e1"].user)]),
-        ("Collège salariés", [str(panel["s2"].user), str(panel["s1"].user)]),
+        ("Collège employeurs", [str(two_per_college["e2"].user), str(two_per_college["e1"].user)]),
+        ("Collège salariés", [str(two_per_college["s2"].user), str(two_per_college["s1"].user)]),
     ]
     assert "Retraite" not in page_text(response)
     assert "Collège employeurs" in page_text(response)
 
 
-def test_session_compose_seats_the_members_and_the_president(client, secretariat, session, panel):
+def test_session_compose_seats_the_members_and_the_president(
+    client, secretariat, session, two_per_college
+):
     client.force_login(secretariat)
-    e1, e2, s1, s2 = panel["e1"], panel["e2"], panel["s1"], panel["s2"]
+    e1, e2, s1, s2 = (
+        two_per_college["e1"],
+        two_per_college["e2"],
+        two_per_college["s1"],
+        two_per_college["s2"],
+    )
     response = client.post(
         _url("session_compose", session),
         {"members": [e1.pk, e2.pk, s1.pk], "president": s1.pk},
@@ -170,10 +144,10 @@ def test_session_compose_seats_the_members_and_the_president(client, secretariat
 
 
 def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
-    client, secretariat, session, panel
+    client, secretariat, session, two_per_college
 ):
     client.force_login(secretariat)
-    e1, e2, s1 = panel["e1"], panel["e2"], panel["s1"]
+    e1, e2, s1 = two_per_college["e1"], two_per_college["e2"], two_per_college["s1"]
     response = client.post(
         _url("session_compose", session), {"members": [e1.pk, e2.pk], "president": e1.pk}
     )
@@ -194,12 +168,12 @@ def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
     assert fresh_session(session).president is None
 
 
-def test_session_compose_refuses_an_inactive_member(client, secretariat, session, panel):
+def test_session_compose_refuses_an_inactive_member(client, secretariat, session, two_per_college):
     gone = JuryMemberFactory(user=JuryFactory(), college="salaries", is_active=False)
     client.force_login(secretariat)
     response = client.post(
         _url("session_compose", session),
-        {"members": [panel["e1"].pk, gone.pk], "president": panel["e1"].pk},
+        {"members": [two_per_college["e1"].pk, gone.pk], "president": two_per_college["e1"].pk},
     )
     assert "members" in response.context["compose_form"].errors
     assert not Seat.objects.exists()
@@ -211,10 +185,10 @@ def test_session_compose_refuses_an_inactive_member(client, secretariat, session
 def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
     client, secretariat, composed, own_org, candidat
 ):
-    waiting = _in_jury(own_org)
+    waiting = CandidacyFactory(state="jury", organisation=own_org)
     in_evaluation = CandidacyFactory(state="evaluation", organisation=own_org)
-    elsewhere = _in_jury(own_org)
-    other_session = services.session_create(by=secretariat, date=DAY, place="Paris")
+    elsewhere = CandidacyFactory(state="jury", organisation=own_org)
+    other_session = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
     services.session_add_candidacy(session=other_session, by=secretariat, candidacy=elsewhere)
     client.force_login(secretariat)
 
@@ -245,7 +219,7 @@ def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
 def test_session_remove_candidacy_asks_confirmation_then_removes(
     client, secretariat, composed, own_org
 ):
-    candidacy = _in_jury(own_org)
+    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
@@ -265,9 +239,11 @@ def test_session_remove_candidacy_asks_confirmation_then_removes(
 
 
 def test_session_remove_candidacy_of_another_session_is_404(client, secretariat, composed, own_org):
-    other = services.session_create(by=secretariat, date=DAY, place="Paris")
+    other = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
     deliberation = services.session_add_candidacy(
-        session=other, by=secretariat, candidacy=_in_jury(own_org)
+        session=other,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
     client.force_login(secretariat)
     response = client.post(_url("session_remove_candidacy", composed, deliberation.pk))
@@ -276,50 +252,55 @@ def test_session_remove_candidacy_of_another_session_is_404(client, secretariat,
 
 
 def test_session_detail_for_a_member_shows_the_jury_and_links_each_fiche(
-    client, secretariat, composed, panel, own_org
+    client, secretariat, composed, two_per_college, own_org
 ):
     deliberation = services.session_add_candidacy(
-        session=composed, by=secretariat, candidacy=_in_jury(own_org)
+        session=composed,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
-    client.force_login(panel["s1"].user)
+    client.force_login(two_per_college["s1"].user)
     response = client.get(_url("session_detail", composed))
     assert [
         (c["label"], [seat.member for seat in c["seats"]]) for c in response.context["colleges"]
     ] == [
-        ("Collège employeurs", [panel["e2"], panel["e1"]]),
-        ("Collège salariés", [panel["s1"]]),
+        ("Collège employeurs", [two_per_college["e2"], two_per_college["e1"]]),
+        ("Collège salariés", [two_per_college["s1"]]),
     ]
     content = response.content.decode()
     assert f'href="{reverse("deliberation_detail", args=[deliberation.pk])}"' in content
     assert f'href="{reverse("session_dashboard", args=[composed.pk])}"' in content
     assert _url("session_remove_candidacy", composed, deliberation.pk) not in content
-    assert f"{panel['e1'].user} — <strong>président(e)</strong>" in page_text(response)
+    assert f"{two_per_college['e1'].user} — <strong>président(e)</strong>" in page_text(response)
     assert "présent(e)" not in page_text(response)
 
 
 # Opening: attendance and quorum -------------------------------------------------------------
 
 
-def test_session_open_refused_when_one_college_is_absent(client, secretariat, composed, panel):
+def test_session_open_refused_when_one_college_is_absent(
+    client, secretariat, composed, two_per_college
+):
     client.force_login(secretariat)
     response = client.post(
-        _url("session_open", composed), {"present": [panel["e1"].pk, panel["e2"].pk]}
+        _url("session_open", composed),
+        {"present": [two_per_college["e1"].pk, two_per_college["e2"].pk]},
     )
     assert response.status_code == 200
     assert response.context["open_form"].errors == {
         "present": ["Quorum non atteint : aucun représentant du collège salariés n'est présent."]
     }
-    assert _checked(response, "present", panel["e2"].pk)
-    assert not _checked(response, "present", panel["s1"].pk)
+    assert _checked(response, "present", two_per_college["e2"].pk)
+    assert not _checked(response, "present", two_per_college["s1"].pk)
     assert fresh_session(composed).state == "planned"
     assert list(composed.seats.values_list("present", flat=True)) == [None, None, None]
 
 
-def test_session_open_refused_without_parity(client, secretariat, composed, panel):
+def test_session_open_refused_without_parity(client, secretariat, composed, two_per_college):
     client.force_login(secretariat)
     response = client.post(
         _url("session_open", composed),
-        {"present": [panel["e1"].pk, panel["e2"].pk, panel["s1"].pk]},
+        {"present": [two_per_college["e1"].pk, two_per_college["e2"].pk, two_per_college["s1"].pk]},
     )
     assert response.context["open_form"].errors == {
         "present": [
@@ -330,50 +311,57 @@ def test_session_open_refused_without_parity(client, secretariat, composed, pane
 
 
 def test_session_open_without_parity_requirement_records_attendance(
-    client, secretariat, panel, settings
+    client, secretariat, two_per_college, settings
 ):
     settings.JURY_REQUIRE_PARITY = False
     session = planned_session(
-        by=secretariat, members=list(panel.values()), president=panel["e1"], date=DAY
+        by=secretariat,
+        members=list(two_per_college.values()),
+        president=two_per_college["e1"],
+        date=SESSION_DAY,
     )
     client.force_login(secretariat)
-    present = [panel["e1"].pk, panel["e2"].pk, panel["s1"].pk]
+    present = [two_per_college["e1"].pk, two_per_college["e2"].pk, two_per_college["s1"].pk]
     response = client.post(_url("session_open", session), {"present": present}, follow=True)
     assert flash_messages(response) == ["La session est ouverte : les présences sont enregistrées."]
     session = fresh_session(session)
     assert session.state == "open" and session.opened_at is not None
     assert dict(session.seats.values_list("member_id", "present")) == {
-        panel["e1"].pk: True,
-        panel["e2"].pk: True,
-        panel["s1"].pk: True,
-        panel["s2"].pk: False,
+        two_per_college["e1"].pk: True,
+        two_per_college["e2"].pk: True,
+        two_per_college["s1"].pk: True,
+        two_per_college["s2"].pk: False,
     }
     content = page_text(response)
     assert content.count("présent(e)") == 3 and content.count("absent(e)") == 1
     assert "open_form" not in response.context and "compose_form" not in response.context
 
 
-def test_session_open_by_the_president_with_parity(client, composed, panel):
-    client.force_login(panel["e1"].user)
+def test_session_open_by_the_president_with_parity(client, composed, two_per_college):
+    client.force_login(two_per_college["e1"].user)
     response = client.post(
-        _url("session_open", composed), {"present": [panel["e1"].pk, panel["s1"].pk]}
+        _url("session_open", composed),
+        {"present": [two_per_college["e1"].pk, two_per_college["s1"].pk]},
     )
     assert response.status_code == 302
     assert fresh_session(composed).state == "open"
     assert dict(composed.seats.values_list("member_id", "present")) == {
-        panel["e1"].pk: True,
-        panel["e2"].pk: False,
-        panel["s1"].pk: True,
+        two_per_college["e1"].pk: True,
+        two_per_college["e2"].pk: False,
+        two_per_college["s1"].pk: True,
     }
 
 
-def test_session_open_refused_to_a_seated_member_who_does_not_preside(client, composed, panel):
-    client.force_login(panel["s1"].user)
+def test_session_open_refused_to_a_seated_member_who_does_not_preside(
+    client, composed, two_per_college
+):
+    client.force_login(two_per_college["s1"].user)
     response = client.get(_url("session_detail", composed))
     assert response.status_code == 200
     assert "open_form" not in response.context and "compose_form" not in response.context
     response = client.post(
-        _url("session_open", composed), {"present": [panel["e1"].pk, panel["s1"].pk]}
+        _url("session_open", composed),
+        {"present": [two_per_college["e1"].pk, two_per_college["s1"].pk]},
     )
     assert response.status_code == 403
     assert fresh_session(composed).state == "planned"
@@ -383,13 +371,13 @@ def test_session_open_refused_to_a_seated_member_who_does_not_preside(client, co
 
 
 def test_session_close_refused_while_a_decision_is_pending(
-    client, secretariat, composed, panel, own_org
+    client, secretariat, composed, two_per_college, own_org
 ):
-    candidacy = _in_jury(own_org)
+    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
-    session = _open(composed, secretariat, [panel["e1"], panel["s1"]])
+    session = _open(composed, secretariat, [two_per_college["e1"], two_per_college["s1"]])
     client.force_login(secretariat)
 
     response = client.get(_url("session_close", session))
@@ -414,22 +402,24 @@ def test_session_close_refused_while_a_decision_is_pending(
     assert session.state == "closed" and session.closed_at is not None
 
 
-def test_session_close_by_the_president_but_not_another_member(client, composed, panel):
-    session = _open(composed, panel["e1"].user, [panel["e1"], panel["s1"]])
-    client.force_login(panel["s1"].user)
+def test_session_close_by_the_president_but_not_another_member(client, composed, two_per_college):
+    session = _open(
+        composed, two_per_college["e1"].user, [two_per_college["e1"], two_per_college["s1"]]
+    )
+    client.force_login(two_per_college["s1"].user)
     assert client.get(_url("session_close", session)).status_code == 403
     assert client.post(_url("session_close", session)).status_code == 403
     assert fresh_session(session).state == "open"
 
-    client.force_login(panel["e1"].user)
+    client.force_login(two_per_college["e1"].user)
     assert client.post(_url("session_close", session)).status_code == 302
     assert fresh_session(session).state == "closed"
 
 
 @pytest.fixture
-def closed(composed, secretariat, panel, own_org):
+def closed(composed, secretariat, two_per_college, own_org):
     """A closed session whose agenda holds one decided candidacy (certified)."""
-    session = _open(composed, secretariat, [panel["e1"], panel["s1"]])
+    session = _open(composed, secretariat, [two_per_college["e1"], two_per_college["s1"]])
     services.session_close(session=session, by=secretariat)
     candidacy = CandidacyFactory(state="certifie", organisation=own_org)
     DeliberationFactory(
@@ -438,12 +428,12 @@ def closed(composed, secretariat, panel, own_org):
         conform=True,
         outcome="certifie",
         decided_at=timezone.now(),
-        decided_by=panel["e1"].user,
+        decided_by=two_per_college["e1"].user,
     )
     return fresh_session(session)
 
 
-def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org):
+def test_closed_session_is_read_only(client, secretariat, closed, two_per_college, own_org):
     client.force_login(secretariat)
     response = client.get(_url("session_detail", closed))
     assert response.status_code == 200
@@ -456,11 +446,14 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
     assert "Certifié(e)" in page_text(response)
 
     seats = set(closed.seats.values_list("member_id", "present"))
-    candidacy = _in_jury(own_org)
+    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     refusals = [
         (
             _url("session_compose", closed),
-            {"members": [panel["e2"].pk, panel["s1"].pk], "president": panel["e2"].pk},
+            {
+                "members": [two_per_college["e2"].pk, two_per_college["s1"].pk],
+                "president": two_per_college["e2"].pk,
+            },
             "La session n'est plus programmée : sa composition ne peut plus changer.",
         ),
         (
@@ -470,7 +463,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
         ),
         (
             _url("session_open", closed),
-            {"present": [panel["e1"].pk, panel["s1"].pk]},
+            {"present": [two_per_college["e1"].pk, two_per_college["s1"].pk]},
             "Seule une session programmée peut être ouverte.",
         ),
         (_url("session_close", closed), {}, "Seule une session ouverte peut être close."),
@@ -485,7 +478,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
         assert response.redirect_chain == [(_url("session_detail", closed), 302)], url
         assert flash_messages(response) == [message]
     session = fresh_session(closed)
-    assert (session.state, session.president_id) == ("closed", panel["e1"].pk)
+    assert (session.state, session.president_id) == ("closed", two_per_college["e1"].pk)
     assert set(session.seats.values_list("member_id", "present")) == seats
     assert session.deliberations.count() == 1
     assert not Deliberation.objects.filter(candidacy=candidacy).exists()
@@ -498,10 +491,12 @@ def test_session_pages_are_404_for_a_member_of_another_session(
     client, secretariat, composed, own_org
 ):
     deliberation = services.session_add_candidacy(
-        session=composed, by=secretariat, candidacy=_in_jury(own_org)
+        session=composed,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
     e, s = member(EMPLOYEURS, last_name="Ailleurs"), member(SALARIES, last_name="Ailleurs")
-    planned_session(by=secretariat, members=[e, s], president=e, date=DAY, place="Paris")
+    planned_session(by=secretariat, members=[e, s], president=e, date=SESSION_DAY, place="Paris")
     for user in (e.user, s.user):
         client.force_login(user)
         assert client.get(reverse("session_list")).status_code == 200
@@ -531,7 +526,9 @@ def test_jury_pages_are_404_for_people_off_the_sessions(
     client, actors, actor, secretariat, composed, own_org
 ):
     deliberation = services.session_add_candidacy(
-        session=composed, by=secretariat, candidacy=_in_jury(own_org)
+        session=composed,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
     certificate = CertificateFactory(
         deliberation=DeliberationFactory(
@@ -541,7 +538,7 @@ def test_jury_pages_are_404_for_people_off_the_sessions(
             outcome="certifie",
         ),
         kind="certificat",
-        issued_on=DAY,
+        issued_on=SESSION_DAY,
     )
     client.force_login(actors[actor])
     pages = _session_pages(composed, deliberation) + [
@@ -568,97 +565,13 @@ def test_session_pages_redirect_anonymous_visitors_to_login(client, composed):
     assert response.url.startswith(reverse("login"))
 
 
-# The list -----------------------------------------------------------------------------------
-
-
-def test_session_list_shows_a_member_only_their_sessions(client, secretariat, panel):
-    mine = planned_session(
-        by=secretariat,
-        members=[panel["e1"], panel["s1"]],
-        president=panel["e1"],
-        date=DAY,
-        place="Lyon, salle A",
-    )
-    planned_session(
-        by=secretariat,
-        members=[panel["e2"], panel["s2"]],
-        president=panel["s2"],
-        date=DAY,
-        place="Paris, salle B",
-    )
-    client.force_login(panel["s1"].user)
-    response = client.get(reverse("session_list"))
-    assert [s.pk for s in response.context["page"]] == [mine.pk]
-    text = page_text(response)
-    assert "Lyon, salle A" in text and "Paris, salle B" not in text
-    assert "Programmer une session" not in text
-
-    client.force_login(secretariat)
-    response = client.get(reverse("session_list"))
-    assert len(response.context["page"]) == 2
-    assert "Programmer une session" in page_text(response)
-
-
-def test_session_list_shows_progress(client, secretariat, composed, own_org, panel):
-    for _ in range(2):
-        services.session_add_candidacy(
-            session=composed, by=secretariat, candidacy=_in_jury(own_org)
-        )
-    Deliberation.objects.filter(pk=composed.deliberations.first().pk).update(
-        decided_at=timezone.now(), outcome="certifie"
-    )
-    client.force_login(panel["e1"].user)
-    text = page_text(client.get(reverse("session_list")))
-    assert "1 décidée sur 2" in text
-    assert "CPEF, salle du conseil" in text and "Programmée" in text
-    assert str(panel["e1"].user) in text
-
-
-def test_session_list_empty_state(client, secretariat, jury):
-    client.force_login(jury)
-    assert "Aucune session de jury ne vous est attribuée" in page_text(
-        client.get(reverse("session_list"))
-    )
-    client.force_login(secretariat)
-    assert "Aucune session programmée" in page_text(client.get(reverse("session_list")))
-
-
-def _sessions(n, secretariat, president, own_org):
-    for i in range(n):
-        session = JurySessionFactory(
-            date=DAY - datetime.timedelta(days=i),
-            place=f"Salle {i}",
-            created_by=secretariat,
-            president=president,
-        )
-        SeatFactory(session=session, member=president)
-        DeliberationFactory(session=session, candidacy=_in_jury(own_org))
-
-
-def _list_queries(client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("session_list")).status_code == 200
-    return len(captured)
-
-
-@pytest.mark.parametrize("viewer", ["secretariat", "member"])
-def test_session_list_query_count_is_constant(client, secretariat, panel, own_org, viewer):
-    seated = panel["e1"]
-    client.force_login(secretariat if viewer == "secretariat" else seated.user)
-    _sessions(2, secretariat, seated, own_org)
-    few = _list_queries(client)
-    _sessions(10, secretariat, seated, own_org)
-    assert len(client.get(reverse("session_list")).context["page"]) == 12
-    assert _list_queries(client) == few
-
-
 # Revocation ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def certificate(closed):
     return CertificateFactory(
-        deliberation=closed.deliberations.get(), kind="certificat", issued_on=DAY
+        deliberation=closed.deliberations.get(), kind="certificat", issued_on=SESSION_DAY
     )
 
 
