@@ -4,58 +4,23 @@ evaluations, jury). Defaults are plain and valid; a test passes what it is about
 import datetime
 
 import factory
-from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from candidates.enums import Pathway, ReperageStatus, State
-from candidates.models import (
-    Candidacy,
-    Candidate,
-    CompetenceValidation,
-    ParcoursAction,
-    ReperageEntry,
-    TransitionLog,
-    VaeActivity,
-    VaeExperience,
-    VaeRequest,
-)
 from cqp.models import (
-    ActivityBlock,
     Certification,
     Competence,
     CompetenceElement,
-    Document,
-    Habilitation,
     HabilitationKind,
-    Invitation,
-    Membership,
     MembershipRole,
-    Notification,
-    Organisation,
     OrganisationKind,
     PlatformRole,
-    User,
 )
 from cqp.validators import luhn_is_valid
 from evaluations.enums import Opinion, SituationKind
-from evaluations.models import (
-    CandidateAccount,
-    CompetenceAssessment,
-    EvaluationDossier,
-    Evidence,
-    Observation,
-)
 from jury.enums import CertificateKind, College, Decision
-from jury.models import (
-    Certificate,
-    CompetenceDecision,
-    Deliberation,
-    JuryMember,
-    JurySession,
-    Seat,
-)
 from tests.helpers import add_years
 
 PASSWORD = "Mot-de-passe-test-2026"
@@ -73,7 +38,7 @@ def valid_siret(n: int) -> str:
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = User
+        model = "cqp.User"
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
@@ -89,7 +54,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 class GroupFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Group
+        model = "auth.Group"
 
     name = factory.Sequence(lambda n: f"Groupe {n}")
 
@@ -111,7 +76,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
     """Another référentiel, with no competence unless a test adds some."""
 
     class Meta:
-        model = Certification
+        model = "cqp.Certification"
 
     code = factory.Sequence(lambda n: f"CQP-TEST-{n}")
     title = factory.Sequence(lambda n: f"CQP de test {n}")
@@ -121,7 +86,7 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
 class ActivityBlockFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ActivityBlock
+        model = "cqp.ActivityBlock"
 
     certification = factory.SubFactory(CertificationFactory)
     number = factory.Sequence(lambda n: n + 1)
@@ -130,7 +95,7 @@ class ActivityBlockFactory(factory.django.DjangoModelFactory):
 
 class CompetenceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Competence
+        model = "cqp.Competence"
 
     certification = factory.SubFactory(CertificationFactory)
     number = factory.Sequence(lambda n: n + 1)
@@ -139,7 +104,7 @@ class CompetenceFactory(factory.django.DjangoModelFactory):
 
 class CompetenceElementFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = CompetenceElement
+        model = "cqp.CompetenceElement"
 
     competence = factory.SubFactory(CompetenceFactory)
     number = factory.Sequence(lambda n: n + 1)
@@ -148,7 +113,7 @@ class CompetenceElementFactory(factory.django.DjangoModelFactory):
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Organisation
+        model = "cqp.Organisation"
 
     name = factory.Sequence(lambda n: f"Organisme {n}")
     kind = OrganisationKind.ORGANISME_FORMATION
@@ -158,7 +123,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Membership
+        model = "cqp.Membership"
 
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
@@ -169,7 +134,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     """A pending invitation, valid three more days."""
 
     class Meta:
-        model = Invitation
+        model = "cqp.Invitation"
 
     organisation = factory.SubFactory(OrganisationFactory)
     email = factory.Sequence(lambda n: f"invite{n}@exemple.fr")
@@ -180,7 +145,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 class HabilitationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Habilitation
+        model = "cqp.Habilitation"
 
     user = factory.SubFactory(UserFactory)
     kind = HabilitationKind.PROFESSIONNEL
@@ -193,7 +158,7 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     """An in-app notice whose e-mail copy is not sent yet."""
 
     class Meta:
-        model = Notification
+        model = "cqp.Notification"
 
     user = factory.SubFactory(UserFactory)
     key = factory.Sequence(lambda n: f"test:{n}")
@@ -206,7 +171,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     """A stored official document of `subject` (tiny bytes: for rights and lists, not rendering)."""
 
     class Meta:
-        model = Document
+        model = "cqp.Document"
         exclude = ("subject",)
 
     subject = None
@@ -227,7 +192,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     """The candidate of `user`: the existing one if the person already has one."""
 
     class Meta:
-        model = Candidate
+        model = "candidates.Candidate"
         django_get_or_create = ["user"]
 
     user = factory.SubFactory(UserFactory)
@@ -237,7 +202,7 @@ class CandidacyFactory(factory.django.DjangoModelFactory):
     """A parcours candidacy in `reperage`; pass `state=...` to start elsewhere (set at creation only)."""
 
     class Meta:
-        model = Candidacy
+        model = "candidates.Candidacy"
 
     candidate = factory.SubFactory(CandidateFactory)
     certification = factory.LazyFunction(certification)
@@ -251,7 +216,7 @@ class VaeRequestFactory(factory.django.DjangoModelFactory):
     """Partie 2 of a VAE candidacy, empty (the one its candidacy already has, if any)."""
 
     class Meta:
-        model = VaeRequest
+        model = "candidates.VaeRequest"
         django_get_or_create = ["candidacy"]
 
     candidacy = factory.SubFactory(CandidacyFactory, pathway=Pathway.VAE, state=State.DEMANDE)
@@ -270,7 +235,7 @@ class VaeCandidacyFactory(CandidacyFactory):
 
 class ReperageEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = ReperageEntry
+        model = "candidates.ReperageEntry"
 
     candidacy = factory.SubFactory(CandidacyFactory)
     element = factory.LazyFunction(
@@ -289,7 +254,7 @@ class ParcoursActionFactory(factory.django.DjangoModelFactory):
     """A training action of cycle 1 for C2 (pass `competence=` for another one)."""
 
     class Meta:
-        model = ParcoursAction
+        model = "candidates.ParcoursAction"
 
     candidacy = factory.SubFactory(CandidacyFactory)
     competence = factory.LazyFunction(lambda: _competence(2))
@@ -299,7 +264,7 @@ class VaeExperienceFactory(factory.django.DjangoModelFactory):
     """A relevant job held for two years and still held (no end date)."""
 
     class Meta:
-        model = VaeExperience
+        model = "candidates.VaeExperience"
 
     request = factory.SubFactory(VaeRequestFactory)
     employer = "Formapro"
@@ -309,7 +274,7 @@ class VaeExperienceFactory(factory.django.DjangoModelFactory):
 
 class VaeActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = VaeActivity
+        model = "candidates.VaeActivity"
 
     candidacy = factory.SubFactory(VaeCandidacyFactory)
     competence = factory.LazyFunction(lambda: _competence(1))
@@ -321,7 +286,7 @@ class CompetenceValidationFactory(factory.django.DjangoModelFactory):
     """A competence validated by the jury today, for 5 years unless `valid_until` says otherwise."""
 
     class Meta:
-        model = CompetenceValidation
+        model = "candidates.CompetenceValidation"
 
     candidate = factory.SubFactory(CandidateFactory)
     competence = factory.LazyFunction(lambda: _competence(1))
@@ -333,7 +298,7 @@ class TransitionLogFactory(factory.django.DjangoModelFactory):
     """An audit entry written directly (the services write them through candidacy_log)."""
 
     class Meta:
-        model = TransitionLog
+        model = "candidates.TransitionLog"
 
     candidacy = factory.SubFactory(CandidacyFactory)
     actor = factory.SelfAttribute("candidacy.candidate.user")
@@ -348,7 +313,7 @@ class TransitionLogFactory(factory.django.DjangoModelFactory):
 
 class EvaluationDossierFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = EvaluationDossier
+        model = "evaluations.EvaluationDossier"
 
     candidacy = factory.SubFactory(CandidacyFactory, state=State.EVALUATION)
     cycle = factory.SelfAttribute("candidacy.cycle")
@@ -358,7 +323,7 @@ class CompetenceAssessmentFactory(factory.django.DjangoModelFactory):
     """Both opinions « acquise », the joint result too, not signed (`signed=True`: both signed)."""
 
     class Meta:
-        model = CompetenceAssessment
+        model = "evaluations.CompetenceAssessment"
 
     class Params:
         signed = factory.Trait(
@@ -375,7 +340,7 @@ class CompetenceAssessmentFactory(factory.django.DjangoModelFactory):
 
 class CandidateAccountFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = CandidateAccount
+        model = "evaluations.CandidateAccount"
 
     dossier = factory.SubFactory(EvaluationDossierFactory)
     competence = factory.LazyFunction(lambda: _competence(1))
@@ -384,7 +349,7 @@ class CandidateAccountFactory(factory.django.DjangoModelFactory):
 
 class EvidenceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Evidence
+        model = "evaluations.Evidence"
 
     dossier = factory.SubFactory(EvaluationDossierFactory)
     competence = factory.LazyFunction(lambda: _competence(1))
@@ -398,7 +363,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
 class ObservationFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Observation
+        model = "evaluations.Observation"
 
     dossier = factory.SubFactory(EvaluationDossierFactory)
     kind = SituationKind.OBSERVEE
@@ -415,7 +380,7 @@ class JuryMemberFactory(factory.django.DjangoModelFactory):
     """An active member of the employers' college, whose account has the platform role jury."""
 
     class Meta:
-        model = JuryMember
+        model = "jury.JuryMember"
 
     user = factory.SubFactory(JuryFactory)
     college = College.EMPLOYEURS
@@ -425,7 +390,7 @@ class JurySessionFactory(factory.django.DjangoModelFactory):
     """A planned session (the services compose and open it; this one is for cheap rows)."""
 
     class Meta:
-        model = JurySession
+        model = "jury.JurySession"
 
     date = factory.LazyFunction(timezone.localdate)
     place = "CPEF, salle du conseil"
@@ -434,7 +399,7 @@ class JurySessionFactory(factory.django.DjangoModelFactory):
 
 class SeatFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Seat
+        model = "jury.Seat"
 
     session = factory.SubFactory(JurySessionFactory)
     member = factory.SubFactory(JuryMemberFactory)
@@ -444,7 +409,7 @@ class DeliberationFactory(factory.django.DjangoModelFactory):
     """A pending fiche de décision of a candidacy in `jury`."""
 
     class Meta:
-        model = Deliberation
+        model = "jury.Deliberation"
 
     session = factory.SubFactory(JurySessionFactory)
     candidacy = factory.SubFactory(CandidacyFactory, state=State.JURY)
@@ -452,7 +417,7 @@ class DeliberationFactory(factory.django.DjangoModelFactory):
 
 class CompetenceDecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = CompetenceDecision
+        model = "jury.CompetenceDecision"
 
     deliberation = factory.SubFactory(DeliberationFactory)
     competence = factory.LazyFunction(lambda: _competence(1))
@@ -461,7 +426,7 @@ class CompetenceDecisionFactory(factory.django.DjangoModelFactory):
 
 class CertificateFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = Certificate
+        model = "jury.Certificate"
 
     deliberation = factory.SubFactory(DeliberationFactory)
     kind = CertificateKind.CERTIFICAT

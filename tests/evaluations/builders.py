@@ -33,6 +33,8 @@ from tests.factories import PASSWORD, TINY_PDF, CandidacyFactory
 
 ACQUISE = "acquise"
 NON_ACQUISE = "non_acquise"
+# The codes of the CQP's competences, in order.
+ALL_CODES = ["C1", "C2", "C3", "C4", "C5", "C6"]
 
 
 def parcours_in_evaluation(
@@ -81,11 +83,14 @@ def dossier_of(candidacy, cycle=None) -> EvaluationDossier:
 
 
 def through_reperage_to_evaluation(
-    candidate_user, organisation, *, secretariat, professionnel, evaluateur
+    candidate_user, organisation, *, secretariat, professionnel, evaluateur, before=None
 ):
-    """A parcours candidacy driven to `evaluation` (C2 to develop in the livret)."""
+    """A parcours candidacy driven from `reperage` to `evaluation` by its services (C2 to
+    develop in the livret); `before(candidacy)` runs first, once the evaluators are assigned."""
     candidacy = CandidacyFactory(candidate=candidate_of(candidate_user), organisation=organisation)
     assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
+    if before is not None:
+        before(candidacy)
     fill_livret(candidacy, to_develop={2})
     candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
     candidacy_services.practice_confirm(

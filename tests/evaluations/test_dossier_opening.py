@@ -15,6 +15,7 @@ from tests.candidates.builders import (
 from tests.helpers import add_years
 
 from .builders import (
+    ALL_CODES,
     UNSIGNED,
     assessment_codes,
     dossier_of,
@@ -28,15 +29,13 @@ from .builders import (
 
 pytestmark = pytest.mark.django_db
 
-ALL = ["C1", "C2", "C3", "C4", "C5", "C6"]
-
 
 def test_start_evaluation_opens_one_dossier_with_an_assessment_per_competence(parcours):
     candidacy = parcours()
     assert candidacy.state == "evaluation"
     dossier = EvaluationDossier.objects.get(candidacy=candidacy)
     assert dossier.cycle == candidacy.cycle == 1
-    assert scope_codes(dossier) == assessment_codes(dossier) == ALL
+    assert scope_codes(dossier) == assessment_codes(dossier) == ALL_CODES
     assert not dossier.is_locked
     for a in dossier.assessments.all():
         assert (a.professionnel_opinion, a.evaluateur_opinion, a.final_result) == ("", "", "")
@@ -48,7 +47,7 @@ def test_submit_activities_opens_one_dossier_for_the_vae_candidacy(vae):
     assert candidacy.state == "evaluation"
     dossier = EvaluationDossier.objects.get(candidacy=candidacy)
     assert dossier.cycle == 1
-    assert scope_codes(dossier) == assessment_codes(dossier) == ALL
+    assert scope_codes(dossier) == assessment_codes(dossier) == ALL_CODES
 
 
 def test_dossier_open_again_is_idempotent(parcours, evaluators):
@@ -106,7 +105,7 @@ def test_next_cycle_after_resume_parcours_covers_only_the_competences_not_acquir
     assert second.pk != first.pk and second.cycle == 2
     assert scope_codes(second) == assessment_codes(second) == ["C3", "C5"]
     first.refresh_from_db()
-    assert first.closed_at is not None and scope_codes(first) == ALL
+    assert first.closed_at is not None and scope_codes(first) == ALL_CODES
 
 
 def test_next_cycle_after_a_partial_decision_covers_only_the_competences_not_validated(

@@ -6,7 +6,6 @@ pratique, start_evaluation), which opens the dossier; C6 is validated beforehand
 dossier evaluates C1 to C5 and C6 stays outside its scope.
 """
 
-import datetime
 import hashlib
 import re
 from pathlib import Path
@@ -23,10 +22,9 @@ from evaluations import services
 from evaluations.evidence import MAX_FILES_PER_COMPETENCE, MAX_SIZE
 from evaluations.models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence
 from tests.candidates.builders import (
-    assign,
+    DAY,
     candidacy_in,
     competence,
-    fill_livret,
     habilitated,
     today,
     validate,
@@ -34,7 +32,7 @@ from tests.candidates.builders import (
 from tests.factories import PASSWORD, MembershipFactory
 from tests.helpers import flash_messages, page_text, query_count
 
-from .builders import settle
+from .builders import settle, through_reperage_to_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -86,17 +84,14 @@ def _multipart(fields: dict, *, filename: str, content: bytes) -> tuple[bytes, s
 
 def in_evaluation(candidat, organisation, *, secretariat, professionnel, evaluateur):
     """A parcours candidacy driven to `evaluation` by its services; C6 validated last year."""
-    candidacy = candidacy_in("reperage", candidat, organisation)
-    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
-    validate(candidacy.candidate, 6, validated_on=today() - datetime.timedelta(days=365))
-    fill_livret(candidacy, to_develop={2})
-    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
-    candidacy_services.practice_confirm(
-        candidacy=candidacy, by=professionnel, note="Gestion des convocations depuis mars."
+    return through_reperage_to_evaluation(
+        candidat,
+        organisation,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+        before=lambda c: validate(c.candidate, 6, validated_on=today() - 365 * DAY),
     )
-    services.evaluation_start(candidacy=candidacy, by=professionnel)
-    candidacy.refresh_from_db()
-    return candidacy
 
 
 @pytest.fixture(autouse=True)
