@@ -1,5 +1,4 @@
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
@@ -433,7 +432,5 @@ def test_the_invitation_page_states_the_configured_validity(
 ):
     settings.INVITATION_VALIDITY_DAYS = 7
     client.force_login(gestionnaire)
-    content = html.unescape(
-        client.get(reverse("invitation_create", args=[own_org.slug])).content.decode()
-    )
+    content = page_text(client.get(reverse("invitation_create", args=[own_org.slug])))
     assert "Le lien est valable 7 jours." in content

@@ -6,7 +6,6 @@ the evaluators' observations, opinions, joint results and signatures.
 """
 
 import hashlib
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,14 +13,13 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from cqp.documents import get_kind
 from cqp.models import Document
 from cqp.tasks import generate_document
 from evaluations import documents, services
 from tests.candidates.builders import competence, today
-from tests.helpers import pdf_text
+from tests.helpers import pdf_read, pdf_text
 
 from .builders import NON_ACQUISE, assessment, dossier_of, opinions, parcours_in_evaluation, sign
 
@@ -135,8 +133,8 @@ def test_transmission_stores_the_whole_dossier_once(
     assert document.size == len(data)
     # A cover page, then one page (or more) per competence.
     assert 7 <= document.pages <= 20
-    assert len(PdfReader(io.BytesIO(data)).pages) == document.pages
-    text = pdf_text(data)
+    text, pages = pdf_read(data)
+    assert pages == document.pages
     for expected in [
         "Dossier de suivi et d'évaluation",
         "Anaïs Lefèvre",
