@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from cqp.models import Document, MembershipRole
 from jury import services as jury_services
 from jury.models import Certificate
-from tests.candidates.test_state_machine import assign, candidacy_in
+from tests.candidates.builders import assign, candidacy_in
 from tests.factories import PASSWORD, MembershipFactory
 from tests.jury.builders import ALL, candidacy_in_jury, fiche, open_session, place, record
 

@@ -7,16 +7,15 @@ from candidates import services
 from candidates.models import TransitionLog
 from cqp.models import Habilitation, HabilitationKind
 from cqp.services import habilitation_revoke
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     DAY,
-    FINAL,
     candidacy_in,
-    fresh,
     habilitated,
     parcours_candidacy,
     today,
     vae_candidacy,
 )
+from tests.candidates.design import FINAL
 from tests.factories import HabilitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +45,10 @@ def test_candidacy_assign_grants_the_object_permissions_and_logs(
         candidacy=candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur
     )
     assert (candidacy.professionnel, candidacy.evaluateur) == (professionnel, evaluateur)
-    assert fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
-    assert not fresh(professionnel).has_perm(ACT_AS_EVAL, candidacy)
-    assert fresh(evaluateur).has_perm(ACT_AS_EVAL, candidacy)
-    assert not fresh(evaluateur).has_perm(ACT_AS_PRO, candidacy)
+    assert professionnel.has_perm(ACT_AS_PRO, candidacy)
+    assert not professionnel.has_perm(ACT_AS_EVAL, candidacy)
+    assert evaluateur.has_perm(ACT_AS_EVAL, candidacy)
+    assert not evaluateur.has_perm(ACT_AS_PRO, candidacy)
     logs = [
         (e.transition, e.actor, e.role, e.source, e.target, e.comment)
         for e in assignment_logs(candidacy)
@@ -79,9 +78,9 @@ def test_candidacy_assign_permission_is_per_candidacy(
 ):
     other = parcours_candidacy(UserFactory(), own_org)
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
-    assert fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
-    assert not fresh(professionnel).has_perm(ACT_AS_PRO, other)
-    assert not services.may_take(other, "complete_reperage", fresh(professionnel))
+    assert professionnel.has_perm(ACT_AS_PRO, candidacy)
+    assert not professionnel.has_perm(ACT_AS_PRO, other)
+    assert not services.may_take(other, "complete_reperage", professionnel)
 
 
 def _expired(user, secretariat):
@@ -142,7 +141,7 @@ def test_candidacy_assign_refuses_a_professionnel_without_a_valid_habilitation(
     }
     candidacy.refresh_from_db()
     assert candidacy.professionnel is None
-    assert not fresh(person).has_perm(ACT_AS_PRO, candidacy)
+    assert not person.has_perm(ACT_AS_PRO, candidacy)
     assert not assignment_logs(candidacy).exists()
 
 
@@ -170,7 +169,7 @@ def test_candidacy_assign_one_refused_person_assigns_nobody(candidacy, secretari
     assert list(excinfo.value.message_dict) == ["evaluateur"]
     candidacy.refresh_from_db()
     assert (candidacy.professionnel, candidacy.evaluateur) == (None, None)
-    assert not fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
+    assert not professionnel.has_perm(ACT_AS_PRO, candidacy)
     assert not assignment_logs(candidacy).exists()
 
 
@@ -188,7 +187,7 @@ def test_candidacy_assign_accepts_a_habilitation_on_its_first_and_last_day(
     )
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=person)
     assert candidacy.professionnel == person
-    assert services.may_take(candidacy, "complete_reperage", fresh(person))
+    assert services.may_take(candidacy, "complete_reperage", person)
 
 
 def test_candidacy_reassign_moves_the_permission_to_the_new_person(
@@ -198,10 +197,10 @@ def test_candidacy_reassign_moves_the_permission_to_the_new_person(
     successor = habilitated(HabilitationKind.PROFESSIONNEL, by=secretariat)
     services.candidacy_assign(candidacy=candidacy, by=gestionnaire, professionnel=successor)
     assert candidacy.professionnel == successor
-    assert not fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
-    assert not services.may_take(candidacy, "complete_reperage", fresh(professionnel))
-    assert fresh(successor).has_perm(ACT_AS_PRO, candidacy)
-    assert services.may_take(candidacy, "complete_reperage", fresh(successor))
+    assert not professionnel.has_perm(ACT_AS_PRO, candidacy)
+    assert not services.may_take(candidacy, "complete_reperage", professionnel)
+    assert successor.has_perm(ACT_AS_PRO, candidacy)
+    assert services.may_take(candidacy, "complete_reperage", successor)
     last = assignment_logs(candidacy).last()
     assert (last.transition, last.actor, last.role) == (
         "assign_professionnel",
@@ -215,15 +214,15 @@ def test_candidacy_reassign_of_the_evaluateur(candidacy, secretariat, evaluateur
     services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=evaluateur)
     successor = habilitated(HabilitationKind.EVALUATEUR, by=secretariat)
     services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=successor)
-    assert not fresh(evaluateur).has_perm(ACT_AS_EVAL, candidacy)
-    assert fresh(successor).has_perm(ACT_AS_EVAL, candidacy)
+    assert not evaluateur.has_perm(ACT_AS_EVAL, candidacy)
+    assert successor.has_perm(ACT_AS_EVAL, candidacy)
 
 
 def test_candidacy_assign_same_person_again_changes_nothing(candidacy, secretariat, professionnel):
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
     assert assignment_logs(candidacy).count() == 1
-    assert fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
+    assert professionnel.has_perm(ACT_AS_PRO, candidacy)
 
 
 def test_candidacy_assign_only_the_evaluateur_keeps_the_professionnel(
@@ -232,19 +231,19 @@ def test_candidacy_assign_only_the_evaluateur_keeps_the_professionnel(
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
     services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=evaluateur)
     assert (candidacy.professionnel, candidacy.evaluateur) == (professionnel, evaluateur)
-    assert fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
+    assert professionnel.has_perm(ACT_AS_PRO, candidacy)
 
 
 def test_professionnel_whose_habilitation_expired_can_no_longer_act(
     candidacy, secretariat, professionnel
 ):
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
-    assert services.may_take(candidacy, "complete_reperage", fresh(professionnel))
+    assert services.may_take(candidacy, "complete_reperage", professionnel)
     Habilitation.objects.filter(user=professionnel).update(valid_until=today() - DAY)
     candidacy.refresh_from_db()
     assert candidacy.professionnel == professionnel
-    assert fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
-    assert not services.may_take(candidacy, "complete_reperage", fresh(professionnel))
+    assert professionnel.has_perm(ACT_AS_PRO, candidacy)
+    assert not services.may_take(candidacy, "complete_reperage", professionnel)
 
 
 def test_professionnel_whose_habilitation_is_revoked_can_no_longer_act(
@@ -254,9 +253,9 @@ def test_professionnel_whose_habilitation_is_revoked_can_no_longer_act(
     habilitation_revoke(
         habilitation=professionnel.habilitations.get(), by=secretariat, reason="Manquement"
     )
-    assert not services.may_take(candidacy, "complete_reperage", fresh(professionnel))
+    assert not services.may_take(candidacy, "complete_reperage", professionnel)
     with pytest.raises(PermissionDenied):
-        services.candidacy_complete_reperage(candidacy=candidacy, by=fresh(professionnel))
+        services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
     candidacy.refresh_from_db()
     assert candidacy.state == "reperage"
 
@@ -269,7 +268,7 @@ def test_professionnel_acts_again_once_habilitated_anew(candidacy, secretariat, 
     HabilitationFactory(
         user=professionnel, kind=HabilitationKind.PROFESSIONNEL, granted_by=secretariat
     )
-    assert services.may_take(candidacy, "complete_reperage", fresh(professionnel))
+    assert services.may_take(candidacy, "complete_reperage", professionnel)
 
 
 def test_evaluateur_whose_habilitation_expired_can_no_longer_transmit(
@@ -277,9 +276,9 @@ def test_evaluateur_whose_habilitation_expired_can_no_longer_transmit(
 ):
     candidacy = candidacy_in("evaluation", candidat, own_org)
     services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=evaluateur)
-    assert services.may_take(candidacy, "transmit_to_jury", fresh(evaluateur))
+    assert services.may_take(candidacy, "transmit_to_jury", evaluateur)
     Habilitation.objects.filter(user=evaluateur).update(valid_until=today() - DAY)
-    assert not services.may_take(candidacy, "transmit_to_jury", fresh(evaluateur))
+    assert not services.may_take(candidacy, "transmit_to_jury", evaluateur)
 
 
 @pytest.mark.parametrize("who", ["secretariat", "gestionnaire"])
@@ -297,7 +296,7 @@ def test_candidacy_assign_refused_to_others(who, request, candidacy, professionn
         services.candidacy_assign(candidacy=candidacy, by=by, professionnel=professionnel)
     candidacy.refresh_from_db()
     assert candidacy.professionnel is None
-    assert not fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
+    assert not professionnel.has_perm(ACT_AS_PRO, candidacy)
     assert not assignment_logs(candidacy).exists()
 
 
@@ -323,7 +322,7 @@ def test_candidacy_assign_refused_on_a_closed_candidacy(
     ]
     candidacy.refresh_from_db()
     assert candidacy.professionnel is None
-    assert not fresh(professionnel).has_perm(ACT_AS_PRO, candidacy)
+    assert not professionnel.has_perm(ACT_AS_PRO, candidacy)
     assert not assignment_logs(candidacy).exists()
 
 
@@ -356,4 +355,4 @@ def test_candidacy_assign_refuses_the_candidate_on_their_own_candidacy(
     HabilitationFactory(user=candidat, kind=HabilitationKind.PROFESSIONNEL, granted_by=secretariat)
     with pytest.raises(ValidationError):
         services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=candidat)
-    assert not services.may_take(candidacy, "complete_reperage", fresh(candidat))
+    assert not services.may_take(candidacy, "complete_reperage", candidat)

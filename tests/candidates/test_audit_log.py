@@ -8,26 +8,14 @@ from candidates import selectors, services
 from candidates.models import Candidacy, TransitionLog
 from cqp.models import HabilitationKind
 from evaluations import services as evaluation_services
-from tests.candidates.test_state_machine import (
-    TARGETS,
-    WHO,
-    assign,
-    competence,
-    everyone,
-    parcours_candidacy,
-    ready_for,
-)
+from tests.candidates.builders import assign, competence, parcours_candidacy, ready_for
+from tests.candidates.design import TARGETS, WHO
 from tests.factories import HabilitationFactory
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Pièce manquante au dossier."
 WITH_REASON = {"declare_non_recevable", "return_to_evaluation", "withdraw"}
-
-
-@pytest.fixture
-def people(actors, own_org, secretariat):
-    return everyone(actors, own_org, secretariat)
 
 
 # The transitions into `evaluation` are taken through the evaluations app (it opens the dossier).
@@ -178,6 +166,7 @@ def test_log_cannot_be_rewritten_through_querysets(rewrite, entry):
 
 
 def test_log_accepts_new_entries(entry):
+    # About the append-only manager itself: it refuses rewrites, not inserts (so no factory).
     TransitionLog.objects.create(
         candidacy=entry.candidacy,
         actor=entry.actor,

@@ -7,7 +7,6 @@ SQLite has no row locks: PostgreSQL only.
 
 import dataclasses
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -15,7 +14,9 @@ from django.db import connection
 from candidates import services
 from candidates.models import Candidacy, TransitionLog
 from candidates.transitions import TRANSITIONS
-from tests.candidates.test_state_machine import vae_candidacy
+from cqp.exceptions import TransitionError
+from tests.candidates.builders import vae_candidacy
+from tests.helpers import wait_for_a_lock_wait
 
 pytestmark = [
     pytest.mark.skipif(
@@ -146,25 +147,53 @@ def test_concurrent_withdraw_and_recevable_only_one_wins(round_, candidat, own_o
 def test_second_transition_waits_for_the_first_to_commit(
     candidat, own_org, secretariat, monkeypatch
 ):
-    """The first one holds the row lock while it works; the second reads only after commit."""
+    """The first one holds the row lock while it works; the second reads only after commit.
+
+    The first withdrawal's preparation (it runs under the lock) waits until the second one
+    is seen waiting on a lock in PostgreSQL: no fixed sleep, whatever the machine's load.
+    """
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
-    # The withdrawal's preparation made slow: it runs under the row lock.
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_lock(locked, **params):
+        holding.set()
+        assert release.wait(timeout=60), "the second withdrawal never came to wait"
+
     monkeypatch.setitem(
-        TRANSITIONS,
-        "withdraw",
-        dataclasses.replace(TRANSITIONS["withdraw"], prepare=lambda c: time.sleep(0.3)),
+        TRANSITIONS, "withdraw", dataclasses.replace(TRANSITIONS["withdraw"], prepare=hold_the_lock)
     )
+    outcomes = {}
 
-    def slow_withdraw(by, reason):
-        return Action(
-            candidacy.pk,
-            lambda c: services.run_transition(candidacy=c, by=by, name="withdraw", comment=reason),
-        )
+    def withdraw_as(by, reason):
+        try:
+            services.run_transition(
+                candidacy=Candidacy.objects.get(pk=candidacy.pk),
+                by=by,
+                name="withdraw",
+                comment=reason,
+            )
+            outcomes[reason] = "ok"
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            outcomes[reason] = exc
+        finally:
+            connection.close()
 
-    outcomes = race(slow_withdraw(candidat, "Premier"), slow_withdraw(secretariat, "Second"))
-    winner, loser = winner_and_loser(outcomes)
-    assert type(loser) is services.TransitionError
+    first = threading.Thread(target=withdraw_as, args=(candidat, "Premier"))
+    second = threading.Thread(target=withdraw_as, args=(secretariat, "Second"))
+    first.start()
+    try:
+        assert holding.wait(timeout=60), "the first withdrawal never took the lock"
+        second.start()
+        wait_for_a_lock_wait()
+    finally:
+        release.set()
+        first.join(timeout=60)
+    second.join(timeout=60)
+    assert not first.is_alive() and not second.is_alive()
+    assert outcomes["Premier"] == "ok"
+    loser = outcomes["Second"]
+    assert type(loser) is TransitionError
+    assert loser.message == ABANDONNEE
     candidacy.refresh_from_db()
-    assert candidacy.state == "abandonne"
-    assert candidacy.closing_reason == ["Premier", "Second"][winner]
-    assert logs(candidacy, "withdraw").count() == 1
+    assert (candidacy.state, candidacy.closing_reason) == ("abandonne", "Premier")
+    assert logs(candidacy, "withdraw").get().actor == candidat

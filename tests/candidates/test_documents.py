@@ -6,22 +6,19 @@ rendering takes a noticeable fraction of a second.
 
 import datetime
 import hashlib
-import html
-import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from candidates import documents as candidate_documents
 from candidates import services
-from candidates.models import ParcoursAction, ReperageEntry, VaeActivity, VaeExperience
+from candidates.models import ReperageEntry
 from cqp.models import Competence, Document
 from cqp.tasks import generate_document
 from evaluations import services as evaluation_services
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     assign,
     candidacy_in,
     competence,
@@ -29,26 +26,20 @@ from tests.candidates.test_state_machine import (
     today,
     vae_ready,
 )
+from tests.factories import (
+    DocumentFactory,
+    ParcoursActionFactory,
+    ReperageEntryFactory,
+    VaeActivityFactory,
+    VaeExperienceFactory,
+)
+from tests.helpers import page_text, pdf_pages, pdf_text, stored_bytes
 
 pytestmark = pytest.mark.django_db
 
 CERTIFICATION = "CQP Assistant(e) de formation"
 LIVRET = "Livret de repérage des compétences acquises et des besoins en formation"
 DOSSIER_VAE = "Dossier de VAE — parties 2 et 3"
-
-
-def _pdf_pages(data: bytes) -> list[str]:
-    """The text of each page, whitespace normalised."""
-    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
-
-
-def _text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def _stored_bytes(document) -> bytes:
-    with document.file.open("rb") as handle:
-        return handle.read()
 
 
 def _competence_titles(candidacy) -> list[str]:
@@ -94,7 +85,7 @@ def _livret_ready(candidacy):
         comment="Gère déjà les fichiers de présence ; efficace avec les financeurs.",
         training_need="Formation « logistique des sessions » à prévoir.",
     )
-    ParcoursAction.objects.create(
+    ParcoursActionFactory(
         candidacy=candidacy,
         competence=competence(2),
         provider="Centre de formation de Saint-Étienne",
@@ -121,7 +112,7 @@ def test_livret_is_stored_once_when_the_reperage_is_completed(
     assert generate_document.delay("livret", parcours.pk).get() is None
     assert not Document.objects.exists()
 
-    ReperageEntry.objects.create(
+    ReperageEntryFactory(
         candidacy=parcours, element=competence(6).elements.get(number=8), status="acquis"
     )
     _complete(parcours, professionnel, django_capture_on_commit_callbacks)
@@ -129,10 +120,10 @@ def test_livret_is_stored_once_when_the_reperage_is_completed(
     document = Document.objects.get()
     assert (document.kind, document.object_id, document.edition) == ("livret", parcours.pk, 1)
     assert document.title == f"{LIVRET} — Éloïse Lefèvre-Duchêne"
-    data = _stored_bytes(document)
+    data = stored_bytes(document)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     assert document.size == len(data)
-    pages = _pdf_pages(data)
+    pages = pdf_pages(data)
     assert document.pages == len(pages)
     assert 2 <= len(pages) <= 12
     _assert_every_page_names(pages, candidate="Éloïse Lefèvre-Duchêne")
@@ -172,7 +163,7 @@ def test_livret_download_for_the_candidate_and_the_gestionnaire_only(
         response = client.get(url)
         assert response.status_code == 200, user
         assert response["Content-Type"] == "application/pdf"
-        assert b"".join(response.streaming_content) == _stored_bytes(document)
+        assert b"".join(response.streaming_content) == stored_bytes(document)
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     client.logout()
@@ -185,12 +176,12 @@ def test_livret_preview_before_completion_is_a_draft_and_stores_nothing(
     fill_livret(parcours, to_develop={3}, unassessed={"C1.1"})
     url = reverse("document_preview", args=["livret", parcours.pk])
     client.force_login(professionnel)
-    page = _text(client.get(reverse("reperage_edit", args=[parcours.pk])))
+    page = page_text(client.get(reverse("reperage_edit", args=[parcours.pk])))
     assert f'href="{url}"' in page and "Aperçu PDF" in page
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    pages = _pdf_pages(response.content)
+    pages = pdf_pages(response.content)
     _assert_every_page_names(pages, candidate="Éloïse Lefèvre-Duchêne")
     text = " ".join(pages)
     assert "PROJET" in text and "repérage en cours" in text and "non renseigné" in text
@@ -208,7 +199,7 @@ def test_livret_context_queries_do_not_grow_with_the_livret(parcours):
     with CaptureQueriesContext(connection) as empty:
         candidate_documents.livret_context(parcours)
     _livret_ready(parcours)
-    ParcoursAction.objects.create(candidacy=parcours, competence=competence(2), provider="Tuteur")
+    ParcoursActionFactory(candidacy=parcours, competence=competence(2), provider="Tuteur")
     with CaptureQueriesContext(connection) as full:
         context = candidate_documents.livret_context(parcours)
     assert len(full) == len(empty)
@@ -220,16 +211,14 @@ def test_livret_context_queries_do_not_grow_with_the_livret(parcours):
 
 
 def _add_activities(candidacy):
-    VaeActivity.objects.bulk_create(
-        VaeActivity(
+    for n in range(1, 7):
+        VaeActivityFactory(
             candidacy=candidacy,
             competence=competence(n),
             title=f"Activité C{n} : coordination des sessions",
             description=f"J'ai organisé l'accueil des stagiaires et les fiches d'émargement ({n}).",
             context="Formapro, 2021-2024",
         )
-        for n in range(1, 7)
-    )
 
 
 def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
@@ -243,7 +232,7 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     django_capture_on_commit_callbacks,
 ):
     vae_ready(vae)
-    VaeExperience.objects.create(
+    VaeExperienceFactory(
         request=vae.vae_request,
         employer="Hôtel des Deux Rivières",
         job_title="Réceptionniste",
@@ -269,9 +258,9 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     document = Document.objects.get()
     assert (document.kind, document.object_id) == ("dossier_vae", vae.pk)
     assert document.title == f"{DOSSIER_VAE} — Éloïse Lefèvre-Duchêne"
-    data = _stored_bytes(document)
+    data = stored_bytes(document)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
-    pages = _pdf_pages(data)
+    pages = pdf_pages(data)
     assert document.pages == len(pages)
     assert 2 <= len(pages) <= 12
     _assert_every_page_names(pages, candidate="Éloïse Lefèvre-Duchêne")
@@ -310,12 +299,12 @@ def test_dossier_vae_preview_links_and_draft(client, vae, named_candidat, outsid
     url = reverse("document_preview", args=["dossier_vae", vae.pk])
     client.force_login(named_candidat)
     for page_name in ("vae_request_edit", "vae_activities"):
-        page = _text(client.get(reverse(page_name, args=[vae.pk])))
+        page = page_text(client.get(reverse(page_name, args=[vae.pk])))
         assert f'href="{url}"' in page and "Aperçu PDF" in page
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = " ".join(_pdf_pages(response.content))
+    text = pdf_text(response.content)
     assert "PROJET" in text and "Éloïse Lefèvre-Duchêne" in text
     assert "pas encore envoyée" in text and "Aucune activité décrite pour cette compétence." in text
     assert not Document.objects.exists()
@@ -329,7 +318,7 @@ def test_dossier_vae_context_queries_do_not_grow_with_the_dossier(vae):
         candidate_documents.dossier_vae_context(vae)
     vae_ready(vae)
     for year in range(2, 6):
-        VaeExperience.objects.create(
+        VaeExperienceFactory(
             request=vae.vae_request,
             employer=f"Employeur {year}",
             job_title="Assistante",
@@ -352,21 +341,21 @@ def test_candidacy_page_lists_the_official_documents(
 ):
     url = reverse("candidacy_detail", args=[parcours.pk])
     client.force_login(named_candidat)
-    page = _text(client.get(url))
+    page = page_text(client.get(url))
     assert "Documents officiels" in page
     assert "Aucun document officiel pour le moment." in page
     fill_livret(parcours, to_develop={2})
     _complete(parcours, professionnel, django_capture_on_commit_callbacks)
     document = Document.objects.get(kind="livret")
     with CaptureQueriesContext(connection) as one:
-        page = _text(client.get(url))
+        page = page_text(client.get(url))
     assert "Aucun document officiel pour le moment." not in page
     assert document.title in page
     assert f'href="{reverse("document_download", args=[document.pk])}"' in page
     assert f"SHA-256 : {document.sha256}" in page
     assert f"{document.pages} pages" in page
     # A second edition replaces the first in the list, at no extra query.
-    Document.objects.create(
+    DocumentFactory(
         kind="livret",
         content_type=document.content_type,
         object_id=parcours.pk,
@@ -378,7 +367,7 @@ def test_candidacy_page_lists_the_official_documents(
         pages=1,
     )
     with CaptureQueriesContext(connection) as two:
-        page = _text(client.get(url))
+        page = page_text(client.get(url))
     assert len(two) == len(one)
     assert "Seconde édition" in page and document.title not in page
     assert "1 page," in page

@@ -1,11 +1,8 @@
 """The professionnel's pages: livret de repérage, parcours plan, mise en pratique."""
 
 import datetime
-import html
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,25 +10,12 @@ from candidates import services
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog
 from cqp.models import CompetenceElement, Habilitation
 from evaluations import services as evaluation_services
-from tests.factories import CandidacyFactory, VaeCandidacyFactory
+from tests.factories import CandidacyFactory, ParcoursActionFactory, VaeCandidacyFactory
+from tests.helpers import flash_messages, page_text, query_count
 
 pytestmark = pytest.mark.django_db
 
 DATE_ERROR = "La date de fin doit être postérieure ou égale à la date de début."
-
-
-def _text(response):
-    return html.unescape(response.content.decode())
-
-
-def _messages(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def _assign(candidacy, secretariat, professionnel, evaluateur):
@@ -130,8 +114,8 @@ def test_reperage_draft_save_keeps_values(pro_client, candidacy):
     assert candidacy.state == "reperage"
 
     page = pro_client.get(url)
-    text = _text(page)
-    assert "Livret enregistré (brouillon)." in _messages(page)
+    text = page_text(page)
+    assert "Livret enregistré (brouillon)." in flash_messages(page)
     assert f"1 élément sur {len(_elements(candidacy))} renseigné" in text
     assert "Ne connaît pas encore les financements" in text
     assert page.context["form"][f"status_{first.pk}"].value() == "a_developper"
@@ -140,7 +124,7 @@ def test_reperage_draft_save_keeps_values(pro_client, candidacy):
 
 def test_reperage_page_lists_every_element_grouped_by_competence(pro_client, candidacy):
     response = pro_client.get(reverse("reperage_edit", args=[candidacy.pk]))
-    text = _text(response)
+    text = page_text(response)
     elements = _elements(candidacy)
 
     assert response.status_code == 200
@@ -168,7 +152,7 @@ def test_reperage_too_long_comment_shows_error_next_to_field_and_saves_nothing(
     assert list(form.errors) == [f"comment_{element.pk}"]
     assert form[f"need_{element.pk}"].value() == data[f"need_{element.pk}"]
     assert form[f"status_{element.pk}"].value() == "acquis"
-    assert "Le livret n'a pas été enregistré" in _text(response)
+    assert "Le livret n'a pas été enregistré" in page_text(response)
     assert not ReperageEntry.objects.filter(candidacy=candidacy).exists()
 
 
@@ -180,9 +164,9 @@ def test_reperage_complete_with_missing_elements_keeps_draft_and_says_what_is_mi
     response = pro_client.post(url, _livret(candidacy, only={1}, action="complete"), follow=True)
 
     assert response.redirect_chain == [(url, 302)]
-    (error,) = [m for m in _messages(response) if m.startswith("Action impossible")]
+    (error,) = [m for m in flash_messages(response) if m.startswith("Action impossible")]
     assert "compétence C2 non renseigné(s)" in error and "compétence C1" not in error
-    assert "Livret enregistré (brouillon)." in _messages(response)
+    assert "Livret enregistré (brouillon)." in flash_messages(response)
     candidacy.refresh_from_db()
     assert candidacy.state == "reperage"
     c1 = [e for e in _elements(candidacy) if e.competence.number == 1]
@@ -210,7 +194,7 @@ def test_reperage_complete_generates_the_plan_for_the_competences_to_develop(
         "parcours",
     )
     page = pro_client.get(response.url)
-    assert _messages(page) == [
+    assert flash_messages(page) == [
         "Repérage terminé : le parcours a été généré pour les compétences à développer."
     ]
 
@@ -278,7 +262,7 @@ def test_reperage_is_read_only_for_others_and_their_post_is_refused(
     url = reverse("reperage_edit", args=[candidacy.pk])
 
     page = client.get(url)
-    text = _text(page)
+    text = page_text(page)
     assert page.status_code == 200
     assert page.context["form"] is None
     assert 'name="status_' not in text and "lecture seule" in text
@@ -317,9 +301,9 @@ def test_reperage_is_read_only_once_completed(pro_client, candidacy, professionn
     page = pro_client.get(reverse("reperage_edit", args=[candidacy.pk]))
 
     assert page.context["form"] is None
-    assert "Le repérage est terminé" in _text(page)
+    assert "Le repérage est terminé" in page_text(page)
     total = len(_elements(candidacy))
-    assert f"{total} éléments sur {total} renseignés" in _text(page)
+    assert f"{total} éléments sur {total} renseignés" in page_text(page)
 
 
 def test_reperage_page_query_count_does_not_depend_on_the_livret(
@@ -327,7 +311,7 @@ def test_reperage_page_query_count_does_not_depend_on_the_livret(
 ):
     url = reverse("reperage_edit", args=[candidacy.pk])
     pro_client.get(url)  # warm the per-process caches (content types, sessions)
-    empty = _queries(pro_client, url)
+    empty = query_count(pro_client, url)
     data = _livret(candidacy, to_develop={1, 2, 3})
     entries = {
         element.pk: {
@@ -339,7 +323,7 @@ def test_reperage_page_query_count_does_not_depend_on_the_livret(
     }
     services.reperage_save(candidacy=candidacy, by=professionnel, entries=entries)
 
-    full = _queries(pro_client, url)
+    full = query_count(pro_client, url)
 
     assert full == empty
 
@@ -350,10 +334,10 @@ def test_reperage_read_only_query_count_does_not_depend_on_the_livret(
     client.force_login(candidat)
     url = reverse("reperage_edit", args=[candidacy.pk])
     client.get(url)
-    empty = _queries(client, url)
+    empty = query_count(client, url)
     _complete_reperage(candidacy, professionnel)
 
-    assert _queries(client, url) == empty
+    assert query_count(client, url) == empty
 
 
 def test_vae_candidacy_has_no_livret(client, candidat, own_org):
@@ -415,8 +399,8 @@ def test_plan_before_reperage_is_complete_shows_the_empty_state(pro_client, cand
     response = pro_client.get(reverse("plan_detail", args=[candidacy.pk]))
 
     assert response.status_code == 200
-    assert "Le parcours sera généré à la fin du repérage." in _text(response)
-    assert "Cycles précédents" not in _text(response)
+    assert "Le parcours sera généré à la fin du repérage." in page_text(response)
+    assert "Cycles précédents" not in page_text(response)
 
 
 def test_plan_lists_the_actions_with_edit_links_for_the_professionnel(
@@ -431,7 +415,7 @@ def test_plan_lists_the_actions_with_edit_links_for_the_professionnel(
     c5.save()
 
     response = pro_client.get(reverse("plan_detail", args=[candidacy.pk]))
-    text = _text(response)
+    text = page_text(response)
 
     assert [a.pk for a in response.context["plans"][0]["actions"]] == [c2.pk, c5.pk]
     assert text.index(c2.competence.title) < text.index(c5.competence.title)
@@ -446,7 +430,7 @@ def test_plan_is_read_only_for_the_candidate(client, candidat, candidacy, profes
     action = ParcoursAction.objects.filter(candidacy=candidacy).first()
     client.force_login(candidat)
 
-    text = _text(client.get(reverse("plan_detail", args=[candidacy.pk])))
+    text = page_text(client.get(reverse("plan_detail", args=[candidacy.pk])))
 
     assert action.competence.title in text
     assert reverse("plan_action_edit", args=[candidacy.pk, action.pk]) not in text
@@ -468,14 +452,14 @@ def test_plan_shows_earlier_cycles_read_only(
         evaluateur,
     )
     competences = list(candidacy.certification.competences.order_by("number"))
-    old = ParcoursAction.objects.create(
+    old = ParcoursActionFactory(
         candidacy=candidacy, cycle=1, competence=competences[0], provider="Ancien organisme"
     )
-    current = ParcoursAction.objects.create(
+    current = ParcoursActionFactory(
         candidacy=candidacy, cycle=2, competence=competences[3], provider="Nouvel organisme"
     )
 
-    text = _text(pro_client.get(reverse("plan_detail", args=[candidacy.pk])))
+    text = page_text(pro_client.get(reverse("plan_detail", args=[candidacy.pk])))
 
     assert "Cycles précédents" in text
     assert (
@@ -510,7 +494,7 @@ def test_plan_action_edit_saves_the_action(pro_client, candidacy, professionnel)
     )
 
     assert response.redirect_chain == [(reverse("plan_detail", args=[candidacy.pk]), 302)]
-    assert _messages(response) == ["Action du parcours enregistrée."]
+    assert flash_messages(response) == ["Action du parcours enregistrée."]
     action.refresh_from_db()
     assert (action.kind, action.provider, action.start_date, action.end_date, action.done) == (
         "situation_travail",
@@ -540,7 +524,7 @@ def test_plan_action_edit_end_before_start_shows_the_error_and_keeps_the_input(
 
     assert response.status_code == 200
     assert response.context["form"].errors == {"end_date": [DATE_ERROR]}
-    text = _text(response)
+    text = page_text(response)
     assert DATE_ERROR in text
     assert 'value="Organisme Alpha"' in text
     assert 'value="2026-03-10"' in text and 'value="2026-03-01"' in text
@@ -616,7 +600,7 @@ def test_practice_confirm_records_the_day_and_the_note(pro_client, candidacy, pr
     response = pro_client.post(url, {"note": "Gestion des convocations, mars à mai"}, follow=True)
 
     assert response.redirect_chain == [(reverse("candidacy_detail", args=[candidacy.pk]), 302)]
-    assert "Mise en pratique confirmée." in _messages(response)
+    assert "Mise en pratique confirmée." in flash_messages(response)
     candidacy.refresh_from_db()
     assert candidacy.practice_confirmed_on == timezone.localdate()
     assert candidacy.practice_note == "Gestion des convocations, mars à mai"

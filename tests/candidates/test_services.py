@@ -13,11 +13,12 @@ from candidates.models import (
     ParcoursAction,
     ReperageEntry,
     TransitionLog,
+    VaeActivity,
     VaeExperience,
 )
 from cqp.models import CompetenceElement, HabilitationKind, Membership, MembershipRole, User
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel, read_referentiel
-from tests.candidates.test_state_machine import (
+from tests.candidates.builders import (
     DAY,
     assign,
     competence,
@@ -25,8 +26,15 @@ from tests.candidates.test_state_machine import (
     parcours_candidacy,
     today,
     vae_candidacy,
+    validate,
 )
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ParcoursActionFactory,
+    UserFactory,
+    VaeActivityFactory,
+    VaeExperienceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -314,7 +322,7 @@ def test_reperage_save_refused_once_the_reperage_is_over(
 def action(candidat, own_org, secretariat, professionnel):
     candidacy = parcours_candidacy(candidat, own_org, state="parcours")
     assign(candidacy, by=secretariat, professionnel=professionnel)
-    return ParcoursAction.objects.create(
+    return ParcoursActionFactory(
         candidacy=candidacy,
         competence=competence(2),
         start_date=D(2026, 3, 1),
@@ -479,7 +487,7 @@ def test_vae_experience_save_refused_to_someone_else(demande, gestionnaire, secr
 
 def test_vae_experience_of_another_request_cannot_be_edited(demande, candidat, own_org):
     other = vae_candidacy(UserFactory(), own_org)
-    foreign = VaeExperience.objects.create(
+    foreign = VaeExperienceFactory(
         request=other.vae_request, employer="X", job_title="Y", start_date=today() - 30 * DAY
     )
     with pytest.raises(PermissionDenied):
@@ -488,6 +496,91 @@ def test_vae_experience_of_another_request_cannot_be_edited(demande, candidat, o
         )
     foreign.refresh_from_db()
     assert foreign.employer == "X"
+
+
+def test_vae_experience_of_another_request_cannot_be_deleted(demande, candidat, own_org):
+    other = vae_candidacy(UserFactory(), own_org)
+    foreign = VaeExperienceFactory(request=other.vae_request)
+    with pytest.raises(PermissionDenied):
+        services.vae_experience_delete(candidacy=demande, by=candidat, experience=foreign)
+    assert VaeExperience.objects.filter(pk=foreign.pk, request=other.vae_request).exists()
+
+
+def test_vae_experience_delete_removes_the_candidate_s_own_period(demande, candidat):
+    own = VaeExperienceFactory(request=demande.vae_request)
+    services.vae_experience_delete(candidacy=demande, by=candidat, experience=own)
+    assert not VaeExperience.objects.exists()
+
+
+# VAE activities (partie 3) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def recevable(candidat, own_org):
+    return vae_candidacy(candidat, own_org, state="recevable")
+
+
+NOT_TO_VALIDATE = {
+    "competence": ["Choisissez une compétence qui reste à valider pour cette certification."]
+}
+
+
+def test_vae_activity_save_records_an_activity_for_a_competence_to_validate(recevable, candidat):
+    activity = services.vae_activity_save(
+        candidacy=recevable,
+        by=candidat,
+        competence=competence(2),
+        title="Planifier les sessions",
+        description="J'ai tenu le planning de l'organisme.",
+    )
+    activity.refresh_from_db()
+    assert (activity.candidacy, activity.competence, activity.title) == (
+        recevable,
+        competence(2),
+        "Planifier les sessions",
+    )
+
+
+def test_vae_activity_save_refuses_a_competence_validated_and_in_force(recevable, candidat):
+    validate(recevable.candidate, 2, validated_on=today() - 365 * DAY)
+    with pytest.raises(ValidationError) as excinfo:
+        services.vae_activity_save(
+            candidacy=recevable,
+            by=candidat,
+            competence=competence(2),
+            title="Planifier les sessions",
+            description="J'ai tenu le planning de l'organisme.",
+        )
+    assert excinfo.value.message_dict == NOT_TO_VALIDATE
+    assert not VaeActivity.objects.exists()
+
+
+def test_vae_activity_save_refuses_to_move_an_activity_to_another_certification(
+    recevable, candidat, other_certification
+):
+    activity = VaeActivityFactory(candidacy=recevable, competence=competence(3))
+    foreign = other_certification.competences.get(number=3)
+    with pytest.raises(ValidationError) as excinfo:
+        services.vae_activity_save(
+            candidacy=recevable, by=candidat, activity=activity, competence=foreign
+        )
+    assert excinfo.value.message_dict == NOT_TO_VALIDATE
+    activity.refresh_from_db()
+    assert activity.competence == competence(3)
+
+
+def test_vae_activity_of_another_candidacy_cannot_be_deleted(recevable, candidat, own_org):
+    other = vae_candidacy(UserFactory(), own_org, state="recevable")
+    foreign = VaeActivityFactory(candidacy=other)
+    with pytest.raises(PermissionDenied):
+        services.vae_activity_delete(candidacy=recevable, by=candidat, activity=foreign)
+    assert VaeActivity.objects.filter(pk=foreign.pk, candidacy=other).exists()
+
+
+def test_vae_activity_delete_removes_the_candidate_s_own_activity(recevable, candidat):
+    own = VaeActivityFactory(candidacy=recevable)
+    services.vae_activity_delete(candidacy=recevable, by=candidat, activity=own)
+    assert not VaeActivity.objects.exists()
 
 
 # Notifications -----------------------------------------------------------------------------

@@ -1,33 +1,31 @@
 import datetime
-import html
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import (
     Candidacy,
-    CompetenceValidation,
     VaeActivity,
     VaeExperience,
     VaeRequest,
 )
-from cqp.models import Certification, Competence, User
-from tests.factories import CandidacyFactory, OrganisationFactory, VaeCandidacyFactory
+from cqp.models import Certification, User
+from tests.factories import (
+    CandidacyFactory,
+    CertificationFactory,
+    CompetenceFactory,
+    CompetenceValidationFactory,
+    OrganisationFactory,
+    VaeActivityFactory,
+    VaeCandidacyFactory,
+    VaeExperienceFactory,
+)
+from tests.helpers import flash_messages, page_text, query_count
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate
-
-
-def _text(response):
-    return html.unescape(response.content.decode())
-
-
-def _messages(response):
-    return [str(m) for m in response.context["messages"]]
 
 
 def _days_ago(days):
@@ -51,7 +49,7 @@ def vae(candidat, own_org):
 def _fill(candidacy, *, years):
     """A complete partie 2 with one ongoing relevant job of exactly `years` years."""
     VaeRequest.objects.filter(candidacy=candidacy).update(**PARTIE_2)
-    VaeExperience.objects.create(
+    VaeExperienceFactory(
         request=candidacy.vae_request,
         employer="Formapro",
         job_title="Assistante de formation",
@@ -120,7 +118,7 @@ def test_vae_signup_creates_the_account_and_the_request_and_logs_in(client, own_
     assert VaeRequest.objects.filter(candidacy=candidacy).exists()
     assert response.redirect_chain == [(reverse("vae_request_edit", args=[candidacy.pk]), 302)]
     assert response.context["user"] == user
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         "Votre demande de VAE est ouverte : complétez la partie 2 de votre dossier."
     ]
     assert response.context["editable"] is True
@@ -153,7 +151,7 @@ def test_vae_signup_with_an_existing_email_shows_the_error_next_to_the_email(cli
             "Un compte existe déjà pour cette adresse : connectez-vous pour faire votre demande."
         ]
     }
-    content = _text(response)
+    content = page_text(response)
     assert 'value="CANDIDAT@exemple.fr"' in content and 'value="Léa"' in content
     assert "Une-phrase-secrete-2026" not in content
     assert not Candidacy.objects.exists()
@@ -169,7 +167,7 @@ def test_vae_signup_runs_the_password_validators_in_french(client):
     assert response.context["form"].errors == {
         "password2": ["Les deux mots de passe ne correspondent pas."]
     }
-    assert 'value="Martin"' in _text(response)
+    assert 'value="Martin"' in page_text(response)
     assert not User.objects.filter(email="nouvelle.candidate@exemple.fr").exists()
 
 
@@ -213,7 +211,7 @@ def test_login_page_links_to_the_vae_signup(client):
 def test_candidate_saves_partie_2_as_a_draft(client, candidat, vae):
     client.force_login(candidat)
     response = client.post(reverse("vae_request_edit", args=[vae.pk]), PARTIE_2, follow=True)
-    assert _messages(response) == ["Partie 2 enregistrée."]
+    assert flash_messages(response) == ["Partie 2 enregistrée."]
     vae.vae_request.refresh_from_db()
     assert {f: getattr(vae.vae_request, f) for f in PARTIE_2} == PARTIE_2
     assert response.context["form"].initial["motivation"] == PARTIE_2["motivation"]
@@ -222,14 +220,14 @@ def test_candidate_saves_partie_2_as_a_draft(client, candidat, vae):
 def test_partie_2_summary_uses_the_certification_minimum(client, candidat, vae):
     _fill(vae, years=2)
     client.force_login(candidat)
-    content = _text(client.get(reverse("vae_request_edit", args=[vae.pk])))
+    content = page_text(client.get(reverse("vae_request_edit", args=[vae.pk])))
     assert (
         "Expérience en rapport avec le CQP : 2 ans et 0 mois (730 jours) — minimum requis : 3 ans"
         in content
     )
     assert "La durée minimale n'est pas atteinte." in content
     Certification.objects.filter(pk=vae.certification_id).update(vae_min_experience_years=2)
-    content = _text(client.get(reverse("vae_request_edit", args=[vae.pk])))
+    content = page_text(client.get(reverse("vae_request_edit", args=[vae.pk])))
     assert "(730 jours) — minimum requis : 2 ans" in content
     assert "La durée minimale est atteinte." in content
 
@@ -244,7 +242,7 @@ def test_submit_recevabilite_with_two_years_is_refused_with_the_figure(client, c
     vae.refresh_from_db()
     assert vae.state == "demande"
     assert VaeRequest.objects.get(candidacy=vae).submitted_on is None
-    [message] = _messages(response)
+    [message] = flash_messages(response)
     assert "2 ans" in message and "3 ans minimum" in message
 
 
@@ -258,7 +256,7 @@ def test_submit_recevabilite_with_four_years_then_partie_2_is_read_only(client, 
 
     page = client.get(reverse("vae_request_edit", args=[vae.pk]))
     assert page.context["form"] is None and page.context["editable"] is False
-    assert PARTIE_2["motivation"] in _text(page)
+    assert PARTIE_2["motivation"] in page_text(page)
     assert reverse("vae_experience_add", args=[vae.pk]) not in page.content.decode()
 
     experience = vae.vae_request.experiences.get()
@@ -281,7 +279,7 @@ def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
     client, candidat, secretariat, vae
 ):
     _fill(vae, years=4)
-    VaeExperience.objects.create(
+    VaeExperienceFactory(
         request=vae.vae_request,
         employer="Boulangerie Dupain",
         job_title="Vendeuse",
@@ -294,7 +292,7 @@ def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
     client.force_login(secretariat)
     response = client.get(reverse("vae_request_edit", args=[vae.pk]))
     assert response.status_code == 200 and response.context["form"] is None
-    content = _text(response)
+    content = page_text(response)
     for value in PARTIE_2.values():
         assert value in content
     assert "Assistante de formation — Formapro" in content and "(en cours)" in content
@@ -323,7 +321,7 @@ def test_declare_non_recevable_requires_a_reason(client, secretariat, candidat, 
     assert (vae.state, vae.recevabilite_reason) == ("non_recevable", "Expérience hors du métier.")
     client.force_login(candidat)
     page = client.get(reverse("vae_activities", args=[vae.pk]))
-    assert "La demande a été déclarée non recevable" in _text(page)
+    assert "La demande a été déclarée non recevable" in page_text(page)
 
 
 def test_declare_recevable_opens_partie_3_to_the_candidate(client, secretariat, candidat, vae):
@@ -331,7 +329,7 @@ def test_declare_recevable_opens_partie_3_to_the_candidate(client, secretariat, 
     _in_state(vae, "recevabilite")
     client.force_login(candidat)
     page = client.get(reverse("vae_activities", args=[vae.pk]))
-    assert "La partie 3 s'ouvre quand votre demande est déclarée recevable." in _text(page)
+    assert "La partie 3 s'ouvre quand votre demande est déclarée recevable." in page_text(page)
     assert client.post(reverse("vae_activity_add", args=[vae.pk]), {}).status_code == 403
 
     client.force_login(secretariat)
@@ -343,7 +341,7 @@ def test_declare_recevable_opens_partie_3_to_the_candidate(client, secretariat, 
     competences = list(vae.certification.competences.order_by("number"))
     first = competences[0]
     page = client.get(reverse("vae_activities", args=[vae.pk]))
-    content = _text(page)
+    content = page_text(page)
     assert f"0 compétence sur {len(competences)} documentée" in content
     assert f"{first.code} — {first.title}" in content
     add_url = reverse("vae_activity_add", args=[vae.pk])
@@ -363,10 +361,10 @@ def test_declare_recevable_opens_partie_3_to_the_candidate(client, secretariat, 
         },
         follow=True,
     )
-    assert _messages(response) == ["Activité enregistrée."]
+    assert flash_messages(response) == ["Activité enregistrée."]
     activity = VaeActivity.objects.get(candidacy=vae)
     assert (activity.competence, activity.title) == (first, "Organiser une session")
-    content = _text(client.get(reverse("vae_activities", args=[vae.pk])))
+    content = page_text(client.get(reverse("vae_activities", args=[vae.pk])))
     assert f"1 compétence sur {len(competences)} documentée" in content
     assert "J'ai convoqué les stagiaires." in content
 
@@ -375,16 +373,16 @@ def test_activity_competence_is_restricted_to_the_competences_to_validate(client
     _in_state(vae, "recevable")
     competences = list(vae.certification.competences.order_by("number"))
     validated = competences[1]
-    CompetenceValidation.objects.create(
+    CompetenceValidationFactory(
         candidate=vae.candidate,
         competence=validated,
         validated_on=_days_ago(100),
         valid_until=_days_ago(100) + datetime.timedelta(days=5 * 365),
     )
-    other_certification = Certification.objects.create(
+    other_certification = CertificationFactory(
         code="CQP-AUTRE", title="Autre CQP", vae_min_experience_years=1, partial_validation_years=5
     )
-    foreign = Competence.objects.create(
+    foreign = CompetenceFactory(
         certification=other_certification, number=1, title="Autre compétence"
     )
     client.force_login(candidat)
@@ -399,14 +397,14 @@ def test_activity_competence_is_restricted_to_the_competences_to_validate(client
         }
         assert 'value="T"' in response.content.decode()
     assert not VaeActivity.objects.exists()
-    content = _text(client.get(reverse("vae_activities", args=[vae.pk])))
+    content = page_text(client.get(reverse("vae_activities", args=[vae.pk])))
     assert f"0 compétence sur {len(competences) - 1} documentée" in content
 
 
 def test_candidate_edits_and_deletes_an_activity(client, candidat, vae):
     _in_state(vae, "recevable")
     first, second = vae.certification.competences.order_by("number")[:2]
-    activity = VaeActivity.objects.create(
+    activity = VaeActivityFactory(
         candidacy=vae, competence=first, title="Avant", description="Description"
     )
     client.force_login(candidat)
@@ -420,10 +418,10 @@ def test_candidate_edits_and_deletes_an_activity(client, candidat, vae):
         "Nouvelle",
     )
     delete_url = reverse("vae_activity_delete", args=[vae.pk, activity.pk])
-    assert "Supprimer cette activité ?" in _text(client.get(delete_url))
+    assert "Supprimer cette activité ?" in page_text(client.get(delete_url))
     assert VaeActivity.objects.filter(pk=activity.pk).exists()
     response = client.post(delete_url, follow=True)
-    assert _messages(response) == ["Activité supprimée."]
+    assert flash_messages(response) == ["Activité supprimée."]
     assert not VaeActivity.objects.filter(pk=activity.pk).exists()
 
 
@@ -432,13 +430,13 @@ def test_partie_3_is_read_only_for_everyone_but_the_candidate(
 ):
     _in_state(vae, "recevable")
     competence = vae.certification.competences.order_by("number").first()
-    activity = VaeActivity.objects.create(
+    activity = VaeActivityFactory(
         candidacy=vae, competence=competence, title="Planifier", description="Le planning"
     )
     for reader in (gestionnaire, secretariat):
         client.force_login(reader)
         page = client.get(reverse("vae_activities", args=[vae.pk]))
-        assert page.status_code == 200 and "Le planning" in _text(page)
+        assert page.status_code == 200 and "Le planning" in page_text(page)
         assert reverse("vae_activity_add", args=[vae.pk]) not in page.content.decode()
         data = {"competence": competence.pk, "title": "Changé", "description": "Changé"}
         responses = [
@@ -458,7 +456,7 @@ def test_candidate_adds_edits_and_deletes_an_experience(client, candidat, vae):
     response = client.post(
         reverse("vae_experience_add", args=[vae.pk]), _experience_data(end_date=""), follow=True
     )
-    assert _messages(response) == ["Expérience enregistrée."]
+    assert flash_messages(response) == ["Expérience enregistrée."]
     experience = vae.vae_request.experiences.get()
     assert (experience.employer, experience.end_date, experience.is_relevant) == (
         "Centre Beta",
@@ -471,10 +469,10 @@ def test_candidate_adds_edits_and_deletes_an_experience(client, candidat, vae):
     experience.refresh_from_db()
     assert (experience.is_relevant, experience.end_date) == (False, datetime.date(2021, 8, 31))
     delete_url = reverse("vae_experience_delete", args=[vae.pk, experience.pk])
-    assert "Supprimer cette expérience ?" in _text(client.get(delete_url))
+    assert "Supprimer cette expérience ?" in page_text(client.get(delete_url))
     assert VaeExperience.objects.filter(pk=experience.pk).exists()
     response = client.post(delete_url, follow=True)
-    assert _messages(response) == ["Expérience supprimée."]
+    assert flash_messages(response) == ["Expérience supprimée."]
     assert not VaeExperience.objects.filter(pk=experience.pk).exists()
 
 
@@ -536,7 +534,7 @@ def test_gestionnaire_of_the_host_organisation_reads_partie_2_but_cannot_edit(
     client.force_login(gestionnaire)
     page = client.get(reverse("vae_request_edit", args=[vae.pk]))
     assert page.status_code == 200 and page.context["form"] is None
-    assert PARTIE_2["education"] in _text(page) and "Formapro" in _text(page)
+    assert PARTIE_2["education"] in page_text(page) and "Formapro" in page_text(page)
     experience = vae.vae_request.experiences.get()
     responses = [
         client.post(reverse("vae_request_edit", args=[vae.pk]), {**PARTIE_2, "education": "x"}),
@@ -551,10 +549,10 @@ def test_gestionnaire_of_the_host_organisation_reads_partie_2_but_cannot_edit(
 
 
 def _vae_urls(candidacy):
-    experience = VaeExperience.objects.create(
+    experience = VaeExperienceFactory(
         request=candidacy.vae_request, employer="E", job_title="J", start_date=_days_ago(30)
     )
-    activity = VaeActivity.objects.create(
+    activity = VaeActivityFactory(
         candidacy=candidacy,
         competence=candidacy.certification.competences.first(),
         title="A",
@@ -607,26 +605,20 @@ def test_parcours_candidacy_has_no_vae_pages(client, secretariat, own_org):
 # Query counts ------------------------------------------------------------------------------
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_partie_2_query_count_does_not_grow_with_the_periods(client, secretariat, vae):
     _fill(vae, years=4)
     client.force_login(secretariat)
     url = reverse("vae_request_edit", args=[vae.pk])
-    one = _queries(client, url)
+    one = query_count(client, url)
     for year in range(2000, 2010):
-        VaeExperience.objects.create(
+        VaeExperienceFactory(
             request=vae.vae_request,
             employer=f"E{year}",
             job_title="J",
             start_date=datetime.date(year, 1, 1),
             end_date=datetime.date(year, 6, 30),
         )
-    assert _queries(client, url) == one
+    assert query_count(client, url) == one
 
 
 def test_partie_3_query_count_does_not_grow_with_the_activities(client, candidat, vae):
@@ -634,11 +626,9 @@ def test_partie_3_query_count_does_not_grow_with_the_activities(client, candidat
     client.force_login(candidat)
     url = reverse("vae_activities", args=[vae.pk])
     competences = list(vae.certification.competences.all())
-    VaeActivity.objects.create(candidacy=vae, competence=competences[0], title="A", description="D")
-    one = _queries(client, url)
+    VaeActivityFactory(candidacy=vae, competence=competences[0], title="A", description="D")
+    one = query_count(client, url)
     for competence in competences:
         for n in range(3):
-            VaeActivity.objects.create(
-                candidacy=vae, competence=competence, title=f"A{n}", description="D"
-            )
-    assert _queries(client, url) == one
+            VaeActivityFactory(candidacy=vae, competence=competence, title=f"A{n}", description="D")
+    assert query_count(client, url) == one

@@ -6,18 +6,26 @@ Later issues extend PAGES with their own rows.
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog, VaeExperience
 from candidates.services import candidacy_assign
-from cqp.models import Document, Habilitation, Invitation, Organisation
+from cqp.models import Habilitation, Invitation, Organisation
 from evaluations.services import dossier_open, evidence_add
-from jury.models import Certificate, Deliberation, JuryMember, JurySession, Seat
-from tests.factories import CandidacyFactory, CandidateFactory, JuryFactory, VaeCandidacyFactory
+from tests.factories import (
+    CandidacyFactory,
+    CandidateFactory,
+    CertificateFactory,
+    DeliberationFactory,
+    DocumentFactory,
+    JuryFactory,
+    JuryMemberFactory,
+    JurySessionFactory,
+    SeatFactory,
+    VaeCandidacyFactory,
+)
 
 ROLES = [
     "secretariat",
@@ -408,25 +416,14 @@ def _in_evaluation(organisation, candidate, by, professionnel=None, evaluateur=N
 
 def _stored(kind, subject):
     """A stored document of `subject` (tiny bytes: the matrix checks rights, not rendering)."""
-    document = Document(
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=subject.pk,
-        title=f"{kind} {subject.pk}",
-        sha256="0" * 64,
-        size=9,
-        pages=1,
-    )
-    document.file.save(f"{kind}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
-    document.save()
-    return document
+    return DocumentFactory(kind=kind, subject=subject)
 
 
 def _session(secretariat, member):
-    session = JurySession.objects.create(
+    session = JurySessionFactory(
         date=timezone.localdate(), place="Paris", created_by=secretariat, president=member
     )
-    Seat.objects.create(session=session, member=member)
+    SeatFactory(session=session, member=member)
     return session
 
 
@@ -463,19 +460,19 @@ def objects(actors, own_org, other_org, settings, tmp_path):
             "in_evaluation": lambda o: o["evidence"].dossier.candidacy,
             "other_evidence": lambda o: _in_evaluation(other_org, CandidateFactory(), secretariat),
             "session": lambda o: _session(
-                secretariat, JuryMember.objects.create(user=actors["jury"], college="employeurs")
+                secretariat, JuryMemberFactory(user=actors["jury"], college="employeurs")
             ),
             "other_session": lambda o: _session(
-                secretariat, JuryMember.objects.create(user=JuryFactory(), college="salaries")
+                secretariat, JuryMemberFactory(user=JuryFactory(), college="salaries")
             ),
-            "deliberation": lambda o: Deliberation.objects.create(
+            "deliberation": lambda o: DeliberationFactory(
                 session=o["session"], candidacy=CandidacyFactory(organisation=own_org, state="jury")
             ),
-            "other_deliberation": lambda o: Deliberation.objects.create(
+            "other_deliberation": lambda o: DeliberationFactory(
                 session=o["other_session"],
                 candidacy=CandidacyFactory(organisation=other_org, state="jury"),
             ),
-            "certificate": lambda o: Certificate.objects.create(
+            "certificate": lambda o: CertificateFactory(
                 deliberation=o["deliberation"], kind="certificat", issued_on=timezone.localdate()
             ),
             "livret_pdf": lambda o: _stored("livret", o["candidacy"]),

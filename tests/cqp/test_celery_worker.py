@@ -25,11 +25,11 @@ from django.db import connection
 from django.utils import timezone
 
 from cqp.celery import app as celery_app
-from cqp.models import Document, Invitation, MembershipRole, Notification
+from cqp.models import Document, MembershipRole, Notification
 from cqp.tasks import send_invitation_email
 from evaluations import services as evaluation_services
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
-from tests.factories import MembershipFactory
+from tests.factories import InvitationFactory, MembershipFactory
 
 pytestmark = [
     pytest.mark.worker,
@@ -153,7 +153,7 @@ def _messages(mail_dir) -> list:
 def test_a_real_worker_sends_the_invitation_email(transactional_db, tmp_path):
     organisation = MembershipFactory(role=MembershipRole.GESTIONNAIRE).organisation
     inviter = organisation.memberships.get().user
-    invitation = Invitation.objects.create(
+    invitation = InvitationFactory(
         organisation=organisation,
         email="invitee@exemple.fr",
         role=MembershipRole.CANDIDAT,

@@ -1,14 +1,12 @@
 """The core's document views: a preview is always a draft, even of a final document."""
 
-import io
-
 import pytest
 from django.urls import reverse
-from pypdf import PdfReader
 
 from candidates import services as candidacy_services
 from cqp import documents
-from tests.candidates.test_state_machine import candidacy_in
+from tests.candidates.builders import candidacy_in
+from tests.helpers import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -26,5 +24,5 @@ def test_the_preview_of_a_final_document_is_marked_as_a_draft(client, candidat, 
     client.force_login(candidat)
     response = client.get(reverse("document_preview", args=["livret", candidacy.pk]))
     assert response["Content-Type"] == "application/pdf"
-    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    text = pdf_pages(response.content)[0]
     assert "PROJET" in text

@@ -6,7 +6,7 @@ from django.db import IntegrityError
 
 from cqp.models import Habilitation, HabilitationStatus, Organisation
 from cqp.validators import siret_is_valid, validate_siret
-from tests.factories import HabilitationFactory, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, HabilitationFactory, OrganisationFactory, UserFactory
 
 D = datetime.date
 
@@ -99,6 +99,4 @@ def test_habilitation_period_must_be_ordered_in_database():
 @pytest.mark.django_db
 def test_user_logs_in_by_case_insensitive_email(client):
     UserFactory(email="marie@exemple.fr")
-    from tests.factories import PASSWORD
-
     assert client.login(username="Marie@Exemple.FR", password=PASSWORD)

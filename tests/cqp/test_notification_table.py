@@ -1,19 +1,29 @@
 """The event → recipients table, the e-mail record and retries (cqp.notifications)."""
 
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidacy_services
 from candidates.tasks import notify_transition
+from candidates.transitions import TRANSITIONS
 from cqp import notifications
 from cqp.celery import app as celery_app
 from cqp.models import Notification
 from cqp.tasks import resend_unsent_emails, send_notification_email
-from tests.candidates.test_state_machine import assign, candidacy_in, vae_candidacy
+from tests.candidates.builders import assign, candidacy_in, competence, vae_candidacy
+from tests.factories import (
+    CompetenceValidationFactory,
+    HabilitationFactory,
+    NotificationFactory,
+    UserFactory,
+)
+from tests.helpers import add_years
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +33,6 @@ def recipients_of(mailoutbox) -> list[str]:
 
 
 def test_every_transition_of_the_workflow_is_in_the_table():
-    from candidates.transitions import TRANSITIONS
-
     assert set(TRANSITIONS) <= set(notifications.EVENTS)
     # Every role of the table has someone to resolve it.
     roles = {role for event in notifications.EVENTS.values() for role in event.recipients}
@@ -104,7 +112,7 @@ def test_next_actors_are_told_and_the_actor_is_not(
 def test_sending_twice_sends_one_email(
     candidat, own_org, mailoutbox, django_capture_on_commit_callbacks
 ):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat, key="test:1", event="withdraw", subject="Objet", body="Texte"
     )
     assert send_notification_email.apply(args=[notification.pk]).get() is True
@@ -112,6 +120,25 @@ def test_sending_twice_sends_one_email(
     assert len(mailoutbox) == 1
     notification.refresh_from_db()
     assert notification.email_attempts == 1
+
+
+@pytest.mark.parametrize(
+    "person", [{"is_active": False}, {"email": ""}], ids=["inactive", "without-address"]
+)
+def test_no_email_for_an_inactive_user_or_one_without_address(person, mailoutbox):
+    notification = NotificationFactory(user=UserFactory(**person))
+    assert send_notification_email.apply(args=[notification.pk]).get() is False
+    assert mailoutbox == []
+    notification.refresh_from_db()
+    assert (notification.email_sent_at, notification.email_attempts, notification.email_error) == (
+        None,
+        0,
+        "",
+    )
+    # The notice stays in the application, and the sweep does not take it up either.
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=1)):
+        assert resend_unsent_emails.apply().get() == 0
+    assert mailoutbox == []
 
 
 @pytest.fixture
@@ -125,7 +152,7 @@ def eager_retries():
 
 
 def test_a_failed_send_is_retried_and_never_lost(settings, candidat, mailoutbox, eager_retries):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat, key="test:2", event="withdraw", subject="Objet", body="Texte"
     )
     settings.EMAIL_BACKEND = "tests.cqp.mail_backends.UnreachableBackend"
@@ -155,15 +182,53 @@ def test_every_periodic_task_of_the_schedule_exists(settings):
         assert entry["task"] in celery_app.tasks, name
 
 
-def test_run_periodic_tasks_runs_the_whole_schedule(settings):
-    from io import StringIO
-
-    from django.core.management import call_command
-
+def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
+    settings, candidat, own_org, gestionnaire, professionnel, evaluateur, secretariat, mailoutbox
+):
+    """One case for each periodic task, set up 61 days before the run (the actors'
+    habilitations are granted today): each task does its job."""
+    start = timezone.now()
+    run = start + datetime.timedelta(days=61)
+    with time_machine.travel(start, tick=False):
+        waiting = candidacy_in("evaluation", candidat, own_org)
+        assign(waiting, by=gestionnaire, professionnel=professionnel, evaluateur=evaluateur)
+        CompetenceValidationFactory(
+            candidate=waiting.candidate,
+            competence=competence(1),
+            validated_on=add_years(run.date(), -5) + datetime.timedelta(days=30),
+        )  # it lapses 30 days after the run: within 6 months
+        expiring = HabilitationFactory(
+            user=UserFactory(email="bientot@exemple.fr"),
+            valid_until=run.date() + datetime.timedelta(days=30),
+            granted_by=secretariat,
+        )
+    with time_machine.travel(run - datetime.timedelta(hours=1), tick=False):
+        lost = NotificationFactory(user=candidat)  # its e-mail task never ran
     out = StringIO()
-    call_command("run_periodic_tasks", stdout=out)
+    with time_machine.travel(run, tick=False):
+        call_command("run_periodic_tasks", stdout=out)
+
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == list(settings.CELERY_BEAT_SCHEDULE)
+    assert lines == [
+        "remind-waiting-candidacies: 1",
+        "remind-expiring-validations: 1",
+        "remind-expiring-habilitations: 1",
+        "resend-unsent-emails: 1",
+    ]
+
+    def reminded(event):
+        return sorted(
+            Notification.objects.filter(event=event).values_list("user__email", flat=True)
+        )
+
+    assert reminded("reminder_waiting") == sorted([professionnel.email, evaluateur.email])
+    assert reminded("validation_expiring") == [candidat.email]
+    assert reminded("habilitation_expiring") == sorted([expiring.user.email, secretariat.email])
+    lost.refresh_from_db()
+    assert lost.email_sent_at == run
+    # The reminders' own e-mails leave after their commit; the lost one was sent now.
+    assert [message.to for message in mailoutbox] == [[candidat.email]]
 
 
 def test_a_vae_request_without_organisation_reaches_the_secretariat(
@@ -185,7 +250,7 @@ def test_a_vae_request_without_organisation_reaches_the_secretariat(
 
 
 def test_an_email_whose_task_never_ran_is_sent_by_the_sweep(candidat, mailoutbox):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat, key="test:lost", event="withdraw", subject="Objet", body="Texte"
     )
     assert resend_unsent_emails.apply().get() == 0  # too recent: its task may be queued
@@ -199,7 +264,7 @@ def test_an_email_whose_task_never_ran_is_sent_by_the_sweep(candidat, mailoutbox
 
 
 def test_the_sweep_leaves_a_send_that_is_still_retrying_to_its_chain(candidat, mailoutbox):
-    notification = Notification.objects.create(
+    notification = NotificationFactory(
         user=candidat,
         key="test:retrying",
         event="withdraw",

@@ -4,7 +4,8 @@ from django.urls import reverse
 from candidates import services as candidacy_services
 from candidates.tasks import notify_transition
 from cqp.models import Notification
-from tests.factories import CandidacyFactory
+from cqp.notifications import notification_create
+from tests.factories import CandidacyFactory, NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,6 @@ def test_notifications_are_private(client, withdrawn, outsider):
 
 
 def test_notification_list_query_count_is_constant(client, candidat, django_assert_max_num_queries):
-    from cqp.notifications import notification_create
-
     client.force_login(candidat)
     for n in range(3):
         notification_create(user=candidat, key=f"k{n}", subject=f"Sujet {n}")
@@ -71,7 +70,7 @@ def test_notification_list_query_count_is_constant(client, candidat, django_asse
 
 
 def test_the_list_shows_each_notice_in_full(client, candidat):
-    Notification.objects.create(
+    NotificationFactory(
         user=candidat,
         key="test:body",
         subject="Convocation",

@@ -10,6 +10,7 @@ from cqp.referentiel import (
     ReferentielError,
     load_referentiel,
     read_referentiel,
+    validate_referentiel,
 )
 
 SOURCE = json.loads(DEFAULT_REFERENTIEL.read_text(encoding="utf-8"))
@@ -134,6 +135,72 @@ def test_load_referentiel_command_reports_missing_file(tmp_path):
         call_command("load_referentiel", str(tmp_path / "absent.json"))
 
 
-def test_referentiel_copy_in_project_matches_source_and_is_valid():
+# Annex I of the branch agreement (seeds/accord-cqp-assistant-formation.txt), copied by hand:
+# each competence's title, number of elements, first and last element.
+ANNEX_I = [
+    (
+        "Traiter les informations permettant le suivi administratif des prestations de formation",
+        8,
+        "Identifier les acteurs clés internes et externes en lien avec les prestations de "
+        "formation et leur rôle",
+        "Classer et archiver les dossiers liés aux formations et aux apprenants selon les "
+        "règles et procédures en vigueur dans l'entreprise",
+    ),
+    (
+        "Organiser son activité et la logistique des prestations de formation",
+        7,
+        "S'organiser afin de réaliser l'ensemble de ses activités en fonction des besoins et "
+        "des priorités de ses interlocuteurs (clients, organisme financeurs, prescripteurs, "
+        "entreprises et apprenants)",
+        "Identifier les points d'amélioration de la réalisation de la prestation à son niveau "
+        "d'activité",
+    ),
+    (
+        "Accueillir, informer et réaliser le suivi de différents interlocuteurs (clients, "
+        "apprenants, organismes financeurs, prescripteurs, entreprises)",
+        11,
+        "Etablir un contact efficace et adapté à différents interlocuteurs",
+        "Evaluer et améliorer les conditions d'accueil, d'information et de suivi à son "
+        "niveau d'activité",
+    ),
+    (
+        "Traiter les aléas et les situations difficiles",
+        5,
+        "Identifier tout aléa lié aux prestations de formation et mettre en œuvre les mesures "
+        "adaptées (par exemple : alerte, vérification de la résolution de l'incident, "
+        "traitement de l'aléa)",
+        "Conclure efficacement une situation difficile",
+    ),
+    (
+        "Rédiger des documents professionnels",
+        6,
+        "Rechercher et collecter des informations (par exemple : données financières, "
+        "réglementaires, administratives, pédagogiques) auprès des interlocuteurs pertinents",
+        "Rédiger tout ou partie de documents administratifs (par exemple : compte rendu, bilan, "
+        "note de synthèse, rapport d'activités, support de communication, procédure) "
+        "conformes aux exigences liées aux prestations de formation",
+    ),
+    (
+        "Coordonner des informations liées aux prestations de formation",
+        8,
+        "Traiter le courrier en veillant à la confidentialité et au degré d'importance et "
+        "d'urgence des informations",
+        "Communiquer avec les membres de l'équipe et de l'entreprise en prenant en compte "
+        "leurs demandes, leurs contraintes et les informations qu'ils apportent.",
+    ),
+]
+
+
+def test_referentiel_copy_in_project_matches_annex_i_and_is_valid():
+    assert validate_referentiel(SOURCE) == []
     assert read_referentiel(DEFAULT_REFERENTIEL) == SOURCE
-    assert DEFAULT_REFERENTIEL.is_relative_to(DEFAULT_REFERENTIEL.parents[2])
+    assert (SOURCE["code"], SOURCE["title"]) == ("CQP-AF", "CQP Assistant(e) de formation")
+    assert [
+        (c["title"], len(c["elements"]), c["elements"][0], c["elements"][-1])
+        for c in SOURCE["competences"]
+    ] == ANNEX_I
+    assert sum(len(c["elements"]) for c in SOURCE["competences"]) == 45
+    assert [a["number"] for a in SOURCE["activities"]] == [1, 2, 3, 4, 5, 6]
+    # Three years of experience for a VAE (DESIGN.md); a partial validation kept 5 years (3.1).
+    assert SOURCE["rules"]["vae_min_experience_years"] == 3
+    assert SOURCE["rules"]["partial_validation_benefit_years"] == 5

@@ -66,25 +66,58 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
         call_command("seed_demo")
 
     def counts():
-        return (
-            User.objects.count(),
-            Organisation.objects.count(),
-            Membership.objects.count(),
-            Habilitation.objects.count(),
-            JuryMember.objects.count(),
-            Candidacy.objects.count(),
-            JurySession.objects.count(),
-            Certificate.objects.count(),
-            Document.objects.count(),
-        )
+        return {
+            model._meta.label: model.objects.count()
+            for model in (
+                User,
+                Organisation,
+                Membership,
+                Habilitation,
+                JuryMember,
+                Candidacy,
+                JurySession,
+                Certificate,
+                Document,
+            )
+        }
 
     first = counts()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo")
     assert counts() == first
-    # 9 listed accounts and the certified candidate; candidacies: parcours in repérage,
-    # VAE in recevabilité, certified parcours; one document of each kind below.
-    assert first == (10, 2, 5, 2, 2, 3, 1, 1, 5)
+    assert sorted(Membership.objects.values_list("user__email", "organisation__name", "role")) == [
+        ("candidat.certifie@demo.cqp.fr", "Formapro Conseil", "candidat"),
+        ("candidat@demo.cqp.fr", "Formapro Conseil", "candidat"),
+        ("gestionnaire.atelier@demo.cqp.fr", "Atelier Compétences", "gestionnaire"),
+        ("gestionnaire@demo.cqp.fr", "Formapro Conseil", "gestionnaire"),
+        ("professionnel@demo.cqp.fr", "Formapro Conseil", "professionnel"),
+    ]
+    assert sorted(Habilitation.objects.values_list("user__email", "kind")) == [
+        ("evaluateur@demo.cqp.fr", "evaluateur"),
+        ("professionnel@demo.cqp.fr", "professionnel"),
+    ]
+    assert sorted(JuryMember.objects.values_list("user__email", "college")) == [
+        ("jury.salaries@demo.cqp.fr", "salaries"),
+        ("jury@demo.cqp.fr", "employeurs"),
+    ]
+    assert sorted(Candidacy.objects.values_list("candidate__user__email", "pathway", "state")) == [
+        ("candidat.certifie@demo.cqp.fr", "parcours", "certifie"),
+        ("candidat.vae@demo.cqp.fr", "vae", "recevabilite"),
+        ("candidat@demo.cqp.fr", "parcours", "reperage"),
+    ]
+    # The nine listed accounts and the certified candidate, in two organisations; the one
+    # closed session of the certified candidate, their certificate, one document of each kind.
+    assert first == {
+        "cqp.User": 10,
+        "cqp.Organisation": 2,
+        "cqp.Membership": 5,
+        "cqp.Habilitation": 2,
+        "jury.JuryMember": 2,
+        "candidates.Candidacy": 3,
+        "jury.JurySession": 1,
+        "jury.Certificate": 1,
+        "cqp.Document": 5,
+    }
     output = capsys.readouterr().out
     for email in [
         "secretariat@",

@@ -6,83 +6,39 @@ transition); opinions and signatures given as set-up go through the services too
 """
 
 import datetime
-import html
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from candidates import services as candidacy_services
-from candidates.models import Candidacy
 from evaluations import services
 from evaluations.models import CompetenceAssessment, EvaluationDossier, Observation
-from tests.candidates.test_state_machine import (
-    assign,
-    candidate_of,
-    fill_livret,
-    fresh,
-    plan_codes,
-)
+from tests.candidates.builders import assign, candidate_of, plan_codes
 from tests.factories import PASSWORD, CandidacyFactory, UserFactory
+from tests.helpers import flash_messages, page_text
 
-from .builders import ACQUISE, NON_ACQUISE, dossier_of, settle
+from .builders import (
+    ACQUISE,
+    NON_ACQUISE,
+    assessment_of,
+    dossier_of,
+    give,
+    settle,
+    sign_all,
+    through_reperage_to_evaluation,
+)
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "Commentaire confidentiel de l'évaluateur externe"
 
 
-# Builders ---------------------------------------------------------------------------------
-
-
-def in_evaluation(candidate_user, organisation, *, secretariat, professionnel, evaluateur):
-    """A parcours candidacy driven to `evaluation` (C2 to develop in the livret)."""
-    candidacy = CandidacyFactory(candidate=candidate_of(candidate_user), organisation=organisation)
-    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
-    fill_livret(candidacy, to_develop={2})
-    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
-    candidacy_services.practice_confirm(
-        candidacy=candidacy, by=professionnel, note="Inscriptions et convocations d'une session."
-    )
-    services.evaluation_start(candidacy=candidacy, by=professionnel)
-    candidacy.refresh_from_db()
-    assert candidacy.state == "evaluation"
-    return candidacy
-
-
-def assessment_of(candidacy, number) -> CompetenceAssessment:
-    return CompetenceAssessment.objects.select_related("competence").get(
-        dossier=dossier_of(candidacy), competence__number=number
-    )
-
-
-def give(candidacy, by, opinion=ACQUISE, *, numbers=None, comment=""):
-    for a in dossier_of(candidacy).assessments.select_related("competence"):
-        if numbers is None or a.competence.number in numbers:
-            services.opinion_give(assessment=a, by=by, opinion=opinion, comment=comment)
-
-
-def sign(candidacy, by, *, numbers=None):
-    for a in dossier_of(candidacy).assessments.select_related("competence"):
-        if numbers is None or a.competence.number in numbers:
-            services.assessment_sign(assessment=a, by=by, password=PASSWORD)
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
 def field_block(response, field_id) -> str:
     """The `<div class="field ...">` that holds the input with this id (label, errors, widget)."""
-    content = text(response)
+    content = page_text(response)
     match = re.search(
         rf'<div class="field[^"]*">(?:(?!<div class="field).)*?id="{re.escape(field_id)}"',
         content,
@@ -107,7 +63,7 @@ def snapshot(candidacy):
 
 @pytest.fixture
 def candidacy(candidat, own_org, secretariat, professionnel, evaluateur):
-    return in_evaluation(
+    return through_reperage_to_evaluation(
         candidat,
         own_org,
         secretariat=secretariat,
@@ -149,7 +105,7 @@ def test_assessment_page_shows_each_competence_of_the_scope(client, candidacy, p
     client.force_login(professionnel)
     response = client.get(url("assessment", candidacy))
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     codes = [card["competence"].code for card in response.context["cards"]]
     assert codes == ["C1", "C2", "C3", "C4", "C5", "C6"]
     c1 = response.context["cards"][0]["competence"]
@@ -176,7 +132,7 @@ def test_assessment_page_shows_the_candidate_account_and_evidence(
         upload=SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     client.force_login(evaluateur)
-    page = text(client.get(url("assessment", candidacy)))
+    page = page_text(client.get(url("assessment", candidacy)))
     card = page[page.index(f'id="competence-{c4.pk}"') :]
     card = card[: card.index("</section>")]
     assert "J'ai géré l'annulation d'une session." in card
@@ -195,12 +151,12 @@ def test_the_other_opinion_stays_hidden_until_both_are_given(
     )
     assert response.status_code == 302
     assert response["Location"] == url("assessment", candidacy) + f"#competence-{c1.competence_id}"
-    assert messages_of(client.get(response["Location"])) == ["Avis enregistré."]
+    assert flash_messages(client.get(response["Location"])) == ["Avis enregistré."]
     # The évaluateur sees their own opinion.
-    assert SECRET in text(client.get(url("assessment", candidacy)))
+    assert SECRET in page_text(client.get(url("assessment", candidacy)))
 
     client.force_login(professionnel)
-    page = text(client.get(url("assessment", candidacy)))
+    page = page_text(client.get(url("assessment", candidacy)))
     assert SECRET not in page
     assert "badge--non_acquise" not in page
     card = page[page.index(f'id="competence-{c1.competence_id}"') :]
@@ -214,8 +170,8 @@ def test_the_other_opinion_stays_hidden_until_both_are_given(
         {"opinion": NON_ACQUISE, "comment": "Vu du professionnel"},
         follow=True,
     )
-    page = text(response)
-    assert messages_of(response) == ["Avis enregistré."]
+    page = page_text(response)
+    assert flash_messages(response) == ["Avis enregistré."]
     assert SECRET in page and "Vu du professionnel" in page
     c1.refresh_from_db()
     assert (c1.professionnel_opinion, c1.evaluateur_opinion, c1.final_result) == (
@@ -230,7 +186,7 @@ def test_an_opinion_can_change_until_the_other_is_given(client, candidacy, profe
     client.force_login(professionnel)
     client.post(url("assessment_opinion", candidacy, c1.pk), {"opinion": ACQUISE})
     response = client.get(url("assessment", candidacy))
-    assert "Modifier mon avis" in text(response)
+    assert "Modifier mon avis" in page_text(response)
     client.post(url("assessment_opinion", candidacy, c1.pk), {"opinion": NON_ACQUISE})
     c1.refresh_from_db()
     assert c1.professionnel_opinion == NON_ACQUISE
@@ -264,7 +220,7 @@ def test_a_disagreement_needs_a_motivated_joint_result_before_signing(
     services.opinion_give(assessment=c1, by=professionnel, opinion=ACQUISE, comment="Maîtrisé")
     services.opinion_give(assessment=c1, by=evaluateur, opinion=NON_ACQUISE, comment="Fragile")
     client.force_login(professionnel)
-    page = text(client.get(url("assessment", candidacy)))
+    page = page_text(client.get(url("assessment", candidacy)))
     assert "Désaccord" in page and "Maîtrisé" in page and "Fragile" in page
     assert url("assessment_sign", candidacy, c1.pk) not in page
     assert url("assessment_final", candidacy, c1.pk) in page
@@ -272,7 +228,7 @@ def test_a_disagreement_needs_a_motivated_joint_result_before_signing(
     response = client.post(
         url("assessment_sign", candidacy, c1.pk), {"password": PASSWORD}, follow=True
     )
-    assert messages_of(response) == [
+    assert flash_messages(response) == [
         "Les avis divergent : arrêtez et motivez le résultat commun avant de signer."
     ]
     c1.refresh_from_db()
@@ -289,15 +245,15 @@ def test_a_disagreement_needs_a_motivated_joint_result_before_signing(
         {"result": ACQUISE, "comment": "Observé en situation réelle."},
         follow=True,
     )
-    assert messages_of(response) == ["Résultat commun enregistré."]
+    assert flash_messages(response) == ["Résultat commun enregistré."]
     c1.refresh_from_db()
     assert (c1.final_result, c1.final_comment) == (ACQUISE, "Observé en situation réelle.")
-    assert url("assessment_sign", candidacy, c1.pk) in text(response)
+    assert url("assessment_sign", candidacy, c1.pk) in page_text(response)
 
     response = client.post(
         url("assessment_sign", candidacy, c1.pk), {"password": PASSWORD}, follow=True
     )
-    assert messages_of(response) == ["Signature enregistrée."]
+    assert flash_messages(response) == ["Signature enregistrée."]
     c1.refresh_from_db()
     assert c1.professionnel_signed_by == professionnel
 
@@ -307,7 +263,7 @@ def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professi
     give(candidacy, evaluateur, numbers={2})
     c2 = assessment_of(candidacy, 2)
     client.force_login(evaluateur)
-    page = text(client.get(url("assessment", candidacy)))
+    page = page_text(client.get(url("assessment", candidacy)))
     assert 'autocomplete="current-password"' in page
     assert "Votre mot de passe (signature)" in page
 
@@ -322,11 +278,10 @@ def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professi
     response = client.post(url("assessment_sign", candidacy, c2.pk), {"password": PASSWORD})
     assert response["Location"] == url("assessment", candidacy) + f"#competence-{c2.competence_id}"
     c2.refresh_from_db()
-    evaluateur = fresh(evaluateur)
     assert c2.evaluateur_signed_by == evaluateur
     assert c2.evaluateur_signed_name == evaluateur.get_full_name()
     signed_at = timezone.localtime(c2.evaluateur_signed_at)
-    page = text(client.get(url("assessment", candidacy)))
+    page = page_text(client.get(url("assessment", candidacy)))
     assert (
         f"signé par {evaluateur.get_full_name()} le {signed_at:%d/%m/%Y} à {signed_at:%H:%M}"
         in page
@@ -334,15 +289,53 @@ def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professi
     assert url("assessment_sign", candidacy, c2.pk) not in page
 
 
+def test_signing_is_locked_after_repeated_wrong_passwords(
+    client, candidacy, professionnel, evaluateur, settings
+):
+    """Wrong passwords count like failed logins: once locked, even the right one is refused,
+    for that person only, until the window has passed."""
+    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    give(candidacy, professionnel, numbers={2})
+    give(candidacy, evaluateur, numbers={2})
+    c2 = assessment_of(candidacy, 2)
+    sign_url = url("assessment_sign", candidacy, c2.pk)
+    field = f"id_sign{c2.pk}_password"
+    client.force_login(evaluateur)
+    for _ in range(3):
+        response = client.post(sign_url, {"password": "pas-le-bon"})
+        assert response.status_code == 200
+        assert "Mot de passe incorrect : la signature n'a pas été enregistrée." in field_block(
+            response, field
+        )
+    response = client.post(sign_url, {"password": PASSWORD})
+    assert response.status_code == 200
+    block = field_block(response, field)
+    assert "Trop de tentatives échouées : réessayez dans quelques minutes." in block
+    c2.refresh_from_db()
+    assert (c2.evaluateur_signed_by, c2.evaluateur_signed_at) == (None, None)
+
+    client.force_login(professionnel)
+    assert client.post(sign_url, {"password": PASSWORD}).status_code == 302
+    c2.refresh_from_db()
+    assert (c2.professionnel_signed_by, c2.evaluateur_signed_by) == (professionnel, None)
+
+    later = timezone.now() + datetime.timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW + 1)
+    with time_machine.travel(later):
+        client.force_login(evaluateur)
+        assert client.post(sign_url, {"password": PASSWORD}).status_code == 302
+    c2.refresh_from_db()
+    assert c2.evaluateur_signed_by == evaluateur
+
+
 def test_changing_an_agreed_result_withdraws_the_signatures(
     client, candidacy, professionnel, evaluateur
 ):
     give(candidacy, professionnel, numbers={4})
     give(candidacy, evaluateur, numbers={4})
-    sign(candidacy, professionnel, numbers={4})
+    sign_all(candidacy, professionnel, numbers={4})
     c4 = assessment_of(candidacy, 4)
     client.force_login(evaluateur)
-    page = text(client.get(url("assessment", candidacy)))
+    page = page_text(client.get(url("assessment", candidacy)))
     assert "retire les signatures déjà données" in page
     client.post(
         url("assessment_final", candidacy, c4.pk),
@@ -370,14 +363,14 @@ def test_observation_added_and_listed(client, candidacy, evaluateur):
         },
         follow=True,
     )
-    assert messages_of(response) == ["Observation enregistrée."]
+    assert flash_messages(response) == ["Observation enregistrée."]
     observation = Observation.objects.get(dossier__candidacy=candidacy)
     assert (observation.kind, observation.competence, observation.author) == (
         "analysee",
         c3,
         evaluateur,
     )
-    page = text(response)
+    page = page_text(response)
     assert "Préparation d'une session inter-entreprises" in page and f"{day:%d/%m/%Y}" in page
 
 
@@ -408,25 +401,25 @@ def test_transmit_lists_what_is_missing_then_transmits(
 ):
     give(candidacy, professionnel)
     give(candidacy, evaluateur)
-    sign(candidacy, professionnel)
-    sign(candidacy, evaluateur, numbers={1, 2, 4, 5, 6})
+    sign_all(candidacy, professionnel)
+    sign_all(candidacy, evaluateur, numbers={1, 2, 4, 5, 6})
     client.force_login(evaluateur)
     response = client.get(url("dossier_transmit", candidacy))
     assert response.status_code == 200
     assert response.context["missing"] == ["C3 : signature de l'évaluateur externe"]
-    page = text(response)
+    page = page_text(response)
     assert "C3 : signature de l'évaluateur externe" in page
     assert "Transmettre le dossier au jury</button>" not in page
 
     refused = client.post(url("dossier_transmit", candidacy), follow=True)
-    assert messages_of(refused) == [
+    assert flash_messages(refused) == [
         "Le dossier n'est pas complet : il manque C3 : signature de l'évaluateur externe."
     ]
     candidacy.refresh_from_db()
     assert candidacy.state == "evaluation"
 
-    sign(candidacy, evaluateur, numbers={3})
-    page = text(client.get(url("dossier_transmit", candidacy)))
+    sign_all(candidacy, evaluateur, numbers={3})
+    page = page_text(client.get(url("dossier_transmit", candidacy)))
     assert (
         "Le dossier deviendra consultable en lecture seule et sera présenté au jury paritaire."
         in page
@@ -435,7 +428,9 @@ def test_transmit_lists_what_is_missing_then_transmits(
 
     response = client.post(url("dossier_transmit", candidacy))
     assert response["Location"] == reverse("candidacy_detail", args=[candidacy.pk])
-    assert messages_of(client.get(response["Location"])) == ["Dossier transmis au jury paritaire."]
+    assert flash_messages(client.get(response["Location"])) == [
+        "Dossier transmis au jury paritaire."
+    ]
     candidacy.refresh_from_db()
     assert candidacy.state == "jury"
     assert dossier_of(candidacy).transmitted_by == evaluateur
@@ -447,7 +442,7 @@ def test_transmit_lists_what_is_missing_then_transmits(
         response = client.get(url("assessment", candidacy))
         assert response.status_code == 200
         assert response.context["editable"] is False
-        page = text(response)
+        page = page_text(response)
         assert '<form method="post" action="/candidatures/' not in page
         assert "consultable en lecture seule" in page
         before = snapshot(candidacy)
@@ -476,7 +471,7 @@ def test_resume_parcours_with_one_competence_not_acquired(
         dossier_of(candidacy), professionnel=professionnel, evaluateur=evaluateur, non_acquises={5}
     )
     client.force_login(professionnel)
-    assert url("dossier_resume_parcours", candidacy) in text(
+    assert url("dossier_resume_parcours", candidacy) in page_text(
         client.get(url("assessment", candidacy))
     )
     response = client.get(url("dossier_resume_parcours", candidacy))
@@ -488,7 +483,7 @@ def test_resume_parcours_with_one_competence_not_acquired(
         url("dossier_resume_parcours", candidacy), {"comment": "Reprendre la facturation."}
     )
     assert response["Location"] == reverse("candidacy_detail", args=[candidacy.pk])
-    assert messages_of(client.get(response["Location"])) == [
+    assert flash_messages(client.get(response["Location"])) == [
         "Le candidat reprend son parcours pour les compétences non acquises."
     ]
     candidacy.refresh_from_db()
@@ -508,9 +503,9 @@ def test_resume_parcours_refused_while_results_are_unsigned(
     client.force_login(evaluateur)
     response = client.get(url("dossier_resume_parcours", candidacy))
     assert len(response.context["unsigned"]) == 6
-    assert "Reprendre le parcours</button>" not in text(response)
+    assert "Reprendre le parcours</button>" not in page_text(response)
     response = client.post(url("dossier_resume_parcours", candidacy), follow=True)
-    assert messages_of(response) == [
+    assert flash_messages(response) == [
         "Les résultats doivent être arrêtés et signés par les deux évaluateurs : "
         "C1, C2, C3, C4, C5, C6."
     ]
@@ -556,7 +551,7 @@ def test_post_endpoints_refuse_get(client, candidacy, professionnel):
 def test_an_assessment_of_another_dossier_is_404(
     client, candidacy, own_org, secretariat, professionnel, evaluateur
 ):
-    other = in_evaluation(
+    other = through_reperage_to_evaluation(
         UserFactory(),
         own_org,
         secretariat=secretariat,
@@ -577,103 +572,3 @@ def test_no_dossier_yet_is_404(client, candidat, own_org, secretariat, professio
     assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
     client.force_login(professionnel)
     assert client.get(url("assessment", candidacy)).status_code == 404
-
-
-# Dashboard -------------------------------------------------------------------------------
-
-
-def panel_groups(response, role) -> dict[str, set[int]]:
-    section = next(s for s in response.context["sections"] if s["role"] == role)
-    panel = next(
-        p for p in section["panels"] if p["template"] == "evaluations/panels/evaluations.html"
-    )
-    return {g["key"]: {c.pk for c in g["candidacies"]} for g in panel["groups"]}
-
-
-def test_dashboard_groups_evaluations_by_what_waits_on_me(
-    client, own_org, secretariat, professionnel, evaluateur
-):
-    def new():
-        return in_evaluation(
-            UserFactory(),
-            own_org,
-            secretariat=secretariat,
-            professionnel=professionnel,
-            evaluateur=evaluateur,
-        )
-
-    to_give = new()
-    disagreement = new()
-    give(disagreement, professionnel)
-    give(disagreement, evaluateur, numbers={2, 3, 4, 5, 6})
-    give(disagreement, evaluateur, NON_ACQUISE, numbers={1})
-    to_sign = new()
-    give(to_sign, professionnel)
-    give(to_sign, evaluateur)
-    sign(to_sign, professionnel)
-    ready = new()
-    settle(dossier_of(ready), professionnel=professionnel, evaluateur=evaluateur)
-    waiting = new()
-    give(waiting, evaluateur)
-
-    client.force_login(evaluateur)
-    response = client.get(reverse("dashboard"))
-    assert panel_groups(response, "evaluateur") == {
-        "opinion": {to_give.pk},
-        "disagreement": {disagreement.pk},
-        "sign": {to_sign.pk},
-        "transmit": {ready.pk},
-        "waiting": {waiting.pk},
-    }
-    page = text(response)
-    for label in [
-        "Évaluations en cours",
-        "Avis à donner",
-        "Désaccords à résoudre",
-        "À signer",
-        "Prêt à transmettre",
-        "En attente de l'autre évaluateur / du candidat",
-    ]:
-        assert label in page
-    assert f'href="{url("assessment", ready)}"' in page
-
-    client.force_login(professionnel)
-    assert panel_groups(client.get(reverse("dashboard")), "professionnel") == {
-        "opinion": {waiting.pk, to_give.pk},
-        "disagreement": {disagreement.pk},
-        "waiting": {ready.pk, to_sign.pk},
-    }
-
-
-def test_dashboard_empty_state(client, evaluateur):
-    client.force_login(evaluateur)
-    response = client.get(reverse("dashboard"))
-    assert panel_groups(response, "evaluateur") == {}
-    assert "Aucune évaluation en cours." in text(response)
-
-
-def test_dashboard_query_count_does_not_grow_with_candidacies(
-    client, own_org, secretariat, professionnel, evaluateur, django_assert_num_queries
-):
-    def add(n):
-        for i in range(n):
-            candidacy = in_evaluation(
-                UserFactory(),
-                own_org,
-                secretariat=secretariat,
-                professionnel=professionnel,
-                evaluateur=evaluateur,
-            )
-            if i % 2:
-                give(candidacy, evaluateur, numbers={1})
-
-    client.force_login(evaluateur)
-    add(2)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("dashboard"))
-    assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 2
-    add(8)
-    assert Candidacy.objects.filter(state="evaluation").count() == 10
-    with django_assert_num_queries(len(captured)):
-        response = client.get(reverse("dashboard"))
-    assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 10

@@ -6,7 +6,6 @@ the evaluators' observations, opinions, joint results and signatures.
 """
 
 import hashlib
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,13 +13,13 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pypdf import PdfReader
 
 from cqp.documents import get_kind
 from cqp.models import Document
 from cqp.tasks import generate_document
 from evaluations import documents, services
-from tests.candidates.test_state_machine import competence, today
+from tests.candidates.builders import competence, today
+from tests.helpers import pdf_read, pdf_text
 
 from .builders import NON_ACQUISE, assessment, dossier_of, opinions, parcours_in_evaluation, sign
 
@@ -41,11 +40,6 @@ def _named(user, first_name, last_name):
     user.first_name, user.last_name = first_name, last_name
     user.save(update_fields=["first_name", "last_name"])
     return user
-
-
-def _text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def _upload(name):
@@ -139,8 +133,8 @@ def test_transmission_stores_the_whole_dossier_once(
     assert document.size == len(data)
     # A cover page, then one page (or more) per competence.
     assert 7 <= document.pages <= 20
-    assert len(PdfReader(io.BytesIO(data)).pages) == document.pages
-    text = _text(data)
+    text, pages = pdf_read(data)
+    assert pages == document.pages
     for expected in [
         "Dossier de suivi et d'évaluation",
         "Anaïs Lefèvre",
@@ -206,7 +200,7 @@ def test_before_transmission_only_a_draft(
     response = client.get(preview_url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = _text(response.content)
+    text = pdf_text(response.content)
     assert "PROJET" in text
     assert "Anaïs Lefèvre" in text
     assert ACCOUNT in text
@@ -226,7 +220,7 @@ def test_draft_keeps_a_lone_opinion_secret(client, candidacy, professionnel, can
         comment="Organisation encore fragile",
     )
     client.force_login(candidat)
-    text = _text(client.get(reverse("document_preview", args=[CODE, dossier.pk])).content)
+    text = pdf_text(client.get(reverse("document_preview", args=[CODE, dossier.pk])).content)
     assert "avis donné" in text
     assert "Organisation encore fragile" not in text
     assert "Non acquise" not in text

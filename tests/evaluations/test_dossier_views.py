@@ -6,17 +6,13 @@ pratique, start_evaluation), which opens the dossier; C6 is validated beforehand
 dossier evaluates C1 to C5 and C6 stays outside its scope.
 """
 
-import datetime
 import hashlib
-import html
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,18 +21,18 @@ from cqp.models import HabilitationKind, MembershipRole
 from evaluations import services
 from evaluations.evidence import MAX_FILES_PER_COMPETENCE, MAX_SIZE
 from evaluations.models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence
-from tests.candidates.test_state_machine import (
-    assign,
+from tests.candidates.builders import (
+    DAY,
     candidacy_in,
     competence,
-    fill_livret,
     habilitated,
     today,
     validate,
 )
 from tests.factories import PASSWORD, MembershipFactory
+from tests.helpers import flash_messages, page_text, query_count
 
-from .builders import settle
+from .builders import settle, through_reperage_to_evaluation
 
 pytestmark = pytest.mark.django_db
 
@@ -49,29 +45,15 @@ OUT_OF_SCOPE = "Cette compétence n'est pas évaluée dans ce dossier."
 SAVED_ACCOUNT = "J'organise les sessions de formation et j'envoie les convocations."
 
 
-def _text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
 def _section_html(response, comp) -> str:
     """The HTML of one competence's section of the page."""
-    page = _text(response)
+    page = page_text(response)
     start = page.index(f'id="competence-{comp.pk}"')
     return page[start : page.index("</section>", start)]
 
 
 def _section(response, comp) -> dict:
     return next(s for s in response.context["sections"] if s["competence"].pk == comp.pk)
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def _pdf(name="planning.pdf", content=PDF):
@@ -102,17 +84,14 @@ def _multipart(fields: dict, *, filename: str, content: bytes) -> tuple[bytes, s
 
 def in_evaluation(candidat, organisation, *, secretariat, professionnel, evaluateur):
     """A parcours candidacy driven to `evaluation` by its services; C6 validated last year."""
-    candidacy = candidacy_in("reperage", candidat, organisation)
-    assign(candidacy, by=secretariat, professionnel=professionnel, evaluateur=evaluateur)
-    validate(candidacy.candidate, 6, validated_on=today() - datetime.timedelta(days=365))
-    fill_livret(candidacy, to_develop={2})
-    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
-    candidacy_services.practice_confirm(
-        candidacy=candidacy, by=professionnel, note="Gestion des convocations depuis mars."
+    return through_reperage_to_evaluation(
+        candidat,
+        organisation,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+        before=lambda c: validate(c.candidate, 6, validated_on=today() - 365 * DAY),
     )
-    services.evaluation_start(candidacy=candidacy, by=professionnel)
-    candidacy.refresh_from_db()
-    return candidacy
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +176,7 @@ def test_candidate_page_shows_one_section_per_competence_in_scope(candidate_clie
         "C4",
         "C5",
     ]
-    page = _text(response)
+    page = page_text(response)
     assert "Activités et situations professionnelles qui montrent cette compétence" in page
     assert 'enctype="multipart/form-data"' in page
     assert 'accept=".pdf,.jpg,.jpeg,.png,.docx,.odt,.xlsx,.ods"' in page
@@ -210,7 +189,7 @@ def test_candidate_saves_an_account(candidate_client, candidacy, dossier, c1):
     assert response.url == f"{_urls(candidacy)['mine']}#competence-{c1.pk}"
     assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
     page = candidate_client.get(response.url)
-    assert _messages(page) == ["Récit enregistré."]
+    assert flash_messages(page) == ["Récit enregistré."]
     assert SAVED_ACCOUNT in _section_html(page, c1)
 
 
@@ -263,7 +242,7 @@ def test_candidate_uploads_a_pdf_stored_outside_the_static_tree(
     assert re.fullmatch(r"[0-9a-f]{32}\.pdf", path.name)
     assert path.read_bytes() == PDF
     page = candidate_client.get(response.url)
-    assert _messages(page) == ["Pièce « Planning des sessions 2025.pdf » ajoutée."]
+    assert flash_messages(page) == ["Pièce « Planning des sessions 2025.pdf » ajoutée."]
     section = _section_html(page, c1)
     assert "Planning des sessions 2025.pdf" in section
     assert reverse("evidence_download", args=[evidence.pk]) in section
@@ -361,7 +340,7 @@ def test_upload_for_a_competence_outside_the_scope_is_refused_at_the_top(
     )
     assert response.status_code == 200
     assert response.context["stray_errors"] == [OUT_OF_SCOPE]
-    assert OUT_OF_SCOPE in _text(response)
+    assert OUT_OF_SCOPE in page_text(response)
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
     assert _stored_files(media) == [Path(with_work.file.path)]
 
@@ -373,7 +352,7 @@ def test_candidate_deletes_a_file_after_confirming(
     path = Path(with_work.file.path)
     confirm = candidate_client.get(url)
     assert confirm.status_code == 200
-    assert "planning.pdf" in _text(confirm)
+    assert "planning.pdf" in page_text(confirm)
     assert Evidence.objects.filter(pk=with_work.pk).exists() and path.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = candidate_client.post(url)
@@ -381,7 +360,7 @@ def test_candidate_deletes_a_file_after_confirming(
     assert response.url == f"{_urls(candidacy)['mine']}#competence-{c1.pk}"
     assert not Evidence.objects.filter(pk=with_work.pk).exists()
     assert not path.exists()
-    assert _messages(candidate_client.get(response.url)) == ["Pièce supprimée."]
+    assert flash_messages(candidate_client.get(response.url)) == ["Pièce supprimée."]
 
 
 @pytest.mark.parametrize("role", ["professionnel", "evaluateur", "gestionnaire", "secretariat"])
@@ -497,7 +476,7 @@ def test_after_transmission_the_candidate_changes_nothing(
     urls = _urls(candidacy, evidence=with_work)
     account = candidate_client.post(urls["account"], {"text": "Trop tard"})
     assert account.status_code == 403
-    assert "Le dossier a été transmis au jury" in _text(account)
+    assert "Le dossier a été transmis au jury" in page_text(account)
     assert (
         candidate_client.post(
             urls["add"], {"competence": c1.pk, "file": _pdf("tardif.pdf")}
@@ -512,8 +491,8 @@ def test_after_transmission_the_candidate_changes_nothing(
     # The page itself now leads to the read-only dossier.
     assert candidate_client.get(urls["mine"]).url == urls["detail"]
     detail = candidate_client.get(urls["detail"])
-    assert "Transmis au jury le" in _text(detail)
-    assert urls["mine"] not in _text(detail)
+    assert "Transmis au jury le" in page_text(detail)
+    assert urls["mine"] not in page_text(detail)
     # Evidence stays downloadable.
     response = candidate_client.get(reverse("evidence_download", args=[with_work.pk]))
     assert response.status_code == 200
@@ -557,7 +536,7 @@ def test_detail_shows_the_joint_result_signatures_and_status(
     candidate_client, candidacy, dossier, c1, professionnel, evaluateur
 ):
     url = _urls(candidacy)["detail"]
-    assert "Ouvert depuis le" in _text(candidate_client.get(url))
+    assert "Ouvert depuis le" in page_text(candidate_client.get(url))
     transmit(dossier, professionnel=professionnel, evaluateur=evaluateur)
     dossier.refresh_from_db()
     page = candidate_client.get(url)
@@ -570,7 +549,7 @@ def test_detail_shows_the_joint_result_signatures_and_status(
     ):
         assert f"{name}, le {timezone.localtime(at):%d/%m/%Y à %H:%M}" in section
     transmitted = timezone.localtime(dossier.transmitted_at)
-    assert f"Transmis au jury le {transmitted:%d/%m/%Y à %H:%M}" in _text(page)
+    assert f"Transmis au jury le {transmitted:%d/%m/%Y à %H:%M}" in page_text(page)
 
 
 def test_detail_links_each_role_to_its_own_page(client, actors, candidacy):
@@ -578,13 +557,13 @@ def test_detail_links_each_role_to_its_own_page(client, actors, candidacy):
     assessment_url = reverse("assessment", args=[candidacy.pk])
     client.force_login(actors["candidat"])
     page = client.get(urls["detail"])
-    assert page.context["can_edit"] and urls["mine"] in _text(page)
+    assert page.context["can_edit"] and urls["mine"] in page_text(page)
     assert page.context["assessment_url"] is None
     for role in ("professionnel", "evaluateur"):
         client.force_login(actors[role])
         page = client.get(urls["detail"])
         assert page.context["assessment_url"] == assessment_url
-        assert assessment_url in _text(page) and urls["mine"] not in _text(page)
+        assert assessment_url in page_text(page) and urls["mine"] not in page_text(page)
     client.force_login(actors["gestionnaire"])
     page = client.get(urls["detail"])
     assert page.context["assessment_url"] is None and not page.context["can_edit"]
@@ -592,7 +571,7 @@ def test_detail_links_each_role_to_its_own_page(client, actors, candidacy):
 
 def test_candidacy_pages_link_to_the_evaluation(candidate_client, candidacy):
     page = candidate_client.get(reverse("candidacy_detail", args=[candidacy.pk]))
-    assert f'href="{_urls(candidacy)["detail"]}"' in _text(page)
+    assert f'href="{_urls(candidacy)["detail"]}"' in page_text(page)
 
 
 def test_candidacy_pages_do_not_link_to_the_evaluation_before_it(
@@ -600,7 +579,7 @@ def test_candidacy_pages_do_not_link_to_the_evaluation_before_it(
 ):
     candidacy = candidacy_in("parcours", candidat, own_org)
     client.force_login(candidat)
-    assert _urls(candidacy)["detail"] not in _text(
+    assert _urls(candidacy)["detail"] not in page_text(
         client.get(reverse("candidacy_detail", args=[candidacy.pk]))
     )
     # And there is no dossier to show yet.
@@ -635,9 +614,9 @@ def test_detail_lists_earlier_cycles(
     assert latest.context["dossier"].cycle == 2
     assert latest.context["cycles"] == [1, 2]
     assert [c.code for c in latest.context["competences"]] == ["C1"]
-    assert f"{url}?cycle=1" in _text(latest)
+    assert f"{url}?cycle=1" in page_text(latest)
     first = candidate_client.get(url, {"cycle": 1})
-    assert "Clos le" in _text(first)
+    assert "Clos le" in page_text(first)
     assert [c.code for c in first.context["competences"]] == ["C1", "C2", "C3", "C4", "C5"]
 
 
@@ -654,12 +633,12 @@ def test_detail_and_candidate_page_queries_do_not_grow_with_the_files(
     urls = _urls(candidacy)
     add_files(1)
     client.force_login(evaluateur)
-    detail_one = _queries(client, urls["detail"])
+    detail_one = query_count(client, urls["detail"])
     client.force_login(candidat)
-    mine_one = _queries(client, urls["mine"])
+    mine_one = query_count(client, urls["mine"])
     add_files(5)
     assert Evidence.objects.filter(dossier=dossier).count() == 30
     client.force_login(evaluateur)
-    assert _queries(client, urls["detail"]) == detail_one
+    assert query_count(client, urls["detail"]) == detail_one
     client.force_login(candidat)
-    assert _queries(client, urls["mine"]) == mine_one
+    assert query_count(client, urls["mine"]) == mine_one

@@ -8,19 +8,26 @@ with evaluations.services) — except `cheap_on_agenda`, which creates a candida
 `jury` for the tests that need many rows rather than a real journey.
 """
 
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from candidates.models import Candidacy
+from candidates.models import Candidacy, CompetenceValidation
 from evaluations import services as evaluation_services
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
 from jury.enums import College
-from jury.models import Deliberation, JuryMember, JurySession
-from tests.candidates.test_state_machine import competence, today
+from jury.models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
+from tests.candidates.builders import competence, today
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import (
     CandidacyFactory,
+    CompetenceAssessmentFactory,
+    EvaluationDossierFactory,
     JuryFactory,
+    JuryMemberFactory,
     OrganisationFactory,
     VaeCandidacyFactory,
 )
@@ -30,6 +37,8 @@ SALARIES = College.SALARIES
 VALIDEE = "validee"
 NON_VALIDEE = "non_validee"
 ALL = range(1, 7)
+# The day of the sessions in the tests of the session pages.
+SESSION_DAY = datetime.date(2026, 6, 15)
 
 
 # Members and sessions ---------------------------------------------------------------------
@@ -38,7 +47,7 @@ ALL = range(1, 7)
 def member(college, *, email=None, **user_fields) -> JuryMember:
     """An active member of `college`, whose account has the platform role jury."""
     user = JuryFactory(**({"email": email} if email else {}), **user_fields)
-    return JuryMember.objects.create(user=user, college=college)
+    return JuryMemberFactory(user=user, college=college)
 
 
 def panel(employeurs=1, salaries=1) -> list[JuryMember]:
@@ -176,18 +185,53 @@ def cheap_on_agenda(
     names = {"first_name": first_name, "last_name": last_name}
     user = {f"candidate__user__{k}": v for k, v in names.items() if v}
     candidacy = factory(state="jury", organisation=organisation or OrganisationFactory(), **user)
-    now = timezone.now()
-    dossier = EvaluationDossier.objects.create(candidacy=candidacy, cycle=1, transmitted_at=now)
+    dossier = EvaluationDossierFactory(candidacy=candidacy, cycle=1, transmitted_at=timezone.now())
+    # Built by the factory, stored in one query: list pages need many of them.
     CompetenceAssessment.objects.bulk_create(
-        CompetenceAssessment(
-            dossier=dossier,
-            competence=c,
-            professionnel_opinion="acquise",
-            evaluateur_opinion="acquise",
-            final_result="acquise",
-            professionnel_signed_at=now,
-            evaluateur_signed_at=now,
-        )
+        CompetenceAssessmentFactory.build(dossier=dossier, competence=c, signed=True)
         for c in candidacy.certification.competences.all()
     )
     return place(session, candidacy, by=secretariat)
+
+
+# Reading a fiche back, to prove that a refused call wrote nothing --------------------------
+
+
+def attendance(session) -> dict[int, bool | None]:
+    return dict(Seat.objects.filter(session=session).values_list("member_id", "present"))
+
+
+def snapshot(deliberation) -> dict:
+    """Everything a fiche de décision may write."""
+    candidacy = Candidacy.objects.get(pk=deliberation.candidacy_id)
+    current = Deliberation.objects.get(pk=deliberation.pk)
+    return {
+        "state": candidacy.state,
+        "outcome_reason": candidacy.outcome_reason,
+        "logs": candidacy.logs.count(),
+        "decided_at": current.decided_at,
+        "outcome": current.outcome,
+        "conform": current.conform,
+        "decisions": CompetenceDecision.objects.filter(deliberation=current).count(),
+        "linked": current.validations.count(),
+        "validations": CompetenceValidation.objects.filter(
+            candidate_id=candidacy.candidate_id
+        ).count(),
+        "certificates": Certificate.objects.filter(deliberation=current).count(),
+        "transmitted": EvaluationDossier.objects.filter(
+            candidacy=candidacy, transmitted_at__isnull=False
+        ).count(),
+    }
+
+
+def refused(deliberation, call, error=ValidationError):
+    """Run `call`, expect `error`, and check that the fiche wrote nothing at all."""
+    before = snapshot(deliberation)
+    with pytest.raises(error) as excinfo:
+        call()
+    assert snapshot(deliberation) == before
+    return excinfo.value
+
+
+def messages(error: ValidationError) -> str:
+    return " ".join(error.messages)

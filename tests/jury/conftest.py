@@ -1,8 +1,9 @@
 """The jury's actors: a president and an assesseur seated in an open session, a member who
-presides another one, and candidacies placed on the session's agenda.
+presides another one, candidacies placed on the session's agenda; for the session pages,
+two members of each college and a session composed of three of them.
 
-A module that needs them named or seated otherwise overrides `president`, `assesseur` or
-`jury_session`; `on_agenda` builds candidacies of `candidat`.
+A module that needs them named or seated otherwise overrides `president`, `assesseur`,
+`jury_session` or `session`; `on_agenda` and `to_jury` build candidacies of `candidat`.
 """
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from .builders import (
     EMPLOYEURS,
     SALARIES,
+    SESSION_DAY,
     candidacy_in_jury,
     member,
     open_session,
@@ -59,3 +61,48 @@ def on_agenda(candidat, own_org, secretariat, professionnel, evaluateur, jury_se
         return place(jury_session, candidacy, by=secretariat)
 
     return build
+
+
+@pytest.fixture
+def to_jury(candidat, own_org, secretariat, professionnel, evaluateur):
+    """`to_jury(user=None, **options)`: a parcours candidacy transmitted to the jury."""
+
+    def build(user=None, **options):
+        return candidacy_in_jury(
+            user or candidat,
+            own_org,
+            secretariat=secretariat,
+            professionnel=professionnel,
+            evaluateur=evaluateur,
+            **options,
+        )
+
+    return build
+
+
+@pytest.fixture
+def session(secretariat):
+    """An open session: one employeur (president) and one salarié, both present."""
+    return open_session(by=secretariat)
+
+
+@pytest.fixture
+def two_per_college(db):
+    """Two members of each college."""
+    return {
+        "e1": member(EMPLOYEURS, last_name="Employeur-Un"),
+        "e2": member(EMPLOYEURS, last_name="Employeur-Deux"),
+        "s1": member(SALARIES, last_name="Salarie-Un"),
+        "s2": member(SALARIES, last_name="Salarie-Deux"),
+    }
+
+
+@pytest.fixture
+def composed(secretariat, two_per_college):
+    """e1 (president), e2 and s1 are seated."""
+    return planned_session(
+        by=secretariat,
+        members=[two_per_college["e1"], two_per_college["e2"], two_per_college["s1"]],
+        president=two_per_college["e1"],
+        date=SESSION_DAY,
+    )

@@ -26,8 +26,10 @@ from cqp.tasks import generate_document
 from evaluations.models import EvaluationDossier
 from jury import services
 from jury.models import Certificate
-from tests.candidates.test_state_machine import add_years, competence, today
+from tests.candidates.builders import competence, today
 from tests.evaluations.builders import dossier_of, vae_in_evaluation
+from tests.factories import DocumentFactory
+from tests.helpers import add_years, pdf_read, pdf_text, stored_bytes
 
 from .builders import (
     ALL,
@@ -48,13 +50,6 @@ CERTIFICATION = "CQP Assistant(e) de formation"
 SITE = "https://cqp.exemple.fr"
 
 
-def _text(data: bytes) -> tuple[str, int]:
-    """The PDF's whitespace-normalised text and its page count."""
-    reader = PdfReader(io.BytesIO(data))
-    text = " ".join(page.extract_text() for page in reader.pages)
-    return " ".join(text.split()), len(reader.pages)
-
-
 def _stored(code, obj) -> list[Document]:
     return list(
         Document.objects.filter(
@@ -69,14 +64,6 @@ def _only(code, obj) -> Document:
     stored = _stored(code, obj)
     assert len(stored) == 1, (code, stored)
     return stored[0]
-
-
-def _read(document) -> bytes:
-    with document.file.open("rb") as handle:
-        data = handle.read()
-    assert document.sha256 == hashlib.sha256(data).hexdigest()
-    assert document.size == len(data)
-    return data
 
 
 def _titles(*numbers) -> list[str]:
@@ -175,7 +162,7 @@ def test_partial_decision_stores_the_fiche_and_the_attestation_once(
     assert generate_document("attestation", certificate.pk) == attestation.pk
     assert _only("fiche_decision", deliberation) == fiche_document
 
-    text, pages = _text(_read(fiche_document))
+    text, pages = pdf_read(stored_bytes(fiche_document))
     assert 1 <= pages <= 4
     assert fiche_document.pages == pages
     assert "Fiche de décision du jury — Élodie Lefèvre" in text
@@ -193,7 +180,7 @@ def test_partial_decision_stores_the_fiche_and_the_attestation_once(
     assert add_years(today(), 5).strftime("%d/%m/%Y") in text
     assert "PROJET" not in text
 
-    text, pages = _text(_read(attestation))
+    text, pages = pdf_read(stored_bytes(attestation))
     assert 1 <= pages <= 3
     assert "Attestation de validation partielle — Élodie Lefèvre" in text
     assert CERTIFICATION in text
@@ -235,7 +222,7 @@ def test_non_conformity_stores_a_fiche_and_no_certificate(
             conform=False,
             conformity_notes="Livret de repérage non signé par le professionnel.",
         )
-    text, pages = _text(_read(_only("fiche_decision", deliberation)))
+    text, pages = pdf_read(stored_bytes(_only("fiche_decision", deliberation)))
     assert 1 <= pages <= 3
     assert "n'est pas conforme au dispositif CQP" in text
     assert "Livret de repérage non signé par le professionnel." in text
@@ -283,8 +270,8 @@ def test_certificate_carries_its_number_verification_url_and_qr_code(
     document = _only("certificat", certificate)
     assert _stored("attestation", certificate) == []
 
-    data = _read(document)
-    text, pages = _text(data)
+    data = stored_bytes(document)
+    text, pages = pdf_read(data)
     assert pages == 1
     assert "Certificat de qualification professionnelle — Élodie Lefèvre" in text
     assert CERTIFICATION in text
@@ -334,7 +321,7 @@ def test_pv_is_stored_when_the_session_closes_and_lists_members_and_deliberation
     document = _only("proces_verbal", jury_session)
     assert generate_document("proces_verbal", jury_session.pk) == document.pk
     assert _only("proces_verbal", jury_session) == document
-    text, pages = _text(_read(document))
+    text, pages = pdf_read(stored_bytes(document))
     assert 1 <= pages <= 4
     day = jury_session.date.strftime("%d/%m/%Y")
     assert f"Procès-verbal de la session du jury paritaire du {day}" in text
@@ -450,9 +437,9 @@ def test_zip_holds_each_candidacys_dossiers_generating_the_missing_ones(
     assert sorted(members) == sorted([vae_name, evaluation_name])
     assert all(content.startswith(b"%PDF") for content in members.values())
     # Generated then stored: the members are the stored documents, kept for next time.
-    assert members[vae_name] == _read(_only("dossier_vae", candidacy))
-    assert members[evaluation_name] == _read(_only("dossier_evaluation", dossier))
-    text, _pages = _text(members[evaluation_name])
+    assert members[vae_name] == stored_bytes(_only("dossier_vae", candidacy))
+    assert members[evaluation_name] == stored_bytes(_only("dossier_evaluation", dossier))
+    text = pdf_text(members[evaluation_name])
     assert "Élodie Lefèvre" in text
 
     # The secretariat downloads it too; nothing is stored twice.
@@ -472,19 +459,14 @@ def test_zip_is_404_to_whoever_holds_no_seat_in_the_session(
 def _fake_pdf(code, obj, edition=1) -> Document:
     """A stored document whose content names it (no rendering: only the archive is tested)."""
     content = f"%PDF-1.7 {code} {obj.pk} édition {edition}".encode()
-    document = Document(
+    return DocumentFactory(
         kind=code,
-        content_type=ContentType.objects.get_for_model(obj.__class__),
-        object_id=obj.pk,
+        subject=obj,
         edition=edition,
-        title=f"{code} {obj.pk}",
+        file=ContentFile(content, name=f"{code}-{obj.pk}-{edition}.pdf"),
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
-        pages=1,
     )
-    document.file.save(f"{code}-{obj.pk}-{edition}.pdf", ContentFile(content), save=False)
-    document.save()
-    return document
 
 
 def _stored_dossiers(session, *, secretariat, vae=False, name=None):

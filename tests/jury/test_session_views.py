@@ -4,13 +4,9 @@ closing, read-only once closed, scoping (404), the list's queries, and revocatio
 Set-up goes through jury.services; the action under test goes through the pages.
 """
 
-import datetime
-import html
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,25 +15,21 @@ from jury import services
 from jury.models import (
     Certificate,
     Deliberation,
-    JuryMember,
     JurySession,
     Seat,
 )
-from tests.factories import CandidacyFactory, JuryFactory, UserFactory
+from tests.factories import (
+    CandidacyFactory,
+    CertificateFactory,
+    DeliberationFactory,
+    JuryFactory,
+    JuryMemberFactory,
+)
+from tests.helpers import flash_messages, page_text
 
-from .builders import EMPLOYEURS, SALARIES, fresh_session, member, planned_session
+from .builders import EMPLOYEURS, SALARIES, SESSION_DAY, fresh_session, member, planned_session
 
 pytestmark = pytest.mark.django_db
-
-DAY = datetime.date(2026, 6, 15)
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def _text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def _checked(response, name, value) -> bool:
@@ -54,38 +46,12 @@ def _url(name, session, *args):
 
 
 @pytest.fixture
-def panel(db):
-    """Two members of each college."""
-    return {
-        "e1": member(EMPLOYEURS, last_name="Employeur-Un"),
-        "e2": member(EMPLOYEURS, last_name="Employeur-Deux"),
-        "s1": member(SALARIES, last_name="Salarie-Un"),
-        "s2": member(SALARIES, last_name="Salarie-Deux"),
-    }
-
-
-@pytest.fixture
 def session(secretariat):
-    return services.session_create(by=secretariat, date=DAY, place="CPEF, salle du conseil")
-
-
-@pytest.fixture
-def composed(secretariat, panel):
-    """e1 (president), e2 and s1 are seated."""
-    return planned_session(
-        by=secretariat,
-        members=[panel["e1"], panel["e2"], panel["s1"]],
-        president=panel["e1"],
-        date=DAY,
-    )
+    return services.session_create(by=secretariat, date=SESSION_DAY, place="CPEF, salle du conseil")
 
 
 def _open(session, by, present):
     return services.session_open(session=session, by=by, present_member_ids=[m.pk for m in present])
-
-
-def _in_jury(own_org):
-    return CandidacyFactory(state="jury", organisation=own_org)
 
 
 # Programming ------------------------------------------------------------------------------
@@ -108,9 +74,11 @@ def test_session_create_needs_a_place_or_a_link_and_keeps_input(client, secretar
     )
     session = JurySession.objects.get()
     assert response.redirect_chain == [(reverse("session_detail", args=[session.pk]), 302)]
-    assert _messages(response) == ["Session du 15/06/2026 programmée : composez-la maintenant."]
+    assert flash_messages(response) == [
+        "Session du 15/06/2026 programmée : composez-la maintenant."
+    ]
     assert (session.date, session.place, session.video_link, session.state) == (
-        DAY,
+        SESSION_DAY,
         "",
         "https://visio.exemple.fr/jury",
         "planned",
@@ -130,11 +98,9 @@ def test_session_create_refuses_an_invalid_date(client, secretariat):
 
 
 def test_session_detail_offers_active_members_grouped_by_college(
-    client, secretariat, session, panel
+    client, secretariat, session, two_per_college
 ):
-    JuryMember.objects.create(
-        user=JuryFactory(last_name="Retraite"), college="salaries", is_active=False
-    )
+    JuryMemberFactory(user=JuryFactory(last_name="Retraite"), college="salaries", is_active=False)
     client.force_login(secretariat)
     response = client.get(_url("session_detail", session))
     assert response.status_code == 200
@@ -144,22 +110,29 @@ def test_session_detail_offers_active_members_grouped_by_college(
         for group, options in form.fields["members"].choices
     ] == [
         # By name: « Deux » before « Un ».
-        ("Collège employeurs", [str(panel["e2"].user), str(panel["e1"].user)]),
-        ("Collège salariés", [str(panel["s2"].user), str(panel["s1"].user)]),
+        ("Collège employeurs", [str(two_per_college["e2"].user), str(two_per_college["e1"].user)]),
+        ("Collège salariés", [str(two_per_college["s2"].user), str(two_per_college["s1"].user)]),
     ]
-    assert "Retraite" not in _text(response)
-    assert "Collège employeurs" in _text(response)
+    assert "Retraite" not in page_text(response)
+    assert "Collège employeurs" in page_text(response)
 
 
-def test_session_compose_seats_the_members_and_the_president(client, secretariat, session, panel):
+def test_session_compose_seats_the_members_and_the_president(
+    client, secretariat, session, two_per_college
+):
     client.force_login(secretariat)
-    e1, e2, s1, s2 = panel["e1"], panel["e2"], panel["s1"], panel["s2"]
+    e1, e2, s1, s2 = (
+        two_per_college["e1"],
+        two_per_college["e2"],
+        two_per_college["s1"],
+        two_per_college["s2"],
+    )
     response = client.post(
         _url("session_compose", session),
         {"members": [e1.pk, e2.pk, s1.pk], "president": s1.pk},
         follow=True,
     )
-    assert _messages(response) == ["Composition de la session enregistrée."]
+    assert flash_messages(response) == ["Composition de la session enregistrée."]
     session = fresh_session(session)
     assert session.president == s1
     assert set(session.seats.values_list("member_id", flat=True)) == {e1.pk, e2.pk, s1.pk}
@@ -171,10 +144,10 @@ def test_session_compose_seats_the_members_and_the_president(client, secretariat
 
 
 def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
-    client, secretariat, session, panel
+    client, secretariat, session, two_per_college
 ):
     client.force_login(secretariat)
-    e1, e2, s1 = panel["e1"], panel["e2"], panel["s1"]
+    e1, e2, s1 = two_per_college["e1"], two_per_college["e2"], two_per_college["s1"]
     response = client.post(
         _url("session_compose", session), {"members": [e1.pk, e2.pk], "president": e1.pk}
     )
@@ -195,12 +168,12 @@ def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
     assert fresh_session(session).president is None
 
 
-def test_session_compose_refuses_an_inactive_member(client, secretariat, session, panel):
-    gone = JuryMember.objects.create(user=JuryFactory(), college="salaries", is_active=False)
+def test_session_compose_refuses_an_inactive_member(client, secretariat, session, two_per_college):
+    gone = JuryMemberFactory(user=JuryFactory(), college="salaries", is_active=False)
     client.force_login(secretariat)
     response = client.post(
         _url("session_compose", session),
-        {"members": [panel["e1"].pk, gone.pk], "president": panel["e1"].pk},
+        {"members": [two_per_college["e1"].pk, gone.pk], "president": two_per_college["e1"].pk},
     )
     assert "members" in response.context["compose_form"].errors
     assert not Seat.objects.exists()
@@ -212,10 +185,10 @@ def test_session_compose_refuses_an_inactive_member(client, secretariat, session
 def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
     client, secretariat, composed, own_org, candidat
 ):
-    waiting = _in_jury(own_org)
+    waiting = CandidacyFactory(state="jury", organisation=own_org)
     in_evaluation = CandidacyFactory(state="evaluation", organisation=own_org)
-    elsewhere = _in_jury(own_org)
-    other_session = services.session_create(by=secretariat, date=DAY, place="Paris")
+    elsewhere = CandidacyFactory(state="jury", organisation=own_org)
+    other_session = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
     services.session_add_candidacy(session=other_session, by=secretariat, candidacy=elsewhere)
     client.force_login(secretariat)
 
@@ -226,11 +199,11 @@ def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
     response = client.post(
         _url("session_add_candidacy", composed), {"candidacy": waiting.pk}, follow=True
     )
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         f"La candidature de {waiting.candidate} est inscrite à la session."
     ]
     assert Deliberation.objects.get(candidacy=waiting).session_id == composed.pk
-    assert str(waiting.candidate) in _text(response)
+    assert str(waiting.candidate) in page_text(response)
 
     response = client.post(_url("session_add_candidacy", composed), {"candidacy": in_evaluation.pk})
     assert response.context["agenda_form"].errors == {
@@ -246,7 +219,7 @@ def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
 def test_session_remove_candidacy_asks_confirmation_then_removes(
     client, secretariat, composed, own_org
 ):
-    candidacy = _in_jury(own_org)
+    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
@@ -255,20 +228,22 @@ def test_session_remove_candidacy_asks_confirmation_then_removes(
     assert url in client.get(_url("session_detail", composed)).content.decode()
     response = client.get(url)
     assert response.status_code == 200
-    assert "sera retirée de l'ordre du jour" in _text(response)
+    assert "sera retirée de l'ordre du jour" in page_text(response)
     assert Deliberation.objects.filter(pk=deliberation.pk).exists()
 
     response = client.post(url, follow=True)
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         f"La candidature de {candidacy.candidate} est retirée de la session."
     ]
     assert not Deliberation.objects.filter(pk=deliberation.pk).exists()
 
 
 def test_session_remove_candidacy_of_another_session_is_404(client, secretariat, composed, own_org):
-    other = services.session_create(by=secretariat, date=DAY, place="Paris")
+    other = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
     deliberation = services.session_add_candidacy(
-        session=other, by=secretariat, candidacy=_in_jury(own_org)
+        session=other,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
     client.force_login(secretariat)
     response = client.post(_url("session_remove_candidacy", composed, deliberation.pk))
@@ -277,50 +252,55 @@ def test_session_remove_candidacy_of_another_session_is_404(client, secretariat,
 
 
 def test_session_detail_for_a_member_shows_the_jury_and_links_each_fiche(
-    client, secretariat, composed, panel, own_org
+    client, secretariat, composed, two_per_college, own_org
 ):
     deliberation = services.session_add_candidacy(
-        session=composed, by=secretariat, candidacy=_in_jury(own_org)
+        session=composed,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
-    client.force_login(panel["s1"].user)
+    client.force_login(two_per_college["s1"].user)
     response = client.get(_url("session_detail", composed))
     assert [
         (c["label"], [seat.member for seat in c["seats"]]) for c in response.context["colleges"]
     ] == [
-        ("Collège employeurs", [panel["e2"], panel["e1"]]),
-        ("Collège salariés", [panel["s1"]]),
+        ("Collège employeurs", [two_per_college["e2"], two_per_college["e1"]]),
+        ("Collège salariés", [two_per_college["s1"]]),
     ]
     content = response.content.decode()
     assert f'href="{reverse("deliberation_detail", args=[deliberation.pk])}"' in content
     assert f'href="{reverse("session_dashboard", args=[composed.pk])}"' in content
     assert _url("session_remove_candidacy", composed, deliberation.pk) not in content
-    assert f"{panel['e1'].user} — <strong>président(e)</strong>" in _text(response)
-    assert "présent(e)" not in _text(response)
+    assert f"{two_per_college['e1'].user} — <strong>président(e)</strong>" in page_text(response)
+    assert "présent(e)" not in page_text(response)
 
 
 # Opening: attendance and quorum -------------------------------------------------------------
 
 
-def test_session_open_refused_when_one_college_is_absent(client, secretariat, composed, panel):
+def test_session_open_refused_when_one_college_is_absent(
+    client, secretariat, composed, two_per_college
+):
     client.force_login(secretariat)
     response = client.post(
-        _url("session_open", composed), {"present": [panel["e1"].pk, panel["e2"].pk]}
+        _url("session_open", composed),
+        {"present": [two_per_college["e1"].pk, two_per_college["e2"].pk]},
     )
     assert response.status_code == 200
     assert response.context["open_form"].errors == {
         "present": ["Quorum non atteint : aucun représentant du collège salariés n'est présent."]
     }
-    assert _checked(response, "present", panel["e2"].pk)
-    assert not _checked(response, "present", panel["s1"].pk)
+    assert _checked(response, "present", two_per_college["e2"].pk)
+    assert not _checked(response, "present", two_per_college["s1"].pk)
     assert fresh_session(composed).state == "planned"
     assert list(composed.seats.values_list("present", flat=True)) == [None, None, None]
 
 
-def test_session_open_refused_without_parity(client, secretariat, composed, panel):
+def test_session_open_refused_without_parity(client, secretariat, composed, two_per_college):
     client.force_login(secretariat)
     response = client.post(
         _url("session_open", composed),
-        {"present": [panel["e1"].pk, panel["e2"].pk, panel["s1"].pk]},
+        {"present": [two_per_college["e1"].pk, two_per_college["e2"].pk, two_per_college["s1"].pk]},
     )
     assert response.context["open_form"].errors == {
         "present": [
@@ -331,50 +311,57 @@ def test_session_open_refused_without_parity(client, secretariat, composed, pane
 
 
 def test_session_open_without_parity_requirement_records_attendance(
-    client, secretariat, panel, settings
+    client, secretariat, two_per_college, settings
 ):
     settings.JURY_REQUIRE_PARITY = False
     session = planned_session(
-        by=secretariat, members=list(panel.values()), president=panel["e1"], date=DAY
+        by=secretariat,
+        members=list(two_per_college.values()),
+        president=two_per_college["e1"],
+        date=SESSION_DAY,
     )
     client.force_login(secretariat)
-    present = [panel["e1"].pk, panel["e2"].pk, panel["s1"].pk]
+    present = [two_per_college["e1"].pk, two_per_college["e2"].pk, two_per_college["s1"].pk]
     response = client.post(_url("session_open", session), {"present": present}, follow=True)
-    assert _messages(response) == ["La session est ouverte : les présences sont enregistrées."]
+    assert flash_messages(response) == ["La session est ouverte : les présences sont enregistrées."]
     session = fresh_session(session)
     assert session.state == "open" and session.opened_at is not None
     assert dict(session.seats.values_list("member_id", "present")) == {
-        panel["e1"].pk: True,
-        panel["e2"].pk: True,
-        panel["s1"].pk: True,
-        panel["s2"].pk: False,
+        two_per_college["e1"].pk: True,
+        two_per_college["e2"].pk: True,
+        two_per_college["s1"].pk: True,
+        two_per_college["s2"].pk: False,
     }
-    content = _text(response)
+    content = page_text(response)
     assert content.count("présent(e)") == 3 and content.count("absent(e)") == 1
     assert "open_form" not in response.context and "compose_form" not in response.context
 
 
-def test_session_open_by_the_president_with_parity(client, composed, panel):
-    client.force_login(panel["e1"].user)
+def test_session_open_by_the_president_with_parity(client, composed, two_per_college):
+    client.force_login(two_per_college["e1"].user)
     response = client.post(
-        _url("session_open", composed), {"present": [panel["e1"].pk, panel["s1"].pk]}
+        _url("session_open", composed),
+        {"present": [two_per_college["e1"].pk, two_per_college["s1"].pk]},
     )
     assert response.status_code == 302
     assert fresh_session(composed).state == "open"
     assert dict(composed.seats.values_list("member_id", "present")) == {
-        panel["e1"].pk: True,
-        panel["e2"].pk: False,
-        panel["s1"].pk: True,
+        two_per_college["e1"].pk: True,
+        two_per_college["e2"].pk: False,
+        two_per_college["s1"].pk: True,
     }
 
 
-def test_session_open_refused_to_a_seated_member_who_does_not_preside(client, composed, panel):
-    client.force_login(panel["s1"].user)
+def test_session_open_refused_to_a_seated_member_who_does_not_preside(
+    client, composed, two_per_college
+):
+    client.force_login(two_per_college["s1"].user)
     response = client.get(_url("session_detail", composed))
     assert response.status_code == 200
     assert "open_form" not in response.context and "compose_form" not in response.context
     response = client.post(
-        _url("session_open", composed), {"present": [panel["e1"].pk, panel["s1"].pk]}
+        _url("session_open", composed),
+        {"present": [two_per_college["e1"].pk, two_per_college["s1"].pk]},
     )
     assert response.status_code == 403
     assert fresh_session(composed).state == "planned"
@@ -384,67 +371,69 @@ def test_session_open_refused_to_a_seated_member_who_does_not_preside(client, co
 
 
 def test_session_close_refused_while_a_decision_is_pending(
-    client, secretariat, composed, panel, own_org
+    client, secretariat, composed, two_per_college, own_org
 ):
-    candidacy = _in_jury(own_org)
+    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
-    session = _open(composed, secretariat, [panel["e1"], panel["s1"]])
+    session = _open(composed, secretariat, [two_per_college["e1"], two_per_college["s1"]])
     client.force_login(secretariat)
 
     response = client.get(_url("session_close", session))
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert "Cette action est irréversible" in text
     assert "1 candidature attend encore une décision" in text
 
     response = client.post(_url("session_close", session), follow=True)
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         "1 candidature(s) attendent encore une décision : décidez-en ou retirez-les de la session."
     ]
     assert fresh_session(session).state == "open"
 
     response = client.post(_url("session_remove_candidacy", session, deliberation.pk), follow=True)
-    assert _messages(response) == [
+    assert flash_messages(response) == [
         f"La candidature de {candidacy.candidate} est retirée de la session."
     ]
     response = client.post(_url("session_close", session), follow=True)
-    assert _messages(response) == ["La session est close : elle ne peut plus être modifiée."]
+    assert flash_messages(response) == ["La session est close : elle ne peut plus être modifiée."]
     session = fresh_session(session)
     assert session.state == "closed" and session.closed_at is not None
 
 
-def test_session_close_by_the_president_but_not_another_member(client, composed, panel):
-    session = _open(composed, panel["e1"].user, [panel["e1"], panel["s1"]])
-    client.force_login(panel["s1"].user)
+def test_session_close_by_the_president_but_not_another_member(client, composed, two_per_college):
+    session = _open(
+        composed, two_per_college["e1"].user, [two_per_college["e1"], two_per_college["s1"]]
+    )
+    client.force_login(two_per_college["s1"].user)
     assert client.get(_url("session_close", session)).status_code == 403
     assert client.post(_url("session_close", session)).status_code == 403
     assert fresh_session(session).state == "open"
 
-    client.force_login(panel["e1"].user)
+    client.force_login(two_per_college["e1"].user)
     assert client.post(_url("session_close", session)).status_code == 302
     assert fresh_session(session).state == "closed"
 
 
 @pytest.fixture
-def closed(composed, secretariat, panel, own_org):
+def closed(composed, secretariat, two_per_college, own_org):
     """A closed session whose agenda holds one decided candidacy (certified)."""
-    session = _open(composed, secretariat, [panel["e1"], panel["s1"]])
+    session = _open(composed, secretariat, [two_per_college["e1"], two_per_college["s1"]])
     services.session_close(session=session, by=secretariat)
     candidacy = CandidacyFactory(state="certifie", organisation=own_org)
-    Deliberation.objects.create(
+    DeliberationFactory(
         session=session,
         candidacy=candidacy,
         conform=True,
         outcome="certifie",
         decided_at=timezone.now(),
-        decided_by=panel["e1"].user,
+        decided_by=two_per_college["e1"].user,
     )
     return fresh_session(session)
 
 
-def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org):
+def test_closed_session_is_read_only(client, secretariat, closed, two_per_college, own_org):
     client.force_login(secretariat)
     response = client.get(_url("session_detail", closed))
     assert response.status_code == 200
@@ -453,15 +442,18 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
     content = response.content.decode()
     assert _url("session_close", closed) not in content
     assert "retirer" not in content
-    assert "lecture seule" in _text(response)
-    assert "Certifié(e)" in _text(response)
+    assert "lecture seule" in page_text(response)
+    assert "Certifié(e)" in page_text(response)
 
     seats = set(closed.seats.values_list("member_id", "present"))
-    candidacy = _in_jury(own_org)
+    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     refusals = [
         (
             _url("session_compose", closed),
-            {"members": [panel["e2"].pk, panel["s1"].pk], "president": panel["e2"].pk},
+            {
+                "members": [two_per_college["e2"].pk, two_per_college["s1"].pk],
+                "president": two_per_college["e2"].pk,
+            },
             "La session n'est plus programmée : sa composition ne peut plus changer.",
         ),
         (
@@ -471,7 +463,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
         ),
         (
             _url("session_open", closed),
-            {"present": [panel["e1"].pk, panel["s1"].pk]},
+            {"present": [two_per_college["e1"].pk, two_per_college["s1"].pk]},
             "Seule une session programmée peut être ouverte.",
         ),
         (_url("session_close", closed), {}, "Seule une session ouverte peut être close."),
@@ -484,9 +476,9 @@ def test_closed_session_is_read_only(client, secretariat, closed, panel, own_org
     for url, data, message in refusals:
         response = client.post(url, data, follow=True)
         assert response.redirect_chain == [(_url("session_detail", closed), 302)], url
-        assert _messages(response) == [message]
+        assert flash_messages(response) == [message]
     session = fresh_session(closed)
-    assert (session.state, session.president_id) == ("closed", panel["e1"].pk)
+    assert (session.state, session.president_id) == ("closed", two_per_college["e1"].pk)
     assert set(session.seats.values_list("member_id", "present")) == seats
     assert session.deliberations.count() == 1
     assert not Deliberation.objects.filter(candidacy=candidacy).exists()
@@ -499,10 +491,12 @@ def test_session_pages_are_404_for_a_member_of_another_session(
     client, secretariat, composed, own_org
 ):
     deliberation = services.session_add_candidacy(
-        session=composed, by=secretariat, candidacy=_in_jury(own_org)
+        session=composed,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
     e, s = member(EMPLOYEURS, last_name="Ailleurs"), member(SALARIES, last_name="Ailleurs")
-    planned_session(by=secretariat, members=[e, s], president=e, date=DAY, place="Paris")
+    planned_session(by=secretariat, members=[e, s], president=e, date=SESSION_DAY, place="Paris")
     for user in (e.user, s.user):
         client.force_login(user)
         assert client.get(reverse("session_list")).status_code == 200
@@ -532,17 +526,19 @@ def test_jury_pages_are_404_for_people_off_the_sessions(
     client, actors, actor, secretariat, composed, own_org
 ):
     deliberation = services.session_add_candidacy(
-        session=composed, by=secretariat, candidacy=_in_jury(own_org)
+        session=composed,
+        by=secretariat,
+        candidacy=CandidacyFactory(state="jury", organisation=own_org),
     )
-    certificate = Certificate.objects.create(
-        deliberation=Deliberation.objects.create(
+    certificate = CertificateFactory(
+        deliberation=DeliberationFactory(
             session=composed,
             candidacy=CandidacyFactory(state="certifie", organisation=own_org),
             decided_at=timezone.now(),
             outcome="certifie",
         ),
         kind="certificat",
-        issued_on=DAY,
+        issued_on=SESSION_DAY,
     )
     client.force_login(actors[actor])
     pages = _session_pages(composed, deliberation) + [
@@ -569,97 +565,13 @@ def test_session_pages_redirect_anonymous_visitors_to_login(client, composed):
     assert response.url.startswith(reverse("login"))
 
 
-# The list -----------------------------------------------------------------------------------
-
-
-def test_session_list_shows_a_member_only_their_sessions(client, secretariat, panel):
-    mine = planned_session(
-        by=secretariat,
-        members=[panel["e1"], panel["s1"]],
-        president=panel["e1"],
-        date=DAY,
-        place="Lyon, salle A",
-    )
-    planned_session(
-        by=secretariat,
-        members=[panel["e2"], panel["s2"]],
-        president=panel["s2"],
-        date=DAY,
-        place="Paris, salle B",
-    )
-    client.force_login(panel["s1"].user)
-    response = client.get(reverse("session_list"))
-    assert [s.pk for s in response.context["page"]] == [mine.pk]
-    text = _text(response)
-    assert "Lyon, salle A" in text and "Paris, salle B" not in text
-    assert "Programmer une session" not in text
-
-    client.force_login(secretariat)
-    response = client.get(reverse("session_list"))
-    assert len(response.context["page"]) == 2
-    assert "Programmer une session" in _text(response)
-
-
-def test_session_list_shows_progress(client, secretariat, composed, own_org, panel):
-    for _ in range(2):
-        services.session_add_candidacy(
-            session=composed, by=secretariat, candidacy=_in_jury(own_org)
-        )
-    Deliberation.objects.filter(pk=composed.deliberations.first().pk).update(
-        decided_at=timezone.now(), outcome="certifie"
-    )
-    client.force_login(panel["e1"].user)
-    text = _text(client.get(reverse("session_list")))
-    assert "1 décidée sur 2" in text
-    assert "CPEF, salle du conseil" in text and "Programmée" in text
-    assert str(panel["e1"].user) in text
-
-
-def test_session_list_empty_state(client, secretariat, jury):
-    client.force_login(jury)
-    assert "Aucune session de jury ne vous est attribuée" in _text(
-        client.get(reverse("session_list"))
-    )
-    client.force_login(secretariat)
-    assert "Aucune session programmée" in _text(client.get(reverse("session_list")))
-
-
-def _sessions(n, secretariat, president, own_org):
-    for i in range(n):
-        session = JurySession.objects.create(
-            date=DAY - datetime.timedelta(days=i),
-            place=f"Salle {i}",
-            created_by=secretariat,
-            president=president,
-        )
-        Seat.objects.create(session=session, member=president)
-        Deliberation.objects.create(session=session, candidacy=_in_jury(own_org))
-
-
-def _list_queries(client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("session_list")).status_code == 200
-    return len(captured)
-
-
-@pytest.mark.parametrize("viewer", ["secretariat", "member"])
-def test_session_list_query_count_is_constant(client, secretariat, panel, own_org, viewer):
-    seated = panel["e1"]
-    client.force_login(secretariat if viewer == "secretariat" else seated.user)
-    _sessions(2, secretariat, seated, own_org)
-    few = _list_queries(client)
-    _sessions(10, secretariat, seated, own_org)
-    assert len(client.get(reverse("session_list")).context["page"]) == 12
-    assert _list_queries(client) == few
-
-
 # Revocation ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def certificate(closed):
-    return Certificate.objects.create(
-        deliberation=closed.deliberations.get(), kind="certificat", issued_on=DAY
+    return CertificateFactory(
+        deliberation=closed.deliberations.get(), kind="certificat", issued_on=SESSION_DAY
     )
 
 
@@ -667,7 +579,7 @@ def test_certificate_revoke_requires_a_reason(client, secretariat, certificate):
     client.force_login(secretariat)
     url = reverse("certificate_revoke", args=[certificate.pk])
     response = client.get(url)
-    assert certificate.number in _text(response)
+    assert certificate.number in page_text(response)
     for reason in ("", "   "):
         response = client.post(url, {"reason": reason})
         assert response.status_code == 200
@@ -682,7 +594,7 @@ def test_certificate_revoke_with_a_reason_is_logged(client, secretariat, certifi
     url = reverse("certificate_revoke", args=[certificate.pk])
     response = client.post(url, {"reason": "Fraude avérée au dossier."}, follow=True)
     assert response.redirect_chain == [(_url("session_detail", closed), 302)]
-    assert _messages(response) == ["Certificat révoqué."]
+    assert flash_messages(response) == ["Certificat révoqué."]
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
     assert certificate.revoked_by == secretariat
@@ -696,33 +608,11 @@ def test_certificate_revoke_with_a_reason_is_logged(client, secretariat, certifi
         "certifie",
     )
     assert log.comment == f"Révocation du n° {certificate.number} : Fraude avérée au dossier."
-    assert "révoqué" in _text(response)
+    assert "révoqué" in page_text(response)
 
     response = client.get(url)
-    text = _text(response)
+    text = page_text(response)
     assert "Ce certificat a été révoqué" in text and "Confirmer la révocation" not in text
     response = client.post(url, {"reason": "Encore."})
     assert response.context["form"].non_field_errors() == ["Ce certificat est déjà révoqué."]
     assert TransitionLog.objects.filter(transition="revoke_certificate").count() == 1
-
-
-# Back-office --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "model",
-    ["jurymember", "jurysession", "seat", "deliberation", "competencedecision", "certificate"],
-)
-def test_jury_admin_pages_render(client, certificate, model):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert client.get(reverse(f"admin:jury_{model}_changelist")).status_code == 200
-    obj = {
-        "jurymember": JuryMember.objects.first(),
-        "jurysession": JurySession.objects.first(),
-        "seat": Seat.objects.first(),
-        "deliberation": certificate.deliberation,
-        "competencedecision": None,
-        "certificate": certificate,
-    }[model]
-    if obj is not None:
-        assert client.get(reverse(f"admin:jury_{model}_change", args=[obj.pk])).status_code == 200

@@ -1,0 +1,186 @@
+"""Builders of candidacies, shared by every test package: a candidacy in any state, its
+evaluators assigned, its livret, partie 2 and partie 3 filled, validations recorded, and a
+candidacy ready for each transition of DESIGN.md (`ready_for`).
+
+States are set at creation only (factories); everything after goes through the services.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from candidates import services
+from candidates.models import Candidacy, Candidate, CompetenceValidation, ReperageEntry
+from cqp.exceptions import GuardFailed
+from cqp.models import Competence, HabilitationKind, User
+from tests.factories import (
+    CandidacyFactory,
+    CandidateFactory,
+    CompetenceValidationFactory,
+    HabilitationFactory,
+    ParcoursActionFactory,
+    ReperageEntryFactory,
+    UserFactory,
+    VaeActivityFactory,
+    VaeCandidacyFactory,
+    VaeExperienceFactory,
+)
+from tests.helpers import add_years
+
+from .design import SOURCES, VAE_STATES
+
+DAY = datetime.timedelta(days=1)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def competence(number: int) -> Competence:
+    return Competence.objects.get(certification__code="CQP-AF", number=number)
+
+
+def candidate_of(user) -> Candidate:
+    return CandidateFactory(user=user)
+
+
+def parcours_candidacy(user, organisation, **fields) -> Candidacy:
+    return CandidacyFactory(candidate=candidate_of(user), organisation=organisation, **fields)
+
+
+def vae_candidacy(user, organisation, **fields) -> Candidacy:
+    return VaeCandidacyFactory(candidate=candidate_of(user), organisation=organisation, **fields)
+
+
+def candidacy_in(state, user, organisation, **fields) -> Candidacy:
+    vae = state in VAE_STATES or fields.pop("pathway", "parcours") == "vae"
+    return (vae_candidacy if vae else parcours_candidacy)(user, organisation, state=state, **fields)
+
+
+def assign(candidacy, *, by, professionnel=None, evaluateur=None) -> Candidacy:
+    services.candidacy_assign(
+        candidacy=candidacy, by=by, professionnel=professionnel, evaluateur=evaluateur
+    )
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def habilitated(kind, *, by, email=None, **dates) -> User:
+    user = UserFactory(**({"email": email} if email else {}))
+    HabilitationFactory(user=user, kind=kind, granted_by=by, **dates)
+    return user
+
+
+def fill_livret(candidacy, *, to_develop=(), unassessed=()) -> None:
+    """One entry per element: `a_developper` in the competences numbered `to_develop`,
+    `acquis` elsewhere; elements whose code is in `unassessed` get no entry."""
+    # Built by the factory, stored in one query: most tests of the workflow fill a livret.
+    ReperageEntry.objects.bulk_create(
+        ReperageEntryFactory.build(
+            candidacy=candidacy,
+            element=element,
+            status="a_developper" if element.competence.number in to_develop else "acquis",
+        )
+        for comp in candidacy.certification.competences.prefetch_related("elements")
+        for element in comp.elements.all()
+        if f"C{comp.number}.{element.number}" not in unassessed
+    )
+
+
+def plan_codes(candidacy, cycle=None) -> set[str]:
+    return {
+        a.competence.code
+        for a in candidacy.parcours_actions.filter(cycle=cycle or candidacy.cycle).select_related(
+            "competence"
+        )
+    }
+
+
+def vae_ready(candidacy, *, days=3 * 365, relevant=True) -> None:
+    """Partie 2 complete, with one experience of `days` days (both ends included) ending yesterday."""
+    request = candidacy.vae_request
+    request.current_situation = "Salariée"
+    request.current_job_title = "Assistante administrative"
+    request.education = "BTS assistant de gestion"
+    request.motivation = "Faire reconnaître mon expérience."
+    request.save()
+    end = today() - DAY
+    VaeExperienceFactory(
+        request=request,
+        employer="Formapro",
+        job_title="Assistante de formation",
+        start_date=end - datetime.timedelta(days=days - 1),
+        end_date=end,
+        is_relevant=relevant,
+    )
+
+
+def add_activities(candidacy, numbers=range(1, 7)) -> None:
+    for n in numbers:
+        VaeActivityFactory(candidacy=candidacy, competence=competence(n), title=f"Activité C{n}")
+
+
+def validate(candidate, number, *, validated_on, valid_until=None) -> CompetenceValidation:
+    """A competence validated by the jury, for 5 years unless `valid_until` says otherwise."""
+    return CompetenceValidationFactory(
+        candidate=candidate,
+        competence=competence(number),
+        validated_on=validated_on,
+        valid_until=valid_until or add_years(validated_on, 5),
+    )
+
+
+def ready_for(name, people) -> Candidacy:
+    """A candidacy of people["candidat"] in own_org, in the source state of `name`, its
+    professionnel and évaluateur assigned, every guard of `name` satisfied."""
+    source = "evaluation" if name == "withdraw" else next(iter(SOURCES[name]))
+    reasons = {
+        "start_evaluation": {"practice_confirmed_on": today()},
+        "declare_non_recevable": {"recevabilite_reason": "Expérience hors du champ du CQP."},
+        "return_to_evaluation": {"outcome_reason": "Fiche de décision incomplète."},
+        "withdraw": {"closing_reason": "Changement de poste."},
+    }
+    candidacy = candidacy_in(source, people["candidat"], people["own_org"], **reasons.get(name, {}))
+    assign(
+        candidacy,
+        by=people["secretariat"],
+        professionnel=people["professionnel"],
+        evaluateur=people["evaluateur"],
+    )
+    if name == "complete_reperage":
+        fill_livret(candidacy, to_develop={2})
+        ParcoursActionFactory(candidacy=candidacy, competence=competence(2))
+    elif name == "transmit_to_jury":
+        fill_livret(candidacy)
+    elif name == "submit_recevabilite":
+        vae_ready(candidacy)
+    elif name == "submit_activities":
+        add_activities(candidacy)
+    return candidacy
+
+
+def everyone(actors, own_org, secretariat) -> dict:
+    """The conftest actors, plus habilitated people assigned to nothing."""
+    return {
+        **actors,
+        "own_org": own_org,
+        "professionnel_non_affecte": habilitated(
+            HabilitationKind.PROFESSIONNEL, by=secretariat, email="pro.libre@exemple.fr"
+        ),
+        "evaluateur_non_affecte": habilitated(
+            HabilitationKind.EVALUATEUR, by=secretariat, email="eval.libre@exemple.fr"
+        ),
+    }
+
+
+def refused(candidacy, call, error=GuardFailed):
+    """Run `call`, expect `error`, and check that nothing changed on the candidacy."""
+    candidacy.refresh_from_db()
+    state, cycle, logs = candidacy.state, candidacy.cycle, candidacy.logs.count()
+    with pytest.raises(error) as excinfo:
+        call()
+    candidacy.refresh_from_db()
+    assert (candidacy.state, candidacy.cycle) == (state, cycle)
+    assert candidacy.logs.count() == logs
+    return excinfo.value

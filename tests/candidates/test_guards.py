@@ -1,0 +1,409 @@
+"""The guard of each transition: refused with a clear French message naming what is
+missing, and nothing recorded."""
+
+import copy
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from candidates import guards, services
+from candidates.models import ParcoursAction, ReperageEntry
+from cqp.exceptions import TransitionError
+from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel, read_referentiel
+from cqp.services import habilitation_revoke
+from evaluations import services as evaluation_services
+from tests.factories import ParcoursActionFactory, VaeExperienceFactory
+
+from .builders import (
+    DAY,
+    add_activities,
+    assign,
+    candidacy_in,
+    competence,
+    fill_livret,
+    parcours_candidacy,
+    refused,
+    today,
+    vae_candidacy,
+    vae_ready,
+    validate,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUTSIDE_WHAT_REMAINS = "Le nouveau parcours doit porter sur des compétences qui restent à valider."
+
+
+def test_complete_reperage_refused_with_an_incomplete_livret_keeps_no_plan(assigned, professionnel):
+    candidacy = assigned("reperage")
+    fill_livret(candidacy, to_develop={2}, unassessed={"C3.1", "C3.4", "C3.11", "C6.8"})
+    ReperageEntry.objects.filter(candidacy=candidacy, element__competence__number=5).update(
+        status=""
+    )
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel),
+    )
+    assert error.missing == [
+        "livret de repérage : 3 élément(s) de la compétence C3 non renseigné(s)",
+        "livret de repérage : 6 élément(s) de la compétence C5 non renseigné(s)",
+        "livret de repérage : 1 élément(s) de la compétence C6 non renseigné(s)",
+    ]
+    assert error.message == "Action impossible : il manque " + " ; ".join(error.missing) + "."
+    assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
+
+
+def test_plan_mismatch_names_competences_missing_from_the_plan(candidat, own_org):
+    candidacy = parcours_candidacy(candidat, own_org)
+    fill_livret(candidacy, to_develop={2, 5})
+    ParcoursActionFactory(candidacy=candidacy, competence=competence(2))
+    assert guards.plan_mismatch(candidacy) == [
+        "parcours : aucune action prévue pour la compétence C5 à développer"
+    ]
+
+
+def test_plan_mismatch_names_acquired_competences_in_the_plan(candidat, own_org):
+    candidacy = parcours_candidacy(candidat, own_org)
+    fill_livret(candidacy, to_develop={2})
+    for number in (2, 3, 4):
+        ParcoursActionFactory(candidacy=candidacy, competence=competence(number))
+    assert guards.plan_mismatch(candidacy) == [
+        "parcours : la compétence C3 est acquise mais figure au parcours",
+        "parcours : la compétence C4 est acquise mais figure au parcours",
+    ]
+
+
+def test_plan_mismatch_reads_only_the_current_cycle(candidat, own_org):
+    candidacy = parcours_candidacy(candidat, own_org, cycle=2)
+    fill_livret(candidacy, to_develop={2})
+    ParcoursActionFactory(candidacy=candidacy, cycle=1, competence=competence(2))
+    assert guards.plan_mismatch(candidacy) == [
+        "parcours : aucune action prévue pour la compétence C2 à développer"
+    ]
+
+
+def test_plan_mismatch_newcomer_needs_every_competence(candidat, own_org):
+    candidacy = parcours_candidacy(candidat, own_org, is_newcomer=True)
+    fill_livret(candidacy)
+    assert guards.plan_mismatch(candidacy) == [
+        f"parcours : aucune action prévue pour la compétence C{n} à développer" for n in range(1, 7)
+    ]
+
+
+def test_start_evaluation_refused_while_practice_is_not_confirmed(assigned, professionnel):
+    candidacy = assigned("parcours")
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
+    )
+    assert error.missing == [
+        "la mise en pratique des compétences en entreprise n'est pas confirmée"
+    ]
+
+
+def test_start_evaluation_refused_without_an_evaluateur(
+    candidat, own_org, secretariat, professionnel
+):
+    candidacy = candidacy_in("parcours", candidat, own_org, practice_confirmed_on=today())
+    assign(candidacy, by=secretariat, professionnel=professionnel)
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
+    )
+    assert error.missing == ["aucun évaluateur externe n'est affecté"]
+
+
+def test_start_evaluation_refused_when_the_evaluateur_habilitation_expired(
+    assigned, professionnel, evaluateur
+):
+    candidacy = assigned("parcours", practice_confirmed_on=today())
+    evaluateur.habilitations.update(valid_until=today() - DAY)
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
+    )
+    assert error.missing == [
+        "l'évaluateur externe affecté n'a pas d'habilitation valide à cette date"
+    ]
+
+
+def test_start_evaluation_by_a_professionnel_whose_habilitation_expired_is_denied(
+    assigned, professionnel
+):
+    candidacy = assigned("parcours", practice_confirmed_on=today())
+    professionnel.habilitations.update(valid_until=today() - DAY)
+    refused(
+        candidacy,
+        lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
+        error=PermissionDenied,
+    )
+
+
+def test_start_evaluation_guard_names_an_unassigned_or_lapsed_professionnel(
+    assigned, candidat, own_org, professionnel, secretariat
+):
+    # Nobody can take the transition then (its permission needs that professionnel), so the
+    # guard is read directly.
+    unassigned = candidacy_in("parcours", candidat, own_org, practice_confirmed_on=today())
+    assert guards.guard_start_evaluation(unassigned) == [
+        "aucun professionnel du secteur n'est affecté",
+        "aucun évaluateur externe n'est affecté",
+    ]
+    lapsed = assigned("parcours", practice_confirmed_on=today())
+    habilitation_revoke(
+        habilitation=professionnel.habilitations.get(), by=secretariat, reason="Départ"
+    )
+    assert guards.guard_start_evaluation(lapsed) == [
+        "le professionnel du secteur affecté n'a pas d'habilitation valide à cette date"
+    ]
+
+
+def test_submit_recevabilite_refused_with_an_empty_partie_2(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+    )
+    assert error.missing == [
+        "partie 2 : « situation actuelle » non renseigné",
+        "partie 2 : « emploi actuel » non renseigné",
+        "partie 2 : « formation et diplômes » non renseigné",
+        "partie 2 : « motivation de la demande » non renseigné",
+        "partie 2 : aucune expérience professionnelle déclarée",
+        "expérience en rapport avec le CQP insuffisante : 0 an et 0 mois (0 jours) déclarés, "
+        "3 ans minimum à la date de la demande",
+    ]
+    candidacy.vae_request.refresh_from_db()
+    assert candidacy.vae_request.submitted_on is None
+
+
+def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=2 * 365 + 183)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+    )
+    assert error.missing == [
+        "expérience en rapport avec le CQP insuffisante : 2 ans et 6 mois (913 jours) déclarés, "
+        "3 ans minimum à la date de la demande"
+    ]
+    candidacy.vae_request.refresh_from_db()
+    assert candidacy.vae_request.submitted_on is None
+
+
+def test_submit_recevabilite_refused_one_day_short_of_three_years(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=3 * 365 - 1)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+    )
+    assert "2 ans et 11 mois (1094 jours) déclarés, 3 ans minimum" in error.message
+
+
+def test_submit_recevabilite_counts_only_relevant_experience(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=6 * 365, relevant=False)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+    )
+    assert "0 an et 0 mois (0 jours) déclarés" in error.message
+
+
+def test_submit_recevabilite_counts_overlapping_periods_once(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=2 * 365)
+    first = candidacy.vae_request.experiences.get()
+    # A second job held at the same time adds nothing but the year before the first one.
+    VaeExperienceFactory(
+        request=candidacy.vae_request,
+        employer="Autre",
+        job_title="Assistante",
+        start_date=first.start_date - datetime.timedelta(days=365),
+        end_date=first.start_date + datetime.timedelta(days=200),
+    )
+    services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat)
+    assert candidacy.state == "recevabilite"
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_declare_non_recevable_refused_without_a_reason(reason, candidat, own_org, secretariat):
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_declare_non_recevable(
+            candidacy=candidacy, by=secretariat, reason=reason
+        ),
+    )
+    assert error.missing == ["le motif de l'avis défavorable"]
+
+
+def test_submit_activities_refused_for_a_competence_without_activity(assigned, candidat):
+    candidacy = assigned("recevable")
+    add_activities(candidacy, numbers=[1, 2, 3, 5])
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
+    )
+    assert error.missing == [
+        "partie 3 : aucune activité pour la compétence C4",
+        "partie 3 : aucune activité pour la compétence C6",
+    ]
+
+
+def test_submit_activities_needs_activities_only_for_competences_still_to_validate(
+    assigned, candidat
+):
+    candidacy = assigned("recevable")
+    validate(candidacy.candidate, 4, validated_on=today() - 365 * DAY)
+    add_activities(candidacy, numbers=[1, 2, 3, 5, 6])
+    evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat)
+    assert candidacy.state == "evaluation"
+
+
+def test_submit_activities_refused_without_evaluators(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org, state="recevable")
+    add_activities(candidacy)
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
+    )
+    assert error.missing == [
+        "aucun professionnel du secteur n'est affecté",
+        "aucun évaluateur externe n'est affecté",
+    ]
+
+
+def test_submit_activities_refused_when_an_assigned_habilitation_lapsed(
+    assigned, candidat, professionnel, evaluateur
+):
+    candidacy = assigned("recevable")
+    add_activities(candidacy)
+    professionnel.habilitations.update(valid_until=today() - DAY)
+    evaluateur.habilitations.update(valid_from=today() + DAY, valid_until=today() + 30 * DAY)
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
+    )
+    assert error.missing == [
+        "le professionnel du secteur affecté n'a pas d'habilitation valide à cette date",
+        "l'évaluateur externe affecté n'a pas d'habilitation valide à cette date",
+    ]
+
+
+def test_resume_parcours_refused_on_a_vae_candidacy_keeps_no_plan(assigned, evaluateur):
+    candidacy = assigned("evaluation", pathway="vae")
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_resume_parcours(
+            candidacy=candidacy, by=evaluateur, competence_ids=[competence(3).pk]
+        ),
+    )
+    assert error.missing == [
+        "le retour en parcours ne concerne que la voie du parcours de formation"
+    ]
+    assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
+
+
+def test_resume_parcours_refuses_a_competence_of_another_certification(assigned, evaluateur):
+    data = copy.deepcopy(read_referentiel(DEFAULT_REFERENTIEL))
+    data["code"] = "CQP-AF-2027"
+    foreign = load_referentiel(data).competences.get(number=3)
+    candidacy = assigned("evaluation")
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_resume_parcours(
+            candidacy=candidacy, by=evaluateur, competence_ids=[foreign.pk]
+        ),
+        error=ValidationError,
+    )
+    assert error.messages == [OUTSIDE_WHAT_REMAINS]
+    assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
+
+
+@pytest.mark.parametrize(
+    "numbers", [[3], [2, 3], []], ids=["validated", "one-of-two-validated", "none"]
+)
+def test_resume_parcours_refuses_competences_outside_what_remains(numbers, assigned, evaluateur):
+    """C3 was validated earlier and is still in force: no new parcours on it (nor on nothing)."""
+    candidacy = assigned("evaluation")
+    validate(candidacy.candidate, 3, validated_on=today() - 365 * DAY)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_resume_parcours(
+            candidacy=candidacy, by=evaluateur, competence_ids=[competence(n).pk for n in numbers]
+        ),
+        error=ValidationError,
+    )
+    assert error.messages == [OUTSIDE_WHAT_REMAINS]
+    assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
+
+
+def test_transmit_to_jury_refused_for_a_vae_without_partie_3(assigned, evaluateur):
+    candidacy = assigned("evaluation", pathway="vae")
+    vae_ready(candidacy)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_transmit_to_jury(candidacy=candidacy, by=evaluateur),
+    )
+    assert error.missing == ["partie 3 du dossier de VAE absente"]
+
+
+def test_transmit_to_jury_refused_for_a_parcours_with_an_incomplete_livret(assigned, evaluateur):
+    candidacy = assigned("evaluation")
+    fill_livret(candidacy, unassessed={"C1.8"})
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_transmit_to_jury(candidacy=candidacy, by=evaluateur),
+    )
+    assert error.missing == [
+        "livret de repérage : 1 élément(s) de la compétence C1 non renseigné(s)"
+    ]
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_return_to_evaluation_refused_without_a_reason(reason, assigned, jury):
+    candidacy = assigned("jury")
+    error = refused(
+        candidacy,
+        lambda: evaluation_services.evaluation_reopen(candidacy=candidacy, by=jury, reason=reason),
+    )
+    assert error.missing == ["le motif de non-conformité"]
+    assert candidacy.outcome_reason == ""
+
+
+def test_continue_after_partial_refused_when_nothing_is_left_to_validate(assigned, candidat):
+    candidacy = assigned("partiel")
+    for number in range(1, 7):
+        validate(candidacy.candidate, number, validated_on=today() - 30 * DAY)
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_continue_after_partial(candidacy=candidacy, by=candidat),
+    )
+    assert error.missing == ["aucune compétence ne reste à valider"]
+    assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
+
+
+def test_withdraw_refused_with_a_blank_reason(assigned, candidat):
+    candidacy = assigned("parcours")
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason="   "),
+    )
+    assert error.missing == ["le motif de l'abandon"]
+    assert candidacy.closing_reason == ""
+
+
+@pytest.mark.parametrize("outcome", ["abandonne", "admis", ""])
+def test_record_decision_refuses_an_outcome_that_is_not_a_decision(outcome, assigned, jury):
+    candidacy = assigned("jury")
+    error = refused(
+        candidacy,
+        lambda: services.candidacy_record_decision(candidacy=candidacy, by=jury, outcome=outcome),
+        error=TransitionError,
+    )
+    assert type(error) is TransitionError
+    assert error.message == "Issue inconnue pour cette action."
