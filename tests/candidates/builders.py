@@ -14,6 +14,7 @@ from candidates import services
 from candidates.models import Candidacy, Candidate, CompetenceValidation, ReperageEntry
 from cqp.exceptions import GuardFailed
 from cqp.models import Competence, HabilitationKind, User
+from evaluations import services as evaluation_services
 from tests.factories import (
     CandidacyFactory,
     CandidateFactory,
@@ -184,3 +185,32 @@ def refused(candidacy, call, error=GuardFailed):
     assert (candidacy.state, candidacy.cycle) == (state, cycle)
     assert candidacy.logs.count() == logs
     return excinfo.value
+
+
+# Taking each transition through its service -------------------------------------------------
+
+REASON = "Pièce manquante au dossier."
+WITH_REASON = {"declare_non_recevable", "return_to_evaluation", "withdraw"}
+
+# The transitions into `evaluation` are taken through the evaluations app (it opens the dossier).
+ENTRY_POINTS = {
+    "start_evaluation": evaluation_services.evaluation_start,
+    "submit_activities": evaluation_services.vae_activities_submit,
+    "return_to_evaluation": evaluation_services.evaluation_reopen,
+}
+
+
+def take(name, candidacy, by):
+    """Take `name` through its service, with the arguments it needs."""
+    if name in WITH_REASON:
+        extra = {"reason": REASON}
+    elif name == "resume_parcours":
+        extra = {"competence_ids": [competence(2).pk]}
+    elif name == "record_decision":
+        extra = {"outcome": "partiel"}
+    elif name == "declare_recevable":
+        extra = {"comment": "Dossier complet."}
+    else:
+        extra = {}
+    service = ENTRY_POINTS.get(name) or getattr(services, f"candidacy_{name}")
+    return service(candidacy=candidacy, by=by, **extra)

@@ -7,39 +7,18 @@ from django.db.models import ProtectedError
 from candidates import selectors, services
 from candidates.models import Candidacy, TransitionLog
 from cqp.models import HabilitationKind
-from evaluations import services as evaluation_services
-from tests.candidates.builders import assign, competence, parcours_candidacy, ready_for
+from tests.candidates.builders import (
+    REASON,
+    WITH_REASON,
+    assign,
+    parcours_candidacy,
+    ready_for,
+    take,
+)
 from tests.candidates.design import TARGETS, WHO
 from tests.factories import HabilitationFactory
 
 pytestmark = pytest.mark.django_db
-
-REASON = "Pièce manquante au dossier."
-WITH_REASON = {"declare_non_recevable", "return_to_evaluation", "withdraw"}
-
-
-# The transitions into `evaluation` are taken through the evaluations app (it opens the dossier).
-ENTRY_POINTS = {
-    "start_evaluation": evaluation_services.evaluation_start,
-    "submit_activities": evaluation_services.vae_activities_submit,
-    "return_to_evaluation": evaluation_services.evaluation_reopen,
-}
-
-
-def take(name, candidacy, by):
-    """Take `name` through its service, with the arguments it needs."""
-    if name in WITH_REASON:
-        extra = {"reason": REASON}
-    elif name == "resume_parcours":
-        extra = {"competence_ids": [competence(2).pk]}
-    elif name == "record_decision":
-        extra = {"outcome": "partiel"}
-    elif name == "declare_recevable":
-        extra = {"comment": "Dossier complet."}
-    else:
-        extra = {}
-    service = ENTRY_POINTS.get(name) or getattr(services, f"candidacy_{name}")
-    return service(candidacy=candidacy, by=by, **extra)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from candidates.transitions import OTHER_ACTIONS, TRANSITIONS, capacities
 from cqp import notifications
 from evaluations import services as evaluation_services
 from evaluations.models import EvaluationDossier
-from tests.candidates.test_audit_log import take
-from tests.candidates.test_state_machine import WHO, candidacy_in, everyone, ready_for
+from tests.candidates.builders import candidacy_in, ready_for, take
+from tests.candidates.design import WHO
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +53,6 @@ def test_the_other_audited_actions_name_who_may_take_them():
         "revoke_certificate",
     }
     assert set(OTHER_ACTIONS) & set(TRANSITIONS) == set()
-
-
-@pytest.fixture
-def people(actors, own_org, secretariat):
-    return everyone(actors, own_org, secretariat)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.urls import reverse
 from cqp.views.helpers import refused
 from evaluations import services
 from evaluations.models import CandidateAccount
-from tests.candidates.test_state_machine import assign, candidacy_in, competence
+from tests.candidates.builders import assign, candidacy_in, competence
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 
 pytestmark = pytest.mark.django_db
