@@ -53,6 +53,6 @@ def seed_candidacies(users, organisations):
             start_date=today - datetime.timedelta(days=6 * 365),
             activities="Convocations, conventions, suivi des présences, bilans de formation.",
         )
-        services.candidacy_submit_recevabilite(candidacy=candidacy, by=vae_user)
+        services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=vae_user)
         lines.append("Demande de VAE en recevabilité : candidat.vae@demo.cqp.fr")
     return lines

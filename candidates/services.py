@@ -162,51 +162,10 @@ def run_transition(
     return locked
 
 
-# The transitions taken by name elsewhere. start_evaluation, submit_activities and
-# return_to_evaluation open the evaluation dossier: the evaluations app owns them.
-
-
-def candidacy_complete_reperage(
-    *, candidacy: Candidacy, by: User, expected_state: str | None = None
-) -> Candidacy:
-    """Complete the livret and generate the parcours plan: one action per competence to
-    develop. Side effects: those of run_transition, the livret de repérage PDF among them."""
-    return run_transition(
-        candidacy=candidacy, by=by, name="complete_reperage", expected_state=expected_state
-    )
-
-
-def candidacy_submit_recevabilite(
-    *, candidacy: Candidacy, by: User, expected_state: str | None = None
-) -> Candidacy:
-    """Submit partie 2; the request date is the day of submission."""
-    return run_transition(
-        candidacy=candidacy, by=by, name="submit_recevabilite", expected_state=expected_state
-    )
-
-
-def candidacy_declare_recevable(
-    *, candidacy: Candidacy, by: User, comment: str = "", expected_state: str | None = None
-) -> Candidacy:
-    return run_transition(
-        candidacy=candidacy,
-        by=by,
-        name="declare_recevable",
-        comment=comment,
-        expected_state=expected_state,
-    )
-
-
-def candidacy_declare_non_recevable(
-    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
-) -> Candidacy:
-    return run_transition(
-        candidacy=candidacy,
-        by=by,
-        name="declare_non_recevable",
-        comment=reason,
-        expected_state=expected_state,
-    )
+# The transitions that take more than a comment: a higher app's check, the new plan, the
+# jury's outcome. The others are taken with run_transition; start_evaluation,
+# submit_activities and return_to_evaluation open the evaluation dossier: the evaluations
+# app owns them.
 
 
 def candidacy_resume_parcours(
@@ -263,23 +222,6 @@ def candidacy_record_decision(
         comment=comment,
         expected_state=expected_state,
         outcome=outcome,
-    )
-
-
-def candidacy_continue_after_partial(
-    *, candidacy: Candidacy, by: User, expected_state: str | None = None
-) -> Candidacy:
-    """Back to the parcours for the competences still to validate."""
-    return run_transition(
-        candidacy=candidacy, by=by, name="continue_after_partial", expected_state=expected_state
-    )
-
-
-def candidacy_withdraw(
-    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
-) -> Candidacy:
-    return run_transition(
-        candidacy=candidacy, by=by, name="withdraw", comment=reason, expected_state=expected_state
     )
 
 
@@ -551,11 +493,14 @@ def reperage_save(
     expected_state: str | None = None,
 ) -> None:
     """Save the livret (draft): `entries` maps an element id to its status, comment and
-    training need. With `complete`, then complete the repérage (candidacy_complete_reperage):
-    the draft is saved first, in its own transaction, so a refused completion keeps it."""
+    training need. With `complete`, then complete the repérage (complete_reperage generates
+    the plan and the livret's PDF): the draft is saved first, in its own transaction, so a
+    refused completion keeps it."""
     _reperage_save_draft(candidacy=candidacy, by=by, entries=entries)
     if complete:
-        candidacy_complete_reperage(candidacy=candidacy, by=by, expected_state=expected_state)
+        run_transition(
+            candidacy=candidacy, by=by, name="complete_reperage", expected_state=expected_state
+        )
 
 
 def _reperage_save_draft(*, candidacy: Candidacy, by: User, entries: dict[int, dict]) -> None:

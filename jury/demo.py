@@ -109,7 +109,9 @@ def seed_certified_candidacy(users, organisations):
             else:
                 entries[element.pk] = {"status": ReperageStatus.ACQUIS}
     candidacy_services.reperage_save(candidacy=candidacy, by=professionnel, entries=entries)
-    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    candidacy_services.run_transition(
+        name="complete_reperage", candidacy=candidacy, by=professionnel
+    )
 
     # Parcours: the training action is done, the practice at work confirmed.
     today = timezone.localdate()

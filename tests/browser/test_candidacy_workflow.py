@@ -385,7 +385,7 @@ def test_candidate_cannot_declare_their_own_request_recevable(page: Page, live_s
     candidacy = _vae_candidacy(
         user, None, employer="Organisme Delta", motivation="Évoluer dans mon poste."
     )
-    services.candidacy_submit_recevabilite(candidacy=candidacy, by=user)
+    services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=user)
     logs = TransitionLog.objects.filter(candidacy=candidacy).count()
     url = f"{live_server.url}/candidatures/{candidacy.pk}/action/declare_recevable/"
 

@@ -201,16 +201,19 @@ ENTRY_POINTS = {
 
 
 def take(name, candidacy, by):
-    """Take `name` through its service, with the arguments it needs."""
-    if name in WITH_REASON:
-        extra = {"reason": REASON}
-    elif name == "resume_parcours":
-        extra = {"competence_ids": [competence(2).pk]}
-    elif name == "record_decision":
-        extra = {"outcome": "partiel"}
-    elif name == "declare_recevable":
-        extra = {"comment": "Dossier complet."}
-    else:
-        extra = {}
-    service = ENTRY_POINTS.get(name) or getattr(services, f"candidacy_{name}")
-    return service(candidacy=candidacy, by=by, **extra)
+    """Take `name` through its entry point, with the arguments it needs: the evaluations
+    app's services for the transitions into `evaluation`, the named services of those that
+    take more than a comment, else run_transition."""
+    if name in ENTRY_POINTS:
+        extra = {"reason": REASON} if name in WITH_REASON else {}
+        return ENTRY_POINTS[name](candidacy=candidacy, by=by, **extra)
+    if name == "resume_parcours":
+        return services.candidacy_resume_parcours(
+            candidacy=candidacy, by=by, competence_ids=[competence(2).pk]
+        )
+    if name == "record_decision":
+        return services.candidacy_record_decision(candidacy=candidacy, by=by, outcome="partiel")
+    comment = {"declare_recevable": "Dossier complet."}.get(
+        name, REASON if name in WITH_REASON else ""
+    )
+    return services.run_transition(candidacy=candidacy, by=by, name=name, comment=comment)

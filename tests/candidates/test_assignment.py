@@ -255,7 +255,7 @@ def test_professionnel_whose_habilitation_is_revoked_can_no_longer_act(
     )
     assert not services.may_take(candidacy, "complete_reperage", professionnel)
     with pytest.raises(PermissionDenied):
-        services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+        services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     candidacy.refresh_from_db()
     assert candidacy.state == "reperage"
 
@@ -329,7 +329,7 @@ def test_candidacy_assign_refused_on_a_closed_candidacy(
 def test_candidacy_assign_after_withdrawal_is_refused(
     candidacy, candidat, secretariat, professionnel
 ):
-    services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason="Départ")
+    services.run_transition(name="withdraw", candidacy=candidacy, by=candidat, comment="Départ")
     with pytest.raises(ValidationError):
         services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
 

@@ -78,7 +78,7 @@ def test_log_records_the_capacity_that_allowed_the_transition(
     )
     candidacy = parcours_candidacy(candidat, own_org)
     assign(candidacy, by=secretariat, professionnel=gestionnaire)
-    services.candidacy_withdraw(candidacy=candidacy, by=gestionnaire, reason=REASON)
+    services.run_transition(name="withdraw", candidacy=candidacy, by=gestionnaire, comment=REASON)
     assert candidacy.logs.get(transition="withdraw").role == "gestionnaire"
 
 
@@ -88,7 +88,7 @@ def test_log_records_the_capacity_that_allowed_the_transition(
 @pytest.fixture
 def entry(candidat, own_org):
     candidacy = parcours_candidacy(candidat, own_org)
-    services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason=REASON)
+    services.run_transition(name="withdraw", candidacy=candidacy, by=candidat, comment=REASON)
     return candidacy.logs.get()
 
 

@@ -279,7 +279,7 @@ def test_transition_on_a_candidacy_changed_meanwhile_gives_a_clear_message(
     """The candidate's page showed the repérage; the professionnel completed it since: the
     candidate may still withdraw, but is told the candidacy moved and nothing is recorded."""
     fill_livret(candidacy, to_develop=(2,))
-    services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     client.force_login(candidat)
     response = client.post(
         reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),
@@ -301,7 +301,7 @@ def test_transition_on_a_candidacy_closed_meanwhile_is_refused(
     client, candidat, gestionnaire, candidacy
 ):
     """The gestionnaire withdrew the candidacy first: nobody may act on it any more."""
-    services.candidacy_withdraw(candidacy=candidacy, by=gestionnaire, reason="Départ")
+    services.run_transition(name="withdraw", candidacy=candidacy, by=gestionnaire, comment="Départ")
     client.force_login(candidat)
     response = client.post(
         reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),

@@ -68,13 +68,16 @@ class Action:
 def withdraw(candidacy, by, reason, **extra):
     return Action(
         candidacy.pk,
-        lambda c: services.candidacy_withdraw(candidacy=c, by=by, reason=reason, **extra),
+        lambda c: services.run_transition(
+            name="withdraw", candidacy=c, by=by, comment=reason, **extra
+        ),
     )
 
 
 def declare_recevable(candidacy, by, **extra):
     return Action(
-        candidacy.pk, lambda c: services.candidacy_declare_recevable(candidacy=c, by=by, **extra)
+        candidacy.pk,
+        lambda c: services.run_transition(name="declare_recevable", candidacy=c, by=by, **extra),
     )
 
 

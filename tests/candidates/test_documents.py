@@ -96,7 +96,7 @@ def _livret_ready(candidacy):
 
 def _complete(candidacy, professionnel, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+        services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
 
 
 # Livret de repérage ------------------------------------------------------------------------
@@ -153,7 +153,7 @@ def test_livret_download_for_the_candidate_and_the_gestionnaire_only(
     client, parcours, professionnel, named_candidat, gestionnaire, outsider, evaluateur
 ):
     fill_livret(parcours, to_develop={2})
-    services.candidacy_complete_reperage(candidacy=parcours, by=professionnel)
+    services.run_transition(name="complete_reperage", candidacy=parcours, by=professionnel)
     # Stored directly (no on-commit execution): the download reads the stored bytes.
     document = generate_document.delay("livret", parcours.pk).get()
     document = Document.objects.get(pk=document)
@@ -242,10 +242,13 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
         activities="Accueil de la clientèle, facturation.",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.candidacy_submit_recevabilite(candidacy=vae, by=named_candidat)
+        services.run_transition(name="submit_recevabilite", candidacy=vae, by=named_candidat)
     with django_capture_on_commit_callbacks(execute=True):
-        services.candidacy_declare_recevable(
-            candidacy=vae, by=secretariat, comment="Expérience conforme au référentiel."
+        services.run_transition(
+            name="declare_recevable",
+            candidacy=vae,
+            by=secretariat,
+            comment="Expérience conforme au référentiel.",
         )
     # Not before partie 3 is submitted.
     assert not Document.objects.exists()

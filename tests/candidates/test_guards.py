@@ -43,7 +43,9 @@ def test_complete_reperage_refused_with_an_incomplete_livret_keeps_no_plan(assig
     )
     error = refused(
         candidacy,
-        lambda: services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel),
+        lambda: services.run_transition(
+            name="complete_reperage", candidacy=candidacy, by=professionnel
+        ),
     )
     assert error.missing == [
         "livret de repérage : 3 élément(s) de la compétence C3 non renseigné(s)",
@@ -163,7 +165,9 @@ def test_submit_recevabilite_refused_with_an_empty_partie_2(candidat, own_org):
     candidacy = vae_candidacy(candidat, own_org)
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+        lambda: services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat
+        ),
     )
     assert error.missing == [
         "partie 2 : « situation actuelle » non renseigné",
@@ -183,7 +187,9 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
     vae_ready(candidacy, days=2 * 365 + 183)
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+        lambda: services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat
+        ),
     )
     assert error.missing == [
         "expérience en rapport avec le CQP insuffisante : 2 ans et 6 mois (913 jours) déclarés, "
@@ -198,7 +204,9 @@ def test_submit_recevabilite_refused_one_day_short_of_three_years(candidat, own_
     vae_ready(candidacy, days=3 * 365 - 1)
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+        lambda: services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat
+        ),
     )
     assert "2 ans et 11 mois (1094 jours) déclarés, 3 ans minimum" in error.message
 
@@ -208,7 +216,9 @@ def test_submit_recevabilite_counts_only_relevant_experience(candidat, own_org):
     vae_ready(candidacy, days=6 * 365, relevant=False)
     error = refused(
         candidacy,
-        lambda: services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat),
+        lambda: services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat
+        ),
     )
     assert "0 an et 0 mois (0 jours) déclarés" in error.message
 
@@ -225,7 +235,7 @@ def test_submit_recevabilite_counts_overlapping_periods_once(candidat, own_org):
         start_date=first.start_date - datetime.timedelta(days=365),
         end_date=first.start_date + datetime.timedelta(days=200),
     )
-    services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat)
+    services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=candidat)
     assert candidacy.state == "recevabilite"
 
 
@@ -234,8 +244,8 @@ def test_declare_non_recevable_refused_without_a_reason(reason, candidat, own_or
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
     error = refused(
         candidacy,
-        lambda: services.candidacy_declare_non_recevable(
-            candidacy=candidacy, by=secretariat, reason=reason
+        lambda: services.run_transition(
+            name="declare_non_recevable", candidacy=candidacy, by=secretariat, comment=reason
         ),
     )
     assert error.missing == ["le motif de l'avis défavorable"]
@@ -381,7 +391,9 @@ def test_continue_after_partial_refused_when_nothing_is_left_to_validate(assigne
         validate(candidacy.candidate, number, validated_on=today() - 30 * DAY)
     error = refused(
         candidacy,
-        lambda: services.candidacy_continue_after_partial(candidacy=candidacy, by=candidat),
+        lambda: services.run_transition(
+            name="continue_after_partial", candidacy=candidacy, by=candidat
+        ),
     )
     assert error.missing == ["aucune compétence ne reste à valider"]
     assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
@@ -391,7 +403,9 @@ def test_withdraw_refused_with_a_blank_reason(assigned, candidat):
     candidacy = assigned("parcours")
     error = refused(
         candidacy,
-        lambda: services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason="   "),
+        lambda: services.run_transition(
+            name="withdraw", candidacy=candidacy, by=candidat, comment="   "
+        ),
     )
     assert error.missing == ["le motif de l'abandon"]
     assert candidacy.closing_reason == ""

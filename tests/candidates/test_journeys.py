@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def test_parcours_from_reperage_to_evaluation(assigned, professionnel):
     candidacy = assigned("reperage")
     fill_livret(candidacy, to_develop={2, 5})
-    services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     assert candidacy.state == "parcours"
     assert plan_codes(candidacy) == {"C2", "C5"}
     with pytest.raises(GuardFailed):
@@ -53,14 +53,14 @@ def test_complete_reperage_keeps_actions_already_edited(assigned, professionnel)
     fill_livret(candidacy, to_develop={2})
     kept = ParcoursActionFactory(candidacy=candidacy, competence=competence(2), provider="CNAM")
     ParcoursActionFactory(candidacy=candidacy, competence=competence(4))
-    services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     assert list(ParcoursAction.objects.filter(candidacy=candidacy)) == [kept]
 
 
 def test_complete_reperage_newcomer_plan_covers_every_competence(assigned, professionnel):
     candidacy = assigned("reperage", is_newcomer=True)
     fill_livret(candidacy)
-    services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     assert candidacy.state == "parcours"
     assert plan_codes(candidacy) == {f"C{n}" for n in range(1, 7)}
 
@@ -83,10 +83,12 @@ def test_resume_parcours_opens_a_new_cycle_with_the_given_plan(actor, assigned, 
 def test_vae_from_demande_to_jury(assigned, candidat, secretariat, evaluateur, jury):
     candidacy = assigned("demande", pathway="vae")
     vae_ready(candidacy, days=3 * 365)
-    services.candidacy_submit_recevabilite(candidacy=candidacy, by=candidat)
+    services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=candidat)
     assert candidacy.state == "recevabilite"
     assert candidacy.vae_request.submitted_on == today()
-    services.candidacy_declare_recevable(candidacy=candidacy, by=secretariat, comment="Complet")
+    services.run_transition(
+        name="declare_recevable", candidacy=candidacy, by=secretariat, comment="Complet"
+    )
     assert (candidacy.state, candidacy.recevabilite_reason) == ("recevable", "Complet")
     add_activities(candidacy)
     evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat)
@@ -99,8 +101,11 @@ def test_vae_from_demande_to_jury(assigned, candidat, secretariat, evaluateur, j
 
 def test_declare_non_recevable_stores_the_reason(candidat, own_org, secretariat):
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
-    services.candidacy_declare_non_recevable(
-        candidacy=candidacy, by=secretariat, reason=" Expérience hors champ. "
+    services.run_transition(
+        name="declare_non_recevable",
+        candidacy=candidacy,
+        by=secretariat,
+        comment=" Expérience hors champ. ",
     )
     assert (candidacy.state, candidacy.recevabilite_reason) == (
         "non_recevable",
@@ -126,7 +131,7 @@ def test_parcours_partial_decision_then_continue_for_what_is_left(
     validate(person, 2, validated_on=today())
     # Validated six years ago: expired a year ago, C3 is to validate again.
     validate(person, 3, validated_on=add_years(today(), -6))
-    services.candidacy_continue_after_partial(candidacy=candidacy, by=candidat)
+    services.run_transition(name="continue_after_partial", candidacy=candidacy, by=candidat)
     assert (candidacy.state, candidacy.cycle) == ("parcours", 2)
     assert plan_codes(candidacy, cycle=2) == {"C3", "C4", "C5", "C6"}
     assert candidacy.practice_confirmed_on is None
@@ -141,8 +146,8 @@ def test_record_decision_reaches_each_outcome(outcome, assigned, jury):
 
 def test_withdraw_closes_the_candidacy_with_its_reason(assigned, gestionnaire):
     candidacy = assigned("parcours")
-    services.candidacy_withdraw(
-        candidacy=candidacy, by=gestionnaire, reason="  Départ de l'entreprise.  "
+    services.run_transition(
+        name="withdraw", candidacy=candidacy, by=gestionnaire, comment="  Départ de l'entreprise.  "
     )
     assert candidacy.state == "abandonne"
     assert candidacy.closing_reason == "Départ de l'entreprise."
@@ -151,8 +156,12 @@ def test_withdraw_closes_the_candidacy_with_its_reason(assigned, gestionnaire):
 
 def test_transition_with_the_expected_state_goes_through(assigned, candidat):
     candidacy = assigned("parcours")
-    services.candidacy_withdraw(
-        candidacy=candidacy, by=candidat, reason="Raisons personnelles", expected_state="parcours"
+    services.run_transition(
+        name="withdraw",
+        candidacy=candidacy,
+        by=candidat,
+        comment="Raisons personnelles",
+        expected_state="parcours",
     )
     assert candidacy.state == "abandonne"
 
@@ -161,8 +170,12 @@ def test_transition_with_a_stale_expected_state_is_a_concurrent_change(assigned,
     candidacy = assigned("parcours")
     error = refused(
         candidacy,
-        lambda: services.candidacy_withdraw(
-            candidacy=candidacy, by=candidat, reason="Raisons", expected_state="reperage"
+        lambda: services.run_transition(
+            name="withdraw",
+            candidacy=candidacy,
+            by=candidat,
+            comment="Raisons",
+            expected_state="reperage",
         ),
         error=ConcurrentChange,
     )

@@ -79,7 +79,7 @@ def test_a_new_step_starts_a_new_waiting_period(waiting, secretariat, candidat, 
     _evaluation, vae = waiting
     with time_machine.travel(START + datetime.timedelta(days=61), tick=False):
         remind_waiting_candidacies.apply()
-        services.candidacy_declare_recevable(candidacy=vae, by=secretariat)
+        services.run_transition(name="declare_recevable", candidacy=vae, by=secretariat)
     with time_machine.travel(START + datetime.timedelta(days=100), tick=False):
         remind_waiting_candidacies.apply()
     # Recevable since day 61: 39 days, no reminder to the candidate yet.

@@ -71,7 +71,7 @@ def _complete_reperage(candidacy, professionnel, to_develop=(2, 5)):
         if key.startswith("status_")
     }
     services.reperage_save(candidacy=candidacy, by=professionnel, entries=entries)
-    services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     return candidacy
 
 
@@ -359,7 +359,7 @@ def test_a_vae_continued_after_a_partial_validation_follows_a_parcours(
         professionnel,
         evaluateur,
     )
-    services.candidacy_continue_after_partial(candidacy=candidacy, by=professionnel)
+    services.run_transition(name="continue_after_partial", candidacy=candidacy, by=professionnel)
     assert pro_client.get(reverse("reperage_edit", args=[candidacy.pk])).status_code == 404
     assert pro_client.get(reverse("plan_detail", args=[candidacy.pk])).status_code == 200
     response = pro_client.post(

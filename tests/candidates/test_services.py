@@ -144,7 +144,7 @@ def test_candidacy_create_parcours_refuses_a_second_open_candidacy(gestionnaire,
 
 def test_candidacy_create_parcours_after_the_first_one_closed(gestionnaire, own_org):
     first = create_parcours(gestionnaire, own_org)
-    services.candidacy_withdraw(candidacy=first, by=gestionnaire, reason="Départ")
+    services.run_transition(name="withdraw", candidacy=first, by=gestionnaire, comment="Départ")
     second = create_parcours(gestionnaire, own_org)
     assert second.candidate == first.candidate
     assert second.state == "reperage"
@@ -188,7 +188,9 @@ def test_candidacy_request_vae_refuses_a_second_open_request(candidat, own_org):
 
 def test_candidacy_request_vae_after_a_non_recevable_one(candidat, own_org, secretariat):
     first = vae_candidacy(candidat, own_org, state="recevabilite")
-    services.candidacy_declare_non_recevable(candidacy=first, by=secretariat, reason="Hors champ")
+    services.run_transition(
+        name="declare_non_recevable", candidacy=first, by=secretariat, comment="Hors champ"
+    )
     again = services.candidacy_request_vae(user=candidat, organisation=None)
     assert (again.state, again.candidate) == ("demande", first.candidate)
 
@@ -591,7 +593,7 @@ def test_transition_mails_the_candidate_once_after_commit(
 ):
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.candidacy_declare_recevable(candidacy=candidacy, by=secretariat)
+        services.run_transition(name="declare_recevable", candidacy=candidacy, by=secretariat)
         assert mailoutbox == []
     # The notification task after the commit, then the e-mail task of its one notification.
     assert len(callbacks) == 2
@@ -607,6 +609,6 @@ def test_refused_transition_mails_nothing(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(services.GuardFailed),
     ):
-        services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason="")
+        services.run_transition(name="withdraw", candidacy=candidacy, by=candidat, comment="")
     assert callbacks == []
     assert mailoutbox == []

@@ -144,6 +144,8 @@ def test_run_transition_by_someone_not_allowed_raises_permission_denied(people):
     candidacy = ready_for("declare_recevable", people)
     refused(
         candidacy,
-        lambda: services.candidacy_declare_recevable(candidacy=candidacy, by=people["jury"]),
+        lambda: services.run_transition(
+            name="declare_recevable", candidacy=candidacy, by=people["jury"]
+        ),
         error=PermissionDenied,
     )

@@ -95,7 +95,9 @@ def test_the_guard_runs_once_when_the_transition_is_refused(people, counted):
     candidacy = candidacy_in("recevabilite", people["candidat"], people["own_org"])
     calls = counted("withdraw")
     with pytest.raises(services.GuardFailed) as refusal:
-        services.candidacy_withdraw(candidacy=candidacy, by=people["secretariat"], reason=" ")
+        services.run_transition(
+            name="withdraw", candidacy=candidacy, by=people["secretariat"], comment=" "
+        )
     assert refusal.value.missing == ["le motif de l'abandon"]
     assert calls == [candidacy.pk]
 

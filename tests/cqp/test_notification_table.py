@@ -74,8 +74,11 @@ def test_the_email_is_french_plain_text_and_html_with_the_link(
     settings.SITE_URL = "http://testserver"
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
     with django_capture_on_commit_callbacks(execute=True):
-        candidacy_services.candidacy_declare_non_recevable(
-            candidacy=candidacy, by=secretariat, reason="Expérience insuffisante"
+        candidacy_services.run_transition(
+            name="declare_non_recevable",
+            candidacy=candidacy,
+            by=secretariat,
+            comment="Expérience insuffisante",
         )
     [message] = mailoutbox
     assert message.to == [candidat.email]
@@ -102,7 +105,9 @@ def test_next_actors_are_told_and_the_actor_is_not(
     assign(candidacy, by=gestionnaire, professionnel=professionnel, evaluateur=evaluateur)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        candidacy_services.candidacy_withdraw(candidacy=candidacy, by=gestionnaire, reason="Départ")
+        candidacy_services.run_transition(
+            name="withdraw", candidacy=candidacy, by=gestionnaire, comment="Départ"
+        )
     # withdraw: the candidate, both evaluators and the gestionnaires — not the gestionnaire who acted.
     assert recipients_of(mailoutbox) == sorted(
         [candidat.email, professionnel.email, evaluateur.email]

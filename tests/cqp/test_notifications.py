@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def withdrawn(own_org, candidat, django_capture_on_commit_callbacks):
     candidacy = CandidacyFactory(organisation=own_org, candidate__user=candidat)
     with django_capture_on_commit_callbacks(execute=True):
-        candidacy_services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason="Départ")
+        candidacy_services.run_transition(
+            name="withdraw", candidacy=candidacy, by=candidat, comment="Départ"
+        )
     return candidacy
 
 

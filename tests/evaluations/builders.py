@@ -92,7 +92,9 @@ def through_reperage_to_evaluation(
     if before is not None:
         before(candidacy)
     fill_livret(candidacy, to_develop={2})
-    candidacy_services.candidacy_complete_reperage(candidacy=candidacy, by=professionnel)
+    candidacy_services.run_transition(
+        name="complete_reperage", candidacy=candidacy, by=professionnel
+    )
     candidacy_services.practice_confirm(
         candidacy=candidacy, by=professionnel, note="Inscriptions et convocations d'une session."
     )

@@ -118,7 +118,9 @@ def test_next_cycle_after_a_partial_decision_covers_only_the_competences_not_val
     assert candidacy.state == "partiel"
     for number in (1, 2, 4, 6):  # what the jury app writes for the validated competences
         validate(candidacy.candidate, number, validated_on=today())
-    candidacy_services.candidacy_continue_after_partial(candidacy=candidacy, by=candidat)
+    candidacy_services.run_transition(
+        name="continue_after_partial", candidacy=candidacy, by=candidat
+    )
     assert (candidacy.state, candidacy.cycle) == ("parcours", 2)
     restart_evaluation(candidacy, professionnel=professionnel)
     second = dossier_of(candidacy)

@@ -266,7 +266,9 @@ def test_the_dossier_of_a_withdrawn_candidacy_cannot_change(write, parcours, eva
     candidacy = parcours()
     dossier = dossier_of(candidacy)
     opinions(dossier, 1, **evaluators)  # agreed, not signed yet
-    candidacy_services.candidacy_withdraw(candidacy=candidacy, by=candidat, reason="Départ")
+    candidacy_services.run_transition(
+        name="withdraw", candidacy=candidacy, by=candidat, comment="Départ"
+    )
     dossier = dossier_of(candidacy)
     assert candidacy.state == "abandonne"
     before = snapshot(dossier)

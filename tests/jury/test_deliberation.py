@@ -443,7 +443,9 @@ def test_partial_then_second_cycle_on_what_is_left_then_certified(
     candidacy.refresh_from_db()
     assert candidacy.state == "partiel"
 
-    candidacy_services.candidacy_continue_after_partial(candidacy=candidacy, by=candidat)
+    candidacy_services.run_transition(
+        name="continue_after_partial", candidacy=candidacy, by=candidat
+    )
     candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.cycle) == ("parcours", 2)
     assert plan_codes(candidacy) == {"C5", "C6"}
