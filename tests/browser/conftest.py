@@ -4,6 +4,9 @@ Playwright's sync API runs an event loop in the test thread, so Django refuses O
 there unless DJANGO_ALLOW_ASYNC_UNSAFE is set: it is set here so that these tests also run
 outside `make test`. Factories called by the tests are committed (the live server implies
 `transactional_db`), so the server thread sees them.
+
+Every browser wait is bounded here, by TIMEOUT_MS: tests wait on what the page shows
+(`expect`, `submit`, `expect_download`), never for a fixed time.
 """
 
 import os
@@ -14,7 +17,8 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Locator, Page, expect, sync_playwright  # noqa: E402
+from weasyprint import HTML  # noqa: E402
 
 BROWSER_DIR = Path(__file__).resolve().parent
 
@@ -28,8 +32,15 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# Fail fast rather than hang on a missing element; pages are local and quick.
-expect.set_options(timeout=10_000)
+# The only browser timeout of the suite: for an action (click, fill...), an expectation on
+# the page, a page load, a download, a request made by the test. Pages are local, but
+# `make test` runs two workers on machines with as few as two cores, maybe beside other
+# work; and with tasks eager, a POST may render an official PDF before it answers (seconds
+# under load). A passing wait returns as soon as the page shows what is expected: only a
+# failure costs this long.
+TIMEOUT_MS = 60_000
+
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,15 +66,11 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="fr-FR")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
+@pytest.fixture(scope="session", autouse=True)
+def _weasyprint_warmed_up():
+    """WeasyPrint's first rendering in a process loads its fonts: done once here, before any
+    timed action, rather than inside the first request that renders an official PDF."""
+    HTML(string="<p style=\"font-family: 'DejaVu Sans'\">Préchauffage</p>").write_pdf()
 
 
 @pytest.fixture
@@ -73,7 +80,8 @@ def new_page(browser):
 
     def make() -> Page:
         context = browser.new_context(locale="fr-FR", accept_downloads=True)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 
@@ -82,14 +90,29 @@ def new_page(browser):
         context.close()
 
 
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
 def label(text: str) -> re.Pattern:
     """A form label exactly `text`, French style: Django appends a (non-breaking) " :"."""
     return re.compile(rf"^{re.escape(text)}[\s\u00a0]*:?$")
 
 
+def submit(button: Locator) -> None:
+    """Click a button that posts a form, and wait for the page the server answers with.
+
+    What follows then reads the answer, not the page the click left, which may still show
+    the same message from an earlier submission.
+    """
+    with button.page.expect_navigation():
+        button.click()
+
+
 def login(page: Page, live_server, email: str, password: str) -> None:
-    """Fill and submit the login form like a person would."""
+    """Fill and submit the login form like a person would; returns on the page it answers."""
     page.goto(live_server.url + "/connexion/")
     page.get_by_label(label("Adresse e-mail")).fill(email)
     page.get_by_label(label("Mot de passe")).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    submit(page.get_by_role("button", name="Se connecter"))

@@ -416,6 +416,7 @@ def test_candidate_cannot_declare_their_own_request_recevable(page: Page, live_s
     assert "Action impossible" in posted.text()
 
     page.get_by_role("link", name="Retour à la candidature").click()
+    expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
     expect(page.locator(".page-header .badge--state")).to_have_text("Recevabilité à l'examen")
     expect(page.get_by_role("link", name="Avis favorable : recevable")).to_have_count(0)
 

@@ -11,6 +11,7 @@ page for the certificate's address; the professionnel previews a draft livret.
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -55,7 +56,7 @@ def _download(page: Page, name: str):
     with page.expect_download() as info:
         page.get_by_role("link", name=name).first.click()
     download = info.value
-    return download.suggested_filename, open(download.path(), "rb").read()
+    return download.suggested_filename, Path(download.path()).read_bytes()
 
 
 def test_documents_and_notifications_journey(

@@ -33,7 +33,7 @@ from tests.evaluations.builders import (
 )
 from tests.factories import PASSWORD
 
-from .conftest import label, login
+from .conftest import label, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,14 +66,14 @@ def _give_opinion(page: Page, code: str, opinion: str, comment: str) -> None:
     form = _competence(page, code).get_by_role("form", name=f"Votre avis — {code}")
     form.get_by_role("radio", name=opinion, exact=True).check()
     form.get_by_label(label("Votre commentaire")).fill(comment)
-    form.get_by_role("button", name="Enregistrer mon avis").click()
+    submit(form.get_by_role("button", name="Enregistrer mon avis"))
     expect(page.get_by_role("status")).to_contain_text("Avis enregistré.")
 
 
 def _sign(page: Page, code: str, password: str) -> None:
     form = _competence(page, code).get_by_role("form", name=f"Signature — {code}")
     form.get_by_label(label("Votre mot de passe (signature)")).fill(password)
-    form.get_by_role("button", name="Signer le résultat commun").click()
+    submit(form.get_by_role("button", name="Signer le résultat commun"))
 
 
 def _open_assessment(page: Page, live_server, user, candidacy) -> None:

@@ -231,6 +231,7 @@ def test_jury_session_from_programming_to_public_verification(
 
     # The president closes the session, which becomes read-only.
     pres.locator(".breadcrumb").get_by_role("link", name=re.compile(r"^Session du ")).click()
+    expect(pres).to_have_url(f"{live_server.url}/jury/sessions/{session.pk}/")
     pres.get_by_role("link", name="Clore la session").click()
     pres.get_by_role("button", name="Clore définitivement la session").click()
     expect(pres.get_by_role("status")).to_contain_text("La session est close")

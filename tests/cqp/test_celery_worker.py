@@ -40,7 +40,13 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-TASK_TIMEOUT = 60
+# The only timeouts of this module, in seconds. Generous on purpose: on a loaded 2-core
+# machine running the suite with two workers, the worker takes a while to start (Django,
+# Celery, the broker) and to render its first PDF. A passing wait returns as soon as the
+# worker is done: only a failure costs this long.
+TASK_TIMEOUT = 120  # from sending a task to seeing its effect
+STOP_TIMEOUT = 30  # for the worker to exit once told to
+POLL_INTERVAL = 0.2  # between two looks at the effect awaited
 
 
 def _test_database_url() -> str:
@@ -77,10 +83,10 @@ def _stop(worker: subprocess.Popen) -> None:
     if worker.poll() is None:
         worker.terminate()
         try:
-            worker.wait(timeout=15)
+            worker.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             worker.kill()
-            worker.wait(timeout=15)
+            worker.wait(timeout=STOP_TIMEOUT)
 
 
 @contextlib.contextmanager
@@ -138,7 +144,7 @@ def _wait_for(condition, worker, what: str):
     while not condition():
         assert worker.poll() is None, f"the worker exited with status {worker.returncode}"
         assert time.monotonic() < deadline, f"{what}: nothing from the worker in {TASK_TIMEOUT} s"
-        time.sleep(0.2)
+        time.sleep(POLL_INTERVAL)
 
 
 def _messages(mail_dir) -> list:
