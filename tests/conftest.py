@@ -6,6 +6,7 @@ from django.core.cache import cache
 from cqp.models import Certification, HabilitationKind, MembershipRole
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 
+from .evaluations.builders import parcours_in_evaluation, vae_in_evaluation
 from .factories import (
     HabilitationFactory,
     JuryFactory,
@@ -122,3 +123,35 @@ def actors(secretariat, jury, gestionnaire, candidat, professionnel, evaluateur,
         "evaluateur": evaluateur,
         "outsider": outsider,
     }
+
+
+# Candidacies that entered `evaluation`, through the real services ------------------------
+
+
+@pytest.fixture
+def evaluators(professionnel, evaluateur):
+    return {"professionnel": professionnel, "evaluateur": evaluateur}
+
+
+@pytest.fixture
+def parcours(candidat, own_org, secretariat, evaluators):
+    """`parcours(**options)`: a parcours candidacy that entered `evaluation` (cycle 1)."""
+
+    def build(**options):
+        return parcours_in_evaluation(
+            candidat, own_org, secretariat=secretariat, **evaluators, **options
+        )
+
+    return build
+
+
+@pytest.fixture
+def vae(candidat, own_org, secretariat, evaluators):
+    """`vae(**options)`: a VAE candidacy that entered `evaluation` through its partie 3."""
+
+    def build(**options):
+        return vae_in_evaluation(
+            candidat, own_org, secretariat=secretariat, **evaluators, **options
+        )
+
+    return build

@@ -26,7 +26,6 @@ from tests.evaluations.builders import (
     assessment,
     dossier_of,
     opinions,
-    parcours_in_evaluation,
     scope_codes,
     settle,
     sign,
@@ -43,14 +42,8 @@ TODAY_TIME = r"\d{2}/\d{2}/\d{4} à \d{2}:\d{2}"
 
 
 @pytest.fixture
-def candidacy(candidat, own_org, secretariat, professionnel, evaluateur):
-    return parcours_in_evaluation(
-        candidat,
-        own_org,
-        secretariat=secretariat,
-        professionnel=professionnel,
-        evaluateur=evaluateur,
-    )
+def candidacy(parcours):
+    return parcours()
 
 
 def _current_step(page: Page):

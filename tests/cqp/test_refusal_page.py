@@ -14,14 +14,10 @@ from cqp.views.helpers import refused
 from evaluations import services
 from evaluations.models import CandidateAccount
 from tests.candidates.builders import assign, candidacy_in, competence
-from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
+from tests.evaluations.builders import dossier_of, settle
+from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    body = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return " ".join(html.unescape(body).split())
 
 
 def title(response) -> str:
@@ -34,14 +30,8 @@ def links(response) -> dict[str, str]:
 
 
 @pytest.fixture
-def in_evaluation(candidat, own_org, secretariat, professionnel, evaluateur):
-    return parcours_in_evaluation(
-        candidat,
-        own_org,
-        secretariat=secretariat,
-        professionnel=professionnel,
-        evaluateur=evaluateur,
-    )
+def in_evaluation(parcours):
+    return parcours()
 
 
 def test_an_action_refused_on_a_candidacy_shows_its_header_and_its_step(
@@ -53,11 +43,11 @@ def test_an_action_refused_on_a_candidacy_shows_its_header_and_its_step(
     response = client.get(reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"]))
     assert response.status_code == 403
     assert title(response).startswith("Action impossible")
-    assert str(candidacy.candidate) in text(response)  # the candidacy's header
+    assert str(candidacy.candidate) in page_text(response)  # the candidacy's header
     assert (
         "Cette action n'est pas possible pour vous sur cette candidature à l'étape "
         "« Repérage des acquis ». Rien n'a été modifié."
-    ) in text(response)
+    ) in page_text(response)
     assert links(response)["Retour à la candidature"] == reverse(
         "candidacy_detail", args=[candidacy.pk]
     )
@@ -71,8 +61,9 @@ def test_someone_else_changing_the_candidates_part_is_refused_with_the_reason(
     response = client.post(url, {"text": "Réécrit par le gestionnaire."})
     assert response.status_code == 403
     assert title(response).startswith("Modification impossible")
-    assert "Vous ne pouvez pas modifier ce dossier d'évaluation. Rien n'a été modifié." in text(
-        response
+    assert (
+        "Vous ne pouvez pas modifier ce dossier d'évaluation. Rien n'a été modifié."
+        in page_text(response)
     )
     assert links(response)["Voir le dossier d'évaluation"] == reverse(
         "dossier_detail", args=[in_evaluation.pk]
@@ -93,7 +84,7 @@ def test_the_candidate_changing_a_transmitted_dossier_is_told_it_is_locked(
     assert (
         "Le dossier a été transmis au jury ou clos : il ne peut plus être modifié. "
         "Rien n'a été modifié."
-    ) in text(response)
+    ) in page_text(response)
     assert not CandidateAccount.objects.exists()
 
 
@@ -103,7 +94,8 @@ def test_a_bare_refusal_offers_the_way_back_to_the_dashboard(candidat):
     response = refused(request, PermissionDenied())
     assert response.status_code == 403
     assert title(response).startswith("Accès refusé")
-    assert "Vous n'êtes pas autorisé(e) à effectuer cette action. Rien n'a été modifié." in text(
-        response
+    assert (
+        "Vous n'êtes pas autorisé(e) à effectuer cette action. Rien n'a été modifié."
+        in page_text(response)
     )
     assert links(response)["Retour au tableau de bord"] == reverse("dashboard")
