@@ -101,6 +101,14 @@ def evaluator_role(candidacy, user) -> Capacity | None:
     return capacity_of(candidacy, user, (Capacity.PROFESSIONNEL, Capacity.EVALUATEUR))
 
 
+def may_take(candidacy, name: str, user) -> bool:
+    """The state allows this transition and the user may take it (guards not checked)."""
+    meta = getattr(candidacy, name)._django_fsm
+    return meta.has_transition(candidacy.state) and meta.has_transition_perm(
+        candidacy, candidacy.state, user
+    )
+
+
 def can_manage(candidacy, user) -> bool:
     """Assign evaluators, see the whole file: the secretariat and the organisation's gestionnaire."""
     return _is_secretariat(user) or is_gestionnaire_of(candidacy, user)

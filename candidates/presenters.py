@@ -1,7 +1,7 @@
 """What the candidacy pages show of a candidacy, shared by the apps built on candidates:
 its timeline, the actions a user may take, the context of every candidacy page."""
 
-from . import permissions, services
+from . import permissions
 from .enums import PATHWAY_STEPS, State
 from .transitions import with_ui
 
@@ -31,7 +31,7 @@ def available_actions(candidacy, user, names=None) -> list[dict]:
     return [
         {"name": t.name, "ui": t.ui}
         for t in with_ui(names)
-        if services.may_take(candidacy, t.name, user)
+        if permissions.may_take(candidacy, t.name, user)
     ]
 
 

@@ -79,14 +79,6 @@ def _lock(candidacy: Candidacy) -> Candidacy:
     )
 
 
-def may_take(candidacy: Candidacy, name: str, user: User) -> bool:
-    """The state allows this transition and the user may take it (guards not checked)."""
-    meta = getattr(candidacy, name)._django_fsm
-    return meta.has_transition(candidacy.state) and meta.has_transition_perm(
-        candidacy, candidacy.state, user
-    )
-
-
 def _check_expected(state: str, expected_state: str | None) -> None:
     if expected_state and state != expected_state:
         raise ConcurrentChange(

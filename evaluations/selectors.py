@@ -3,9 +3,11 @@
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from candidates.models import Candidacy
 from candidates.selectors import candidacy_get
+from candidates.transitions import TRANSITIONS
 from cqp.models import Competence, User
 
 from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence, Observation
@@ -74,3 +76,31 @@ def latest_results(candidacy: Candidacy) -> dict[int, CompetenceAssessment]:
         if assessment.fully_signed:
             results[assessment.competence_id] = assessment
     return results
+
+
+def assessments_missing(dossier: EvaluationDossier) -> list[str]:
+    """What the assessments still lack for the dossier to be transmitted, in French."""
+    missing = []
+    for a in dossier.assessments.select_related("competence").order_by("competence__number"):
+        code = a.competence.code
+        if not a.professionnel_opinion:
+            missing.append(_("%(code)s : avis du professionnel du secteur") % {"code": code})
+        if not a.evaluateur_opinion:
+            missing.append(_("%(code)s : avis de l'évaluateur externe") % {"code": code})
+        if a.disagreement and not a.final_comment:
+            missing.append(
+                _("%(code)s : désaccord à résoudre (résultat commun motivé)") % {"code": code}
+            )
+        elif a.both_opinions_given and not a.final_result:
+            missing.append(_("%(code)s : résultat commun") % {"code": code})
+        if a.both_opinions_given and not a.professionnel_signed_at:
+            missing.append(_("%(code)s : signature du professionnel du secteur") % {"code": code})
+        if a.both_opinions_given and not a.evaluateur_signed_at:
+            missing.append(_("%(code)s : signature de l'évaluateur externe") % {"code": code})
+    return missing
+
+
+def dossier_missing(dossier: EvaluationDossier) -> list[str]:
+    """Everything that keeps the dossier from being transmitted, in French: the assessments,
+    then the guard of transmit_to_jury (livret, or VAE parties 2 and 3)."""
+    return assessments_missing(dossier) + TRANSITIONS["transmit_to_jury"].missing(dossier.candidacy)

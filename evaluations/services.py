@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy
 from candidates import services as candidacy_services
 from candidates.enums import Capacity, Pathway, State
 from candidates.models import Candidacy
-from candidates.transitions import TRANSITIONS
 from cqp.models import Competence, User
 from cqp.tasks import generate_document_later
 
-from . import documents, permissions
+from . import documents, permissions, selectors
 from .enums import EVALUATORS, Opinion, SituationKind
 from .evidence import MAX_FILES_PER_COMPETENCE, Checked, EvidenceRefused, check_upload
 from .models import (
@@ -406,34 +405,6 @@ def assessment_sign(
 # Completeness, transmission, return to the parcours -------------------------------------
 
 
-def assessments_missing(dossier: EvaluationDossier) -> list[str]:
-    """What the assessments still lack for the dossier to be transmitted, in French."""
-    missing = []
-    for a in dossier.assessments.select_related("competence").order_by("competence__number"):
-        code = a.competence.code
-        if not a.professionnel_opinion:
-            missing.append(_("%(code)s : avis du professionnel du secteur") % {"code": code})
-        if not a.evaluateur_opinion:
-            missing.append(_("%(code)s : avis de l'évaluateur externe") % {"code": code})
-        if a.disagreement and not a.final_comment:
-            missing.append(
-                _("%(code)s : désaccord à résoudre (résultat commun motivé)") % {"code": code}
-            )
-        elif a.both_opinions_given and not a.final_result:
-            missing.append(_("%(code)s : résultat commun") % {"code": code})
-        if a.both_opinions_given and not a.professionnel_signed_at:
-            missing.append(_("%(code)s : signature du professionnel du secteur") % {"code": code})
-        if a.both_opinions_given and not a.evaluateur_signed_at:
-            missing.append(_("%(code)s : signature de l'évaluateur externe") % {"code": code})
-    return missing
-
-
-def dossier_missing(dossier: EvaluationDossier) -> list[str]:
-    """Everything that keeps the dossier from being transmitted, in French: the assessments,
-    then the guard of transmit_to_jury (livret, or VAE parties 2 and 3)."""
-    return assessments_missing(dossier) + TRANSITIONS["transmit_to_jury"].missing(dossier.candidacy)
-
-
 def dossier_transmit(*, dossier: EvaluationDossier, by: User) -> EvaluationDossier:
     """The évaluateur externe transmits the complete dossier; it becomes read-only.
 
@@ -445,7 +416,7 @@ def dossier_transmit(*, dossier: EvaluationDossier, by: User) -> EvaluationDossi
         candidacy_services.candidacy_transmit_to_jury(
             candidacy=dossier.candidacy,
             by=by,
-            dossier_missing=lambda candidacy: assessments_missing(dossier),
+            dossier_missing=lambda candidacy: selectors.assessments_missing(dossier),
             refusal=_("Le dossier n'est pas complet : il manque %(items)s."),
         )
         dossier.transmitted_at = timezone.now()

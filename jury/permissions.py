@@ -1,12 +1,17 @@
 """Who may act on a jury session: predicates shared by the views (what they offer) and the
 services (what they allow)."""
 
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
 from candidates.enums import State
 from cqp.models import User
 from cqp.permissions import is_secretariat
 
-from .enums import SessionState
-from .models import Deliberation, JurySession
+from .enums import College, SessionState
+from .models import Deliberation, JuryMember, JurySession
 
 
 def presides(user: User, session: JurySession) -> bool:
@@ -29,3 +34,22 @@ def can_record(user: User, deliberation: Deliberation) -> bool:
         and not deliberation.is_decided
         and deliberation.candidacy.state == State.JURY
     )
+
+
+def quorum_problems(present_members: Iterable[JuryMember]) -> list[str]:
+    """What keeps the present members from deliberating, in French (empty when the quorum is
+    held): both colleges present and, with JURY_REQUIRE_PARITY, as many of each."""
+    present_members = list(present_members)
+    employeurs = sum(1 for m in present_members if m.college == College.EMPLOYEURS)
+    salaries = sum(1 for m in present_members if m.college == College.SALARIES)
+    problems = []
+    if not employeurs:
+        problems.append(_("aucun représentant du collège employeurs n'est présent"))
+    if not salaries:
+        problems.append(_("aucun représentant du collège salariés n'est présent"))
+    if settings.JURY_REQUIRE_PARITY and employeurs and salaries and employeurs != salaries:
+        problems.append(
+            _("la parité n'est pas respectée (%(e)d employeur(s), %(s)d salarié(s))")
+            % {"e": employeurs, "s": salaries}
+        )
+    return problems

@@ -8,7 +8,6 @@ from candidates.enums import State
 from cqp.documents import latest_documents
 from cqp.permissions import is_secretariat
 from evaluations import selectors as evaluation_selectors
-from evaluations import services as evaluation_services
 
 from . import selectors
 from .enums import NON_CONFORME, College, SessionState
@@ -90,7 +89,7 @@ def fiche_context(request, deliberation, *, results: dict, form) -> dict:
         if decided
         else [],
         "dossier": dossier,
-        "missing": evaluation_services.dossier_missing(dossier) if dossier else None,
+        "missing": evaluation_selectors.dossier_missing(dossier) if dossier else None,
         "outcome_label": outcome_label(deliberation.outcome) if decided else "",
         "certificate": certificate,
         "presides": presides(request.user, deliberation.session),

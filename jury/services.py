@@ -7,7 +7,6 @@ outcome follows from the competences validated, counting earlier validations sti
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +25,7 @@ from evaluations.selectors import latest_results
 
 from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
-from .permissions import can_steer, presides
+from .permissions import can_steer, presides, quorum_problems
 from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
 
 
@@ -128,25 +127,6 @@ def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
         if deliberation.is_decided or deliberation.session.state == SessionState.CLOSED:
             raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
         deliberation.delete()
-
-
-def quorum_problems(present_members: Iterable[JuryMember]) -> list[str]:
-    """What keeps the present members from deliberating (empty when the quorum is held).
-    Reads nothing, writes nothing."""
-    present_members = list(present_members)
-    employeurs = sum(1 for m in present_members if m.college == College.EMPLOYEURS)
-    salaries = sum(1 for m in present_members if m.college == College.SALARIES)
-    problems = []
-    if not employeurs:
-        problems.append(_("aucun représentant du collège employeurs n'est présent"))
-    if not salaries:
-        problems.append(_("aucun représentant du collège salariés n'est présent"))
-    if settings.JURY_REQUIRE_PARITY and employeurs and salaries and employeurs != salaries:
-        problems.append(
-            _("la parité n'est pas respectée (%(e)d employeur(s), %(s)d salarié(s))")
-            % {"e": employeurs, "s": salaries}
-        )
-    return problems
 
 
 def session_open(

@@ -105,7 +105,7 @@ def candidacy_transition(request, pk, name):
     spec = TRANSITIONS.get(name)
     if spec is None or spec.ui is None:
         raise Http404
-    candidacy = candidacy_for(request, pk, may=lambda c, user: services.may_take(c, name, user))
+    candidacy = candidacy_for(request, pk, may=lambda c, user: permissions.may_take(c, name, user))
     form = TransitionForm(
         request.POST or None, initial={"expected_state": candidacy.state}, ui=spec.ui
     )

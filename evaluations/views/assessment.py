@@ -24,7 +24,7 @@ from cqp import throttle
 from cqp.exceptions import TransitionError
 from cqp.utils import apply_service_error
 
-from .. import permissions, presenters, services
+from .. import permissions, presenters, selectors, services
 from ..access import assessment_for, dossier_for
 from ..forms_assessment import (
     FinalForm,
@@ -175,7 +175,7 @@ def dossier_transmit(request, pk):
             request,
             candidacy,
             title=_("Transmettre le dossier au jury"),
-            missing=services.dossier_missing(dossier),
+            missing=selectors.dossier_missing(dossier),
         ),
     )
 

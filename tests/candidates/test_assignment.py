@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from candidates import services
+from candidates import permissions, services
 from candidates.models import TransitionLog
 from cqp.models import Habilitation, HabilitationKind
 from cqp.services import habilitation_revoke
@@ -80,7 +80,7 @@ def test_candidacy_assign_permission_is_per_candidacy(
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
     assert professionnel.has_perm(ACT_AS_PRO, candidacy)
     assert not professionnel.has_perm(ACT_AS_PRO, other)
-    assert not services.may_take(other, "complete_reperage", professionnel)
+    assert not permissions.may_take(other, "complete_reperage", professionnel)
 
 
 def _expired(user, secretariat):
@@ -187,7 +187,7 @@ def test_candidacy_assign_accepts_a_habilitation_on_its_first_and_last_day(
     )
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=person)
     assert candidacy.professionnel == person
-    assert services.may_take(candidacy, "complete_reperage", person)
+    assert permissions.may_take(candidacy, "complete_reperage", person)
 
 
 def test_candidacy_reassign_moves_the_permission_to_the_new_person(
@@ -198,9 +198,9 @@ def test_candidacy_reassign_moves_the_permission_to_the_new_person(
     services.candidacy_assign(candidacy=candidacy, by=gestionnaire, professionnel=successor)
     assert candidacy.professionnel == successor
     assert not professionnel.has_perm(ACT_AS_PRO, candidacy)
-    assert not services.may_take(candidacy, "complete_reperage", professionnel)
+    assert not permissions.may_take(candidacy, "complete_reperage", professionnel)
     assert successor.has_perm(ACT_AS_PRO, candidacy)
-    assert services.may_take(candidacy, "complete_reperage", successor)
+    assert permissions.may_take(candidacy, "complete_reperage", successor)
     last = assignment_logs(candidacy).last()
     assert (last.transition, last.actor, last.role) == (
         "assign_professionnel",
@@ -238,12 +238,12 @@ def test_professionnel_whose_habilitation_expired_can_no_longer_act(
     candidacy, secretariat, professionnel
 ):
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
-    assert services.may_take(candidacy, "complete_reperage", professionnel)
+    assert permissions.may_take(candidacy, "complete_reperage", professionnel)
     Habilitation.objects.filter(user=professionnel).update(valid_until=today() - DAY)
     candidacy.refresh_from_db()
     assert candidacy.professionnel == professionnel
     assert professionnel.has_perm(ACT_AS_PRO, candidacy)
-    assert not services.may_take(candidacy, "complete_reperage", professionnel)
+    assert not permissions.may_take(candidacy, "complete_reperage", professionnel)
 
 
 def test_professionnel_whose_habilitation_is_revoked_can_no_longer_act(
@@ -253,7 +253,7 @@ def test_professionnel_whose_habilitation_is_revoked_can_no_longer_act(
     habilitation_revoke(
         habilitation=professionnel.habilitations.get(), by=secretariat, reason="Manquement"
     )
-    assert not services.may_take(candidacy, "complete_reperage", professionnel)
+    assert not permissions.may_take(candidacy, "complete_reperage", professionnel)
     with pytest.raises(PermissionDenied):
         services.run_transition(name="complete_reperage", candidacy=candidacy, by=professionnel)
     candidacy.refresh_from_db()
@@ -268,7 +268,7 @@ def test_professionnel_acts_again_once_habilitated_anew(candidacy, secretariat, 
     HabilitationFactory(
         user=professionnel, kind=HabilitationKind.PROFESSIONNEL, granted_by=secretariat
     )
-    assert services.may_take(candidacy, "complete_reperage", professionnel)
+    assert permissions.may_take(candidacy, "complete_reperage", professionnel)
 
 
 def test_evaluateur_whose_habilitation_expired_can_no_longer_transmit(
@@ -276,9 +276,9 @@ def test_evaluateur_whose_habilitation_expired_can_no_longer_transmit(
 ):
     candidacy = candidacy_in("evaluation", candidat, own_org)
     services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=evaluateur)
-    assert services.may_take(candidacy, "transmit_to_jury", evaluateur)
+    assert permissions.may_take(candidacy, "transmit_to_jury", evaluateur)
     Habilitation.objects.filter(user=evaluateur).update(valid_until=today() - DAY)
-    assert not services.may_take(candidacy, "transmit_to_jury", evaluateur)
+    assert not permissions.may_take(candidacy, "transmit_to_jury", evaluateur)
 
 
 @pytest.mark.parametrize("who", ["secretariat", "gestionnaire"])
@@ -355,4 +355,4 @@ def test_candidacy_assign_refuses_the_candidate_on_their_own_candidacy(
     HabilitationFactory(user=candidat, kind=HabilitationKind.PROFESSIONNEL, granted_by=secretariat)
     with pytest.raises(ValidationError):
         services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=candidat)
-    assert not services.may_take(candidacy, "complete_reperage", candidat)
+    assert not permissions.may_take(candidacy, "complete_reperage", candidat)

@@ -5,7 +5,7 @@ import django_fsm
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from candidates import services
+from candidates import permissions, services
 from candidates.models import Candidacy, TransitionLog
 from candidates.transitions import TRANSITIONS as TABLE
 from cqp.exceptions import TransitionError
@@ -112,7 +112,7 @@ def test_transition_permission_matches_the_who_column(name, people):
     method = getattr(candidacy, name)
     assert django_fsm.can_proceed(method), TABLE[name].missing(candidacy)
     fsm_allowed = {role for role in ROLES if django_fsm.has_transition_perm(method, people[role])}
-    may_take = {role for role in ROLES if services.may_take(candidacy, name, people[role])}
+    may_take = {role for role in ROLES if permissions.may_take(candidacy, name, people[role])}
     assert fsm_allowed == WHO[name]
     assert may_take == WHO[name]
 
@@ -120,14 +120,14 @@ def test_transition_permission_matches_the_who_column(name, people):
 @pytest.mark.parametrize("name", TRANSITIONS)
 def test_may_take_is_false_for_everyone_in_a_closed_candidacy(name, people):
     candidacy = candidacy_in("abandonne", people["candidat"], people["own_org"])
-    assert not any(services.may_take(candidacy, name, people[role]) for role in ROLES)
+    assert not any(permissions.may_take(candidacy, name, people[role]) for role in ROLES)
 
 
 def test_may_take_ignores_guards(people):
     candidacy = candidacy_in("reperage", people["candidat"], people["own_org"])
     assign(candidacy, by=people["secretariat"], professionnel=people["professionnel"])
     assert TABLE["complete_reperage"].missing(candidacy)
-    assert services.may_take(candidacy, "complete_reperage", people["professionnel"])
+    assert permissions.may_take(candidacy, "complete_reperage", people["professionnel"])
     assert not django_fsm.has_transition_perm(candidacy.complete_reperage, people["professionnel"])
 
 
@@ -136,8 +136,8 @@ def test_inactive_candidate_cannot_take_their_transitions(people):
     candidat = people["candidat"]
     candidat.is_active = False
     candidat.save(update_fields=["is_active"])
-    assert not services.may_take(candidacy, "submit_recevabilite", people["candidat"])
-    assert not services.may_take(candidacy, "withdraw", people["candidat"])
+    assert not permissions.may_take(candidacy, "submit_recevabilite", people["candidat"])
+    assert not permissions.may_take(candidacy, "withdraw", people["candidat"])
 
 
 def test_run_transition_by_someone_not_allowed_raises_permission_denied(people):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from candidates import services as candidacy_services
 from candidates.models import TransitionLog, VaeActivity
 from cqp.exceptions import GuardFailed
-from evaluations import services
+from evaluations import selectors, services
 from evaluations.models import EvaluationDossier
 from tests.candidates.builders import (
     DAY,
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_untouched_dossier_misses_every_opinion(parcours):
     dossier = dossier_of(parcours())
-    assert services.dossier_missing(dossier) == [
+    assert selectors.dossier_missing(dossier) == [
         item
         for code in ALL_CODES
         for item in (
@@ -62,7 +62,7 @@ def test_dossier_missing_lists_exactly_what_is_missing(
     sign(dossier, 5, evaluateur)
     opinions(dossier, 6, **evaluators)
     sign(dossier, 6, evaluateur, professionnel)
-    assert services.dossier_missing(dossier) == [
+    assert selectors.dossier_missing(dossier) == [
         "C1 : avis du professionnel du secteur",
         "C2 : avis de l'évaluateur externe",
         "C3 : désaccord à résoudre (résultat commun motivé)",
@@ -77,12 +77,12 @@ def test_dossier_missing_lists_exactly_what_is_missing(
 def test_vae_dossier_missing_lists_the_partie_2_and_partie_3_items(vae, evaluators):
     candidacy = vae()
     dossier = settle(dossier_of(candidacy), **evaluators)
-    assert services.dossier_missing(dossier) == []
+    assert selectors.dossier_missing(dossier) == []
     request = candidacy.vae_request
     request.motivation = ""
     request.save()
     VaeActivity.objects.filter(candidacy=candidacy).delete()
-    assert services.dossier_missing(dossier_of(candidacy)) == [
+    assert selectors.dossier_missing(dossier_of(candidacy)) == [
         "partie 2 : « motivation de la demande » non renseigné",
         "partie 3 du dossier de VAE absente",
     ]
@@ -98,7 +98,7 @@ def test_transmitting_an_incomplete_dossier_is_refused_and_changes_nothing(
     )
     sign(dossier, 4, professionnel)
     expected = ["C4 : signature de l'évaluateur externe"]
-    assert services.dossier_missing(dossier) == expected
+    assert selectors.dossier_missing(dossier) == expected
     before = snapshot(dossier)
     with pytest.raises(GuardFailed) as excinfo:
         services.dossier_transmit(dossier=dossier, by=evaluateur)
@@ -116,7 +116,7 @@ def test_transmitting_a_complete_dossier_moves_the_candidacy_to_the_jury(
 ):
     candidacy = request.getfixturevalue(pathway)()
     dossier = settle(dossier_of(candidacy), **evaluators, non_acquises={2})
-    assert services.dossier_missing(dossier) == []
+    assert selectors.dossier_missing(dossier) == []
     start = timezone.now()
     services.dossier_transmit(dossier=dossier, by=evaluateur)
     candidacy.refresh_from_db()
@@ -239,7 +239,7 @@ def test_return_to_evaluation_reopens_the_same_dossier(
         result=NON_ACQUISE,
         comment="Mises en situation insuffisantes.",
     )
-    assert services.dossier_missing(dossier) == [
+    assert selectors.dossier_missing(dossier) == [
         "C6 : signature du professionnel du secteur",
         "C6 : signature de l'évaluateur externe",
     ]

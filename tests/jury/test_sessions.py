@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from candidates.models import Candidacy
-from jury import selectors, services
+from jury import permissions, selectors, services
 from jury.models import Deliberation, Seat
 from tests.candidates.builders import DAY, today
 from tests.evaluations.builders import (
@@ -42,27 +42,27 @@ pytestmark = pytest.mark.django_db
 def test_quorum_needs_a_member_of_each_college():
     employeur, salarie = member(EMPLOYEURS), member(SALARIES)
 
-    assert services.quorum_problems([employeur, salarie]) == []
-    assert services.quorum_problems([employeur]) == [
+    assert permissions.quorum_problems([employeur, salarie]) == []
+    assert permissions.quorum_problems([employeur]) == [
         "aucun représentant du collège salariés n'est présent"
     ]
-    assert services.quorum_problems([salarie]) == [
+    assert permissions.quorum_problems([salarie]) == [
         "aucun représentant du collège employeurs n'est présent"
     ]
-    assert len(services.quorum_problems([])) == 2
+    assert len(permissions.quorum_problems([])) == 2
 
 
 def test_quorum_requires_parity_by_default():
     e1, e2, e3, s1, s2 = panel(employeurs=3, salaries=2)
 
-    assert services.quorum_problems([e1, e2, s1, s2]) == []
-    assert services.quorum_problems([e1, e2, s1]) == [
+    assert permissions.quorum_problems([e1, e2, s1, s2]) == []
+    assert permissions.quorum_problems([e1, e2, s1]) == [
         "la parité n'est pas respectée (2 employeur(s), 1 salarié(s))"
     ]
-    assert services.quorum_problems([e1, s1, s2]) == [
+    assert permissions.quorum_problems([e1, s1, s2]) == [
         "la parité n'est pas respectée (1 employeur(s), 2 salarié(s))"
     ]
-    assert services.quorum_problems([e1, e2, e3, s1, s2]) != []
+    assert permissions.quorum_problems([e1, e2, e3, s1, s2]) != []
 
 
 def test_unbalanced_session_is_not_opened_and_the_message_names_the_counts(secretariat):
@@ -99,8 +99,8 @@ def test_parity_can_be_relaxed_but_both_colleges_stay_required(settings, secreta
     settings.JURY_REQUIRE_PARITY = False
     e1, e2, s1 = members = panel(employeurs=2, salaries=1)
 
-    assert services.quorum_problems([e1, e2, s1]) == []
-    assert services.quorum_problems([e1, e2]) == [
+    assert permissions.quorum_problems([e1, e2, s1]) == []
+    assert permissions.quorum_problems([e1, e2]) == [
         "aucun représentant du collège salariés n'est présent"
     ]
 
