@@ -44,7 +44,7 @@ from .tasks import notify_candidacy_created, notify_transition
 from .transitions import TRANSITIONS, capacities
 
 
-def actor_role(candidacy: Candidacy, user: User, action: str) -> str:
+def _actor_role(candidacy: Candidacy, user: User, action: str) -> str:
     """The capacity in which `user` takes `action` on a candidacy, for the audit log."""
     return permissions.capacity_of(candidacy, user, capacities(action)) or Capacity.AUTRE
 
@@ -63,7 +63,7 @@ def candidacy_log(
     return TransitionLog.objects.create(
         candidacy=candidacy,
         actor=by,
-        role=actor_role(candidacy, by, action),
+        role=_actor_role(candidacy, by, action),
         transition=action,
         source=candidacy.state if source is None else source,
         target=candidacy.state if target is None else target,
