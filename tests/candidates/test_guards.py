@@ -199,28 +199,26 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
     assert candidacy.vae_request.submitted_on is None
 
 
-def test_submit_recevabilite_refused_one_day_short_of_three_years(candidat, own_org):
+@pytest.mark.parametrize(
+    ("days", "relevant", "declared"),
+    [
+        (3 * 365 - 1, True, "2 ans et 11 mois (1094 jours) déclarés, 3 ans minimum"),
+        (6 * 365, False, "0 an et 0 mois (0 jours) déclarés"),  # only relevant experience counts
+    ],
+    ids=["one-day-short", "irrelevant-experience"],
+)
+def test_submit_recevabilite_refused_below_three_years_of_relevant_experience(
+    days, relevant, declared, candidat, own_org
+):
     candidacy = vae_candidacy(candidat, own_org)
-    vae_ready(candidacy, days=3 * 365 - 1)
+    vae_ready(candidacy, days=days, relevant=relevant)
     error = refused(
         candidacy,
         lambda: services.run_transition(
             name="submit_recevabilite", candidacy=candidacy, by=candidat
         ),
     )
-    assert "2 ans et 11 mois (1094 jours) déclarés, 3 ans minimum" in error.message
-
-
-def test_submit_recevabilite_counts_only_relevant_experience(candidat, own_org):
-    candidacy = vae_candidacy(candidat, own_org)
-    vae_ready(candidacy, days=6 * 365, relevant=False)
-    error = refused(
-        candidacy,
-        lambda: services.run_transition(
-            name="submit_recevabilite", candidacy=candidacy, by=candidat
-        ),
-    )
-    assert "0 an et 0 mois (0 jours) déclarés" in error.message
+    assert declared in error.message
 
 
 def test_submit_recevabilite_counts_overlapping_periods_once(candidat, own_org):
