@@ -8,4 +8,5 @@ class CqpConfig(AppConfig):
     verbose_name = _("Plateforme CQP")
 
     def ready(self):
-        from . import dashboard_panels  # noqa: F401  (registers the core's panels)
+        # Registers the core's panels, and the session clock's start at each login.
+        from . import dashboard_panels, middleware  # noqa: F401

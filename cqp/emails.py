@@ -67,6 +67,17 @@ def account_setup_email_send(*, user_id: int) -> None:
     )
 
 
+def password_reset_email_send(*, email: str) -> None:
+    """The link to choose a new password, to the active account with this e-mail if there is
+    one (and it has a password: not one of an external sign-in)."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return
+    send_templated_email(
+        "password_reset", {"user": user, "url": password_setup_url(user)}, user.email
+    )
+
+
 def notification_email_send(*, notification_id: int) -> bool:
     """The e-mail copy of one notification, sent at most once: True if sent now.
 

@@ -1,9 +1,10 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from . import throttle
+from . import limits
 from .models import (
     HabilitationKind,
     HabilitationStatus,
@@ -25,7 +26,16 @@ class EmailField(forms.EmailField):
     default_error_messages = {"invalid": _("Saisissez une adresse e-mail valide.")}
 
 
-class LoginForm(AuthenticationForm):
+class LockToldMixin:
+    """For a login form: a refusal by cqp.limits (too many failures) says so, in French."""
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "axes_locked_out", False):
+            return forms.ValidationError(limits.lock_message(self.request), code="locked")
+        return super().get_invalid_login_error()
+
+
+class LoginForm(LockToldMixin, auth_forms.AuthenticationForm):
     username = EmailField(
         label=_("Adresse e-mail"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -33,10 +43,6 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Adresse e-mail ou mot de passe incorrect."),
         "inactive": _("Ce compte est désactivé. Contactez le secrétariat de la CPEF."),
-        "throttled": _(
-            "Trop de tentatives de connexion échouées. Réessayez dans quelques minutes "
-            "ou réinitialisez votre mot de passe."
-        ),
     }
 
     def clean(self):
@@ -44,20 +50,33 @@ class LoginForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if not email or not password:
             return self.cleaned_data
-        if throttle.is_locked(self.request, email):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         self.user_cache = authenticate(self.request, username=email, password=password)
         if self.user_cache is None:
-            throttle.record_failure(self.request, email)
             # The default backend refuses inactive accounts outright; tell the owner why,
-            # but only once they have proved they know the password.
+            # but only once they have proved they know the password (and are not locked out).
             user = User.objects.filter(email__iexact=email, is_active=False).first()
-            if user is not None and user.check_password(password):
+            locked = getattr(self.request, "axes_locked_out", False)
+            if user is not None and not locked and user.check_password(password):
                 raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
             raise self.get_invalid_login_error()
-        throttle.reset(self.request, email)
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class AdminLoginForm(LockToldMixin, AdminAuthenticationForm):
+    """The back-office's login form (admin.site.login_form), under the same limits."""
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Typing the current password re-authenticates: limited like a login (cqp.limits)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        with limits.reauthentication(self.request):
+            return super().clean_old_password()
 
 
 class OrganisationForm(forms.ModelForm):

@@ -1,6 +1,16 @@
+import datetime
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -18,3 +28,55 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = translation.get_supported_language_variant(settings.LANGUAGE_CODE)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# The session's clock: its login time, and the time of its last request, written back at most
+# once a SEEN_RESOLUTION (seconds) so that a session is not saved at every request.
+STARTED_AT = "session_started_at"
+SEEN_AT = "session_seen_at"
+SEEN_RESOLUTION = 60
+
+
+def _duration(seconds: int) -> str:
+    """« 30 minutes », « 12 heures », in the active language."""
+    now = timezone.now()
+    return timesince(now - datetime.timedelta(seconds=seconds), now)
+
+
+@receiver(user_logged_in)
+def session_clock_start(sender, request, user, **kwargs):
+    request.session[STARTED_AT] = request.session[SEEN_AT] = time.time()
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session SESSION_IDLE_TIMEOUT seconds after its last request, or
+    SESSION_ABSOLUTE_TIMEOUT seconds after its login whatever the activity (OWASP ASVS 3.3.2),
+    and sends to the login page, which says why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            ended = self._ended(request.session, time.time())
+            if ended:
+                logout(request)
+                messages.info(request, ended)
+                return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    @staticmethod
+    def _ended(session, now: float) -> str:
+        """Why the session has ended ("" while it holds); records this request's time."""
+        started, seen = session.setdefault(STARTED_AT, now), session.setdefault(SEEN_AT, now)
+        if now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+            return _(
+                "Votre session a atteint sa durée maximale de %(duration)s : reconnectez-vous."
+            ) % {"duration": _duration(settings.SESSION_ABSOLUTE_TIMEOUT)}
+        if now - seen > settings.SESSION_IDLE_TIMEOUT:
+            return _(
+                "Votre session a pris fin après %(duration)s sans activité : reconnectez-vous."
+            ) % {"duration": _duration(settings.SESSION_IDLE_TIMEOUT)}
+        if now - seen >= SEEN_RESOLUTION:
+            session[SEEN_AT] = now
+        return ""

@@ -14,11 +14,13 @@ own act, except the candidate, who is told of every change of their candidacy.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Habilitation, Notification, PlatformRole, User
@@ -31,6 +33,7 @@ GESTIONNAIRES = "gestionnaires"
 SECRETARIAT = "secretariat"
 MEMBRES_SESSION = "membres_session"
 TITULAIRE = "titulaire"  # the holder of a habilitation
+COMPTE = "compte"  # the holder of an account
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ EVENTS: dict[str, Event] = {
     ),
     "validation_expiring": Event((CANDIDAT,)),
     "validation_expired": Event((CANDIDAT,)),
+    # Security (cqp.limits).
+    "account_locked": Event((COMPTE,)),
 }
 
 _resolvers: dict[str, list[Callable]] = {}
@@ -108,8 +113,13 @@ def _titulaire(subject):
     return [subject.user] if isinstance(subject, Habilitation) else []
 
 
+def _compte(subject):
+    return [subject] if isinstance(subject, User) else []
+
+
 register_recipients(SECRETARIAT, _secretariat)
 register_recipients(TITULAIRE, _titulaire)
+register_recipients(COMPTE, _compte)
 
 
 def recipients(event: str, subject, *, roles: Iterable[str] | None = None) -> dict:
@@ -142,7 +152,7 @@ class Message:
 
 
 # The roles of the person an event's subject concerns.
-CONCERNED = {CANDIDAT, TITULAIRE}
+CONCERNED = {CANDIDAT, TITULAIRE, COMPTE}
 
 
 @dataclass
@@ -204,3 +214,34 @@ def notify(
                 )
             )
     return created
+
+
+ACCOUNT_LOCKED = Message(
+    title=_("Votre compte a été verrouillé après des échecs de connexion"),
+    body=_(
+        "%(failures)s mots de passe erronés d'affilée ont été saisis pour votre compte : il est "
+        "verrouillé jusqu'au %(day)s à %(time)s.\n\nSi ce n'était pas vous, quelqu'un cherche peut-être "
+        "à deviner votre mot de passe : choisissez-en un nouveau (« Mot de passe oublié ? » sur "
+        "la page de connexion), ce qui lève aussi le verrou."
+    ),
+)
+
+
+def account_locked_notify(
+    *, email: str, until: datetime.datetime, failures: int
+) -> list[Notification]:
+    """Tell the holder of the account with this e-mail, if there is one, that it is locked
+    until `until` (cqp.limits), once per lock. Side effects: an in-app notification; the
+    calling task sends its e-mail copy."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return []
+    shown = timezone.localtime(until)
+    return notify(
+        "account_locked",
+        user,
+        key=f"account_locked:{until:%Y%m%d%H%M%S}",
+        message=ACCOUNT_LOCKED,
+        values={"failures": failures, "day": f"{shown:%d/%m/%Y}", "time": f"{shown:%H:%M}"},
+        url=reverse("password_reset"),
+    )

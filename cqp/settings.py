@@ -5,6 +5,7 @@ configuration at all (SQLite under var/, tasks run eagerly, e-mails on the conso
 with DEBUG off the application refuses to start on the demo secret key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_fsm",
     "guardian",
+    "axes",
     "cqp",
     "candidates",
     "evaluations",
@@ -89,7 +91,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cqp.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out answer into a 429 (cqp.limits).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # In production (DEBUG off) WhiteNoise serves the collected static files (run
@@ -140,6 +145,8 @@ else:
 
 AUTH_USER_MODEL = "cqp.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every authenticate() while a lock holds (cqp.limits).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -147,9 +154,17 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
+# Authentication, sessions and limits (README « Configuration » and « Why django-axes »).
+# Passwords (OWASP ASVS 2.1.1, 2.1.7): 12 characters at least, not a common password.
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12)
+if PASSWORD_MIN_LENGTH < 8:
+    raise ImproperlyConfigured(f"PASSWORD_MIN_LENGTH must be 8 or more, got {PASSWORD_MIN_LENGTH}.")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -157,8 +172,35 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
-LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
-LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+# Sessions (ASVS 3.3.2, level 2): a new login after 30 minutes without a request, and 12 hours
+# after the login whatever the activity (cqp.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# The client's address (cqp.limits.client_address): REMOTE_ADDR, or behind this many reverse
+# proxies of ours, the address the outermost one saw (X-Forwarded-For, read from the right).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+# Every authentication (logins, back-office, signatures, password changes) is limited by
+# django-axes with the policy of cqp.limits.LoginLimits: per account whatever the address
+# (a lock twice as long at each new one, up to LOGIN_LOCKOUT_MAX), per address.
+AXES_HANDLER = "cqp.limits.LoginLimits"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=env_int("LOGIN_THROTTLE_WINDOW", 15 * 60))
+LOGIN_LOCKOUT_MAX = datetime.timedelta(seconds=env_int("LOGIN_THROTTLE_MAX", 24 * 60 * 60))
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 20)
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "cqp.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "cqp.limits.lockout_response"
+# An attempt refused by a lock neither counts nor lengthens it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Counts live in the cache: axes' tables stay empty, so out of the back-office.
+AXES_ENABLE_ADMIN = False
+# django-ratelimit (password resets, public verifications) keys "ip" on the same address.
+RATELIMIT_IP_META_KEY = "cqp.limits.client_address"
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)  # an hour
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3)  # an hour
+
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 14)
 # A jury session deliberates with both colleges present; by default with as many
 # employers' as employees' representatives.

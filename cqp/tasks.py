@@ -3,11 +3,13 @@
 The `*_later` helpers enqueue them once the current transaction commits.
 """
 
+import datetime
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from . import documents, emails, reminders
+from . import documents, emails, notifications, reminders
 
 # A mail server or a storage that does not answer: try again later, waiting longer each
 # time (60 s, 120 s, 240 s...).
@@ -28,6 +30,17 @@ def send_invitation_email(invitation_id: int) -> None:
 @shared_task(**RETRY_TRANSIENT, max_retries=5)
 def send_account_setup_email(user_id: int) -> None:
     emails.account_setup_email_send(user_id=user_id)
+
+
+@shared_task(**RETRY_TRANSIENT, max_retries=5)
+def send_password_reset_email(email: str) -> None:
+    emails.password_reset_email_send(email=email)
+
+
+def send_password_reset_email_later(email: str) -> None:
+    """Queue the password reset e-mail for `email`, whether an account has it or not: the
+    request does the same work either way (emails.password_reset_email_send)."""
+    transaction.on_commit(lambda: send_password_reset_email.delay(email))
 
 
 @shared_task(**RETRY_TRANSIENT, max_retries=3)
@@ -70,3 +83,13 @@ def remind_expiring_habilitations() -> int:
     notified = reminders.habilitations_remind_expiring(day=timezone.localdate())
     send_emails_later(notified.notifications)
     return notified.occurrences
+
+
+@shared_task(acks_late=True)
+def notify_account_locked(email: str, until: str, failures: int) -> int:
+    """Tell the holder of the account locked by cqp.limits, if the e-mail has one."""
+    notified = notifications.account_locked_notify(
+        email=email, until=datetime.datetime.fromisoformat(until), failures=failures
+    )
+    send_emails_later(notified)
+    return len(notified)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .views import (
     auth,
     dashboard,
@@ -19,6 +20,8 @@ handler403 = "cqp.views.helpers.refused"
 
 admin.site.site_header = _("CQP Assistant(e) de formation — back-office")
 admin.site.site_title = _("Back-office CQP")
+# The back-office's login is limited like the site's (cqp.limits).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -33,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/reinitialiser/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

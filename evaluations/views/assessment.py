@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from candidates.presenters import candidacy_context
-from cqp import throttle
+from cqp import limits
 from cqp.exceptions import TransitionError
 from cqp.utils import apply_service_error
 
@@ -33,8 +33,6 @@ from ..forms_assessment import (
     ResumeParcoursForm,
     SignForm,
 )
-
-TOO_MANY_ATTEMPTS = gettext_lazy("Trop de tentatives échouées : réessayez dans quelques minutes.")
 
 
 def _anchor(dossier, fragment):
@@ -105,17 +103,11 @@ SIGN = Step(
 
 def _throttled(request, sign: Callable) -> Callable:
     """A signature re-checks the password: wrong guesses count like failed logins, and a
-    locked account signs nothing until the lock expires."""
+    locked account signs nothing until the lock ends (cqp.limits)."""
 
     def attempt(**data):
-        if throttle.is_locked(request, request.user.email):
-            raise ValidationError({"password": TOO_MANY_ATTEMPTS})
-        try:
+        with limits.reauthentication(request, field="password"):
             return sign(**data)
-        except ValidationError as error:
-            if "password" in getattr(error, "error_dict", {}):
-                throttle.record_failure(request, request.user.email)
-            raise
 
     return attempt
 

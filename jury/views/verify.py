@@ -2,16 +2,16 @@
 
 It shows the holder's name, the certification, the kind of document, its date and whether
 it is valid or revoked: nothing else about the person. Numbers are not guessable, and each
-client may look up only `settings.VERIFY_RATE_LIMIT` of them a minute, so the page cannot
-be used to list who holds the CQP.
+client may look up only `settings.VERIFY_RATE_LIMIT` of them a minute (django-ratelimit, keyed
+on the client's address behind the trusted proxies: cqp.limits.client_address), so the page
+cannot be used to list who holds the CQP.
 """
 
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from cqp import throttle
+from django_ratelimit.core import is_ratelimited
 
 from .. import presenters, selectors
 from ..forms_deliberation import VerifyForm
@@ -21,8 +21,8 @@ WINDOW_SECONDS = 60
 
 def _over_limit(request) -> bool:
     """Count this lookup against the client's minute; True once past the limit."""
-    key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
-    return throttle.hit(key, WINDOW_SECONDS) > settings.VERIFY_RATE_LIMIT
+    rate = f"{settings.VERIFY_RATE_LIMIT}/{WINDOW_SECONDS}s"
+    return is_ratelimited(request, group="verify", key="ip", rate=rate, increment=True)
 
 
 def _public(response):

@@ -57,6 +57,24 @@ def test_wrong_password_shows_a_french_error_and_keeps_the_email(page: Page, liv
     expect(page).to_have_url(re.compile(re.escape(live_server.url + "/connexion/") + r"\?next="))
 
 
+def test_repeated_wrong_passwords_lock_the_account_and_say_until_when(
+    page: Page, live_server, candidat, settings
+):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        login(page, live_server, candidat.email, PASSWORD + "-faux")
+    locked = re.compile(
+        r"^Trop de tentatives de connexion échouées : ce compte est verrouillé jusqu'au "
+        r"\d\d/\d\d/\d{4} à \d\d:\d\d\. Pour le débloquer sans attendre, réinitialisez"
+    )
+    expect(page.get_by_role("alert")).to_have_text(locked)
+    expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
+    # Even the right password is refused while the lock holds.
+    login(page, live_server, candidat.email, PASSWORD)
+    expect(page.get_by_role("alert")).to_have_text(locked)
+    expect(page).to_have_url(live_server.url + "/connexion/")
+
+
 def test_secretariat_creates_an_organisation(page: Page, live_server, secretariat):
     good_siret = valid_siret(999)
     bad_siret = good_siret[:-1] + str((int(good_siret[-1]) + 1) % 10)

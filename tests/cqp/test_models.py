@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import HttpRequest
 
 from cqp.models import Habilitation, HabilitationStatus, Organisation
 from cqp.validators import siret_is_valid, validate_siret
@@ -99,4 +100,5 @@ def test_habilitation_period_must_be_ordered_in_database():
 @pytest.mark.django_db
 def test_user_logs_in_by_case_insensitive_email(client):
     UserFactory(email="marie@exemple.fr")
-    assert client.login(username="Marie@Exemple.FR", password=PASSWORD)
+    # Every authenticate() needs a request: django-axes counts failures against it.
+    assert client.login(request=HttpRequest(), username="Marie@Exemple.FR", password=PASSWORD)

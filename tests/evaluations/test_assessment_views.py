@@ -292,25 +292,26 @@ def test_signing_with_a_wrong_password_signs_nothing(client, candidacy, professi
 def test_signing_is_locked_after_repeated_wrong_passwords(
     client, candidacy, professionnel, evaluateur, settings
 ):
-    """Wrong passwords count like failed logins: once locked, even the right one is refused,
-    for that person only, until the window has passed."""
-    settings.LOGIN_THROTTLE_ATTEMPTS = 3
+    """Wrong passwords count like failed logins: once locked (429), even the right one is
+    refused, for that person only, until the lock has passed."""
+    settings.AXES_FAILURE_LIMIT = 3
     give(candidacy, professionnel, numbers={2})
     give(candidacy, evaluateur, numbers={2})
     c2 = assessment_of(candidacy, 2)
     sign_url = url("assessment_sign", candidacy, c2.pk)
     field = f"id_sign{c2.pk}_password"
     client.force_login(evaluateur)
-    for _ in range(3):
+    for _ in range(2):
         response = client.post(sign_url, {"password": "pas-le-bon"})
         assert response.status_code == 200
         assert "Mot de passe incorrect : la signature n'a pas été enregistrée." in field_block(
             response, field
         )
-    response = client.post(sign_url, {"password": PASSWORD})
-    assert response.status_code == 200
-    block = field_block(response, field)
-    assert "Trop de tentatives échouées : réessayez dans quelques minutes." in block
+    for password in ["pas-le-bon", PASSWORD]:
+        response = client.post(sign_url, {"password": password})
+        assert response.status_code == 429
+        block = field_block(response, field)
+        assert "Trop de tentatives de connexion échouées : ce compte est verrouillé" in block
     c2.refresh_from_db()
     assert (c2.evaluateur_signed_by, c2.evaluateur_signed_at) == (None, None)
 
@@ -319,12 +320,32 @@ def test_signing_is_locked_after_repeated_wrong_passwords(
     c2.refresh_from_db()
     assert (c2.professionnel_signed_by, c2.evaluateur_signed_by) == (professionnel, None)
 
-    later = timezone.now() + datetime.timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW + 1)
+    # A lock ends on the minute after its duration.
+    later = timezone.now() + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1)
     with time_machine.travel(later):
         client.force_login(evaluateur)
         assert client.post(sign_url, {"password": PASSWORD}).status_code == 302
     c2.refresh_from_db()
     assert c2.evaluateur_signed_by == evaluateur
+
+
+def test_signature_and_login_failures_share_one_lock(
+    client, candidacy, professionnel, evaluateur, settings
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    give(candidacy, professionnel, numbers={2})
+    give(candidacy, evaluateur, numbers={2})
+    c2 = assessment_of(candidacy, 2)
+    sign_url = url("assessment_sign", candidacy, c2.pk)
+    client.force_login(evaluateur)
+    for _ in range(2):
+        assert client.post(sign_url, {"password": "pas-le-bon"}).status_code == 200
+    client.logout()
+    login = {"username": evaluateur.email, "password": "pas-le-bon"}
+    assert client.post(reverse("login"), login).status_code == 429
+    response = client.post(reverse("login"), {**login, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
 
 
 def test_changing_an_agreed_result_withdraws_the_signatures(

@@ -577,6 +577,37 @@ def test_verification_is_rate_limited_per_client(client, certificate, settings):
     assert _verify(client, certificate.number, REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
+def test_verification_limit_counts_each_client_behind_the_trusted_proxy(
+    client, certificate, settings
+):
+    settings.VERIFY_RATE_LIMIT = 1
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    assert (
+        _verify(
+            client, certificate.number, **proxy, HTTP_X_FORWARDED_FOR="198.51.100.7"
+        ).status_code
+        == 200
+    )
+    assert (
+        _verify(
+            client, certificate.number, **proxy, HTTP_X_FORWARDED_FOR="198.51.100.7"
+        ).status_code
+        == 429
+    )
+    # Another client behind the same proxy is not held back by the first one...
+    assert (
+        _verify(client, certificate.number, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code
+        == 200
+    )
+    # ...and what the first one writes in the header does not get it out.
+    spoofed = "192.0.2.1, 198.51.100.7"
+    assert (
+        _verify(client, certificate.number, **proxy, HTTP_X_FORWARDED_FOR=spoofed).status_code
+        == 429
+    )
+
+
 def test_verification_counter_resets_after_a_minute(client, certificate, settings):
     settings.VERIFY_RATE_LIMIT = 1
     cache.clear()
