@@ -29,8 +29,12 @@ class EmailField(forms.EmailField):
 class LockToldMixin:
     """For a login form: a refusal by cqp.limits (too many failures) says so, in French."""
 
+    @property
+    def locked_out(self) -> bool:
+        return getattr(self.request, "axes_locked_out", False)
+
     def get_invalid_login_error(self):
-        if getattr(self.request, "axes_locked_out", False):
+        if self.locked_out:
             return forms.ValidationError(limits.lock_message(self.request), code="locked")
         return super().get_invalid_login_error()
 
@@ -55,8 +59,7 @@ class LoginForm(LockToldMixin, auth_forms.AuthenticationForm):
             # The default backend refuses inactive accounts outright; tell the owner why,
             # but only once they have proved they know the password (and are not locked out).
             user = User.objects.filter(email__iexact=email, is_active=False).first()
-            locked = getattr(self.request, "axes_locked_out", False)
-            if user is not None and not locked and user.check_password(password):
+            if user is not None and not self.locked_out and user.check_password(password):
                 raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)

@@ -280,11 +280,16 @@ def reauthentication(request, *, field: str | None = None):
 
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the page the view rendered (its form tells of the lock and keeps
-    what was typed), answered as 429 Too Many Requests."""
+    what was typed), answered as 429 Too Many Requests, with the lock's remaining time."""
     if original_response is None:  # axes' own decorators, which no view uses
-        return HttpResponse(lock_message(request), status=429, content_type="text/plain")
-    if original_response.status_code == 200:
-        original_response.status_code = 429
+        original_response = HttpResponse(lock_message(request), content_type="text/plain")
+    elif original_response.status_code != 200:
+        return original_response
+    original_response.status_code = 429
+    lock = getattr(request, "login_lock", None)
+    if lock is not None:
+        left = _seconds(lock.until - timezone.now())
+        original_response["Retry-After"] = str(max(left, 1))
     return original_response
 
 

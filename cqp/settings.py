@@ -154,7 +154,7 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# Authentication, sessions and limits (README « Configuration » and « Why django-axes »).
+# Authentication, sessions and limits (README « Authentication, sessions and limits »).
 # Passwords (OWASP ASVS 2.1.1, 2.1.7): 12 characters at least, not a common password.
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12)
 if PASSWORD_MIN_LENGTH < 8:

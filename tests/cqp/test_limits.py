@@ -63,6 +63,7 @@ def test_admin_login_locks_the_account_and_tells_it_in_french(client, staff, set
             assert _login(client, staff.email, "mauvais", url=ADMIN_LOGIN).status_code == 200
         response = _login(client, staff.email, "mauvais", url=ADMIN_LOGIN)
         assert response.status_code == 429
+        assert response["Retry-After"] == str(15 * 60)
         page = page_text(response)
         assert LOCKED.format(until="02/03/2026 à 09:15") in page
         assert f'value="{staff.email}"' in page
