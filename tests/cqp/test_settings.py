@@ -152,3 +152,41 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
     }
     for document in Document.objects.all():
         assert document.file.storage.exists(document.file.name), document.kind
+
+
+def test_authentication_limits_and_sessions_come_from_the_environment():
+    code = (
+        "from django.conf import settings as s\n"
+        "from django.contrib.auth.password_validation import validate_password\n"
+        "print(s.TRUSTED_PROXIES, s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()),"
+        " int(s.LOGIN_LOCKOUT_MAX.total_seconds()), s.LOGIN_ADDRESS_FAILURE_LIMIT,"
+        " s.SESSION_IDLE_TIMEOUT, s.SESSION_ABSOLUTE_TIMEOUT, s.SESSION_COOKIE_AGE)\n"
+        "try:\n"
+        "    validate_password('Demo-CQP-2026!')\n"
+        "except Exception as error:\n"
+        "    print(*error.messages)\n"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        code,
+        TRUSTED_PROXIES="1",
+        LOGIN_THROTTLE_ATTEMPTS="7",
+        LOGIN_THROTTLE_WINDOW="600",
+        LOGIN_THROTTLE_MAX="7200",
+        LOGIN_THROTTLE_ADDRESS_ATTEMPTS="50",
+        SESSION_IDLE_TIMEOUT="900",
+        SESSION_ABSOLUTE_TIMEOUT="28800",
+        PASSWORD_MIN_LENGTH="16",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "1 7 600 7200 50 900 28800 28800",
+        "Ce mot de passe est trop court. Il doit contenir au minimum 16 caractères.",
+    ]
+
+
+def test_a_password_minimum_below_eight_fails_loudly():
+    result = _manage("check", PASSWORD_MIN_LENGTH="6")
+    assert result.returncode != 0
+    assert "PASSWORD_MIN_LENGTH must be 8 or more, got 6." in result.stderr
