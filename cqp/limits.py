@@ -26,6 +26,7 @@ import hashlib
 import ipaddress
 import logging
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 LOCK_MEMORY = datetime.timedelta(days=1)
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES reverse proxies, the address
     the outermost of them received the request from.
 
@@ -237,7 +238,7 @@ class LoginLimits(AbstractAxesHandler, AxesBaseHandler):
         )
 
 
-def lock_message(request) -> str:
+def lock_message(request: HttpRequest) -> str:
     """The French message of the lock that refused this request's authentication."""
     lock = getattr(request, "login_lock", None)
     if lock is None:  # refused by axes for another reason (a blacklisted address)
@@ -251,7 +252,7 @@ def account_unlock(user) -> None:
 
 
 @contextmanager
-def reauthentication(request, *, field: str | None = None):
+def reauthentication(request: HttpRequest, *, field: str | None = None) -> Iterator[None]:
     """Around a check of the signed-in user's password (a signature, a password change).
 
     Refused while a lock holds; a ValidationError (on `field`, when given) counts as a failed
@@ -278,7 +279,9 @@ def reauthentication(request, *, field: str | None = None):
         raise
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the page the view rendered (its form tells of the lock and keeps
     what was typed), answered as 429 Too Many Requests, with the lock's remaining time."""
     if original_response is None:  # axes' own decorators, which no view uses
@@ -293,7 +296,7 @@ def lockout_response(request, original_response=None, credentials=None):
     return original_response
 
 
-def password_reset_refusal(request, *, email: str) -> str:
+def password_reset_refusal(request: HttpRequest, *, email: str) -> str:
     """Why a password reset request for `email` is refused now ("" when it is not): more than
     PASSWORD_RESET_ADDRESS_LIMIT requests this hour from the client's address, or
     PASSWORD_RESET_EMAIL_LIMIT for that e-mail (counted whether an account has it or not)."""
