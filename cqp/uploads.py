@@ -258,10 +258,12 @@ def _office_kind(upload: UploadedFile) -> Kind | None:
                     )
                     % {"size": _mebibytes(unpacked), "max": MAX_UNPACKED_SIZE // (1024 * 1024)}
                 )
+            names = {entry.filename for entry in entries}
+            if len(names) < len(entries):
+                raise zipfile.BadZipFile("two entries of the same name")
             for entry in entries:
                 # Each entry's local header is where the directory says, under its name.
                 archive.open(entry).close()
-            names = {entry.filename for entry in entries}
             return _opendocument_kind(archive, names) or _office_open_xml_kind(archive, names)
     except UploadRefused:
         raise

@@ -3,7 +3,9 @@ request is read past the limits."""
 
 import hashlib
 import io
+import struct
 import tracemalloc
+import warnings
 import zipfile
 
 import pytest
@@ -265,10 +267,11 @@ def test_check_upload_refuses_images_of_too_many_pixels_without_decoding_them(bu
         archive(
             (
                 "[Content_Types].xml",
-                '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa">'
-                '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Types>&b;</Types>',
+                content_types(("/word/document.xml", "&main;")).replace(
+                    "<Types", f'<!DOCTYPE Types [<!ENTITY main "{DOCX_TYPE}.main+xml">]><Types'
+                ),
             ),
-            ("word/document.xml", "<x/>"),
+            *docx_parts()[1:],
         ),
     ],
     ids=[
@@ -281,17 +284,37 @@ def test_check_upload_refuses_images_of_too_many_pixels_without_decoding_them(bu
         "mimetype-not-first",
         "odt-without-content",
         "jar",
-        "content-types-with-entities",
+        "content-types-with-a-dtd",
     ],
 )
 def test_check_upload_refuses_archives_that_are_not_office_documents(content):
     assert refusal(upload("bilan.docx", content)) == TYPE_REFUSED
 
 
+def _twice_named() -> bytes:
+    """A DOCX holding two different documents under one name: readers disagree on which."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate
+        return archive(*docx_parts("Premier"), docx_parts("Second")[-1])
+
+
+def _directory_pointing_elsewhere() -> bytes:
+    """A DOCX whose central directory places its document at the first entry's header."""
+    content = bytearray(docx_bytes())
+    record = content.rindex(b"PK\x01\x02", 0, content.rindex(b"word/document.xml"))
+    struct.pack_into("<L", content, record + 42, 0)
+    return bytes(content)
+
+
 @pytest.mark.parametrize(
     "content",
-    [b"PK\x03\x04" + b"\x00" * 40, docx_bytes()[:-30]],
-    ids=["header-only", "truncated"],
+    [
+        b"PK\x03\x04" + b"\x00" * 40,
+        docx_bytes()[:-30],
+        _twice_named(),
+        _directory_pointing_elsewhere(),
+    ],
+    ids=["header-only", "truncated", "two-entries-of-one-name", "directory-pointing-elsewhere"],
 )
 def test_check_upload_refuses_a_damaged_archive(content):
     assert refusal(upload("bilan.docx", content)) == ARCHIVE_DAMAGED
@@ -322,6 +345,14 @@ def test_check_upload_refuses_a_document_unpacking_to_a_gibibyte_without_unpacki
 def test_check_upload_reads_no_more_than_a_part_declares():
     # The directory says 430 bytes; the data unpacks to 64 MiB: only 430 are read.
     assert _refused_within(docx_lying_about_its_content_types(), 4) == ARCHIVE_DAMAGED
+
+
+def test_check_upload_reads_no_more_than_a_megabyte_of_a_part_that_names_the_kind():
+    padded = content_types(("/word/document.xml", f"{DOCX_TYPE}.main+xml")) + " " * (2 << 20)
+    content = archive(("[Content_Types].xml", padded), *docx_parts()[1:])
+    assert _refused_within(content, 4) == (
+        "Ce document ne peut pas être lu : une de ses parties est anormalement grande."
+    )
 
 
 def test_check_upload_refuses_an_archive_of_too_many_entries():

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -418,11 +419,24 @@ def test_a_name_as_long_as_a_file_system_allows_is_shortened_keeping_its_extensi
     ]
 
 
-def test_a_name_too_long_to_be_read_is_refused_in_french(
-    candidate_client, candidacy, dossier, c1, media
-):
-    body, content_type = multipart({"competence": c1.pk}, filename="a" * 1000 + ".pdf", content=PDF)
-    response = candidate_client.post(_urls(candidacy)["add"], body, content_type=content_type)
+@pytest.fixture
+def guarded_client(candidat, candidacy):
+    """The candidate's browser as in production, with its CSRF token: the CSRF middleware
+    reads the body (and so runs the upload handlers) before the view."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(candidat)
+    client.get(_urls(candidacy)["mine"])
+    return client, client.cookies["csrftoken"].value
+
+
+def test_a_name_too_long_to_be_read_is_refused_in_french(guarded_client, candidacy, dossier, media):
+    client, token = guarded_client
+    body, content_type = multipart(
+        {"csrfmiddlewaretoken": token, "competence": competence(1).pk},
+        filename="a" * 1000 + ".pdf",
+        content=PDF,
+    )
+    response = client.post(_urls(candidacy)["add"], body, content_type=content_type)
     assert response.status_code == 400
     page = page_text(response)
     assert "Bad Request" not in page
@@ -434,12 +448,14 @@ def test_a_name_too_long_to_be_read_is_refused_in_french(
     _nothing_stored(dossier, media)
 
 
-def test_a_200_mb_upload_is_refused_without_being_read(candidate_client, candidacy, dossier, media):
+def test_a_200_mb_upload_is_refused_without_being_read(guarded_client, candidacy, dossier, media):
+    client, token = guarded_client
     c2 = competence(2)
     body, content_type = GrowingBody.upload(
-        {"competence": c2.pk, "text": DRAFT}, file_size=200 * 1024 * 1024
+        {"csrfmiddlewaretoken": token, "competence": c2.pk, "text": DRAFT},
+        file_size=200 * 1024 * 1024,
     )
-    response = candidate_client.post(
+    response = client.post(
         _urls(candidacy)["add"],
         CONTENT_TYPE=content_type,
         CONTENT_LENGTH=str(body.size),
