@@ -3,7 +3,7 @@
 `LimitedUploadHandler`, first of FILE_UPLOAD_HANDLERS, stops reading a request as soon as one
 of its files is over MAX_SIZE, or as soon as a file starts in a body announced over
 MAX_BODY_SIZE; the form then refuses that file beside its field (`refusals`, and
-`cqp.forms.UploadForm`), and keeps the fields read before it.
+`cqp.forms_upload.UploadForm`), and keeps the fields read before it.
 
 `check_upload` judges the whole file by its content, never by its name or declared type: a
 PDF must parse, an image must decode within MAX_PIXELS, an office document must be a
@@ -60,6 +60,8 @@ class LimitedUploadHandler(FileUploadHandler):
 
     The refused file's field and the reason are kept on the request for `refusals`; the
     other handlers receive what this one lets through."""
+
+    body_too_large = False
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.body_too_large = content_length > MAX_BODY_SIZE

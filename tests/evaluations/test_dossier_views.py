@@ -404,6 +404,13 @@ def test_the_service_checks_the_text_and_the_file_together_before_storing(dossie
     assert not CandidateAccount.objects.filter(dossier=dossier).exists()
 
 
+def test_the_account_service_refuses_what_the_database_cannot_store(dossier, candidat, c1):
+    with pytest.raises(ValidationError) as refused:
+        services.account_save(dossier=dossier, by=candidat, competence=c1, text=f"{DRAFT}\x00")
+    assert refused.value.message_dict == {"text": ["Le caractère nul n’est pas autorisé."]}
+    assert not CandidateAccount.objects.filter(dossier=dossier).exists()
+
+
 def test_a_name_as_long_as_a_file_system_allows_is_shortened_keeping_its_extension(
     candidate_client, candidacy, dossier, c1, media
 ):
