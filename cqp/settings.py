@@ -220,6 +220,12 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded files live outside the static tree and are only ever served by views that
 # check the user's right to them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# The first handler reads no file past cqp.uploads.MAX_SIZE; the others are Django's.
+FILE_UPLOAD_HANDLERS = [
+    "cqp.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -15,8 +15,10 @@ from .views import (
     referentiel,
 )
 
-# Every refusal, whether raised by a view or a service, is the one refusal page.
+# Every refusal, whether raised by a view or a service, is the one refusal page; so is a
+# request that could not be read.
 handler403 = "cqp.views.helpers.refused"
+handler400 = "cqp.views.helpers.bad_request"
 
 admin.site.site_header = _("CQP Assistant(e) de formation — back-office")
 admin.site.site_title = _("Back-office CQP")

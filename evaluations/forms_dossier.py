@@ -5,13 +5,12 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cqp import uploads
+from cqp.forms_upload import UploadForm
 from cqp.models import Competence
 
-from .evidence import ACCEPTED_LABEL, MAX_FILES_PER_COMPETENCE, MAX_SIZE
+from .evidence import KINDS, MAX_FILES_PER_COMPETENCE
 from .models import ACCOUNT_MAX_LENGTH
-
-# A hint for the browser's file picker only: the server reads the type from the bytes.
-ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,.odt,.xlsx,.ods"
 
 
 class MultilineField(forms.CharField):
@@ -35,9 +34,13 @@ class AccountForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
-    # One form per competence shares its <form> with the account: a missing file must not
-    # block the browser from saving the account, so the server alone says what is required.
+class EvidenceForm(UploadForm, AccountForm):
+    """A file and the account typed beside it (one <form> per competence holds both). The
+    service checks them together, so that a refused text and a refused file are told at once
+    and nothing is stored unless both are accepted."""
+
+    # A missing file must not block the browser from saving the account (the same <form>'s
+    # other button), so the server alone says what is required.
     use_required_attribute = False
 
     competence = forms.ModelChoiceField(
@@ -52,18 +55,19 @@ class EvidenceForm(forms.Form):
         label=_("Joindre une pièce justificative"),
         # The service refuses empty files with its own message, like every other refusal.
         allow_empty_file=True,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        widget=forms.FileInput(attrs={"accept": uploads.accept_attribute(KINDS)}),
         error_messages={"required": _("Choisissez un fichier.")},
     )
 
     def __init__(self, *args, competences, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["text"].validators = []  # checked by the service, with the file
         self.fields["competence"].queryset = competences
         self.fields["file"].help_text = gettext(
             "Formats acceptés : %(formats)s. %(size)d Mo au maximum par fichier, "
             "%(count)d fichiers au maximum par compétence."
         ) % {
-            "formats": ACCEPTED_LABEL,
-            "size": MAX_SIZE // (1024 * 1024),
+            "formats": uploads.labels(KINDS),
+            "size": uploads.MAX_SIZE // (1024 * 1024),
             "count": MAX_FILES_PER_COMPETENCE,
         }

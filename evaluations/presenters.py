@@ -64,13 +64,16 @@ def auto_id(competence_pk) -> str:
     return f"id_c{value}_%s" if value.isascii() and value.isdigit() else "id_%s"
 
 
-def _section(dossier, competence, *, kept: dict, typed: str | None) -> dict:
-    """The forms of one competence; `kept` holds the bound forms of the one just posted."""
-    saved = competence.account.text if competence.account else ""
-    account = kept.get("account") or AccountForm(
-        # A refused file must not lose the account typed beside it.
-        initial={"text": typed if kept and typed is not None else saved},
-        auto_id=auto_id(competence.pk),
+def _section(dossier, competence, *, kept: dict) -> dict:
+    """The forms of one competence; `kept` holds the bound forms of the one just posted. The
+    file's form holds the account typed beside the file: refused, it shows that account."""
+    account = (
+        kept.get("account")
+        or kept.get("evidence")
+        or AccountForm(
+            initial={"text": competence.account.text if competence.account else ""},
+            auto_id=auto_id(competence.pk),
+        )
     )
     evidence = kept.get("evidence") or EvidenceForm(
         initial={"competence": competence.pk},
@@ -87,13 +90,13 @@ def _section(dossier, competence, *, kept: dict, typed: str | None) -> dict:
 
 
 def candidate_sections(
-    dossier: EvaluationDossier, *, posted=None, bound: dict | None = None, typed: str | None = None
+    dossier: EvaluationDossier, *, posted=None, bound: dict | None = None
 ) -> dict:
     """The candidate's page: one section per competence. `posted` names the competence whose
-    `bound` forms come back with errors, `typed` the account text posted with them."""
+    `bound` forms come back with errors."""
     bound = bound or {}
     sections = [
-        _section(dossier, c, kept=bound if str(c.pk) == str(posted) else {}, typed=typed)
+        _section(dossier, c, kept=bound if str(c.pk) == str(posted) else {})
         for c in dossier_competences(dossier)
     ]
     # A competence outside the scope has no section: its errors go at the top of the page.

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from candidates import services as candidacy_services
 from candidates.enums import Capacity, Pathway, State
 from candidates.models import Candidacy
+from cqp import uploads
 from cqp.models import Competence, User
 from cqp.tasks import generate_document_later
 
 from . import documents, permissions, selectors
 from .enums import EVALUATORS, Opinion, SituationKind
-from .evidence import MAX_FILES_PER_COMPETENCE, Checked, EvidenceRefused, check_upload
+from .evidence import KINDS, MAX_FILES_PER_COMPETENCE
 from .models import (
     ACCOUNT_MAX_LENGTH,
     CandidateAccount,
@@ -33,6 +35,13 @@ from .models import (
     Observation,
 )
 
+# What the database could not store (a NUL) or the page could not show (the length) is
+# refused before anything is written, with the messages of the account's form field.
+ACCOUNT_VALIDATORS = (ProhibitNullCharactersValidator(), MaxLengthValidator(ACCOUNT_MAX_LENGTH))
+
+FILE_NOT_JOINED = gettext_lazy(
+    "Le fichier n'a pas été joint : corrigez le récit, puis choisissez-le à nouveau."
+)
 LOCKED_MESSAGE = gettext_lazy(
     "Le dossier a été transmis au jury ou clos : il ne peut plus être modifié."
 )
@@ -147,11 +156,22 @@ def _lock_open(
     return dossier
 
 
+def _account_text(text: str) -> str:
+    """The account as stored (stripped), or a ValidationError on `text` saying what is wrong."""
+    text = text.strip()
+    try:
+        for validator in ACCOUNT_VALIDATORS:
+            validator(text)
+    except ValidationError as error:
+        raise ValidationError({"text": error.messages}) from error
+    return text
+
+
 def _account_write(
     *, dossier: EvaluationDossier, competence: Competence, text: str
 ) -> CandidateAccount:
     account, _created = CandidateAccount.objects.update_or_create(
-        dossier=dossier, competence=competence, defaults={"text": text.strip()}
+        dossier=dossier, competence=competence, defaults={"text": text}
     )
     return account
 
@@ -159,7 +179,8 @@ def _account_write(
 def account_save(
     *, dossier: EvaluationDossier, by: User, competence: Competence, text: str
 ) -> CandidateAccount:
-    """The candidate writes their account of one competence of the dossier.
+    """The candidate writes their account of one competence of the dossier. A text refused
+    (a NUL character, too long) is a field error on `text`.
 
     Side effects: the account of that competence is created or replaced (stripped).
     """
@@ -167,25 +188,23 @@ def account_save(
     if not permissions.can_edit_candidate_part(dossier, by):
         raise PermissionDenied
     _in_scope(dossier, competence)
-    return _account_write(dossier=dossier, competence=competence, text=text)
+    return _account_write(dossier=dossier, competence=competence, text=_account_text(text))
 
 
 def _account_beside(
     *, dossier: EvaluationDossier, competence: Competence, text: str
 ) -> CandidateAccount | None:
-    """The account typed beside a file, saved only when there is one, it fits and it changed:
-    a text too long is left to the account's own form, which says so."""
-    text = text.strip()
+    """The (checked) account typed beside a file, saved only when there is one and it changed."""
     saved = dossier.accounts.filter(competence=competence).first()
-    if not text or len(text) > ACCOUNT_MAX_LENGTH or text == (saved.text if saved else ""):
+    if not text or text == (saved.text if saved else ""):
         return None
     return _account_write(dossier=dossier, competence=competence, text=text)
 
 
 def _checked_upload(
     dossier: EvaluationDossier, competence: Competence, upload: UploadedFile
-) -> Checked:
-    """The file, checked by its content, if the competence has room for one more."""
+) -> uploads.Checked:
+    """The file, judged by its content, if the competence has room for one more."""
     if dossier.evidence.filter(competence=competence).count() >= MAX_FILES_PER_COMPETENCE:
         raise ValidationError(
             {
@@ -196,9 +215,30 @@ def _checked_upload(
             }
         )
     try:
-        return check_upload(upload)
-    except EvidenceRefused as error:
+        return uploads.check_upload(upload, accepted=KINDS)
+    except uploads.UploadRefused as error:
         raise ValidationError({"file": str(error)}) from error
+
+
+def _checked_together(
+    dossier: EvaluationDossier, competence: Competence, *, upload: UploadedFile, text: str
+) -> tuple[uploads.Checked, str]:
+    """The file and the account typed beside it, both checked before anything is stored: one
+    ValidationError names every refusal, each on its field."""
+    errors = {}
+    try:
+        checked = _checked_upload(dossier, competence, upload)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        text = _account_text(text)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+        # A browser cannot be given the file back: say so where the user looks for it.
+        errors.setdefault("file", [ValidationError(FILE_NOT_JOINED)])
+    if errors:
+        raise ValidationError(errors)
+    return checked, text
 
 
 def evidence_add(
@@ -209,32 +249,42 @@ def evidence_add(
     upload: UploadedFile,
     text: str = "",
 ) -> Evidence:
-    """The candidate joins a checked evidence file to one competence, with the account `text`
-    typed beside it (the file's form shares the account's). Refusals are field errors on
-    `file`; nothing changes then.
+    """The candidate joins an evidence file to one competence, with the account `text` typed
+    beside it (the file's form shares the account's). The file (judged whole by its content)
+    and the text are checked together before anything is stored: refusals are field errors
+    on `file` and `text`, and nothing changes then.
 
-    Side effects, in one transaction: the file is stored under a name of its true type and
-    its row created; the competence's account is saved too when `text` is not empty, not
-    longer than the maximum and differs from the saved one. The evidence returned carries
-    that account as `saved_account` (None when it was not saved).
+    Side effects, in one transaction: the competence's account is saved when `text` is not
+    empty and differs from the saved one; then the file is stored under a name of its true
+    type and its row created (the file is removed again if the row cannot be). The evidence
+    returned carries that account as `saved_account` (None when it was not saved) and
+    whether its name was shortened as `name_shortened`.
     """
     with transaction.atomic():
         # Locked so that two simultaneous uploads cannot exceed the per-competence maximum.
         dossier = _lock_open(dossier, by, permissions.can_edit_candidate_part)
         _in_scope(dossier, competence)
-        checked = _checked_upload(dossier, competence, upload)
-        upload.name = f"piece.{checked.extension}"
-        evidence = Evidence.objects.create(
+        checked, text = _checked_together(dossier, competence, upload=upload, text=text)
+        saved_account = _account_beside(dossier=dossier, competence=competence, text=text)
+        evidence = Evidence(
             dossier=dossier,
             competence=competence,
-            file=upload,
             original_name=checked.name,
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,
             uploaded_by=by,
         )
-        evidence.saved_account = _account_beside(dossier=dossier, competence=competence, text=text)
+        # Stored last: whatever fails before leaves no file behind, and the row's own failure
+        # removes it.
+        evidence.file.save(f"piece.{checked.extension}", upload, save=False)
+        try:
+            evidence.save()
+        except Exception:
+            evidence.file.storage.delete(evidence.file.name)
+            raise
+    evidence.saved_account = saved_account
+    evidence.name_shortened = checked.name_shortened
     return evidence
 
 

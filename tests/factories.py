@@ -21,11 +21,12 @@ from cqp.models import (
 from cqp.validators import luhn_is_valid
 from evaluations.enums import Opinion, SituationKind
 from jury.enums import CertificateKind, College, Decision
+from tests.cqp.builders import pdf_bytes
 from tests.helpers import add_years
 
 PASSWORD = "Mot-de-passe-test-2026"
-# The smallest file a PDF reader accepts: enough where a test stores a file, not a rendering.
-TINY_PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+# A one-page blank PDF: enough where a test stores a file, not a rendering.
+TINY_PDF = pdf_bytes()
 
 
 def valid_siret(n: int) -> str:

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ..utils import apply_service_error
 
@@ -28,6 +30,26 @@ def refused(request, exception=None):
     service also ends here. Nothing was changed."""
     context = exception.context if isinstance(exception, Refused) else {}
     return render(request, "refused.html", context, status=403)
+
+
+def bad_request(request, exception=None):
+    """A request that could not be read, in French on the refusal page: Django's handler400."""
+    if isinstance(exception, MultiPartParserError):
+        # Django's parser gives up on a form whose file part has over 1 KiB of headers: a file
+        # name far longer than any file system allows (those are read, and shortened).
+        texts = {
+            "title": _("Le formulaire n'a pas pu être lu"),
+            "message": _(
+                "Le nom du fichier joint est sans doute trop long : renommez le fichier avec un "
+                "nom plus court, puis joignez-le à nouveau."
+            ),
+        }
+    else:
+        texts = {
+            "title": _("Requête incorrecte"),
+            "message": _("La requête envoyée n'a pas pu être comprise."),
+        }
+    return render(request, "refused.html", texts, status=400)
 
 
 def form_page(

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.presenters import candidacy_context
+from cqp import uploads
 from cqp.utils import apply_service_error
 
 from .. import permissions, presenters, selectors, services
@@ -30,9 +31,7 @@ def _back_to(dossier, competence_pk):
 
 def _candidate_page(request, dossier, *, posted=None, **bound):
     """The candidate's page; `posted` names the competence whose `bound` forms come back with errors."""
-    sections = presenters.candidate_sections(
-        dossier, posted=posted, bound=bound, typed=request.POST.get("text")
-    )
+    sections = presenters.candidate_sections(dossier, posted=posted, bound=bound)
     return render(
         request,
         "evaluations/dossier_candidate.html",
@@ -94,25 +93,24 @@ def account_save(request, pk, competence_pk):
 def evidence_add(request, pk):
     dossier = dossier_for(request, pk)
     authorize_change(request, dossier)
-    posted = request.POST.get("competence", "")
     form = EvidenceForm(
         request.POST,
         request.FILES,
+        refused=uploads.refusals(request),
         competences=dossier.competences.all(),
-        auto_id=presenters.auto_id(posted),
+        auto_id=presenters.auto_id(request.POST.get("competence", "")),
     )
     return _submit(
         request,
         dossier,
         form,
         kept_as="evidence",
-        # The account shares the form: what was typed beside the file is kept too.
         action=lambda data: services.evidence_add(
             dossier=dossier,
             by=request.user,
             competence=data["competence"],
             upload=data["file"],
-            text=request.POST.get("text", ""),
+            text=data["text"],
         ),
         success=_evidence_added,
         posted=lambda: getattr(form.cleaned_data.get("competence"), "pk", ""),
@@ -120,7 +118,11 @@ def evidence_add(request, pk):
 
 
 def _evidence_added(evidence) -> list[str]:
-    added = _("Pièce « %(name)s » ajoutée.") % {"name": evidence.original_name}
+    if evidence.name_shortened:
+        added = _("Pièce « %(name)s » ajoutée : son nom, trop long, a été raccourci.")
+    else:
+        added = _("Pièce « %(name)s » ajoutée.")
+    added %= {"name": evidence.original_name}
     return [added, _("Récit enregistré.")] if evidence.saved_account else [added]
 
 

@@ -30,13 +30,13 @@ from tests.evaluations.builders import (
     settle,
     sign,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, TINY_PDF
 
 from .conftest import label, login, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = TINY_PDF
 ALL = ["C1", "C2", "C3", "C4", "C5", "C6"]
 TODAY_TIME = r"\d{2}/\d{2}/\d{4} à \d{2}:\d{2}"
 

@@ -15,6 +15,7 @@ from candidates.services import candidacy_assign
 from cqp.models import Habilitation, Invitation, Organisation
 from evaluations.services import dossier_open, evidence_add
 from tests.factories import (
+    TINY_PDF,
     CandidacyFactory,
     CandidateFactory,
     CertificateFactory,
@@ -410,7 +411,7 @@ def _in_evaluation(organisation, candidate, by, professionnel=None, evaluateur=N
         dossier=dossier,
         by=candidate.user,
         competence=dossier.competences.first(),
-        upload=SimpleUploadedFile("preuve.pdf", b"%PDF-1.4 preuve"),
+        upload=SimpleUploadedFile("preuve.pdf", TINY_PDF),
     )
 
 

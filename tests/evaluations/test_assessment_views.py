@@ -17,7 +17,7 @@ from django.utils import timezone
 from evaluations import services
 from evaluations.models import CompetenceAssessment, EvaluationDossier, Observation
 from tests.candidates.builders import assign, candidate_of, plan_codes
-from tests.factories import PASSWORD, CandidacyFactory, UserFactory
+from tests.factories import PASSWORD, TINY_PDF, CandidacyFactory, UserFactory
 from tests.helpers import flash_messages, page_text
 
 from .builders import (
@@ -129,7 +129,7 @@ def test_assessment_page_shows_the_candidate_account_and_evidence(
         dossier=dossier,
         by=candidat,
         competence=c4,
-        upload=SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%%EOF\n"),
+        upload=SimpleUploadedFile("compte-rendu.pdf", TINY_PDF),
     )
     client.force_login(evaluateur)
     page = page_text(client.get(url("assessment", candidacy)))

@@ -19,6 +19,7 @@ from cqp.models import Document
 from cqp.tasks import generate_document
 from evaluations import documents, services
 from tests.candidates.builders import competence, today
+from tests.cqp.builders import pdf_bytes
 from tests.helpers import pdf_read, pdf_text
 
 from .builders import NON_ACQUISE, assessment, dossier_of, opinions, parcours_in_evaluation, sign
@@ -33,7 +34,7 @@ ACCOUNT = (
 OBSERVED = "Accueil d'un groupe de douze stagiaires : émargement, consignes de sécurité."
 GENERAL = "Entretien de synthèse : la candidate décrit son rôle auprès des formateurs."
 DISAGREEMENT = "Après échange, l'évaluation retient une compétence non acquise (suivi incomplet)."
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _named(user, first_name, last_name):

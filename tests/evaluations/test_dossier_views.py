@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidacy_services
 from cqp.models import HabilitationKind, MembershipRole
+from cqp.uploads import MAX_SIZE
 from evaluations import services
-from evaluations.evidence import MAX_FILES_PER_COMPETENCE, MAX_SIZE
+from evaluations.evidence import MAX_FILES_PER_COMPETENCE
 from evaluations.models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence
 from tests.candidates.builders import (
     DAY,
@@ -29,6 +32,7 @@ from tests.candidates.builders import (
     today,
     validate,
 )
+from tests.cqp.builders import GrowingBody, multipart, pdf_bytes
 from tests.factories import PASSWORD, MembershipFactory
 from tests.helpers import flash_messages, page_text, query_count
 
@@ -36,7 +40,7 @@ from .builders import settle, through_reperage_to_evaluation
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
 TYPE_REFUSED = (
     "Ce type de fichier n'est pas accepté. Formats acceptés : PDF, JPEG, PNG, DOCX, ODT, XLSX, ODS."
@@ -62,21 +66,6 @@ def _pdf(name="planning.pdf", content=PDF):
 
 def _stored_files(media) -> list[Path]:
     return sorted(p for p in (Path(media) / "evidence").rglob("*") if p.is_file())
-
-
-def _multipart(fields: dict, *, filename: str, content: bytes) -> tuple[bytes, str]:
-    """A multipart body with the file name sent as is (the test client keeps only its basename)."""
-    boundary = "cqp-test-boundary"
-    body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
-        for key, value in fields.items()
-    )
-    body += (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + content
-    body += f"\r\n--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
 
 
 # Set-up -----------------------------------------------------------------------------------
@@ -257,7 +246,7 @@ def test_candidate_uploads_a_pdf_stored_outside_the_static_tree(
 def test_upload_name_with_a_path_keeps_only_the_file_name(
     candidate_client, candidacy, dossier, c1, media, filename
 ):
-    body, content_type = _multipart({"competence": c1.pk}, filename=filename, content=PDF)
+    body, content_type = multipart({"competence": c1.pk}, filename=filename, content=PDF)
     response = candidate_client.post(_urls(candidacy)["add"], body, content_type=content_type)
     assert response.status_code == 302
     evidence = Evidence.objects.get(dossier=dossier)
@@ -343,6 +332,151 @@ def test_upload_for_a_competence_outside_the_scope_is_refused_at_the_top(
     assert OUT_OF_SCOPE in page_text(response)
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
     assert _stored_files(media) == [Path(with_work.file.path)]
+
+
+# Bad input beside a file: nothing is stored, nothing typed is lost ---------------------------
+
+NOT_JOINED = "Le fichier n'a pas été joint : corrigez le récit, puis choisissez-le à nouveau."
+DRAFT = "Brouillon du récit C2, tapé à côté du fichier"
+
+
+def _nothing_stored(dossier, media, *, kept=()):
+    assert list(Evidence.objects.filter(dossier=dossier)) == list(kept)
+    assert _stored_files(media) == [Path(e.file.path) for e in kept]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (f"{DRAFT} avec un caractère nul \x00 au milieu", "Le caractère nul n’est pas autorisé."),
+        (
+            "x" * 5001,
+            "Assurez-vous que cette valeur comporte au plus 5000 caractères (actuellement 5001).",
+        ),
+    ],
+    ids=["nul-byte", "over-5000-characters"],
+)
+def test_a_text_refused_beside_a_valid_file_stores_neither_and_keeps_the_text(
+    candidate_client, candidacy, dossier, media, text, error
+):
+    c2 = competence(2)
+    response = candidate_client.post(
+        _urls(candidacy)["add"], {"competence": c2.pk, "text": text, "file": _pdf("planning.pdf")}
+    )
+    assert response.status_code == 200
+    section = _section(response, c2)
+    assert section["account_form"].errors["text"] == [error]
+    assert section["account_form"]["text"].value() == text
+    assert section["evidence_form"].errors["file"] == [NOT_JOINED]
+    html = _section_html(response, c2)
+    assert f'<ul class="errorlist" id="id_c{c2.pk}_text_error"><li>{error}' in html
+    assert f'<ul class="errorlist" id="id_c{c2.pk}_file_error"><li>{NOT_JOINED}' in html
+    assert not flash_messages(response)
+    _nothing_stored(dossier, media)
+    assert not CandidateAccount.objects.filter(dossier=dossier).exists()
+
+
+def test_a_refused_text_and_a_refused_file_are_both_told(
+    candidate_client, candidacy, dossier, media
+):
+    c2 = competence(2)
+    data = {"competence": c2.pk, "text": "x" * 5001, "file": _pdf("cv.pdf", EXECUTABLE)}
+    response = candidate_client.post(_urls(candidacy)["add"], data)
+    section = _section(response, c2)
+    assert section["account_form"].errors["text"] == [
+        "Assurez-vous que cette valeur comporte au plus 5000 caractères (actuellement 5001)."
+    ]
+    assert section["evidence_form"].errors["file"] == [TYPE_REFUSED]
+    _nothing_stored(dossier, media)
+
+
+def test_the_service_checks_the_text_and_the_file_together_before_storing(dossier, candidat, media):
+    c2 = competence(2)
+    with pytest.raises(ValidationError) as refused:
+        services.evidence_add(
+            dossier=dossier, by=candidat, competence=c2, upload=_pdf(), text=f"{DRAFT}\x00"
+        )
+    assert refused.value.message_dict == {
+        "file": [NOT_JOINED],
+        "text": ["Le caractère nul n’est pas autorisé."],
+    }
+    _nothing_stored(dossier, media)
+    assert not CandidateAccount.objects.filter(dossier=dossier).exists()
+
+
+def test_the_account_service_refuses_what_the_database_cannot_store(dossier, candidat, c1):
+    with pytest.raises(ValidationError) as refused:
+        services.account_save(dossier=dossier, by=candidat, competence=c1, text=f"{DRAFT}\x00")
+    assert refused.value.message_dict == {"text": ["Le caractère nul n’est pas autorisé."]}
+    assert not CandidateAccount.objects.filter(dossier=dossier).exists()
+
+
+def test_a_name_as_long_as_a_file_system_allows_is_shortened_keeping_its_extension(
+    candidate_client, candidacy, dossier, c1, media
+):
+    # 255 characters, the longest name Windows, macOS or Linux give a file; 506 bytes in UTF-8.
+    filename = "é" * 251 + ".pdf"
+    body, content_type = multipart({"competence": c1.pk}, filename=filename, content=PDF)
+    response = candidate_client.post(_urls(candidacy)["add"], body, content_type=content_type)
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(dossier=dossier)
+    assert evidence.original_name == "é" * 150 + ".pdf"
+    assert flash_messages(candidate_client.get(response.url)) == [
+        f"Pièce « {evidence.original_name} » ajoutée : son nom, trop long, a été raccourci."
+    ]
+
+
+@pytest.fixture
+def guarded_client(candidat, candidacy):
+    """The candidate's browser as in production, with its CSRF token: the CSRF middleware
+    reads the body (and so runs the upload handlers) before the view."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(candidat)
+    client.get(_urls(candidacy)["mine"])
+    return client, client.cookies["csrftoken"].value
+
+
+def test_a_name_too_long_to_be_read_is_refused_in_french(guarded_client, candidacy, dossier, media):
+    client, token = guarded_client
+    body, content_type = multipart(
+        {"csrfmiddlewaretoken": token, "competence": competence(1).pk},
+        filename="a" * 1000 + ".pdf",
+        content=PDF,
+    )
+    response = client.post(_urls(candidacy)["add"], body, content_type=content_type)
+    assert response.status_code == 400
+    page = page_text(response)
+    assert "Bad Request" not in page
+    assert "Le formulaire n'a pas pu être lu" in page
+    assert (
+        "Le nom du fichier joint est sans doute trop long : renommez le fichier avec un nom plus "
+        "court, puis joignez-le à nouveau. Rien n'a été modifié."
+    ) in page
+    _nothing_stored(dossier, media)
+
+
+def test_a_200_mb_upload_is_refused_without_being_read(guarded_client, candidacy, dossier, media):
+    client, token = guarded_client
+    c2 = competence(2)
+    body, content_type = GrowingBody.upload(
+        {"csrfmiddlewaretoken": token, "competence": c2.pk, "text": DRAFT},
+        file_size=200 * 1024 * 1024,
+    )
+    response = client.post(
+        _urls(candidacy)["add"],
+        CONTENT_TYPE=content_type,
+        CONTENT_LENGTH=str(body.size),
+        **{"wsgi.input": body},
+    )
+    assert response.status_code == 200
+    # The fields and the file's first chunk at most.
+    assert body.consumed <= 128 * 1024
+    section = _section(response, c2)
+    assert section["evidence_form"].errors["file"] == [
+        "Le fichier dépasse la taille maximale de 15 Mo : il n'a pas été reçu."
+    ]
+    assert section["account_form"]["text"].value() == DRAFT
+    _nothing_stored(dossier, media)
 
 
 def test_candidate_deletes_a_file_after_confirming(
