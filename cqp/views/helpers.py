@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..utils import apply_service_error
 
@@ -28,6 +29,19 @@ def refused(request, exception=None):
     service also ends here. Nothing was changed."""
     context = exception.context if isinstance(exception, Refused) else {}
     return render(request, "refused.html", context, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW): most often a page left
+    open past the end of its session, or a session closed in another tab. Says so in French,
+    shows nothing of what was posted, and offers the page the form came from when it is one
+    of this site's (else the dashboard, or the login page once signed out)."""
+    came_from = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        came_from = ""
+    return render(request, "csrf_failure.html", {"back_url": came_from}, status=403)
 
 
 def form_page(
