@@ -1,7 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+from .exceptions import ConcurrentChange
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -37,3 +41,21 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class ConcurrentChangeMiddleware:
+    """A page posted after someone else changed its object (a race lost, or a page left open):
+    whatever view it reached, the user goes back to the object's page (`back_url`, named by
+    the view's access helper), where the message says what the object is now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, ConcurrentChange) and exception.back_url):
+            return None
+        messages.error(request, exception.message)
+        return redirect(exception.back_url)

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "cqp.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cqp.middleware.ConcurrentChangeMiddleware",
 ]
 
 # In production (DEBUG off) WhiteNoise serves the collected static files (run

@@ -10,18 +10,17 @@ CREATE TRIGGER candidates_transitionlog_no_truncate
 DROP = "DROP TRIGGER IF EXISTS candidates_transitionlog_no_truncate ON candidates_transitionlog;"
 
 
-def forwards(apps, schema_editor):
-    # PostgreSQL only, like 0002; SQLite (demo only) has no TRUNCATE.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
+def on_postgresql(sql):
+    """Run `sql` on PostgreSQL only, like 0002 (SQLite, the demo's, has no TRUNCATE)."""
 
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, params=None)
 
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+    return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("candidates", "0003_validation_expired_on")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]
