@@ -79,7 +79,10 @@ def _lock(candidacy: Candidacy) -> Candidacy:
     )
 
 
-def _check_expected(state: str, expected_state: str | None) -> None:
+def check_expected(*, state: str, expected_state: str | None) -> None:
+    """ConcurrentChange, saying where the candidacy is now (`state`), when it is no longer at
+    the step the user saw it at (`expected_state`, when known): whoever loses a race, or
+    posts a page left open while someone else moved the candidacy on."""
     if expected_state and state != expected_state:
         raise ConcurrentChange(
             _(
@@ -119,7 +122,7 @@ def run_transition(
     with transaction.atomic():
         locked = _lock(candidacy)
         source = locked.state
-        _check_expected(source, expected_state)
+        check_expected(state=source, expected_state=expected_state)
         meta = getattr(locked, name)._django_fsm
         if not meta.has_transition(source):
             raise TransitionError(
@@ -487,8 +490,12 @@ def reperage_save(
     """Save the livret (draft): `entries` maps an element id to its status, comment and
     training need. With `complete`, then complete the repérage (complete_reperage generates
     the plan and the livret's PDF): the draft is saved first, in its own transaction, so a
-    refused completion keeps it."""
-    _reperage_save_draft(candidacy=candidacy, by=by, entries=entries)
+    refused completion keeps it. Nothing is saved (ConcurrentChange) when the candidacy is
+    no longer at `expected_state`."""
+    with transaction.atomic():
+        locked = _lock(candidacy)
+        check_expected(state=locked.state, expected_state=expected_state)
+        _reperage_save_draft(candidacy=locked, by=by, entries=entries)
     if complete:
         run_transition(
             candidacy=candidacy, by=by, name="complete_reperage", expected_state=expected_state

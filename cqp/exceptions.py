@@ -21,4 +21,11 @@ class GuardFailed(TransitionError):
 
 
 class ConcurrentChange(TransitionError):
-    """Someone else changed the object since the user saw it: nothing was recorded."""
+    """Someone else changed the object since the user saw it: nothing was recorded.
+
+    The view layer names the page to go back to (`back_url`), where the message is shown
+    (cqp.middleware.ConcurrentChangeMiddleware): not the refusal page, since the user was
+    entitled to act on what they saw.
+    """
+
+    back_url = ""

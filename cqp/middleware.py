@@ -8,9 +8,13 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+
+from .exceptions import ConcurrentChange
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -80,3 +84,39 @@ class SessionTimeoutMiddleware:
         if now - seen >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
         return ""
+
+
+class PrivatePagesMiddleware:
+    """Every response to a signed-in user may hold personal data: no cache keeps it, neither
+    the browser's (back button after logout, shared computer) nor a proxy's.
+
+    Django offers this per view (`never_cache`); here it follows from who asks, for every
+    page, including those added later. Static files are served before this (WhiteNoise).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class ConcurrentChangeMiddleware:
+    """A page posted after someone else changed its object (a race lost, or a page left open):
+    whatever view it reached, the user goes back to the object's page (`back_url`, named by
+    the view's access helper), where the message says what the object is now."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, ConcurrentChange) and exception.back_url):
+            return None
+        messages.error(request, exception.message)
+        return redirect(exception.back_url)

@@ -145,6 +145,10 @@ def certification_list() -> QuerySet[Certification]:
 
 
 def certification_get(*, code: str) -> Certification:
+    """The certification `code`, else 404 (a NUL byte, which PostgreSQL text cannot hold,
+    included)."""
+    if "\x00" in code:
+        raise Http404
     competences = Competence.objects.prefetch_related("elements").order_by("number")
     return get_object_or_404(
         Certification.objects.prefetch_related(

@@ -62,7 +62,8 @@ urlpatterns = [
         organisations.invitation_create,
         name="invitation_create",
     ),
-    path("invitation/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    # Tokens are secrets.token_urlsafe: anything else (a NUL byte...) is no invitation, 404.
+    path("invitation/<slug:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("habilitations/", habilitations.habilitation_list, name="habilitation_list"),
     path("habilitations/nouvelle/", habilitations.habilitation_create, name="habilitation_create"),
     path(

@@ -35,8 +35,8 @@ def dossier_for(
     """The dossier of candidacy `pk` (its current cycle, or `cycle`) if the user may see the
     candidacy, else 404; with `may`, the candidacy's refusal page unless the user may act."""
     dossier = selectors.dossier_get(user=request.user, candidacy_pk=pk, cycle=cycle)
-    if may is not None and not may(dossier, request.user):
-        candidacy_access.refuse(request, dossier.candidacy)
+    if may is not None:
+        _authorize(request, dossier, may)
     return dossier
 
 
@@ -47,9 +47,16 @@ def assessment_for(
     candidacy's refusal page unless `may(dossier, user)`."""
     dossier = dossier_for(request, pk)
     assessment = get_object_or_404(dossier.assessments.all(), pk=assessment_pk)
+    _authorize(request, dossier, may)
+    return dossier, assessment
+
+
+def _authorize(request, dossier: EvaluationDossier, may: permissions.Predicate) -> None:
+    """The candidacy's refusal page unless `may(dossier, user)`; first, for a page posted
+    after the candidacy moved on, its page with the message saying so."""
+    candidacy_access.check_fresh(request, dossier.candidacy)
     if not may(dossier, request.user):
         candidacy_access.refuse(request, dossier.candidacy)
-    return dossier, assessment
 
 
 def evidence_of(dossier: EvaluationDossier, evidence_pk: int) -> Evidence:
@@ -58,7 +65,9 @@ def evidence_of(dossier: EvaluationDossier, evidence_pk: int) -> Evidence:
 
 
 def authorize_change(request, dossier: EvaluationDossier) -> None:
-    """The candidate's part: its refusal page unless the user may change it now."""
+    """The candidate's part: its refusal page unless the user may change it now (first, for
+    a page posted after the candidacy moved on, its page with the message saying so)."""
+    candidacy_access.check_fresh(request, dossier.candidacy)
     if not permissions.can_edit_candidate_part(dossier, request.user):
         refuse_change(request, dossier)
 
@@ -76,9 +85,11 @@ def refuse_change(request, dossier: EvaluationDossier) -> NoReturn:
 
 @contextmanager
 def change_refusal_on(request, dossier: EvaluationDossier) -> Iterator[None]:
-    """A service's PermissionDenied inside becomes the candidate's part refusal page."""
+    """A service's PermissionDenied inside becomes the candidate's part refusal page (unless
+    it was a race lost: candidates.access.race_lost_on)."""
     try:
-        yield
+        with candidacy_access.race_lost_on(request, dossier.candidacy):
+            yield
     except Refused:
         raise
     except PermissionDenied:

@@ -184,11 +184,11 @@ def account_save(
 
     Side effects: the account of that competence is created or replaced (stripped).
     """
-    _check_open(dossier)
-    if not permissions.can_edit_candidate_part(dossier, by):
-        raise PermissionDenied
-    _in_scope(dossier, competence)
-    return _account_write(dossier=dossier, competence=competence, text=_account_text(text))
+    with transaction.atomic():
+        # Locked: an account cannot change once a transmission has begun.
+        dossier = _lock_open(dossier, by, permissions.can_edit_candidate_part)
+        _in_scope(dossier, competence)
+        return _account_write(dossier=dossier, competence=competence, text=_account_text(text))
 
 
 def _account_beside(
@@ -317,22 +317,22 @@ def observation_add(
 ) -> Observation:
     """An evaluator records a situation observed or analysed (`competence`: the one it shows,
     if only one). Side effects: the observation is created, authored by `by`."""
-    _check_open(dossier)
-    if not permissions.can_assess(dossier, by):
-        raise PermissionDenied
     if date > timezone.localdate():
         raise ValidationError({"date": _("La date ne peut pas être dans le futur.")})
-    if competence is not None:
-        _in_scope(dossier, competence)
-    return Observation.objects.create(
-        dossier=dossier,
-        kind=kind,
-        date=date,
-        context=context,
-        observed=observed,
-        competence=competence,
-        author=by,
-    )
+    with transaction.atomic():
+        # Locked: nothing is added to a dossier once its transmission has begun.
+        dossier = _lock_open(dossier, by, permissions.can_assess)
+        if competence is not None:
+            _in_scope(dossier, competence)
+        return Observation.objects.create(
+            dossier=dossier,
+            kind=kind,
+            date=date,
+            context=context,
+            observed=observed,
+            competence=competence,
+            author=by,
+        )
 
 
 def _locked_assessment(

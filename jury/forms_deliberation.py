@@ -6,6 +6,8 @@ decision that differs from the evaluators' result) belong to jury.services, whos
 come back next to these fields (`conformity_notes`, `decision_<id>`, `motivation_<id>`).
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +119,14 @@ class DeliberationForm(forms.Form):
         }
 
 
+# Certificate numbers are CQP-XXXX-XXXX-XXXX-XXXX (jury.models.certificate_number); anything
+# else could not be one, and could not be put back into the page's address either.
+NUMBER = re.compile(r"[A-Z0-9-]+")
+
+
 class VerifyForm(forms.Form):
+    """The number of a certificate, as typed on the public page or found in its address."""
+
     number = forms.CharField(
         label=_("Numéro du certificat"),
         max_length=40,
@@ -127,4 +136,12 @@ class VerifyForm(forms.Form):
     )
 
     def clean_number(self):
-        return self.cleaned_data["number"].strip().upper()
+        number = self.cleaned_data["number"].strip().upper()
+        if not NUMBER.fullmatch(number):
+            raise forms.ValidationError(
+                _(
+                    "Un numéro de certificat ne contient que des lettres, des chiffres et des "
+                    "tirets, par exemple CQP-1A2B-3C4D-5E6F-7A8B."
+                )
+            )
+        return number

@@ -111,6 +111,12 @@ def deliberation_get(*, user: User, pk: int) -> Deliberation:
     )
 
 
+def deliberation_exists(*, pk: int) -> bool:
+    """Whether fiche `pk` still exists: the secretariat, who sees every session, may know
+    that one was taken off an agenda."""
+    return Deliberation.objects.filter(pk=pk).exists()
+
+
 def certificate_get(*, user: User, pk: int) -> Certificate:
     """A certificate or attestation issued by a session the user sees (404 otherwise), with its
     holder and its revocation."""

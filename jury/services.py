@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates import services as candidacy_services
 from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
+from cqp.exceptions import ConcurrentChange
 from cqp.models import Competence, User
 from cqp.permissions import is_secretariat
 from cqp.tasks import generate_document_later
@@ -40,6 +42,21 @@ def _lock_session(session: JurySession) -> JurySession:
 
 
 # Sessions ---------------------------------------------------------------------------------
+
+ALREADY_REMOVED = gettext_lazy("Cette candidature a déjà été retirée de la session.")
+
+
+def session_check_expected(*, state: str, expected_state: str | None) -> None:
+    """ConcurrentChange, saying what the session is now (`state`), when it is no longer as
+    the user saw it (`expected_state`, when known): opened, closed or recomposed meanwhile."""
+    if expected_state and state != expected_state:
+        raise ConcurrentChange(
+            _(
+                "La session vient d'être modifiée par quelqu'un d'autre : elle est maintenant "
+                "« %(state)s ». Rien n'a été enregistré ; vérifiez la page avant de recommencer."
+            )
+            % {"state": SessionState(state).label if state in SessionState.values else state}
+        )
 
 
 def session_create(
@@ -122,8 +139,11 @@ def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
         deliberation = (
             Deliberation.objects.select_for_update(of=("self",))
             .select_related("session")
-            .get(pk=deliberation.pk)
+            .filter(pk=deliberation.pk)
+            .first()
         )
+        if deliberation is None:
+            raise ValidationError(ALREADY_REMOVED)
         if deliberation.is_decided or deliberation.session.state == SessionState.CLOSED:
             raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
         deliberation.delete()
@@ -243,6 +263,10 @@ def _lock_undecided(deliberation: Deliberation) -> Deliberation:
         .get(pk=deliberation.pk)
     )
     if deliberation.is_decided:
+        # Recorded meanwhile (the president's other post won): its candidacy has moved on,
+        # read afresh (the row joined above may predate the wait for the lock).
+        state = Candidacy.objects.values_list("state", flat=True).get(pk=deliberation.candidacy_id)
+        candidacy_services.check_expected(state=state, expected_state=State.JURY)
         raise ValidationError(_("La décision a déjà été enregistrée."))
     return deliberation
 

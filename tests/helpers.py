@@ -1,12 +1,17 @@
 """Small helpers shared by the test modules: reading a page, its messages, its query count,
-a PDF's text, and waiting for a concurrent transaction to block on a lock."""
+a PDF's text; waiting for a concurrent transaction to block on a lock, and running
+requests at the same moment."""
 
 import datetime
 import html
 import io
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connection
+import pytest
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
@@ -74,3 +79,76 @@ def wait_for_a_lock_wait(timeout: float = 30.0) -> None:
                 return
             assert time.monotonic() < deadline, "no connection came to wait on the lock"
             time.sleep(0.01)
+
+
+# Tests whose threads race for row locks: each thread has its own database connection, so
+# the rows must be committed; SQLite has no row locks.
+ROW_LOCKS = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks need PostgreSQL (run with scripts/test.sh)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def changed_to(step: str) -> str:
+    """What whoever acts on a page of a candidacy that someone else moved on is told."""
+    return (
+        "La candidature vient d'être modifiée par quelqu'un d'autre : elle est maintenant à "
+        f"l'étape « {step} ». Rien n'a été enregistré ; vérifiez la page avant de recommencer."
+    )
+
+
+def in_parallel(calls: list[Callable[[], object]]) -> list[object]:
+    """Run each call in a thread of its own (its own database connection), all released at
+    once; return what each returned, or the exception it raised."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], object]) -> object:
+        try:
+            barrier.wait(timeout=30)
+            return call()
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test inspects
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls, timeout=120))
+
+
+def while_locked(hold: Callable[[], object], then: Callable[[], object]) -> object:
+    """Run `hold` in a transaction of its own thread, and `then` in another thread once
+    `hold` is done; commit `hold` only when `then` is seen waiting on a lock (PostgreSQL, no
+    fixed sleep). Return what `then` returned."""
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with transaction.atomic():
+            hold()
+            held.set()
+            assert release.wait(timeout=60), "nothing came to wait on the lock"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        holding = pool.submit(_closing(holder))
+        try:
+            assert held.wait(timeout=60), "the first transaction never took its lock"
+            waiting = pool.submit(_closing(then))
+            wait_for_a_lock_wait()
+        finally:
+            release.set()
+        holding.result(timeout=120)
+        return waiting.result(timeout=120)
+
+
+def _closing(call: Callable[[], object]) -> Callable[[], object]:
+    """`call`, closing its thread's database connection once done."""
+
+    def run() -> object:
+        try:
+            return call()
+        finally:
+            connection.close()
+
+    return run

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cqp.exceptions import TransitionError
+from cqp.exceptions import GuardFailed
 
 from .. import permissions, selectors, services
 from ..access import authorize, candidacy_for, candidacy_form_page, refusal_on
@@ -42,7 +42,7 @@ def _save_livret(request, candidacy, form):
                 complete=complete,
                 expected_state=form.cleaned_data["expected_state"],
             )
-    except TransitionError as error:
+    except GuardFailed as error:
         messages.error(request, error.message)
         messages.info(request, _("Livret enregistré (brouillon)."))
         return redirect("reperage_edit", pk=candidacy.pk)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from cqp.views.helpers import form_page
 
 from .. import permissions, services
-from ..access import authorize, candidacy_for, candidacy_form_page
+from ..access import authorize, candidacy_for, candidacy_form_page, refusal_on
 from ..enums import Pathway, State
 from ..experience import experience_summary
 from ..forms_vae import (
@@ -221,7 +221,8 @@ def vae_item_delete(request, pk, kind: str, item_pk):
     item = get_object_or_404(spec.items(candidacy), pk=item_pk)
     authorize(request, candidacy, spec.may)
     if request.method == "POST":
-        spec.delete(candidacy=candidacy, by=request.user, **{spec.name: item})
+        with refusal_on(request, candidacy):
+            spec.delete(candidacy=candidacy, by=request.user, **{spec.name: item})
         messages.success(request, spec.deleted)
         return redirect(spec.page, pk=candidacy.pk)
     context = {"title": spec.delete_title, "item": spec.label(item), "cancel_url": spec.page}

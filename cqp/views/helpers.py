@@ -1,18 +1,23 @@
-"""What every view shares: the one refusal page, and running a service from a form.
+"""What every view shares: the one refusal page, the CSRF failure page, running a service
+from a form, and answering a page posted after someone else changed its object.
 
 Each app has one fetch-and-authorize helper per object type (`candidates/access.py`,
 `evaluations/access.py`, `jury/access.py`): it answers 404 to whoever may not see the
 object, and raises `Refused` for whoever sees it but may not do this now.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from ..exceptions import ConcurrentChange
 from ..utils import apply_service_error
 
 
@@ -23,6 +28,33 @@ class Refused(PermissionDenied):
     def __init__(self, context: dict | None = None, **texts):
         super().__init__(texts.get("message", ""))
         self.context = {**(context or {}), **texts}
+
+
+@contextmanager
+def back_on_change(url: str) -> Iterator[None]:
+    """A ConcurrentChange raised inside goes back to `url`, unless it already names its page
+    (cqp.middleware.ConcurrentChangeMiddleware shows its message there)."""
+    try:
+        yield
+    except ConcurrentChange as error:
+        error.back_url = error.back_url or url
+        raise
+
+
+@contextmanager
+def moved_meanwhile(
+    obj: Model, refusal: type[Exception], *, seen: str, check: Callable[..., None], back_url: str
+) -> Iterator[None]:
+    """A `refusal` raised inside, once `obj` (a candidacy, a session) has left the state the
+    user saw it at (`seen`), was a race lost: `check(state=, expected_state=)`, given its
+    state read afresh, raises the ConcurrentChange that says so, back to `back_url`."""
+    with back_on_change(back_url):
+        try:
+            yield
+        except refusal:
+            now = type(obj).objects.values_list("state", flat=True).get(pk=obj.pk)
+            check(state=now, expected_state=seen)
+            raise
 
 
 def refused(request, exception=None):
@@ -50,6 +82,19 @@ def bad_request(request, exception=None):
             "message": _("La requête envoyée n'a pas pu être comprise."),
         }
     return render(request, "refused.html", texts, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW): most often a page left
+    open past the end of its session, or a session closed in another tab. Says so in French,
+    shows nothing of what was posted, and offers the page the form came from when it is one
+    of this site's (else the dashboard, or the login page once signed out)."""
+    came_from = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        came_from = ""
+    return render(request, "csrf_failure.html", {"back_url": came_from}, status=403)
 
 
 def form_page(

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from candidates.access import refusal_on
 from candidates.presenters import candidacy_context
 from cqp import limits
-from cqp.exceptions import TransitionError
+from cqp.exceptions import GuardFailed
 from cqp.utils import apply_service_error
 
 from .. import permissions, presenters, selectors, services
@@ -56,7 +57,8 @@ def _submit(request, dossier, form, *, key, anchor, action, success):
     """
     if form.is_valid():
         try:
-            action(form.cleaned_data)
+            with refusal_on(request, dossier.candidacy):
+                action(form.cleaned_data)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
@@ -154,8 +156,9 @@ def dossier_transmit(request, pk):
     candidacy = dossier.candidacy
     if request.method == "POST":
         try:
-            services.dossier_transmit(dossier=dossier, by=request.user)
-        except TransitionError as error:
+            with refusal_on(request, candidacy):
+                services.dossier_transmit(dossier=dossier, by=request.user)
+        except GuardFailed as error:
             messages.error(request, error.message)
             return redirect("dossier_transmit", pk=candidacy.pk)
         messages.success(request, _("Dossier transmis au jury paritaire."))
@@ -180,12 +183,13 @@ def dossier_resume_parcours(request, pk):
     form = ResumeParcoursForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dossier_resume_parcours(
-                dossier=dossier, by=request.user, comment=form.cleaned_data["comment"]
-            )
+            with refusal_on(request, candidacy):
+                services.dossier_resume_parcours(
+                    dossier=dossier, by=request.user, comment=form.cleaned_data["comment"]
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        except TransitionError as error:
+        except GuardFailed as error:
             messages.error(request, error.message)
         else:
             messages.success(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from evaluations import selectors as evaluation_selectors
 
 from .. import presenters, selectors, services
-from ..access import deliberation_for, session_for, session_form_page
+from ..access import back_to_fiche, deliberation_for, session_for, session_form_page
 from ..forms_deliberation import DeliberationForm, SessionFilterForm
 from ..permissions import can_record, presides
 
@@ -65,18 +65,19 @@ def deliberation_detail(request, pk):
     context = presenters.fiche_context(request, deliberation, results=results, form=form)
     if form is None:
         return render(request, FICHE_TEMPLATE, context)
-    return session_form_page(
-        request,
-        deliberation.session,
-        form,
-        action=lambda data: services.deliberation_record(
-            deliberation=deliberation, by=request.user, **form.service_kwargs()
-        ),
-        success=lambda recorded: (
-            _("Décision enregistrée : %(outcome)s.")
-            % {"outcome": presenters.outcome_label(recorded.outcome)}
-        ),
-        next_url=lambda recorded: reverse("session_dashboard", args=[recorded.session_id]),
-        template=FICHE_TEMPLATE,
-        context=context,
-    )
+    with back_to_fiche(deliberation):
+        return session_form_page(
+            request,
+            deliberation.session,
+            form,
+            action=lambda data: services.deliberation_record(
+                deliberation=deliberation, by=request.user, **form.service_kwargs()
+            ),
+            success=lambda recorded: (
+                _("Décision enregistrée : %(outcome)s.")
+                % {"outcome": presenters.outcome_label(recorded.outcome)}
+            ),
+            next_url=lambda recorded: reverse("session_dashboard", args=[recorded.session_id]),
+            template=FICHE_TEMPLATE,
+            context=context,
+        )

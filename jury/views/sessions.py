@@ -23,7 +23,15 @@ from cqp.utils import apply_service_error, paginate
 from cqp.views.helpers import form_page
 
 from .. import documents, presenters, selectors, services
-from ..access import certificate_for, deliberation_for, refusal_on, session_for, session_form_page
+from ..access import (
+    certificate_for,
+    check_session_fresh,
+    deliberation_for,
+    refusal_on,
+    session_for,
+    session_form_page,
+    session_race_on,
+)
 from ..enums import SessionState
 from ..forms_sessions import AgendaForm, ComposeForm, OpenForm, RevokeForm, SessionForm
 from ..permissions import can_steer
@@ -47,13 +55,15 @@ def _session_post(
     """Run one service from a POST on the session page, then back to that page with a message.
 
     The posted `form` (shown on the page as `form_name`) comes back with its errors when it
-    or the service rejects a field; any other refusal from the service (the session has
-    moved on, so the form is gone) comes back as a message.
+    or the service rejects a field; any other refusal from the service comes back as a
+    message. Posted once the session has moved on, or refused because it moved meanwhile,
+    the message says so (ConcurrentChange).
     """
+    check_session_fresh(request, session)
     if form is not None and not form.is_valid():
         return _session_page(request, session, **{form_name: form})
     try:
-        with refusal_on(session):
+        with refusal_on(session), session_race_on(request, session):
             result = action(form.cleaned_data if form is not None else {})
     except ValidationError as error:
         if form is None or not hasattr(error, "error_dict"):
@@ -145,6 +155,9 @@ def session_add_candidacy(request, pk):
 @require_http_methods(["GET", "POST"])
 def session_remove_candidacy(request, pk, deliberation_pk):
     session = session_for(request, pk)
+    if request.method == "POST" and not selectors.deliberation_exists(pk=deliberation_pk):
+        messages.error(request, services.ALREADY_REMOVED)  # by someone else, meanwhile
+        return redirect("session_detail", session.pk)
     deliberation = deliberation_for(request, deliberation_pk, session=session)
     if request.method == "POST":
         return _session_post(

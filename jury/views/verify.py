@@ -46,10 +46,20 @@ def verify_number(request, number):
         response = render(request, "jury/verify_limited.html", status=429)
         response["Retry-After"] = str(WINDOW_SECONDS)
         return _public(response)
-    certificate = selectors.certificate_verify(number=number)
+    # Typed in the address, the number gets the form's checks: a malformed one is named as such.
+    form = VerifyForm({"number": number})
+    valid = form.is_valid()
+    certificate = (
+        selectors.certificate_verify(number=form.cleaned_data["number"]) if valid else None
+    )
     if certificate is None:
         return _public(
-            render(request, "jury/verify_not_found.html", {"form": VerifyForm()}, status=404)
+            render(
+                request,
+                "jury/verify_not_found.html",
+                {"form": VerifyForm() if valid else form},
+                status=404,
+            )
         )
     return _public(
         render(request, "jury/verify_result.html", presenters.verification_context(certificate))

@@ -73,17 +73,38 @@ def _weasyprint_warmed_up():
     HTML(string="<p style=\"font-family: 'DejaVu Sans'\">Préchauffage</p>").write_pdf()
 
 
+# How Chromium reports, in the console, what the pages' Content-Security-Policy blocked
+# ("Refused to apply inline style because it violates...") or a Permissions-Policy it reads
+# wrong ("Error with Permissions-Policy header: ...").
+POLICY_REPORT = re.compile(r"Content Security Policy|Permissions-Policy")
+
+
 @pytest.fixture
-def new_page(browser):
+def policy_reports():
+    """What the console reported against the headers' policies, on every page of the test:
+    a page that breaks the CSP fails the test that shows it."""
+    reported = []
+    yield reported
+    assert reported == [], "the browser blocked or ignored part of a page (CSP)"
+
+
+@pytest.fixture
+def new_page(browser, policy_reports):
     """`new_page()`: a page in a browser context of its own (one person logged in per context)."""
     contexts = []
+
+    def watch(message) -> None:
+        if POLICY_REPORT.search(message.text):
+            policy_reports.append(f"{message.type}: {message.text} ({message.location['url']})")
 
     def make() -> Page:
         context = browser.new_context(locale="fr-FR", accept_downloads=True)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:

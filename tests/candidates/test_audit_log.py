@@ -1,6 +1,7 @@
 """The append-only audit log: one entry per transition taken, never rewritten."""
 
 import pytest
+from django.core.management import call_command
 from django.db import Error, connection, transaction
 from django.db.models import ProtectedError
 
@@ -177,6 +178,21 @@ def test_log_is_append_only_in_the_database(sql, entry):
     assert _unchanged(entry)
 
 
+def test_log_cannot_be_truncated_in_the_database(entry):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    with (
+        pytest.raises(Error, match=r"append-only \(TRUNCATE refused\)"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # The entry's foreign keys are checked at commit: TRUNCATE refuses a table with checks
+        # pending, whatever its triggers. Check them now, so that only the trigger can refuse.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE candidates_transitionlog CASCADE")
+    assert _unchanged(entry)
+
+
 def test_candidacy_with_log_entries_cannot_be_deleted(entry):
     candidacy = entry.candidacy
     with pytest.raises(ProtectedError):
@@ -185,3 +201,18 @@ def test_candidacy_with_log_entries_cannot_be_deleted(entry):
         Candidacy.objects.filter(pk=candidacy.pk).delete()
     assert Candidacy.objects.filter(pk=candidacy.pk).exists()
     assert _unchanged(entry)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_log_and_leaves_its_guard_in_place(entry):
+    """`manage.py flush` (and the test suite between transactional tests) bypasses the
+    trigger for its own statement only (cqp/management/commands/flush.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not TransitionLog.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+        with pytest.raises(Error, match=r"append-only \(TRUNCATE refused\)"):
+            cursor.execute("TRUNCATE candidates_transitionlog CASCADE")

@@ -9,7 +9,7 @@ from candidates.models import Candidacy, TransitionLog
 from cqp.models import HabilitationKind, Membership, User
 from tests.candidates.builders import fill_livret
 from tests.factories import CandidacyFactory, HabilitationFactory, UserFactory, VaeCandidacyFactory
-from tests.helpers import flash_messages, page_text, query_count
+from tests.helpers import changed_to, flash_messages, page_text, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -297,21 +297,20 @@ def test_transition_on_a_candidacy_changed_meanwhile_gives_a_clear_message(
     assert not TransitionLog.objects.filter(candidacy=candidacy, transition="withdraw").exists()
 
 
-def test_transition_on_a_candidacy_closed_meanwhile_is_refused(
+def test_transition_on_a_candidacy_closed_meanwhile_says_it_changed(
     client, candidat, gestionnaire, candidacy
 ):
-    """The gestionnaire withdrew the candidacy first: nobody may act on it any more."""
+    """The gestionnaire withdrew the candidacy first: the candidate's page, shown before,
+    is told so (issue 11, defect 8), not refused."""
     services.run_transition(name="withdraw", candidacy=candidacy, by=gestionnaire, comment="Départ")
     client.force_login(candidat)
     response = client.post(
         reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),
         {"expected_state": "reperage", "comment": "Moi aussi"},
+        follow=True,
     )
-    assert response.status_code == 403
-    assert (
-        "Cette action n'est pas possible pour vous sur cette candidature à l'étape "
-        "« Abandonnée ». Rien n'a été modifié."
-    ) in page_text(response)
+    assert response.redirect_chain == [(reverse("candidacy_detail", args=[candidacy.pk]), 302)]
+    assert flash_messages(response) == [changed_to("Abandonnée")]
     candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.closing_reason) == ("abandonne", "Départ")
     entry = TransitionLog.objects.get(candidacy=candidacy, transition="withdraw")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from candidates import services as candidacy_services
 from candidates.models import Candidacy, CompetenceValidation
+from cqp.exceptions import ConcurrentChange
 from cqp.models import HabilitationKind
 from evaluations.models import EvaluationDossier
 from jury import services
@@ -421,8 +422,13 @@ def test_a_fiche_is_recorded_once(secretariat, to_jury):
     deliberation = place(session, to_jury(), by=secretariat)
     record(deliberation, decisions=fiche(validated=ALL))
 
-    error = refused(deliberation, lambda: record(deliberation, decisions=fiche(not_validated=ALL)))
-    assert "déjà été enregistrée" in messages(error)
+    # Recorded meanwhile: told as a change of the candidacy (issue 11, defect 8).
+    error = refused(
+        deliberation,
+        lambda: record(deliberation, decisions=fiche(not_validated=ALL)),
+        error=ConcurrentChange,
+    )
+    assert "maintenant à l'étape « Certifié(e) »" in error.message
     assert Certificate.objects.count() == 1
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from candidates.models import Candidacy
+from cqp.exceptions import ConcurrentChange
 from jury import permissions, selectors, services
 from jury.models import Deliberation, Seat
 from tests.candidates.builders import DAY, today
@@ -326,7 +327,7 @@ def test_a_closed_session_refuses_every_change(secretariat, to_jury):
         services.session_close(session=session, by=secretariat)
 
     # The fiche already recorded cannot be recorded again...
-    refused(decided, lambda: record(decided, decisions=fiche(validated=ALL)))
+    refused(decided, lambda: record(decided, decisions=fiche(validated=ALL)), ConcurrentChange)
     # ...and a fiche slipped onto the closed session behind the services' back is refused too.
     slipped = DeliberationFactory(session=session, candidacy=other)
     error = refused(slipped, lambda: record(slipped, decisions=fiche(validated=ALL)))
