@@ -100,6 +100,9 @@ class Row:
     # Run once the role is logged in, before the request (a step that lives in the session).
     before: Callable | None = field(default=None, compare=False)
     needs: tuple[str, ...] = ()  # objects to build beyond those of the URL and the data
+    # Fuzzed (tests/cqp/test_fuzz.py); False for a second row of the same form (another
+    # organisation's object, posted by the same kind of role).
+    fuzz: bool = True
 
     def url(self, objects) -> str:
         return reverse(self.url_name, args=self.args(objects))
@@ -151,11 +154,11 @@ def outcome(response, url) -> int | str:
 
 
 def send(client, row, objects, data=None):
-    """The row's request, with `data` instead of the row's own when given."""
+    """The row's request, with `data` instead of the row's own when given (a GET's query)."""
     url = row.url(objects)
     if row.method == "POST":
         return url, client.post(url, row.data(objects) if data is None else data)
-    return url, client.get(url)
+    return url, client.get(url, data)
 
 
 # Tables whose rows a refused request may write: the session, and the record of a failed

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
+from django.views.decorators.http import require_GET
 
 from .. import documents, services
 from ..models import Document, DownloadKind
@@ -30,6 +31,7 @@ def _record(request, download_kind: str, what, title: str, kind, subject) -> Non
 
 
 @login_required
+@require_GET
 def document_download(request, pk):
     """A stored document, as an attachment; 404 for whoever may not see its subject."""
     document = get_object_or_404(Document, pk=pk)
@@ -52,6 +54,7 @@ def document_download(request, pk):
 
 
 @login_required
+@require_GET
 def document_preview(request, code, object_id):
     """The document as it would be printed now, marked « projet », never stored."""
     kind = _kind_or_404(code)

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cqp import services as core_services
 from cqp.decorators import secretariat_required
@@ -98,6 +98,7 @@ def session_detail(request, pk):
 
 
 @login_required
+@require_GET
 def session_dossiers_zip(request, pk):
     """Every dossier of the session's candidacies in one ZIP, for its members and the
     secretariat (anyone else: 404); each document it holds is recorded in the download log."""

@@ -96,6 +96,7 @@ ROWS = [
         pks("other_candidacy"),
         lambda o: {"professionnel": o["spare_professionnel"].pk, "evaluateur": ""},
         expect(OTHER_VIEWERS, 302),
+        fuzz=False,
     ),
     get(
         "withdraw own candidacy",
@@ -116,6 +117,7 @@ ROWS = [
         _transition("other_candidacy", "withdraw"),
         lambda o: {"expected_state": "reperage", "comment": "Changement de poste."},
         expect(OTHER_VIEWERS, 302),
+        fuzz=False,
     ),
     get(
         "complete reperage (own)",
