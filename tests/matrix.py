@@ -63,6 +63,8 @@ OWN_MEMBERS = frozenset({"gestionnaire", "candidat", "professionnel"})
 CANDIDACY_VIEWERS = frozenset(
     {"secretariat", "gestionnaire", "candidat", "professionnel", "evaluateur"}
 )
+# Who sees an object of another organisation: the secretariat and its gestionnaire.
+OTHER_VIEWERS = frozenset({"secretariat", "outsider"})
 # What an anonymous visitor gets from a page that needs an account: the login page, with the
 # way back to the page.
 LOGIN = "login"
@@ -134,6 +136,46 @@ def post(label, url_name, args, data, expected, **options) -> Row:
 def download(label, url_name, args, allowed) -> Row:
     """A download: for those allowed, 200 and an entry in the download log."""
     return Row(label, url_name, args, expect(allowed), changes=frozenset(allowed))
+
+
+def reads(label, url_name, *, own, other, readers, other_readers=OTHER_VIEWERS) -> list[Row]:
+    """A page that `readers` read on an own object, `other_readers` on another's."""
+    return [
+        get(f"{label} (own)", url_name, own, expect(readers)),
+        get(f"{label} (other)", url_name, other, expect(other_readers)),
+    ]
+
+
+def acts(
+    label,
+    url_name,
+    *,
+    own,
+    other,
+    who,
+    refused=CANDIDACY_VIEWERS,
+    crossed=None,
+    data=None,
+    page=False,
+) -> list[Row]:
+    """A change, as a page (GET) or, with `data`, a post (and its page too, with `page`).
+
+    On an own object, `who` may make it and the others who see it get the refusal page; on
+    another organisation's object, nobody may (those who see it are refused); through one's
+    own URL naming another's item (`crossed`), it does not exist.
+    """
+    forms = ([("GET", 200, None, "")] if page or data is None else []) + (
+        [("POST", 302, data, ", posted")] if data is not None else []
+    )
+    places = [
+        ("own", own, lambda status: expect(who, status, refused=refused)),
+        ("other", other, lambda status: expect(refused=OTHER_VIEWERS)),
+    ] + ([("crossed", crossed, lambda status: expect())] if crossed is not None else [])
+    return [
+        Row(f"{label}{suffix} ({where})", url_name, args, answers(status), method, posted)
+        for method, status, posted, suffix in forms
+        for where, args, answers in places
+    ]
 
 
 # Running a row -------------------------------------------------------------------------------

@@ -5,32 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# Like the candidacies' audit log: the database itself refuses to rewrite who downloaded what.
-CREATE = """
-CREATE OR REPLACE FUNCTION cqp_downloadlog_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'cqp_downloadlog is append-only (% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER cqp_downloadlog_append_only
-    BEFORE UPDATE OR DELETE ON cqp_downloadlog
-    FOR EACH ROW EXECUTE FUNCTION cqp_downloadlog_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS cqp_downloadlog_append_only ON cqp_downloadlog;
-DROP FUNCTION IF EXISTS cqp_downloadlog_append_only();
-"""
-
-
-def forwards(apps, schema_editor):
-    # SQLite (demo only) relies on the ORM guard.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
+from cqp.append_only import refuse_rewrites
 
 
 class Migration(migrations.Migration):
@@ -60,5 +35,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['candidacy_pk', '-downloaded_at', '-id'], name='cqp_downloa_candida_6ca9b1_idx')],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        refuse_rewrites("cqp_downloadlog"),
     ]

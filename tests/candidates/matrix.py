@@ -6,10 +6,19 @@
 """
 
 from tests.candidates.builders import competence
-from tests.matrix import CANDIDACY_VIEWERS, EVERYONE, expect, get, pks, post
+from tests.matrix import (
+    CANDIDACY_VIEWERS,
+    EVERYONE,
+    OTHER_VIEWERS,
+    acts,
+    expect,
+    get,
+    pks,
+    post,
+    reads,
+)
 
-# Who sees a candidacy of another organisation.
-OTHER_VIEWERS = {"secretariat", "outsider"}
+MANAGERS = {"secretariat", "gestionnaire"}
 EXPERIENCE = {
     "employer": "Formapro",
     "job_title": "Assistante",
@@ -18,18 +27,61 @@ EXPERIENCE = {
     "is_relevant": "True",
     "activities": "",
 }
+ACTIVITY = {"title": "Accueil", "description": "Accueil des stagiaires."}
+WITHDRAWAL = {"expected_state": "reperage", "comment": "Changement de poste."}
 
 
 def _c(number):
     return competence(number).pk
 
 
-def _element():
-    return competence(1).elements.order_by("number").first().pk
+def _livret(o) -> dict:
+    element = competence(1).elements.order_by("number").first()
+    return {"expected_state": "reperage", "action": "draft", f"status_{element.pk}": "acquis"}
 
 
 def _transition(key, name):
     return lambda o: [o[key].pk, name]
+
+
+def _no_data(o) -> dict:
+    return {}
+
+
+def _vae_items(kind, candidacy, other_candidacy, *, data, refused=CANDIDACY_VIEWERS) -> list:
+    """Add, edit and delete an item of the candidate's VAE dossier (`kind`: an experience
+    of partie 2, an activity of partie 3): the candidate only; the objects named `kind` and
+    `other_<kind>` are items of `candidacy` and `other_candidacy`."""
+    item, other_item = kind, f"other_{kind}"
+    options = {"who": {"candidat"}, "refused": refused, "page": True}
+    return [
+        *acts(
+            f"add a VAE {kind}",
+            f"vae_{kind}_add",
+            own=pks(candidacy),
+            other=pks(other_candidacy),
+            data=data,
+            **options,
+        ),
+        *acts(
+            f"edit a VAE {kind}",
+            f"vae_{kind}_edit",
+            own=pks(candidacy, item),
+            other=pks(other_candidacy, other_item),
+            crossed=pks(candidacy, other_item),
+            data=data,
+            **options,
+        ),
+        *acts(
+            f"delete a VAE {kind}",
+            f"vae_{kind}_delete",
+            own=pks(candidacy, item),
+            other=pks(other_candidacy, other_item),
+            crossed=pks(candidacy, other_item),
+            data=_no_data,
+            **options,
+        ),
+    ]
 
 
 ROWS = [
@@ -51,19 +103,14 @@ ROWS = [
             "last_name": "Salarié",
         },
         # The outsider manages another organisation: own_org is not among the choices.
-        expect({"secretariat", "gestionnaire"}, 302, outsider=200),
+        expect(MANAGERS, 302, outsider=200),
     ),
-    get(
-        "own candidacy",
+    *reads(
+        "candidacy",
         "candidacy_detail",
-        pks("candidacy"),
-        expect(CANDIDACY_VIEWERS),
-    ),
-    get(
-        "other organisation's candidacy",
-        "candidacy_detail",
-        pks("other_candidacy"),
-        expect(OTHER_VIEWERS),
+        own=pks("candidacy"),
+        other=pks("other_candidacy"),
+        readers=CANDIDACY_VIEWERS,
     ),
     get(
         "candidacy on my session",
@@ -71,27 +118,23 @@ ROWS = [
         lambda o: [o["deliberation"].candidacy_id],
         expect({"secretariat", "jury", "gestionnaire"}),
     ),
-    get(
-        "assign evaluators (own)",
+    # Only those who manage the candidacy know that its assignment page exists.
+    *reads(
+        "assign evaluators",
         "candidacy_assign",
-        pks("candidacy"),
-        expect({"secretariat", "gestionnaire"}),
-    ),
-    get(
-        "assign evaluators (other)",
-        "candidacy_assign",
-        pks("other_candidacy"),
-        expect(OTHER_VIEWERS),
+        own=pks("candidacy"),
+        other=pks("other_candidacy"),
+        readers=MANAGERS,
     ),
     post(
-        "assign evaluators to own candidacy",
+        "assign evaluators, posted (own)",
         "candidacy_assign",
         pks("candidacy"),
         lambda o: {"professionnel": o["spare_professionnel"].pk, "evaluateur": ""},
-        expect({"secretariat", "gestionnaire"}, 302),
+        expect(MANAGERS, 302),
     ),
     post(
-        "assign evaluators to another organisation's candidacy",
+        "assign evaluators, posted (other)",
         "candidacy_assign",
         pks("other_candidacy"),
         lambda o: {"professionnel": o["spare_professionnel"].pk, "evaluateur": ""},
@@ -99,45 +142,39 @@ ROWS = [
         fuzz=False,
     ),
     get(
-        "withdraw own candidacy",
+        "withdraw (own)",
         "candidacy_transition",
         _transition("candidacy", "withdraw"),
-        expect({"secretariat", "gestionnaire", "candidat"}, refused=CANDIDACY_VIEWERS),
+        expect(MANAGERS | {"candidat"}, refused=CANDIDACY_VIEWERS),
     ),
     post(
-        "withdraw own candidacy, posted",
+        "withdraw, posted (own)",
         "candidacy_transition",
         _transition("candidacy", "withdraw"),
-        lambda o: {"expected_state": "reperage", "comment": "Changement de poste."},
-        expect({"secretariat", "gestionnaire", "candidat"}, 302, refused=CANDIDACY_VIEWERS),
+        lambda o: WITHDRAWAL,
+        expect(MANAGERS | {"candidat"}, 302, refused=CANDIDACY_VIEWERS),
     ),
     post(
-        "withdraw another organisation's candidacy",
+        "withdraw, posted (other)",
         "candidacy_transition",
         _transition("other_candidacy", "withdraw"),
-        lambda o: {"expected_state": "reperage", "comment": "Changement de poste."},
+        lambda o: WITHDRAWAL,
         expect(OTHER_VIEWERS, 302),
         fuzz=False,
     ),
     get(
-        "complete reperage (own)",
+        "complete the repérage",
         "candidacy_transition",
         _transition("candidacy", "complete_reperage"),
         expect({"professionnel"}, refused=CANDIDACY_VIEWERS),
     ),
-    post(
+    *acts(
         "complete a filled livret",
         "candidacy_transition",
-        _transition("ready_to_complete", "complete_reperage"),
-        lambda o: {"expected_state": "reperage"},
-        expect({"professionnel"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "complete another organisation's livret",
-        "candidacy_transition",
-        _transition("other_candidacy", "complete_reperage"),
-        lambda o: {"expected_state": "reperage"},
-        expect(refused=OTHER_VIEWERS),
+        own=_transition("ready_to_complete", "complete_reperage"),
+        other=_transition("other_candidacy", "complete_reperage"),
+        who={"professionnel"},
+        data=lambda o: {"expected_state": "reperage"},
     ),
     get(
         "an unknown action",
@@ -147,58 +184,35 @@ ROWS = [
     ),
     get("recevabilité queue", "recevabilite_queue", lambda o: [], expect({"secretariat"})),
     # The livret de repérage and the parcours
-    get(
-        "livret de repérage (own)",
+    *reads(
+        "livret de repérage",
         "reperage_edit",
-        pks("candidacy"),
-        expect(CANDIDACY_VIEWERS),
-    ),
-    get(
-        "livret de repérage (other)",
-        "reperage_edit",
-        pks("other_candidacy"),
-        expect(OTHER_VIEWERS),
+        own=pks("candidacy"),
+        other=pks("other_candidacy"),
+        readers=CANDIDACY_VIEWERS,
     ),
     get("livret on a VAE candidacy", "reperage_edit", pks("vae_candidacy"), expect()),
-    post(
-        "save own livret",
+    *acts(
+        "save the livret",
         "reperage_edit",
-        pks("candidacy"),
-        lambda o: {
-            "expected_state": "reperage",
-            "action": "draft",
-            f"status_{_element()}": "acquis",
-        },
-        expect({"professionnel"}, 302, refused=CANDIDACY_VIEWERS),
+        own=pks("candidacy"),
+        other=pks("other_candidacy"),
+        who={"professionnel"},
+        data=_livret,
     ),
-    post(
-        "save another organisation's livret",
-        "reperage_edit",
-        pks("other_candidacy"),
-        lambda o: {
-            "expected_state": "reperage",
-            "action": "draft",
-            f"status_{_element()}": "acquis",
-        },
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "parcours plan (own)",
+    *reads(
+        "parcours plan",
         "plan_detail",
-        pks("candidacy"),
-        expect(CANDIDACY_VIEWERS),
+        own=pks("candidacy"),
+        other=pks("other_candidacy"),
+        readers=CANDIDACY_VIEWERS,
     ),
-    get(
-        "parcours plan (other)",
-        "plan_detail",
-        pks("other_candidacy"),
-        expect(OTHER_VIEWERS),
-    ),
-    get(
-        "add a parcours action (own)",
+    *acts(
+        "add a parcours action",
         "plan_action_add",
-        pks("candidacy"),
-        expect({"professionnel"}, refused=CANDIDACY_VIEWERS),
+        own=pks("candidacy"),
+        other=pks("other_in_parcours"),
+        who={"professionnel"},
     ),
     post(
         "add an action to own parcours",
@@ -207,77 +221,30 @@ ROWS = [
         lambda o: {"competence": o["action"].competence_id, "kind": "formation"},
         expect({"professionnel"}, 302, refused=CANDIDACY_VIEWERS),
     ),
-    post(
-        "add an action to another organisation's parcours",
-        "plan_action_add",
-        pks("other_in_parcours"),
-        lambda o: {"competence": o["other_action"].competence_id, "kind": "formation"},
-        expect(refused=OTHER_VIEWERS),
+    *acts(
+        "edit a parcours action",
+        "plan_action_edit",
+        own=pks("in_parcours", "action"),
+        other=pks("other_in_parcours", "other_action"),
+        crossed=pks("in_parcours", "other_action"),
+        who={"professionnel"},
+        data=lambda o: {"kind": "situation_travail", "provider": "Tutrice", "done": "on"},
+        page=True,
     ),
     get(
-        "edit a parcours action (own)",
-        "plan_action_edit",
-        pks("in_parcours", "action"),
-        expect({"professionnel"}, refused=CANDIDACY_VIEWERS),
-    ),
-    get(
-        "edit a parcours action (other)",
-        "plan_action_edit",
-        pks("other_in_parcours", "other_action"),
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "edit a parcours action (crossed)",
-        "plan_action_edit",
-        pks("in_parcours", "other_action"),
-        expect(),
-    ),
-    post(
-        "edit an action of own parcours",
-        "plan_action_edit",
-        pks("in_parcours", "action"),
-        lambda o: {"kind": "situation_travail", "provider": "Tutrice", "done": "on"},
-        expect({"professionnel"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "edit an action of another organisation's parcours",
-        "plan_action_edit",
-        pks("other_in_parcours", "other_action"),
-        lambda o: {"kind": "situation_travail", "provider": "Tutrice", "done": "on"},
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
-        "edit another parcours' action through own candidacy",
-        "plan_action_edit",
-        pks("in_parcours", "other_action"),
-        lambda o: {"kind": "situation_travail", "provider": "Tutrice", "done": "on"},
-        expect(),
-    ),
-    get(
-        "confirm practice during repérage (own)",
+        "confirm practice during repérage",
         "practice_confirm",
         pks("candidacy"),
         expect(refused=CANDIDACY_VIEWERS),
     ),
-    get(
-        "confirm practice (own)",
+    *acts(
+        "confirm practice",
         "practice_confirm",
-        pks("in_parcours"),
-        expect({"professionnel"}, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "confirm the practice of own candidate",
-        "practice_confirm",
-        pks("in_parcours"),
-        lambda o: {"note": "Inscriptions et convocations d'une session."},
-        expect({"professionnel"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "confirm the practice of another organisation's candidate",
-        "practice_confirm",
-        pks("other_in_parcours"),
-        lambda o: {"note": "Inscriptions et convocations d'une session."},
-        expect(refused=OTHER_VIEWERS),
+        own=pks("in_parcours"),
+        other=pks("other_in_parcours"),
+        who={"professionnel"},
+        data=lambda o: {"note": "Inscriptions et convocations d'une session."},
+        page=True,
     ),
     # The VAE dossier
     get("VAE sign-up", "vae_signup", lambda o: [], expect(EVERYONE, 302, anonymous=200)),
@@ -304,213 +271,46 @@ ROWS = [
         lambda o: {"organisation": ""},
         expect(EVERYONE, 302),
     ),
-    get(
-        "VAE partie 2 (own)",
+    *reads(
+        "VAE partie 2",
         "vae_request_edit",
-        pks("vae_candidacy"),
-        expect({"secretariat", "gestionnaire", "candidat"}),
+        own=pks("vae_candidacy"),
+        other=pks("other_vae_candidacy"),
+        readers=MANAGERS | {"candidat"},
     ),
-    get(
-        "VAE partie 2 (other)",
+    *acts(
+        "save partie 2",
         "vae_request_edit",
-        pks("other_vae_candidacy"),
-        expect(OTHER_VIEWERS),
+        own=pks("vae_candidacy"),
+        other=pks("other_vae_candidacy"),
+        who={"candidat"},
+        refused=MANAGERS,
+        data=lambda o: {"current_situation": "Salariée", "current_job_title": "Assistante"},
     ),
-    post(
-        "save own partie 2",
-        "vae_request_edit",
-        pks("vae_candidacy"),
-        lambda o: {"current_situation": "Salariée", "current_job_title": "Assistante"},
-        expect({"candidat"}, 302, refused={"secretariat", "gestionnaire"}),
+    *_vae_items(
+        "experience",
+        "vae_candidacy",
+        "other_vae_candidacy",
+        refused=MANAGERS,
+        data=lambda o: EXPERIENCE,
     ),
-    post(
-        "save another organisation's partie 2",
-        "vae_request_edit",
-        pks("other_vae_candidacy"),
-        lambda o: {"current_situation": "Salariée", "current_job_title": "Assistante"},
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "add a VAE experience (own)",
-        "vae_experience_add",
-        pks("vae_candidacy"),
-        expect({"candidat"}, refused={"secretariat", "gestionnaire"}),
-    ),
-    post(
-        "add an experience to own partie 2",
-        "vae_experience_add",
-        pks("vae_candidacy"),
-        lambda o: EXPERIENCE,
-        expect({"candidat"}, 302, refused={"secretariat", "gestionnaire"}),
-    ),
-    post(
-        "add an experience to another organisation's partie 2",
-        "vae_experience_add",
-        pks("other_vae_candidacy"),
-        lambda o: EXPERIENCE,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "edit a VAE experience (own)",
-        "vae_experience_edit",
-        pks("vae_candidacy", "experience"),
-        expect({"candidat"}, refused={"secretariat", "gestionnaire"}),
-    ),
-    get(
-        "edit a VAE experience (other)",
-        "vae_experience_edit",
-        pks("other_vae_candidacy", "other_experience"),
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "edit a VAE experience (crossed)",
-        "vae_experience_edit",
-        pks("vae_candidacy", "other_experience"),
-        expect(),
-    ),
-    post(
-        "edit an experience of own partie 2",
-        "vae_experience_edit",
-        pks("vae_candidacy", "experience"),
-        lambda o: EXPERIENCE,
-        expect({"candidat"}, 302, refused={"secretariat", "gestionnaire"}),
-    ),
-    post(
-        "edit an experience of another organisation's partie 2",
-        "vae_experience_edit",
-        pks("other_vae_candidacy", "other_experience"),
-        lambda o: EXPERIENCE,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
-        "edit another partie 2's experience through own candidacy",
-        "vae_experience_edit",
-        pks("vae_candidacy", "other_experience"),
-        lambda o: EXPERIENCE,
-        expect(),
-    ),
-    get(
-        "delete a VAE experience (own)",
-        "vae_experience_delete",
-        pks("vae_candidacy", "experience"),
-        expect({"candidat"}, refused={"secretariat", "gestionnaire"}),
-    ),
-    get(
-        "delete a VAE experience (crossed)",
-        "vae_experience_delete",
-        pks("vae_candidacy", "other_experience"),
-        expect(),
-    ),
-    post(
-        "delete an experience of own partie 2",
-        "vae_experience_delete",
-        pks("vae_candidacy", "experience"),
-        lambda o: {},
-        expect({"candidat"}, 302, refused={"secretariat", "gestionnaire"}),
-    ),
-    post(
-        "delete an experience of another organisation's partie 2",
-        "vae_experience_delete",
-        pks("other_vae_candidacy", "other_experience"),
-        lambda o: {},
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "VAE partie 3 (own)",
+    *reads(
+        "VAE partie 3",
         "vae_activities",
-        pks("vae_candidacy"),
-        expect({"secretariat", "gestionnaire", "candidat"}),
+        own=pks("vae_candidacy"),
+        other=pks("other_vae_candidacy"),
+        readers=MANAGERS | {"candidat"},
     ),
     get(
-        "VAE partie 3 (other)",
-        "vae_activities",
-        pks("other_vae_candidacy"),
-        expect(OTHER_VIEWERS),
-    ),
-    get(
-        "add a VAE activity before recevabilité (own)",
+        "add a VAE activity before recevabilité",
         "vae_activity_add",
         pks("vae_candidacy"),
-        expect(refused={"secretariat", "gestionnaire", "candidat"}),
+        expect(refused=MANAGERS | {"candidat"}),
     ),
-    post(
-        "add an activity to own partie 3",
-        "vae_activity_add",
-        pks("recevable"),
-        lambda o: {
-            "competence": _c(2),
-            "title": "Accueil",
-            "description": "Accueil des stagiaires.",
-        },
-        expect({"candidat"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "add an activity to another organisation's partie 3",
-        "vae_activity_add",
-        pks("other_recevable"),
-        lambda o: {
-            "competence": _c(2),
-            "title": "Accueil",
-            "description": "Accueil des stagiaires.",
-        },
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "edit a VAE activity (own)",
-        "vae_activity_edit",
-        pks("recevable", "activity"),
-        expect({"candidat"}, refused=CANDIDACY_VIEWERS),
-    ),
-    get(
-        "edit a VAE activity (other)",
-        "vae_activity_edit",
-        pks("other_recevable", "other_activity"),
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "edit a VAE activity (crossed)",
-        "vae_activity_edit",
-        pks("recevable", "other_activity"),
-        expect(),
-    ),
-    post(
-        "edit an activity of own partie 3",
-        "vae_activity_edit",
-        pks("recevable", "activity"),
-        lambda o: {"competence": _c(1), "title": "Bilan", "description": "Bilans de formation."},
-        expect({"candidat"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "edit an activity of another organisation's partie 3",
-        "vae_activity_edit",
-        pks("other_recevable", "other_activity"),
-        lambda o: {"competence": _c(1), "title": "Bilan", "description": "Bilans de formation."},
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "delete a VAE activity (own)",
-        "vae_activity_delete",
-        pks("recevable", "activity"),
-        expect({"candidat"}, refused=CANDIDACY_VIEWERS),
-    ),
-    get(
-        "delete a VAE activity (crossed)",
-        "vae_activity_delete",
-        pks("recevable", "other_activity"),
-        expect(),
-    ),
-    post(
-        "delete an activity of own partie 3",
-        "vae_activity_delete",
-        pks("recevable", "activity"),
-        lambda o: {},
-        expect({"candidat"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "delete an activity of another organisation's partie 3",
-        "vae_activity_delete",
-        pks("other_recevable", "other_activity"),
-        lambda o: {},
-        expect(refused=OTHER_VIEWERS),
+    *_vae_items(
+        "activity",
+        "recevable",
+        "other_recevable",
+        data=lambda o: {"competence": _c(2), **ACTIVITY},
     ),
 ]

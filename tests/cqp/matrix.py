@@ -6,7 +6,18 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests.factories import PASSWORD
-from tests.matrix import CANDIDACY_VIEWERS, EVERYONE, OWN_MEMBERS, download, expect, get, pks, post
+from tests.matrix import (
+    CANDIDACY_VIEWERS,
+    EVERYONE,
+    OTHER_VIEWERS,
+    OWN_MEMBERS,
+    download,
+    expect,
+    get,
+    pks,
+    post,
+    reads,
+)
 
 NEW_PASSWORD = "Un-nouveau-secret-2026!"
 NEW_PASSWORDS = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
@@ -101,17 +112,12 @@ ROWS = [
     ),
     # Organisations and invitations
     get("organisation list", "organisation_list", no_args, expect(EVERYONE)),
-    get(
-        "own organisation",
+    *reads(
+        "organisation",
         "organisation_detail",
-        _slug("own_org"),
-        expect({"secretariat"} | OWN_MEMBERS),
-    ),
-    get(
-        "other organisation",
-        "organisation_detail",
-        _slug("other_org"),
-        expect({"secretariat", "outsider"}),
+        own=_slug("own_org"),
+        other=_slug("other_org"),
+        readers={"secretariat"} | OWN_MEMBERS,
     ),
     get("organisation create", "organisation_create", no_args, expect({"secretariat"})),
     post(
@@ -142,17 +148,12 @@ ROWS = [
         expect({"secretariat"}, 302),
         fuzz=False,
     ),
-    get(
-        "invite to own organisation",
+    *reads(
+        "invite someone",
         "invitation_create",
-        _slug("own_org"),
-        expect({"secretariat", "gestionnaire"}),
-    ),
-    get(
-        "invite to other organisation",
-        "invitation_create",
-        _slug("other_org"),
-        expect({"secretariat", "outsider"}),
+        own=_slug("own_org"),
+        other=_slug("other_org"),
+        readers={"secretariat", "gestionnaire"},
     ),
     post(
         "invite someone to own organisation",
@@ -166,7 +167,7 @@ ROWS = [
         "invitation_create",
         _slug("other_org"),
         lambda o: {"email": "nouveau@exemple.fr", "role": "candidat"},
-        expect({"secretariat", "outsider"}, 302),
+        expect(OTHER_VIEWERS, 302),
         fuzz=False,
     ),
     # The link of an invitation is its own credential: open to visitors; a logged-in
@@ -267,7 +268,7 @@ ROWS = [
         "livret PDF (other)",
         "document_download",
         pks("other_livret_pdf"),
-        {"secretariat", "outsider"},
+        OTHER_VIEWERS,
     ),
     download(
         "dossier VAE PDF (own)",
@@ -285,7 +286,7 @@ ROWS = [
         "dossier de suivi PDF (other)",
         "document_download",
         pks("other_dossier_pdf"),
-        {"secretariat", "outsider"},
+        OTHER_VIEWERS,
     ),
     download(
         "fiche de décision PDF (my session)",
@@ -297,7 +298,7 @@ ROWS = [
         "fiche de décision PDF (other session)",
         "document_download",
         pks("other_fiche_pdf"),
-        {"secretariat", "outsider"},
+        OTHER_VIEWERS,
     ),
     download(
         "certificate PDF (my session)",
@@ -327,7 +328,7 @@ ROWS = [
         "livret draft preview (other)",
         "document_preview",
         lambda o: ["livret", o["other_candidacy"].pk],
-        {"secretariat", "outsider"},
+        OTHER_VIEWERS,
     ),
     get(
         "draft preview of an unknown kind",

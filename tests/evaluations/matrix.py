@@ -13,9 +13,18 @@ from pypdf import PdfWriter
 
 from tests.candidates.builders import competence
 from tests.factories import PASSWORD
-from tests.matrix import CANDIDACY_VIEWERS, download, expect, get, pks, post
+from tests.matrix import (
+    CANDIDACY_VIEWERS,
+    OTHER_VIEWERS,
+    acts,
+    download,
+    expect,
+    get,
+    pks,
+    post,
+    reads,
+)
 
-OTHER_VIEWERS = {"secretariat", "outsider"}
 EVALUATORS = {"professionnel", "evaluateur"}
 
 
@@ -37,6 +46,10 @@ def _account_of(key, number):
     return lambda o: [o[key].pk, competence(number).pk]
 
 
+def _no_data(o) -> dict:
+    return {}
+
+
 def _observation(o) -> dict:
     return {
         "kind": "observee",
@@ -51,23 +64,20 @@ def _evidence(o) -> dict:
     return {"competence": competence(1).pk, "file": pdf_upload(), "text": ""}
 
 
+ACCOUNT = {"text": "J'ai organisé trois sessions."}
 OPINION = {"opinion": "acquise", "comment": "Maîtrisée en situation."}
 FINAL = {"result": "acquise", "comment": "Maîtrisée après échange."}
 SIGNATURE = {"password": PASSWORD}
 
 ROWS = [
-    get(
-        "evaluation dossier (own)",
+    *reads(
+        "evaluation dossier",
         "dossier_detail",
-        pks("in_evaluation"),
-        expect(CANDIDACY_VIEWERS),
+        own=pks("in_evaluation"),
+        other=pks("other_evaluation"),
+        readers=CANDIDACY_VIEWERS,
     ),
-    get(
-        "evaluation dossier (other)",
-        "dossier_detail",
-        pks("other_evaluation"),
-        expect(OTHER_VIEWERS),
-    ),
+    # Whoever else sees the dossier is sent to its read-only page.
     get(
         "candidate's dossier part (own)",
         "candidate_dossier",
@@ -81,206 +91,112 @@ ROWS = [
         expect(secretariat=302, outsider=302),
     ),
     # The candidate's part: accounts and evidence files
-    post(
-        "write an account in own dossier",
+    *acts(
+        "write an account",
         "account_save",
-        _account_of("in_evaluation", 1),
-        lambda o: {"text": "J'ai organisé trois sessions."},
-        expect({"candidat"}, 302, refused=CANDIDACY_VIEWERS),
+        own=_account_of("in_evaluation", 1),
+        other=_account_of("other_evaluation", 1),
+        who={"candidat"},
+        data=lambda o: ACCOUNT,
     ),
-    post(
-        "write an account in another organisation's dossier",
-        "account_save",
-        _account_of("other_evaluation", 1),
-        lambda o: {"text": "J'ai organisé trois sessions."},
-        expect(refused=OTHER_VIEWERS),
-    ),
+    # A competence of another référentiel: the candidate is told it does not exist.
     post(
         "write an account of a competence outside the dossier",
         "account_save",
         pks("in_evaluation", "foreign_competence"),
-        lambda o: {"text": "J'ai organisé trois sessions."},
+        lambda o: ACCOUNT,
         expect(refused=CANDIDACY_VIEWERS - {"candidat"}),
     ),
-    post(
-        "join a file to own dossier",
+    *acts(
+        "join a file",
         "evidence_add",
-        pks("in_evaluation"),
-        _evidence,
-        expect({"candidat"}, 302, refused=CANDIDACY_VIEWERS),
+        own=pks("in_evaluation"),
+        other=pks("other_evaluation"),
+        who={"candidat"},
+        data=_evidence,
     ),
-    post(
-        "join a file to another organisation's dossier",
-        "evidence_add",
-        pks("other_evaluation"),
-        _evidence,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "delete an evidence file (own)",
+    *acts(
+        "delete an evidence file",
         "evidence_delete",
-        _in("in_evaluation", "evidence"),
-        expect({"candidat"}, refused=CANDIDACY_VIEWERS),
+        own=_in("in_evaluation", "evidence"),
+        other=_in("other_evaluation", "other_evidence"),
+        crossed=_in("in_evaluation", "other_evidence"),
+        who={"candidat"},
+        data=_no_data,
+        page=True,
     ),
-    get(
-        "delete an evidence file (crossed)",
-        "evidence_delete",
-        _in("in_evaluation", "other_evidence"),
-        expect(),
-    ),
-    post(
-        "delete a file of own dossier",
-        "evidence_delete",
-        _in("in_evaluation", "evidence"),
-        lambda o: {},
-        expect({"candidat"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "delete a file of another organisation's dossier",
-        "evidence_delete",
-        _in("other_evaluation", "other_evidence"),
-        lambda o: {},
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
-        "delete another dossier's file through own dossier",
-        "evidence_delete",
-        _in("in_evaluation", "other_evidence"),
-        lambda o: {},
-        expect(),
-    ),
+    download("evidence download (own)", "evidence_download", pks("evidence"), CANDIDACY_VIEWERS),
     download(
-        "evidence download (own)",
-        "evidence_download",
-        pks("evidence"),
-        CANDIDACY_VIEWERS,
-    ),
-    download(
-        "evidence download (other)",
-        "evidence_download",
-        pks("other_evidence"),
-        OTHER_VIEWERS,
+        "evidence download (other)", "evidence_download", pks("other_evidence"), OTHER_VIEWERS
     ),
     # The evaluators' part
-    get(
-        "assessment (own)",
+    *acts(
         "assessment",
-        pks("in_evaluation"),
-        expect(EVALUATORS, refused=CANDIDACY_VIEWERS),
-    ),
-    get(
-        "assessment (other)",
         "assessment",
-        pks("other_evaluation"),
-        expect(refused=OTHER_VIEWERS),
+        own=pks("in_evaluation"),
+        other=pks("other_evaluation"),
+        who=EVALUATORS,
     ),
-    post(
-        "give one's opinion (own)",
+    *acts(
+        "give one's opinion",
         "assessment_opinion",
-        _in("in_evaluation", "to_assess"),
-        lambda o: OPINION,
-        expect(EVALUATORS, 302, refused=CANDIDACY_VIEWERS),
+        own=_in("in_evaluation", "to_assess"),
+        other=_in("other_evaluation", "other_assessment"),
+        crossed=_in("in_evaluation", "other_assessment"),
+        who=EVALUATORS,
+        data=lambda o: OPINION,
     ),
-    post(
-        "give an opinion in another organisation's dossier",
-        "assessment_opinion",
-        _in("other_evaluation", "other_assessment"),
-        lambda o: OPINION,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
-        "give an opinion on another dossier's assessment through own dossier",
-        "assessment_opinion",
-        _in("in_evaluation", "other_assessment"),
-        lambda o: OPINION,
-        expect(),
-    ),
-    post(
-        "set the joint result (own)",
+    *acts(
+        "set the joint result",
         "assessment_final",
-        _in("in_evaluation", "disagreed"),
-        lambda o: FINAL,
-        expect(EVALUATORS, 302, refused=CANDIDACY_VIEWERS),
+        own=_in("in_evaluation", "disagreed"),
+        other=_in("other_evaluation", "other_assessment"),
+        who=EVALUATORS,
+        data=lambda o: FINAL,
     ),
-    post(
-        "set a joint result in another organisation's dossier",
-        "assessment_final",
-        _in("other_evaluation", "other_assessment"),
-        lambda o: FINAL,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
-        "sign the joint result (own)",
+    *acts(
+        "sign the joint result",
         "assessment_sign",
-        _in("in_evaluation", "agreed"),
-        lambda o: SIGNATURE,
-        expect(EVALUATORS, 302, refused=CANDIDACY_VIEWERS),
+        own=_in("in_evaluation", "agreed"),
+        other=_in("other_evaluation", "other_assessment"),
+        who=EVALUATORS,
+        data=lambda o: SIGNATURE,
     ),
-    post(
-        "sign in another organisation's dossier",
-        "assessment_sign",
-        _in("other_evaluation", "other_assessment"),
-        lambda o: SIGNATURE,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
-        "record an observation (own)",
+    *acts(
+        "record an observation",
         "observation_add",
-        pks("in_evaluation"),
-        _observation,
-        expect(EVALUATORS, 302, refused=CANDIDACY_VIEWERS),
+        own=pks("in_evaluation"),
+        other=pks("other_evaluation"),
+        who=EVALUATORS,
+        data=_observation,
     ),
-    post(
-        "record an observation in another organisation's dossier",
-        "observation_add",
-        pks("other_evaluation"),
-        _observation,
-        expect(refused=OTHER_VIEWERS),
-    ),
-    get(
-        "transmit to the jury (own)",
+    *acts(
+        "transmit to the jury",
         "dossier_transmit",
-        pks("in_evaluation"),
-        expect({"evaluateur"}, refused=CANDIDACY_VIEWERS),
+        own=pks("in_evaluation"),
+        other=pks("other_evaluation"),
+        who={"evaluateur"},
     ),
-    get(
-        "transmit to the jury (other)",
-        "dossier_transmit",
-        pks("other_evaluation"),
-        expect(refused=OTHER_VIEWERS),
-    ),
-    post(
+    *acts(
         "transmit a complete dossier",
         "dossier_transmit",
-        pks("ready_for_jury"),
-        lambda o: {},
-        expect({"evaluateur"}, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "transmit another organisation's dossier",
-        "dossier_transmit",
-        pks("other_evaluation"),
-        lambda o: {},
-        expect(refused=OTHER_VIEWERS),
+        own=pks("ready_for_jury"),
+        other=pks("other_evaluation"),
+        who={"evaluateur"},
+        data=_no_data,
     ),
     get(
-        "back to the parcours (own)",
+        "back to the parcours",
         "dossier_resume_parcours",
         pks("in_evaluation"),
         expect(EVALUATORS, refused=CANDIDACY_VIEWERS),
     ),
-    post(
+    *acts(
         "send the candidate back to the parcours",
         "dossier_resume_parcours",
-        pks("ready_for_jury"),
-        lambda o: {"comment": "C2 à retravailler."},
-        expect(EVALUATORS, 302, refused=CANDIDACY_VIEWERS),
-    ),
-    post(
-        "send another organisation's candidate back to the parcours",
-        "dossier_resume_parcours",
-        pks("other_evaluation"),
-        lambda o: {"comment": "C2 à retravailler."},
-        expect(refused=OTHER_VIEWERS),
+        own=pks("ready_for_jury"),
+        other=pks("other_evaluation"),
+        who=EVALUATORS,
+        data=lambda o: {"comment": "C2 à retravailler."},
     ),
 ]

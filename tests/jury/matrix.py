@@ -7,9 +7,10 @@ salariés' college; « other » sessions are presided by someone else.
 from django.utils import timezone
 
 from candidates.models import Candidacy
-from tests.matrix import EVERYONE, expect, get, pks, post
+from tests.matrix import EVERYONE, expect, get, pks, post, reads
 
 STAFF = {"secretariat", "jury"}
+SECRETARIAT = {"secretariat"}
 
 
 def _compose(o) -> dict:
@@ -39,36 +40,43 @@ def _session_day(o) -> dict:
 
 ROWS = [
     get("jury sessions", "session_list", lambda o: [], expect(STAFF)),
-    get("program a jury session", "session_create", lambda o: [], expect({"secretariat"})),
+    get("program a jury session", "session_create", lambda o: [], expect(SECRETARIAT)),
     post(
         "program a session",
         "session_create",
         lambda o: [],
         _session_day,
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
     ),
-    get("my jury session", "session_detail", pks("session"), expect(STAFF)),
-    get("another jury session", "session_detail", pks("other_session"), expect({"secretariat"})),
-    get("dossiers ZIP (my session)", "session_dossiers_zip", pks("session"), expect(STAFF)),
-    get(
-        "dossiers ZIP (other session)",
+    *reads(
+        "jury session",
+        "session_detail",
+        own=pks("session"),
+        other=pks("other_session"),
+        readers=STAFF,
+        other_readers=SECRETARIAT,
+    ),
+    *reads(
+        "dossiers ZIP",
         "session_dossiers_zip",
-        pks("other_session"),
-        expect({"secretariat"}),
+        own=pks("session"),
+        other=pks("other_session"),
+        readers=STAFF,
+        other_readers=SECRETARIAT,
     ),
     post(
         "compose my session",
         "session_compose",
         pks("session"),
         _compose,
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
     ),
     post(
         "compose another session",
         "session_compose",
         pks("other_session"),
         _compose,
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
         fuzz=False,
     ),
     post(
@@ -76,21 +84,21 @@ ROWS = [
         "session_add_candidacy",
         pks("session"),
         lambda o: {"candidacy": o["to_place"].pk},
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
     ),
     post(
         "put a candidacy on another session's agenda",
         "session_add_candidacy",
         pks("other_session"),
         lambda o: {"candidacy": o["to_place"].pk},
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
         fuzz=False,
     ),
     get(
         "take a candidacy off my session",
         "session_remove_candidacy",
         pks("session", "placed"),
-        expect({"secretariat"}),
+        expect(SECRETARIAT),
     ),
     get(
         "take a candidacy off my session (crossed)",
@@ -103,7 +111,7 @@ ROWS = [
         "session_remove_candidacy",
         pks("session", "placed"),
         lambda o: {},
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
     ),
     post(
         "take another session's candidacy off through my session",
@@ -124,7 +132,7 @@ ROWS = [
         "session_open",
         pks("other_session"),
         _seated("other_session"),
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
         fuzz=False,
     ),
     get("close my open session", "session_close", pks("open_session"), expect(STAFF)),
@@ -146,46 +154,38 @@ ROWS = [
         "session_close",
         pks("other_open_session"),
         lambda o: {},
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
         fuzz=False,
     ),
     get(
         "revoke a certificate",
         "certificate_revoke",
         pks("certificate"),
-        expect({"secretariat"}),
+        expect(SECRETARIAT),
     ),
     post(
         "revoke a certificate, posted",
         "certificate_revoke",
         pks("certificate"),
         lambda o: {"reason": "Fraude établie."},
-        expect({"secretariat"}, 302),
+        expect(SECRETARIAT, 302),
     ),
     # Deliberation
-    get(
+    *reads(
         "deliberation dashboard",
         "session_dashboard",
-        pks("open_session"),
-        expect(STAFF),
+        own=pks("open_session"),
+        other=pks("other_session"),
+        readers=STAFF,
+        other_readers=SECRETARIAT,
     ),
-    get(
-        "deliberation dashboard (other session)",
-        "session_dashboard",
-        pks("other_session"),
-        expect({"secretariat"}),
-    ),
-    get(
-        "fiche de décision (my session)",
+    *reads(
+        "fiche de décision",
         "deliberation_detail",
-        pks("deliberation"),
-        expect(STAFF),
-    ),
-    get(
-        "fiche de décision (other session)",
-        "deliberation_detail",
-        pks("other_deliberation"),
-        expect({"secretariat"}),
+        own=pks("deliberation"),
+        other=pks("other_deliberation"),
+        readers=STAFF,
+        other_readers=SECRETARIAT,
     ),
     post(
         "record a decision",
