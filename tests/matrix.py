@@ -1,24 +1,36 @@
 """The authorization matrix: every URL pattern of the product × every role → what it answers.
 
-A `Row` names a URL pattern, builds its arguments from the matrix's objects (built on first
-use: `matrix_objects`), says what each role gets, and for a POST what is posted. The rows
-are listed per app (`tests/<app>/matrix.py`); `tests/cqp/test_authorization_matrix.py`
-runs them all and fails when a URL pattern has none, and `tests/cqp/test_fuzz.py` posts
-bad input to every POST row.
+The matrix is a table per app, `tests/<app>/matrix.md`: a row names a URL pattern, the
+objects its URL takes (built on first use: `matrix_objects`, below), and what each role
+gets; a POST row's data comes from the app's `tests/<app>/matrix.py` (`DATA`, by URL name).
+`tests/cqp/test_authorization_matrix.py` runs every row and fails when a URL pattern has
+none; `tests/cqp/test_fuzz.py` posts bad input to every POST row.
 
 Each role's request runs in a savepoint rolled back afterwards, so that every role starts
 from the same database; `database_state` proves that a refused request changed nothing.
+
+A table's columns: the row's label; GET or POST; the URL name; its arguments, separated by
+spaces (`candidacy`: that object's pk; `own_org.slug`: an attribute; `"withdraw"`: a
+string; `@reset_link`: the values a function of the app's `ARGS` gives); the answer of each
+role (a status code, or `login`: sent to the login page and back); notes, separated by `;`:
+`changes: …` the roles whose request changes the database (by default those answered 302
+to a POST: a form that succeeds redirects; `download` for the roles answered 200: it is
+logged; `none`), `before: …` a step of the app's `BEFORE` taken once logged in (it lives in
+the session), `needs: …` objects to build beyond those of the URL, `fuzz: no` for a second
+row of a form already fuzzed.
 """
 
 import datetime
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -59,33 +71,7 @@ ROLES = (
 )
 # Everyone who logs in; the outsider is a gestionnaire of another organisation.
 EVERYONE = frozenset(ROLES) - {"anonymous"}
-OWN_MEMBERS = frozenset({"gestionnaire", "candidat", "professionnel"})
-CANDIDACY_VIEWERS = frozenset(
-    {"secretariat", "gestionnaire", "candidat", "professionnel", "evaluateur"}
-)
-# Who sees an object of another organisation: the secretariat and its gestionnaire.
-OTHER_VIEWERS = frozenset({"secretariat", "outsider"})
-# What an anonymous visitor gets from a page that needs an account: the login page, with the
-# way back to the page.
 LOGIN = "login"
-
-
-def expect(
-    allowed=(), status=200, *, refused=(), anonymous=LOGIN, **others
-) -> dict[str, int | str]:
-    """What each role gets: `status` for the `allowed` roles, the refusal page (403) for the
-    `refused` ones (they see the object, they may not do this), 404 for the other logged-in
-    roles (an object one may not see does not exist), `anonymous` for a visitor; `others`
-    names any other exception (`candidat=302`)."""
-    answers = {
-        role: status if role in allowed else 403 if role in refused else 404 for role in EVERYONE
-    }
-    return {**answers, "anonymous": anonymous, **others}
-
-
-def pks(*keys) -> Callable:
-    """The URL arguments: the pk of each named object."""
-    return lambda o: [o[key].pk for key in keys]
 
 
 @dataclass(frozen=True)
@@ -96,14 +82,9 @@ class Row:
     expected: dict  # role -> status code, or LOGIN
     method: str = "GET"
     data: Callable | None = None  # objects -> what is posted (built afresh for each role)
-    # The roles whose request changes the database; by default, for a POST, those answered
-    # 302 (a form that succeeds redirects), and for a GET nobody.
-    changes: frozenset | None = None
-    # Run once the role is logged in, before the request (a step that lives in the session).
+    changes: frozenset | None = None  # see the module's docstring
     before: Callable | None = field(default=None, compare=False)
-    needs: tuple[str, ...] = ()  # objects to build beyond those of the URL and the data
-    # Fuzzed (tests/cqp/test_fuzz.py); False for a second row of the same form (another
-    # organisation's object, posted by the same kind of role).
+    needs: tuple[str, ...] = ()
     fuzz: bool = True
 
     def url(self, objects) -> str:
@@ -111,11 +92,11 @@ class Row:
 
     def build(self, objects) -> None:
         """Build every object the row uses, before any request is measured."""
+        for key in self.needs:
+            objects[key]
         self.url(objects)
         if self.data is not None:
             self.data(objects)
-        for key in self.needs:
-            objects[key]
 
     def changers(self) -> set[str]:
         if self.changes is not None:
@@ -125,57 +106,78 @@ class Row:
         return {role for role, answer in self.expected.items() if answer == 302}
 
 
-def get(label, url_name, args, expected, **options) -> Row:
-    return Row(label, url_name, args, expected, **options)
+# Reading a table ----------------------------------------------------------------------------
+
+COLUMNS = ["row", "method", "URL name", "arguments", *ROLES, "notes"]
+TOKEN = re.compile(r'"[^"]*"|\S+')
 
 
-def post(label, url_name, args, data, expected, **options) -> Row:
-    return Row(label, url_name, args, expected, method="POST", data=data, **options)
+def _values(spec: str, functions: dict) -> Callable:
+    """objects -> the values the arguments column names (objects, attributes, strings)."""
+
+    def value(o, token):
+        if token.startswith('"'):
+            return [token.strip('"')]
+        if token.startswith("@"):
+            return functions[token[1:]](o)
+        key, _dot, attribute = token.partition(".")
+        return [getattr(o[key], attribute) if attribute else o[key]]
+
+    return lambda o: [v for token in TOKEN.findall(spec) for v in value(o, token)]
 
 
-def download(label, url_name, args, allowed) -> Row:
-    """A download: for those allowed, 200 and an entry in the download log."""
-    return Row(label, url_name, args, expect(allowed), changes=frozenset(allowed))
+def _in_url(values: list) -> list:
+    return [v.pk if isinstance(v, models.Model) else v for v in values]
 
 
-def reads(label, url_name, *, own, other, readers, other_readers=OTHER_VIEWERS) -> list[Row]:
-    """A page that `readers` read on an own object, `other_readers` on another's."""
-    return [
-        get(f"{label} (own)", url_name, own, expect(readers)),
-        get(f"{label} (other)", url_name, other, expect(other_readers)),
-    ]
+def _answer(cell: str) -> int | str:
+    return cell if cell == LOGIN else int(cell)
 
 
-def acts(
-    label,
-    url_name,
-    *,
-    own,
-    other,
-    who,
-    refused=CANDIDACY_VIEWERS,
-    crossed=None,
-    data=None,
-    page=False,
-) -> list[Row]:
-    """A change, as a page (GET) or, with `data`, a post (and its page too, with `page`).
+def _notes(cell: str, expected: dict, befores: dict) -> dict:
+    options = {}
+    for note in filter(None, (n.strip() for n in cell.split(";"))):
+        name, _colon, words = note.partition(":")
+        words = words.split()
+        if name == "changes" and words == ["download"]:
+            options["changes"] = frozenset(r for r, answer in expected.items() if answer == 200)
+        elif name == "changes":
+            options["changes"] = frozenset(w for w in words if w != "none")
+        elif name == "before":
+            options["before"] = befores[words[0]]
+        elif name == "needs":
+            options["needs"] = tuple(words)
+        elif name == "fuzz":
+            options["fuzz"] = words != ["no"]
+        else:
+            raise ValueError(f"unknown note: {note}")
+    return options
 
-    On an own object, `who` may make it and the others who see it get the refusal page; on
-    another organisation's object, nobody may (those who see it are refused); through one's
-    own URL naming another's item (`crossed`), it does not exist.
-    """
-    forms = ([("GET", 200, None, "")] if page or data is None else []) + (
-        [("POST", 302, data, ", posted")] if data is not None else []
-    )
-    places = [
-        ("own", own, lambda status: expect(who, status, refused=refused)),
-        ("other", other, lambda status: expect(refused=OTHER_VIEWERS)),
-    ] + ([("crossed", crossed, lambda status: expect())] if crossed is not None else [])
-    return [
-        Row(f"{label}{suffix} ({where})", url_name, args, answers(status), method, posted)
-        for method, status, posted, suffix in forms
-        for where, args, answers in places
-    ]
+
+def table(path: Path, *, data: dict, functions=None, befores=None) -> list[Row]:
+    """The rows of a matrix table (its format: this module's docstring)."""
+    lines = [line for line in path.read_text().splitlines() if line.startswith("|")]
+    header, _rule, *body = ([c.strip() for c in line.strip("|").split("|")] for line in lines)
+    assert header == COLUMNS, header
+    rows = []
+    for label, method, url_name, spec, *answers, notes in body:
+        expected = dict(zip(ROLES, map(_answer, answers), strict=True))
+        values = _values(spec, functions or {})
+        posted = data.get(url_name, lambda o, *values: {})
+        rows.append(
+            Row(
+                label,
+                url_name,
+                lambda o, values=values: _in_url(values(o)),
+                expected,
+                method,
+                (lambda o, values=values, posted=posted: posted(o, *values(o)))
+                if method == "POST"
+                else None,
+                **_notes(notes, expected, befores or {}),
+            )
+        )
+    return rows
 
 
 # Running a row -------------------------------------------------------------------------------
@@ -400,6 +402,7 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
         "other_evaluation": lambda o: o["other_dossier"].candidacy,
         "other_evidence": lambda o: EvidenceFactory(dossier=o["other_dossier"]),
         "other_assessment": lambda o: _assessment(o["other_dossier"], 1),
+        "competence_1": lambda o: competence(1),
         "foreign_competence": lambda o: CompetenceFactory(),  # of another référentiel
         "settled": settled,
         # C2 « non acquise » by both: it may go to the jury or back to the parcours.

@@ -1,21 +1,31 @@
 """The authorization matrix: every URL pattern of the product × every role, of the own
 organisation, of another one, and anonymous → the expected answer; whoever is refused
 changes nothing, and whoever is allowed to post does change something (so the refusals
-prove something). The rows are in tests/<app>/matrix.py; tests/matrix.py runs them.
+prove something). The rows are the tables tests/<app>/matrix.md; tests/matrix.py reads and
+runs them.
 
 Every new URL pattern adds its rows: `test_every_url_pattern_has_a_row` fails otherwise.
 """
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
-from tests.candidates.matrix import ROWS as CANDIDATES_ROWS
-from tests.cqp.matrix import ROWS as CQP_ROWS
-from tests.evaluations.matrix import ROWS as EVALUATIONS_ROWS
-from tests.jury.matrix import ROWS as JURY_ROWS
+from tests import matrix
+from tests.candidates import matrix as candidates
+from tests.cqp import matrix as cqp
+from tests.evaluations import matrix as evaluations
+from tests.jury import matrix as jury
 from tests.matrix import ROLES, run_as, url_names
 
-ROWS = CQP_ROWS + CANDIDATES_ROWS + EVALUATIONS_ROWS + JURY_ROWS
+TESTS = Path(__file__).resolve().parent.parent
+ROWS = [
+    *matrix.table(TESTS / "cqp/matrix.md", data=cqp.DATA, functions=cqp.ARGS, befores=cqp.BEFORE),
+    *matrix.table(TESTS / "candidates/matrix.md", data=candidates.DATA),
+    *matrix.table(TESTS / "evaluations/matrix.md", data=evaluations.DATA),
+    *matrix.table(TESTS / "jury/matrix.md", data=jury.DATA),
+]
 
 
 def test_every_url_pattern_has_a_row():

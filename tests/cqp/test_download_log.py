@@ -71,23 +71,20 @@ def _type(model) -> int:
 # Each download records exactly one entry --------------------------------------------------
 
 
+def _download(client, user, url) -> list[tuple]:
+    """The log's entries once `user` has downloaded `url`."""
+    client.force_login(user)
+    assert client.get(url).status_code == 200
+    return _entries()
+
+
 @pytest.mark.parametrize("role", ["secretariat", "gestionnaire", "candidat", "professionnel"])
 def test_a_document_download_records_who_what_and_the_candidacy(client, actors, candidacy, role):
     document = DocumentFactory(kind="livret", subject=candidacy, title="Livret de Jeanne")
-    client.force_login(actors[role])
     before = timezone.now()
-    response = client.get(reverse("document_download", args=[document.pk]))
-    assert response.status_code == 200
-    assert _entries() == [
-        (
-            actors[role].pk,
-            "document",
-            _type(Document),
-            document.pk,
-            "Livret de Jeanne",
-            candidacy.pk,
-        )
-    ]
+    entries = _download(client, actors[role], reverse("document_download", args=[document.pk]))
+    what = (_type(Document), document.pk, "Livret de Jeanne")
+    assert entries == [(actors[role].pk, "document", *what, candidacy.pk)]
     assert before <= DownloadLog.objects.get().downloaded_at <= timezone.now()
 
 
@@ -146,19 +143,9 @@ def test_a_draft_preview_is_recorded_as_a_preview_of_its_subject(client, candida
 
 @pytest.mark.parametrize("role", ["secretariat", "candidat", "evaluateur"])
 def test_an_evidence_download_records_the_file_and_its_candidacy(client, actors, evidence, role):
-    client.force_login(actors[role])
-    response = client.get(reverse("evidence_download", args=[evidence.pk]))
-    assert response.status_code == 200
-    assert _entries() == [
-        (
-            actors[role].pk,
-            "piece",
-            _type(Evidence),
-            evidence.pk,
-            "bilan.pdf",
-            evidence.dossier.candidacy_id,
-        )
-    ]
+    entries = _download(client, actors[role], reverse("evidence_download", args=[evidence.pk]))
+    what = (_type(Evidence), evidence.pk, "bilan.pdf")
+    assert entries == [(actors[role].pk, "piece", *what, evidence.dossier.candidacy_id)]
 
 
 def test_the_sessions_zip_records_each_document_it_holds(client, secretariat):
