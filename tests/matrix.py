@@ -126,8 +126,18 @@ def _values(spec: str, functions: dict) -> Callable:
     return lambda o: [v for token in TOKEN.findall(spec) for v in value(o, token)]
 
 
-def _in_url(values: list) -> list:
-    return [v.pk if isinstance(v, models.Model) else v for v in values]
+def _url_args(values: Callable) -> Callable:
+    """objects -> the URL's arguments: an object stands for its pk."""
+    return lambda o: [v.pk if isinstance(v, models.Model) else v for v in values(o)]
+
+
+def _posted(data: Callable, values: Callable) -> Callable:
+    """objects -> what a POST row posts: `data(objects, *the values of its arguments)`."""
+    return lambda o: data(o, *values(o))
+
+
+def _nothing(o, *values) -> dict:
+    return {}
 
 
 def _answer(cell: str) -> int | str:
@@ -163,20 +173,9 @@ def table(path: Path, *, data: dict, functions=None, befores=None) -> list[Row]:
     for label, method, url_name, spec, *answers, notes in body:
         expected = dict(zip(ROLES, map(_answer, answers), strict=True))
         values = _values(spec, functions or {})
-        posted = data.get(url_name, lambda o, *values: {})
-        rows.append(
-            Row(
-                label,
-                url_name,
-                lambda o, values=values: _in_url(values(o)),
-                expected,
-                method,
-                (lambda o, values=values, posted=posted: posted(o, *values(o)))
-                if method == "POST"
-                else None,
-                **_notes(notes, expected, befores or {}),
-            )
-        )
+        posted = _posted(data.get(url_name, _nothing), values) if method == "POST" else None
+        options = _notes(notes, expected, befores or {})
+        rows.append(Row(label, url_name, _url_args(values), expected, method, posted, **options))
     return rows
 
 
