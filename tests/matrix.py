@@ -69,8 +69,8 @@ ROLES = (
     "outsider",
     "anonymous",
 )
-# Everyone who logs in; the outsider is a gestionnaire of another organisation.
-EVERYONE = frozenset(ROLES) - {"anonymous"}
+# The outsider is a gestionnaire of another organisation. An anonymous visitor is sent to
+# the login page, and back to the page after.
 LOGIN = "login"
 
 
@@ -266,13 +266,13 @@ NOT_PRODUCT_NAMESPACES = {"admin"}
 NOT_PRODUCT_VIEWS = {"django.views.static.serve"}
 
 
-def url_names(patterns=None, namespace=None) -> set[str]:
+def url_names(patterns=None) -> set[str]:
     """The name of every URL pattern of the product."""
     names = set()
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace not in NOT_PRODUCT_NAMESPACES:
-                names |= url_names(pattern.url_patterns, pattern.namespace)
+                names |= url_names(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
             view = f"{pattern.callback.__module__}.{pattern.callback.__name__}"
             if view not in NOT_PRODUCT_VIEWS:
