@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from cqp.models import Certification, Competence, CompetenceElement, Organisation
+from cqp.models import AppendOnlyModel, Certification, Competence, CompetenceElement, Organisation
 from cqp.permissions import ROLE_LABELS
 
 from .enums import (
@@ -369,16 +369,10 @@ class CompetenceValidation(models.Model):
         return f"{self.competence.code} ({self.validated_on} → {self.valid_until})"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Le journal des transitions ne peut pas être modifié.")
-
-    def delete(self):
-        raise PermissionError("Le journal des transitions ne peut pas être supprimé.")
-
-
-class TransitionLog(models.Model):
+class TransitionLog(AppendOnlyModel):
     """The append-only audit log of a candidacy: every transition and assignment."""
+
+    JOURNAL = "journal des transitions"
 
     candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="logs")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -389,8 +383,6 @@ class TransitionLog(models.Model):
     comment = models.TextField(_("commentaire"), blank=True)
     created_at = models.DateTimeField(_("le"), default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal des transitions")
@@ -398,14 +390,6 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.transition} {self.source} → {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise PermissionError("Le journal des transitions ne peut pas être modifié.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Le journal des transitions ne peut pas être supprimé.")
 
     @property
     def role_label(self):

@@ -1,5 +1,9 @@
 """What the candidacy pages show of a candidacy, shared by the apps built on candidates:
-its timeline, the actions a user may take, the context of every candidacy page."""
+its timeline, the actions a user may take, the context of every candidacy page, and who
+downloaded its documents."""
+
+from cqp.permissions import is_secretariat
+from cqp.selectors import download_list
 
 from . import permissions
 from .enums import PATHWAY_STEPS, State
@@ -33,6 +37,20 @@ def available_actions(candidacy, user, names=None) -> list[dict]:
         for t in with_ui(names)
         if permissions.may_take(candidacy, t.name, user)
     ]
+
+
+# The candidacy page shows the latest downloads and how many there were in all.
+DOWNLOADS_SHOWN = 20
+
+
+def downloads(candidacy, user) -> dict | None:
+    """The secretariat's « Consultations des documents »: the latest downloads of the
+    candidacy's documents and evidence files, newest first, and their count, in two queries
+    whatever their number; None for anyone else, who does not see the section."""
+    if not is_secretariat(user):
+        return None
+    entries = download_list(candidacy_pk=candidacy.pk)
+    return {"latest": list(entries[:DOWNLOADS_SHOWN]), "count": entries.count()}
 
 
 def candidacy_context(request, candidacy, **extra) -> dict:

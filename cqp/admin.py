@@ -7,6 +7,7 @@ from .models import (
     Certification,
     Competence,
     CompetenceElement,
+    DownloadLog,
     Habilitation,
     Invitation,
     Membership,
@@ -142,3 +143,32 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "subject", "created_at", "read_at"]
     list_select_related = ["user"]
     search_fields = ["user__email", "subject"]
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(admin.ModelAdmin):
+    """Read-only: the download log is written only by the download views."""
+
+    list_display = ["downloaded_at", "user", "kind", "title", "candidacy_pk"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__last_name", "title", "=candidacy_pk"]
+    date_hierarchy = "downloaded_at"
+    fields = readonly_fields = [
+        "downloaded_at",
+        "user",
+        "kind",
+        "title",
+        "candidacy_pk",
+        "content_type",
+        "object_id",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -157,3 +157,11 @@ def candidacy_documents(candidacy) -> list[Document]:
 def visible_object(kind: DocumentKind, user, object_id: int):
     """The object if `user` may see its documents, else None."""
     return kind.visible(user).filter(pk=object_id).first()
+
+
+def candidacy_pk_of(kind: DocumentKind, obj) -> int | None:
+    """The pk of the candidacy `obj`'s documents belong to; None for a kind of no one candidacy."""
+    if kind.candidacy_lookup is None:
+        return None
+    owners = kind.model._default_manager.filter(pk=obj.pk)
+    return owners.values_list(kind.candidacy_lookup, flat=True).first()

@@ -495,3 +495,74 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """A journal's rows are never rewritten in bulk (bulk_update and update_or_create go
+    through update too)."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"Le {self.model.JOURNAL} ne peut pas être modifié.")
+
+    def delete(self):
+        raise PermissionError(f"Le {self.model.JOURNAL} ne peut pas être supprimé.")
+
+
+class AppendOnlyModel(models.Model):
+    """A journal: rows are added, never changed nor deleted. The database refuses it too,
+    on PostgreSQL (its migration runs cqp.append_only.refuse_rewrites)."""
+
+    JOURNAL = "journal"  # what the refusals call it
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError(f"Le {self.JOURNAL} ne peut pas être modifié.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"Le {self.JOURNAL} ne peut pas être supprimé.")
+
+
+class DownloadKind(models.TextChoices):
+    DOCUMENT = "document", _("document officiel")
+    PREVIEW = "apercu", _("aperçu (projet)")
+    EVIDENCE = "piece", _("pièce justificative")
+
+
+class DownloadLog(AppendOnlyModel):
+    """Who downloaded which official document, draft or evidence file, and when: the
+    dossiers hold personal data. Append-only, like the candidacies' audit log.
+
+    What was downloaded is named by `content_type` and `object_id` (an evidence file may be
+    deleted later: the entry stays, with the `title` it had), and the candidacy it belongs
+    to by `candidacy_pk` (None for a session's procès-verbal): the core knows no candidacy
+    model.
+    """
+
+    JOURNAL = "journal des consultations"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
+    )
+    downloaded_at = models.DateTimeField(_("le"), default=timezone.now)
+    kind = models.CharField(_("nature"), max_length=20, choices=DownloadKind.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("document"), max_length=300)
+    candidacy_pk = models.PositiveBigIntegerField(_("candidature"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consultation d'un document")
+        verbose_name_plural = _("consultations des documents")
+        ordering = ["-downloaded_at", "-pk"]
+        indexes = [models.Index(fields=["candidacy_pk", "-downloaded_at", "-id"])]
+
+    def __str__(self):
+        return f"{self.downloaded_at:%d/%m/%Y %H:%M} {self.user_id} {self.title}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .models import (
     Certification,
     Competence,
+    DownloadLog,
     Habilitation,
     HabilitationStatus,
     Invitation,
@@ -160,3 +161,8 @@ def certification_get(*, code: str) -> Certification:
 
 def notification_list(*, user):
     return user.notifications.all().order_by("-created_at", "-pk")
+
+
+def download_list(*, candidacy_pk: int) -> QuerySet[DownloadLog]:
+    """Who downloaded the documents and evidence files of one candidacy, newest first."""
+    return DownloadLog.objects.filter(candidacy_pk=candidacy_pk).select_related("user")

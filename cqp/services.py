@@ -1,14 +1,17 @@
 """Writes on the shared core. Each service authorizes, validates, then acts atomically."""
 
 import datetime
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Habilitation, Invitation, Membership, Organisation, User
+from .models import DownloadLog, Habilitation, Invitation, Membership, Organisation, User
 from .permissions import can_manage_habilitations, can_manage_members, can_manage_organisations
 from .tasks import send_account_setup_email, send_invitation_email
 
@@ -220,3 +223,31 @@ def invitation_accept(
 
 def notifications_mark_read(*, user: User) -> int:
     return user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+class Downloaded(NamedTuple):
+    """One object a user has just downloaded, as the download log names it."""
+
+    obj: models.Model  # the stored document, the draft's subject, the evidence file
+    title: str
+    candidacy_pk: int | None  # None for a document of no one candidacy (a procès-verbal)
+
+
+def downloads_record(*, by: User, kind: str, items: Iterable[Downloaded]) -> list[DownloadLog]:
+    """Record that `by` has just downloaded each of `items` (`kind`: a DownloadKind).
+
+    Side effect: one append-only DownloadLog entry per item, in one INSERT.
+    """
+    now = timezone.now()
+    return DownloadLog.objects.bulk_create(
+        DownloadLog(
+            user=by,
+            downloaded_at=now,
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(item.obj),
+            object_id=item.obj.pk,
+            title=item.title[:300],
+            candidacy_pk=item.candidacy_pk,
+        )
+        for item in items
+    )

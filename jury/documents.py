@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+from typing import IO
 
 import segno
 from django.conf import settings
@@ -23,7 +24,7 @@ from candidates.enums import Pathway, State
 from candidates.models import CompetenceValidation
 from candidates.selectors import candidacy_queryset
 from cqp import documents
-from cqp.models import Certification, Competence
+from cqp.models import Certification, Competence, Document
 from evaluations.models import EvaluationDossier
 
 from . import selectors
@@ -332,9 +333,9 @@ def _stored(code, obj, latest):
     return documents.document_store(code, obj)
 
 
-def session_dossiers(session) -> list[tuple[str, object]]:
-    """(path in the archive, Document) for the dossiers of every candidacy of the session:
-    its evaluation dossier and its livret de repérage (parcours) or dossier VAE."""
+def session_dossiers(session) -> list[tuple[str, Document, int]]:
+    """(path in the archive, Document, candidacy pk) for the dossiers of every candidacy of
+    the session: its evaluation dossier and its livret de repérage (parcours) or dossier VAE."""
     deliberations = list(
         session.deliberations.select_related(
             "candidacy__candidate__user", "candidacy__certification"
@@ -375,25 +376,27 @@ def session_dossiers(session) -> list[tuple[str, object]]:
             document = _stored(code, obj, latest)
             if document is not None:
                 label = slugify(documents.get_kind(code).label) or code
-                entries.append((f"{folder}/{label}.pdf", document))
+                entries.append((f"{folder}/{label}.pdf", document, candidacy.pk))
     return entries
 
 
-def session_dossiers_archive(session):
+def session_dossiers_archive(session) -> tuple[IO[bytes], list[tuple[Document, int]]]:
     """A ZIP of the session's dossiers, as an open file rewound to its start (for a response,
-    which closes it)."""
+    which closes it), and the (Document, candidacy pk) it holds, for the download log."""
     archive = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_MEMORY_BYTES)  # noqa: SIM115
+    included = []
     try:
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            for path, document in session_dossiers(session):
+            for path, document, candidacy_pk in session_dossiers(session):
                 try:
                     source = document.file.open("rb")
                 except FileNotFoundError:
                     continue
                 with source, zf.open(path, "w") as target:
                     shutil.copyfileobj(source, target)
+                included.append((document, candidacy_pk))
     except BaseException:
         archive.close()
         raise
     archive.seek(0)
-    return archive
+    return archive, included

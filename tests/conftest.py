@@ -15,6 +15,7 @@ from .factories import (
     SecretariatFactory,
     UserFactory,
 )
+from .matrix import build_objects
 
 
 @pytest.fixture(autouse=True)
@@ -123,6 +124,12 @@ def actors(secretariat, jury, gestionnaire, candidat, professionnel, evaluateur,
         "evaluateur": evaluateur,
         "outsider": outsider,
     }
+
+
+@pytest.fixture
+def matrix_objects(actors, own_org, other_org):
+    """The objects of the authorization matrix's rows (tests/matrix.py), built on first use."""
+    return build_objects(actors, own_org, other_org)
 
 
 # Candidacies that entered `evaluation`, through the real services ------------------------

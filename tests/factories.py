@@ -186,6 +186,26 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     pages = 1
 
 
+class DownloadLogFactory(factory.django.DjangoModelFactory):
+    """A download of the livret of a new candidacy, written directly (the download views
+    record theirs through cqp.services.downloads_record); `candidacy_pk=` lists it on
+    another candidacy's page."""
+
+    class Meta:
+        model = "cqp.DownloadLog"
+        exclude = ("what",)
+
+    what = factory.SubFactory(
+        DocumentFactory, subject=factory.SubFactory("tests.factories.CandidacyFactory")
+    )
+    user = factory.SubFactory(UserFactory)
+    kind = "document"
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.what))
+    object_id = factory.LazyAttribute(lambda o: o.what.pk)
+    title = factory.LazyAttribute(lambda o: o.what.title)
+    candidacy_pk = factory.LazyAttribute(lambda o: o.what.object_id)
+
+
 # candidates --------------------------------------------------------------------------------
 
 

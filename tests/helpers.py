@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, transaction
+from django.db import Error, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
@@ -60,6 +60,16 @@ def pdf_text(data: bytes) -> str:
 def stored_bytes(document) -> bytes:
     with document.file.open("rb") as handle:
         return handle.read()
+
+
+def refused_by_the_database(sql: str, *params) -> None:
+    """`sql` fails: an append-only trigger refuses it (PostgreSQL, cqp.append_only)."""
+    with (
+        pytest.raises(Error, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, params)
 
 
 def wait_for_a_lock_wait(timeout: float = 30.0) -> None:

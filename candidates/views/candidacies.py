@@ -19,7 +19,7 @@ from .. import permissions, selectors, services
 from ..access import candidacy_for, candidacy_form_page, refusal_on
 from ..enums import State
 from ..forms import AssignmentForm, CandidacyFilterForm, ParcoursCandidacyForm, TransitionForm
-from ..presenters import available_actions, candidacy_context
+from ..presenters import available_actions, candidacy_context, downloads
 from ..transitions import TRANSITIONS
 
 
@@ -73,6 +73,7 @@ def candidacy_detail(request, pk):
         history=selectors.history(candidacy),
         plan=selectors.plan_actions(candidacy),
         documents=candidacy_documents(candidacy),
+        downloads=downloads(candidacy, user),
         is_candidate=permissions.is_the_candidate(candidacy, user),
         is_professionnel=permissions.is_acting_professionnel(candidacy, user),
         is_evaluateur=permissions.is_acting_evaluateur(candidacy, user),

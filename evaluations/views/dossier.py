@@ -16,7 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from candidates.presenters import candidacy_context
+from cqp import services as core_services
 from cqp import uploads
+from cqp.models import DownloadKind
 from cqp.utils import apply_service_error
 
 from .. import permissions, presenters, selectors, services
@@ -148,12 +150,22 @@ def evidence_delete(request, pk, evidence_pk):
 @require_GET
 @never_cache
 def evidence_download(request, evidence_pk):
-    """Always an attachment, with the type detected at upload: never rendered by the browser."""
+    """Always an attachment, with the type detected at upload: never rendered by the browser.
+    Each download is recorded in the download log."""
     evidence = selectors.evidence_get(user=request.user, pk=evidence_pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    core_services.downloads_record(
+        by=request.user,
+        kind=DownloadKind.EVIDENCE,
+        items=[
+            core_services.Downloaded(
+                evidence, evidence.original_name, evidence.dossier.candidacy_id
+            )
+        ],
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

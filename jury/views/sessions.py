@@ -15,9 +15,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cqp import services as core_services
 from cqp.decorators import secretariat_required
+from cqp.models import DownloadKind
 from cqp.permissions import is_jury, is_secretariat
 from cqp.utils import apply_service_error, paginate
 from cqp.views.helpers import form_page
@@ -106,12 +108,22 @@ def session_detail(request, pk):
 
 
 @login_required
+@require_GET
 def session_dossiers_zip(request, pk):
     """Every dossier of the session's candidacies in one ZIP, for its members and the
-    secretariat (anyone else: 404)."""
+    secretariat (anyone else: 404); each document it holds is recorded in the download log."""
     session = session_for(request, pk)
+    archive, included = documents.session_dossiers_archive(session)
+    core_services.downloads_record(
+        by=request.user,
+        kind=DownloadKind.DOCUMENT,
+        items=[
+            core_services.Downloaded(document, document.title, candidacy_pk)
+            for document, candidacy_pk in included
+        ],
+    )
     response = FileResponse(
-        documents.session_dossiers_archive(session),
+        archive,
         as_attachment=True,
         filename=f"session-{session.date:%Y-%m-%d}-dossiers.zip",
         content_type="application/zip",

@@ -21,6 +21,7 @@ FACTORIES = [
     factories.InvitationFactory,
     factories.HabilitationFactory,
     factories.NotificationFactory,
+    factories.DownloadLogFactory,
     factories.CandidateFactory,
     factories.CandidacyFactory,
     factories.ReperageEntryFactory,
