@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -246,7 +247,9 @@ def changed_tables(before: dict, after: dict) -> list[str]:
 
 def run_as(client, actors, objects, row, role, data=None):
     """The role's request, in a savepoint rolled back afterwards: (outcome, response, what
-    it changed)."""
+    it changed). Each role starts from the same limits too: the counters of the attempts
+    limiters (cqp.limits, password reset, verification) live in the cache, not the database."""
+    cache.clear()
     with transaction.atomic():
         log_in(client, actors, role)
         if row.before is not None:

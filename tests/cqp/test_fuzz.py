@@ -12,9 +12,8 @@ changes no table nor file; markup never comes back unescaped. The other roles po
 then garbage in every field: nothing changes. A view that binds posted data without a POST
 row in the matrix fails `test_every_view_that_takes_a_post_has_a_post_row`.
 
-DEFECTS lists the 500s found in other parts of the product (not fixed here): their case is
-kept out of the main tests and expected to fail in `test_known_defects` (strict: once the
-defect is fixed, the test fails until its entry is removed).
+The two 500s it found when written (a NUL byte beside a file, a slash in a verified number:
+defects 3 and 4 of issue 11) are fixed; their cases run with the others.
 """
 
 import re
@@ -68,18 +67,6 @@ BAD = {
     ],
 }
 MISSING = "missing"
-
-# The 500s found in other parts of the product: (row label, field, bad value) -> the defect.
-DEFECTS = {
-    ("join a file, posted (own)", "text", "a NUL byte"): (
-        "issue 11, defect 4 (uploads): a NUL byte in the account typed beside a valid file "
-        "answers 500, after the file was stored"
-    ),
-    ("public verification", "number", "markup"): (
-        "issue 11, defect 3 (verifier): a number with a slash answers 500: it is put into a "
-        "redirection that cannot be reversed"
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -246,8 +233,6 @@ def fuzz(client, actors, objects, row, role, *, only=None) -> dict:
     failures = {"every field missing": problems} if problems and only is None else {}
     fields = fields_of(response, valid())
     for case in [only] if only else cases(fields):
-        if only is None and (row.label, case.field, case.bad) in DEFECTS:
-            continue
         data = case_data(case, valid(), fields)
         problems, before, _response = attempt(client, row, role, objects, data, before)
         if problems:
@@ -304,31 +289,6 @@ def test_a_bad_query_gets_a_clear_answer_and_changes_nothing(
 ):
     row, role = READ[url_name]
     assert fuzz(client, actors, matrix_objects, row, role) == {}
-
-
-# Known defects -----------------------------------------------------------------------------
-
-
-def test_every_known_defect_names_a_case_of_the_fuzz():
-    fuzzed = {row.label for row in FUZZED} | {row.label for row, _role in READ.values()}
-    assert {label for label, _field, _bad in DEFECTS} <= fuzzed
-
-
-@pytest.mark.parametrize(
-    ("label", "field", "bad"),
-    [
-        pytest.param(
-            *case,
-            marks=pytest.mark.xfail(raises=AssertionError, strict=True, reason=defect),
-            id="-".join(case),
-        )
-        for case, defect in DEFECTS.items()
-    ],
-)
-def test_known_defects(client, actors, matrix_objects, label, field, bad):
-    row = next(row for row in ROWS if row.label == label)
-    role = fuzzed_role(row) if row.method == "POST" else READ[row.url_name][1]
-    assert fuzz(client, actors, matrix_objects, row, role, only=Case(field, bad)) == {}
 
 
 # Every view that takes a post is fuzzed ----------------------------------------------------
