@@ -55,6 +55,25 @@ class ActionKind(models.TextChoices):
     SITUATION_TRAVAIL = "situation_travail", _("Situation de travail")
 
 
+class ProofKind(models.TextChoices):
+    """The kinds of proof joined to partie 2 of a VAE request (which are required: the
+    certification's rules, cqp.referentiel)."""
+
+    IDENTITE = "identite", _("Pièce d'identité")
+    ATTESTATION_EMPLOYEUR = "attestation_employeur", _("Attestation de l'employeur")
+    CONTRAT = "contrat", _("Contrat de travail")
+    BULLETIN_SALAIRE = "bulletin_salaire", _("Bulletin de salaire")
+    AUTRE = "autre", _("Autre justificatif")
+
+
+class RecevabiliteOutcome(models.TextChoices):
+    """The secretariat's decisions on a VAE request, each on record."""
+
+    FAVORABLE = "favorable", _("Avis favorable : recevable")
+    DEFAVORABLE = "defavorable", _("Avis défavorable : non recevable")
+    INCOMPLET = "incomplet", _("Demande de compléments")
+
+
 class Capacity(models.TextChoices):
     """In what capacity someone acts on a candidacy: who may take each action (see
     transitions.py) and what the audit log records."""

@@ -143,6 +143,14 @@ def guard_declare_non_recevable(candidacy) -> list[str]:
     return [] if candidacy.recevabilite_reason.strip() else [_("le motif de l'avis défavorable")]
 
 
+def guard_request_completion(candidacy) -> list[str]:
+    return (
+        []
+        if candidacy.recevabilite_reason.strip()
+        else [_("le motif de la demande de compléments")]
+    )
+
+
 def guard_submit_activities(candidacy) -> list[str]:
     covered = set(candidacy.vae_activities.values_list("competence_id", flat=True))
     missing = [

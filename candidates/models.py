@@ -1,6 +1,9 @@
 import datetime
+import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +19,8 @@ from .enums import (
     NON_FINAL_STATES,
     ActionKind,
     Pathway,
+    ProofKind,
+    RecevabiliteOutcome,
     ReperageStatus,
     State,
     state_label,
@@ -143,6 +148,12 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
         state, source=State.RECEVABILITE, target=State.RECEVABLE, **fsm_rules("declare_recevable")
     )
     def declare_recevable(self):
+        pass
+
+    @transition(
+        state, source=State.RECEVABILITE, target=State.DEMANDE, **fsm_rules("request_completion")
+    )
+    def request_completion(self):
         pass
 
     @transition(
@@ -281,6 +292,10 @@ class VaeRequest(models.Model):
     education = models.TextField(_("formation et diplômes"), blank=True, max_length=3000)
     motivation = models.TextField(_("motivation de la demande"), blank=True, max_length=5000)
     submitted_on = models.DateField(_("date de la demande"), null=True, blank=True)
+    # The déclaration sur l'honneur, ticked at each submission.
+    sworn_at = models.DateTimeField(_("déclaration sur l'honneur le"), null=True, blank=True)
+    # The date by which the secretariat is to decide; none while the candidate completes it.
+    decision_due_on = models.DateField(_("décision attendue le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("demande de VAE (partie 2)")
@@ -306,6 +321,12 @@ class VaeExperience(models.Model):
         help_text=_("Les activités exercées relèvent du métier d'assistant(e) de formation."),
     )
     activities = models.TextField(_("principales activités"), blank=True, max_length=3000)
+    working_time = models.PositiveSmallIntegerField(
+        _("temps de travail (%)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("100 : temps plein ; sinon, le pourcentage d'un temps plein."),
+    )
 
     class Meta:
         verbose_name = _("expérience professionnelle")
@@ -320,6 +341,77 @@ class VaeExperience(models.Model):
 
     def __str__(self):
         return f"{self.job_title} — {self.employer}"
+
+
+def proof_path(instance, filename):
+    # Never the uploaded name: a random one, with the extension of the detected type.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"vae/{instance.request.candidacy_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class VaeProof(models.Model):
+    """A proof joined to partie 2: the identity document, or a proof of one experience period
+    (checked on its content like the evaluation's evidence, cqp.uploads)."""
+
+    request = models.ForeignKey(VaeRequest, on_delete=models.CASCADE, related_name="proofs")
+    experience = models.ForeignKey(
+        VaeExperience,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proofs",
+        verbose_name=_("période"),
+        help_text=_("Vide : une pièce de la demande elle-même (pièce d'identité)."),
+    )
+    kind = models.CharField(_("nature"), max_length=30, choices=ProofKind.choices)
+    file = models.FileField(_("fichier"), upload_to=proof_path, max_length=200)
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("justificatif (partie 2)")
+        verbose_name_plural = _("justificatifs (partie 2)")
+        ordering = ["experience_id", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+
+class RecevabiliteDecision(AppendOnlyModel):
+    """A decision of the secretariat on a VAE request, on record: favorable, défavorable, or
+    a request for completion listing what is missing; with the experience figure it was
+    taken on. Append-only (the database refuses changes too, on PostgreSQL)."""
+
+    JOURNAL = "registre des décisions de recevabilité"
+
+    candidacy = models.ForeignKey(
+        Candidacy, on_delete=models.PROTECT, related_name="recevabilite_decisions"
+    )
+    outcome = models.CharField(_("décision"), max_length=20, choices=RecevabiliteOutcome.choices)
+    reason = models.TextField(_("motif"), blank=True)
+    # For a request for completion: the items the candidate is to complete (codes of partie 2's
+    # fields and proofs, see candidates.recevabilite).
+    items = models.JSONField(_("éléments à compléter"), default=list, blank=True)
+    submitted_on = models.DateField(_("date de la demande examinée"))
+    experience_days = models.PositiveIntegerField(_("expérience en rapport retenue (jours)"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("décision de recevabilité")
+        verbose_name_plural = _("décisions de recevabilité")
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.decided_at:%d/%m/%Y})"
 
 
 class VaeActivity(models.Model):

@@ -198,6 +198,12 @@ TRANSITIONS: dict[str, Transition] = {
             ),
         ),
         Transition(
+            "request_completion",
+            who=(C.SECRETARIAT,),
+            guard=guards.guard_request_completion,
+            reason_field="recevabilite_reason",
+        ),
+        Transition(
             "submit_activities",
             who=(C.CANDIDAT,),
             guard=guards.guard_submit_activities,

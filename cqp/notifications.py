@@ -56,6 +56,7 @@ EVENTS: dict[str, Event] = {
     "submit_recevabilite": Event(
         (CANDIDAT, SECRETARIAT), _("examiner la recevabilité de la demande de VAE.")
     ),
+    "request_completion": Event((CANDIDAT,)),
     "declare_recevable": Event((CANDIDAT, GESTIONNAIRES)),
     "declare_non_recevable": Event((CANDIDAT, GESTIONNAIRES)),
     "submit_activities": Event(

@@ -139,6 +139,7 @@ def ready_for(name, people) -> Candidacy:
     reasons = {
         "start_evaluation": {"practice_confirmed_on": today()},
         "declare_non_recevable": {"recevabilite_reason": "Expérience hors du champ du CQP."},
+        "request_completion": {"recevabilite_reason": "Attestation de l'employeur manquante."},
         "return_to_evaluation": {"outcome_reason": "Fiche de décision incomplète."},
         "withdraw": {"closing_reason": "Changement de poste."},
     }
@@ -190,7 +191,7 @@ def refused(candidacy, call, error=GuardFailed):
 # Taking each transition through its service -------------------------------------------------
 
 REASON = "Pièce manquante au dossier."
-WITH_REASON = {"declare_non_recevable", "return_to_evaluation", "withdraw"}
+WITH_REASON = {"declare_non_recevable", "request_completion", "return_to_evaluation", "withdraw"}
 
 # The transitions into `evaluation` are taken through the evaluations app (it opens the dossier).
 ENTRY_POINTS = {
