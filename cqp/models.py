@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .referentiel import vae_proof_rules
 from .validators import normalize_siret, validate_siret
 
 
@@ -129,6 +130,12 @@ class Certification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def vae_proof_rules(self) -> dict[str, list[str]]:
+        """The proofs a VAE request needs: `request` (one of each kind) and `per_experience`
+        (at least one of these kinds per declared period), from the référentiel's rules."""
+        return vae_proof_rules(self.rules)
 
 
 class ActivityBlock(models.Model):

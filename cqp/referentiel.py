@@ -16,6 +16,25 @@ DEFAULT_REFERENTIEL = (
 )
 
 
+# The kinds of proof a VAE request may take (candidates.enums.ProofKind, whose values these
+# are: the core does not import the apps built on it).
+PROOF_KINDS = ("identite", "attestation_employeur", "contrat", "bulletin_salaire", "autre")
+# rules.vae_proofs: the request needs one proof of each kind of "request"; each declared
+# period of experience, at least one proof among the kinds of "per_experience". These are
+# the sensible defaults, used for a référentiel (or a key) that says nothing.
+DEFAULT_VAE_PROOFS = {
+    "request": ["identite"],
+    "per_experience": ["attestation_employeur", "contrat", "bulletin_salaire", "autre"],
+}
+
+
+def vae_proof_rules(rules) -> dict[str, list[str]]:
+    """The proofs a VAE request needs, from a certification's rules (defaults for what they
+    do not say)."""
+    given = (rules or {}).get("vae_proofs") or {}
+    return {key: list(given.get(key, default)) for key, default in DEFAULT_VAE_PROOFS.items()}
+
+
 class ReferentielError(Exception):
     def __init__(self, problems):
         self.problems = list(problems)
@@ -57,6 +76,34 @@ def _check_numbered(items, where, problems, child_key, child_label):
                 )
 
 
+def _check_vae_proofs(value, problems):
+    if not isinstance(value, dict):
+        problems.append("« rules.vae_proofs » doit être un objet.")
+        return
+    for key in sorted(set(value) - set(DEFAULT_VAE_PROOFS)):
+        problems.append(
+            f"« rules.vae_proofs.{key} » est inconnu (attendus : « request », « per_experience »)."
+        )
+    for key in DEFAULT_VAE_PROOFS:
+        kinds = value.get(key, [])
+        where = f"rules.vae_proofs.{key}"
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            problems.append(f"« {where} » doit être une liste de natures de justificatif.")
+            continue
+        for kind in kinds:
+            if kind not in PROOF_KINDS:
+                problems.append(
+                    f"« {where} » : nature de justificatif inconnue « {kind} » "
+                    f"(connues : {', '.join(PROOF_KINDS)})."
+                )
+        if key == "per_experience" and "identite" in kinds:
+            problems.append(
+                f"« {where} » : la pièce d'identité se joint à la demande, non à une période."
+            )
+        if len(set(kinds)) < len(kinds):
+            problems.append(f"« {where} » cite deux fois la même nature de justificatif.")
+
+
 def validate_referentiel(data):
     """Return the list of problems of a parsed référentiel (empty when it is sound)."""
     if not isinstance(data, dict):
@@ -78,6 +125,8 @@ def validate_referentiel(data):
             value = rules.get(key, [])
             if not isinstance(value, list) or not all(_text(v) for v in value):
                 problems.append(f"« rules.{key} » doit être une liste de textes.")
+        if "vae_proofs" in rules:
+            _check_vae_proofs(rules["vae_proofs"], problems)
     _check_numbered(data.get("activities"), "activities", problems, "tasks", "tâches")
     _check_numbered(data.get("competences"), "competences", problems, "elements", "éléments")
     return problems

@@ -4,9 +4,12 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from candidates.enums import ProofKind
 from cqp.models import ActivityBlock, Certification, Competence, CompetenceElement
 from cqp.referentiel import (
     DEFAULT_REFERENTIEL,
+    DEFAULT_VAE_PROOFS,
+    PROOF_KINDS,
     ReferentielError,
     load_referentiel,
     read_referentiel,
@@ -101,6 +104,34 @@ def test_referentiel_update_in_place_removes_dropped_elements():
             lambda d: d["activities"][0].pop("title"),
             "« activities[0].title » est manquant ou vide.",
         ),
+        (
+            lambda d: d["rules"]["vae_proofs"]["per_experience"].append("fiche_de_paie"),
+            "« rules.vae_proofs.per_experience » : nature de justificatif inconnue "
+            "« fiche_de_paie » (connues : identite, attestation_employeur, contrat, "
+            "bulletin_salaire, autre).",
+        ),
+        (
+            lambda d: d["rules"]["vae_proofs"].__setitem__("request", "identite"),
+            "« rules.vae_proofs.request » doit être une liste de natures de justificatif.",
+        ),
+        (
+            lambda d: d["rules"]["vae_proofs"].__setitem__("per_period", ["contrat"]),
+            "« rules.vae_proofs.per_period » est inconnu (attendus : « request », "
+            "« per_experience »).",
+        ),
+        (
+            lambda d: d["rules"]["vae_proofs"]["per_experience"].append("identite"),
+            "« rules.vae_proofs.per_experience » : la pièce d'identité se joint à la demande, "
+            "non à une période.",
+        ),
+        (
+            lambda d: d["rules"]["vae_proofs"]["request"].append("identite"),
+            "« rules.vae_proofs.request » cite deux fois la même nature de justificatif.",
+        ),
+        (
+            lambda d: d["rules"].__setitem__("vae_proofs", ["identite"]),
+            "« rules.vae_proofs » doit être un objet.",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -117,6 +148,35 @@ def test_referentiel_incomplete_file_is_rejected_naming_the_problem_and_writes_n
     assert any(expected in problem for problem in excinfo.value.problems)
     assert _counts() == before
     assert not Competence.objects.filter(title="Titre qui ne doit pas être écrit").exists()
+
+
+@pytest.mark.django_db
+def test_referentiel_vae_proofs_reach_the_certification():
+    certification = Certification.objects.get(code="CQP-AF")
+    assert certification.rules["vae_proofs"] == SOURCE["rules"]["vae_proofs"]
+    assert certification.vae_proof_rules == {
+        "request": ["identite"],
+        "per_experience": ["attestation_employeur", "contrat", "bulletin_salaire", "autre"],
+    }
+
+
+@pytest.mark.django_db
+def test_referentiel_without_vae_proofs_takes_the_defaults_and_a_partial_key_completes_them():
+    data = copy.deepcopy(SOURCE)
+    data["code"] = "CQP-SANS"
+    del data["rules"]["vae_proofs"]
+    assert validate_referentiel(data) == []
+    assert load_referentiel(data).vae_proof_rules == DEFAULT_VAE_PROOFS
+    data["code"] = "CQP-PARTIEL"
+    data["rules"]["vae_proofs"] = {"per_experience": ["attestation_employeur"]}
+    assert load_referentiel(data).vae_proof_rules == {
+        "request": ["identite"],
+        "per_experience": ["attestation_employeur"],
+    }
+
+
+def test_referentiel_proof_kinds_are_those_of_the_candidacies():
+    assert set(PROOF_KINDS) == set(ProofKind.values)
 
 
 @pytest.mark.django_db
