@@ -1,13 +1,47 @@
 """Demo candidacies: a parcours in repérage and a VAE request awaiting recevabilité."""
 
 import datetime
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from cqp.demo import register_seeder
 
-from . import services
+from . import services, services_vae
+from .enums import ProofKind
 from .models import Candidacy, VaeExperience
+
+
+def _scan(name: str, text: str) -> SimpleUploadedFile:
+    """A PNG « scan » bearing `text`: a proof the upload accepts and a browser shows."""
+    image = Image.new("RGB", (840, 520), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 829, 509), outline="#1f3b63", width=4)
+    draw.text((40, 220), text, fill="#1f3b63", font=ImageFont.load_default(size=36))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _join_proofs(candidacy, user, period) -> None:
+    for kind, experience, name, text in (
+        (ProofKind.IDENTITE, None, "carte-identite.png", "Pièce d'identité (démonstration)"),
+        (
+            ProofKind.ATTESTATION_EMPLOYEUR,
+            period,
+            "attestation-employeur.png",
+            "Attestation de l'employeur (démonstration)",
+        ),
+    ):
+        services_vae.vae_proof_add(
+            candidacy=candidacy,
+            by=user,
+            kind=kind,
+            experience=experience,
+            upload=_scan(name, text),
+        )
 
 
 @register_seeder
@@ -46,13 +80,17 @@ def seed_candidacies(users, organisations):
             motivation="Faire reconnaître six années d'expérience dans un organisme de formation.",
         )
         today = timezone.localdate()
-        VaeExperience.objects.create(
+        period = VaeExperience.objects.create(
             request=candidacy.vae_request,
             employer="Formapro Conseil",
             job_title="Assistante de formation",
             start_date=today - datetime.timedelta(days=6 * 365),
             activities="Convocations, conventions, suivi des présences, bilans de formation.",
+            working_time=80,
         )
-        services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=vae_user)
+        _join_proofs(candidacy, vae_user, period)
+        services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=vae_user, sworn=True
+        )
         lines.append("Demande de VAE en recevabilité : candidat.vae@demo.cqp.fr")
     return lines

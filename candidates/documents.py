@@ -110,12 +110,19 @@ def dossier_vae_context(candidacy) -> dict:
         }
         for competence in candidacy.certification.competences.order_by("number")
     ]
+    proofs = (
+        list(vae_request.proofs.select_related("experience").order_by("uploaded_at", "pk"))
+        if vae_request
+        else []
+    )
     return {
         "candidacy": candidacy,
         "certification": candidacy.certification,
         "candidate_name": _candidate_name(candidacy),
         "vae_request": vae_request,
         **summary,
+        # The request's own first (the identity document), then by period as on partie 2.
+        "proofs": sorted(proofs, key=lambda proof: proof.experience_id is not None),
         "decision": _last_log(candidacy, "declare_recevable", "declare_non_recevable"),
         "submission": submission,
         "sections": sections,

@@ -71,7 +71,8 @@ class AssignmentForm(forms.Form):
 
 class TransitionForm(forms.Form):
     """Confirms a transition; carries the state the user saw, so a concurrent change is
-    detected, and the reason or comment the transition's interface (`ui`) asks for."""
+    detected, the reason or comment the transition's interface (`ui`) asks for, and the
+    sworn statement it asks to tick (required: unticked, nothing is sent)."""
 
     expected_state = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
@@ -81,9 +82,25 @@ class TransitionForm(forms.Form):
         max_length=3000,
     )
 
+    sworn = forms.BooleanField(
+        required=False,
+        error_messages={
+            "required": _(
+                "Cochez la déclaration sur l'honneur : votre demande ne peut pas être envoyée sans elle."
+            )
+        },
+    )
+
     def __init__(self, *args, ui, **kwargs):
         super().__init__(*args, **kwargs)
         self.ui = ui
+        if ui.attestation:
+            self.fields["sworn"].required = True
+            self.fields["sworn"].label = ui.attestation
+        else:
+            del self.fields["sworn"]
+        if not (ui.reason_label or ui.comment_allowed):
+            del self.fields["comment"]
         if ui.reason_label:
             self.fields["comment"].required = True
             self.fields["comment"].label = ui.reason_label
@@ -92,8 +109,11 @@ class TransitionForm(forms.Form):
             )
 
     def service_kwargs(self) -> dict:
-        """expected_state, and the comment when the transition takes one."""
+        """expected_state, the comment when the transition takes one, and the sworn
+        statement when it asks for one."""
         kwargs = {"expected_state": self.cleaned_data["expected_state"]}
         if self.ui.reason_label or self.ui.comment_allowed:
             kwargs["comment"] = self.cleaned_data["comment"]
+        if self.ui.attestation:
+            kwargs["sworn"] = self.cleaned_data["sworn"]
         return kwargs

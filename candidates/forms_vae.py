@@ -3,8 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cqp import uploads
 from cqp.forms import DateInput, EmailField, NewAccountForm
+from cqp.forms_upload import UploadForm
 from cqp.models import Competence, Organisation, OrganisationKind
+
+from .enums import ProofKind
+from .services_vae import FILE_NOT_JOINED
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -98,6 +103,34 @@ class VaeExperienceForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    working_time = forms.IntegerField(
+        label=_("Temps de travail (en % d'un temps plein)"),
+        initial=100,
+        min_value=1,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+        help_text=_(
+            "100 pour un temps plein ; pour un temps partiel, le pourcentage d'un temps plein "
+            "(par exemple 80). Il est indiqué au secrétariat de la CPEF ; la durée d'expérience "
+            "compte la durée de la période, quel que soit le temps de travail."
+        ),
+        error_messages={
+            "required": _("Indiquez le temps de travail : 100 pour un temps plein."),
+            "invalid": _("Indiquez un pourcentage entre 1 et 100 (100 : temps plein)."),
+            "min_value": _("Indiquez un pourcentage entre 1 et 100 (100 : temps plein)."),
+            "max_value": _("Indiquez un pourcentage entre 1 et 100 (100 : temps plein)."),
+        },
+    )
+
+    field_order = [
+        "employer",
+        "job_title",
+        "start_date",
+        "end_date",
+        "working_time",
+        "is_relevant",
+        "activities",
+    ]
 
 
 class CompetenceChoiceField(forms.ModelChoiceField):
@@ -131,3 +164,37 @@ class VaeActivityForm(forms.Form):
     def __init__(self, *args, competences, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competence"].queryset = competences
+
+
+class VaeProofForm(UploadForm):
+    """A proof for the request itself or for one period: the kinds offered are those the
+    certification takes at that place (the service checks them again)."""
+
+    kind = forms.ChoiceField(label=_("Nature du justificatif"))
+    file = forms.FileField(
+        label=_("Fichier"),
+        # The service refuses empty files with its own message, like every other refusal.
+        allow_empty_file=True,
+        widget=forms.FileInput(attrs={"accept": uploads.accept_attribute(uploads.EVERY_KIND)}),
+        error_messages={"required": _("Choisissez un fichier.")},
+    )
+
+    def __init__(self, *args, kinds, refusal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, ProofKind(k).label) for k in kinds]
+        self.fields["kind"].error_messages["invalid_choice"] = refusal
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+        self.fields["file"].help_text = _(
+            "Formats acceptés : %(formats)s. %(size)d Mo au maximum par fichier."
+        ) % {
+            "formats": uploads.labels(uploads.EVERY_KIND),
+            "size": uploads.MAX_SIZE // (1024 * 1024),
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors and "file" not in self.errors and cleaned_data.get("file"):
+            # A browser cannot be given the file back: say so where the user looks for it.
+            self.add_error("file", FILE_NOT_JOINED)
+        return cleaned_data

@@ -8,10 +8,11 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cqp.models import HabilitationKind
 
-from .enums import Pathway, ReperageStatus
+from .enums import Pathway, ProofKind, ReperageStatus
 from .experience import relevant_experience
 from .permissions import is_habilitated
 
@@ -111,6 +112,51 @@ def vae_request_missing(candidacy) -> list[str]:
     return missing
 
 
+# Each kind of proof as a noun phrase that reads well in the list of what is missing.
+PROOF_PHRASES = {
+    ProofKind.IDENTITE: gettext_lazy("la pièce d'identité"),
+    ProofKind.ATTESTATION_EMPLOYEUR: gettext_lazy("une attestation de l'employeur"),
+    ProofKind.CONTRAT: gettext_lazy("un contrat de travail"),
+    ProofKind.BULLETIN_SALAIRE: gettext_lazy("un bulletin de salaire"),
+    ProofKind.AUTRE: gettext_lazy("un justificatif"),
+}
+
+
+def _one_of(kinds: list[str]) -> str:
+    """« un justificatif », or the one kind asked for, or « un justificatif (a, b ou c) »."""
+    if len(kinds) == 1:
+        return str(PROOF_PHRASES[kinds[0]])
+    every_period_kind = set(ProofKind.values) - {ProofKind.IDENTITE}
+    if set(kinds) >= every_period_kind:
+        return _("un justificatif")
+    names = [ProofKind(kind).label.lower() for kind in kinds]
+    return _("un justificatif (%(kinds)s)") % {
+        "kinds": _("%(some)s ou %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
+    }
+
+
+def vae_proofs_missing(candidacy) -> list[str]:
+    """The proofs the certification's rules require that partie 2 lacks: one of each kind
+    the request needs, and for each declared period one proof of a kind the rules accept."""
+    request = getattr(candidacy, "vae_request", None)
+    if request is None:
+        return []
+    rules = candidacy.certification.vae_proof_rules
+    proofs = list(request.proofs.all())
+    joined = {proof.kind for proof in proofs if proof.experience_id is None}
+    missing = [str(PROOF_PHRASES[kind]) for kind in rules["request"] if kind not in joined]
+    accepted = rules["per_experience"]
+    if accepted:
+        covered = {p.experience_id for p in proofs if p.experience_id and p.kind in accepted}
+        missing += [
+            _("%(proof)s pour la période « %(period)s »")
+            % {"proof": _one_of(accepted), "period": period}
+            for period in request.experiences.all()
+            if period.pk not in covered
+        ]
+    return missing
+
+
 def guard_complete_reperage(candidacy) -> list[str]:
     return reperage_missing(candidacy) + plan_mismatch(candidacy)
 
@@ -122,8 +168,10 @@ def guard_start_evaluation(candidacy) -> list[str]:
     return missing + evaluators_missing(candidacy, today())
 
 
-def guard_submit_recevabilite(candidacy) -> list[str]:
-    missing = vae_request_missing(candidacy)
+def submit_recevabilite_ready(candidacy) -> list[str]:
+    """What the candidate must complete before sending the request (the sworn statement
+    aside: it is ticked on the confirmation page itself)."""
+    missing = vae_request_missing(candidacy) + vae_proofs_missing(candidacy)
     request = getattr(candidacy, "vae_request", None)
     if request is not None:
         minimum = candidacy.certification.vae_min_experience_years
@@ -136,6 +184,14 @@ def guard_submit_recevabilite(candidacy) -> list[str]:
                 )
                 % {"found": experience.display(), "minimum": minimum}
             )
+    return missing
+
+
+def guard_submit_recevabilite(candidacy) -> list[str]:
+    missing = submit_recevabilite_ready(candidacy)
+    request = getattr(candidacy, "vae_request", None)
+    if request is not None and request.sworn_at is None:
+        missing.append(_("la déclaration sur l'honneur"))
     return missing
 
 

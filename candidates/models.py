@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
@@ -341,6 +342,13 @@ class VaeExperience(models.Model):
 
     def __str__(self):
         return f"{self.job_title} — {self.employer}"
+
+    @property
+    def working_time_display(self) -> str:
+        """« temps plein », or « temps partiel (60 %) »."""
+        if self.working_time >= 100:
+            return gettext("temps plein")
+        return gettext("temps partiel (%(percent)d %%)") % {"percent": self.working_time}
 
 
 def proof_path(instance, filename):

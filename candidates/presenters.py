@@ -6,7 +6,7 @@ from cqp.permissions import is_secretariat
 from cqp.selectors import download_list
 
 from . import permissions
-from .enums import PATHWAY_STEPS, State
+from .enums import PATHWAY_STEPS, ProofKind, State
 from .transitions import with_ui
 
 
@@ -51,6 +51,24 @@ def downloads(candidacy, user) -> dict | None:
         return None
     entries = download_list(candidacy_pk=candidacy.pk)
     return {"latest": list(entries[:DOWNLOADS_SHOWN]), "count": entries.count()}
+
+
+def vae_proofs(vae_request, experiences) -> list:
+    """The proofs of the request itself; each of `experiences` (periods of that request)
+    receives its own as `joined_proofs`. Two queries whatever their number."""
+    proofs = list(vae_request.proofs.all()) if vae_request else []
+    for period in experiences:
+        period.joined_proofs = [p for p in proofs if p.experience_id == period.pk]
+    return [p for p in proofs if p.experience_id is None]
+
+
+def proof_kind_labels(certification) -> dict[str, list[str]]:
+    """The labels of the kinds of proof the certification takes, for the request itself
+    (`request`) and for each period (`per_experience`)."""
+    return {
+        place: [ProofKind(kind).label for kind in kinds]
+        for place, kinds in certification.vae_proof_rules.items()
+    }
 
 
 def candidacy_context(request, candidacy, **extra) -> dict:

@@ -465,6 +465,7 @@ VAE_EXPERIENCE_FIELDS = {
     "end_date",
     "is_relevant",
     "activities",
+    "working_time",
 }
 VAE_ACTIVITY_FIELDS = {"competence", "title", "description", "context"}
 ACTION_FIELDS = {"kind", "provider", "description", "start_date", "end_date", "done"}
@@ -638,12 +639,17 @@ def vae_experience_save(
 
 
 def vae_experience_delete(*, candidacy: Candidacy, by: User, experience: VaeExperience) -> None:
+    """Side effects: the period and its proofs are deleted; their stored files after commit."""
     if (
         not permissions.can_edit_vae_request(candidacy, by)
         or experience.request_id != candidacy.vae_request.pk
     ):
         raise PermissionDenied
-    experience.delete()
+    with transaction.atomic():
+        files = [proof.file for proof in experience.proofs.all()]
+        experience.delete()
+        for file in files:
+            transaction.on_commit(lambda file=file: file.storage.delete(file.name))
 
 
 def vae_activity_save(

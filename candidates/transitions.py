@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,8 @@ class TransitionUI:
     comment_allowed: bool = False
     irreversible: bool = False
     style: str = "primary"
+    # A sworn statement (déclaration sur l'honneur) to tick: the checkbox's text when set.
+    attestation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,12 +110,15 @@ def _plan_from_livret(candidacy) -> None:
     sync_plan(candidacy, guards.competences_to_develop(candidacy), cycle=candidacy.cycle)
 
 
-def _stamp_request_date(candidacy) -> None:
-    """The request date of a VAE is the day partie 2 is submitted."""
+def _stamp_request_date(candidacy, *, sworn: bool = False) -> None:
+    """The request date of a VAE is the day partie 2 is submitted. The sworn statement is
+    ticked at each submission: its moment is stored, or cleared when not ticked (the guard
+    then refuses)."""
     request = getattr(candidacy, "vae_request", None)
     if request is not None:
         request.submitted_on = guards.today()
-        request.save(update_fields=["submitted_on"])
+        request.sworn_at = timezone.now() if sworn else None
+        request.save(update_fields=["submitted_on", "sworn_at"])
 
 
 def _plan_not_acquired(candidacy, *, competence_ids) -> None:
@@ -162,6 +168,7 @@ TRANSITIONS: dict[str, Transition] = {
             "submit_recevabilite",
             who=(C.CANDIDAT,),
             guard=guards.guard_submit_recevabilite,
+            ready=guards.submit_recevabilite_ready,
             prepare=_stamp_request_date,
             ui=TransitionUI(
                 _("Envoyer ma demande de recevabilité"),
@@ -169,6 +176,10 @@ TRANSITIONS: dict[str, Transition] = {
                     "Votre partie 2 sera transmise au secrétariat de la CPEF et ne pourra plus être modifiée."
                 ),
                 irreversible=True,
+                attestation=_(
+                    "Je déclare sur l'honneur l'exactitude des informations et des justificatifs "
+                    "fournis dans ma demande."
+                ),
             ),
         ),
         Transition(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import vae
+from .views import vae, vae_proofs
 
 EXPERIENCE = {"kind": "experience"}
 ACTIVITY = {"kind": "activity"}
@@ -26,6 +26,21 @@ urlpatterns = [
         vae.vae_item_delete,
         EXPERIENCE,
         name="vae_experience_delete",
+    ),
+    path(
+        "candidatures/<int:pk>/vae/justificatifs/ajouter/",
+        vae_proofs.vae_proof_add,
+        name="vae_proof_add",
+    ),
+    path(
+        "candidatures/<int:pk>/vae/justificatifs/<int:proof_pk>/",
+        vae_proofs.vae_proof_download,
+        name="vae_proof_download",
+    ),
+    path(
+        "candidatures/<int:pk>/vae/justificatifs/<int:proof_pk>/supprimer/",
+        vae_proofs.vae_proof_delete,
+        name="vae_proof_delete",
     ),
     path("candidatures/<int:pk>/vae/partie-3/", vae.vae_activities, name="vae_activities"),
     path(

@@ -293,6 +293,24 @@ class VaeExperienceFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=730))
 
 
+class VaeProofFactory(factory.django.DjangoModelFactory):
+    """The identity document of a request (pass `experience=` and `kind=` for a period's
+    proof); a tiny PDF, stored as the upload would store it."""
+
+    class Meta:
+        model = "candidates.VaeProof"
+
+    request = factory.SubFactory(VaeRequestFactory)
+    experience = None
+    kind = "identite"
+    file = factory.LazyFunction(lambda: ContentFile(TINY_PDF, name="justificatif.pdf"))
+    original_name = "justificatif.pdf"
+    content_type = "application/pdf"
+    size = len(TINY_PDF)
+    sha256 = "0" * 64
+    uploaded_by = factory.SelfAttribute("request.candidacy.candidate.user")
+
+
 class VaeActivityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "candidates.VaeActivity"

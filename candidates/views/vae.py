@@ -28,7 +28,7 @@ from ..forms_vae import (
     VaeRequestForm,
     VaeSignupForm,
 )
-from ..presenters import available_actions, candidacy_context
+from ..presenters import available_actions, candidacy_context, proof_kind_labels, vae_proofs
 from ..transitions import TRANSITIONS
 
 # Partie 3 opens once the secretariat declares the request recevable.
@@ -97,13 +97,19 @@ def vae_request_create(request):
 def vae_request_edit(request, pk):
     candidacy = candidacy_for(request, pk, has=_is_vae)
     editable = permissions.can_edit_vae_request(candidacy, request.user)
+    summary = experience_summary(candidacy)
     context = {
         "form": None,
         "vae_request": candidacy.vae_request,
         "editable": editable,
-        **experience_summary(candidacy),
+        **summary,
+        "request_proofs": vae_proofs(candidacy.vae_request, summary["experiences"]),
+        "proof_kinds": proof_kind_labels(candidacy.certification),
         "actions": available_actions(candidacy, request.user, PARTIE_2_TRANSITIONS),
-        "missing": TRANSITIONS["submit_recevabilite"].missing(candidacy) if editable else [],
+        # The sworn statement is not listed: it is ticked on the confirmation page.
+        "missing": (
+            TRANSITIONS["submit_recevabilite"].missing_before(candidacy) if editable else []
+        ),
     }
     if not editable:
         if request.method == "POST":

@@ -26,6 +26,7 @@ from tests.factories import (
     VaeActivityFactory,
     VaeCandidacyFactory,
     VaeExperienceFactory,
+    VaeProofFactory,
 )
 from tests.helpers import add_years
 
@@ -99,7 +100,8 @@ def plan_codes(candidacy, cycle=None) -> set[str]:
 
 
 def vae_ready(candidacy, *, days=3 * 365, relevant=True) -> None:
-    """Partie 2 complete, with one experience of `days` days (both ends included) ending yesterday."""
+    """Partie 2 complete, with one experience of `days` days (both ends included) ending
+    yesterday, the identity document and an employer's certificate for that period."""
     request = candidacy.vae_request
     request.current_situation = "Salariée"
     request.current_job_title = "Assistante administrative"
@@ -107,13 +109,20 @@ def vae_ready(candidacy, *, days=3 * 365, relevant=True) -> None:
     request.motivation = "Faire reconnaître mon expérience."
     request.save()
     end = today() - DAY
-    VaeExperienceFactory(
+    period = VaeExperienceFactory(
         request=request,
         employer="Formapro",
         job_title="Assistante de formation",
         start_date=end - datetime.timedelta(days=days - 1),
         end_date=end,
         is_relevant=relevant,
+    )
+    VaeProofFactory(request=request, original_name="carte-identite.pdf")
+    VaeProofFactory(
+        request=request,
+        experience=period,
+        kind="attestation_employeur",
+        original_name="attestation-formapro.pdf",
     )
 
 
@@ -157,6 +166,9 @@ def ready_for(name, people) -> Candidacy:
         fill_livret(candidacy)
     elif name == "submit_recevabilite":
         vae_ready(candidacy)
+        # As ticked on the confirmation page (the preparation stamps it again).
+        candidacy.vae_request.sworn_at = timezone.now()
+        candidacy.vae_request.save(update_fields=["sworn_at"])
     elif name == "submit_activities":
         add_activities(candidacy)
     return candidacy
@@ -217,4 +229,5 @@ def take(name, candidacy, by):
     comment = {"declare_recevable": "Dossier complet."}.get(
         name, REASON if name in WITH_REASON else ""
     )
-    return services.run_transition(candidacy=candidacy, by=by, name=name, comment=comment)
+    extra = {"sworn": True} if name == "submit_recevabilite" else {}
+    return services.run_transition(candidacy=candidacy, by=by, name=name, comment=comment, **extra)

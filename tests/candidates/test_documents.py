@@ -32,6 +32,7 @@ from tests.factories import (
     ReperageEntryFactory,
     VaeActivityFactory,
     VaeExperienceFactory,
+    VaeProofFactory,
 )
 from tests.helpers import page_text, pdf_pages, pdf_text, stored_bytes
 
@@ -232,7 +233,7 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     django_capture_on_commit_callbacks,
 ):
     vae_ready(vae)
-    VaeExperienceFactory(
+    hotel = VaeExperienceFactory(
         request=vae.vae_request,
         employer="Hôtel des Deux Rivières",
         job_title="Réceptionniste",
@@ -241,8 +242,11 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
         is_relevant=False,
         activities="Accueil de la clientèle, facturation.",
     )
+    VaeProofFactory(request=vae.vae_request, experience=hotel, kind="bulletin_salaire")
     with django_capture_on_commit_callbacks(execute=True):
-        services.run_transition(name="submit_recevabilite", candidacy=vae, by=named_candidat)
+        services.run_transition(
+            name="submit_recevabilite", candidacy=vae, by=named_candidat, sworn=True
+        )
     with django_capture_on_commit_callbacks(execute=True):
         services.run_transition(
             name="declare_recevable",

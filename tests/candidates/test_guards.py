@@ -13,7 +13,7 @@ from cqp.exceptions import TransitionError
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel, read_referentiel
 from cqp.services import habilitation_revoke
 from evaluations import services as evaluation_services
-from tests.factories import ParcoursActionFactory, VaeExperienceFactory
+from tests.factories import ParcoursActionFactory, VaeExperienceFactory, VaeProofFactory
 
 from .builders import (
     DAY,
@@ -175,8 +175,10 @@ def test_submit_recevabilite_refused_with_an_empty_partie_2(candidat, own_org):
         "partie 2 : « formation et diplômes » non renseigné",
         "partie 2 : « motivation de la demande » non renseigné",
         "partie 2 : aucune expérience professionnelle déclarée",
+        "la pièce d'identité",
         "expérience en rapport avec le CQP insuffisante : 0 an et 0 mois (0 jours) déclarés, "
         "3 ans minimum à la date de la demande",
+        "la déclaration sur l'honneur",
     ]
     candidacy.vae_request.refresh_from_db()
     assert candidacy.vae_request.submitted_on is None
@@ -188,7 +190,7 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
     error = refused(
         candidacy,
         lambda: services.run_transition(
-            name="submit_recevabilite", candidacy=candidacy, by=candidat
+            name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
         ),
     )
     assert error.missing == [
@@ -215,7 +217,7 @@ def test_submit_recevabilite_refused_below_three_years_of_relevant_experience(
     error = refused(
         candidacy,
         lambda: services.run_transition(
-            name="submit_recevabilite", candidacy=candidacy, by=candidat
+            name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
         ),
     )
     assert declared in error.message
@@ -226,14 +228,17 @@ def test_submit_recevabilite_counts_overlapping_periods_once(candidat, own_org):
     vae_ready(candidacy, days=2 * 365)
     first = candidacy.vae_request.experiences.get()
     # A second job held at the same time adds nothing but the year before the first one.
-    VaeExperienceFactory(
+    second = VaeExperienceFactory(
         request=candidacy.vae_request,
         employer="Autre",
         job_title="Assistante",
         start_date=first.start_date - datetime.timedelta(days=365),
         end_date=first.start_date + datetime.timedelta(days=200),
     )
-    services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=candidat)
+    VaeProofFactory(request=candidacy.vae_request, experience=second, kind="contrat")
+    services.run_transition(
+        name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+    )
     assert candidacy.state == "recevabilite"
 
 

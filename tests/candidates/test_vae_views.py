@@ -20,6 +20,7 @@ from tests.factories import (
     VaeActivityFactory,
     VaeCandidacyFactory,
     VaeExperienceFactory,
+    VaeProofFactory,
 )
 from tests.helpers import flash_messages, page_text, query_count
 
@@ -47,9 +48,10 @@ def vae(candidat, own_org):
 
 
 def _fill(candidacy, *, years):
-    """A complete partie 2 with one ongoing relevant job of exactly `years` years."""
+    """A complete partie 2 with one ongoing relevant job of exactly `years` years, its proof
+    and the identity document."""
     VaeRequest.objects.filter(candidacy=candidacy).update(**PARTIE_2)
-    VaeExperienceFactory(
+    period = VaeExperienceFactory(
         request=candidacy.vae_request,
         employer="Formapro",
         job_title="Assistante de formation",
@@ -57,6 +59,8 @@ def _fill(candidacy, *, years):
         is_relevant=True,
         activities="Convocations, feuilles d'émargement",
     )
+    VaeProofFactory(request=candidacy.vae_request)
+    VaeProofFactory(request=candidacy.vae_request, experience=period, kind="contrat")
 
 
 def _in_state(candidacy, state):
@@ -67,9 +71,10 @@ def _in_state(candidacy, state):
 
 
 def _submit(client, candidacy, name, expected_state, comment=""):
+    """The confirmation page posted (the sworn statement ticked, for a submission)."""
     return client.post(
         reverse("candidacy_transition", args=[candidacy.pk, name]),
-        {"expected_state": expected_state, "comment": comment},
+        {"expected_state": expected_state, "comment": comment, "sworn": "on"},
         follow=True,
     )
 
@@ -82,6 +87,7 @@ def _experience_data(**overrides):
         "end_date": "2021-08-31",
         "is_relevant": "True",
         "activities": "Accueil des stagiaires",
+        "working_time": "100",
     }
     return {**data, **overrides}
 
@@ -279,7 +285,7 @@ def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
     client, candidat, secretariat, vae
 ):
     _fill(vae, years=4)
-    VaeExperienceFactory(
+    bakery = VaeExperienceFactory(
         request=vae.vae_request,
         employer="Boulangerie Dupain",
         job_title="Vendeuse",
@@ -287,6 +293,7 @@ def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
         end_date=datetime.date(2012, 12, 31),
         is_relevant=False,
     )
+    VaeProofFactory(request=vae.vae_request, experience=bakery, kind="bulletin_salaire")
     client.force_login(candidat)
     _submit(client, vae, "submit_recevabilite", "demande")
     client.force_login(secretariat)
@@ -611,13 +618,15 @@ def test_partie_2_query_count_does_not_grow_with_the_periods(client, secretariat
     url = reverse("vae_request_edit", args=[vae.pk])
     one = query_count(client, url)
     for year in range(2000, 2010):
-        VaeExperienceFactory(
+        period = VaeExperienceFactory(
             request=vae.vae_request,
             employer=f"E{year}",
             job_title="J",
             start_date=datetime.date(year, 1, 1),
             end_date=datetime.date(year, 6, 30),
         )
+        VaeProofFactory(request=vae.vae_request, experience=period, kind="bulletin_salaire")
+        VaeProofFactory(request=vae.vae_request, experience=period, kind="contrat")
     assert query_count(client, url) == one
 
 
