@@ -56,6 +56,7 @@ from tests.factories import (
     VaeActivityFactory,
     VaeCandidacyFactory,
     VaeExperienceFactory,
+    VaeProofFactory,
 )
 from tests.jury.builders import EMPLOYEURS, SALARIES, cheap_on_agenda, member, planned_session
 from tests.jury.builders import open_session as opened
@@ -381,7 +382,10 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
         "other_experience": lambda o: VaeExperienceFactory(
             request=o["other_vae_candidacy"].vae_request
         ),
+        "proof": lambda o: VaeProofFactory(request=o["vae_candidacy"].vae_request),
+        "other_proof": lambda o: VaeProofFactory(request=o["other_vae_candidacy"].vae_request),
         "recevable": lambda o: own("recevable", pathway="vae"),
+        "recevable_proof": lambda o: VaeProofFactory(request=o["recevable"].vae_request),
         "activity": lambda o: VaeActivityFactory(candidacy=o["recevable"]),
         "other_recevable": lambda o: VaeCandidacyFactory(organisation=other_org, state="recevable"),
         "other_activity": lambda o: VaeActivityFactory(candidacy=o["other_recevable"]),

@@ -2,6 +2,7 @@
 tests/candidates/matrix.md; its format: tests/matrix.py)."""
 
 from tests.candidates.builders import competence
+from tests.evaluations.matrix import pdf_upload
 
 EXPERIENCE = {
     "employer": "Formapro",
@@ -10,6 +11,7 @@ EXPERIENCE = {
     "end_date": "",
     "is_relevant": "True",
     "activities": "",
+    "working_time": "80",
 }
 
 
@@ -61,6 +63,11 @@ DATA = {
     "vae_request_edit": lambda o, candidacy: {"current_situation": "Salariée"},
     "vae_experience_add": lambda o, candidacy: EXPERIENCE,
     "vae_experience_edit": lambda o, candidacy, experience: EXPERIENCE,
+    "vae_proof_add": lambda o, candidacy: {
+        "expected_state": candidacy.state,
+        "kind": "identite",
+        "file": pdf_upload(),
+    },
     "vae_activity_add": _activity,
     "vae_activity_edit": _activity,
 }
