@@ -12,10 +12,11 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from candidates import services
+from candidates import services, services_vae
 from candidates.models import (
     Candidacy,
     ParcoursAction,
@@ -24,6 +25,7 @@ from candidates.models import (
     VaeExperience,
 )
 from cqp.models import CompetenceElement, User
+from tests.cqp.builders import pdf_bytes, png_bytes
 from tests.factories import PASSWORD, CandidacyFactory, UserFactory
 
 from .conftest import label, login
@@ -32,6 +34,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TO_DEVELOP = {2, 5}  # competences C2 and C5 have elements « à développer »
 DAYS_PER_YEAR = 365  # the platform's rule for counting years of experience
+SWORN = (
+    "Je déclare sur l'honneur l'exactitude des informations et des justificatifs fournis dans "
+    "ma demande."
+)
 
 
 def _current_step(page: Page):
@@ -232,10 +238,50 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     page.get_by_label(label("Emploi occupé")).fill("Assistante de formation")
     page.get_by_label(label("Date de début")).fill(start.isoformat())
     page.get_by_label(label("Date de fin")).fill(end.isoformat())
+    expect(page.get_by_label(label("Temps de travail (en % d'un temps plein)"))).to_have_value(
+        "100"
+    )
+    page.get_by_label(label("Temps de travail (en % d'un temps plein)")).fill("80")
     page.get_by_role("radio", name="Oui", exact=True).check()
     page.get_by_role("button", name="Enregistrer", exact=True).click()
 
     expect(page.get_by_role("status")).to_contain_text("Expérience enregistrée.")
+    period = page.locator(".vae-item").filter(has_text="Institut Rhône Formation")
+    expect(period).to_contain_text("temps de travail : temps partiel (80 %)")
+    missing = page.locator(".missing-list")
+    expect(missing).to_contain_text("la pièce d'identité")
+    expect(missing).to_contain_text(
+        "un justificatif pour la période « Assistante de formation — Institut Rhône Formation »"
+    )
+
+    # The proofs: an unreadable file is refused beside its field, then a real one is joined.
+    page.get_by_role("link", name="Ajouter une pièce à la demande").click()
+    expect(page.get_by_role("heading", level=2)).to_have_text("Ajouter un justificatif")
+    page.get_by_label(label("Fichier")).set_input_files(
+        {"name": "carte.pdf", "mimeType": "application/pdf", "buffer": b"MZ not a PDF"}
+    )
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.locator(".field--error")).to_contain_text("Ce type de fichier n'est pas accepté.")
+    page.get_by_label(label("Fichier")).set_input_files(
+        {"name": "carte.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Justificatif « carte.pdf » ajouté.")
+    expect(page.get_by_role("region", name="Pièces de la demande")).to_contain_text("carte.pdf")
+    period.get_by_role("link", name=re.compile("^Ajouter un justificatif")).click()
+    expect(page.locator("main")).to_contain_text(
+        "Pour la période « Assistante de formation — Institut Rhône Formation »."
+    )
+    page.get_by_label(label("Nature du justificatif")).select_option(
+        label="Attestation de l'employeur"
+    )
+    page.get_by_label(label("Fichier")).set_input_files(
+        {"name": "attestation.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Justificatif « attestation.png » ajouté.")
+    expect(period).to_contain_text("attestation.png")
+    expect(missing).not_to_contain_text("la pièce d'identité")
     summary = page.locator(".vae-summary")
     expect(summary).to_contain_text(
         f"Expérience en rapport avec le CQP : {figure} — minimum requis : 3 ans"
@@ -251,7 +297,12 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     )
     page.get_by_role("link", name="Envoyer ma demande de recevabilité").click()
     expect(page.get_by_role("heading", level=2)).to_have_text("Envoyer ma demande de recevabilité")
-    expect(page.locator(".missing-list")).to_contain_text(refusal)
+    expect(page.locator(".missing-list")).to_have_text(refusal)
+    page.get_by_role("button", name="Confirmer : envoyer ma demande de recevabilité").click()
+    expect(page.locator(".field--error")).to_contain_text(
+        "Cochez la déclaration sur l'honneur : votre demande ne peut pas être envoyée sans elle."
+    )
+    page.get_by_label(SWORN).check()
     page.get_by_role("button", name="Confirmer : envoyer ma demande de recevabilité").click()
 
     expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
@@ -266,11 +317,19 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     assert candidacy.vae_request.submitted_on is None
     assert candidacy.vae_request.motivation.startswith("Faire reconnaître")
     experience = VaeExperience.objects.get(request=candidacy.vae_request)
-    assert (experience.start_date, experience.end_date, experience.is_relevant) == (
-        start,
-        end,
-        True,
-    )
+    assert (
+        experience.start_date,
+        experience.end_date,
+        experience.is_relevant,
+        experience.working_time,
+    ) == (start, end, True, 80)
+    assert sorted(
+        candidacy.vae_request.proofs.values_list("kind", "experience", "content_type")
+    ) == [
+        ("attestation_employeur", experience.pk, "image/png"),
+        ("identite", None, "application/pdf"),
+    ]
+    assert candidacy.vae_request.sworn_at is None
     user = User.objects.get(email=email)
     assert (user.first_name, user.last_name) == ("Nadia", "Benali")
     assert not TransitionLog.objects.filter(
@@ -290,7 +349,7 @@ def _vae_candidacy(user, organisation, *, employer, motivation):
         motivation=motivation,
     )
     today = timezone.localdate()
-    services.vae_experience_save(
+    period = services.vae_experience_save(
         candidacy=candidacy,
         by=user,
         employer=employer,
@@ -300,6 +359,17 @@ def _vae_candidacy(user, organisation, *, employer, motivation):
         is_relevant=True,
         activities="Planification des sessions, accueil des stagiaires.",
     )
+    for kind, experience, name in (
+        ("identite", None, "piece-identite.pdf"),
+        ("contrat", period, "contrat.pdf"),
+    ):
+        services_vae.vae_proof_add(
+            candidacy=candidacy,
+            by=user,
+            kind=kind,
+            experience=experience,
+            upload=SimpleUploadedFile(name, pdf_bytes(), "application/pdf"),
+        )
     return candidacy
 
 
@@ -321,6 +391,8 @@ def test_vae_request_is_submitted_then_declared_recevable(
     expect(page.locator(".vae-summary")).to_contain_text("La durée minimale est atteinte.")
     expect(page.locator(".missing-list")).to_have_count(0)
     page.get_by_role("link", name="Envoyer ma demande de recevabilité").click()
+    expect(page.locator(".missing-list")).to_have_count(0)
+    page.get_by_label(SWORN).check()
     page.get_by_role("button", name="Confirmer : envoyer ma demande de recevabilité").click()
 
     expect(page.get_by_role("status")).to_contain_text(
@@ -347,6 +419,15 @@ def test_vae_request_is_submitted_then_declared_recevable(
         f"Assistant de formation — {employer}"
     )
     expect(page.get_by_role("textbox")).to_have_count(0)  # read only for the secretariat
+    # The proofs open in the browser (a PDF: inline).
+    expect(page.get_by_role("region", name="Pièces de la demande")).to_contain_text(
+        "piece-identite.pdf"
+    )
+    contract = page.get_by_role("link", name="contrat.pdf")
+    proof = page.request.get(live_server.url + contract.get_attribute("href"))
+    assert proof.status == 200
+    assert proof.headers["content-disposition"] == 'inline; filename="contrat.pdf"'
+    expect(page.get_by_role("link", name=re.compile("^Supprimer"))).to_have_count(0)
     page.get_by_role("link", name="Avis favorable : recevable").click()
     expect(page.locator(".confirm-box")).to_contain_text(
         "La demande sera déclarée recevable ; le candidat pourra renseigner la partie 3."
@@ -373,6 +454,7 @@ def test_vae_request_is_submitted_then_declared_recevable(
     assert candidacy.state == "recevable"
     assert candidacy.recevabilite_reason == "Dossier complet, expérience suffisante."
     assert candidacy.vae_request.submitted_on == timezone.localdate()
+    assert candidacy.vae_request.sworn_at is not None
     assert list(
         TransitionLog.objects.filter(candidacy=candidacy)
         .exclude(transition="create")
@@ -385,7 +467,7 @@ def test_candidate_cannot_declare_their_own_request_recevable(page: Page, live_s
     candidacy = _vae_candidacy(
         user, None, employer="Organisme Delta", motivation="Évoluer dans mon poste."
     )
-    services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=user)
+    services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=user, sworn=True)
     logs = TransitionLog.objects.filter(candidacy=candidacy).count()
     url = f"{live_server.url}/candidatures/{candidacy.pk}/action/declare_recevable/"
 
