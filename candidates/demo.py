@@ -19,7 +19,12 @@ def _scan(name: str, text: str) -> SimpleUploadedFile:
     image = Image.new("RGB", (840, 520), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((10, 10, 829, 509), outline="#1f3b63", width=4)
-    draw.text((40, 220), text, fill="#1f3b63", font=ImageFont.load_default(size=36))
+    try:
+        # The documents' font; Pillow's own has no accented letters.
+        font = ImageFont.truetype("DejaVuSans.ttf", 36)
+    except OSError:
+        font = ImageFont.load_default(size=36)
+    draw.text((40, 220), text, fill="#1f3b63", font=font)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

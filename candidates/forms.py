@@ -84,6 +84,7 @@ class TransitionForm(forms.Form):
 
     sworn = forms.BooleanField(
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "checkbox--large"}),
         error_messages={
             "required": _(
                 "Cochez la déclaration sur l'honneur : votre demande ne peut pas être envoyée sans elle."

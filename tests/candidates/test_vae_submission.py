@@ -60,7 +60,7 @@ def test_confirmation_page_asks_for_the_sworn_statement_without_listing_it_missi
     assert response.context["missing"] == []
     content = page_text(response)
     assert f'<label for="id_sworn">{SWORN}</label>' in content
-    assert 'type="checkbox" name="sworn" required id="id_sworn"' in content
+    assert 'type="checkbox" name="sworn" class="checkbox--large" required id="id_sworn"' in content
     assert "Cette action sera refusée tant qu'il manque" not in content
 
 
