@@ -427,6 +427,12 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
         "placed": lambda o: cheap_on_agenda(
             o["session"], secretariat=secretariat, organisation=own_org
         ),
+        "vae_deliberation": lambda o: cheap_on_agenda(
+            o["open_session"], secretariat=secretariat, organisation=own_org, vae=True
+        ),
+        "session_proof": lambda o: VaeProofFactory(
+            request=o["vae_deliberation"].candidacy.vae_request
+        ),
         "other_deliberation": lambda o: cheap_on_agenda(
             o["other_session"], secretariat=secretariat, organisation=other_org
         ),
