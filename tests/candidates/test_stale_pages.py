@@ -3,10 +3,12 @@ livret, the parcours, the mise en pratique, the VAE dossier. The poster is told 
 candidacy has just changed and where it is now, on its page, and nothing changes."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from candidates import services
-from candidates.models import Candidacy, ParcoursAction, ReperageEntry, VaeExperience
+from candidates.models import Candidacy, ParcoursAction, ReperageEntry, VaeExperience, VaeProof
+from tests.cqp.builders import pdf_bytes
 from tests.helpers import changed_to, flash_messages
 
 from .builders import assign, candidacy_in, competence
@@ -27,6 +29,12 @@ POSTS = {
     "practice": ("parcours", "professionnel", "practice_confirm", {"note": "Missions confiées"}),
     "partie 2": ("demande", "candidat", "vae_request_edit", {"motivation": "Tardive"}),
     "experience": ("demande", "candidat", "vae_experience_add", EXPERIENCE),
+    "proof": (
+        "demande",
+        "candidat",
+        "vae_proof_add",
+        {"kind": "identite", "file": SimpleUploadedFile("carte.pdf", pdf_bytes())},
+    ),
 }
 
 
@@ -37,6 +45,7 @@ def written(candidacy) -> tuple:
         ParcoursAction.objects.filter(candidacy=candidacy).count(),
         Candidacy.objects.get(pk=candidacy.pk).practice_note,
         VaeExperience.objects.filter(request__candidacy=candidacy).count(),
+        VaeProof.objects.filter(request__candidacy=candidacy).count(),
     )
 
 

@@ -17,7 +17,7 @@ from cqp.models import DownloadLog
 from cqp.uploads import DOCX, MAX_SIZE
 from tests.cqp.builders import docx_bytes, pdf_bytes, png_bytes
 from tests.factories import VaeCandidacyFactory, VaeExperienceFactory, VaeProofFactory
-from tests.helpers import flash_messages, page_text
+from tests.helpers import flash_messages, page_text, query_count
 
 from .builders import refused, vae_ready
 
@@ -551,3 +551,15 @@ def test_proof_download_of_a_lost_file_is_not_found(client, candidat, vae):
     Path(proof.file.path).unlink()
     client.force_login(candidat)
     assert _download(client, vae, proof).status_code == 404
+
+
+def test_partie_2_query_count_does_not_grow_with_the_proofs(client, candidat, vae, period):
+    client.force_login(candidat)
+    url = reverse("vae_request_edit", args=[vae.pk])
+    one = query_count(client, url)
+    _add(vae, candidat)
+    for n in range(5):
+        extra = VaeExperienceFactory(request=vae.vae_request, employer=f"E{n}", job_title="J")
+        VaeProofFactory(request=vae.vae_request, experience=extra, kind="contrat")
+        VaeProofFactory(request=vae.vae_request, experience=period, kind="autre")
+    assert query_count(client, url) == one
