@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.db import connection
 
-from candidates import services
+from candidates import services, services_recevabilite
 from candidates.models import Candidacy, TransitionLog
 from candidates.transitions import TRANSITIONS
 from cqp.exceptions import TransitionError
@@ -77,7 +77,9 @@ def withdraw(candidacy, by, reason, **extra):
 def declare_recevable(candidacy, by, **extra):
     return Action(
         candidacy.pk,
-        lambda c: services.run_transition(name="declare_recevable", candidacy=c, by=by, **extra),
+        lambda c: services_recevabilite.recevabilite_decide(
+            candidacy=c, by=by, outcome="favorable", reason="", **extra
+        ),
     )
 
 
