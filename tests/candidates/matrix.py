@@ -63,4 +63,10 @@ DATA = {
     "vae_experience_edit": lambda o, candidacy, experience: EXPERIENCE,
     "vae_activity_add": _activity,
     "vae_activity_edit": _activity,
+    "recevabilite_review": lambda o, candidacy: {
+        "expected_state": candidacy.state,
+        "outcome": "favorable",
+        "reason": "Dossier complet.",
+        "confirm": "1",
+    },
 }
