@@ -281,7 +281,7 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     assert "PROJET" not in text
 
     assert generate_document.delay("dossier_vae", vae.pk).get() == document.pk
-    assert Document.objects.count() == 1
+    assert Document.objects.filter(kind="dossier_vae").count() == 1
 
     url = reverse("document_download", args=[document.pk])
     for user in (named_candidat, gestionnaire, secretariat):
