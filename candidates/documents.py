@@ -1,19 +1,22 @@
-"""The candidacy's official documents: the livret de repérage and the dossier de VAE.
+"""The candidacy's official documents: the livret de repérage, the dossier de VAE and the
+letter of each recevabilité decision (« avis de recevabilité »).
 
-Both are registered with `cqp.documents` from `CandidatesConfig.ready`. Each context
+They are registered with `cqp.documents` from `CandidatesConfig.ready`. Each context
 function loads the whole document in a fixed number of queries, whatever the number of
 competences, elements, actions, experiences or activities.
 """
 
+from django.conf import settings
 from django.utils import timezone
 
 from cqp.documents import DocumentKind, register
 
-from . import selectors
-from .enums import Pathway, ReperageStatus
+from . import recevabilite, selectors
+from .enums import Pathway, RecevabiliteOutcome, ReperageStatus
 from .experience import experience_summary
-from .models import Candidacy, TransitionLog, VaeActivity
+from .models import Candidacy, RecevabiliteDecision, TransitionLog, VaeActivity
 
+AVIS_LABEL = "Avis de recevabilité de la demande de VAE"
 LIVRET_LABEL = "Livret de repérage des compétences acquises et des besoins en formation"
 DOSSIER_VAE_LABEL = "Dossier de VAE — parties 2 et 3"
 
@@ -157,5 +160,51 @@ register(
         visible=_visible(Pathway.VAE),
         is_final=_happened("submit_activities"),
         candidacy_lookup="pk",
+    )
+)
+
+
+# Avis de recevabilité ----------------------------------------------------------------------
+
+
+def avis_context(decision: RecevabiliteDecision) -> dict:
+    decision = RecevabiliteDecision.objects.select_related("decided_by").get(pk=decision.pk)
+    candidacy = _load(decision.candidacy, "vae_request")
+    return {
+        "decision": decision,
+        "candidacy": candidacy,
+        "certification": candidacy.certification,
+        "candidate_name": _candidate_name(candidacy),
+        "vae_request": candidacy.vae_request,
+        **experience_summary(candidacy),
+        "items": recevabilite.labels(decision.items),
+        "outcomes": RecevabiliteOutcome,
+        "place": settings.RECEVABILITE_LETTER_PLACE,
+        "recourse": settings.RECEVABILITE_RECOURSE_TEXT,
+    }
+
+
+def avis_title(decision: RecevabiliteDecision) -> str:
+    candidacy = Candidacy.objects.select_related("candidate__user").get(pk=decision.candidacy_id)
+    day = timezone.localtime(decision.decided_at)
+    return f"{AVIS_LABEL} — {_candidate_name(candidacy)} — {day:%d/%m/%Y}"
+
+
+def _visible_decisions(user):
+    return RecevabiliteDecision.objects.filter(
+        candidacy__in=selectors.candidacy_queryset(user=user)
+    )
+
+
+register(
+    DocumentKind(
+        code="avis_recevabilite",
+        label=AVIS_LABEL,
+        model=RecevabiliteDecision,
+        template="documents/avis_recevabilite.html",
+        context=avis_context,
+        title=avis_title,
+        visible=_visible_decisions,
+        candidacy_lookup="candidacy",
     )
 )

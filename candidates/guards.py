@@ -93,18 +93,22 @@ def plan_mismatch(candidacy) -> list[str]:
     return missing
 
 
+# The fields of partie 2 the candidate fills, by name (the secretariat may flag each one as
+# to complete: candidates.recevabilite).
+PARTIE_2_FIELDS = {
+    "current_situation": gettext_lazy("situation actuelle"),
+    "current_job_title": gettext_lazy("emploi actuel"),
+    "education": gettext_lazy("formation et diplômes"),
+    "motivation": gettext_lazy("motivation de la demande"),
+}
+
+
 def vae_request_missing(candidacy) -> list[str]:
     request = getattr(candidacy, "vae_request", None)
     if request is None:
         return [_("partie 2 du dossier de VAE absente")]
     missing = []
-    labels = {
-        "current_situation": _("situation actuelle"),
-        "current_job_title": _("emploi actuel"),
-        "education": _("formation et diplômes"),
-        "motivation": _("motivation de la demande"),
-    }
-    for field, label in labels.items():
+    for field, label in PARTIE_2_FIELDS.items():
         if not getattr(request, field).strip():
             missing.append(_("partie 2 : « %(field)s » non renseigné") % {"field": label})
     if not request.experiences.exists():
@@ -200,11 +204,14 @@ def guard_declare_non_recevable(candidacy) -> list[str]:
 
 
 def guard_request_completion(candidacy) -> list[str]:
-    return (
-        []
-        if candidacy.recevabilite_reason.strip()
-        else [_("le motif de la demande de compléments")]
-    )
+    """A reason, and at least one item to complete: those the preparation attached to the
+    candidacy (`completion_items`, recorded with the decision; see transitions.py)."""
+    missing = []
+    if not candidacy.recevabilite_reason.strip():
+        missing.append(_("le motif de la demande de compléments"))
+    if not getattr(candidacy, "completion_items", None):
+        missing.append(_("au moins un élément à compléter"))
+    return missing
 
 
 def guard_submit_activities(candidacy) -> list[str]:

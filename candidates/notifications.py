@@ -69,6 +69,44 @@ TRANSITION = notifications.Message(
 )
 
 
+# The secretariat's decisions on a VAE request come with their letter (the candidacy's page
+# lists it); a request for completion sends the candidate to partie 2, where the items to
+# complete are flagged.
+DECISION = notifications.Message(
+    title=TRANSITION.title,
+    body=gettext_lazy(
+        "La candidature de %(name)s (%(organisation)s) au %(title)s : %(label)s. "
+        "L'avis de recevabilité est disponible sur la page de la candidature."
+    ),
+    own_title=TRANSITION.own_title,
+    own_body=gettext_lazy(
+        "Votre candidature au %(title)s a changé d'étape : %(label)s. Le courrier « avis de "
+        "recevabilité » est disponible sur la page de votre candidature."
+    ),
+)
+COMPLETION = notifications.Message(
+    title=TRANSITION.title,
+    body=TRANSITION.body,
+    own_title=gettext_lazy("Votre demande de VAE : des compléments sont demandés"),
+    own_body=gettext_lazy(
+        "Le secrétariat de la CPEF demande des compléments à votre demande de VAE au "
+        "%(title)s : les éléments à compléter sont signalés dans votre partie 2. Ce que vous "
+        "avez déjà saisi est conservé ; envoyez de nouveau votre demande une fois complétée. "
+        "Le courrier « avis de recevabilité » est disponible sur la page de votre candidature."
+    ),
+)
+MESSAGES = {
+    "declare_recevable": DECISION,
+    "declare_non_recevable": DECISION,
+    "request_completion": COMPLETION,
+}
+
+
+def _page_of(entry) -> str:
+    name = "vae_request_edit" if entry.transition == "request_completion" else "candidacy_detail"
+    return reverse(name, args=[entry.candidacy_id])
+
+
 def transition_notify(*, log_id: int) -> list:
     """Tell the candidate, and whoever must act next, that a candidacy moved; keyed by the
     log entry, so that a retried task neither adds a notice nor sends an e-mail twice."""
@@ -91,10 +129,10 @@ def transition_notify(*, log_id: int) -> list:
         entry.transition,
         candidacy,
         key=f"transition:{entry.pk}",
-        message=TRANSITION,
+        message=MESSAGES.get(entry.transition, TRANSITION),
         values={**candidacy_values(candidacy), "label": entry.transition_label},
         footer=f"\n\n{_('Commentaire :')} {entry.comment}" if entry.comment else "",
-        url=reverse("candidacy_detail", args=[candidacy.pk]),
+        url=_page_of(entry),
         actor=entry.actor,
     )
 

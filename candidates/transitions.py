@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import guards
-from .enums import Capacity
+from . import guards, recevabilite
+from .enums import Capacity, RecevabiliteOutcome
+from .experience import experience_summary
 from .permissions import capacity_of
 
 C = Capacity
@@ -121,6 +122,39 @@ def _stamp_request_date(candidacy, *, sworn: bool = False) -> None:
         request.save(update_fields=["submitted_on", "sworn_at"])
 
 
+def _record_decision(outcome: str) -> Callable[..., None]:
+    """The preparation of a recevabilité decision: record it (RecevabiliteDecision, with
+    the reason just set, the request date and the experience figure at that date), under
+    the row lock and rolled back with the transition if it is refused. A request for
+    completion keeps the ticked `items` (codes of candidates.recevabilite) on the decision
+    and on the candidacy for its guard, and suspends the deadline until the resubmission."""
+
+    def prepare(candidacy, *, decided_by, items=()) -> None:
+        request = candidacy.vae_request
+        summary = experience_summary(candidacy)
+        stored = []
+        if outcome == RecevabiliteOutcome.INCOMPLET:
+            try:
+                stored = recevabilite.stored(set(items), summary["experiences"])
+            except ValueError as error:
+                raise ValidationError(
+                    {"items": gettext("Cet élément ne fait pas partie de la demande.")}
+                ) from error
+            candidacy.completion_items = stored
+            request.decision_due_on = None
+            request.save(update_fields=["decision_due_on"])
+        candidacy.recevabilite_decisions.create(
+            outcome=outcome,
+            reason=candidacy.recevabilite_reason,
+            items=stored,
+            submitted_on=request.submitted_on or guards.today(),
+            experience_days=summary["experience"].days,
+            decided_by=decided_by,
+        )
+
+    return prepare
+
+
 def _plan_not_acquired(candidacy, *, competence_ids) -> None:
     """The new cycle's plan covers the competences not acquired (the transition moves to it)."""
     to_validate = set(candidacy.competences_to_validate().values_list("pk", flat=True))
@@ -182,37 +216,27 @@ TRANSITIONS: dict[str, Transition] = {
                 ),
             ),
         ),
+        # The three decisions on a VAE request are taken from the review page
+        # (candidates.services_recevabilite.recevabilite_decide), which records each one.
         Transition(
             "declare_recevable",
             who=(C.SECRETARIAT,),
             reason_field="recevabilite_reason",
-            ui=TransitionUI(
-                _("Avis favorable : recevable"),
-                _(
-                    "La demande sera déclarée recevable ; le candidat pourra renseigner la partie 3."
-                ),
-                comment_allowed=True,
-                irreversible=True,
-            ),
+            prepare=_record_decision(RecevabiliteOutcome.FAVORABLE),
         ),
         Transition(
             "declare_non_recevable",
             who=(C.SECRETARIAT,),
             guard=guards.guard_declare_non_recevable,
             reason_field="recevabilite_reason",
-            ui=TransitionUI(
-                _("Avis défavorable : non recevable"),
-                _("La demande sera déclarée non recevable. Cette décision clôt la candidature."),
-                reason_label=_("Motif de l'avis défavorable"),
-                irreversible=True,
-                style="danger",
-            ),
+            prepare=_record_decision(RecevabiliteOutcome.DEFAVORABLE),
         ),
         Transition(
             "request_completion",
             who=(C.SECRETARIAT,),
             guard=guards.guard_request_completion,
             reason_field="recevabilite_reason",
+            prepare=_record_decision(RecevabiliteOutcome.INCOMPLET),
         ),
         Transition(
             "submit_activities",

@@ -17,4 +17,5 @@ urlpatterns = [
     path("recevabilite/", candidacies.recevabilite_queue, name="recevabilite_queue"),
     path("", include("candidates.urls_reperage")),
     path("", include("candidates.urls_vae")),
+    path("", include("candidates.urls_recevabilite")),
 ]

@@ -255,6 +255,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# The letter of each recevabilité decision (« avis de recevabilité »): where it is signed,
+# and the means of recourse printed on an avis défavorable, as the CPEF words them.
+RECEVABILITE_LETTER_PLACE = os.environ.get("RECEVABILITE_LETTER_PLACE", "Paris")
+RECEVABILITE_RECOURSE_TEXT = os.environ.get(
+    "RECEVABILITE_RECOURSE_TEXT",
+    "Vous pouvez contester cette décision dans un délai de deux mois à compter de sa "
+    "réception, par un recours gracieux adressé par écrit au secrétariat de la CPEF, en "
+    "joignant tout élément nouveau qui vous paraît utile. Vous pouvez aussi présenter une "
+    "nouvelle demande de recevabilité lorsque votre expérience aura évolué.",
+)
+
 # Reminders and housekeeping, run by `celery -A cqp beat` (see the README).
 REMINDER_WAITING_DAYS = env_int("REMINDER_WAITING_DAYS", 60)
 REMINDER_HABILITATION_DAYS = env_int("REMINDER_HABILITATION_DAYS", 60)

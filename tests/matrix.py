@@ -389,6 +389,10 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
         "activity": lambda o: VaeActivityFactory(candidacy=o["recevable"]),
         "other_recevable": lambda o: VaeCandidacyFactory(organisation=other_org, state="recevable"),
         "other_activity": lambda o: VaeActivityFactory(candidacy=o["other_recevable"]),
+        "in_recevabilite": lambda o: own("recevabilite", pathway="vae"),
+        "other_in_recevabilite": lambda o: VaeCandidacyFactory(
+            organisation=other_org, state="recevabilite"
+        ),
         # Evaluation: an open dossier of each organisation, and one ready for the jury
         "dossier": lambda o: _evaluated(own_org, o["me"], secretariat, professionnel, evaluateur),
         "in_evaluation": lambda o: o["dossier"].candidacy,

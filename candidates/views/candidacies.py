@@ -17,9 +17,10 @@ from cqp.views.helpers import form_page
 
 from .. import permissions, selectors, services
 from ..access import candidacy_for, candidacy_form_page, refusal_on
-from ..enums import State
+from ..enums import Pathway, State
 from ..forms import AssignmentForm, CandidacyFilterForm, ParcoursCandidacyForm, TransitionForm
 from ..presenters import available_actions, candidacy_context, downloads
+from ..presenters_recevabilite import recevabilite_history
 from ..transitions import TRANSITIONS
 
 
@@ -77,6 +78,10 @@ def candidacy_detail(request, pk):
         is_candidate=permissions.is_the_candidate(candidacy, user),
         is_professionnel=permissions.is_acting_professionnel(candidacy, user),
         is_evaluateur=permissions.is_acting_evaluateur(candidacy, user),
+        can_review=is_secretariat(user) and candidacy.pathway == Pathway.VAE,
+        recevabilite_history=(
+            recevabilite_history(candidacy) if candidacy.pathway == Pathway.VAE else []
+        ),
     )
     return render(request, "candidates/candidacy_detail.html", context)
 

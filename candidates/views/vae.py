@@ -29,11 +29,12 @@ from ..forms_vae import (
     VaeSignupForm,
 )
 from ..presenters import available_actions, candidacy_context, proof_kind_labels, vae_proofs
+from ..presenters_recevabilite import completion_flags, flag_fields, recevabilite_history
 from ..transitions import TRANSITIONS
 
 # Partie 3 opens once the secretariat declares the request recevable.
 PARTIE_3_NOT_OPEN = {State.DEMANDE, State.RECEVABILITE, State.NON_RECEVABLE}
-PARTIE_2_TRANSITIONS = ("submit_recevabilite", "declare_recevable", "declare_non_recevable")
+PARTIE_2_TRANSITIONS = ("submit_recevabilite",)
 REQUEST_OPENED = gettext_lazy(
     "Votre demande de VAE est ouverte : complétez la partie 2 de votre dossier."
 )
@@ -98,7 +99,10 @@ def vae_request_edit(request, pk):
     candidacy = candidacy_for(request, pk, has=_is_vae)
     editable = permissions.can_edit_vae_request(candidacy, request.user)
     summary = experience_summary(candidacy)
+    flags = completion_flags(candidacy)
     context = {
+        "flags": flags,
+        "recevabilite_history": recevabilite_history(candidacy),
         "form": None,
         "vae_request": candidacy.vae_request,
         "editable": editable,
@@ -121,7 +125,7 @@ def vae_request_edit(request, pk):
     return candidacy_form_page(
         request,
         candidacy,
-        VaeRequestForm(request.POST or None, initial=initial),
+        flag_fields(VaeRequestForm(request.POST or None, initial=initial), flags),
         action=lambda data: services.vae_request_update(
             candidacy=candidacy, by=request.user, **data
         ),

@@ -428,18 +428,31 @@ def test_vae_request_is_submitted_then_declared_recevable(
     assert proof.status == 200
     assert proof.headers["content-disposition"] == 'inline; filename="contrat.pdf"'
     expect(page.get_by_role("link", name=re.compile("^Supprimer"))).to_have_count(0)
-    page.get_by_role("link", name="Avis favorable : recevable").click()
+    page.get_by_role("link", name="Examiner la demande").click()
+    expect(page).to_have_url(f"{live_server.url}/recevabilite/{candidacy.pk}/")
+    expect(
+        page.get_by_role("img", name="Frise des périodes d'expérience déclarées")
+    ).to_be_visible()
+    # The checklist of items to complete shows for a request for completion only.
+    checklist = page.get_by_role(
+        "group", name=label("Éléments à compléter (demande de compléments)")
+    )
+    expect(checklist).to_be_hidden()
+    page.get_by_label("Demande de compléments").check()
+    expect(checklist).to_be_visible()
+    page.get_by_label("Avis favorable : recevable").check()
+    expect(checklist).to_be_hidden()
+    page.get_by_label(label("Motif")).fill("Dossier complet, expérience suffisante.")
+    page.get_by_role("button", name="Vérifier avant d'enregistrer").click()
     expect(page.locator(".confirm-box")).to_contain_text(
-        "La demande sera déclarée recevable ; le candidat pourra renseigner la partie 3."
+        "Vous allez rendre un avis favorable : la demande sera déclarée recevable"
     )
-    page.get_by_label(label("Commentaire")).fill("Dossier complet, expérience suffisante.")
-    page.get_by_role("button", name="Confirmer : avis favorable : recevable").click()
+    page.get_by_role("button", name="Confirmer la décision").click()
 
-    expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
+    expect(page).to_have_url(f"{live_server.url}/recevabilite/")
     expect(page.get_by_role("status")).to_contain_text(
-        "C'est fait : la candidature est maintenant à l'étape « Recevable »."
+        "Décision enregistrée pour Lucas Moreau : avis favorable : recevable."
     )
-    expect(page.locator("dl.details")).to_contain_text("Dossier complet, expérience suffisante.")
     _logout(page, live_server)
 
     # The candidate sees the decision.
@@ -469,38 +482,36 @@ def test_candidate_cannot_declare_their_own_request_recevable(page: Page, live_s
     )
     services.run_transition(name="submit_recevabilite", candidacy=candidacy, by=user, sworn=True)
     logs = TransitionLog.objects.filter(candidacy=candidacy).count()
-    url = f"{live_server.url}/candidatures/{candidacy.pk}/action/declare_recevable/"
+    url = f"{live_server.url}/recevabilite/{candidacy.pk}/"
 
     login(page, live_server, user.email, PASSWORD)
     expect(page).to_have_url(live_server.url + "/")
-    response = page.goto(url)
+    # The review page, and the action page the decisions no longer have, do not exist for her.
+    for address in (
+        url,
+        f"{live_server.url}/candidatures/{candidacy.pk}/action/declare_recevable/",
+    ):
+        response = page.goto(address)
+        assert response is not None and response.status == 404
 
-    assert response is not None and response.status == 403
-    expect(page.get_by_role("heading", level=2)).to_have_text("Action impossible")
-    expect(page.get_by_role("alert")).to_have_text(
-        "Cette action n'est pas possible pour vous sur cette candidature à l'étape "
-        "« Recevabilité à l'examen ». Rien n'a été modifié."
-    )
-    expect(page.get_by_role("button", name=re.compile("^Confirmer"))).to_have_count(0)
-
-    # Posting the confirmation anyway, with a valid CSRF token, changes nothing either.
+    # Posting a decision anyway, with a valid CSRF token, changes nothing either.
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     posted = page.request.post(
         url,
         form={
             "csrfmiddlewaretoken": token,
             "expected_state": "recevabilite",
-            "comment": "Je me déclare recevable.",
+            "outcome": "favorable",
+            "reason": "Je me déclare recevable.",
+            "confirm": "1",
         },
         headers={"Referer": url},
     )
-    assert posted.status == 403
-    assert "Action impossible" in posted.text()
+    assert posted.status == 404
 
-    page.get_by_role("link", name="Retour à la candidature").click()
-    expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
+    page.goto(f"{live_server.url}/candidatures/{candidacy.pk}/")
     expect(page.locator(".page-header .badge--state")).to_have_text("Recevabilité à l'examen")
-    expect(page.get_by_role("link", name="Avis favorable : recevable")).to_have_count(0)
+    expect(page.get_by_role("link", name="Examiner la demande")).to_have_count(0)
 
     candidacy.refresh_from_db()
     assert candidacy.state == "recevabilite"

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from candidates import services
+from candidates import services, services_recevabilite
 from candidates.models import Candidacy, Candidate, CompetenceValidation, ReperageEntry
 from cqp.exceptions import GuardFailed
 from cqp.models import Competence, HabilitationKind, User
@@ -171,6 +171,9 @@ def ready_for(name, people) -> Candidacy:
         candidacy.vae_request.save(update_fields=["sworn_at"])
     elif name == "submit_activities":
         add_activities(candidacy)
+    elif name == "request_completion":
+        # What the preparation attaches from the items ticked (see transitions.py).
+        candidacy.completion_items = [{"code": "field:education", "label": "Formation"}]
     return candidacy
 
 
@@ -213,6 +216,28 @@ ENTRY_POINTS = {
 }
 
 
+# The secretariat's decisions on a VAE request are taken through the service that records
+# each one (candidates.services_recevabilite).
+RECEVABILITE_OUTCOMES = {
+    "declare_recevable": "favorable",
+    "declare_non_recevable": "defavorable",
+    "request_completion": "incomplet",
+}
+DECISION_REASONS = {"favorable": "Dossier complet.", "defavorable": REASON, "incomplet": REASON}
+
+
+def decide(candidacy, by, outcome, *, reason=None, items=None, expected_state=None):
+    """A recevabilité decision through its service (incomplet: the education field flagged)."""
+    return services_recevabilite.recevabilite_decide(
+        candidacy=candidacy,
+        by=by,
+        outcome=outcome,
+        reason=DECISION_REASONS[outcome] if reason is None else reason,
+        items=(["field:education"] if outcome == "incomplet" else []) if items is None else items,
+        expected_state=expected_state,
+    )
+
+
 def take(name, candidacy, by):
     """Take `name` through its entry point, with the arguments it needs: the evaluations
     app's services for the transitions into `evaluation`, the named services of those that
@@ -226,6 +251,10 @@ def take(name, candidacy, by):
         )
     if name == "record_decision":
         return services.candidacy_record_decision(candidacy=candidacy, by=by, outcome="partiel")
+    if name in RECEVABILITE_OUTCOMES:
+        decide(candidacy, by, RECEVABILITE_OUTCOMES[name])
+        candidacy.refresh_from_db()
+        return candidacy
     comment = {"declare_recevable": "Dossier complet."}.get(
         name, REASON if name in WITH_REASON else ""
     )

@@ -70,4 +70,10 @@ DATA = {
     },
     "vae_activity_add": _activity,
     "vae_activity_edit": _activity,
+    "recevabilite_review": lambda o, candidacy: {
+        "expected_state": candidacy.state,
+        "outcome": "favorable",
+        "reason": "Dossier complet.",
+        "confirm": "1",
+    },
 }

@@ -244,7 +244,7 @@ def test_crafted_transition_from_a_wrong_state_or_by_a_wrong_user_changes_nothin
     client, candidat, professionnel, candidacy
 ):
     client.force_login(candidat)
-    for name in ["declare_recevable", "submit_activities", "complete_reperage"]:
+    for name in ["continue_after_partial", "submit_activities", "complete_reperage"]:
         response = client.post(
             reverse("candidacy_transition", args=[candidacy.pk, name]),
             {"expected_state": "reperage"},
@@ -323,8 +323,8 @@ def test_concurrent_change_is_reported_when_the_state_moved_since_display(
     candidacy = VaeCandidacyFactory(candidate__user=candidat, state="recevabilite")
     client.force_login(secretariat)
     response = client.post(
-        reverse("candidacy_transition", args=[candidacy.pk, "declare_recevable"]),
-        {"expected_state": "demande"},
+        reverse("candidacy_transition", args=[candidacy.pk, "withdraw"]),
+        {"expected_state": "demande", "comment": "Départ"},
         follow=True,
     )
     assert "vient d'être modifiée par quelqu'un d'autre" in flash_messages(response)[0]

@@ -11,11 +11,12 @@ import threading
 import pytest
 from django.db import connection
 
-from candidates import services
-from candidates.models import Candidacy, TransitionLog
+from candidates import services, services_recevabilite
+from candidates.models import Candidacy, RecevabiliteDecision, TransitionLog
 from candidates.transitions import TRANSITIONS
 from cqp.exceptions import TransitionError
 from tests.candidates.builders import vae_candidacy
+from tests.factories import UserFactory
 from tests.helpers import wait_for_a_lock_wait
 
 pytestmark = [
@@ -77,7 +78,9 @@ def withdraw(candidacy, by, reason, **extra):
 def declare_recevable(candidacy, by, **extra):
     return Action(
         candidacy.pk,
-        lambda c: services.run_transition(name="declare_recevable", candidacy=c, by=by, **extra),
+        lambda c: services_recevabilite.recevabilite_decide(
+            candidacy=c, by=by, outcome="favorable", reason="", **extra
+        ),
     )
 
 
@@ -200,3 +203,38 @@ def test_second_transition_waits_for_the_first_to_commit(
     candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.closing_reason) == ("abandonne", "Premier")
     assert logs(candidacy, "withdraw").get().actor == candidat
+
+
+def test_two_decisions_at_once_only_one_is_recorded_and_the_loser_is_told(
+    candidat, own_org, secretariat
+):
+    candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
+    other = UserFactory(first_name="Inès", last_name="Second", platform_role="secretariat")
+    sides = [(secretariat, "favorable", "recevable"), (other, "defavorable", "non_recevable")]
+    outcomes = race(
+        *(
+            Action(
+                candidacy.pk,
+                lambda c, by=by, outcome=outcome: services_recevabilite.recevabilite_decide(
+                    candidacy=c,
+                    by=by,
+                    outcome=outcome,
+                    reason="Motif.",
+                    expected_state="recevabilite",
+                ),
+            )
+            for by, outcome, _state in sides
+        )
+    )
+    winner, loser = winner_and_loser(outcomes)
+    by, outcome, state = sides[winner]
+    candidacy.refresh_from_db()
+    assert candidacy.state == state
+    assert list(RecevabiliteDecision.objects.values_list("outcome", "decided_by")) == [
+        (outcome, by.pk)
+    ]
+    assert isinstance(loser, services.ConcurrentChange)
+    label = RecevabiliteDecision.objects.get().get_outcome_display().lower()
+    assert loser.message.startswith(
+        f"Une décision vient d'être prise sur cette demande par {by} : {label}."
+    )

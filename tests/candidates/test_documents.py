@@ -22,6 +22,7 @@ from tests.candidates.builders import (
     assign,
     candidacy_in,
     competence,
+    decide,
     fill_livret,
     today,
     vae_ready,
@@ -248,21 +249,16 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
             name="submit_recevabilite", candidacy=vae, by=named_candidat, sworn=True
         )
     with django_capture_on_commit_callbacks(execute=True):
-        services.run_transition(
-            name="declare_recevable",
-            candidacy=vae,
-            by=secretariat,
-            comment="Expérience conforme au référentiel.",
-        )
-    # Not before partie 3 is submitted.
-    assert not Document.objects.exists()
+        decide(vae, secretariat, "favorable", reason="Expérience conforme au référentiel.")
+    # Not before partie 3 is submitted (the decision's own letter aside).
+    assert not Document.objects.exclude(kind="avis_recevabilite").exists()
     assert generate_document.delay("dossier_vae", vae.pk).get() is None
 
     _add_activities(vae)
     with django_capture_on_commit_callbacks(execute=True):
         evaluation_services.vae_activities_submit(candidacy=vae, by=named_candidat)
 
-    document = Document.objects.get()
+    document = Document.objects.get(kind="dossier_vae")
     assert (document.kind, document.object_id) == ("dossier_vae", vae.pk)
     assert document.title == f"{DOSSIER_VAE} — Éloïse Lefèvre-Duchêne"
     data = stored_bytes(document)
@@ -289,7 +285,7 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     assert "PROJET" not in text
 
     assert generate_document.delay("dossier_vae", vae.pk).get() == document.pk
-    assert Document.objects.count() == 1
+    assert Document.objects.filter(kind="dossier_vae").count() == 1
 
     url = reverse("document_download", args=[document.pk])
     for user in (named_candidat, gestionnaire, secretariat):

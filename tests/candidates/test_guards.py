@@ -21,6 +21,7 @@ from .builders import (
     assign,
     candidacy_in,
     competence,
+    decide,
     fill_livret,
     parcours_candidacy,
     refused,
@@ -247,11 +248,10 @@ def test_declare_non_recevable_refused_without_a_reason(reason, candidat, own_or
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
     error = refused(
         candidacy,
-        lambda: services.run_transition(
-            name="declare_non_recevable", candidacy=candidacy, by=secretariat, comment=reason
-        ),
+        lambda: decide(candidacy, secretariat, "defavorable", reason=reason),
     )
     assert error.missing == ["le motif de l'avis défavorable"]
+    assert not candidacy.recevabilite_decisions.exists()
 
 
 def test_submit_activities_refused_for_a_competence_without_activity(assigned, candidat):

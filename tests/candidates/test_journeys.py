@@ -14,6 +14,7 @@ from .builders import (
     DAY,
     add_activities,
     competence,
+    decide,
     fill_livret,
     plan_codes,
     refused,
@@ -88,9 +89,8 @@ def test_vae_from_demande_to_jury(assigned, candidat, secretariat, evaluateur, j
     )
     assert candidacy.state == "recevabilite"
     assert candidacy.vae_request.submitted_on == today()
-    services.run_transition(
-        name="declare_recevable", candidacy=candidacy, by=secretariat, comment="Complet"
-    )
+    decide(candidacy, secretariat, "favorable", reason="Complet", expected_state="recevabilite")
+    candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.recevabilite_reason) == ("recevable", "Complet")
     add_activities(candidacy)
     evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat)
@@ -103,12 +103,8 @@ def test_vae_from_demande_to_jury(assigned, candidat, secretariat, evaluateur, j
 
 def test_declare_non_recevable_stores_the_reason(candidat, own_org, secretariat):
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
-    services.run_transition(
-        name="declare_non_recevable",
-        candidacy=candidacy,
-        by=secretariat,
-        comment=" Expérience hors champ. ",
-    )
+    decide(candidacy, secretariat, "defavorable", reason=" Expérience hors champ. ")
+    candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.recevabilite_reason) == (
         "non_recevable",
         "Expérience hors champ.",

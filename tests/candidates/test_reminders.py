@@ -6,12 +6,18 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from candidates import services
 from candidates.models import CompetenceValidation
 from candidates.tasks import remind_expiring_validations, remind_waiting_candidacies
 from cqp.models import Habilitation, HabilitationKind, Notification
 from cqp.tasks import remind_expiring_habilitations
-from tests.candidates.builders import assign, candidacy_in, candidate_of, competence, vae_candidacy
+from tests.candidates.builders import (
+    assign,
+    candidacy_in,
+    candidate_of,
+    competence,
+    decide,
+    vae_candidacy,
+)
 from tests.factories import CompetenceValidationFactory, HabilitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +85,7 @@ def test_a_new_step_starts_a_new_waiting_period(waiting, secretariat, candidat, 
     _evaluation, vae = waiting
     with time_machine.travel(START + datetime.timedelta(days=61), tick=False):
         remind_waiting_candidacies.apply()
-        services.run_transition(name="declare_recevable", candidacy=vae, by=secretariat)
+        decide(vae, secretariat, "favorable")
     with time_machine.travel(START + datetime.timedelta(days=100), tick=False):
         remind_waiting_candidacies.apply()
     # Recevable since day 61: 39 days, no reminder to the candidate yet.

@@ -22,6 +22,7 @@ from tests.candidates.builders import (
     DAY,
     assign,
     competence,
+    decide,
     habilitated,
     parcours_candidacy,
     today,
@@ -188,9 +189,7 @@ def test_candidacy_request_vae_refuses_a_second_open_request(candidat, own_org):
 
 def test_candidacy_request_vae_after_a_non_recevable_one(candidat, own_org, secretariat):
     first = vae_candidacy(candidat, own_org, state="recevabilite")
-    services.run_transition(
-        name="declare_non_recevable", candidacy=first, by=secretariat, comment="Hors champ"
-    )
+    decide(first, secretariat, "defavorable", reason="Hors champ")
     again = services.candidacy_request_vae(user=candidat, organisation=None)
     assert (again.state, again.candidate) == ("demande", first.candidate)
 
@@ -593,7 +592,9 @@ def test_transition_mails_the_candidate_once_after_commit(
 ):
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.run_transition(name="declare_recevable", candidacy=candidacy, by=secretariat)
+        services.run_transition(
+            name="withdraw", candidacy=candidacy, by=secretariat, comment="Départ."
+        )
         assert mailoutbox == []
     # The notification task after the commit, then the e-mail task of its one notification.
     assert len(callbacks) == 2

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from candidates import services
+from candidates import services, services_recevabilite
 from candidates.models import TransitionLog, VaeExperience
 from cqp import documents
 from cqp.exceptions import GuardFailed
@@ -118,11 +118,13 @@ def test_each_resubmission_asks_for_the_sworn_statement_again(
     first = datetime.datetime(2026, 11, 2, 9, 30, tzinfo=PARIS)
     candidacy.vae_request.refresh_from_db()
     assert candidacy.vae_request.sworn_at == first
-    services.run_transition(
-        name="request_completion",
+    services_recevabilite.recevabilite_decide(
         candidacy=candidacy,
         by=secretariat,
-        comment="Attestation de l'employeur illisible.",
+        outcome="incomplet",
+        reason="Attestation de l'employeur illisible.",
+        items=["proof:identite"],
+        expected_state="recevabilite",
     )
     with _at((2026, 11, 20), 16, 45):
         with pytest.raises(GuardFailed) as excinfo:

@@ -79,6 +79,15 @@ def _submit(client, candidacy, name, expected_state, comment=""):
     )
 
 
+def _decide(client, candidacy, outcome, reason=""):
+    """The secretariat's decision through the review page, confirmed."""
+    return client.post(
+        reverse("recevabilite_review", args=[candidacy.pk]),
+        {"expected_state": "recevabilite", "outcome": outcome, "reason": reason, "confirm": "1"},
+        follow=True,
+    )
+
+
 def _experience_data(**overrides):
     data = {
         "employer": "Centre Beta",
@@ -281,7 +290,7 @@ def test_submit_recevabilite_with_four_years_then_partie_2_is_read_only(client, 
     assert list(vae.vae_request.experiences.values_list("employer", flat=True)) == ["Formapro"]
 
 
-def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
+def test_secretariat_sees_partie_2_in_full_with_the_link_to_the_review(
     client, candidat, secretariat, vae
 ):
     _fill(vae, years=4)
@@ -305,25 +314,29 @@ def test_secretariat_sees_partie_2_in_full_with_the_decision_buttons(
     assert "Assistante de formation — Formapro" in content and "(en cours)" in content
     assert "Vendeuse — Boulangerie Dupain" in content and "Du 01/01/2010 au 31/12/2012" in content
     assert "4 ans et 0 mois (1460 jours) — minimum requis : 3 ans" in content
-    for name in ("declare_recevable", "declare_non_recevable"):
-        assert reverse("candidacy_transition", args=[vae.pk, name]) in content
+    review = reverse("recevabilite_review", args=[vae.pk])
+    assert f'href="{review}">Examiner la demande</a>' in content
+    assert "candidacy_transition" not in content and "/action/declare" not in content
     client.force_login(candidat)
     content = client.get(reverse("vae_request_edit", args=[vae.pk])).content.decode()
-    assert reverse("candidacy_transition", args=[vae.pk, "declare_recevable"]) not in content
+    assert review not in content
 
 
 def test_declare_non_recevable_requires_a_reason(client, secretariat, candidat, vae):
     _fill(vae, years=4)
     _in_state(vae, "recevabilite")
     client.force_login(secretariat)
-    response = _submit(client, vae, "declare_non_recevable", "recevabilite")
+    response = _decide(client, vae, "defavorable")
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "comment": ["Indiquez le motif : il est obligatoire pour cette action."]
+        "reason": [
+            "Indiquez le motif : il est obligatoire pour un avis défavorable ou une demande de "
+            "compléments."
+        ]
     }
     vae.refresh_from_db()
     assert vae.state == "recevabilite"
-    _submit(client, vae, "declare_non_recevable", "recevabilite", "Expérience hors du métier.")
+    _decide(client, vae, "defavorable", "Expérience hors du métier.")
     vae.refresh_from_db()
     assert (vae.state, vae.recevabilite_reason) == ("non_recevable", "Expérience hors du métier.")
     client.force_login(candidat)
@@ -340,7 +353,7 @@ def test_declare_recevable_opens_partie_3_to_the_candidate(client, secretariat, 
     assert client.post(reverse("vae_activity_add", args=[vae.pk]), {}).status_code == 403
 
     client.force_login(secretariat)
-    _submit(client, vae, "declare_recevable", "recevabilite")
+    _decide(client, vae, "favorable")
     vae.refresh_from_db()
     assert vae.state == "recevable"
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from candidates import services as candidacy_services
+from candidates import services_recevabilite
 from candidates.tasks import notify_transition
 from candidates.transitions import TRANSITIONS
 from cqp import notifications
@@ -74,11 +75,12 @@ def test_the_email_is_french_plain_text_and_html_with_the_link(
     settings.SITE_URL = "http://testserver"
     candidacy = vae_candidacy(candidat, own_org, state="recevabilite")
     with django_capture_on_commit_callbacks(execute=True):
-        candidacy_services.run_transition(
-            name="declare_non_recevable",
+        services_recevabilite.recevabilite_decide(
             candidacy=candidacy,
             by=secretariat,
-            comment="Expérience insuffisante",
+            outcome="defavorable",
+            reason="Expérience insuffisante",
+            expected_state="recevabilite",
         )
     [message] = mailoutbox
     assert message.to == [candidat.email]
@@ -86,6 +88,9 @@ def test_the_email_is_french_plain_text_and_html_with_the_link(
     url = f"http://testserver{reverse('candidacy_detail', args=[candidacy.pk])}"
     assert url in message.body
     assert "Expérience insuffisante" in message.body
+    assert (
+        "Le courrier « avis de recevabilité » est disponible sur la page de votre" in message.body
+    )
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert f'href="{url}"' in html

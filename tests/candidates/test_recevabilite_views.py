@@ -1,0 +1,294 @@
+"""The recevabilité pages: the secretariat's review of a request and its decision (checked,
+confirmed, recorded), the candidate's partie 2 flagged after a request for completion, and
+the history of submissions and decisions on the candidacy page."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from candidates import services
+from candidates.models import RecevabiliteDecision
+from cqp.models import Document
+from tests.candidates.builders import decide, today, vae_candidacy, vae_ready
+from tests.factories import CandidacyFactory, UserFactory, VaeExperienceFactory, VaeProofFactory
+from tests.helpers import flash_messages, page_text, query_count
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=4 * 365)
+    other = VaeExperienceFactory(
+        request=candidacy.vae_request,
+        employer="Campus Sud",
+        job_title="Chargée d'accueil",
+        start_date=datetime.date(2015, 1, 1),
+        end_date=datetime.date(2016, 12, 31),
+        is_relevant=False,
+        working_time=50,
+    )
+    VaeProofFactory(request=candidacy.vae_request, experience=other, kind="contrat")
+    services.run_transition(
+        name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+    )
+    candidacy.vae_request.decision_due_on = datetime.date(2099, 1, 31)
+    candidacy.vae_request.save()
+    return candidacy
+
+
+def review_url(candidacy) -> str:
+    return reverse("recevabilite_review", args=[candidacy.pk])
+
+
+def post(client, candidacy, **data):
+    return client.post(
+        review_url(candidacy), {"expected_state": "recevabilite", **data}, follow=True
+    )
+
+
+def formapro(candidacy):
+    return candidacy.vae_request.experiences.get(employer="Formapro")
+
+
+# Reading the request -----------------------------------------------------------------------
+
+
+def test_the_review_page_reads_the_request_in_full(client, secretariat, submitted):
+    client.force_login(secretariat)
+    response = client.get(review_url(submitted))
+    assert response.status_code == 200
+    text = page_text(response)
+    for expected in (
+        "Examen de la recevabilité",
+        f"Date de la demande</dt><dd>{today():%d/%m/%Y}",
+        "Décision attendue le</dt><dd>31/01/2099",
+        "BTS assistant de gestion",
+        "Faire reconnaître mon expérience.",
+        "Assistante de formation — Formapro",
+        "Chargée d'accueil — Campus Sud",
+        "Du 01/01/2015 au 31/12/2016",
+        "temps partiel (50 %)",
+        "temps plein",
+        '<td data-label="Jours à la date de la demande">731</td>',
+        "minimum requis : 3 ans",
+        "La durée minimale est atteinte.",
+        "justificatif.pdf<span class=\"visually-hidden\"> (s'ouvre dans un nouvel onglet)",
+        f"demande envoyée par {submitted.candidate.user}",
+    ):
+        assert expected in text, expected
+    # The periods on a time line, described, with the window of the 3 years before the request.
+    assert (
+        '<svg viewBox="0 0 600 102" role="img" aria-labelledby="frise-titre frise-description"'
+        in text
+    )
+    window = f"du {today().replace(year=today().year - 3):%d/%m/%Y} au"
+    assert window in text
+    assert text.count('class="experience-timeline__bar experience-timeline__bar--relevant"') == 1
+    assert text.count('class="experience-timeline__bar experience-timeline__bar--other"') == 1
+    assert "style=" not in text.split("<main", 1)[1]
+    form = response.context["form"]
+    assert form["expected_state"].value() == "recevabilite"
+    assert len(form.fields["items"].choices) == 6 + 2 * 2
+
+
+def test_the_review_page_is_the_secretariats_only(
+    client, submitted, candidat, gestionnaire, jury, outsider
+):
+    for user in (candidat, gestionnaire, jury, outsider):
+        client.force_login(user)
+        assert client.get(review_url(submitted)).status_code == 404
+
+
+def test_a_parcours_candidacy_has_no_review_page(client, secretariat, own_org):
+    client.force_login(secretariat)
+    candidacy = CandidacyFactory(organisation=own_org)
+    assert client.get(review_url(candidacy)).status_code == 404
+
+
+def _more(candidacy, *, periods: int, decisions: int, secretariat, candidat):
+    for n in range(periods):
+        period = VaeExperienceFactory(
+            request=candidacy.vae_request,
+            employer=f"Employeur {n}",
+            start_date=datetime.date(2000 + n, 1, 1),
+            end_date=datetime.date(2000 + n, 6, 30),
+        )
+        VaeProofFactory(request=candidacy.vae_request, experience=period, kind="contrat")
+    for _n in range(decisions):
+        decide(candidacy, secretariat, "incomplet", items=["proof:identite"])
+        services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+        )
+
+
+def test_the_review_page_queries_do_not_grow_with_periods_and_decisions(
+    client, secretariat, candidat, submitted
+):
+    client.force_login(secretariat)
+    _more(submitted, periods=1, decisions=1, secretariat=secretariat, candidat=candidat)
+    few = query_count(client, review_url(submitted))
+    _more(submitted, periods=6, decisions=3, secretariat=secretariat, candidat=candidat)
+    assert query_count(client, review_url(submitted)) == few
+
+
+# Deciding ----------------------------------------------------------------------------------
+
+
+def test_what_was_typed_is_kept_with_each_error_next_to_its_field(client, secretariat, submitted):
+    client.force_login(secretariat)
+    response = post(client, submitted, outcome="incomplet", reason="Attestation manquante.")
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"items": ["Cochez au moins un élément à compléter."]}
+    text = page_text(response)
+    assert "La décision n'a pas été enregistrée : corrigez les points signalés." in text
+    assert "Attestation manquante.</textarea>" in text
+    assert re.search(r'<input type="radio" name="outcome" value="incomplet"[^>]* checked>', text)
+    assert not RecevabiliteDecision.objects.exists()
+    response = post(client, submitted)
+    assert response.context["form"].errors == {"outcome": ["Choisissez une décision."]}
+
+
+def test_a_decision_is_confirmed_then_recorded_and_the_queue_follows(
+    client, secretariat, submitted
+):
+    client.force_login(secretariat)
+    work = formapro(submitted)
+    data = {
+        "outcome": "incomplet",
+        "reason": "Il manque l'attestation.",
+        "items": [f"proof:experience:{work.pk}", "proof:identite"],
+    }
+    response = post(client, submitted, **data)
+    text = page_text(response)
+    assert "Vous allez demander des compléments : la demande revient au candidat" in text
+    assert "Cette décision est définitive" in text
+    assert "Pièce d'identité" in text and "Justificatif(s) de la période" in text
+    assert not RecevabiliteDecision.objects.exists()
+    # Modifier: back to the form, as typed.
+    response = post(client, submitted, **data, edit="1")
+    assert response.context["form"]["reason"].value() == "Il manque l'attestation."
+    assert "Vous allez" not in page_text(response)
+    response = post(client, submitted, **data, confirm="1")
+    assert response.redirect_chain == [(reverse("recevabilite_queue"), 302)]
+    assert flash_messages(response) == [
+        f"Décision enregistrée pour {submitted.candidate} : demande de compléments. Le candidat "
+        "en est informé ; le courrier « avis de recevabilité » est joint à sa candidature."
+    ]
+    decision = RecevabiliteDecision.objects.get()
+    assert (decision.outcome, decision.reason, decision.decided_by) == (
+        "incomplet",
+        "Il manque l'attestation.",
+        secretariat,
+    )
+    assert [item["code"] for item in decision.items] == data["items"][::-1]
+    submitted.refresh_from_db()
+    assert submitted.state == "demande"
+
+
+def test_a_favorable_decision_ignores_ticked_items(client, secretariat, submitted):
+    client.force_login(secretariat)
+    post(client, submitted, outcome="favorable", items=["proof:identite"], confirm="1")
+    decision = RecevabiliteDecision.objects.get()
+    assert (decision.outcome, decision.items) == ("favorable", [])
+
+
+def test_the_loser_of_two_decisions_is_told_who_decided_what(client, secretariat, submitted):
+    other = UserFactory(first_name="Inès", last_name="Premier", platform_role="secretariat")
+    client.force_login(secretariat)
+    assert post(client, submitted, outcome="defavorable", reason="Hors champ.").status_code == 200
+    decide(submitted, other, "favorable", expected_state="recevabilite")
+    response = post(client, submitted, outcome="defavorable", reason="Hors champ.", confirm="1")
+    assert response.redirect_chain == [(review_url(submitted), 302)]
+    assert flash_messages(response) == [
+        "Une décision vient d'être prise sur cette demande par Inès Premier : avis favorable : "
+        "recevable. Rien n'a été enregistré de votre côté."
+    ]
+    assert RecevabiliteDecision.objects.filter(candidacy=submitted).count() == 1
+    text = page_text(response)
+    assert (
+        "Cette demande n'est pas à l'examen" in text
+        and '<form method="post" novalidate class="form" data-recevabilite-form>' not in text
+    )
+
+
+# The candidate's partie 2 ------------------------------------------------------------------
+
+
+def test_partie_2_flags_exactly_the_items_asked_for(client, secretariat, candidat, submitted):
+    work = formapro(submitted)
+    decide(
+        submitted,
+        secretariat,
+        "incomplet",
+        reason="Merci de préciser vos diplômes.",
+        items=["field:education", f"proof:experience:{work.pk}"],
+    )
+    client.force_login(candidat)
+    response = client.get(reverse("vae_request_edit", args=[submitted.pk]))
+    text = page_text(response)
+    assert "Compléments demandés par le secrétariat de la CPEF" in text
+    assert "Merci de préciser vos diplômes." in text
+    assert '<a href="#id_education">Formation et diplômes</a>' in text
+    assert f'<a href="#periode-{work.pk}">Justificatif(s) de la période' in text
+    assert "Pièce d'identité" not in text.split("Compléments demandés", 1)[1].split("</ul>")[0]
+    assert f'class="vae-item vae-item--flagged" id="periode-{work.pk}"' in text
+    assert text.count("badge--a-completer") == 1
+    form = response.context["form"]
+    assert form.fields["education"].help_text.startswith(
+        "À compléter : demandé par le secrétariat de la CPEF."
+    )
+    assert not form.fields["motivation"].help_text.startswith("À compléter")
+    # Sent again: the flags are gone.
+    services.run_transition(
+        name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
+    )
+    text = page_text(client.get(reverse("vae_request_edit", args=[submitted.pk])))
+    assert "Compléments demandés" not in text and "badge--a-completer" not in text
+
+
+# The candidacy page ------------------------------------------------------------------------
+
+
+def test_the_candidacy_page_shows_submissions_and_decisions_with_their_letters(
+    client,
+    secretariat,
+    candidat,
+    gestionnaire,
+    submitted,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(submitted, secretariat, "incomplet", items=["proof:identite"])
+    services.run_transition(
+        name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
+    )
+    url = reverse("candidacy_detail", args=[submitted.pk])
+    client.force_login(secretariat)
+    text = page_text(client.get(url))
+    assert f'href="{review_url(submitted)}">Examiner la demande</a>' in text
+    client.force_login(candidat)
+    text = page_text(client.get(url))
+    section = text.split("Recevabilité : envois et décisions", 1)[1].split("</section>", 1)[0]
+    assert section.count(f"demande envoyée par {candidat}") == 2
+    assert "Demande de compléments" in section and "Pièce d'identité" in section
+    assert f"expérience retenue : {4 * 365} jours" in section
+    letter = Document.objects.get(kind="avis_recevabilite")
+    assert reverse("document_download", args=[letter.pk]) in section
+    assert review_url(submitted) not in text
+    client.force_login(gestionnaire)
+    assert review_url(submitted) not in page_text(client.get(url))
+
+
+def test_the_candidacy_page_queries_do_not_grow_with_decisions(
+    client, secretariat, candidat, submitted
+):
+    client.force_login(candidat)
+    url = reverse("candidacy_detail", args=[submitted.pk])
+    _more(submitted, periods=0, decisions=1, secretariat=secretariat, candidat=candidat)
+    few = query_count(client, url)
+    _more(submitted, periods=0, decisions=4, secretariat=secretariat, candidat=candidat)
+    assert query_count(client, url) == few
