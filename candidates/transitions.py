@@ -18,9 +18,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from cqp.utils import add_months
 
 from . import guards
 from .enums import Capacity
@@ -108,11 +111,13 @@ def _plan_from_livret(candidacy) -> None:
 
 
 def _stamp_request_date(candidacy) -> None:
-    """The request date of a VAE is the day partie 2 is submitted."""
+    """The request date of a VAE is the day partie 2 is submitted; a decision is due
+    VAE_DECISION_MONTHS later (from each submission: a resubmission restarts it)."""
     request = getattr(candidacy, "vae_request", None)
     if request is not None:
         request.submitted_on = guards.today()
-        request.save(update_fields=["submitted_on"])
+        request.decision_due_on = add_months(request.submitted_on, settings.VAE_DECISION_MONTHS)
+        request.save(update_fields=["submitted_on", "decision_due_on"])
 
 
 def _plan_not_acquired(candidacy, *, competence_ids) -> None:
