@@ -300,6 +300,8 @@ class VaeRequest(models.Model):
     class Meta:
         verbose_name = _("demande de VAE (partie 2)")
         verbose_name_plural = _("demandes de VAE (partie 2)")
+        # The secretariat's queue sorts by the due date and the daily reminder ranges over it.
+        indexes = [models.Index(fields=["decision_due_on"], name="vae_request_due_on_idx")]
 
     def __str__(self):
         return _("Partie 2 de %s") % self.candidacy.candidate

@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "candidates.tasks.remind_waiting_candidacies",
         "schedule": crontab(hour=7, minute=0),
     },
+    "remind-recevabilite-deadlines": {
+        "task": "candidates.tasks.remind_recevabilite_deadlines",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "remind-expiring-validations": {
         "task": "candidates.tasks.remind_expiring_validations",
         "schedule": crontab(hour=7, minute=10),

@@ -18,7 +18,7 @@ from cqp.views.helpers import form_page
 
 from .. import permissions, selectors, services
 from ..access import candidacy_for, candidacy_form_page, refusal_on
-from ..enums import State
+from ..enums import Pathway, State
 from ..forms import (
     AssignmentForm,
     CandidacyFilterForm,
@@ -84,6 +84,10 @@ def candidacy_detail(request, pk):
         is_candidate=permissions.is_the_candidate(candidacy, user),
         is_professionnel=permissions.is_acting_professionnel(candidacy, user),
         is_evaluateur=permissions.is_acting_evaluateur(candidacy, user),
+        # Information for the secretariat's decision, not a refusal.
+        second_request=candidacy.pathway == Pathway.VAE
+        and is_secretariat(user)
+        and selectors.is_second_request(candidacy),
     )
     return render(request, "candidates/candidacy_detail.html", context)
 
