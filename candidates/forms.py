@@ -41,7 +41,7 @@ class RecevabiliteQueueFilterForm(forms.Form):
                 % {"days": days},
             ),
             (selectors.OVERDUE, _("En retard")),
-            (selectors.RESUBMITTED, _("Nouvelles soumissions (après une demande de compléments)")),
+            (selectors.RESUBMITTED, _("Nouvelles soumissions")),
         ]
 
     def selected(self) -> str:
