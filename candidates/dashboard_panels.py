@@ -82,8 +82,12 @@ def gestionnaire_panel(request):
 def secretariat_panel(request):
     days = settings.REMINDER_WAITING_DAYS
     waiting = selectors.candidacies_waiting(days=days)
+    counts = selectors.recevabilite_counts()
     return {
-        "recevabilite_count": selectors.recevabilite_queue().count(),
+        "recevabilite_count": counts["total"],
+        "recevabilite_overdue": counts["overdue"],
+        "recevabilite_due_soon": counts["due_soon"],
+        "due_soon_days": settings.VAE_DECISION_REMINDER_DAYS,
         "waiting": list(waiting[:PANEL_ROWS]),
         "waiting_count": waiting.count(),
         "waiting_days": days,

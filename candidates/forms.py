@@ -1,10 +1,13 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cqp.forms import EmailField
 from cqp.models import HabilitationKind, Organisation, User
 from cqp.selectors import habilitated_users
 
+from . import selectors
 from .enums import Pathway, State
 
 
@@ -20,6 +23,30 @@ class CandidacyFilterForm(forms.Form):
     pathway = forms.ChoiceField(
         label=_("Voie"), required=False, choices=[("", _("Toutes les voies"))] + Pathway.choices
     )
+
+
+class RecevabiliteQueueFilterForm(forms.Form):
+    """Which VAE requests the secretariat's queue shows (a GET form: links keep the choice)."""
+
+    show = forms.ChoiceField(label=_("Demandes affichées"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.VAE_DECISION_REMINDER_DAYS
+        self.fields["show"].choices = [
+            ("", _("Toutes les demandes")),
+            (
+                selectors.DUE_SOON,
+                ngettext("À échéance sous %(days)d jour", "À échéance sous %(days)d jours", days)
+                % {"days": days},
+            ),
+            (selectors.OVERDUE, _("En retard")),
+            (selectors.RESUBMITTED, _("Nouvelles soumissions")),
+        ]
+
+    def selected(self) -> str:
+        """The view asked for: one of selectors' DUE_SOON, OVERDUE, RESUBMITTED, or all."""
+        return self.cleaned_data.get("show", "") if self.is_valid() else ""
 
 
 class ParcoursCandidacyForm(forms.Form):

@@ -179,8 +179,9 @@ def submit_recevabilite_ready(candidacy) -> list[str]:
     request = getattr(candidacy, "vae_request", None)
     if request is not None:
         minimum = candidacy.certification.vae_min_experience_years
-        experience = relevant_experience(request.experiences.all(), on=today())
-        if not experience.at_least_years(minimum):
+        on = today()  # the request date, were it submitted now
+        experience = relevant_experience(request.experiences.all(), on=on)
+        if not experience.at_least_years(minimum, on=on):
             missing.append(
                 _(
                     "expérience en rapport avec le CQP insuffisante : %(found)s déclarés, "

@@ -301,6 +301,8 @@ class VaeRequest(models.Model):
     class Meta:
         verbose_name = _("demande de VAE (partie 2)")
         verbose_name_plural = _("demandes de VAE (partie 2)")
+        # The secretariat's queue sorts by the due date and the daily reminder ranges over it.
+        indexes = [models.Index(fields=["decision_due_on"], name="vae_request_due_on_idx")]
 
     def __str__(self):
         return _("Partie 2 de %s") % self.candidacy.candidate
@@ -449,7 +451,10 @@ class CompetenceValidationQuerySet(models.QuerySet):
 
 
 class CompetenceValidation(models.Model):
-    """A competence validated by the jury: it counts for 5 years."""
+    """A competence validated by the jury: it counts for the certification's
+    `partial_validation_years` (5), from `validated_on` to `valid_until` both included, that
+    is to the same calendar date 5 years later (28 February for a 29 February,
+    `services.validations_grant`); it has expired from the day after `valid_until`."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="validations")
     competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")

@@ -7,6 +7,7 @@ from cqp.selectors import download_list
 
 from . import permissions
 from .enums import PATHWAY_STEPS, ProofKind, State
+from .selectors import due_soon_horizon
 from .transitions import with_ui
 
 
@@ -78,4 +79,19 @@ def candidacy_context(request, candidacy, **extra) -> dict:
         "timeline": timeline(candidacy),
         "can_manage": permissions.can_manage(candidacy, request.user),
         **extra,
+    }
+
+
+def recevabilite_row(candidacy, today) -> dict:
+    """A line of the secretariat's queue: the request's age in days and where it stands
+    against its due date (`overdue_days` past it, or `due_soon` within the reminder's
+    horizon), from a candidacy of `selectors.recevabilite_queue`."""
+    request = candidacy.vae_request
+    due_on = request.decision_due_on
+    return {
+        "candidacy": candidacy,
+        "age_days": (today - request.submitted_on).days if request.submitted_on else None,
+        "due_on": due_on,
+        "overdue_days": (today - due_on).days if due_on and due_on < today else 0,
+        "due_soon": bool(due_on) and today <= due_on <= due_soon_horizon(today),
     }

@@ -15,7 +15,7 @@ from cqp.utils import add_months
 from .enums import State
 from .models import Candidacy, CompetenceValidation
 from .notifications import candidacy_values
-from .selectors import WAITING_ON, candidacies_waiting
+from .selectors import WAITING_ON, candidacies_waiting, due_soon_horizon
 
 WAITING = notifications.Message(
     title=_("Candidature de %(name)s en attente depuis %(days)s jours"),
@@ -42,6 +42,21 @@ VALIDATION_EXPIRED = notifications.Message(
     body=_(
         "La validation de la compétence « %(title)s » (%(code)s) a pris fin le "
         "%(day)s : elle devra être évaluée à nouveau."
+    ),
+)
+RECEVABILITE_DUE_SOON = notifications.Message(
+    title=_("Demande de VAE de %(name)s : décision attendue le %(day)s"),
+    body=_(
+        "La demande de VAE de %(name)s (%(organisation)s), envoyée le %(submitted)s, attend "
+        "l'avis de recevabilité, attendu au plus tard le %(day)s."
+    ),
+)
+RECEVABILITE_DUE = notifications.Message(
+    title=_("Demande de VAE de %(name)s : échéance de la décision le %(day)s"),
+    body=_(
+        "La demande de VAE de %(name)s (%(organisation)s), envoyée le %(submitted)s, attend "
+        "toujours l'avis de recevabilité, attendu au plus tard le %(day)s : l'échéance est "
+        "atteinte."
     ),
 )
 
@@ -122,4 +137,34 @@ def validations_remind(*, day: datetime.date) -> notifications.Notified:
                     values=_validation_values(validation),
                 )
             )
+    return notified
+
+
+def recevabilite_deadlines_remind(*, day: datetime.date) -> notifications.Notified:
+    """Remind the secretariat of the VAE requests awaiting a decision: once when the due
+    date is VAE_DECISION_REMINDER_DAYS away or less, once when it is reached (or past, if
+    the task did not run that day); each once per request and due date, so a resubmission,
+    with its new due date, reminds again."""
+    notified = notifications.Notified()
+    waiting = Candidacy.objects.filter(
+        state=State.RECEVABILITE, vae_request__decision_due_on__lte=due_soon_horizon(day)
+    ).select_related("candidate__user", "organisation", "certification", "vae_request")
+    for candidacy in waiting:
+        request = candidacy.vae_request
+        due_on = request.decision_due_on
+        reached = due_on <= day
+        notified.add(
+            notifications.notify(
+                "recevabilite_due" if reached else "recevabilite_due_soon",
+                candidacy,
+                key=f"reminder:recevabilite-{'due' if reached else 'soon'}:{request.pk}:{due_on:%Y%m%d}",
+                message=RECEVABILITE_DUE if reached else RECEVABILITE_DUE_SOON,
+                values={
+                    **candidacy_values(candidacy),
+                    "day": due_on.strftime("%d/%m/%Y"),
+                    "submitted": request.submitted_on.strftime("%d/%m/%Y"),
+                },
+                url=reverse("recevabilite_review", args=[candidacy.pk]),
+            )
+        )
     return notified

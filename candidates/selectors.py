@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,8 +12,16 @@ from cqp import notifications
 from cqp.models import Competence, CompetenceElement, MembershipRole
 from cqp.permissions import is_secretariat
 
-from .enums import State
-from .models import Candidacy, ParcoursAction, ReperageEntry, TransitionLog
+from .enums import Pathway, ProofKind, RecevabiliteOutcome, State
+from .models import (
+    Candidacy,
+    ParcoursAction,
+    RecevabiliteDecision,
+    ReperageEntry,
+    TransitionLog,
+    VaeExperience,
+    VaeProof,
+)
 
 # Apps built on candidates widen what a user sees (the jury: the candidacies of its sessions).
 _visibility_rules = []
@@ -72,12 +81,112 @@ def candidacy_get(*, user, pk: int) -> Candidacy:
     return get_object_or_404(candidacy_queryset(user=user), pk=pk)
 
 
-def recevabilite_queue() -> QuerySet[Candidacy]:
-    """VAE requests waiting for the secretariat's decision, oldest first (all organisations)."""
+# The VAE requests awaiting a decision ------------------------------------------------------
+
+
+def _request_year():
+    """The calendar year of a VAE request: of its submission, else of its candidacy's creation."""
+    return ExtractYear(Coalesce("vae_request__submitted_on", TruncDate("created_at")))
+
+
+def _second_request() -> Exists:
+    """Another VAE candidacy of the same person for the same certification, whose request
+    year is the outer candidacy's `request_year` (information for the decision)."""
+    return Exists(
+        Candidacy.objects.filter(
+            pathway=Pathway.VAE,
+            candidate=OuterRef("candidate"),
+            certification=OuterRef("certification"),
+        )
+        .exclude(pk=OuterRef("pk"))
+        .annotate(year=_request_year())
+        .filter(year=OuterRef("request_year"))
+    )
+
+
+def is_second_request(candidacy: Candidacy) -> bool:
+    """Whether the same person made another VAE request for the same certification in the
+    same calendar year (submitted then, or created then if never submitted)."""
     return (
+        Candidacy.objects.filter(pk=candidacy.pk)
+        .annotate(request_year=_request_year())
+        .filter(_second_request())
+        .exists()
+    )
+
+
+def _count(queryset) -> Coalesce:
+    """The number of periods of `queryset` (those of the outer candidacy's request), as a
+    subquery: grouped by their request, of which there is one."""
+    grouped = queryset.order_by().values("request").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(grouped), 0)
+
+
+def due_soon_horizon(today: datetime.date) -> datetime.date:
+    """The last due date that counts as « bientôt dû » on `today` (the reminder's horizon)."""
+    return today + datetime.timedelta(days=settings.VAE_DECISION_REMINDER_DAYS)
+
+
+# The queue's views (candidates.forms.RecevabiliteQueueFilterForm).
+DUE_SOON, OVERDUE, RESUBMITTED = "bientot", "en_retard", "nouvelle_soumission"
+
+
+def recevabilite_queue(
+    *, view: str = "", today: datetime.date | None = None
+) -> QuerySet[Candidacy]:
+    """VAE requests waiting for the secretariat's decision (all organisations), the earliest
+    due first, then the oldest request; `view` keeps those due within
+    VAE_DECISION_REMINDER_DAYS and not yet overdue (DUE_SOON), those overdue (OVERDUE), or
+    those sent back for completion before (RESUBMITTED).
+
+    Each carries, in the one query: `resubmitted`, `second_request`, `periods` (declared
+    periods), `periods_with_proof` and `has_identity` (from the proofs of partie 2).
+    """
+    today = today or timezone.localdate()
+    experiences = VaeExperience.objects.filter(request__candidacy=OuterRef("pk"))
+    with_proof = experiences.filter(Exists(VaeProof.objects.filter(experience=OuterRef("pk"))))
+    qs = (
         Candidacy.objects.filter(state=State.RECEVABILITE)
         .select_related("candidate__user", "organisation", "certification", "vae_request")
-        .order_by("vae_request__submitted_on", "pk")
+        .annotate(
+            request_year=_request_year(),
+            second_request=_second_request(),
+            resubmitted=Exists(
+                RecevabiliteDecision.objects.filter(
+                    candidacy=OuterRef("pk"), outcome=RecevabiliteOutcome.INCOMPLET
+                )
+            ),
+            periods=_count(experiences),
+            periods_with_proof=_count(with_proof),
+            has_identity=Exists(
+                VaeProof.objects.filter(
+                    request__candidacy=OuterRef("pk"),
+                    experience__isnull=True,
+                    kind=ProofKind.IDENTITE,
+                )
+            ),
+        )
+    )
+    due = "vae_request__decision_due_on"
+    if view == DUE_SOON:
+        qs = qs.filter(**{f"{due}__gte": today, f"{due}__lte": due_soon_horizon(today)})
+    elif view == OVERDUE:
+        qs = qs.filter(**{f"{due}__lt": today})
+    elif view == RESUBMITTED:
+        qs = qs.filter(resubmitted=True)
+    return qs.order_by(F(due).asc(nulls_last=True), "vae_request__submitted_on", "pk")
+
+
+def recevabilite_counts(*, today: datetime.date | None = None) -> dict:
+    """How many VAE requests await a decision: `total`, `overdue`, `due_soon`; one query."""
+    today = today or timezone.localdate()
+    due = "vae_request__decision_due_on"
+    return Candidacy.objects.filter(state=State.RECEVABILITE).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(**{f"{due}__lt": today})),
+        due_soon=Count(
+            "pk", filter=Q(**{f"{due}__gte": today, f"{due}__lte": due_soon_horizon(today)})
+        ),
     )
 
 

@@ -29,6 +29,13 @@ def remind_waiting_candidacies() -> int:
 
 
 @shared_task(acks_late=True)
+def remind_recevabilite_deadlines() -> int:
+    notified = reminders.recevabilite_deadlines_remind(day=timezone.localdate())
+    send_emails_later(notified.notifications)
+    return notified.occurrences
+
+
+@shared_task(acks_late=True)
 def remind_expiring_validations() -> int:
     notified = reminders.validations_remind(day=timezone.localdate())
     send_emails_later(notified.notifications)

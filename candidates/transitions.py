@@ -18,10 +18,13 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from cqp.utils import add_months
 
 from . import guards, recevabilite
 from .enums import Capacity, RecevabiliteOutcome
@@ -112,14 +115,16 @@ def _plan_from_livret(candidacy) -> None:
 
 
 def _stamp_request_date(candidacy, *, sworn: bool = False) -> None:
-    """The request date of a VAE is the day partie 2 is submitted. The sworn statement is
-    ticked at each submission: its moment is stored, or cleared when not ticked (the guard
-    then refuses)."""
+    """The request date of a VAE is the day partie 2 is submitted; a decision is due
+    VAE_DECISION_MONTHS later (from each submission: a resubmission restarts it). The
+    sworn statement is ticked at each submission: its moment is stored, or cleared when
+    not ticked (the guard then refuses)."""
     request = getattr(candidacy, "vae_request", None)
     if request is not None:
         request.submitted_on = guards.today()
+        request.decision_due_on = add_months(request.submitted_on, settings.VAE_DECISION_MONTHS)
         request.sworn_at = timezone.now() if sworn else None
-        request.save(update_fields=["submitted_on", "sworn_at"])
+        request.save(update_fields=["submitted_on", "decision_due_on", "sworn_at"])
 
 
 def _record_decision(outcome: str) -> Callable[..., None]:

@@ -91,6 +91,12 @@ EVENTS: dict[str, Event] = {
     "habilitation_expiring": Event(
         (TITULAIRE, SECRETARIAT), _("renouveler l'habilitation avant son échéance.")
     ),
+    "recevabilite_due_soon": Event(
+        (SECRETARIAT,), _("rendre l'avis de recevabilité de cette demande de VAE avant l'échéance.")
+    ),
+    "recevabilite_due": Event(
+        (SECRETARIAT,), _("rendre sans attendre l'avis de recevabilité de cette demande de VAE.")
+    ),
     "validation_expiring": Event((CANDIDAT,)),
     "validation_expired": Event((CANDIDAT,)),
     # Security (cqp.limits).

@@ -270,11 +270,19 @@ RECEVABILITE_RECOURSE_TEXT = os.environ.get(
 REMINDER_WAITING_DAYS = env_int("REMINDER_WAITING_DAYS", 60)
 REMINDER_HABILITATION_DAYS = env_int("REMINDER_HABILITATION_DAYS", 60)
 REMINDER_VALIDATION_MONTHS = env_int("REMINDER_VALIDATION_MONTHS", 6)
+# The recevabilité of a VAE request: a decision is due this many months after its
+# submission; the secretariat is reminded this many days before, and on the day.
+VAE_DECISION_MONTHS = env_int("VAE_DECISION_MONTHS", 2)
+VAE_DECISION_REMINDER_DAYS = env_int("VAE_DECISION_REMINDER_DAYS", 15)
 NOTIFICATION_EMAIL_RESEND_DAYS = env_int("NOTIFICATION_EMAIL_RESEND_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
     "remind-waiting-candidacies": {
         "task": "candidates.tasks.remind_waiting_candidacies",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "remind-recevabilite-deadlines": {
+        "task": "candidates.tasks.remind_recevabilite_deadlines",
+        "schedule": crontab(hour=7, minute=5),
     },
     "remind-expiring-validations": {
         "task": "candidates.tasks.remind_expiring_validations",

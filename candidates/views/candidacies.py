@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -18,8 +19,14 @@ from cqp.views.helpers import form_page
 from .. import permissions, selectors, services
 from ..access import candidacy_for, candidacy_form_page, refusal_on
 from ..enums import Pathway, State
-from ..forms import AssignmentForm, CandidacyFilterForm, ParcoursCandidacyForm, TransitionForm
-from ..presenters import available_actions, candidacy_context, downloads
+from ..forms import (
+    AssignmentForm,
+    CandidacyFilterForm,
+    ParcoursCandidacyForm,
+    RecevabiliteQueueFilterForm,
+    TransitionForm,
+)
+from ..presenters import available_actions, candidacy_context, downloads, recevabilite_row
 from ..presenters_recevabilite import recevabilite_history
 from ..transitions import TRANSITIONS
 
@@ -82,6 +89,10 @@ def candidacy_detail(request, pk):
         recevabilite_history=(
             recevabilite_history(candidacy) if candidacy.pathway == Pathway.VAE else []
         ),
+        # Information for the secretariat's decision, not a refusal.
+        second_request=candidacy.pathway == Pathway.VAE
+        and is_secretariat(user)
+        and selectors.is_second_request(candidacy),
     )
     return render(request, "candidates/candidacy_detail.html", context)
 
@@ -139,8 +150,17 @@ def candidacy_transition(request, pk, name):
 
 @secretariat_required
 def recevabilite_queue(request):
+    filters = RecevabiliteQueueFilterForm(request.GET)
+    show, today = filters.selected(), timezone.localdate()
+    page = paginate(request, selectors.recevabilite_queue(view=show, today=today))
     return render(
         request,
         "candidates/recevabilite_queue.html",
-        {"page": paginate(request, selectors.recevabilite_queue())},
+        {
+            "filters": filters,
+            "show": show,
+            "page": page,
+            "rows": [recevabilite_row(candidacy, today) for candidacy in page],
+            "due_soon_days": settings.VAE_DECISION_REMINDER_DAYS,
+        },
     )

@@ -33,7 +33,6 @@ from .conftest import label, login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TO_DEVELOP = {2, 5}  # competences C2 and C5 have elements « à développer »
-DAYS_PER_YEAR = 365  # the platform's rule for counting years of experience
 SWORN = (
     "Je déclare sur l'honneur l'exactitude des informations et des justificatifs fournis dans "
     "ma demande."
@@ -49,9 +48,15 @@ def _logout(page: Page, live_server) -> None:
     expect(page).to_have_url(re.compile(re.escape(live_server.url + "/connexion/")))
 
 
-def _experience_figure(days: int) -> str:
-    """The figure a person expects for `days` of experience, written independently of the app."""
-    years, months = days // DAYS_PER_YEAR, (days % DAYS_PER_YEAR) * 12 // DAYS_PER_YEAR
+def _experience_figure(start: datetime.date, end: datetime.date) -> str:
+    """The figure a person expects for a period from `start` to `end`, both included, written
+    independently of the app: the calendar years and months from `start` to the day after
+    `end` (a month is complete on the same day of a later month)."""
+    after = end + datetime.timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day < start.day:
+        months -= 1
+    years, months, days = months // 12, months % 12, (end - start).days + 1
     years_text = f"{years} an" if years < 2 else f"{years} ans"
     return f"{years_text} et {months} mois ({days} jours)"
 
@@ -195,9 +200,9 @@ def test_professionnel_completes_the_livret_and_the_plan_appears(
 
 def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: Page, live_server):
     today = timezone.localdate()
-    start = today - datetime.timedelta(days=2 * DAYS_PER_YEAR + 20)
+    start = today - datetime.timedelta(days=2 * 365 + 20)
     end = today - datetime.timedelta(days=1)
-    figure = _experience_figure((end - start).days + 1)
+    figure = _experience_figure(start, end)
     assert figure.startswith("2 ans et ")
     email = "nadia.vae@exemple.fr"
 
@@ -354,7 +359,7 @@ def _vae_candidacy(user, organisation, *, employer, motivation):
         by=user,
         employer=employer,
         job_title="Assistant de formation",
-        start_date=today - datetime.timedelta(days=4 * DAYS_PER_YEAR + 30),
+        start_date=today - datetime.timedelta(days=4 * 365 + 30),
         end_date=None,
         is_relevant=True,
         activities="Planification des sessions, accueil des stagiaires.",
@@ -410,26 +415,26 @@ def test_vae_request_is_submitted_then_declared_recevable(
     row = page.get_by_role("row").filter(has_text=user.email)
     expect(row).to_contain_text(own_org.name)
     expect(row).to_contain_text(timezone.localdate().strftime("%d/%m/%Y"))
-    row.get_by_role("link", name="Examiner la partie 2").click()
-
+    row.get_by_role("link", name="Fiche de la candidature").click()
+    expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
+    # Partie 2 is read only for the secretariat.
+    page.get_by_role("link", name="Dossier VAE — partie 2").click()
     expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/vae/partie-2/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lucas Moreau")
     expect(page.locator("dl.details")).to_contain_text(motivation)
     expect(page.get_by_role("heading", level=4)).to_have_text(
         f"Assistant de formation — {employer}"
     )
-    expect(page.get_by_role("textbox")).to_have_count(0)  # read only for the secretariat
-    # The proofs open in the browser (a PDF: inline).
-    expect(page.get_by_role("region", name="Pièces de la demande")).to_contain_text(
-        "piece-identite.pdf"
-    )
-    contract = page.get_by_role("link", name="contrat.pdf")
-    proof = page.request.get(live_server.url + contract.get_attribute("href"))
-    assert proof.status == 200
-    assert proof.headers["content-disposition"] == 'inline; filename="contrat.pdf"'
+    expect(page.get_by_role("textbox")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Supprimer"))).to_have_count(0)
     page.get_by_role("link", name="Examiner la demande").click()
     expect(page).to_have_url(f"{live_server.url}/recevabilite/{candidacy.pk}/")
+    # The proofs open in the browser (a PDF: inline).
+    expect(page.get_by_role("main")).to_contain_text("piece-identite.pdf")
+    contract = page.get_by_role("link", name=re.compile("^contrat.pdf"))
+    proof = page.request.get(live_server.url + contract.get_attribute("href"))
+    assert proof.status == 200
+    assert proof.headers["content-disposition"] == 'inline; filename="contrat.pdf"'
     expect(
         page.get_by_role("img", name="Frise des périodes d'expérience déclarées")
     ).to_be_visible()

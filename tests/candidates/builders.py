@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from candidates import services, services_recevabilite
+from candidates.experience import required_days
 from candidates.models import Candidacy, Candidate, CompetenceValidation, ReperageEntry
 from cqp.exceptions import GuardFailed
 from cqp.models import Competence, HabilitationKind, User
@@ -99,9 +100,11 @@ def plan_codes(candidacy, cycle=None) -> set[str]:
     }
 
 
-def vae_ready(candidacy, *, days=3 * 365, relevant=True) -> None:
+def vae_ready(candidacy, *, days=None, relevant=True) -> None:
     """Partie 2 complete, with one experience of `days` days (both ends included) ending
-    yesterday, the identity document and an employer's certificate for that period."""
+    yesterday (by default exactly the 3 calendar years required for a request today), the
+    identity document and an employer's certificate for that period."""
+    days = days or required_days(3, on=today())
     request = candidacy.vae_request
     request.current_situation = "Salariée"
     request.current_job_title = "Assistante administrative"

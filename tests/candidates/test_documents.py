@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from candidates import documents as candidate_documents
 from candidates import services
+from candidates.experience import required_days
 from candidates.models import ReperageEntry
 from cqp.models import Competence, Document
 from cqp.tasks import generate_document
@@ -274,7 +275,9 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     assert f"Date de la demande {today():%d/%m/%Y}" in text
     assert "Assistante de formation — Formapro" in text
     assert "Réceptionniste — Hôtel des Deux Rivières" in text
-    assert "Expérience en rapport avec le CQP : 3 ans et 0 mois (1095 jours)" in text
+    required = required_days(3, on=today())
+    assert f"Expérience en rapport avec le CQP : 3 ans et 0 mois ({required} jours)" in text
+    assert f"minimum requis : 3 ans, soit {required} jours à cette date (atteint)" in text
     assert "Demande déclarée recevable" in text and "Expérience conforme au référentiel." in text
     assert "Partie 3 — activités réalisées" in text
     for title in _competence_titles(vae):

@@ -5,6 +5,7 @@ import copy
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from candidates import guards, services
@@ -12,6 +13,7 @@ from candidates.models import ParcoursAction, ReperageEntry
 from cqp.exceptions import TransitionError
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel, read_referentiel
 from cqp.services import habilitation_revoke
+from cqp.utils import add_months
 from evaluations import services as evaluation_services
 from tests.factories import ParcoursActionFactory, VaeExperienceFactory, VaeProofFactory
 
@@ -185,9 +187,14 @@ def test_submit_recevabilite_refused_with_an_empty_partie_2(candidat, own_org):
     assert candidacy.vae_request.submitted_on is None
 
 
+# Frozen on the issue's day: 2023-11-29 .. 2026-11-28 holds 2024-02-29, so 3 years are 1,096 days.
+ISSUE_DAY = datetime.datetime(2026, 11, 29, 10, 0, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(ISSUE_DAY, tick=False)
 def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat, own_org):
     candidacy = vae_candidacy(candidat, own_org)
-    vae_ready(candidacy, days=2 * 365 + 183)
+    vae_ready(candidacy, days=2 * 365 + 183)  # from 2024-05-30
     error = refused(
         candidacy,
         lambda: services.run_transition(
@@ -195,17 +202,18 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
         ),
     )
     assert error.missing == [
-        "expérience en rapport avec le CQP insuffisante : 2 ans et 6 mois (913 jours) déclarés, "
+        "expérience en rapport avec le CQP insuffisante : 2 ans et 5 mois (913 jours) déclarés, "
         "3 ans minimum à la date de la demande"
     ]
     candidacy.vae_request.refresh_from_db()
     assert candidacy.vae_request.submitted_on is None
 
 
+@time_machine.travel(ISSUE_DAY, tick=False)
 @pytest.mark.parametrize(
     ("days", "relevant", "declared"),
     [
-        (3 * 365 - 1, True, "2 ans et 11 mois (1094 jours) déclarés, 3 ans minimum"),
+        (1095, True, "2 ans et 11 mois (1095 jours) déclarés, 3 ans minimum"),
         (6 * 365, False, "0 an et 0 mois (0 jours) déclarés"),  # only relevant experience counts
     ],
     ids=["one-day-short", "irrelevant-experience"],
@@ -224,19 +232,63 @@ def test_submit_recevabilite_refused_below_three_years_of_relevant_experience(
     assert declared in error.message
 
 
+@time_machine.travel(ISSUE_DAY, tick=False)
+def test_submit_recevabilite_the_issue_case_refused_then_accepted_a_day_earlier(candidat, own_org):
+    """A single period from 2023-11-30 to 2026-11-28, a request on 2026-11-29: 1,095 days,
+    refused; from 2023-11-29, accepted."""
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=1095)
+    period = candidacy.vae_request.experiences.get()
+    assert (period.start_date, period.end_date) == (
+        datetime.date(2023, 11, 30),
+        datetime.date(2026, 11, 28),
+    )
+    error = refused(
+        candidacy,
+        lambda: services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+        ),
+    )
+    assert "2 ans et 11 mois (1095 jours) déclarés" in error.message
+    period.start_date = datetime.date(2023, 11, 29)
+    period.save()
+    services.run_transition(
+        name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+    )
+    assert candidacy.state == "recevabilite"
+
+
+@time_machine.travel(datetime.datetime(2027, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_submit_recevabilite_without_a_29_february_1095_days_suffice(candidat, own_org):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy, days=1095)  # 2024-03-01 .. 2027-02-28
+    services.run_transition(
+        name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+    )
+    assert candidacy.state == "recevabilite"
+
+
 def test_submit_recevabilite_counts_overlapping_periods_once(candidat, own_org):
     candidacy = vae_candidacy(candidat, own_org)
     vae_ready(candidacy, days=2 * 365)
     first = candidacy.vae_request.experiences.get()
-    # A second job held at the same time adds nothing but the year before the first one.
+    # A second job held at the same time adds nothing but the time before the first one.
     second = VaeExperienceFactory(
         request=candidacy.vae_request,
         employer="Autre",
         job_title="Assistante",
-        start_date=first.start_date - datetime.timedelta(days=365),
+        start_date=add_months(today(), -36) + DAY,
         end_date=first.start_date + datetime.timedelta(days=200),
     )
     VaeProofFactory(request=candidacy.vae_request, experience=second, kind="contrat")
+    refused(
+        candidacy,
+        lambda: services.run_transition(
+            name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+        ),
+    )
+    second.start_date -= DAY
+    second.save()
     services.run_transition(
         name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
     )

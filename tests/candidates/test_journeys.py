@@ -83,7 +83,7 @@ def test_resume_parcours_opens_a_new_cycle_with_the_given_plan(actor, assigned, 
 
 def test_vae_from_demande_to_jury(assigned, candidat, secretariat, evaluateur, jury):
     candidacy = assigned("demande", pathway="vae")
-    vae_ready(candidacy, days=3 * 365)
+    vae_ready(candidacy)
     services.run_transition(
         name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
     )

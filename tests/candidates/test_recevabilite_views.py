@@ -76,7 +76,7 @@ def test_the_review_page_reads_the_request_in_full(client, secretariat, submitte
         '<td data-label="Jours à la date de la demande">731</td>',
         "minimum requis : 3 ans",
         "La durée minimale est atteinte.",
-        "justificatif.pdf<span class=\"visually-hidden\"> (s'ouvre dans un nouvel onglet)",
+        'justificatif.pdf<span class="visually-hidden"> (s\'ouvre dans un nouvel onglet)',
         f"demande envoyée par {submitted.candidate.user}",
     ):
         assert expected in text, expected

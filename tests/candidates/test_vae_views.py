@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates.experience import required_days
 from candidates.models import (
     Candidacy,
     VaeActivity,
@@ -11,6 +12,7 @@ from candidates.models import (
     VaeRequest,
 )
 from cqp.models import Certification, User
+from cqp.utils import add_months
 from tests.factories import (
     CandidacyFactory,
     CertificationFactory,
@@ -48,14 +50,14 @@ def vae(candidat, own_org):
 
 
 def _fill(candidacy, *, years):
-    """A complete partie 2 with one ongoing relevant job of exactly `years` years, its proof
-    and the identity document."""
+    """A complete partie 2 with one ongoing relevant job of exactly `years` calendar years
+    at a request made today, its proof and the identity document."""
     VaeRequest.objects.filter(candidacy=candidacy).update(**PARTIE_2)
     period = VaeExperienceFactory(
         request=candidacy.vae_request,
         employer="Formapro",
         job_title="Assistante de formation",
-        start_date=_days_ago(years * 365 - 1),
+        start_date=add_months(TODAY(), -12 * years),
         is_relevant=True,
         activities="Convocations, feuilles d'émargement",
     )
@@ -236,14 +238,15 @@ def test_partie_2_summary_uses_the_certification_minimum(client, candidat, vae):
     _fill(vae, years=2)
     client.force_login(candidat)
     content = page_text(client.get(reverse("vae_request_edit", args=[vae.pk])))
+    days = required_days(2, on=TODAY())
     assert (
-        "Expérience en rapport avec le CQP : 2 ans et 0 mois (730 jours) — minimum requis : 3 ans"
+        f"Expérience en rapport avec le CQP : 2 ans et 0 mois ({days} jours) — minimum requis : 3 ans"
         in content
     )
     assert "La durée minimale n'est pas atteinte." in content
     Certification.objects.filter(pk=vae.certification_id).update(vae_min_experience_years=2)
     content = page_text(client.get(reverse("vae_request_edit", args=[vae.pk])))
-    assert "(730 jours) — minimum requis : 2 ans" in content
+    assert f"({days} jours) — minimum requis : 2 ans" in content
     assert "La durée minimale est atteinte." in content
 
 
@@ -313,7 +316,8 @@ def test_secretariat_sees_partie_2_in_full_with_the_link_to_the_review(
         assert value in content
     assert "Assistante de formation — Formapro" in content and "(en cours)" in content
     assert "Vendeuse — Boulangerie Dupain" in content and "Du 01/01/2010 au 31/12/2012" in content
-    assert "4 ans et 0 mois (1460 jours) — minimum requis : 3 ans" in content
+    days = required_days(4, on=TODAY())
+    assert f"4 ans et 0 mois ({days} jours) — minimum requis : 3 ans" in content
     review = reverse("recevabilite_review", args=[vae.pk])
     assert f'href="{review}">Examiner la demande</a>' in content
     assert "candidacy_transition" not in content and "/action/declare" not in content

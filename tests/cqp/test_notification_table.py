@@ -214,6 +214,12 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
         )
     with time_machine.travel(run - datetime.timedelta(hours=1), tick=False):
         lost = NotificationFactory(user=candidat)  # its e-mail task never ran
+        # A VAE request whose decision is due 10 days after the run (submitted just now,
+        # so not yet waiting for 60 days).
+        vae = vae_candidacy(UserFactory(), None, state="recevabilite")
+        vae.vae_request.submitted_on = run.date() - datetime.timedelta(days=50)
+        vae.vae_request.decision_due_on = run.date() + datetime.timedelta(days=10)
+        vae.vae_request.save()
     out = StringIO()
     with time_machine.travel(run, tick=False):
         call_command("run_periodic_tasks", stdout=out)
@@ -222,6 +228,7 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
     assert [line.split(":")[0] for line in lines] == list(settings.CELERY_BEAT_SCHEDULE)
     assert lines == [
         "remind-waiting-candidacies: 1",
+        "remind-recevabilite-deadlines: 1",
         "remind-expiring-validations: 1",
         "remind-expiring-habilitations: 1",
         "resend-unsent-emails: 1",
@@ -234,6 +241,7 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
 
     assert reminded("reminder_waiting") == sorted([professionnel.email, evaluateur.email])
     assert reminded("validation_expiring") == [candidat.email]
+    assert reminded("recevabilite_due_soon") == [secretariat.email]
     assert reminded("habilitation_expiring") == sorted([expiring.user.email, secretariat.email])
     lost.refresh_from_db()
     assert lost.email_sent_at == run
