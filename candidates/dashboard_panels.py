@@ -1,7 +1,7 @@
 """Dashboard panels of the candidacy workflow (imported by CandidatesConfig.ready)."""
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from cqp.dashboard import register_panel
@@ -10,8 +10,8 @@ from cqp.permissions import register_role_provider
 from cqp.selectors import certification_list, managed_organisation_list
 
 from . import selectors
-from .enums import State
-from .models import Candidate, CompetenceValidation
+from .enums import RecevabiliteOutcome, State
+from .models import Candidate, CompetenceValidation, RecevabiliteDecision
 
 PANEL_ROWS = 10
 
@@ -25,8 +25,15 @@ register_role_provider(candidate_role)
 
 @register_panel(MembershipRole.CANDIDAT, "candidates/panels/candidat.html", order=20)
 def candidat_panel(request):
+    # A VAE request back in `demande` after a decision was sent back for completion.
+    sent_back = RecevabiliteDecision.objects.filter(
+        candidacy=OuterRef("pk"), outcome=RecevabiliteOutcome.INCOMPLET
+    )
     candidacies = list(
-        selectors.candidacy_list(user=request.user).filter(candidate__user=request.user)
+        selectors.candidacy_list(user=request.user)
+        .filter(candidate__user=request.user)
+        .select_related("vae_request")
+        .annotate(completion_asked=Exists(sent_back))
     )
     return {
         "candidacies": candidacies,

@@ -292,3 +292,23 @@ def test_the_candidacy_page_queries_do_not_grow_with_decisions(
     few = query_count(client, url)
     _more(submitted, periods=0, decisions=4, secretariat=secretariat, candidat=candidat)
     assert query_count(client, url) == few
+
+
+# The candidate's dashboard -------------------------------------------------------------------
+
+
+def test_the_candidates_dashboard_says_when_a_decision_is_due_then_what_is_asked(
+    client, secretariat, candidat, submitted
+):
+    client.force_login(candidat)
+    text = page_text(client.get(reverse("dashboard")))
+    assert "Décision attendue au plus tard le 31/01/2099." in text
+    assert "vous demande de compléter" not in text
+
+    decide(submitted, secretariat, "incomplet", items=["field:education"])
+    text = page_text(client.get(reverse("dashboard")))
+    assert "Le secrétariat de la CPEF vous demande de compléter votre demande." in text
+    assert (
+        f'href="{reverse("vae_request_edit", args=[submitted.pk])}">Voir ce qui est demandé' in text
+    )
+    assert "Décision attendue" not in text

@@ -102,21 +102,24 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
     ]
     assert sorted(Candidacy.objects.values_list("candidate__user__email", "pathway", "state")) == [
         ("candidat.certifie@demo.cqp.fr", "parcours", "certifie"),
+        ("candidat.vae.complements@demo.cqp.fr", "vae", "demande"),
+        ("candidat.vae.recevable@demo.cqp.fr", "vae", "recevable"),
         ("candidat.vae@demo.cqp.fr", "vae", "recevabilite"),
         ("candidat@demo.cqp.fr", "parcours", "reperage"),
     ]
-    # The nine listed accounts and the certified candidate, in two organisations; the one
-    # closed session of the certified candidate, their certificate, one document of each kind.
+    # The eleven listed accounts and the certified candidate, in two organisations; the one
+    # closed session of the certified candidate, their certificate, one document of each kind
+    # of the parcours and the jury, and the letters of the two recevabilité decisions.
     assert first == {
-        "cqp.User": 10,
+        "cqp.User": 12,
         "cqp.Organisation": 2,
         "cqp.Membership": 5,
         "cqp.Habilitation": 2,
         "jury.JuryMember": 2,
-        "candidates.Candidacy": 3,
+        "candidates.Candidacy": 5,
         "jury.JurySession": 1,
         "jury.Certificate": 1,
-        "cqp.Document": 5,
+        "cqp.Document": 7,
     }
     output = capsys.readouterr().out
     for email in [
@@ -127,6 +130,9 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
         "professionnel@",
         "evaluateur@",
         "candidat.certifie@",
+        "candidat.vae@",
+        "candidat.vae.complements@",
+        "candidat.vae.recevable@",
     ]:
         assert email in output
     secretariat = User.objects.get(email="secretariat@demo.cqp.fr")
@@ -149,7 +155,18 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
         "fiche_decision",
         "certificat",
         "proces_verbal",
+        "avis_recevabilite",
     }
+    # The request sent back keeps what was entered, and flags what is asked for.
+    sent_back = Candidacy.objects.get(candidate__user__email="candidat.vae.complements@demo.cqp.fr")
+    decision = sent_back.recevabilite_decisions.get()
+    assert decision.outcome == "incomplet" and len(decision.items) == 2
+    assert sent_back.vae_request.experiences.get().proofs.count() == 1
+    assert sent_back.vae_request.decision_due_on is None
+    recevable = Candidacy.objects.get(candidate__user__email="candidat.vae.recevable@demo.cqp.fr")
+    assert recevable.recevabilite_decisions.get().outcome == "favorable"
+    waiting = Candidacy.objects.get(candidate__user__email="candidat.vae@demo.cqp.fr")
+    assert waiting.vae_request.decision_due_on > waiting.vae_request.submitted_on
     for document in Document.objects.all():
         assert document.file.storage.exists(document.file.name), document.kind
 
