@@ -23,15 +23,15 @@ DAY = datetime.timedelta(days=1)
 
 def request_in_full(candidacy) -> dict:
     """Partie 2 with its periods (oldest first), each with its proofs (`period.proof_list`)
-    and its days up to the request date, the request's own proofs (identity), and the
-    experience figures (candidates.experience)."""
+    and its days before the request date (the request day does not count, as in
+    candidates.experience), the request's own proofs (identity), and the experience figures."""
     summary = experience_summary(candidacy)
     experiences = sorted(summary["experiences"], key=lambda p: (p.start_date, p.pk))
     proofs = list(candidacy.vae_request.proofs.all())
     on = summary["experience_on"]
     for period in experiences:
         period.proof_list = [p for p in proofs if p.experience_id == period.pk]
-        end = min(period.end_date or on, on)
+        end = min(period.end_date or on - DAY, on - DAY)
         period.days_until_request = max((end - period.start_date).days + 1, 0)
     return {
         **summary,

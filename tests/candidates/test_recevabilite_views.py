@@ -73,7 +73,7 @@ def test_the_review_page_reads_the_request_in_full(client, secretariat, submitte
         "Du 01/01/2015 au 31/12/2016",
         "temps partiel (50 %)",
         "temps plein",
-        '<td data-label="Jours à la date de la demande">731</td>',
+        '<td data-label="Jours avant la date de la demande">731</td>',
         "minimum requis : 3 ans",
         "La durée minimale est atteinte.",
         'justificatif.pdf<span class="visually-hidden"> (s\'ouvre dans un nouvel onglet)',
@@ -312,3 +312,21 @@ def test_the_candidates_dashboard_says_when_a_decision_is_due_then_what_is_asked
         f'href="{reverse("vae_request_edit", args=[submitted.pk])}">Voir ce qui est demandé' in text
     )
     assert "Décision attendue" not in text
+
+
+def test_an_ongoing_periods_days_stop_the_day_before_the_request_as_the_figure_does(
+    client, secretariat, candidat, own_org
+):
+    candidacy = vae_candidacy(candidat, own_org)
+    vae_ready(candidacy)
+    period = candidacy.vae_request.experiences.get()
+    period.end_date = None  # still held on the request day
+    period.save()
+    services.run_transition(
+        name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
+    )
+    client.force_login(secretariat)
+    response = client.get(review_url(candidacy))
+    days = response.context["experience"].days
+    assert [p.days_until_request for p in response.context["experiences"]] == [days]
+    assert f'<td data-label="Jours avant la date de la demande">{days}</td>' in page_text(response)
