@@ -14,6 +14,9 @@ class RecevabiliteDecisionForm(forms.Form):
     candidates.recevabilite for the request's periods); carries the step the page showed."""
 
     expected_state = forms.CharField(widget=forms.HiddenInput)
+    # How many decisions the page showed: a request sent back and submitted again since
+    # holds more (candidates.services_recevabilite.resubmitted_meanwhile).
+    seen_decisions = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     outcome = forms.ChoiceField(
         label=_("Décision"),
         choices=RecevabiliteOutcome.choices,
@@ -68,6 +71,7 @@ class RecevabiliteDecisionForm(forms.Form):
             "reason": data["reason"],
             "items": data["items"],
             "expected_state": data["expected_state"],
+            "seen_decisions": data.get("seen_decisions"),
         }
 
     def item_labels(self) -> list[str]:

@@ -50,13 +50,33 @@ def decided_meanwhile(candidacy: Candidacy) -> ConcurrentChange | None:
     )
 
 
-def check_undecided(*, candidacy: Candidacy, expected_state: str | None) -> None:
+def resubmitted_meanwhile(candidacy: Candidacy, seen_decisions: int | None) -> None:
+    """ConcurrentChange when decisions were taken on the request since the user's page was
+    shown (`seen_decisions` of them then): it was sent back for completion and submitted
+    again, so the user has not read what they would decide on."""
+    if seen_decisions is None:
+        return
+    if RecevabiliteDecision.objects.filter(candidacy_id=candidacy.pk).count() != seen_decisions:
+        raise ConcurrentChange(
+            _(
+                "Cette demande a été renvoyée pour compléments puis envoyée de nouveau depuis "
+                "que vous l'avez ouverte : relisez-la avant de décider. Rien n'a été "
+                "enregistré de votre côté."
+            )
+        )
+
+
+def check_undecided(
+    *, candidacy: Candidacy, expected_state: str | None, seen_decisions: int | None = None
+) -> None:
     """ConcurrentChange when the request is no longer at the step the user saw it at,
-    naming the decision taken meanwhile if that is what happened."""
+    naming the decision taken meanwhile if that is what happened, or when it was decided on
+    and submitted again since (`seen_decisions`)."""
     try:
         check_expected(state=candidacy.state, expected_state=expected_state)
     except ConcurrentChange as error:
         raise decided_meanwhile(candidacy) or error from None
+    resubmitted_meanwhile(candidacy, seen_decisions)
 
 
 def recevabilite_decide(
@@ -67,6 +87,7 @@ def recevabilite_decide(
     reason: str,
     items: Iterable[str] = (),
     expected_state: str | None,
+    seen_decisions: int | None = None,
 ) -> RecevabiliteDecision:
     """Decide on a VAE request under examination: favorable (declare_recevable),
     défavorable (declare_non_recevable, a reason required) or incomplet
@@ -75,8 +96,9 @@ def recevabilite_decide(
     The transition and the RecevabiliteDecision (outcome, reason, items, request date,
     experience at that date, author, moment) are one transaction under the candidacy's row
     lock; a refusal records neither. Raises ConcurrentChange, naming the decision taken
-    meanwhile, when the request is no longer at `expected_state` (a second decision);
-    GuardFailed, PermissionDenied, TransitionError and ValidationError as run_transition.
+    meanwhile, when the request is no longer at `expected_state` (a second decision), or
+    when it holds other decisions than the `seen_decisions` the user's page showed (sent
+    back and submitted again since); GuardFailed, PermissionDenied, TransitionError and ValidationError as run_transition.
     Side effects: those of the transition (audit entry, notification after commit), and
     after commit the decision's letter (document `avis_recevabilite`).
     """
@@ -84,6 +106,9 @@ def recevabilite_decide(
     if name is None:
         raise ValueError(outcome)
     with transaction.atomic():
+        # Under the row lock (run_transition takes it again, in the same transaction).
+        Candidacy.objects.select_for_update().filter(pk=candidacy.pk).exists()
+        resubmitted_meanwhile(candidacy, seen_decisions)
         try:
             run_transition(
                 candidacy=candidacy,

@@ -50,21 +50,35 @@ def _decide(request, candidacy, form) -> bool:
     return False
 
 
+def _seen_decisions(data) -> int | None:
+    """The decisions the page showed (None from a page that did not say)."""
+    try:
+        return int(data.get("seen_decisions", ""))
+    except ValueError:
+        return None
+
+
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def recevabilite_review(request, pk):
     candidacy = candidacy_for(request, pk, has=_is_vae)
     full = request_in_full(candidacy)
+    history = recevabilite_history(candidacy)
     form = RecevabiliteDecisionForm(
         request.POST or None,
-        initial={"expected_state": candidacy.state},
+        initial={
+            "expected_state": candidacy.state,
+            "seen_decisions": sum(1 for event in history if event["kind"] == "decision"),
+        },
         experiences=full["experiences"],
     )
     confirming = False
     if request.method == "POST":
         with back_on_change(reverse("recevabilite_review", args=[candidacy.pk])):
             services_recevabilite.check_undecided(
-                candidacy=candidacy, expected_state=request.POST.get("expected_state")
+                candidacy=candidacy,
+                expected_state=request.POST.get("expected_state"),
+                seen_decisions=_seen_decisions(request.POST),
             )
             if candidacy.state != State.RECEVABILITE:
                 refuse(request, candidacy)
@@ -78,7 +92,7 @@ def recevabilite_review(request, pk):
         candidacy,
         **full,
         vae_request=candidacy.vae_request,
-        history=recevabilite_history(candidacy),
+        history=history,
         deciding=candidacy.state == State.RECEVABILITE,
         form=form,
         confirming=confirming,

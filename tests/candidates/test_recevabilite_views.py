@@ -8,8 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from candidates import services
+from candidates import services, services_recevabilite
 from candidates.models import RecevabiliteDecision
+from cqp.exceptions import ConcurrentChange
 from cqp.models import Document
 from tests.candidates.builders import decide, today, vae_candidacy, vae_ready
 from tests.factories import CandidacyFactory, UserFactory, VaeExperienceFactory, VaeProofFactory
@@ -213,6 +214,51 @@ def test_the_loser_of_two_decisions_is_told_who_decided_what(client, secretariat
         "Cette demande n'est pas à l'examen" in text
         and '<form method="post" novalidate class="form" data-recevabilite-form>' not in text
     )
+
+
+def test_a_page_opened_before_a_request_for_completion_cannot_decide_on_the_resubmission(
+    client, secretariat, candidat, submitted
+):
+    client.force_login(secretariat)
+    page = client.get(review_url(submitted))
+    assert page.context["form"]["seen_decisions"].value() == 0
+    # Meanwhile, another secretary asks for completion and the candidate submits again.
+    decide(submitted, secretariat, "incomplet", items=["field:education"])
+    services.run_transition(
+        name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
+    )
+    response = post(client, submitted, outcome="favorable", seen_decisions=0, confirm="1")
+    assert response.redirect_chain == [(review_url(submitted), 302)]
+    assert flash_messages(response) == [
+        "Cette demande a été renvoyée pour compléments puis envoyée de nouveau depuis que vous "
+        "l'avez ouverte : relisez-la avant de décider. Rien n'a été enregistré de votre côté."
+    ]
+    submitted.refresh_from_db()
+    assert submitted.state == "recevabilite"
+    assert list(submitted.recevabilite_decisions.values_list("outcome", flat=True)) == ["incomplet"]
+    # Read again, the page carries what it shows, and the decision goes through.
+    assert response.context["form"]["seen_decisions"].value() == 1
+    post(client, submitted, outcome="favorable", seen_decisions=1, confirm="1")
+    submitted.refresh_from_db()
+    assert submitted.state == "recevable"
+
+
+def test_the_service_checks_the_decisions_seen_under_the_lock(secretariat, candidat, submitted):
+    decide(submitted, secretariat, "incomplet", items=["field:education"])
+    services.run_transition(
+        name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
+    )
+    with pytest.raises(ConcurrentChange):
+        services_recevabilite.recevabilite_decide(
+            candidacy=submitted,
+            by=secretariat,
+            outcome="favorable",
+            reason="",
+            expected_state="recevabilite",
+            seen_decisions=0,
+        )
+    submitted.refresh_from_db()
+    assert submitted.state == "recevabilite" and submitted.recevabilite_decisions.count() == 1
 
 
 # The candidate's partie 2 ------------------------------------------------------------------
