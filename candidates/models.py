@@ -11,7 +11,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
-from cqp.models import AppendOnlyModel, Certification, Competence, CompetenceElement, Organisation
+from cqp.models import (
+    AppendOnlyModel,
+    Certification,
+    Competence,
+    CompetenceElement,
+    Organisation,
+    StoredUpload,
+)
 from cqp.permissions import ROLE_LABELS
 
 from .enums import (
@@ -359,7 +366,7 @@ def proof_path(instance, filename):
     return f"vae/{instance.request.candidacy_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class VaeProof(models.Model):
+class VaeProof(StoredUpload):
     """A proof joined to partie 2: the identity document, or a proof of one experience period
     (checked on its content like the evaluation's evidence, cqp.uploads)."""
 
@@ -375,14 +382,6 @@ class VaeProof(models.Model):
     )
     kind = models.CharField(_("nature"), max_length=30, choices=ProofKind.choices)
     file = models.FileField(_("fichier"), upload_to=proof_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("justificatif (partie 2)")

@@ -108,25 +108,8 @@ def vae_proof_add(
         if experience is not None and experience.request_id != request.pk:
             raise PermissionDenied
         checked = _checked(locked, experience, kind=kind, upload=upload)
-        proof = VaeProof(
-            request=request,
-            experience=experience,
-            kind=kind,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=by,
-        )
-        # Stored last: whatever fails before leaves no file behind.
-        proof.file.save(f"justificatif.{checked.extension}", upload, save=False)
-        try:
-            proof.save()
-        except Exception:
-            proof.file.storage.delete(proof.file.name)
-            raise
-    proof.name_shortened = checked.name_shortened
-    return proof
+        proof = VaeProof(request=request, experience=experience, kind=kind, uploaded_by=by)
+        return uploads.store_checked(proof, checked, upload, stem="justificatif")
 
 
 def vae_proof_delete(

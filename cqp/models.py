@@ -535,6 +535,24 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"Le {self.JOURNAL} ne peut pas être supprimé.")
 
 
+class StoredUpload(models.Model):
+    """A file a user joined, judged whole by cqp.uploads.check_upload and stored under a
+    random name (`file`, declared by each model with its own folder): what the check found
+    out, and who joined it when. `cqp.uploads.store_checked` fills and saves one."""
+
+    original_name = models.CharField(_("nom du fichier"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class DownloadKind(models.TextChoices):
     DOCUMENT = "document", _("document officiel")
     PREVIEW = "apercu", _("aperçu (projet)")

@@ -374,3 +374,22 @@ def check_upload(upload: UploadedFile, *, accepted: Collection[Kind] = EVERY_KIN
         name=sanitize_name(upload.name, kind.extension),
         name_shortened=len(_clean_stem(upload.name)) > MAX_NAME_LENGTH,
     )
+
+
+def store_checked(row, checked: Checked, upload: UploadedFile, *, stem: str):
+    """Fill `row` (a cqp.models.StoredUpload, its other fields and `uploaded_by` set) with
+    what the check found, then store the file as `<stem>.<extension>` under a random name
+    and save the row. The file is stored last, so that whatever fails before leaves none
+    behind, and removed again if the row cannot be saved."""
+    row.original_name = checked.name
+    row.content_type = checked.content_type
+    row.size = checked.size
+    row.sha256 = checked.sha256
+    row.file.save(f"{stem}.{checked.extension}", upload, save=False)
+    try:
+        row.save()
+    except Exception:
+        row.file.storage.delete(row.file.name)
+        raise
+    row.name_shortened = checked.name_shortened
+    return row

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import Candidacy
-from cqp.models import Competence
+from cqp.models import Competence, StoredUpload
 
 from .enums import Opinion, SituationKind
 
@@ -82,7 +82,7 @@ def evidence_path(instance, filename):
     return f"evidence/{instance.dossier.candidacy_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredUpload):
     """A file the candidate joins to a competence (stored outside the static tree)."""
 
     dossier = models.ForeignKey(
@@ -90,14 +90,6 @@ class Evidence(models.Model):
     )
     competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(_("fichier"), upload_to=evidence_path, max_length=200)
-    original_name = models.CharField(_("nom du fichier"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("taille (octets)"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("pièce justificative")

@@ -266,25 +266,9 @@ def evidence_add(
         _in_scope(dossier, competence)
         checked, text = _checked_together(dossier, competence, upload=upload, text=text)
         saved_account = _account_beside(dossier=dossier, competence=competence, text=text)
-        evidence = Evidence(
-            dossier=dossier,
-            competence=competence,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=by,
-        )
-        # Stored last: whatever fails before leaves no file behind, and the row's own failure
-        # removes it.
-        evidence.file.save(f"piece.{checked.extension}", upload, save=False)
-        try:
-            evidence.save()
-        except Exception:
-            evidence.file.storage.delete(evidence.file.name)
-            raise
+        evidence = Evidence(dossier=dossier, competence=competence, uploaded_by=by)
+        uploads.store_checked(evidence, checked, upload, stem="piece")
     evidence.saved_account = saved_account
-    evidence.name_shortened = checked.name_shortened
     return evidence
 
 
