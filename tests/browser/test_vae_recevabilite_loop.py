@@ -3,7 +3,8 @@ signs up and sends a request with its proofs, the secretariat asks for a complem
 candidate completes and sends again, the secretariat declares the request recevable, and the
 candidate downloads the « avis de recevabilité ». Only the secretariat's account and the
 organisation are set up beforehand; everything else goes through the pages, on a wide screen
-and, where the pages are dense, 320 px wide.
+and 320 px wide where the pages are dense: the queue, the review page, partie 2 with its
+flags and the candidacy page with its history.
 """
 
 import calendar
@@ -290,6 +291,7 @@ def test_vae_request_goes_round_the_recevabilite_loop(
     expect(events.nth(2)).to_contain_text("demande envoyée par Inès Garnier")
     expect(events.nth(3)).to_contain_text("Avis favorable : recevable")
     expect(events.nth(3)).to_contain_text("Dossier complet, expérience suffisante.")
+    _fits_320(candidate)
     with candidate.expect_download() as downloaded:
         events.nth(3).get_by_role(
             "link", name=re.compile("^Télécharger le courrier « avis de recevabilité »")
