@@ -7,6 +7,7 @@ number of periods, proofs and decisions."""
 import datetime
 import math
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from cqp.documents import latest_documents
@@ -155,8 +156,13 @@ def flag_fields(form, flags: dict | None):
     for name in (flags or {}).get("fields", ()):
         if name in form.fields:
             field = form.fields[name]
-            note = _("À compléter : demandé par le secrétariat de la CPEF.")
-            field.help_text = f"{note} {field.help_text}".strip()
+            # The same badge as the other items flagged; Django prints help texts unescaped.
+            field.help_text = format_html(
+                '<span class="badge badge--a-completer">{}</span> {} {}',
+                _("À compléter"),
+                _("Demandé par le secrétariat de la CPEF."),
+                field.help_text,
+            )
     return form
 
 

@@ -153,6 +153,23 @@ def test_what_was_typed_is_kept_with_each_error_next_to_its_field(client, secret
     assert response.context["form"].errors == {"outcome": ["Choisissez une décision."]}
 
 
+def test_the_error_summary_links_each_error_to_its_field(client, secretariat, submitted):
+    client.force_login(secretariat)
+    text = page_text(post(client, submitted, outcome="incomplet"))
+    summary = text.split('<div class="form-errors" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', summary) == [
+        (
+            "id_reason",
+            "Indiquez le motif : il est obligatoire pour un avis défavorable ou une demande de "
+            "compléments.",
+        ),
+        ("id_items_0", "Cochez au moins un élément à compléter."),
+    ]
+    assert 'id="id_reason"' in text and 'id="id_items_0"' in text
+    summary = page_text(post(client, submitted)).split('<div class="form-errors"', 1)[1]
+    assert '<li><a href="#id_outcome_0">Choisissez une décision.</a></li>' in summary
+
+
 def test_a_decision_is_confirmed_then_recorded_and_the_queue_follows(
     client, secretariat, submitted
 ):
@@ -282,12 +299,14 @@ def test_partie_2_flags_exactly_the_items_asked_for(client, secretariat, candida
     assert f'<a href="#periode-{work.pk}">Justificatif(s) de la période' in text
     assert "Pièce d'identité" not in text.split("Compléments demandés", 1)[1].split("</ul>")[0]
     assert f'class="vae-item vae-item--flagged" id="periode-{work.pk}"' in text
-    assert text.count("badge--a-completer") == 1
-    form = response.context["form"]
-    assert form.fields["education"].help_text.startswith(
-        "À compléter : demandé par le secrétariat de la CPEF."
-    )
-    assert not form.fields["motivation"].help_text.startswith("À compléter")
+    # Each item flagged where it is: the period's proofs, and the field beside its label.
+    assert text.count("badge--a-completer") == 2
+    assert (
+        '<div class="helptext" id="id_education_helptext"><span class="badge badge--a-completer">'
+        "À compléter</span> Demandé par le secrétariat de la CPEF. Diplômes, titres et "
+        "formations suivies, avec leur année.</div>"
+    ) in text
+    assert "Demandé par le secrétariat" not in text.split('id="id_motivation_helptext"')[1][:200]
     # Sent again: the flags are gone.
     services.run_transition(
         name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
@@ -327,6 +346,25 @@ def test_the_candidacy_page_shows_submissions_and_decisions_with_their_letters(
     assert review_url(submitted) not in text
     client.force_login(gestionnaire)
     assert review_url(submitted) not in page_text(client.get(url))
+
+
+def test_a_request_for_completion_is_not_shown_as_the_avis_once_sent_again(
+    client, secretariat, candidat, submitted
+):
+    decide(submitted, secretariat, "incomplet", reason="Diplômes à préciser.")
+    services.run_transition(
+        name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
+    )
+    client.force_login(secretariat)
+    for name in ("candidacy_detail", "vae_request_edit"):
+        text = page_text(client.get(reverse(name, args=[submitted.pk])))
+        # In the history, as a request for completion; not as the request's avis.
+        assert "Diplômes à préciser." in text
+        assert "Avis de recevabilité</dt>" not in text, name
+    decide(submitted, secretariat, "favorable", reason="Dossier complet.")
+    for name in ("candidacy_detail", "vae_request_edit"):
+        text = page_text(client.get(reverse(name, args=[submitted.pk])))
+        assert "Avis de recevabilité</dt><dd>Dossier complet.</dd>" in text, name
 
 
 def test_the_candidacy_page_queries_do_not_grow_with_decisions(

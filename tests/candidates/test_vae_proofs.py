@@ -361,7 +361,7 @@ def test_partie_2_shows_each_place_with_its_proofs_and_links(client, candidat, v
     for proof in (identity, contract):
         assert reverse("vae_proof_download", args=[vae.pk, proof.pk]) in content
         assert reverse("vae_proof_delete", args=[vae.pk, proof.pk]) in content
-    assert "Pièces demandées : Pièce d'identité." in content
+    assert "Pièces demandées : pièce d'identité." in content
     assert f'href="{_add_url(vae)}"' in content and f'href="{_add_url(vae, period)}"' in content
     periods = content.index('id="experiences"')
     assert content.index("carte.pdf") < periods < content.index(f'id="periode-{period.pk}"')

@@ -3,6 +3,7 @@ with its moment, at each submission; the working time of each period; and what t
 de VAE prints of them."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -59,8 +60,12 @@ def test_confirmation_page_asks_for_the_sworn_statement_without_listing_it_missi
     assert response.status_code == 200
     assert response.context["missing"] == []
     content = page_text(response)
-    assert f'<label for="id_sworn">{SWORN}</label>' in content
-    assert 'type="checkbox" name="sworn" class="checkbox--large" required id="id_sworn"' in content
+    # The box comes first, its statement beside it.
+    assert re.search(
+        r'<div class="checkbox-row"><input type="checkbox" name="sworn" class="checkbox--large"'
+        rf' required id="id_sworn"[^>]*><label for="id_sworn">{re.escape(SWORN)}</label></div>',
+        content,
+    )
     assert "Cette action sera refusée tant qu'il manque" not in content
 
 
