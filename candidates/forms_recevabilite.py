@@ -18,7 +18,7 @@ class RecevabiliteDecisionForm(forms.Form):
     # holds more (candidates.services_recevabilite.resubmitted_meanwhile).
     seen_decisions = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     outcome = forms.ChoiceField(
-        label=_("Décision"),
+        label=_("Votre décision"),
         choices=RecevabiliteOutcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez une décision.")},

@@ -104,7 +104,7 @@ class VaeExperienceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     working_time = forms.IntegerField(
-        label=_("Temps de travail (en % d'un temps plein)"),
+        label=_("Temps de travail, en pourcentage d'un temps plein"),
         initial=100,
         min_value=1,
         max_value=100,

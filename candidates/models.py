@@ -341,7 +341,7 @@ class VaeExperience(models.Model):
     class Meta:
         verbose_name = _("expérience professionnelle")
         verbose_name_plural = _("expériences professionnelles")
-        ordering = ["-start_date"]
+        ordering = ["-start_date", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

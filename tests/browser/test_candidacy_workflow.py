@@ -243,10 +243,10 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     page.get_by_label(label("Emploi occupé")).fill("Assistante de formation")
     page.get_by_label(label("Date de début")).fill(start.isoformat())
     page.get_by_label(label("Date de fin")).fill(end.isoformat())
-    expect(page.get_by_label(label("Temps de travail (en % d'un temps plein)"))).to_have_value(
-        "100"
-    )
-    page.get_by_label(label("Temps de travail (en % d'un temps plein)")).fill("80")
+    expect(
+        page.get_by_label(label("Temps de travail, en pourcentage d'un temps plein"))
+    ).to_have_value("100")
+    page.get_by_label(label("Temps de travail, en pourcentage d'un temps plein")).fill("80")
     page.get_by_role("radio", name="Oui", exact=True).check()
     page.get_by_role("button", name="Enregistrer", exact=True).click()
 

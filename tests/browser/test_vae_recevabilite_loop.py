@@ -144,7 +144,7 @@ def test_vae_request_goes_round_the_recevabilite_loop(
     candidate.get_by_label(label("Emploi occupé")).fill("Assistante de formation")
     candidate.get_by_label(label("Date de début")).fill(start.isoformat())
     candidate.get_by_label(label("Date de fin")).fill(end.isoformat())
-    candidate.get_by_label(label("Temps de travail (en % d'un temps plein)")).fill("80")
+    candidate.get_by_label(label("Temps de travail, en pourcentage d'un temps plein")).fill("80")
     candidate.get_by_role("radio", name="Oui", exact=True).check()
     submit(candidate.get_by_role("button", name="Enregistrer", exact=True))
     expect(candidate.get_by_role("status")).to_contain_text("Expérience enregistrée.")
