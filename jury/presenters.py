@@ -51,7 +51,7 @@ def session_context(request, session, **bound) -> dict:
     }
     if secretariat and planned:
         context["compose_form"] = bound.get("compose_form") or ComposeForm(session=session)
-    if secretariat and session.state != SessionState.CLOSED:
+    if secretariat and session.state in (SessionState.PLANNED, SessionState.OPEN):
         context["agenda_form"] = bound.get("agenda_form") or AgendaForm(user=request.user)
     if steer and planned and context["has_seats"]:
         context["open_form"] = bound.get("open_form") or OpenForm(session=session)
