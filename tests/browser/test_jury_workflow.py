@@ -106,6 +106,7 @@ def test_jury_session_from_programming_to_public_verification(
     expect(page.get_by_text("Aucune session programmée pour le moment.")).to_be_visible()
     page.get_by_role("link", name="Programmer une session").click()
     page.get_by_label(label("Date de la session")).fill(today.isoformat())
+    page.get_by_label(label("Heure de début")).fill("23:30")
     page.get_by_label(label("Lieu")).fill(PLACE)
     page.get_by_role("button", name="Programmer").click()
     expect(page.get_by_role("status")).to_contain_text(
