@@ -128,11 +128,16 @@ class AgendaForm(forms.Form):
 
 
 class OpenForm(forms.Form):
+    """The attendance the president (or the secretariat) records to open the session: nobody
+    is ticked beforehand. The page says, as boxes are ticked, whether the quorum and the
+    parity hold (static/js/attendance.js reads the colleges from `attendance_data`); the
+    service's check on submission stays the rule."""
+
     present = forms.ModelMultipleChoiceField(
         JuryMember.objects.none(),
         label=_("Membres présents"),
         help_text=_(
-            "Décochez les membres absents. Il faut au moins un membre de chaque collège "
+            "Cochez les membres présents. Il faut au moins un membre de chaque collège "
             "et le président ou la présidente."
         ),
         widget=forms.CheckboxSelectMultiple,
@@ -146,7 +151,11 @@ class OpenForm(forms.Form):
         field.queryset = queryset
         seated = list(queryset)
         field.choices = _by_college(seated)
-        field.initial = [m.pk for m in seated]
+        self.attendance_data = {
+            "employeurs": " ".join(str(m.pk) for m in seated if m.college == College.EMPLOYEURS),
+            "salaries": " ".join(str(m.pk) for m in seated if m.college == College.SALARIES),
+            "president": session.president_id or "",
+        }
 
 
 class RevokeForm(forms.Form):
