@@ -295,7 +295,10 @@ def test_the_cancel_page_says_what_will_happen_then_cancels(client, secretariat)
     assert flash_messages(response) == [
         "Session annulée : ses candidatures attendent une nouvelle session."
     ]
-    assert "Session annulée le" in page_text(response)
+    text = page_text(response)
+    assert "Annulée le" in text and "Salle fermée." in text
+    # One message: the action's (the page says what the session has become elsewhere).
+    assert response.content.decode().count('class="message ') == 1
     assert fresh_session(session).state == "cancelled"
     assert "elle ne peut plus être annulée" in page_text(client.get(url))
 

@@ -418,6 +418,9 @@ def test_session_close_refused_while_a_decision_is_pending(
     ]
     response = client.post(_url("session_close", session), follow=True)
     assert flash_messages(response) == ["La session est close : elle ne peut plus être modifiée."]
+    # Exactly one message on the page: the closure is shown in the session's Informations.
+    assert response.content.decode().count('class="message ') == 1
+    assert "consultable en lecture seule" in page_text(response)
     session = fresh_session(session)
     assert session.state == "closed" and session.closed_at is not None
 
