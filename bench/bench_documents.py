@@ -210,6 +210,7 @@ def build_session(certification):
     )
     session = JurySession.objects.create(
         date=today,
+        start_time=datetime.time(9, 30),
         place="CPEF, salle du conseil",
         state="closed",
         president=members[0],

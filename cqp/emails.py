@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Mod
@@ -18,18 +18,24 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .models import Invitation, Notification, User
+from .notifications import email_attachments
 
 # A notification's e-mail is tried 1 + EMAIL_MAX_RETRIES times by one chain of its task.
 EMAIL_MAX_RETRIES = 8
 
 
-def send_templated_email(template: str, context: dict, to: str) -> None:
-    """Render emails/<template>_subject.txt, .txt and .html in the site's language and send them."""
+def send_templated_email(
+    template: str, context: dict, to: str, attachments: list[tuple] | None = None
+) -> None:
+    """Render emails/<template>_subject.txt, .txt and .html in the site's language and send
+    them, with `attachments` ((filename, content, mimetype) each) if any."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
-    send_mail(subject, text, None, [to], html_message=html)
+    message = EmailMultiAlternatives(subject, text, None, [to], attachments=attachments)
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def password_setup_url(user: User) -> str:
@@ -100,7 +106,10 @@ def notification_email_send(*, notification_id: int) -> bool:
         url = settings.SITE_URL + notification.url if notification.url.startswith("/") else ""
         try:
             send_templated_email(
-                "notification", {"notification": notification, "user": user, "url": url}, user.email
+                "notification",
+                {"notification": notification, "user": user, "url": url},
+                user.email,
+                attachments=email_attachments(notification),
             )
         except OSError as exc:
             error = exc

@@ -82,6 +82,12 @@ EVENTS: dict[str, Event] = {
     "withdraw": Event((CANDIDAT, PROFESSIONNEL, EVALUATEUR, GESTIONNAIRES)),
     # The jury.
     "session_convened": Event((MEMBRES_SESSION,), _("siéger à la session du jury paritaire.")),
+    "session_changed": Event(
+        (MEMBRES_SESSION,), _("mettre à jour votre agenda (invitation jointe).")
+    ),
+    "session_cancelled": Event((MEMBRES_SESSION,)),
+    "candidacy_scheduled": Event((CANDIDAT, GESTIONNAIRES)),
+    "candidacy_unscheduled": Event((CANDIDAT, GESTIONNAIRES)),
     "session_closed": Event(
         (SECRETARIAT,), _("archiver le procès-verbal et les fiches de décision.")
     ),
@@ -127,6 +133,24 @@ def _compte(subject):
 register_recipients(SECRETARIAT, _secretariat)
 register_recipients(TITULAIRE, _titulaire)
 register_recipients(COMPTE, _compte)
+
+
+# Files attached to the e-mail copy of an event's notifications, built when it is sent.
+_attachments: dict[str, Callable[[Notification], list[tuple[str, str | bytes, str]]]] = {}
+
+
+def register_attachments(
+    event: str, builder: Callable[[Notification], list[tuple[str, str | bytes, str]]]
+) -> None:
+    """`builder(notification)` returns the (filename, content, mimetype) of the files its
+    e-mail carries (a calendar file…), computed at send time from the notification's
+    subject. Registered once in an AppConfig.ready."""
+    _attachments[event] = builder
+
+
+def email_attachments(notification: Notification) -> list[tuple[str, str | bytes, str]]:
+    builder = _attachments.get(notification.event)
+    return builder(notification) if builder else []
 
 
 def recipients(event: str, subject, *, roles: Iterable[str] | None = None) -> dict:

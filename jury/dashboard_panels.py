@@ -1,6 +1,6 @@
-"""The jury's dashboard panel: the sessions I sit on, with their progress (imported by
-JuryConfig.ready). One query, annotated with the counts, whatever the number of sessions.
-"""
+"""The jury's dashboard panels (imported by JuryConfig.ready): for a member, the sessions
+they sit on, with their progress (one query, annotated with the counts); for the
+secretariat, the jury pipeline (a constant number of queries)."""
 
 from cqp.dashboard import register_panel
 from cqp.models import PlatformRole
@@ -14,3 +14,8 @@ PANEL_SIZE = 10
 @register_panel(PlatformRole.JURY, "jury/panels/sessions.html", order=5)
 def sessions_panel(request):
     return {"sessions": list(selectors.session_list(user=request.user)[:PANEL_SIZE])}
+
+
+@register_panel(PlatformRole.SECRETARIAT, "jury/panels/pipeline.html", order=30)
+def pipeline_panel(request):
+    return selectors.jury_pipeline()

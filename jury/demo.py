@@ -182,7 +182,10 @@ def seed_certified_candidacy(users, organisations):
 
     # Jury: a session composed with parity, opened, the decision recorded, then closed.
     session = services.session_create(
-        by=secretariat, date=today, place="CPEF, salle du conseil (Paris)"
+        by=secretariat,
+        date=today,
+        start_time=datetime.time(9, 30),
+        place="CPEF, salle du conseil (Paris)",
     )
     session = services.session_compose(
         session=session, by=secretariat, members=[president, assesseur], president=president

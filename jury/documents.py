@@ -333,12 +333,15 @@ def _stored(code, obj, latest):
     return documents.document_store(code, obj)
 
 
-def session_dossiers(session) -> list[tuple[str, Document, int]]:
-    """(path in the archive, Document, candidacy pk) for the dossiers of every candidacy of
-    the session: its evaluation dossier and its livret de repérage (parcours) or dossier VAE."""
+def session_dossiers(session) -> list[tuple[str, Document, int | None]]:
+    """(path in the archive, Document, candidacy pk) for every document of the session: for
+    each candidacy, in its own folder, its livret de repérage (parcours) or dossier VAE, the
+    dossier de suivi et d'évaluation the jury judged, its fiche de décision and its
+    certificate or attestation once decided; then the session's procès-verbal once closed
+    (candidacy pk None). A document final but never generated is stored now."""
     deliberations = list(
         session.deliberations.select_related(
-            "candidacy__candidate__user", "candidacy__certification"
+            "candidacy__candidate__user", "candidacy__certification", "certificate"
         ).order_by("candidacy__candidate__user__last_name", "candidacy_id", "pk")
     )
     candidacy_ids = {d.candidacy_id for d in deliberations}
@@ -353,36 +356,79 @@ def session_dossiers(session) -> list[tuple[str, Document, int]]:
         if dossier is not None:
             dossier.candidacy = deliberation.candidacy
             judged[deliberation.candidacy_id] = dossier
+    certificates = [c for d in deliberations if (c := _certificate_of(d)) is not None]
     latest = {
         "dossier_evaluation": documents.latest_documents(
             "dossier_evaluation", [d.pk for d in judged.values()]
         ),
         "livret": documents.latest_documents("livret", candidacy_ids),
         "dossier_vae": documents.latest_documents("dossier_vae", candidacy_ids),
+        "fiche_decision": documents.latest_documents(
+            "fiche_decision", [d.pk for d in deliberations]
+        ),
+        "proces_verbal": documents.latest_documents("proces_verbal", [session.pk]),
+        **{
+            str(kind): documents.latest_documents(
+                str(kind), [c.pk for c in certificates if c.kind == kind]
+            )
+            for kind in CertificateKind
+        },
     }
     entries = []
-    seen = set()
+    folders = {}
     for deliberation in deliberations:
         candidacy = deliberation.candidacy
-        if candidacy.pk in seen:  # placed twice (returned, then judged again)
-            continue
-        seen.add(candidacy.pk)
-        folder = _folder(candidacy)
+        # Placed twice (returned, then judged again): one folder, each fiche in it.
+        first = candidacy.pk not in folders
+        folder = folders.setdefault(candidacy.pk, _folder(candidacy))
         candidacy_code = "dossier_vae" if candidacy.pathway == Pathway.VAE else "livret"
-        for code, obj in (
-            (candidacy_code, candidacy),
-            ("dossier_evaluation", judged.get(candidacy.pk)),
-        ):
-            document = _stored(code, obj, latest)
+        certificate = _certificate_of(deliberation)
+        owned = [
+            *(
+                [(candidacy_code, candidacy), ("dossier_evaluation", judged.get(candidacy.pk))]
+                if first
+                else []
+            ),
+            ("fiche_decision", deliberation),
+            (str(certificate.kind), certificate) if certificate else (None, None),
+        ]
+        for code, obj in owned:
+            document = _stored(code, obj, latest) if code else None
             if document is not None:
-                label = slugify(documents.get_kind(code).label) or code
-                entries.append((f"{folder}/{label}.pdf", document, candidacy.pk))
+                name = _entry_name(code, obj, several=not first)
+                entries.append((f"{folder}/{name}", document, candidacy.pk))
+    pv = _stored("proces_verbal", session, latest)
+    if pv is not None:
+        entries.append((f"{_entry_name('proces_verbal', session)}", pv, None))
     return entries
 
 
-def session_dossiers_archive(session) -> tuple[IO[bytes], list[tuple[Document, int]]]:
-    """A ZIP of the session's dossiers, as an open file rewound to its start (for a response,
-    which closes it), and the (Document, candidacy pk) it holds, for the download log."""
+def _certificate_of(deliberation):
+    return getattr(deliberation, "certificate", None) if deliberation.is_decided else None
+
+
+def _entry_name(code: str, obj, *, several: bool = False) -> str:
+    """`<kind>.pdf`; a second fiche of one candidacy carries its number."""
+    label = slugify(documents.get_kind(code).label) or code
+    return f"{label}-{obj.pk}.pdf" if several else f"{label}.pdf"
+
+
+def _zip_entry(path: str, document: Document) -> zipfile.ZipInfo:
+    """The archive's entry for a stored document, dated when it was generated (local time:
+    unzip tools show the stored date as is)."""
+    generated = timezone.localtime(document.generated_at)
+    entry = zipfile.ZipInfo(path, date_time=generated.timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    return entry
+
+
+def session_dossiers_archive(
+    session,
+) -> tuple[IO[bytes], list[tuple[Document, int | None]]]:
+    """A ZIP of every document of the session (session_dossiers), each entry dated from its
+    document's generation, as an open file rewound to its start (for a response, which closes
+    it), and the (Document, candidacy pk) it holds, for the download log."""
     archive = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_MEMORY_BYTES)  # noqa: SIM115
     included = []
     try:
@@ -392,7 +438,7 @@ def session_dossiers_archive(session) -> tuple[IO[bytes], list[tuple[Document, i
                     source = document.file.open("rb")
                 except FileNotFoundError:
                     continue
-                with source, zf.open(path, "w") as target:
+                with source, zf.open(_zip_entry(path, document), "w") as target:
                     shutil.copyfileobj(source, target)
                 included.append((document, candidacy_pk))
     except BaseException:

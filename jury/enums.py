@@ -13,6 +13,7 @@ class SessionState(models.TextChoices):
     PLANNED = "planned", _("Programmée")
     OPEN = "open", _("Ouverte")
     CLOSED = "closed", _("Clôturée")
+    CANCELLED = "cancelled", _("Annulée")
 
 
 class Decision(models.TextChoices):

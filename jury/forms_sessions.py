@@ -1,4 +1,5 @@
-"""Forms of the jury sessions pages: programming, composition, agenda, attendance, revocation.
+"""Forms of the jury sessions pages: programming and editing, cancellation, composition,
+agenda, attendance, revocation.
 
 They shape and parse input only; the rules (both colleges, quorum, state of the candidacy)
 belong to the services, whose errors come back next to the fields.
@@ -31,12 +32,31 @@ def _by_college(members) -> list:
 
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date de la session"), widget=DateInput())
+    start_time = forms.TimeField(
+        label=_("Heure de début"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
     place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
     video_link = forms.URLField(
         label=_("Lien de visioconférence"),
         required=False,
         assume_scheme="https",
         help_text=_("Indiquez un lieu, un lien de visioconférence, ou les deux."),
+    )
+
+    @classmethod
+    def of(cls, session, data=None):
+        """The form of an existing session: its values, or those posted."""
+        fields = ("date", "start_time", "place", "video_link")
+        return cls(data, initial={name: getattr(session, name) for name in fields})
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        help_text=_("Il est communiqué aux membres convoqués et aux candidats inscrits."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
 
@@ -108,11 +128,16 @@ class AgendaForm(forms.Form):
 
 
 class OpenForm(forms.Form):
+    """The attendance the president (or the secretariat) records to open the session: nobody
+    is ticked beforehand. The page says, as boxes are ticked, whether the quorum and the
+    parity hold (static/js/attendance.js reads the colleges from `attendance_data`); the
+    service's check on submission stays the rule."""
+
     present = forms.ModelMultipleChoiceField(
         JuryMember.objects.none(),
         label=_("Membres présents"),
         help_text=_(
-            "Décochez les membres absents. Il faut au moins un membre de chaque collège "
+            "Cochez les membres présents. Il faut au moins un membre de chaque collège "
             "et le président ou la présidente."
         ),
         widget=forms.CheckboxSelectMultiple,
@@ -126,7 +151,11 @@ class OpenForm(forms.Form):
         field.queryset = queryset
         seated = list(queryset)
         field.choices = _by_college(seated)
-        field.initial = [m.pk for m in seated]
+        self.attendance_data = {
+            "employeurs": " ".join(str(m.pk) for m in seated if m.college == College.EMPLOYEURS),
+            "salaries": " ".join(str(m.pk) for m in seated if m.college == College.SALARIES),
+            "president": session.president_id or "",
+        }
 
 
 class RevokeForm(forms.Form):

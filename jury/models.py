@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -31,7 +32,13 @@ class JuryMember(models.Model):
 
 
 class JurySession(FSMModelMixin, models.Model):
+    """A sitting of the jury: programmed, then open, then closed; or cancelled before it
+    opens. `sequence` counts the changes of its date, time or place since it was
+    programmed: the calendar files sent to its members carry it (a calendar keeps the
+    latest)."""
+
     date = models.DateField(_("date"))
+    start_time = models.TimeField(_("heure de début"))
     place = models.CharField(_("lieu"), max_length=200, blank=True)
     video_link = models.URLField(_("lien de visioconférence"), blank=True)
     state = FSMField(
@@ -54,11 +61,24 @@ class JurySession(FSMModelMixin, models.Model):
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(_("version"), default=0)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     class Meta:
         verbose_name = _("session du jury")
         verbose_name_plural = _("sessions du jury")
         ordering = ["-date", "-pk"]
+        constraints = [
+            # Two sessions cannot meet at the same time in the same room.
+            models.UniqueConstraint(
+                Lower("place"),
+                "date",
+                "start_time",
+                condition=~Q(place="") & ~Q(state="cancelled"),
+                name="one_session_per_place_and_time",
+            )
+        ]
 
     def __str__(self):
         return _("Session du %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
@@ -69,6 +89,10 @@ class JurySession(FSMModelMixin, models.Model):
 
     @transition(field=state, source=SessionState.OPEN, target=SessionState.CLOSED)
     def close(self):
+        pass
+
+    @transition(field=state, source=SessionState.PLANNED, target=SessionState.CANCELLED)
+    def cancel(self):
         pass
 
 

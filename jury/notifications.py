@@ -1,13 +1,18 @@
-"""What the jury tells whom (cqp.notifications): the members of a session, its convocation
-and closure, and the revocation of a certificate."""
+"""What the jury tells whom (cqp.notifications): the members of a session, its convocation,
+changes, cancellation and closure; the candidates, the session their dossier is on; and the
+revocation of a certificate. The e-mails to the members carry the session's calendar file
+(jury.calendar)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import Candidacy
 from cqp import notifications
 from cqp.models import User
 
-from .models import Certificate, JurySession
+from . import calendar
+from .enums import SessionState
+from .models import Certificate, Deliberation, JurySession
 
 
 def _membres_session(subject):
@@ -20,7 +25,49 @@ notifications.register_recipients(notifications.MEMBRES_SESSION, _membres_sessio
 
 CONVENED = notifications.Message(
     title=_("Convocation : jury paritaire du %(date)s"),
-    body=_("Vous siégez à la session du jury paritaire du %(date)s (%(where)s)."),
+    body=_(
+        "Vous siégez à la session du jury paritaire du %(date)s à %(time)s (%(where)s). "
+        "L'invitation est jointe pour votre agenda."
+    ),
+)
+CHANGED = notifications.Message(
+    title=_("Session du jury modifiée : désormais le %(date)s à %(time)s"),
+    body=_(
+        "La session du jury paritaire où vous siégez a changé : elle se tiendra le %(date)s "
+        "à %(time)s (%(where)s). L'invitation mise à jour est jointe pour votre agenda."
+    ),
+)
+CANCELLED = notifications.Message(
+    title=_("Session du jury du %(date)s annulée"),
+    body=_(
+        "La session du jury paritaire du %(date)s à %(time)s est annulée. Motif : %(reason)s "
+        "L'annulation est jointe pour retirer la réunion de votre agenda."
+    ),
+)
+SCHEDULED = notifications.Message(
+    title=_("Dossier de %(name)s inscrit à la session du jury du %(date)s"),
+    body=_(
+        "Le dossier de %(name)s sera examiné par le jury paritaire lors de sa session du "
+        "%(date)s à %(time)s."
+    ),
+    own_title=_("Votre dossier sera examiné par le jury le %(date)s"),
+    own_body=_(
+        "Votre dossier est inscrit à la session du jury paritaire du %(date)s à %(time)s. "
+        "Vous n'avez pas à y assister : la décision du jury vous sera communiquée ici."
+    ),
+)
+UNSCHEDULED = notifications.Message(
+    title=_("Session du jury du %(date)s annulée : dossier de %(name)s en attente"),
+    body=_(
+        "La session du jury paritaire du %(date)s, où le dossier de %(name)s était inscrit, "
+        "est annulée. Motif : %(reason)s Le dossier attend une nouvelle session."
+    ),
+    own_title=_("Session du jury du %(date)s annulée"),
+    own_body=_(
+        "La session du jury paritaire du %(date)s, où votre dossier était inscrit, est "
+        "annulée. Motif : %(reason)s Votre dossier attend une nouvelle session : sa date vous "
+        "sera communiquée ici."
+    ),
 )
 CLOSED = notifications.Message(
     title=_("Session du jury du %(date)s close"),
@@ -38,22 +85,110 @@ REVOKED = notifications.Message(
 def _session_values(session: JurySession) -> dict:
     return {
         "date": session.date.strftime("%d/%m/%Y"),
-        "where": session.place or session.video_link or "",
+        "time": session.start_time.strftime("%H:%M"),
+        "where": ", ".join(filter(None, [session.place, session.video_link])),
     }
+
+
+# The e-mails of these events carry the session's calendar file, built when each is sent
+# (so a late one carries the session as it is then). Their key starts `session:<pk>:`.
+CALENDAR_EVENTS = ("session_convened", "session_changed", "session_cancelled")
+
+
+def _calendar_attachment(notification) -> list[tuple[str, str, str]]:
+    """The calendar file of the session of `notification`, for a member seated on it."""
+    kind, pk, *_rest = notification.key.split(":")
+    session = JurySession.objects.filter(pk=int(pk)).first() if kind == "session" else None
+    if session is None or not session.seats.filter(member__user=notification.user).exists():
+        return []
+    return [calendar.session_ics(session, attendee=notification.user)]
+
+
+for _event in CALENDAR_EVENTS:
+    notifications.register_attachments(_event, _calendar_attachment)
 
 
 def session_convened_notify(*, session_id: int) -> list:
     """Convene every member seated in a session; a member added later is convened then."""
-    session = JurySession.objects.filter(pk=session_id).first()
+    session = JurySession.objects.filter(pk=session_id, state=SessionState.PLANNED).first()
     if session is None:
         return []
     return notifications.notify(
         "session_convened",
         session,
-        key=f"session:{session.pk}:convened:{session.date:%Y%m%d}",
+        key=f"session:{session.pk}:convened",
         message=CONVENED,
         values=_session_values(session),
         url=reverse("session_detail", args=[session.pk]),
+    )
+
+
+def session_changed_notify(*, session_id: int) -> list:
+    """Tell the members of a session its new date, time or place (once per version), and
+    the candidates on its agenda their dossier's new date."""
+    session = JurySession.objects.filter(pk=session_id, state=SessionState.PLANNED).first()
+    if session is None:
+        return []
+    told = notifications.notify(
+        "session_changed",
+        session,
+        key=f"session:{session.pk}:changed:{session.sequence}",
+        message=CHANGED,
+        values=_session_values(session),
+        url=reverse("session_detail", args=[session.pk]),
+    )
+    for deliberation in session.deliberations.filter(decided_at__isnull=True):
+        told += candidacy_scheduled_notify(deliberation_id=deliberation.pk)
+    return told
+
+
+def session_cancelled_notify(*, session_id: int, candidacy_ids: list[int]) -> list:
+    """Tell the members of a cancelled session (the calendar file cancels the meeting), and
+    the candidates whose dossiers were on it that they wait for another session."""
+    session = JurySession.objects.filter(pk=session_id, state=SessionState.CANCELLED).first()
+    if session is None:
+        return []
+    values = {**_session_values(session), "reason": session.cancellation_reason}
+    told = notifications.notify(
+        "session_cancelled",
+        session,
+        key=f"session:{session.pk}:cancelled",
+        message=CANCELLED,
+        values=values,
+        url=reverse("session_detail", args=[session.pk]),
+    )
+    for candidacy in Candidacy.objects.filter(pk__in=candidacy_ids).select_related(
+        "candidate__user"
+    ):
+        told += notifications.notify(
+            "candidacy_unscheduled",
+            candidacy,
+            key=f"candidacy:{candidacy.pk}:unscheduled:{session.pk}",
+            message=UNSCHEDULED,
+            values={**values, "name": candidacy.candidate.user.get_full_name()},
+            url=reverse("candidacy_detail", args=[candidacy.pk]),
+        )
+    return told
+
+
+def candidacy_scheduled_notify(*, deliberation_id: int) -> list:
+    """Tell the candidate (and their organisation) the session their dossier is on, once
+    per version of the session; nothing once the fiche is decided or gone."""
+    deliberation = (
+        Deliberation.objects.select_related("session", "candidacy__candidate__user")
+        .filter(pk=deliberation_id, decided_at__isnull=True)
+        .first()
+    )
+    if deliberation is None:
+        return []
+    session, candidacy = deliberation.session, deliberation.candidacy
+    return notifications.notify(
+        "candidacy_scheduled",
+        candidacy,
+        key=f"deliberation:{deliberation.pk}:scheduled:{session.sequence}",
+        message=SCHEDULED,
+        values={**_session_values(session), "name": candidacy.candidate.user.get_full_name()},
+        url=reverse("candidacy_detail", args=[candidacy.pk]),
     )
 
 

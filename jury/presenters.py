@@ -1,6 +1,7 @@
 """What the jury pages show: the session page, the fiche de décision, the label of an
 outcome, the public verification. Reads only, from objects the selectors let the user see."""
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -51,10 +52,11 @@ def session_context(request, session, **bound) -> dict:
     }
     if secretariat and planned:
         context["compose_form"] = bound.get("compose_form") or ComposeForm(session=session)
-    if secretariat and session.state != SessionState.CLOSED:
+    if secretariat and session.state in (SessionState.PLANNED, SessionState.OPEN):
         context["agenda_form"] = bound.get("agenda_form") or AgendaForm(user=request.user)
     if steer and planned and context["has_seats"]:
         context["open_form"] = bound.get("open_form") or OpenForm(session=session)
+        context["require_parity"] = settings.JURY_REQUIRE_PARITY
     return context
 
 

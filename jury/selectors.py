@@ -1,16 +1,21 @@
 """Reads for the jury, scoped: the secretariat sees every session, a member only theirs."""
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from candidates.models import CompetenceValidation
+from candidates.enums import State
+from candidates.models import Candidacy, CompetenceValidation, TransitionLog
 from candidates.selectors import register_visibility
 from cqp.models import User
 from cqp.permissions import is_secretariat
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
+from .enums import SessionState
 from .models import Certificate, Deliberation, JurySession
 
 
@@ -152,3 +157,60 @@ def certificate_verify(*, number: str) -> Certificate | None:
         .filter(number=number.strip().upper())
         .first()
     )
+
+
+# The secretariat's jury pipeline ------------------------------------------------------------
+
+PIPELINE_ROWS = 5
+
+
+def awaiting_session() -> QuerySet[Candidacy]:
+    """Candidacies transmitted to the jury (state `jury`) that wait on no session, annotated
+    with `waiting_since`: their last arrival in `jury`."""
+    arrived = (
+        TransitionLog.objects.filter(candidacy=OuterRef("pk"), target=State.JURY)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
+    return (
+        Candidacy.objects.filter(state=State.JURY)
+        .exclude(pk__in=pending)
+        .annotate(waiting_since=Coalesce(Subquery(arrived), F("updated_at")))
+    )
+
+
+def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
+    """The secretariat's view of the jury, in five queries whatever the numbers: the dossiers
+    waiting for a session (how many, since when the oldest), the programmed sessions (soonest
+    first, a few), the open sessions, and among them those to close (held before today, or
+    every candidacy decided)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    waiting = awaiting_session().aggregate(count=Count("pk"), oldest=Min("waiting_since"))
+    sessions = JurySession.objects.annotate(
+        candidacy_count=Count("deliberations", distinct=True),
+        decided_count=Count(
+            "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
+        ),
+    ).select_related("president__user")
+    planned = sessions.filter(state=SessionState.PLANNED).order_by("date", "start_time", "pk")
+    open_sessions = list(
+        sessions.filter(state=SessionState.OPEN).order_by("date", "start_time", "pk")
+    )
+    to_close = [
+        s
+        for s in open_sessions
+        if s.date < today or (s.candidacy_count and s.decided_count == s.candidacy_count)
+    ]
+    oldest = waiting["oldest"]
+    return {
+        "waiting_count": waiting["count"],
+        "waiting_since": oldest,
+        "waiting_days": (today - timezone.localdate(oldest)).days if oldest else None,
+        "coming": list(planned[:PIPELINE_ROWS]),
+        "coming_count": planned.count(),
+        "open": [s for s in open_sessions if s not in to_close],
+        "to_close": to_close,
+        "today": today,
+    }

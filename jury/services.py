@@ -28,7 +28,14 @@ from evaluations.selectors import latest_results
 from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
 from .permissions import can_steer, presides, quorum_problems
-from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
+from .tasks import (
+    notify_candidacy_scheduled,
+    notify_certificate_revoked,
+    notify_session_cancelled,
+    notify_session_changed,
+    notify_session_closed,
+    notify_session_convened,
+)
 
 
 def _secretariat(by: User) -> None:
@@ -59,14 +66,116 @@ def session_check_expected(*, state: str, expected_state: str | None) -> None:
         )
 
 
-def session_create(
-    *, by: User, date: datetime.date, place: str = "", video_link: str = ""
-) -> JurySession:
-    """The secretariat programs a session, somewhere or by video. Writes the session only."""
-    _secretariat(by)
+def _check_schedule(
+    *,
+    date: datetime.date,
+    start_time: datetime.time,
+    place: str,
+    video_link: str,
+    session: JurySession | None = None,
+) -> None:
+    """A session meets today or later (today at any hour: the secretariat may program a
+    sitting for the afternoon), somewhere or by video, and never at the time and place of
+    another session not cancelled. Errors keyed by field."""
+    errors = {}
+    if date < timezone.localdate():
+        errors["date"] = _("Cette date est passée : choisissez aujourd'hui ou une date à venir.")
     if not (place or video_link):
-        raise ValidationError({"place": _("Indiquez un lieu ou un lien de visioconférence.")})
-    return JurySession.objects.create(date=date, place=place, video_link=video_link, created_by=by)
+        errors["place"] = _("Indiquez un lieu ou un lien de visioconférence.")
+    elif place:
+        others = JurySession.objects.filter(
+            date=date, start_time=start_time, place__iexact=place
+        ).exclude(state=SessionState.CANCELLED)
+        if session is not None:
+            others = others.exclude(pk=session.pk)
+        if others.exists():
+            errors["place"] = _(
+                "Une autre session se tient déjà à ce lieu le %(date)s à %(time)s : "
+                "changez le lieu, la date ou l'heure."
+            ) % {"date": date.strftime("%d/%m/%Y"), "time": start_time.strftime("%H:%M")}
+    if errors:
+        raise ValidationError(errors)
+
+
+def session_create(
+    *,
+    by: User,
+    date: datetime.date,
+    start_time: datetime.time,
+    place: str = "",
+    video_link: str = "",
+) -> JurySession:
+    """The secretariat programs a session, today or later, at a time, somewhere or by video
+    (not where and when another one meets). Writes the session only."""
+    _secretariat(by)
+    place = place.strip()
+    _check_schedule(date=date, start_time=start_time, place=place, video_link=video_link)
+    return JurySession.objects.create(
+        date=date, start_time=start_time, place=place, video_link=video_link, created_by=by
+    )
+
+
+def _still_planned(session: JurySession, refused: str) -> None:
+    """`refused` (with what the session is now) unless the session is still programmed."""
+    if session.state != SessionState.PLANNED:
+        raise ValidationError(refused % {"state": SessionState(session.state).label.lower()})
+
+
+def session_edit(
+    *,
+    session: JurySession,
+    by: User,
+    date: datetime.date,
+    start_time: datetime.time,
+    place: str = "",
+    video_link: str = "",
+) -> JurySession:
+    """The secretariat changes the date, time, place or link of a session until it opens.
+    A change counts as a new version of the session (`sequence`); after commit, its members
+    are told with the updated calendar file (event `session_changed`) and the candidates on
+    its agenda with the new date (event `candidacy_scheduled`). Nothing changed: nothing
+    written, nobody told."""
+    _secretariat(by)
+    place = place.strip()
+    with transaction.atomic():
+        session = _lock_session(session)
+        _still_planned(session, _("La session est %(state)s : elle ne peut plus être modifiée."))
+        new = {"date": date, "start_time": start_time, "place": place, "video_link": video_link}
+        if all(getattr(session, name) == value for name, value in new.items()):
+            return session
+        _check_schedule(session=session, **new)
+        for name, value in new.items():
+            setattr(session, name, value)
+        session.sequence += 1
+        session.save()
+        pk = session.pk
+        transaction.on_commit(lambda: notify_session_changed.delay(pk))
+    return session
+
+
+def session_cancel(*, session: JurySession, by: User, reason: str) -> JurySession:
+    """The secretariat cancels a session that has not opened, with a reason. Its candidacies
+    go back to the waiting list (their undecided fiches are deleted); its seats stay, to
+    tell the members. After commit, the members are told with the calendar file that
+    cancels the meeting (event `session_cancelled`), and each candidate whose dossier was on
+    it (event `candidacy_unscheduled`)."""
+    _secretariat(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif de l'annulation.")})
+    with transaction.atomic():
+        session = _lock_session(session)
+        _still_planned(session, _("La session est %(state)s : elle ne peut plus être annulée."))
+        deliberations = session.deliberations.filter(decided_at__isnull=True)
+        candidacy_ids = list(deliberations.values_list("candidacy_id", flat=True))
+        deliberations.delete()
+        session.cancel()
+        session.cancelled_at = timezone.now()
+        session.cancellation_reason = reason.strip()
+        session.sequence += 1
+        session.save()
+        pk = session.pk
+        transaction.on_commit(lambda: notify_session_cancelled.delay(pk, candidacy_ids))
+    return session
 
 
 def session_compose(
@@ -106,7 +215,9 @@ def session_compose(
 
 def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidacy) -> Deliberation:
     """The secretariat puts a transmitted candidacy (state `jury`), waiting on no other
-    session, on the agenda of a session not yet closed. Writes its (undecided) fiche."""
+    session, on the agenda of a session not yet closed nor cancelled. Writes its (undecided)
+    fiche; after commit, the candidate is told the session's date (event
+    `candidacy_scheduled`)."""
     _secretariat(by)
     with transaction.atomic():
         # The session locked as its closure locks it: a candidacy cannot join a session
@@ -114,6 +225,8 @@ def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidac
         session = _lock_session(session)
         if session.state == SessionState.CLOSED:
             raise ValidationError(_("La session est close."))
+        if session.state == SessionState.CANCELLED:
+            raise ValidationError(_("La session est annulée."))
         # Locked: two simultaneous placements of one candidacy cannot both pass the checks.
         candidacy = Candidacy.objects.select_for_update(of=("self",)).get(pk=candidacy.pk)
         if candidacy.state != State.JURY:
@@ -128,7 +241,10 @@ def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidac
             raise ValidationError(
                 {"candidacy": _("Cette candidature est déjà inscrite à une session.")}
             )
-        return Deliberation.objects.create(session=session, candidacy=candidacy)
+        deliberation = Deliberation.objects.create(session=session, candidacy=candidacy)
+        pk = deliberation.pk
+        transaction.on_commit(lambda: notify_candidacy_scheduled.delay(pk))
+        return deliberation
 
 
 def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:

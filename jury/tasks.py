@@ -21,3 +21,20 @@ def notify_session_closed(session_id: int, by_id: int | None = None) -> None:
 @shared_task(acks_late=True)
 def notify_certificate_revoked(certificate_id: int) -> None:
     send_emails_later(notifications.certificate_revoked_notify(certificate_id=certificate_id))
+
+
+@shared_task(acks_late=True)
+def notify_session_changed(session_id: int) -> None:
+    send_emails_later(notifications.session_changed_notify(session_id=session_id))
+
+
+@shared_task(acks_late=True)
+def notify_session_cancelled(session_id: int, candidacy_ids: list[int]) -> None:
+    send_emails_later(
+        notifications.session_cancelled_notify(session_id=session_id, candidacy_ids=candidacy_ids)
+    )
+
+
+@shared_task(acks_late=True)
+def notify_candidacy_scheduled(deliberation_id: int) -> None:
+    send_emails_later(notifications.candidacy_scheduled_notify(deliberation_id=deliberation_id))

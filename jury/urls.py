@@ -11,6 +11,8 @@ urlpatterns = [
         sessions.session_dossiers_zip,
         name="session_dossiers_zip",
     ),
+    path("jury/sessions/<int:pk>/modifier/", sessions.session_edit, name="session_edit"),
+    path("jury/sessions/<int:pk>/annuler/", sessions.session_cancel, name="session_cancel"),
     path("jury/sessions/<int:pk>/composer/", sessions.session_compose, name="session_compose"),
     path(
         "jury/sessions/<int:pk>/inscrire/",

@@ -432,6 +432,8 @@ class JurySessionFactory(factory.django.DjangoModelFactory):
         model = "jury.JurySession"
 
     date = factory.LazyFunction(timezone.localdate)
+    # A new time each: sessions in one place on one day never clash.
+    start_time = factory.Sequence(lambda n: datetime.time(n % 24, n // 24 % 60))
     place = "CPEF, salle du conseil"
     created_by = factory.SubFactory(SecretariatFactory)
 

@@ -1,5 +1,5 @@
-"""Jury sessions: programming, composition, agenda, opening with attendance, closing; and the
-revocation of a certificate.
+"""Jury sessions: programming, editing and cancelling until it opens, composition, agenda,
+opening with attendance, closing; and the revocation of a certificate.
 
 A session the user does not sit on answers 404 (jury.access); a member who sees the session
 but may not steer it gets the refusal page. Once closed, a session is read-only: the
@@ -35,7 +35,14 @@ from ..access import (
     session_race_on,
 )
 from ..enums import SessionState
-from ..forms_sessions import AgendaForm, ComposeForm, OpenForm, RevokeForm, SessionForm
+from ..forms_sessions import (
+    AgendaForm,
+    CancelForm,
+    ComposeForm,
+    OpenForm,
+    RevokeForm,
+    SessionForm,
+)
 from ..permissions import can_steer
 
 
@@ -99,6 +106,42 @@ def session_create(request):
         success=lambda session: _("%s programmée : composez-la maintenant.") % session,
         next_url=lambda session: reverse("session_detail", args=[session.pk]),
         template="jury/session_form.html",
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = session_for(request, pk)
+    if request.method == "POST":
+        check_session_fresh(request, session)
+    return session_form_page(
+        request,
+        session,
+        SessionForm.of(session, request.POST or None),
+        action=lambda data: services.session_edit(session=session, by=request.user, **data),
+        success=_("Session modifiée : ses membres et les candidats inscrits en sont informés."),
+        next_url=reverse("session_detail", args=[session.pk]),
+        template="jury/session_form.html",
+        context={"session": session},
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    session = session_for(request, pk)
+    if request.method == "POST":
+        check_session_fresh(request, session)
+    return session_form_page(
+        request,
+        session,
+        CancelForm(request.POST or None),
+        action=lambda data: services.session_cancel(session=session, by=request.user, **data),
+        success=_("Session annulée : ses candidatures attendent une nouvelle session."),
+        next_url=reverse("session_detail", args=[session.pk]),
+        template="jury/session_cancel.html",
+        context={"session": session, "agenda": selectors.session_agenda(session=session)},
     )
 
 

@@ -99,7 +99,12 @@ def test_documents_and_notifications_journey(
     zip_name, archive = _download(pres, "Télécharger tous les dossiers (ZIP)")
     assert zip_name.endswith(".zip")
     members = zipfile.ZipFile(io.BytesIO(archive)).namelist()
-    assert members and all(m.startswith(f"Fevre-Elise-{candidacy.pk}/") for m in members)
+    # The candidacy's documents in its folder, the procès-verbal at the root.
+    folder = f"Fevre-Elise-{candidacy.pk}/"
+    assert f"{folder}fiche-de-decision-du-jury.pdf" in members
+    assert f"{folder}certificat-de-qualification-professionnelle.pdf" in members
+    assert "proces-verbal-de-la-session-du-jury-paritaire.pdf" in members
+    assert all(m.startswith(folder) or "/" not in m for m in members)
 
     # Another organisation's gestionnaire: the address answers the French 404 page.
     other = new_page()

@@ -106,6 +106,7 @@ def test_jury_session_from_programming_to_public_verification(
     expect(page.get_by_text("Aucune session programmée pour le moment.")).to_be_visible()
     page.get_by_role("link", name="Programmer une session").click()
     page.get_by_label(label("Date de la session")).fill(today.isoformat())
+    page.get_by_label(label("Heure de début")).fill("23:30")
     page.get_by_label(label("Lieu")).fill(PLACE)
     page.get_by_role("button", name="Programmer").click()
     expect(page.get_by_role("status")).to_contain_text(
@@ -156,8 +157,17 @@ def test_jury_session_from_programming_to_public_verification(
 
     opening = pres.get_by_role("region", name="Ouvrir la session")
     present = opening.get_by_role("group", name=label("Membres présents"))
-    for key in ("salarie1", "salarie2"):
-        present.get_by_role("checkbox", name=_name(members[key].user), exact=True).uncheck()
+    # Nobody is ticked beforehand; the page says, as boxes are ticked, what is missing.
+    status = opening.locator("[data-quorum-status]")
+    expect(status).to_have_text("Le président doit être présent pour ouvrir la session.")
+    for m in members.values():
+        expect(present.get_by_role("checkbox", name=_name(m.user), exact=True)).not_to_be_checked()
+    keys = [k for k in members if not k.startswith("salarie")]
+    for key in keys:
+        present.get_by_role("checkbox", name=_name(members[key].user), exact=True).check()
+    expect(status).to_have_text(
+        "Quorum non atteint : aucun représentant du collège salariés n'est présent."
+    )
     opening.get_by_role("button", name="Ouvrir la session").click()
     opening = pres.get_by_role("region", name="Ouvrir la session")
     present = opening.get_by_role("group", name=label("Membres présents"))
@@ -167,6 +177,9 @@ def test_jury_session_from_programming_to_public_verification(
     expect(pres.locator("h1 .badge--state")).to_have_text("Programmée")
     for m in members.values():
         present.get_by_role("checkbox", name=_name(m.user), exact=True).check()
+    expect(opening.locator("[data-quorum-status]")).to_have_text(
+        "Le quorum est atteint : la session peut être ouverte."
+    )
     opening.get_by_role("button", name="Ouvrir la session").click()
     expect(pres.get_by_role("status")).to_contain_text(
         "La session est ouverte : les présences sont enregistrées."

@@ -9,6 +9,7 @@ with evaluations.services) — except `cheap_on_agenda`, which creates a candida
 """
 
 import datetime
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -57,6 +58,25 @@ def panel(employeurs=1, salaries=1) -> list[JuryMember]:
     ]
 
 
+# Start times, one per session built: sessions in one place on one day never clash.
+_START_TIMES = (datetime.time(8 + n % 12, n // 12 % 60) for n in itertools.count())
+
+
+def programmed(*, by, date=None, start_time=None, place="CPEF, salle du conseil") -> JurySession:
+    """A session programmed by the secretariat `by` (not composed). A `date` in the past,
+    which the service refuses, is for a session held then: it is programmed for today, then
+    moved back to that date."""
+    session = services.session_create(
+        by=by,
+        date=max(date or today(), today()),
+        start_time=start_time or next(_START_TIMES),
+        place=place,
+    )
+    if date is not None and date < today():
+        JurySession.objects.filter(pk=session.pk).update(date=date)
+    return fresh_session(session)
+
+
 def planned_session(
     *, by, members=None, president=None, date=None, place="CPEF, salle du conseil"
 ) -> JurySession:
@@ -66,7 +86,7 @@ def planned_session(
     """
     members = panel() if members is None else list(members)
     president = president or members[0]
-    session = services.session_create(by=by, date=date or today(), place=place)
+    session = programmed(by=by, date=date, place=place)
     services.session_compose(session=session, by=by, members=members, president=president)
     return fresh_session(session)
 

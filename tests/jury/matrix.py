@@ -18,8 +18,20 @@ def _decisions(o, deliberation) -> dict:
 DATA = {
     "session_create": lambda o: {
         "date": timezone.localdate().isoformat(),
+        "start_time": "18:30",
         "place": "Paris",
         "video_link": "",
+    },
+    "session_edit": lambda o, session: {
+        "expected_state": session.state,
+        "date": session.date.isoformat(),
+        "start_time": "20:15",
+        "place": "Lyon",
+        "video_link": "",
+    },
+    "session_cancel": lambda o, session: {
+        "expected_state": session.state,
+        "reason": "Quorum impossible à réunir.",
     },
     "session_compose": lambda o, session: {
         "members": [o["jury_member"].pk, o["salarie"].pk, o["spare_salarie"].pk],

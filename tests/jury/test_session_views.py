@@ -4,6 +4,7 @@ closing, read-only once closed, scoping (404), the list's queries, and revocatio
 Set-up goes through jury.services; the action under test goes through the pages.
 """
 
+import datetime
 import re
 
 import pytest
@@ -27,7 +28,15 @@ from tests.factories import (
 )
 from tests.helpers import flash_messages, page_text
 
-from .builders import EMPLOYEURS, SALARIES, SESSION_DAY, fresh_session, member, planned_session
+from .builders import (
+    EMPLOYEURS,
+    SALARIES,
+    SESSION_DAY,
+    fresh_session,
+    member,
+    planned_session,
+    programmed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +56,7 @@ def _url(name, session, *args):
 
 @pytest.fixture
 def session(secretariat):
-    return services.session_create(by=secretariat, date=SESSION_DAY, place="CPEF, salle du conseil")
+    return programmed(by=secretariat, date=SESSION_DAY, place="CPEF, salle du conseil")
 
 
 def _open(session, by, present):
@@ -58,37 +67,48 @@ def _open(session, by, present):
 
 
 def test_session_create_needs_a_place_or_a_link_and_keeps_input(client, secretariat):
+    day = timezone.localdate() + datetime.timedelta(days=30)
     client.force_login(secretariat)
-    response = client.post(reverse("session_create"), {"date": "2026-06-15"})
+    response = client.post(
+        reverse("session_create"), {"date": day.isoformat(), "start_time": "14:00"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["place"] == [
         "Indiquez un lieu ou un lien de visioconférence."
     ]
-    assert 'value="2026-06-15"' in response.content.decode()
+    assert f'value="{day.isoformat()}"' in response.content.decode()
+    assert 'value="14:00"' in response.content.decode()
     assert not JurySession.objects.exists()
 
     response = client.post(
         reverse("session_create"),
-        {"date": "2026-06-15", "video_link": "https://visio.exemple.fr/jury"},
+        {
+            "date": day.isoformat(),
+            "start_time": "14:00",
+            "video_link": "https://visio.exemple.fr/jury",
+        },
         follow=True,
     )
     session = JurySession.objects.get()
     assert response.redirect_chain == [(reverse("session_detail", args=[session.pk]), 302)]
     assert flash_messages(response) == [
-        "Session du 15/06/2026 programmée : composez-la maintenant."
+        f"Session du {day:%d/%m/%Y} programmée : composez-la maintenant."
     ]
-    assert (session.date, session.place, session.video_link, session.state) == (
-        SESSION_DAY,
-        "",
-        "https://visio.exemple.fr/jury",
-        "planned",
-    )
+    assert (
+        session.date,
+        session.start_time,
+        session.place,
+        session.video_link,
+        session.state,
+    ) == (day, datetime.time(14, 0), "", "https://visio.exemple.fr/jury", "planned")
     assert session.created_by == secretariat
 
 
 def test_session_create_refuses_an_invalid_date(client, secretariat):
     client.force_login(secretariat)
-    response = client.post(reverse("session_create"), {"date": "31/02/2026", "place": "Lyon"})
+    response = client.post(
+        reverse("session_create"), {"date": "31/02/2026", "start_time": "14:00", "place": "Lyon"}
+    )
     assert response.context["form"].errors["date"] == ["Saisissez une date valide."]
     assert 'value="Lyon"' in response.content.decode()
     assert not JurySession.objects.exists()
@@ -188,7 +208,7 @@ def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
     waiting = CandidacyFactory(state="jury", organisation=own_org)
     in_evaluation = CandidacyFactory(state="evaluation", organisation=own_org)
     elsewhere = CandidacyFactory(state="jury", organisation=own_org)
-    other_session = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
+    other_session = programmed(by=secretariat, date=SESSION_DAY, place="Paris")
     services.session_add_candidacy(session=other_session, by=secretariat, candidacy=elsewhere)
     client.force_login(secretariat)
 
@@ -239,7 +259,7 @@ def test_session_remove_candidacy_asks_confirmation_then_removes(
 
 
 def test_session_remove_candidacy_of_another_session_is_404(client, secretariat, composed, own_org):
-    other = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
+    other = programmed(by=secretariat, date=SESSION_DAY, place="Paris")
     deliberation = services.session_add_candidacy(
         session=other,
         by=secretariat,
@@ -398,6 +418,9 @@ def test_session_close_refused_while_a_decision_is_pending(
     ]
     response = client.post(_url("session_close", session), follow=True)
     assert flash_messages(response) == ["La session est close : elle ne peut plus être modifiée."]
+    # Exactly one message on the page: the closure is shown in the session's Informations.
+    assert response.content.decode().count('class="message ') == 1
+    assert "consultable en lecture seule" in page_text(response)
     session = fresh_session(session)
     assert session.state == "closed" and session.closed_at is not None
 

@@ -1,6 +1,8 @@
 """Jury sessions at the services level: quorum and parity, composition, the session's life
 (planned -> open -> closed) and its agenda. Candidacies reach `jury` through the real evaluation."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,10 +31,13 @@ from .builders import (
     place,
     planned_session,
     president_of,
+    programmed,
     record,
     refused,
     retransmit,
 )
+
+NINE = datetime.time(9, 0)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +200,7 @@ def test_the_president_or_the_secretariat_opens(opener, secretariat):
 
 def test_compose_needs_the_president_among_the_members_and_both_colleges(secretariat):
     e1, e2, s1 = panel(employeurs=2, salaries=1)
-    session = services.session_create(by=secretariat, date=today(), place="CPEF")
+    session = programmed(by=secretariat, place="CPEF")
 
     with pytest.raises(ValidationError) as excinfo:
         services.session_compose(session=session, by=secretariat, members=[e1, s1], president=e2)
@@ -217,7 +222,7 @@ def test_compose_needs_the_president_among_the_members_and_both_colleges(secreta
 
 def test_compose_is_the_secretariat_s_and_a_new_composition_replaces_the_seats(secretariat):
     e1, e2, s1, s2 = panel(employeurs=2, salaries=2)
-    session = services.session_create(by=secretariat, date=today(), place="CPEF")
+    session = programmed(by=secretariat, place="CPEF")
 
     with pytest.raises(PermissionDenied):
         services.session_compose(session=session, by=e1.user, members=[e1, s1], president=e1)
@@ -237,7 +242,7 @@ def test_compose_refuses_an_inactive_member(secretariat):
     retired = member(SALARIES)
     retired.is_active = False
     retired.save(update_fields=["is_active"])
-    session = services.session_create(by=secretariat, date=today(), place="CPEF")
+    session = programmed(by=secretariat, place="CPEF")
 
     with pytest.raises(ValidationError):
         services.session_compose(
@@ -248,13 +253,13 @@ def test_compose_refuses_an_inactive_member(secretariat):
 
 def test_session_create_needs_a_place_or_a_link_and_the_secretariat(secretariat, jury):
     with pytest.raises(PermissionDenied):
-        services.session_create(by=jury, date=today(), place="CPEF")
+        services.session_create(by=jury, date=today(), start_time=NINE, place="CPEF")
     with pytest.raises(ValidationError) as excinfo:
-        services.session_create(by=secretariat, date=today())
+        services.session_create(by=secretariat, date=today(), start_time=NINE)
     assert "place" in excinfo.value.message_dict
 
     online = services.session_create(
-        by=secretariat, date=today(), video_link="https://visio.exemple.fr/jury"
+        by=secretariat, date=today(), start_time=NINE, video_link="https://visio.exemple.fr/jury"
     )
     assert online.state == "planned"
 
