@@ -20,6 +20,7 @@ from cqp.exceptions import ConcurrentChange
 from cqp.models import Competence, User
 from cqp.permissions import is_secretariat
 from cqp.tasks import generate_document_later
+from evaluations import scope
 from evaluations import services as evaluation_services
 from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment
@@ -106,7 +107,9 @@ def session_compose(
 
 def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidacy) -> Deliberation:
     """The secretariat puts a transmitted candidacy (state `jury`), waiting on no other
-    session, on the agenda of a session not yet closed. Writes its (undecided) fiche."""
+    session, on the agenda of a session not yet closed; refused when a competence still to
+    validate on the session's date has no result signed since its last validation (one that
+    lapsed before the session). Writes its (undecided) fiche."""
     _secretariat(by)
     with transaction.atomic():
         # The session locked as its closure locks it: a candidacy cannot join a session
@@ -128,7 +131,28 @@ def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidac
             raise ValidationError(
                 {"candidacy": _("Cette candidature est déjà inscrite à une session.")}
             )
+        _check_scope(
+            candidacy,
+            session=session,
+            act=_("Cette candidature ne peut pas être inscrite"),
+            field="candidacy",
+        )
         return Deliberation.objects.create(session=session, candidacy=candidacy)
+
+
+def _check_scope(
+    candidacy: Candidacy, *, session: JurySession, act: str, field: str | None = None
+) -> None:
+    """Refused (naming each competence and the day its validation lapsed; a field error on
+    `field` when given) when a competence still to validate on the session's date has no
+    result signed by both evaluators since its last validation."""
+    gaps = scope.gaps(candidacy, session.date)
+    if gaps:
+        message = _("%(act)s : %(gaps)s.") % {
+            "act": act,
+            "gaps": " ; ".join(g.message(session_date=session.date) for g in gaps),
+        }
+        raise ValidationError({field: message} if field else message)
 
 
 def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
@@ -237,12 +261,18 @@ def deliberation_record(
     an attestation (partiel) is issued. After commit, the fiche de décision and the
     certificate or attestation are generated as PDFs. Refused (nothing written) when the
     fiche is already decided, the user does not preside the open session or it has lost its
-    quorum, or the decisions are incomplete or unmotivated.
+    quorum, a competence still to validate on the session's date lacks a signed result (a
+    validation lapsed before it), or the decisions are incomplete or unmotivated.
     """
     with transaction.atomic():
         deliberation = _lock_undecided(deliberation)
         _check_president_during_open_session(deliberation, by=by)
         if conform:
+            _check_scope(
+                deliberation.candidacy,
+                session=deliberation.session,
+                act=_("La décision ne peut pas être enregistrée"),
+            )
             expected = _check_decisions(deliberation, decisions=decisions)
             validated = _record_decisions(deliberation, competences=expected, decisions=decisions)
             outcome = _take_outcome(deliberation, by=by, validated=validated, motivation=motivation)

@@ -27,7 +27,15 @@ from tests.factories import (
 )
 from tests.helpers import flash_messages, page_text
 
-from .builders import EMPLOYEURS, SALARIES, SESSION_DAY, fresh_session, member, planned_session
+from .builders import (
+    EMPLOYEURS,
+    SALARIES,
+    SESSION_DAY,
+    cheap_in_jury,
+    fresh_session,
+    member,
+    planned_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,9 +193,9 @@ def test_session_compose_refuses_an_inactive_member(client, secretariat, session
 def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
     client, secretariat, composed, own_org, candidat
 ):
-    waiting = CandidacyFactory(state="jury", organisation=own_org)
+    waiting = cheap_in_jury(own_org)
     in_evaluation = CandidacyFactory(state="evaluation", organisation=own_org)
-    elsewhere = CandidacyFactory(state="jury", organisation=own_org)
+    elsewhere = cheap_in_jury(own_org)
     other_session = services.session_create(by=secretariat, date=SESSION_DAY, place="Paris")
     services.session_add_candidacy(session=other_session, by=secretariat, candidacy=elsewhere)
     client.force_login(secretariat)
@@ -219,7 +227,7 @@ def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
 def test_session_remove_candidacy_asks_confirmation_then_removes(
     client, secretariat, composed, own_org
 ):
-    candidacy = CandidacyFactory(state="jury", organisation=own_org)
+    candidacy = cheap_in_jury(own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
@@ -243,7 +251,7 @@ def test_session_remove_candidacy_of_another_session_is_404(client, secretariat,
     deliberation = services.session_add_candidacy(
         session=other,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     client.force_login(secretariat)
     response = client.post(_url("session_remove_candidacy", composed, deliberation.pk))
@@ -257,7 +265,7 @@ def test_session_detail_for_a_member_shows_the_jury_and_links_each_fiche(
     deliberation = services.session_add_candidacy(
         session=composed,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     client.force_login(two_per_college["s1"].user)
     response = client.get(_url("session_detail", composed))
@@ -373,7 +381,7 @@ def test_session_open_refused_to_a_seated_member_who_does_not_preside(
 def test_session_close_refused_while_a_decision_is_pending(
     client, secretariat, composed, two_per_college, own_org
 ):
-    candidacy = CandidacyFactory(state="jury", organisation=own_org)
+    candidacy = cheap_in_jury(own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
@@ -446,7 +454,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
     assert "Certifié(e)" in page_text(response)
 
     seats = set(closed.seats.values_list("member_id", "present"))
-    candidacy = CandidacyFactory(state="jury", organisation=own_org)
+    candidacy = cheap_in_jury(own_org)
     refusals = [
         (
             _url("session_compose", closed),
@@ -493,7 +501,7 @@ def test_session_pages_are_404_for_a_member_of_another_session(
     deliberation = services.session_add_candidacy(
         session=composed,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     e, s = member(EMPLOYEURS, last_name="Ailleurs"), member(SALARIES, last_name="Ailleurs")
     planned_session(by=secretariat, members=[e, s], president=e, date=SESSION_DAY, place="Paris")
@@ -528,7 +536,7 @@ def test_jury_pages_are_404_for_people_off_the_sessions(
     deliberation = services.session_add_candidacy(
         session=composed,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     certificate = CertificateFactory(
         deliberation=DeliberationFactory(
