@@ -14,3 +14,9 @@ PANEL_SIZE = 10
 @register_panel(PlatformRole.JURY, "jury/panels/sessions.html", order=5)
 def sessions_panel(request):
     return {"sessions": list(selectors.session_list(user=request.user)[:PANEL_SIZE])}
+
+
+# The dossiers waiting for a session: a count linking to the instruction page.
+@register_panel(PlatformRole.SECRETARIAT, "jury/panels/instruction.html", order=25)
+def instruction_panel(request):
+    return {"waiting": selectors.awaiting_session().count()}

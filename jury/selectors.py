@@ -1,16 +1,19 @@
 """Reads for the jury, scoped: the secretariat sees every session, a member only theirs."""
 
+import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from candidates.models import CompetenceValidation
+from candidates.enums import State
+from candidates.models import Candidacy, CompetenceValidation, TransitionLog
 from candidates.selectors import register_visibility
 from cqp.models import User
 from cqp.permissions import is_secretariat
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
+from .enums import SessionState
 from .models import Certificate, Deliberation, JurySession
 
 
@@ -152,3 +155,41 @@ def certificate_verify(*, number: str) -> Certificate | None:
         .filter(number=number.strip().upper())
         .first()
     )
+
+
+# The instruction of the dossiers waiting for a session ---------------------------------------
+
+
+def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
+    """The candidacies transmitted to the jury (state `jury`) on no pending session (an
+    undecided fiche), oldest transmission first, each annotated with `transmitted_at` (its
+    latest `transmit_to_jury` in the audit log); `q` searches the candidate's name and
+    e-mail and the organisation's name. For the secretariat, who sees every organisation."""
+    pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
+    transmitted = (
+        TransitionLog.objects.filter(candidacy=OuterRef("pk"), transition="transmit_to_jury")
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    qs = (
+        Candidacy.objects.filter(state=State.JURY)
+        .exclude(pk__in=pending)
+        .select_related("candidate__user", "organisation", "certification")
+        .annotate(transmitted_at=Subquery(transmitted))
+    )
+    for word in q.split():
+        qs = qs.filter(
+            Q(candidate__user__last_name__icontains=word)
+            | Q(candidate__user__first_name__icontains=word)
+            | Q(candidate__user__email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return qs.order_by(F("transmitted_at").asc(nulls_first=True), "pk")
+
+
+def upcoming_sessions(*, today: datetime.date) -> QuerySet[JurySession]:
+    """The sessions a candidacy can be placed on: programmed or open, from `today` on,
+    the next first."""
+    return JurySession.objects.filter(
+        state__in=[SessionState.PLANNED, SessionState.OPEN], date__gte=today
+    ).order_by("date", "pk")

@@ -155,6 +155,62 @@ def _check_scope(
         raise ValidationError({field: message} if field else message)
 
 
+def session_place_candidacies(
+    *, session: JurySession, by: User, candidacies: Iterable[Candidacy]
+) -> tuple[list[Deliberation], list[tuple[Candidacy, list[str]]]]:
+    """The secretariat places several candidacies on a session, each on its own through
+    `session_add_candidacy` (one transaction each: a refused one does not keep the others
+    off the agenda). Returns the fiches written and, for each candidacy refused, the
+    reasons (French). Side effects: those of session_add_candidacy, per candidacy placed."""
+    _secretariat(by)
+    placed, refused = [], []
+    for candidacy in candidacies:
+        try:
+            placed.append(session_add_candidacy(session=session, by=by, candidacy=candidacy))
+        except ValidationError as error:
+            refused.append((candidacy, error.messages))
+    return placed, refused
+
+
+def pending_session_of(candidacy: Candidacy) -> JurySession | None:
+    """The session whose agenda holds the candidacy undecided, if any."""
+    deliberation = (
+        Deliberation.objects.filter(candidacy=candidacy, decided_at__isnull=True)
+        .select_related("session")
+        .first()
+    )
+    return deliberation.session if deliberation else None
+
+
+def on_session_message(session: JurySession) -> str:
+    return _(
+        "Cette candidature est inscrite à la session du %(date)s : retirez-la d'abord de son "
+        "ordre du jour."
+    ) % {"date": session.date.strftime("%d/%m/%Y")}
+
+
+def candidacy_return_to_evaluation(
+    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
+) -> Candidacy:
+    """The secretariat, instructing a dossier that waits for a session, finds it
+    non-conforming and sends it back to the evaluators with `reason`
+    (evaluations.services.evaluation_reopen: the transition `return_to_evaluation`, its
+    audit entry and notification, the dossier reopened). Refused while the candidacy is on
+    a session's agenda (it is taken off first, on the session's page)."""
+    _secretariat(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du renvoi à l'évaluation.")})
+    with transaction.atomic():
+        locked = Candidacy.objects.select_for_update(of=("self",)).get(pk=candidacy.pk)
+        candidacy_services.check_expected(state=locked.state, expected_state=expected_state)
+        session = pending_session_of(locked)
+        if session is not None:
+            raise ValidationError(on_session_message(session))
+        return evaluation_services.evaluation_reopen(
+            candidacy=locked, by=by, reason=reason.strip(), expected_state=expected_state
+        )
+
+
 def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
     """The secretariat takes an undecided candidacy off the agenda of a session not yet
     closed. Deletes its fiche."""
