@@ -116,7 +116,7 @@ def _habilitations(results, habilitations, in_scope: set[int]) -> list[str]:
     """Each signature of the results that count (competences in scope) made by someone
     habilitated, of the right kind, on the day they signed."""
     problems = []
-    for assessment in results:
+    for assessment in sorted(results, key=lambda a: a.competence.number):
         if assessment.competence_id not in in_scope:
             continue
         for role, kind in SIGNERS:
