@@ -114,8 +114,9 @@ SIGNERS = (
 
 def _habilitations(results, habilitations, in_scope: set[int]) -> list[str]:
     """Each signature of the results that count (competences in scope) made by someone
-    habilitated, of the right kind, on the day they signed."""
-    problems = []
+    habilitated, of the right kind, on the day they signed; one line per signer and day,
+    naming the competences."""
+    unhabilitated = defaultdict(list)
     for assessment in sorted(results, key=lambda a: a.competence.number):
         if assessment.competence_id not in in_scope:
             continue
@@ -129,19 +130,16 @@ def _habilitations(results, habilitations, in_scope: set[int]) -> list[str]:
                 for h in habilitations.get(signer, ())
             )
             if not valid:
-                problems.append(
-                    _(
-                        "%(code)s : %(name)s n'était pas habilité(e) (%(kind)s) le %(day)s, "
-                        "jour de sa signature"
-                    )
-                    % {
-                        "code": assessment.competence.code,
-                        "name": getattr(assessment, f"{role}_signed_name") or _("le signataire"),
-                        "kind": kind.label,
-                        "day": _date(day),
-                    }
-                )
-    return problems
+                name = getattr(assessment, f"{role}_signed_name") or _("le signataire")
+                unhabilitated[(name, kind, day)].append(assessment.competence.code)
+    return [
+        _(
+            "%(codes)s : %(name)s n'était pas habilité(e) (%(kind)s) le %(day)s, "
+            "jour de sa signature"
+        )
+        % {"codes": ", ".join(codes), "name": name, "kind": kind.label, "day": _date(day)}
+        for (name, kind, day), codes in unhabilitated.items()
+    ]
 
 
 def rows(candidacies: list[Candidacy], *, on: datetime.date) -> list[Row]:
