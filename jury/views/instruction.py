@@ -78,7 +78,7 @@ def jury_instruction_place(request):
     for candidacy, reasons in refused:
         messages.error(
             request,
-            _("%(candidate)s n'est pas inscrite : %(reasons)s")
+            _("La candidature de %(candidate)s n'est pas inscrite. %(reasons)s")
             % {"candidate": candidacy.candidate, "reasons": " ".join(reasons)},
         )
     return redirect(f"{reverse('jury_instruction')}?{urlencode({'session': session.pk})}")

@@ -166,8 +166,8 @@ def test_placing_the_ticked_dossiers_counts_those_placed_and_lists_those_refused
     assert response.redirect_chain == [(f"{URL}?session={session.pk}", 302)]
     assert flash_messages(response) == [
         f"2 candidatures inscrites à la session du {session.date:%d/%m/%Y}.",
-        f"{elsewhere.candidate} n'est pas inscrite : Cette candidature est déjà inscrite à "
-        "une session.",
+        f"La candidature de {elsewhere.candidate} n'est pas inscrite. Cette candidature est "
+        "déjà inscrite à une session.",
     ]
     assert set(session.deliberations.values_list("candidacy_id", flat=True)) == {
         waiting[0].pk,

@@ -423,7 +423,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
     client.force_login(secretariat)
     response = client.get(_url("session_detail", closed))
     assert response.status_code == 200
-    assert reverse("jury_instruction") not in response.content.decode()
+    assert f"{reverse('jury_instruction')}?session={closed.pk}" not in response.content.decode()
     for form in ("compose_form", "open_form"):
         assert form not in response.context
     content = response.content.decode()
