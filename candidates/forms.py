@@ -94,6 +94,10 @@ class AssignmentForm(forms.Form):
         self.fields["professionnel"].help_text = _(
             "Seules les personnes dont l'habilitation est valide aujourd'hui sont proposées."
         )
+        self.fields["evaluateur"].help_text = _(
+            "Extérieur à l'organisation du candidat : ni l'un de ses membres, ni le "
+            "professionnel du secteur."
+        )
 
 
 class TransitionForm(forms.Form):

@@ -402,8 +402,9 @@ def candidacy_assign(
 ) -> Candidacy:
     """Assign (or reassign) the professionnel du secteur and/or the évaluateur externe.
 
-    Only people whose habilitation of the right kind is valid today can be assigned. The
-    newcomer receives the guardian object permission to act; the person replaced loses it.
+    Only people whose habilitation of the right kind is valid today can be assigned; the
+    évaluateur externe is external: neither the professionnel nor a member (any role) of the
+    candidacy's organisation. The newcomer receives the guardian object permission to act; the person replaced loses it.
     Side effect: an audit entry per change.
     """
     if not permissions.can_manage(candidacy, by):
@@ -434,6 +435,16 @@ def candidacy_assign(
                 "L'évaluation est conduite par deux personnes : l'évaluateur externe doit être "
                 "différent du professionnel du secteur."
             )
+        elif (
+            "evaluateur" not in errors
+            and evaluateur is not None
+            and evaluateur.pk != locked.evaluateur_id
+            and evaluateur.memberships.filter(organisation_id=locked.organisation_id).exists()
+        ):
+            errors["evaluateur"] = _(
+                "L'évaluateur externe est extérieur à l'organisation du candidat : "
+                "%(person)s est membre de « %(organisation)s »."
+            ) % {"person": evaluateur, "organisation": locked.organisation}
         for field, user in (("professionnel", professionnel), ("evaluateur", evaluateur)):
             if user is not None and user.pk == locked.candidate.user_id:
                 errors[field] = _("Le candidat ne peut pas intervenir sur sa propre candidature.")

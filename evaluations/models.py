@@ -16,7 +16,8 @@ ACCOUNT_MAX_LENGTH = 5000
 class EvaluationDossier(models.Model):
     """The dossier de suivi et d'évaluation of one evaluation cycle of a candidacy.
 
-    Its scope (the competences still to validate) is fixed when it opens. Once
+    Its scope (the competences still to validate) is set when it opens; reopening it adds
+    the competences whose validation lapsed meanwhile (evaluations.scope). Once
     transmitted to the jury, or closed by a return to the parcours, it is read-only.
     """
 

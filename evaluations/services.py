@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,7 @@ from cqp import uploads
 from cqp.models import Competence, User
 from cqp.tasks import generate_document_later
 
-from . import documents, permissions, selectors
+from . import documents, permissions, scope, selectors
 from .enums import EVALUATORS, Opinion, SituationKind
 from .evidence import KINDS, MAX_FILES_PER_COMPETENCE
 from .models import (
@@ -51,12 +51,14 @@ def dossier_scope(*, candidacy: Candidacy) -> QuerySet[Competence]:
     """The competences a new cycle evaluates.
 
     The first cycle (and any VAE cycle) covers every competence still to validate; after a
-    return to the parcours, only the competences of the new plan (those not acquired).
+    return to the parcours, the competences of the new plan (those not acquired) and those
+    without a signed result since their last validation (one that lapsed meanwhile).
     """
     to_validate = candidacy.competences_to_validate()
     if candidacy.pathway == Pathway.PARCOURS and candidacy.cycle > 1:
         planned = candidacy.parcours_actions.filter(cycle=candidacy.cycle).values("competence_id")
-        return to_validate.filter(pk__in=planned)
+        unsigned = [gap.competence.pk for gap in scope.gaps(candidacy, timezone.localdate())]
+        return to_validate.filter(Q(pk__in=planned) | Q(pk__in=unsigned))
     return to_validate
 
 
@@ -65,19 +67,26 @@ def dossier_open(*, candidacy: Candidacy) -> EvaluationDossier:
     cycle. Called by the entry points below, in the transaction of the transition.
 
     Side effects: a new dossier gets its scope and one empty assessment per competence; a
-    dossier returned by the jury is no longer marked as transmitted.
+    dossier reopened (returned by the jury) gets an empty assessment for each competence back
+    in scope today (its validation lapsed meanwhile) and is no longer marked as transmitted.
     """
     dossier, created = EvaluationDossier.objects.get_or_create(
         candidacy=candidacy, cycle=candidacy.cycle
     )
     if created:
         competences = list(dossier_scope(candidacy=candidacy))
-        dossier.competences.set(competences)
-        CompetenceAssessment.objects.bulk_create(
-            CompetenceAssessment(dossier=dossier, competence=competence)
-            for competence in competences
-        )
-    elif dossier.transmitted_at is not None and candidacy.state == State.EVALUATION:
+    else:
+        present = set(dossier.competences.values_list("pk", flat=True))
+        competences = [
+            gap.competence
+            for gap in scope.gaps(candidacy, timezone.localdate())
+            if gap.competence.pk not in present
+        ]
+    dossier.competences.add(*competences)
+    CompetenceAssessment.objects.bulk_create(
+        CompetenceAssessment(dossier=dossier, competence=competence) for competence in competences
+    )
+    if not created and dossier.transmitted_at is not None and candidacy.state == State.EVALUATION:
         dossier.transmitted_at = None
         dossier.transmitted_by = None
         dossier.save(update_fields=["transmitted_at", "transmitted_by"])

@@ -1,5 +1,5 @@
 """Forms of the jury sessions pages: programming and editing, cancellation, composition,
-agenda, attendance, revocation.
+attendance, revocation.
 
 They shape and parse input only; the rules (both colleges, quorum, state of the candidacy)
 belong to the services, whose errors come back next to the fields.
@@ -8,13 +8,10 @@ belong to the services, whose errors come back next to the fields.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from candidates.enums import State
-from candidates.models import Candidacy
-from candidates.selectors import candidacy_list, candidacy_queryset
 from cqp.forms import DateInput
 
 from .enums import College
-from .models import Deliberation, JuryMember
+from .models import JuryMember
 
 
 def _name(member) -> str:
@@ -92,39 +89,6 @@ class ComposeForm(forms.Form):
         self.fields["president"].choices = [("", self.fields["president"].empty_label)] + [
             (m.pk, str(m)) for m in active
         ]
-
-
-def _awaiting_session(user):
-    """Transmitted candidacies that wait on no session yet."""
-    pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
-    return (
-        candidacy_list(user=user, state=State.JURY)
-        .exclude(pk__in=pending)
-        .order_by("candidate__user__last_name", "candidate__user__first_name", "pk")
-    )
-
-
-class AgendaForm(forms.Form):
-    candidacy = forms.ModelChoiceField(
-        Candidacy.objects.none(),
-        label=_("Candidature transmise au jury"),
-        empty_label=_("Choisissez une candidature"),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["candidacy"]
-        # Any candidacy the user may see is accepted here, so that one returned to the
-        # evaluation or placed elsewhere since the page was shown gets the service's reason.
-        field.queryset = candidacy_queryset(user=user)
-        field.choices = [("", field.empty_label)] + [
-            (c.pk, f"{c.candidate} — {c.organisation} ({c.get_pathway_display()})")
-            for c in _awaiting_session(user)
-        ]
-
-    @property
-    def has_choices(self) -> bool:
-        return len(self.fields["candidacy"].choices) > 1
 
 
 class OpenForm(forms.Form):

@@ -12,7 +12,7 @@ from evaluations import selectors as evaluation_selectors
 
 from . import selectors
 from .enums import NON_CONFORME, College, SessionState
-from .forms_sessions import AgendaForm, ComposeForm, OpenForm
+from .forms_sessions import ComposeForm, OpenForm
 from .permissions import can_steer, presides
 
 
@@ -36,7 +36,7 @@ def colleges(session) -> list[dict]:
 
 def session_context(request, session, **bound) -> dict:
     """The session page, with the forms the user may use now; `bound` holds the form just
-    posted (`compose_form`, `agenda_form` or `open_form`), kept with its errors."""
+    posted (`compose_form` or `open_form`), kept with its errors."""
     secretariat = is_secretariat(request.user)
     steer = can_steer(request.user, session)
     planned = session.state == SessionState.PLANNED
@@ -52,8 +52,6 @@ def session_context(request, session, **bound) -> dict:
     }
     if secretariat and planned:
         context["compose_form"] = bound.get("compose_form") or ComposeForm(session=session)
-    if secretariat and session.state in (SessionState.PLANNED, SessionState.OPEN):
-        context["agenda_form"] = bound.get("agenda_form") or AgendaForm(user=request.user)
     if steer and planned and context["has_seats"]:
         context["open_form"] = bound.get("open_form") or OpenForm(session=session)
         context["require_parity"] = settings.JURY_REQUIRE_PARITY

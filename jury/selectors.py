@@ -159,25 +159,47 @@ def certificate_verify(*, number: str) -> Certificate | None:
     )
 
 
-# The secretariat's jury pipeline ------------------------------------------------------------
-
-PIPELINE_ROWS = 5
+# The instruction of the dossiers waiting for a session ---------------------------------------
 
 
-def awaiting_session() -> QuerySet[Candidacy]:
-    """Candidacies transmitted to the jury (state `jury`) that wait on no session, annotated
-    with `waiting_since`: their last arrival in `jury`."""
-    arrived = (
-        TransitionLog.objects.filter(candidacy=OuterRef("pk"), target=State.JURY)
+def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
+    """The candidacies transmitted to the jury (state `jury`) on no pending session (an
+    undecided fiche), oldest transmission first, each annotated with `transmitted_at` (its
+    latest `transmit_to_jury` in the audit log); `q` searches the candidate's name and
+    e-mail and the organisation's name. For the secretariat, who sees every organisation."""
+    pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
+    transmitted = (
+        TransitionLog.objects.filter(candidacy=OuterRef("pk"), transition="transmit_to_jury")
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
-    return (
+    qs = (
         Candidacy.objects.filter(state=State.JURY)
         .exclude(pk__in=pending)
-        .annotate(waiting_since=Coalesce(Subquery(arrived), F("updated_at")))
+        .select_related("candidate__user", "organisation", "certification")
+        .annotate(transmitted_at=Coalesce(Subquery(transmitted), F("updated_at")))
     )
+    for word in q.split():
+        qs = qs.filter(
+            Q(candidate__user__last_name__icontains=word)
+            | Q(candidate__user__first_name__icontains=word)
+            | Q(candidate__user__email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    return qs.order_by(F("transmitted_at").asc(nulls_first=True), "pk")
+
+
+def upcoming_sessions(*, today: datetime.date) -> QuerySet[JurySession]:
+    """The sessions a candidacy can be placed on: programmed or open, from `today` on,
+    the next first."""
+    return JurySession.objects.filter(
+        state__in=[SessionState.PLANNED, SessionState.OPEN], date__gte=today
+    ).order_by("date", "pk")
+
+
+# The secretariat's jury pipeline ------------------------------------------------------------
+
+PIPELINE_ROWS = 5
 
 
 def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
@@ -187,7 +209,9 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
     every candidacy decided)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    waiting = awaiting_session().aggregate(count=Count("pk"), oldest=Min("waiting_since"))
+    waiting = (
+        awaiting_session().order_by().aggregate(count=Count("pk"), oldest=Min("transmitted_at"))
+    )
     sessions = JurySession.objects.annotate(
         candidacy_count=Count("deliberations", distinct=True),
         decided_count=Count(

@@ -20,6 +20,7 @@ from cqp.exceptions import ConcurrentChange
 from cqp.models import Competence, User
 from cqp.permissions import is_secretariat
 from cqp.tasks import generate_document_later
+from evaluations import scope
 from evaluations import services as evaluation_services
 from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment
@@ -215,9 +216,10 @@ def session_compose(
 
 def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidacy) -> Deliberation:
     """The secretariat puts a transmitted candidacy (state `jury`), waiting on no other
-    session, on the agenda of a session not yet closed nor cancelled. Writes its (undecided)
-    fiche; after commit, the candidate is told the session's date (event
-    `candidacy_scheduled`)."""
+    session, on the agenda of a session not yet closed nor cancelled; refused when a
+    competence still to validate on the session's date has no result signed since its last
+    validation (one that lapsed before the session). Writes its (undecided) fiche; after
+    commit, the candidate is told the session's date (event `candidacy_scheduled`)."""
     _secretariat(by)
     with transaction.atomic():
         # The session locked as its closure locks it: a candidacy cannot join a session
@@ -241,10 +243,87 @@ def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidac
             raise ValidationError(
                 {"candidacy": _("Cette candidature est déjà inscrite à une session.")}
             )
+        _check_scope(
+            candidacy,
+            session=session,
+            act=_("Cette candidature ne peut pas être inscrite"),
+            field="candidacy",
+        )
         deliberation = Deliberation.objects.create(session=session, candidacy=candidacy)
         pk = deliberation.pk
         transaction.on_commit(lambda: notify_candidacy_scheduled.delay(pk))
         return deliberation
+
+
+def _check_scope(
+    candidacy: Candidacy, *, session: JurySession, act: str, field: str | None = None
+) -> None:
+    """Refused (naming each competence and the day its validation lapsed; a field error on
+    `field` when given) when a competence still to validate on the session's date has no
+    result signed by both evaluators since its last validation."""
+    gaps = scope.gaps(candidacy, session.date)
+    if gaps:
+        message = _("%(act)s : %(gaps)s.") % {
+            "act": act,
+            "gaps": " ; ".join(g.message(session_date=session.date) for g in gaps),
+        }
+        raise ValidationError({field: message} if field else message)
+
+
+def session_place_candidacies(
+    *, session: JurySession, by: User, candidacies: Iterable[Candidacy]
+) -> tuple[list[Deliberation], list[tuple[Candidacy, list[str]]]]:
+    """The secretariat places several candidacies on a session, each on its own through
+    `session_add_candidacy` (one transaction each: a refused one does not keep the others
+    off the agenda). Returns the fiches written and, for each candidacy refused, the
+    reasons (French). Side effects: those of session_add_candidacy, per candidacy placed."""
+    _secretariat(by)
+    placed, refused = [], []
+    for candidacy in candidacies:
+        try:
+            placed.append(session_add_candidacy(session=session, by=by, candidacy=candidacy))
+        except ValidationError as error:
+            refused.append((candidacy, error.messages))
+    return placed, refused
+
+
+def pending_session_of(candidacy: Candidacy) -> JurySession | None:
+    """The session whose agenda holds the candidacy undecided, if any."""
+    deliberation = (
+        Deliberation.objects.filter(candidacy=candidacy, decided_at__isnull=True)
+        .select_related("session")
+        .first()
+    )
+    return deliberation.session if deliberation else None
+
+
+def on_session_message(session: JurySession) -> str:
+    return _(
+        "Cette candidature est inscrite à la session du %(date)s : retirez-la d'abord de son "
+        "ordre du jour."
+    ) % {"date": session.date.strftime("%d/%m/%Y")}
+
+
+def candidacy_return_to_evaluation(
+    *, candidacy: Candidacy, by: User, reason: str, expected_state: str | None = None
+) -> Candidacy:
+    """The secretariat, instructing a dossier that waits for a session, finds it
+    non-conforming and sends it back to the evaluators with `reason`
+    (evaluations.services.evaluation_reopen: the transition `return_to_evaluation`, its
+    audit entry and notification, the dossier reopened). Refused while the candidacy is on
+    a session's agenda (it is taken off first, on the session's page)."""
+    _secretariat(by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indiquez le motif du renvoi à l'évaluation.")})
+    with transaction.atomic():
+        locked = Candidacy.objects.select_for_update(of=("self",)).get(pk=candidacy.pk)
+        candidacy_services.check_expected(state=locked.state, expected_state=expected_state)
+        session = pending_session_of(locked)
+        if session is not None:
+            raise ValidationError(on_session_message(session))
+        return evaluation_services.evaluation_reopen(
+            candidacy=locked, by=by, reason=reason.strip(), expected_state=expected_state
+        )
 
 
 def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
@@ -353,12 +432,18 @@ def deliberation_record(
     an attestation (partiel) is issued. After commit, the fiche de décision and the
     certificate or attestation are generated as PDFs. Refused (nothing written) when the
     fiche is already decided, the user does not preside the open session or it has lost its
-    quorum, or the decisions are incomplete or unmotivated.
+    quorum, a competence still to validate on the session's date lacks a signed result (a
+    validation lapsed before it), or the decisions are incomplete or unmotivated.
     """
     with transaction.atomic():
         deliberation = _lock_undecided(deliberation)
         _check_president_during_open_session(deliberation, by=by)
         if conform:
+            _check_scope(
+                deliberation.candidacy,
+                session=deliberation.session,
+                act=_("La décision ne peut pas être enregistrée"),
+            )
             expected = _check_decisions(deliberation, decisions=decisions)
             validated = _record_decisions(deliberation, competences=expected, decisions=decisions)
             outcome = _take_outcome(deliberation, by=by, validated=validated, motivation=motivation)

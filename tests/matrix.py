@@ -58,7 +58,14 @@ from tests.factories import (
     VaeExperienceFactory,
     VaeProofFactory,
 )
-from tests.jury.builders import EMPLOYEURS, SALARIES, cheap_on_agenda, member, planned_session
+from tests.jury.builders import (
+    EMPLOYEURS,
+    SALARIES,
+    cheap_in_jury,
+    cheap_on_agenda,
+    member,
+    planned_session,
+)
 from tests.jury.builders import open_session as opened
 
 ROLES = (
@@ -440,7 +447,7 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
         "other_deliberation": lambda o: cheap_on_agenda(
             o["other_session"], secretariat=secretariat, organisation=other_org
         ),
-        "to_place": lambda o: CandidacyFactory(organisation=own_org, state="jury"),
+        "to_place": lambda o: cheap_in_jury(own_org),
         "certificate": lambda o: CertificateFactory(
             deliberation=DeliberationFactory(
                 session=o["open_session"],

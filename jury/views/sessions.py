@@ -35,14 +35,7 @@ from ..access import (
     session_race_on,
 )
 from ..enums import SessionState
-from ..forms_sessions import (
-    AgendaForm,
-    CancelForm,
-    ComposeForm,
-    OpenForm,
-    RevokeForm,
-    SessionForm,
-)
+from ..forms_sessions import CancelForm, ComposeForm, OpenForm, RevokeForm, SessionForm
 from ..permissions import can_steer
 
 
@@ -187,22 +180,6 @@ def session_compose(request, pk):
         success=_("Composition de la session enregistrée."),
         form=ComposeForm(request.POST, session=session),
         form_name="compose_form",
-    )
-
-
-@secretariat_required
-@require_POST
-def session_add_candidacy(request, pk):
-    session = session_for(request, pk)
-    return _session_post(
-        request,
-        session,
-        lambda data: services.session_add_candidacy(session=session, by=request.user, **data),
-        success=lambda deliberation: (
-            _("La candidature de %s est inscrite à la session.") % deliberation.candidacy.candidate
-        ),
-        form=AgendaForm(request.POST, user=request.user),
-        form_name="agenda_form",
     )
 
 

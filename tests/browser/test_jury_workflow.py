@@ -127,18 +127,25 @@ def test_jury_session_from_programming_to_public_verification(
     expect(seated).to_have_count(4)
     expect(seated.filter(has_text=_name(president))).to_contain_text("président(e)")
 
-    agenda = page.get_by_role("region", name="Ordre du jour")
+    # The dossiers are placed from the instruction page, pre-filtered on the session.
+    page.get_by_role("region", name="Ordre du jour").get_by_role(
+        "link", name=re.compile("^Inscrire des candidatures")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Instruction des dossiers")
+    expect(page.get_by_text(f"session visée, le {day}")).to_be_visible()
     for candidacy in (a, b, c):
-        option = f"{candidacy.candidate} — {candidacy.organisation} (Parcours de développement des compétences)"
-        agenda.get_by_label(label("Candidature transmise au jury")).select_option(label=option)
-        agenda.get_by_role("button", name="Inscrire").click()
-        expect(page.get_by_role("status")).to_contain_text(
-            f"La candidature de {candidacy.candidate} est inscrite à la session."
-        )
+        page.get_by_role("checkbox", name=f"Inscrire {candidacy.candidate}").check()
+    expect(page.get_by_label(label("Inscrire à la session"))).to_have_value(
+        str(JurySession.objects.get().pk)
+    )
+    page.get_by_role("button", name="Inscrire les candidatures cochées").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        f"3 candidatures inscrites à la session du {day}."
+    )
+    expect(page.get_by_text("Aucun dossier transmis au jury n'attend de session.")).to_be_visible()
+    page.goto(f"{live_server.url}/jury/sessions/{JurySession.objects.get().pk}/")
+    agenda = page.get_by_role("region", name="Ordre du jour")
     expect(agenda.get_by_role("row")).to_have_count(4)  # header + three candidacies
-    expect(
-        agenda.get_by_text("Aucune candidature transmise au jury n'attend de session.")
-    ).to_be_visible()
     session = JurySession.objects.get()
 
     # (2) The president opens the session from their dashboard, after a quorum refused.

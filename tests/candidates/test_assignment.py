@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from candidates import permissions, services
 from candidates.models import TransitionLog
-from cqp.models import Habilitation, HabilitationKind
+from cqp.models import Habilitation, HabilitationKind, MembershipRole
 from cqp.services import habilitation_revoke
 from tests.candidates.builders import (
     DAY,
@@ -16,7 +16,7 @@ from tests.candidates.builders import (
     vae_candidacy,
 )
 from tests.candidates.design import FINAL
-from tests.factories import HabilitationFactory, UserFactory
+from tests.factories import HabilitationFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +356,55 @@ def test_candidacy_assign_refuses_the_candidate_on_their_own_candidacy(
     with pytest.raises(ValidationError):
         services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=candidat)
     assert not permissions.may_take(candidacy, "complete_reperage", candidat)
+
+
+# The évaluateur externe is external (DESIGN.md) --------------------------------------------
+
+EXTERNAL = (
+    "L'évaluateur externe est extérieur à l'organisation du candidat : "
+    "{person} est membre de « {organisation} »."
+)
+
+
+@pytest.mark.parametrize("role", list(MembershipRole))
+def test_candidacy_assign_refuses_a_member_of_the_organisation_as_evaluateur(
+    role, candidacy, secretariat, own_org
+):
+    member = habilitated(HabilitationKind.EVALUATEUR, by=secretariat)
+    MembershipFactory(user=member, organisation=own_org, role=role)
+    with pytest.raises(ValidationError) as excinfo:
+        services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=member)
+    assert excinfo.value.message_dict == {
+        "evaluateur": [EXTERNAL.format(person=member, organisation=own_org)]
+    }
+    candidacy.refresh_from_db()
+    assert candidacy.evaluateur is None
+    assert not member.has_perm(ACT_AS_EVAL, candidacy)
+    assert not assignment_logs(candidacy).exists()
+
+
+def test_candidacy_assign_accepts_a_member_of_another_organisation_as_evaluateur(
+    candidacy, secretariat, other_org
+):
+    member = habilitated(HabilitationKind.EVALUATEUR, by=secretariat)
+    MembershipFactory(user=member, organisation=other_org, role=MembershipRole.PROFESSIONNEL)
+    services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=member)
+    candidacy.refresh_from_db()
+    assert candidacy.evaluateur == member
+
+
+def test_candidacy_assign_refuses_the_professionnel_as_evaluateur_with_a_message(
+    candidacy, secretariat, professionnel
+):
+    HabilitationFactory(
+        user=professionnel, kind=HabilitationKind.EVALUATEUR, granted_by=secretariat
+    )
+    services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
+    with pytest.raises(ValidationError) as excinfo:
+        services.candidacy_assign(candidacy=candidacy, by=secretariat, evaluateur=professionnel)
+    assert excinfo.value.message_dict == {
+        "evaluateur": [
+            "L'évaluation est conduite par deux personnes : l'évaluateur externe doit être "
+            "différent du professionnel du secteur."
+        ]
+    }

@@ -6,9 +6,15 @@ from django.utils import timezone
 
 from candidates import services
 from candidates.models import Candidacy, TransitionLog
-from cqp.models import HabilitationKind, Membership, User
+from cqp.models import HabilitationKind, Membership, MembershipRole, User
 from tests.candidates.builders import fill_livret
-from tests.factories import CandidacyFactory, HabilitationFactory, UserFactory, VaeCandidacyFactory
+from tests.factories import (
+    CandidacyFactory,
+    HabilitationFactory,
+    MembershipFactory,
+    UserFactory,
+    VaeCandidacyFactory,
+)
 from tests.helpers import changed_to, flash_messages, page_text, query_count
 
 pytestmark = pytest.mark.django_db
@@ -374,3 +380,24 @@ def test_vae_candidate_without_membership_gets_the_candidate_role(client):
     content = page_text(client.get(reverse("dashboard")))
     assert '<span class="badge badge--role">Candidat</span>' in content
     assert "Demande de VAE" in content
+
+
+def test_assign_page_refuses_a_member_of_the_organisation_as_evaluateur_next_to_the_field(
+    client, gestionnaire, candidacy, own_org, secretariat
+):
+    member = UserFactory(first_name="Iris", last_name="Interne")
+    HabilitationFactory(user=member, kind=HabilitationKind.EVALUATEUR, granted_by=secretariat)
+    MembershipFactory(user=member, organisation=own_org, role=MembershipRole.GESTIONNAIRE)
+    client.force_login(gestionnaire)
+    url = reverse("candidacy_assign", args=[candidacy.pk])
+    response = client.post(
+        url, {"professionnel": candidacy.professionnel_id or "", "evaluateur": member.pk}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["evaluateur"] == [
+        "L'évaluateur externe est extérieur à l'organisation du candidat : "
+        f"Iris Interne est membre de « {own_org} »."
+    ]
+    assert response.context["form"]["evaluateur"].value() == str(member.pk)
+    candidacy.refresh_from_db()
+    assert candidacy.evaluateur != member

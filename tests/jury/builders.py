@@ -201,17 +201,24 @@ def cheap_on_agenda(
 ) -> Deliberation:
     """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
     « acquise »), placed on the session: cheap rows for list pages and session-wide documents."""
-    factory = VaeCandidacyFactory if vae else CandidacyFactory
     names = {"first_name": first_name, "last_name": last_name}
     user = {f"candidate__user__{k}": v for k, v in names.items() if v}
-    candidacy = factory(state="jury", organisation=organisation or OrganisationFactory(), **user)
+    candidacy = cheap_in_jury(organisation or OrganisationFactory(), vae=vae, **user)
+    return place(session, candidacy, by=secretariat)
+
+
+def cheap_in_jury(organisation, *, vae=False, **fields) -> Candidacy:
+    """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
+    « acquise »): cheap rows waiting for a session."""
+    factory = VaeCandidacyFactory if vae else CandidacyFactory
+    candidacy = factory(state="jury", organisation=organisation, **fields)
     dossier = EvaluationDossierFactory(candidacy=candidacy, cycle=1, transmitted_at=timezone.now())
     # Built by the factory, stored in one query: list pages need many of them.
     CompetenceAssessment.objects.bulk_create(
         CompetenceAssessmentFactory.build(dossier=dossier, competence=c, signed=True)
         for c in candidacy.certification.competences.all()
     )
-    return place(session, candidacy, by=secretariat)
+    return candidacy
 
 
 # Reading a fiche back, to prove that a refused call wrote nothing --------------------------

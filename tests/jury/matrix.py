@@ -37,7 +37,14 @@ DATA = {
         "members": [o["jury_member"].pk, o["salarie"].pk, o["spare_salarie"].pk],
         "president": o["jury_member"].pk,
     },
-    "session_add_candidacy": lambda o, session: {"candidacy": o["to_place"].pk},
+    "jury_instruction_place": lambda o: {
+        "candidacies": [o["to_place"].pk],
+        "session": o["session"].pk,
+    },
+    "jury_instruction_return": lambda o, candidacy: {
+        "expected_state": "jury",
+        "reason": "La signature de l'évaluateur manque sur C2.",
+    },
     "session_open": lambda o, session: {
         "present": list(session.seats.values_list("member_id", flat=True))
     },

@@ -8,21 +8,24 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from candidates import services as candidacy_services
 from candidates.models import Candidacy, CompetenceValidation
 from cqp.exceptions import ConcurrentChange
 from cqp.models import HabilitationKind
+from evaluations import services as evaluation_services
 from evaluations.models import EvaluationDossier
 from jury import services
 from jury.models import Certificate, CompetenceDecision, Deliberation, Seat
 from tests.candidates.builders import DAY, competence, habilitated, plan_codes, today, validate
 from tests.evaluations.builders import (
     dossier_of,
+    opinions,
     restart_evaluation,
     scope_codes,
+    sign,
 )
 from tests.factories import DeliberationFactory, UserFactory
 from tests.helpers import add_years
@@ -42,6 +45,7 @@ from .builders import (
     president_of,
     record,
     refused,
+    retransmit,
     transmit,
 )
 
@@ -213,9 +217,12 @@ def test_a_validation_expiring_on_the_session_day_still_counts(secretariat, to_j
     assert candidacy.state == "certifie"
 
 
-def test_a_validation_expired_by_the_session_day_must_be_decided_again(secretariat, to_jury):
+def test_a_validation_expired_by_the_session_day_is_evaluated_again_before_the_decision(
+    secretariat, to_jury, professionnel, evaluateur
+):
     """C1 was in force when the evaluation started (the dossier left it out) but has
-    expired by the session's date: the jury decides it again."""
+    expired by the session's date: the candidacy cannot be placed until the evaluators
+    assess and sign C1 in the reopened dossier; the jury then decides it again."""
     evaluated_on = today()
     expires_on = evaluated_on + 10 * DAY
     held_on = evaluated_on + 30 * DAY
@@ -229,24 +236,18 @@ def test_a_validation_expired_by_the_session_day_must_be_decided_again(secretari
 
     with time_machine.travel(noon(held_on), tick=False):
         session = open_session(by=secretariat, date=held_on)
+        with pytest.raises(ValidationError) as excinfo:
+            place(session, candidacy, by=secretariat)
+        assert "C1" in messages(excinfo.value) and "C2" not in messages(excinfo.value)
+
+        evaluation_services.evaluation_reopen(candidacy=candidacy, by=secretariat, reason="C1")
+        dossier = dossier_of(candidacy)
+        assert scope_codes(dossier) == ["C1", "C2", "C3", "C4", "C5", "C6"]
+        opinions(dossier, 1, professionnel=professionnel, evaluateur=evaluateur)
+        sign(dossier, 1, professionnel, evaluateur)
+        retransmit(candidacy, evaluateur=evaluateur)
         deliberation = place(session, candidacy, by=secretariat)
-
-        error = refused(
-            deliberation, lambda: record(deliberation, decisions=fiche(validated=(2, 3, 4, 5, 6)))
-        )
-        assert "C1" in messages(error)
-        assert "C2" not in messages(error)
-
-        # The evaluators did not assess C1 in this dossier: any decision on it is motivated.
-        error = refused(deliberation, lambda: record(deliberation, decisions=fiche(validated=ALL)))
-        assert set(error.message_dict) == {f"motivation_{c1.pk}"}
-
-        record(
-            deliberation,
-            decisions=fiche(
-                validated=ALL, motivations={1: "Compétence toujours exercée, vue en entretien."}
-            ),
-        )
+        record(deliberation, decisions=fiche(validated=ALL))
 
     candidacy.refresh_from_db()
     assert candidacy.state == "certifie"

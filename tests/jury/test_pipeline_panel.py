@@ -13,10 +13,10 @@ from django.utils import timezone
 from jury import selectors, services
 from jury.models import JurySession
 from tests.candidates.builders import today
-from tests.factories import CandidacyFactory, TransitionLogFactory
+from tests.factories import OrganisationFactory, TransitionLogFactory
 from tests.helpers import page_text
 
-from .builders import ALL, cheap_on_agenda, fiche, open_session, programmed, record
+from .builders import ALL, cheap_in_jury, cheap_on_agenda, fiche, open_session, programmed, record
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _words(response) -> str:
 
 def _waiting(days_ago: int):
     """A candidacy that arrived in `jury` `days_ago` days ago and waits on no session."""
-    candidacy = CandidacyFactory(state="jury")
+    candidacy = cheap_in_jury(OrganisationFactory())
     TransitionLogFactory(
         candidacy=candidacy,
         transition="transmit_to_jury",

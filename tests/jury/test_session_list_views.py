@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from jury import services
 from jury.models import Deliberation
-from tests.factories import CandidacyFactory, DeliberationFactory, JurySessionFactory, SeatFactory
+from tests.factories import DeliberationFactory, JurySessionFactory, SeatFactory
 from tests.helpers import page_text, query_count
 
-from .builders import SESSION_DAY, planned_session
+from .builders import SESSION_DAY, cheap_in_jury, planned_session
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_session_list_shows_progress(client, secretariat, composed, own_org, two
         services.session_add_candidacy(
             session=composed,
             by=secretariat,
-            candidacy=CandidacyFactory(state="jury", organisation=own_org),
+            candidacy=cheap_in_jury(own_org),
         )
     Deliberation.objects.filter(pk=composed.deliberations.first().pk).update(
         decided_at=timezone.now(), outcome="certifie"
@@ -79,9 +79,7 @@ def _sessions(n, secretariat, president, own_org):
             president=president,
         )
         SeatFactory(session=session, member=president)
-        DeliberationFactory(
-            session=session, candidacy=CandidacyFactory(state="jury", organisation=own_org)
-        )
+        DeliberationFactory(session=session, candidacy=cheap_in_jury(own_org))
 
 
 @pytest.mark.parametrize("viewer", ["secretariat", "member"])

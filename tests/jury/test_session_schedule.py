@@ -14,10 +14,16 @@ from cqp.models import Notification
 from jury import services
 from jury.models import Deliberation, JurySession
 from tests.candidates.builders import today
-from tests.factories import CandidacyFactory
 from tests.helpers import flash_messages, page_text
 
-from .builders import cheap_on_agenda, fresh_session, open_session, planned_session, programmed
+from .builders import (
+    cheap_in_jury,
+    cheap_on_agenda,
+    fresh_session,
+    open_session,
+    planned_session,
+    programmed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +149,7 @@ def test_an_edit_tells_the_members_with_a_new_version_and_the_candidates_their_n
     with django_capture_on_commit_callbacks(execute=True):
         session = planned_session(by=secretariat, date=_later())
     uid = str(_event(_ics(mailoutbox[0]))["UID"])
-    candidacy = CandidacyFactory(state="jury", organisation=own_org, candidate__user=candidat)
+    candidacy = cheap_in_jury(own_org, candidate__user=candidat)
     services.session_add_candidacy(session=session, by=secretariat, candidacy=candidacy)
     mailoutbox.clear()
 
@@ -242,7 +248,7 @@ def test_a_cancellation_sends_the_candidacies_back_and_tells_members_and_candida
     secretariat, candidat, own_org, mailoutbox, django_capture_on_commit_callbacks
 ):
     session = planned_session(by=secretariat, date=_later())
-    candidacy = CandidacyFactory(state="jury", organisation=own_org, candidate__user=candidat)
+    candidacy = cheap_in_jury(own_org, candidate__user=candidat)
     services.session_add_candidacy(session=session, by=secretariat, candidacy=candidacy)
     mailoutbox.clear()
 
@@ -310,7 +316,7 @@ def test_the_candidate_is_told_the_session_their_dossier_is_on(
     secretariat, candidat, gestionnaire, own_org, mailoutbox, django_capture_on_commit_callbacks
 ):
     session = programmed(by=secretariat, date=_later(), start_time=datetime.time(9, 30))
-    candidacy = CandidacyFactory(state="jury", organisation=own_org, candidate__user=candidat)
+    candidacy = cheap_in_jury(own_org, candidate__user=candidat)
     with django_capture_on_commit_callbacks(execute=True):
         services.session_add_candidacy(session=session, by=secretariat, candidacy=candidacy)
     by_address = {m.to[0]: m for m in mailoutbox}

@@ -32,6 +32,7 @@ from .builders import (
     EMPLOYEURS,
     SALARIES,
     SESSION_DAY,
+    cheap_in_jury,
     fresh_session,
     member,
     planned_session,
@@ -202,44 +203,22 @@ def test_session_compose_refuses_an_inactive_member(client, secretariat, session
 # Agenda -------------------------------------------------------------------------------------
 
 
-def test_session_add_candidacy_lists_only_those_waiting_and_places_one(
-    client, secretariat, composed, own_org, candidat
+def test_session_page_links_to_the_instruction_for_the_session_instead_of_a_drop_down(
+    client, secretariat, composed, own_org
 ):
-    waiting = CandidacyFactory(state="jury", organisation=own_org)
-    in_evaluation = CandidacyFactory(state="evaluation", organisation=own_org)
-    elsewhere = CandidacyFactory(state="jury", organisation=own_org)
-    other_session = programmed(by=secretariat, date=SESSION_DAY, place="Paris")
-    services.session_add_candidacy(session=other_session, by=secretariat, candidacy=elsewhere)
+    cheap_in_jury(own_org)
     client.force_login(secretariat)
-
     response = client.get(_url("session_detail", composed))
-    offered = [value for value, _ in response.context["agenda_form"].fields["candidacy"].choices]
-    assert offered == ["", waiting.pk]
-
-    response = client.post(
-        _url("session_add_candidacy", composed), {"candidacy": waiting.pk}, follow=True
-    )
-    assert flash_messages(response) == [
-        f"La candidature de {waiting.candidate} est inscrite à la session."
-    ]
-    assert Deliberation.objects.get(candidacy=waiting).session_id == composed.pk
-    assert str(waiting.candidate) in page_text(response)
-
-    response = client.post(_url("session_add_candidacy", composed), {"candidacy": in_evaluation.pk})
-    assert response.context["agenda_form"].errors == {
-        "candidacy": ["Seules les candidatures transmises au jury peuvent être inscrites."]
-    }
-    response = client.post(_url("session_add_candidacy", composed), {"candidacy": elsewhere.pk})
-    assert response.context["agenda_form"].errors == {
-        "candidacy": ["Cette candidature est déjà inscrite à une session."]
-    }
-    assert list(composed.deliberations.values_list("candidacy_id", flat=True)) == [waiting.pk]
+    assert "agenda_form" not in response.context
+    content = response.content.decode()
+    assert f'href="{reverse("jury_instruction")}?session={composed.pk}"' in content
+    assert 'name="candidacy"' not in content
 
 
 def test_session_remove_candidacy_asks_confirmation_then_removes(
     client, secretariat, composed, own_org
 ):
-    candidacy = CandidacyFactory(state="jury", organisation=own_org)
+    candidacy = cheap_in_jury(own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
@@ -263,7 +242,7 @@ def test_session_remove_candidacy_of_another_session_is_404(client, secretariat,
     deliberation = services.session_add_candidacy(
         session=other,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     client.force_login(secretariat)
     response = client.post(_url("session_remove_candidacy", composed, deliberation.pk))
@@ -277,7 +256,7 @@ def test_session_detail_for_a_member_shows_the_jury_and_links_each_fiche(
     deliberation = services.session_add_candidacy(
         session=composed,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     client.force_login(two_per_college["s1"].user)
     response = client.get(_url("session_detail", composed))
@@ -393,7 +372,7 @@ def test_session_open_refused_to_a_seated_member_who_does_not_preside(
 def test_session_close_refused_while_a_decision_is_pending(
     client, secretariat, composed, two_per_college, own_org
 ):
-    candidacy = CandidacyFactory(state="jury", organisation=own_org)
+    candidacy = cheap_in_jury(own_org)
     deliberation = services.session_add_candidacy(
         session=composed, by=secretariat, candidacy=candidacy
     )
@@ -460,7 +439,8 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
     client.force_login(secretariat)
     response = client.get(_url("session_detail", closed))
     assert response.status_code == 200
-    for form in ("compose_form", "agenda_form", "open_form"):
+    assert f"{reverse('jury_instruction')}?session={closed.pk}" not in response.content.decode()
+    for form in ("compose_form", "open_form"):
         assert form not in response.context
     content = response.content.decode()
     assert _url("session_close", closed) not in content
@@ -469,7 +449,6 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
     assert "Certifié(e)" in page_text(response)
 
     seats = set(closed.seats.values_list("member_id", "present"))
-    candidacy = CandidacyFactory(state="jury", organisation=own_org)
     refusals = [
         (
             _url("session_compose", closed),
@@ -478,11 +457,6 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
                 "president": two_per_college["e2"].pk,
             },
             "La session n'est plus programmée : sa composition ne peut plus changer.",
-        ),
-        (
-            _url("session_add_candidacy", closed),
-            {"candidacy": candidacy.pk},
-            "La session est close.",
         ),
         (
             _url("session_open", closed),
@@ -504,7 +478,6 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
     assert (session.state, session.president_id) == ("closed", two_per_college["e1"].pk)
     assert set(session.seats.values_list("member_id", "present")) == seats
     assert session.deliberations.count() == 1
-    assert not Deliberation.objects.filter(candidacy=candidacy).exists()
 
 
 # Scoping ------------------------------------------------------------------------------------
@@ -516,7 +489,7 @@ def test_session_pages_are_404_for_a_member_of_another_session(
     deliberation = services.session_add_candidacy(
         session=composed,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     e, s = member(EMPLOYEURS, last_name="Ailleurs"), member(SALARIES, last_name="Ailleurs")
     planned_session(by=secretariat, members=[e, s], president=e, date=SESSION_DAY, place="Paris")
@@ -530,14 +503,13 @@ def test_session_pages_are_404_for_a_member_of_another_session(
 
 
 # GET on these answers 405 to everybody, whatever the session: it tells nothing.
-POST_ONLY = {"session_compose", "session_add_candidacy", "session_open"}
+POST_ONLY = {"session_compose", "session_open"}
 
 
 def _session_pages(session, deliberation):
     return [
         ("session_detail", [session.pk]),
         ("session_compose", [session.pk]),
-        ("session_add_candidacy", [session.pk]),
         ("session_remove_candidacy", [session.pk, deliberation.pk]),
         ("session_open", [session.pk]),
         ("session_close", [session.pk]),
@@ -551,7 +523,7 @@ def test_jury_pages_are_404_for_people_off_the_sessions(
     deliberation = services.session_add_candidacy(
         session=composed,
         by=secretariat,
-        candidacy=CandidacyFactory(state="jury", organisation=own_org),
+        candidacy=cheap_in_jury(own_org),
     )
     certificate = CertificateFactory(
         deliberation=DeliberationFactory(
