@@ -72,8 +72,8 @@ def session_create(
 def session_compose(
     *, session: JurySession, by: User, members: Iterable[JuryMember], president: JuryMember | None
 ) -> JurySession:
-    """The secretariat sets the members (active, from both colleges) and the president (one of
-    them) of a programmed session. Seats of members no longer convened are deleted; after
+    """The secretariat sets the members (active, from both colleges, with a mandate valid on the
+    session's date) and the president (one of them) of a programmed session. Seats of members no longer convened are deleted; after
     commit, the members are convened by notification."""
     _secretariat(by)
     members = list(members)
@@ -94,6 +94,7 @@ def session_compose(
             raise ValidationError(
                 _("La session n'est plus programmée : sa composition ne peut plus changer.")
             )
+        _check_mandates(members, on=session.date)
         session.seats.exclude(member__in=members).delete()
         for member in members:
             Seat.objects.get_or_create(session=session, member=member)
@@ -102,6 +103,35 @@ def session_compose(
         pk = session.pk
         transaction.on_commit(lambda: notify_session_convened.delay(pk))
     return session
+
+
+def _check_mandates(members: list[JuryMember], *, on: datetime.date) -> None:
+    """Only members whose mandate covers the session's date are seated; the refusal names
+    each one and the dates of their mandate."""
+    problems = []
+    for member in members:
+        if member.mandate_valid_on(on):
+            continue
+        name = member.user.get_full_name() or member.user.email
+        if member.mandate_start is None or member.mandate_end is None:
+            problems.append(_("%(name)s n'a pas de mandat enregistré") % {"name": name})
+        elif member.mandate_end < on:
+            problems.append(
+                _("le mandat de %(name)s a pris fin le %(end)s")
+                % {"name": name, "end": member.mandate_end.strftime("%d/%m/%Y")}
+            )
+        else:
+            problems.append(
+                _("le mandat de %(name)s ne commence que le %(start)s")
+                % {"name": name, "start": member.mandate_start.strftime("%d/%m/%Y")}
+            )
+    if problems:
+        raise ValidationError(
+            {
+                "members": _("Mandat non valable à la date de la session (%(day)s) : %(p)s.")
+                % {"day": on.strftime("%d/%m/%Y"), "p": " ; ".join(problems)}
+            }
+        )
 
 
 def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidacy) -> Deliberation:
