@@ -30,6 +30,7 @@ from evaluations.models import EvaluationDossier
 from . import selectors
 from .enums import NON_CONFORME, CertificateKind, College, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JurySession
+from .recusals import recusals, session_recusals
 
 # The jury's outcomes as the documents word them (official documents are always French).
 OUTCOMES = {
@@ -57,6 +58,7 @@ def _fiche_context(deliberation) -> dict:
     deliberation = (
         Deliberation.objects.select_related(
             "session__president__user",
+            "president__user",
             "candidacy__candidate__user",
             "candidacy__organisation",
             "candidacy__certification",
@@ -92,6 +94,8 @@ def _fiche_context(deliberation) -> dict:
         "granted": list(deliberation.validations.all()),
         "earlier": list(selectors.earlier_validations(deliberation=deliberation)),
         "certificate": getattr(deliberation, "certificate", None),
+        "recusals": recusals(deliberation),
+        "presiding_member": deliberation.presiding_member,
     }
 
 
@@ -135,6 +139,7 @@ def _pv_context(session) -> dict:
             "candidacy__organisation",
             "candidacy__certification",
             "certificate",
+            "president__user",
         )
         .prefetch_related(Prefetch("validations", queryset=_validations()))
         .order_by(
@@ -153,8 +158,10 @@ def _pv_context(session) -> dict:
                 "absent": [s.member for s in members if not s.present],
             }
         )
+    recused = session_recusals(session, deliberations)
     for deliberation in deliberations:
         deliberation.outcome_text = OUTCOMES.get(deliberation.outcome, "")
+        deliberation.recusals = recused[deliberation.pk]
     certification_ids = {d.candidacy.certification_id for d in deliberations}
     return {
         "session": session,
@@ -163,6 +170,7 @@ def _pv_context(session) -> dict:
         "colleges": colleges,
         "deliberations": deliberations,
         "decided": sum(1 for d in deliberations if d.is_decided),
+        "recusals": [d for d in deliberations if d.recusals],
         # The legend of the competence codes in the table.
         "competences": list(
             Competence.objects.filter(certification_id__in=certification_ids).order_by(

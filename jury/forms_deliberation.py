@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from candidates.enums import Pathway
 from cqp.models import Organisation
 
-from .enums import NON_CONFORME, Decision
+from .enums import NON_CONFORME, Decision, SessionState
+from .models import JuryMember
 
 CONFORME = "conforme"
 
@@ -117,6 +118,34 @@ class DeliberationForm(forms.Form):
             if conform
             else {},
         }
+
+
+class NamePresidentForm(forms.Form):
+    """The president of one deliberation, among the members seated on its session (present,
+    once it is open); the recused ones are listed, and refused by the service."""
+
+    president = forms.ModelChoiceField(
+        JuryMember.objects.none(),
+        label=_("Président pour cette candidature"),
+        empty_label=_("Choisissez un membre"),
+        help_text=_("Un membre présent, qui n'est pas récusé sur cette candidature."),
+    )
+
+    def __init__(self, *args, deliberation, recused, **kwargs):
+        session = deliberation.session
+        kwargs.setdefault("initial", {"president": deliberation.president_id})
+        super().__init__(*args, **kwargs)
+        seats = session.seats.select_related("member__user").order_by("member__user__last_name")
+        if session.state == SessionState.OPEN:
+            seats = seats.filter(present=True)
+        members = [seat.member for seat in seats]
+        recused_ids = {r.member.pk for r in recused}
+        field = self.fields["president"]
+        field.queryset = JuryMember.objects.filter(pk__in=[m.pk for m in members])
+        field.choices = [("", field.empty_label)] + [
+            (m.pk, _("%(member)s — récusé") % {"member": m} if m.pk in recused_ids else str(m))
+            for m in members
+        ]
 
 
 # Certificate numbers are CQP-XXXX-XXXX-XXXX-XXXX (jury.models.certificate_number); anything

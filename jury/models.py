@@ -171,6 +171,18 @@ class Deliberation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     validations = models.ManyToManyField(CompetenceValidation, blank=True, related_name="+")
+    president = models.ForeignKey(
+        JuryMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presided_deliberations",
+        verbose_name=_("président pour cette candidature"),
+        help_text=_(
+            "Désigné par le secrétariat quand le président de la session est récusé sur "
+            "cette candidature."
+        ),
+    )
 
     class Meta:
         verbose_name = _("fiche de décision")
@@ -191,6 +203,12 @@ class Deliberation(models.Model):
     @property
     def is_decided(self):
         return self.decided_at is not None
+
+    @property
+    def presiding_member(self) -> JuryMember | None:
+        """Who presides over this deliberation: the president named for it, else the
+        session's."""
+        return self.president or self.session.president
 
 
 class CompetenceDecision(models.Model):

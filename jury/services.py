@@ -27,7 +27,13 @@ from evaluations.selectors import latest_results
 
 from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
-from .permissions import can_steer, presides, quorum_problems
+from .permissions import (
+    can_steer,
+    deliberation_quorum_problems,
+    presides_deliberation,
+    quorum_problems,
+)
+from .recusals import recused_ids
 from .tasks import notify_certificate_revoked, notify_session_closed, notify_session_convened
 
 
@@ -302,15 +308,71 @@ def _lock_undecided(deliberation: Deliberation) -> Deliberation:
 
 
 def _check_president_during_open_session(deliberation: Deliberation, *, by: User) -> None:
-    """Decisions are the president's, while the session is open and holds its quorum."""
+    """Decisions are the deliberation's president's (not recused on it), while the session
+    is open and holds its quorum without the members recused on the candidacy."""
     session = deliberation.session
     if session.state != SessionState.OPEN:
         raise ValidationError(_("Les décisions se prennent pendant une session ouverte."))
-    if not presides(by, session):
+    if not presides_deliberation(by, deliberation):
         raise PermissionDenied
+    recused = recused_ids(deliberation)
+    if deliberation.presiding_member.pk in recused:
+        raise ValidationError(RECUSED_PRESIDENT)
     present = [s.member for s in session.seats.select_related("member") if s.present]
-    if quorum_problems(present):
-        raise ValidationError(_("La session ne réunit plus le quorum."))
+    problems = deliberation_quorum_problems(present, recused=recused)
+    if problems:
+        raise ValidationError(
+            _("Le quorum n'est pas atteint pour cette candidature : %(p)s.")
+            % {"p": " ; ".join(problems)}
+        )
+
+
+RECUSED_PRESIDENT = gettext_lazy(
+    "Le président est récusé sur cette candidature : il ne peut pas en délibérer. Le "
+    "secrétariat désigne un autre président pour cette candidature ou la retire de la session."
+)
+
+
+def deliberation_name_president(
+    *, deliberation: Deliberation, by: User, president: JuryMember | None
+) -> Deliberation:
+    """The secretariat names the president of one deliberation, when the session's president
+    is recused on it: a member seated on the session (present, once it is open) and not
+    recused on the candidacy. Writes the fiche's president; None gives it back to the
+    session's president."""
+    _secretariat(by)
+    with transaction.atomic():
+        deliberation = (
+            Deliberation.objects.select_for_update(of=("self",))
+            .select_related("session__president", "candidacy")
+            .filter(pk=deliberation.pk)
+            .first()
+        )
+        if deliberation is None:
+            raise ValidationError(ALREADY_REMOVED)
+        session = deliberation.session
+        if deliberation.is_decided or session.state == SessionState.CLOSED:
+            raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
+        if president is not None:
+            seat = session.seats.filter(member=president).first()
+            if seat is None or (session.state == SessionState.OPEN and not seat.present):
+                raise ValidationError(
+                    {"president": _("Le président doit être un membre présent de la session.")}
+                )
+            if president.pk in recused_ids(deliberation):
+                raise ValidationError(
+                    {
+                        "president": _(
+                            "Ce membre est récusé sur cette candidature : il ne peut pas la "
+                            "présider."
+                        )
+                    }
+                )
+        deliberation.president = (
+            None if president is not None and president == session.president else president
+        )
+        deliberation.save(update_fields=["president"])
+    return deliberation
 
 
 def _return_to_evaluation(deliberation: Deliberation, *, by: User, notes: str) -> str:

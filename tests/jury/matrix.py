@@ -31,4 +31,5 @@ DATA = {
     },
     "certificate_revoke": lambda o, certificate: {"reason": "Fraude établie."},
     "deliberation_detail": _decisions,
+    "deliberation_president": lambda o, deliberation: {"president": o["salarie"].pk},
 }
