@@ -25,6 +25,7 @@ from candidates.models import CompetenceValidation
 from candidates.selectors import candidacy_queryset
 from cqp import documents
 from cqp.models import Certification, Competence, Document
+from cqp.referentiel import jury_checklist
 from evaluations.models import EvaluationDossier
 
 from . import selectors
@@ -96,6 +97,7 @@ def _fiche_context(deliberation) -> dict:
         "certificate": getattr(deliberation, "certificate", None),
         "recusals": recusals(deliberation),
         "presiding_member": deliberation.presiding_member,
+        "checklist_items": jury_checklist(candidacy.certification.rules),
     }
 
 
@@ -171,6 +173,7 @@ def _pv_context(session) -> dict:
         "deliberations": deliberations,
         "decided": sum(1 for d in deliberations if d.is_decided),
         "recusals": [d for d in deliberations if d.recusals],
+        "checklist_items": _session_checklist(deliberations),
         # The legend of the competence codes in the table.
         "competences": list(
             Competence.objects.filter(certification_id__in=certification_ids).order_by(
@@ -178,6 +181,18 @@ def _pv_context(session) -> dict:
             )
         ),
     }
+
+
+def _session_checklist(deliberations) -> list[dict]:
+    """The items of the conformity checklist, each once, in the order of the certifications'
+    référentiels (the checklist the decided fiches answered, else the référentiel's)."""
+    items = {}
+    for deliberation in deliberations:
+        for item in deliberation.checklist or jury_checklist(
+            deliberation.candidacy.certification.rules
+        ):
+            items.setdefault(item["code"], {"code": item["code"], "label": item["label"]})
+    return list(items.values())
 
 
 def _pv_title(session) -> str:

@@ -171,6 +171,12 @@ class Deliberation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     validations = models.ManyToManyField(CompetenceValidation, blank=True, related_name="+")
+    checklist = models.JSONField(
+        _("contrôle de conformité"),
+        default=list,
+        blank=True,
+        help_text=_("Chaque point du contrôle : code, libellé, conforme ou non, observation."),
+    )
     president = models.ForeignKey(
         JuryMember,
         on_delete=models.PROTECT,

@@ -25,6 +25,7 @@ from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment
 from evaluations.selectors import latest_results
 
+from .conformity import checklist_items, failed_items, non_conformity_reason
 from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
 from .permissions import (
@@ -262,11 +263,16 @@ def deliberation_record(
     decisions: dict[int, tuple[str, str]],
     motivation: str = "",
     conformity_notes: str = "",
+    checklist: list[dict] | None = None,
 ) -> Deliberation:
     """The president records the fiche de décision, in one transaction.
 
+    `checklist`: the conformity checklist as the president answered it ([{code, ok, note}],
+    one per item of the certification's `rules.jury_checklist`); any item unticked is a
+    non-conformity (then `conform` is ignored), each with a note. Without it, `conform` says.
     `decisions` maps a competence id to (decision, motivation). Non-conformity sends the
-    candidacy back to the evaluation with the reason (the dossier is reopened). Otherwise
+    candidacy back to the evaluation with the reason, naming the failed items (the dossier
+    is reopened). Otherwise
     one decision is written per competence still to validate, the validated ones go to the
     candidate's ledger (valid `partial_validation_years` from the session date), the
     candidacy takes its outcome (audit log, notifications), and a certificate (certifie) or
@@ -278,6 +284,13 @@ def deliberation_record(
     with transaction.atomic():
         deliberation = _lock_undecided(deliberation)
         _check_president_during_open_session(deliberation, by=by)
+        if checklist is not None:
+            checklist = _check_checklist(deliberation, checklist)
+            conform = not failed_items(checklist)
+            conformity_notes = (
+                conformity_notes if conform else non_conformity_reason(checklist, conformity_notes)
+            )
+        deliberation.checklist = checklist or []
         if conform:
             expected = _check_decisions(deliberation, decisions=decisions)
             validated = _record_decisions(deliberation, competences=expected, decisions=decisions)
@@ -373,6 +386,30 @@ def deliberation_name_president(
         )
         deliberation.save(update_fields=["president"])
     return deliberation
+
+
+def _check_checklist(deliberation: Deliberation, answers: list[dict]) -> list[dict]:
+    """The checklist of the certification with the president's answers: every item answered,
+    an unticked one with its note (errors keyed `note_<code>`)."""
+    by_code = {a["code"]: a for a in answers}
+    checklist, errors = [], {}
+    for item in checklist_items(deliberation):
+        answer = by_code.get(item["code"])
+        if answer is None:
+            raise ValidationError(
+                _("Répondez à chaque point du contrôle de conformité : %(label)s.")
+                % {"label": item["label"]}
+            )
+        note = (answer.get("note") or "").strip()
+        ok = bool(answer["ok"])
+        if not ok and not note:
+            errors[f"note_{item['code']}"] = _(
+                "Précisez ce qui n'est pas conforme : c'est transmis aux évaluateurs."
+            )
+        checklist.append({**item, "ok": ok, "note": note})
+    if errors:
+        raise ValidationError(errors)
+    return checklist
 
 
 def _return_to_evaluation(deliberation: Deliberation, *, by: User, notes: str) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from evaluations import selectors as evaluation_selectors
 
-from .. import presenters, selectors, services
+from .. import conformity, presenters, selectors, services
 from ..access import back_to_fiche, deliberation_for, session_for, session_form_page
 from ..forms_deliberation import DeliberationForm, NamePresidentForm, SessionFilterForm
 from ..permissions import can_name_president, can_record, presides
@@ -67,6 +67,7 @@ def deliberation_detail(request, pk):
             request.POST or None,
             competences=presenters.competences_to_decide(deliberation),
             prefilled=services.decisions_from_results(results=results),
+            checks=conformity.computed_checks(deliberation, results=results),
         )
     context = presenters.fiche_context(
         request, deliberation, results=results, form=form, recused=recused
