@@ -131,7 +131,7 @@ def _session_certification(deliberations):
 def _pv_context(session) -> dict:
     session = JurySession.objects.select_related("president__user").get(pk=session.pk)
     seats = list(
-        session.seats.select_related("member__user").order_by(
+        session.seats.select_related("member__user", "member__mandating_organisation").order_by(
             "member__user__last_name", "member__user__first_name"
         )
     )
@@ -170,6 +170,8 @@ def _pv_context(session) -> dict:
         "certification": certification,
         "candidate_name": "",
         "colleges": colleges,
+        # The attendance sheet: the members present (convened, before the opening).
+        "attendance": [s.member for s in seats if s.present or not session.opened_at],
         "deliberations": deliberations,
         "decided": sum(1 for d in deliberations if d.is_decided),
         "recusals": [d for d in deliberations if d.recusals],

@@ -215,10 +215,16 @@ def test_jury_session_from_programming_to_public_verification(
     expect(row_b.locator(".badge--partiel")).to_have_text("Validation partielle")
     expect(row_b).to_contain_text(f"Attestation de validation partielle n° {attestation.number}")
 
-    # C: non conforme, with the reason → back to the evaluation.
+    # C: « pièces » unticked, with the reason → back to the evaluation. Every item of the
+    # checklist is pre-ticked from the computed checks.
     _decide(pres, c)
-    pres.get_by_role("radio", name="Non conforme : renvoyer aux évaluateurs").check()
-    pres.get_by_label(label("Observations sur la conformité")).fill(NON_CONFORMITY)
+    pieces = pres.locator("#check-pieces")
+    expect(pres.locator(".jury-check input[type=checkbox]:checked")).to_have_count(4)
+    pieces.get_by_role("checkbox").uncheck()
+    pres.get_by_role("button", name="Enregistrer la décision").click()
+    expect(pieces.locator(".errorlist")).to_contain_text("Précisez ce qui n'est pas conforme")
+    expect(pieces.get_by_role("checkbox")).not_to_be_checked()
+    pieces.get_by_label(label("Observation")).fill(NON_CONFORMITY)
     pres.get_by_role("button", name="Enregistrer la décision").click()
     expect(pres.get_by_role("status")).to_contain_text(
         "Décision enregistrée : Dossier non conforme."
