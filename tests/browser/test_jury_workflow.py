@@ -84,7 +84,7 @@ def _decide(page: Page, candidacy) -> None:
     name = str(candidacy.candidate)
     page.get_by_role("link", name=f"Décider — {name}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Fiche de décision — {name}")
-    expect(page.get_by_role("radio", name="Conforme", exact=True)).to_be_checked()
+    expect(page.locator(".jury-check input[type=checkbox]:checked")).to_have_count(4)
 
 
 def test_jury_session_from_programming_to_public_verification(
@@ -116,7 +116,8 @@ def test_jury_session_from_programming_to_public_verification(
 
     compose = page.get_by_role("region", name="Composer la session")
     for m in members.values():
-        compose.get_by_role("checkbox", name=_name(m.user), exact=True).check()
+        # Each member with their mandate.
+        compose.get_by_role("checkbox", name=re.compile(rf"^{_name(m.user)} — mandat du ")).check()
     compose.get_by_label(label("Président(e) de séance")).select_option(
         label=f"{_name(president)} (Collège employeurs)"
     )
