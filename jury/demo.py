@@ -21,6 +21,7 @@ from evaluations.models import EvaluationDossier
 from evaluations.selectors import latest_results
 
 from . import services
+from .conformity import computed_checks
 from .enums import College
 from .models import JuryMember, MandatingOrganisation
 
@@ -234,6 +235,11 @@ def seed_certified_candidacy(users, organisations):
         deliberation=deliberation,
         by=president.user,
         conform=True,
+        # The conformity checklist as computed, every item confirmed.
+        checklist=[
+            {"code": check.code, "ok": check.ok, "note": ""}
+            for check in computed_checks(deliberation)
+        ],
         decisions=decisions,
         motivation="Toutes les compétences du référentiel sont validées.",
     )
