@@ -35,6 +35,35 @@ def vae_proof_rules(rules) -> dict[str, list[str]]:
     return {key: list(given.get(key, default)) for key, default in DEFAULT_VAE_PROOFS.items()}
 
 
+# rules.jury_checklist: the jury's conformity checklist (Guide du jury paritaire: « le jury
+# vérifie la conformité de la démarche et des dossiers remis au regard du dispositif CQP »),
+# one item per code; the fiche de décision pre-ticks the items the jury app can compute
+# (jury.conformity). The default, for a référentiel that says nothing.
+DEFAULT_JURY_CHECKLIST = [
+    {"code": "demarche", "label": "Démarche conforme au dispositif CQP"},
+    {
+        "code": "habilitations",
+        "label": "Professionnel et évaluateur habilités à la date de leurs actes",
+    },
+    {
+        "code": "signatures",
+        "label": "Résultats signés par les deux évaluateurs pour chaque compétence à valider",
+    },
+    {
+        "code": "pieces",
+        "label": "Pièces du dossier présentes (livret de repérage ou dossier de VAE, dossier "
+        "de suivi et d'évaluation)",
+    },
+]
+CHECKLIST_CODE_LENGTH = 30
+
+
+def jury_checklist(rules) -> list[dict]:
+    """The jury's conformity checklist of a certification's rules: [{code, label}, …]."""
+    given = (rules or {}).get("jury_checklist") or DEFAULT_JURY_CHECKLIST
+    return [{"code": item["code"], "label": item["label"]} for item in given]
+
+
 class ReferentielError(Exception):
     def __init__(self, problems):
         self.problems = list(problems)
@@ -104,6 +133,32 @@ def _check_vae_proofs(value, problems):
             problems.append(f"« {where} » cite deux fois la même nature de justificatif.")
 
 
+def _check_jury_checklist(value, problems):
+    where = "rules.jury_checklist"
+    if not isinstance(value, list) or not value:
+        problems.append(f"« {where} » doit être une liste non vide.")
+        return
+    codes = []
+    for index, item in enumerate(value):
+        path = f"{where}[{index}]"
+        if not isinstance(item, dict) or not (_text(item.get("code")) and _text(item.get("label"))):
+            problems.append(f"« {path} » doit être un objet avec « code » et « label ».")
+            continue
+        code = item["code"]
+        if not (code.isascii() and code.replace("_", "").isalnum() and code.islower()):
+            problems.append(
+                f"« {path}.code » ne doit contenir que des lettres minuscules sans accent, "
+                "des chiffres et des tirets bas."
+            )
+        elif len(code) > CHECKLIST_CODE_LENGTH:
+            problems.append(
+                f"« {path}.code » ne doit pas dépasser {CHECKLIST_CODE_LENGTH} caractères."
+            )
+        codes.append(code)
+    if len(set(codes)) < len(codes):
+        problems.append(f"« {where} » cite deux fois le même code.")
+
+
 def validate_referentiel(data):
     """Return the list of problems of a parsed référentiel (empty when it is sound)."""
     if not isinstance(data, dict):
@@ -127,6 +182,8 @@ def validate_referentiel(data):
                 problems.append(f"« rules.{key} » doit être une liste de textes.")
         if "vae_proofs" in rules:
             _check_vae_proofs(rules["vae_proofs"], problems)
+        if "jury_checklist" in rules:
+            _check_jury_checklist(rules["jury_checklist"], problems)
     _check_numbered(data.get("activities"), "activities", problems, "tasks", "tâches")
     _check_numbered(data.get("competences"), "competences", problems, "elements", "éléments")
     return problems

@@ -1,16 +1,51 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
+from .models import (
+    Certificate,
+    CompetenceDecision,
+    Deliberation,
+    JuryMember,
+    JurySession,
+    MandatingOrganisation,
+    Seat,
+)
+
+
+@admin.register(MandatingOrganisation)
+class MandatingOrganisationAdmin(admin.ModelAdmin):
+    """The organisations that mandate the members of each college (kept by the CPEF)."""
+
+    list_display = ["name", "college"]
+    list_filter = ["college"]
+    search_fields = ["name"]
 
 
 @admin.register(JuryMember)
 class JuryMemberAdmin(admin.ModelAdmin):
-    list_display = ["user", "college", "is_active"]
-    list_filter = ["college", "is_active"]
-    list_select_related = ["user"]
+    """A member is seated only on a session dated within their mandate."""
+
+    list_display = [
+        "user",
+        "college",
+        "mandating_organisation",
+        "mandate_start",
+        "mandate_end",
+        "substitute",
+        "is_active",
+    ]
+    list_filter = ["college", "is_active", "mandating_organisation"]
+    list_select_related = ["user", "mandating_organisation", "substitute__user"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "mandating_organisation", "substitute"]
+    fields = [
+        "user",
+        "college",
+        "is_active",
+        "mandating_organisation",
+        ("mandate_start", "mandate_end"),
+        "substitute",
+    ]
 
 
 class SeatInline(admin.TabularInline):

@@ -21,8 +21,9 @@ from evaluations.models import EvaluationDossier
 from evaluations.selectors import latest_results
 
 from . import services
+from .conformity import computed_checks
 from .enums import College
-from .models import JuryMember
+from .models import JuryMember, MandatingOrganisation
 
 CERTIFIED_EMAIL = "candidat.certifie@demo.cqp.fr"
 CERTIFIED_FIRST_NAME = "Inès"
@@ -48,14 +49,44 @@ ACCOUNTS = {
 GENERIC_ACCOUNT = "Activités et situations professionnelles décrites lors de l'entretien."
 
 
+# The organisations that mandate the members of each college (the CPEF's list).
+MANDATING = {
+    College.EMPLOYEURS: ["Fédération de la formation professionnelle", "Syndicat des organismes"],
+    College.SALARIES: ["Confédération des salariés de la formation", "Union des travailleurs"],
+}
+# A mandate of four years, begun two years ago.
+MANDATE_YEARS_BEFORE, MANDATE_YEARS_AFTER = 2, 2
+
+
 @register_seeder
 def seed_jury(users, organisations):
+    today = timezone.localdate()
+    start = today.replace(year=today.year - MANDATE_YEARS_BEFORE, month=1, day=1)
+    end = today.replace(year=today.year + MANDATE_YEARS_AFTER, month=12, day=31)
+    mandating = {
+        college: [
+            MandatingOrganisation.objects.get_or_create(name=name, defaults={"college": college})[0]
+            for name in names
+        ]
+        for college, names in MANDATING.items()
+    }
     for email, college in (
         ("jury@demo.cqp.fr", College.EMPLOYEURS),
         ("jury.salaries@demo.cqp.fr", College.SALARIES),
     ):
-        JuryMember.objects.get_or_create(user=users[email], defaults={"college": college})
-    return ["Jury : un membre par collège (jury@demo.cqp.fr, jury.salaries@demo.cqp.fr)"]
+        JuryMember.objects.update_or_create(
+            user=users[email],
+            defaults={
+                "college": college,
+                "mandating_organisation": mandating[college][0],
+                "mandate_start": start,
+                "mandate_end": end,
+            },
+        )
+    return [
+        "Jury : un membre par collège (jury@demo.cqp.fr, jury.salaries@demo.cqp.fr), "
+        f"mandatés du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
+    ]
 
 
 @register_seeder
@@ -207,6 +238,11 @@ def seed_certified_candidacy(users, organisations):
         deliberation=deliberation,
         by=president.user,
         conform=True,
+        # The conformity checklist as computed, every item confirmed.
+        checklist=[
+            {"code": check.code, "ok": check.ok, "note": ""}
+            for check in computed_checks(deliberation)
+        ],
         decisions=decisions,
         motivation="Toutes les compétences du référentiel sont validées.",
     )

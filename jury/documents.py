@@ -25,11 +25,13 @@ from candidates.models import CompetenceValidation
 from candidates.selectors import candidacy_queryset
 from cqp import documents
 from cqp.models import Certification, Competence, Document
+from cqp.referentiel import jury_checklist
 from evaluations.models import EvaluationDossier
 
 from . import selectors
 from .enums import NON_CONFORME, CertificateKind, College, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JurySession
+from .recusals import recusals, session_recusals
 
 # The jury's outcomes as the documents word them (official documents are always French).
 OUTCOMES = {
@@ -57,6 +59,7 @@ def _fiche_context(deliberation) -> dict:
     deliberation = (
         Deliberation.objects.select_related(
             "session__president__user",
+            "president__user",
             "candidacy__candidate__user",
             "candidacy__organisation",
             "candidacy__certification",
@@ -92,6 +95,9 @@ def _fiche_context(deliberation) -> dict:
         "granted": list(deliberation.validations.all()),
         "earlier": list(selectors.earlier_validations(deliberation=deliberation)),
         "certificate": getattr(deliberation, "certificate", None),
+        "recusals": recusals(deliberation),
+        "presiding_member": deliberation.presiding_member,
+        "checklist_items": jury_checklist(candidacy.certification.rules),
     }
 
 
@@ -125,7 +131,7 @@ def _session_certification(deliberations):
 def _pv_context(session) -> dict:
     session = JurySession.objects.select_related("president__user").get(pk=session.pk)
     seats = list(
-        session.seats.select_related("member__user").order_by(
+        session.seats.select_related("member__user", "member__mandating_organisation").order_by(
             "member__user__last_name", "member__user__first_name"
         )
     )
@@ -135,6 +141,7 @@ def _pv_context(session) -> dict:
             "candidacy__organisation",
             "candidacy__certification",
             "certificate",
+            "president__user",
         )
         .prefetch_related(Prefetch("validations", queryset=_validations()))
         .order_by(
@@ -153,16 +160,22 @@ def _pv_context(session) -> dict:
                 "absent": [s.member for s in members if not s.present],
             }
         )
+    recused = session_recusals(session, deliberations)
     for deliberation in deliberations:
         deliberation.outcome_text = OUTCOMES.get(deliberation.outcome, "")
+        deliberation.recusals = recused[deliberation.pk]
     certification_ids = {d.candidacy.certification_id for d in deliberations}
     return {
         "session": session,
         "certification": certification,
         "candidate_name": "",
         "colleges": colleges,
+        # The attendance sheet: the members present (convened, before the opening).
+        "attendance": [s.member for s in seats if s.present or not session.opened_at],
         "deliberations": deliberations,
         "decided": sum(1 for d in deliberations if d.is_decided),
+        "recusals": [d for d in deliberations if d.recusals],
+        "checklist_items": _session_checklist(deliberations),
         # The legend of the competence codes in the table.
         "competences": list(
             Competence.objects.filter(certification_id__in=certification_ids).order_by(
@@ -170,6 +183,18 @@ def _pv_context(session) -> dict:
             )
         ),
     }
+
+
+def _session_checklist(deliberations) -> list[dict]:
+    """The items of the conformity checklist, each once, in the order of the certifications'
+    référentiels (the checklist the decided fiches answered, else the référentiel's)."""
+    items = {}
+    for deliberation in deliberations:
+        for item in deliberation.checklist or jury_checklist(
+            deliberation.candidacy.certification.rules
+        ):
+            items.setdefault(item["code"], {"code": item["code"], "label": item["label"]})
+    return list(items.values())
 
 
 def _pv_title(session) -> str:

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from candidates.enums import Pathway
 from cqp.models import Organisation
 
-from .enums import NON_CONFORME, Decision
-
-CONFORME = "conforme"
+from .enums import Decision, SessionState
+from .models import JuryMember
 
 
 class SessionFilterForm(forms.Form):
@@ -46,23 +45,16 @@ class SessionFilterForm(forms.Form):
 
 
 class DeliberationForm(forms.Form):
-    conform = forms.ChoiceField(
-        label=_("Conformité de la démarche et du dossier au dispositif CQP"),
-        choices=[
-            (CONFORME, _("Conforme")),
-            (NON_CONFORME, _("Non conforme : renvoyer aux évaluateurs")),
-        ],
-        widget=forms.RadioSelect(attrs={"class": "choice-inline"}),
-        initial=CONFORME,
-    )
+    """The fiche: the conformity checklist (`check_<code>`, pre-ticked from the computed
+    checks, and `note_<code>`), then a decision per competence; any item unticked is a
+    non-conformity (the decisions are then moot)."""
+
     conformity_notes = forms.CharField(
         label=_("Observations sur la conformité"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Obligatoires en cas de non-conformité : elles sont transmises aux évaluateurs."
-        ),
+        help_text=_("En cas de non-conformité, elles sont transmises aux évaluateurs."),
     )
     motivation = forms.CharField(
         label=_("Motivation de la décision"),
@@ -71,10 +63,23 @@ class DeliberationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, competences, prefilled, **kwargs):
-        """`competences` to decide; `prefilled` maps a competence id to the evaluators' result as a decision."""
+    def __init__(self, *args, competences, prefilled, checks=(), **kwargs):
+        """`competences` to decide; `prefilled` maps a competence id to the evaluators' result
+        as a decision; `checks`: the checklist as computed (jury.conformity.Check)."""
         super().__init__(*args, **kwargs)
         self.competences = list(competences)
+        self.checks = list(checks)
+        for check in self.checks:
+            self.fields[f"check_{check.code}"] = forms.BooleanField(
+                label=check.label, required=False, initial=check.ok
+            )
+            self.fields[f"note_{check.code}"] = forms.CharField(
+                label=_("Observation"),
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Obligatoire si ce point n'est pas conforme."),
+            )
         for competence in self.competences:
             self.fields[f"decision_{competence.pk}"] = forms.ChoiceField(
                 label=_("Décision du jury"),
@@ -91,9 +96,30 @@ class DeliberationForm(forms.Form):
                 help_text=_("Obligatoire si la décision diffère du résultat des évaluateurs."),
             )
 
+    def check_rows(self) -> list[dict]:
+        """Each item of the checklist with its two fields and what the computation found."""
+        return [
+            {
+                "check": check,
+                "field": self[f"check_{check.code}"],
+                "note": self[f"note_{check.code}"],
+            }
+            for check in self.checks
+        ]
+
+    def conform(self) -> bool:
+        return all(self.cleaned_data.get(f"check_{c.code}") for c in self.checks)
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("conform") == CONFORME:
+        for check in self.checks:
+            note = f"note_{check.code}"
+            unticked = not cleaned.get(f"check_{check.code}")
+            if unticked and note not in self.errors and not cleaned.get(note, "").strip():
+                self.add_error(
+                    note, _("Précisez ce qui n'est pas conforme : c'est transmis aux évaluateurs.")
+                )
+        if self.conform():
             for competence in self.competences:
                 if not cleaned.get(f"decision_{competence.pk}"):
                     self.add_error(
@@ -105,9 +131,13 @@ class DeliberationForm(forms.Form):
     def service_kwargs(self) -> dict:
         """The arguments of services.deliberation_record, from the cleaned data."""
         data = self.cleaned_data
-        conform = data["conform"] == CONFORME
+        conform = self.conform()
         return {
             "conform": conform,
+            "checklist": [
+                {"code": c.code, "ok": data[f"check_{c.code}"], "note": data[f"note_{c.code}"]}
+                for c in self.checks
+            ],
             "conformity_notes": data["conformity_notes"],
             "motivation": data["motivation"],
             "decisions": {
@@ -117,6 +147,34 @@ class DeliberationForm(forms.Form):
             if conform
             else {},
         }
+
+
+class NamePresidentForm(forms.Form):
+    """The president of one deliberation, among the members seated on its session (present,
+    once it is open); the recused ones are listed, and refused by the service."""
+
+    president = forms.ModelChoiceField(
+        JuryMember.objects.none(),
+        label=_("Président pour cette candidature"),
+        empty_label=_("Choisissez un membre"),
+        help_text=_("Un membre présent, qui n'est pas récusé sur cette candidature."),
+    )
+
+    def __init__(self, *args, deliberation, recused, **kwargs):
+        session = deliberation.session
+        kwargs.setdefault("initial", {"president": deliberation.president_id})
+        super().__init__(*args, **kwargs)
+        seats = session.seats.select_related("member__user").order_by("member__user__last_name")
+        if session.state == SessionState.OPEN:
+            seats = seats.filter(present=True)
+        members = [seat.member for seat in seats]
+        recused_ids = {r.member.pk for r in recused}
+        field = self.fields["president"]
+        field.queryset = JuryMember.objects.filter(pk__in=[m.pk for m in members])
+        field.choices = [("", field.empty_label)] + [
+            (m.pk, _("%(member)s — récusé") % {"member": m} if m.pk in recused_ids else str(m))
+            for m in members
+        ]
 
 
 # Certificate numbers are CQP-XXXX-XXXX-XXXX-XXXX (jury.models.certificate_number); anything

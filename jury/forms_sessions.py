@@ -18,11 +18,26 @@ def _name(member) -> str:
     return member.user.get_full_name() or member.user.email
 
 
-def _by_college(members) -> list:
+def _with_mandate(member) -> str:
+    """The member, their mandating organisation and the dates of their mandate."""
+    if member.mandate_start is None or member.mandate_end is None:
+        return _("%(name)s — aucun mandat enregistré") % {"name": _name(member)}
+    dates = {
+        "name": _name(member),
+        "organisation": member.mandating_organisation,
+        "start": member.mandate_start.strftime("%d/%m/%Y"),
+        "end": member.mandate_end.strftime("%d/%m/%Y"),
+    }
+    if member.mandating_organisation is None:
+        return _("%(name)s — mandat du %(start)s au %(end)s") % dates
+    return _("%(name)s — %(organisation)s, mandat du %(start)s au %(end)s") % dates
+
+
+def _by_college(members, label=_name) -> list:
     """Choices grouped by college (the checkboxes render one group per college)."""
     return [
-        (label, [(m.pk, _name(m)) for m in members if m.college == college])
-        for college, label in College.choices
+        (title, [(m.pk, label(m)) for m in members if m.college == college])
+        for college, title in College.choices
         if any(m.college == college for m in members)
     ]
 
@@ -61,6 +76,7 @@ class ComposeForm(forms.Form):
     members = forms.ModelMultipleChoiceField(
         JuryMember.objects.none(),
         label=_("Membres convoqués"),
+        help_text=_("Seuls siègent les membres dont le mandat couvre la date de la session."),
         widget=forms.CheckboxSelectMultiple,
     )
     president = forms.ModelChoiceField(
@@ -79,13 +95,15 @@ class ComposeForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        queryset = JuryMember.objects.filter(is_active=True).select_related("user")
+        queryset = JuryMember.objects.filter(is_active=True).select_related(
+            "user", "mandating_organisation"
+        )
         for name in ("members", "president"):
             self.fields[name].queryset = queryset
         active = list(queryset)
         # Choices set by hand only change the display: posted ids are still checked
         # against the queryset.
-        self.fields["members"].choices = _by_college(active)
+        self.fields["members"].choices = _by_college(active, label=_with_mandate)
         self.fields["president"].choices = [("", self.fields["president"].empty_label)] + [
             (m.pk, str(m)) for m in active
         ]

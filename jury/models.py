@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -13,22 +14,88 @@ from cqp.models import Competence
 from .enums import CertificateKind, College, Decision, SessionState
 
 
+class MandatingOrganisation(models.Model):
+    """An organisation that mandates representatives to one college of the jury (a list the
+    CPEF keeps in the back-office)."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    college = models.CharField(_("collège"), max_length=12, choices=College.choices)
+
+    class Meta:
+        verbose_name = _("organisation mandataire")
+        verbose_name_plural = _("organisations mandataires")
+        ordering = ["college", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class JuryMember(models.Model):
-    """A representative of one college of the jury paritaire."""
+    """A representative of one college of the jury paritaire, mandated by an organisation of
+    that college from `mandate_start` to `mandate_end` (both included); seated only on a
+    session dated within the mandate."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jury_member"
     )
     college = models.CharField(_("collège"), max_length=12, choices=College.choices)
     is_active = models.BooleanField(_("actif"), default=True)
+    mandating_organisation = models.ForeignKey(
+        MandatingOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organisation mandataire"),
+    )
+    mandate_start = models.DateField(_("début du mandat"), null=True, blank=True)
+    mandate_end = models.DateField(_("fin du mandat"), null=True, blank=True)
+    substitute = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitute_of",
+        verbose_name=_("suppléant"),
+    )
 
     class Meta:
         verbose_name = _("membre du jury")
         verbose_name_plural = _("membres du jury")
         ordering = ["college", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mandate_end__gte=models.F("mandate_start")),
+                name="mandate_ends_after_start",
+                violation_error_message=_("La fin du mandat précède son début."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.get_college_display()})"
+
+    def clean(self):
+        errors = {}
+        organisation = self.mandating_organisation
+        if organisation is not None and organisation.college != self.college:
+            errors["mandating_organisation"] = _(
+                "Cette organisation mandate des représentants de l'autre collège."
+            )
+        substitute = self.substitute
+        if substitute is not None and (substitute.pk == self.pk and self.pk is not None):
+            errors["substitute"] = _("Un membre ne peut pas être son propre suppléant.")
+        elif substitute is not None and substitute.college != self.college:
+            errors["substitute"] = _("Le suppléant doit appartenir au même collège.")
+        if errors:
+            raise ValidationError(errors)
+
+    def mandate_valid_on(self, day) -> bool:
+        """The mandate covers `day` (a member without recorded mandate is never seated)."""
+        return (
+            self.mandate_start is not None
+            and self.mandate_end is not None
+            and self.mandate_start <= day <= self.mandate_end
+        )
 
 
 class JurySession(FSMModelMixin, models.Model):
@@ -128,6 +195,24 @@ class Deliberation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     validations = models.ManyToManyField(CompetenceValidation, blank=True, related_name="+")
+    checklist = models.JSONField(
+        _("contrôle de conformité"),
+        default=list,
+        blank=True,
+        help_text=_("Chaque point du contrôle : code, libellé, conforme ou non, observation."),
+    )
+    president = models.ForeignKey(
+        JuryMember,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presided_deliberations",
+        verbose_name=_("président pour cette candidature"),
+        help_text=_(
+            "Désigné par le secrétariat quand le président de la session est récusé sur "
+            "cette candidature."
+        ),
+    )
 
     class Meta:
         verbose_name = _("fiche de décision")
@@ -148,6 +233,12 @@ class Deliberation(models.Model):
     @property
     def is_decided(self):
         return self.decided_at is not None
+
+    @property
+    def presiding_member(self) -> JuryMember | None:
+        """Who presides over this deliberation: the president named for it, else the
+        session's."""
+        return self.president or self.session.president
 
 
 class CompetenceDecision(models.Model):

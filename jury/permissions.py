@@ -24,15 +24,34 @@ def can_steer(user: User, session: JurySession) -> bool:
     return is_secretariat(user) or presides(user, session)
 
 
-def can_record(user: User, deliberation: Deliberation) -> bool:
-    """The president records an undecided fiche of a candidacy still before the jury, while
-    the session is open (what the page offers: services.deliberation_record checks it again,
+def presides_deliberation(user: User, deliberation: Deliberation) -> bool:
+    """The president of this deliberation: the one named for it (the session's president
+    being recused), else the session's."""
+    president = deliberation.presiding_member
+    return president is not None and president.user_id == user.pk
+
+
+def can_record(user: User, deliberation: Deliberation, *, recused: Iterable[int] = ()) -> bool:
+    """The deliberation's president, not recused on it (`recused`: the ids of the members
+    recused), records an undecided fiche of a candidacy still before the jury, while the
+    session is open (what the page offers: services.deliberation_record checks it again,
     with the quorum)."""
     return (
-        presides(user, deliberation.session)
+        presides_deliberation(user, deliberation)
+        and deliberation.presiding_member.pk not in set(recused)
         and deliberation.session.state == SessionState.OPEN
         and not deliberation.is_decided
         and deliberation.candidacy.state == State.JURY
+    )
+
+
+def can_name_president(user: User, deliberation: Deliberation) -> bool:
+    """The secretariat names another president for an undecided deliberation of a session
+    not yet closed."""
+    return (
+        is_secretariat(user)
+        and not deliberation.is_decided
+        and deliberation.session.state != SessionState.CLOSED
     )
 
 
@@ -53,3 +72,12 @@ def quorum_problems(present_members: Iterable[JuryMember]) -> list[str]:
             % {"e": employeurs, "s": salaries}
         )
     return problems
+
+
+def deliberation_quorum_problems(
+    present_members: Iterable[JuryMember], *, recused: Iterable[int] = ()
+) -> list[str]:
+    """`quorum_problems` for one deliberation: the members recused on its candidacy
+    (`recused`: their ids) do not count."""
+    recused = set(recused)
+    return quorum_problems(m for m in present_members if m.pk not in recused)

@@ -13,7 +13,7 @@ from evaluations import selectors as evaluation_selectors
 from . import selectors
 from .enums import NON_CONFORME, College, SessionState
 from .forms_sessions import ComposeForm, OpenForm
-from .permissions import can_steer, presides
+from .permissions import can_name_president, can_steer, presides
 
 
 def outcome_label(outcome: str) -> str:
@@ -67,10 +67,11 @@ def competences_to_decide(deliberation) -> list:
     return deliberation.candidacy.competences_to_validate(on=deliberation.session.date)
 
 
-def fiche_context(request, deliberation, *, results: dict, form) -> dict:
-    """The fiche de décision: the dossier's pieces, the evaluators' results and, once decided,
-    the decisions, the validations granted and the certificate. `results`: the evaluators'
-    (`latest_results`); `form`: the president's, or None (read-only)."""
+def fiche_context(request, deliberation, *, results: dict, form, recused: list) -> dict:
+    """The fiche de décision: the dossier's pieces, the evaluators' results, the members
+    recused on the candidacy and, once decided, the decisions, the validations granted and
+    the certificate. `results`: the evaluators' (`latest_results`); `form`: the president's,
+    or None (read-only); `recused`: the `Recusal`s of the candidacy."""
     dossier = _dossier(request, deliberation.candidacy)
     decided = deliberation.is_decided
     certificate = getattr(deliberation, "certificate", None) if decided else None
@@ -93,6 +94,12 @@ def fiche_context(request, deliberation, *, results: dict, form) -> dict:
         "outcome_label": outcome_label(deliberation.outcome) if decided else "",
         "certificate": certificate,
         "presides": presides(request.user, deliberation.session),
+        "recusals": recused,
+        "presiding_member": deliberation.presiding_member,
+        "president_recused": any(
+            r.member.pk == getattr(deliberation.presiding_member, "pk", None) for r in recused
+        ),
+        "can_name_president": can_name_president(request.user, deliberation),
     }
 
 

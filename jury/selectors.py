@@ -17,6 +17,7 @@ from evaluations.models import CompetenceAssessment, EvaluationDossier
 
 from .enums import SessionState
 from .models import Certificate, Deliberation, JurySession
+from .recusals import session_recusals
 
 
 def _sessions_of(user) -> Q:
@@ -66,6 +67,7 @@ def session_agenda(*, session) -> QuerySet[Deliberation]:
         "candidacy__organisation",
         "candidacy__certification",
         "certificate",
+        "president__user",
     ).order_by("candidacy__candidate__user__last_name", "pk")
 
 
@@ -98,10 +100,16 @@ def session_deliberations(
             candidacy_id__in=candidacy_ids, transmitted_at__isnull=False
         ).values_list("candidacy_id", flat=True)
     )
+    recused = session_recusals(session, deliberations)
     for deliberation in deliberations:
         by_number = results[deliberation.candidacy_id]
         deliberation.results = [by_number[n] for n in sorted(by_number)]
         deliberation.complete = deliberation.candidacy_id in transmitted
+        deliberation.recusals = recused[deliberation.pk]
+        deliberation.president_recused = any(
+            r.member.pk == (deliberation.president_id or session.president_id)
+            for r in deliberation.recusals
+        )
     return deliberations
 
 
@@ -109,7 +117,10 @@ def deliberation_get(*, user: User, pk: int) -> Deliberation:
     """A fiche of a session the user sees (404 otherwise)."""
     return get_object_or_404(
         Deliberation.objects.select_related(
-            "session__president__user", "candidacy__candidate__user", "candidacy__certification"
+            "session__president__user",
+            "candidacy__candidate__user",
+            "candidacy__certification",
+            "president__user",
         ),
         pk=pk,
         session__in=_visible_sessions(user).values("pk"),

@@ -26,9 +26,16 @@ from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment
 from evaluations.selectors import latest_results
 
+from .conformity import checklist_items, failed_items, non_conformity_reason
 from .enums import NON_CONFORME, CertificateKind, College, Decision, SessionState
 from .models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
-from .permissions import can_steer, presides, quorum_problems
+from .permissions import (
+    can_steer,
+    deliberation_quorum_problems,
+    presides_deliberation,
+    quorum_problems,
+)
+from .recusals import recused_ids
 from .tasks import (
     notify_candidacy_scheduled,
     notify_certificate_revoked,
@@ -182,8 +189,8 @@ def session_cancel(*, session: JurySession, by: User, reason: str) -> JurySessio
 def session_compose(
     *, session: JurySession, by: User, members: Iterable[JuryMember], president: JuryMember | None
 ) -> JurySession:
-    """The secretariat sets the members (active, from both colleges) and the president (one of
-    them) of a programmed session. Seats of members no longer convened are deleted; after
+    """The secretariat sets the members (active, from both colleges, with a mandate valid on the
+    session's date) and the president (one of them) of a programmed session. Seats of members no longer convened are deleted; after
     commit, the members are convened by notification."""
     _secretariat(by)
     members = list(members)
@@ -204,6 +211,7 @@ def session_compose(
             raise ValidationError(
                 _("La session n'est plus programmée : sa composition ne peut plus changer.")
             )
+        _check_mandates(members, on=session.date)
         session.seats.exclude(member__in=members).delete()
         for member in members:
             Seat.objects.get_or_create(session=session, member=member)
@@ -212,6 +220,35 @@ def session_compose(
         pk = session.pk
         transaction.on_commit(lambda: notify_session_convened.delay(pk))
     return session
+
+
+def _check_mandates(members: list[JuryMember], *, on: datetime.date) -> None:
+    """Only members whose mandate covers the session's date are seated; the refusal names
+    each one and the dates of their mandate."""
+    problems = []
+    for member in members:
+        if member.mandate_valid_on(on):
+            continue
+        name = member.user.get_full_name() or member.user.email
+        if member.mandate_start is None or member.mandate_end is None:
+            problems.append(_("%(name)s n'a pas de mandat enregistré") % {"name": name})
+        elif member.mandate_end < on:
+            problems.append(
+                _("le mandat de %(name)s a pris fin le %(end)s")
+                % {"name": name, "end": member.mandate_end.strftime("%d/%m/%Y")}
+            )
+        else:
+            problems.append(
+                _("le mandat de %(name)s ne commence que le %(start)s")
+                % {"name": name, "start": member.mandate_start.strftime("%d/%m/%Y")}
+            )
+    if problems:
+        raise ValidationError(
+            {
+                "members": _("Mandat non valable à la date de la session (%(day)s) : %(p)s.")
+                % {"day": on.strftime("%d/%m/%Y"), "p": " ; ".join(problems)}
+            }
+        )
 
 
 def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidacy) -> Deliberation:
@@ -421,11 +458,16 @@ def deliberation_record(
     decisions: dict[int, tuple[str, str]],
     motivation: str = "",
     conformity_notes: str = "",
+    checklist: list[dict] | None = None,
 ) -> Deliberation:
     """The president records the fiche de décision, in one transaction.
 
+    `checklist`: the conformity checklist as the president answered it ([{code, ok, note}],
+    one per item of the certification's `rules.jury_checklist`); any item unticked is a
+    non-conformity (then `conform` is ignored), each with a note. Without it, `conform` says.
     `decisions` maps a competence id to (decision, motivation). Non-conformity sends the
-    candidacy back to the evaluation with the reason (the dossier is reopened). Otherwise
+    candidacy back to the evaluation with the reason, naming the failed items (the dossier
+    is reopened). Otherwise
     one decision is written per competence still to validate, the validated ones go to the
     candidate's ledger (valid `partial_validation_years` from the session date), the
     candidacy takes its outcome (audit log, notifications), and a certificate (certifie) or
@@ -438,6 +480,13 @@ def deliberation_record(
     with transaction.atomic():
         deliberation = _lock_undecided(deliberation)
         _check_president_during_open_session(deliberation, by=by)
+        if checklist is not None:
+            checklist = _check_checklist(deliberation, checklist)
+            conform = not failed_items(checklist)
+            conformity_notes = (
+                conformity_notes if conform else non_conformity_reason(checklist, conformity_notes)
+            )
+        deliberation.checklist = checklist or []
         if conform:
             _check_scope(
                 deliberation.candidacy,
@@ -473,15 +522,95 @@ def _lock_undecided(deliberation: Deliberation) -> Deliberation:
 
 
 def _check_president_during_open_session(deliberation: Deliberation, *, by: User) -> None:
-    """Decisions are the president's, while the session is open and holds its quorum."""
+    """Decisions are the deliberation's president's (not recused on it), while the session
+    is open and holds its quorum without the members recused on the candidacy."""
     session = deliberation.session
     if session.state != SessionState.OPEN:
         raise ValidationError(_("Les décisions se prennent pendant une session ouverte."))
-    if not presides(by, session):
+    if not presides_deliberation(by, deliberation):
         raise PermissionDenied
+    recused = recused_ids(deliberation)
+    if deliberation.presiding_member.pk in recused:
+        raise ValidationError(RECUSED_PRESIDENT)
     present = [s.member for s in session.seats.select_related("member") if s.present]
-    if quorum_problems(present):
-        raise ValidationError(_("La session ne réunit plus le quorum."))
+    problems = deliberation_quorum_problems(present, recused=recused)
+    if problems:
+        raise ValidationError(
+            _("Le quorum n'est pas atteint pour cette candidature : %(p)s.")
+            % {"p": " ; ".join(problems)}
+        )
+
+
+RECUSED_PRESIDENT = gettext_lazy(
+    "Le président est récusé sur cette candidature : il ne peut pas en délibérer. Le "
+    "secrétariat désigne un autre président pour cette candidature ou la retire de la session."
+)
+
+
+def deliberation_name_president(
+    *, deliberation: Deliberation, by: User, president: JuryMember | None
+) -> Deliberation:
+    """The secretariat names the president of one deliberation, when the session's president
+    is recused on it: a member seated on the session (present, once it is open) and not
+    recused on the candidacy. Writes the fiche's president; None gives it back to the
+    session's president."""
+    _secretariat(by)
+    with transaction.atomic():
+        deliberation = (
+            Deliberation.objects.select_for_update(of=("self",))
+            .select_related("session__president", "candidacy")
+            .filter(pk=deliberation.pk)
+            .first()
+        )
+        if deliberation is None:
+            raise ValidationError(ALREADY_REMOVED)
+        session = deliberation.session
+        if deliberation.is_decided or session.state == SessionState.CLOSED:
+            raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
+        if president is not None:
+            seat = session.seats.filter(member=president).first()
+            if seat is None or (session.state == SessionState.OPEN and not seat.present):
+                raise ValidationError(
+                    {"president": _("Le président doit être un membre présent de la session.")}
+                )
+            if president.pk in recused_ids(deliberation):
+                raise ValidationError(
+                    {
+                        "president": _(
+                            "Ce membre est récusé sur cette candidature : il ne peut pas la "
+                            "présider."
+                        )
+                    }
+                )
+        deliberation.president = (
+            None if president is not None and president == session.president else president
+        )
+        deliberation.save(update_fields=["president"])
+    return deliberation
+
+
+def _check_checklist(deliberation: Deliberation, answers: list[dict]) -> list[dict]:
+    """The checklist of the certification with the president's answers: every item answered,
+    an unticked one with its note (errors keyed `note_<code>`)."""
+    by_code = {a["code"]: a for a in answers}
+    checklist, errors = [], {}
+    for item in checklist_items(deliberation):
+        answer = by_code.get(item["code"])
+        if answer is None:
+            raise ValidationError(
+                _("Répondez à chaque point du contrôle de conformité : %(label)s.")
+                % {"label": item["label"]}
+            )
+        note = (answer.get("note") or "").strip()
+        ok = bool(answer["ok"])
+        if not ok and not note:
+            errors[f"note_{item['code']}"] = _(
+                "Précisez ce qui n'est pas conforme : c'est transmis aux évaluateurs."
+            )
+        checklist.append({**item, "ok": ok, "note": note})
+    if errors:
+        raise ValidationError(errors)
+    return checklist
 
 
 def _return_to_evaluation(deliberation: Deliberation, *, by: User, notes: str) -> str:

@@ -13,6 +13,11 @@ urlpatterns = [
         deliberation.deliberation_detail,
         name="deliberation_detail",
     ),
+    path(
+        "jury/deliberations/<int:pk>/president/",
+        deliberation.deliberation_president,
+        name="deliberation_president",
+    ),
     path("verifier/", verify.verify, name="verify"),
     path("verifier/<str:number>/", verify.verify_number, name="verify_number"),
 ]

@@ -415,6 +415,14 @@ class ObservationFactory(factory.django.DjangoModelFactory):
 # jury ---------------------------------------------------------------------------------------
 
 
+class MandatingOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jury.MandatingOrganisation"
+
+    name = factory.Sequence(lambda n: f"Organisation mandataire n° {n}")
+    college = College.EMPLOYEURS
+
+
 class JuryMemberFactory(factory.django.DjangoModelFactory):
     """An active member of the employers' college, whose account has the platform role jury."""
 
@@ -423,6 +431,9 @@ class JuryMemberFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(JuryFactory)
     college = College.EMPLOYEURS
+    # A mandate that covers every session date of the tests (those on mandates set their own).
+    mandate_start = datetime.date(2000, 1, 1)
+    mandate_end = datetime.date(2099, 12, 31)
 
 
 class JurySessionFactory(factory.django.DjangoModelFactory):

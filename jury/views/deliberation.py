@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from evaluations import selectors as evaluation_selectors
 
-from .. import presenters, selectors, services
+from .. import conformity, presenters, selectors, services
 from ..access import back_to_fiche, deliberation_for, session_for, session_form_page
-from ..forms_deliberation import DeliberationForm, SessionFilterForm
-from ..permissions import can_record, presides
+from ..forms_deliberation import DeliberationForm, NamePresidentForm, SessionFilterForm
+from ..permissions import can_name_president, can_record, presides
+from ..recusals import recusals, recused_ids
 
 FICHE_TEMPLATE = "jury/deliberation_detail.html"
 
@@ -50,19 +51,27 @@ def session_dashboard(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def deliberation_detail(request, pk):
-    # Whoever sees the fiche reads it; posting to it is for whoever may record it now.
+    # Whoever sees the fiche reads it; posting to it is for whoever may record it now (its
+    # president, not recused on the candidacy).
+    def may_record(user, deliberation):
+        return can_record(user, deliberation, recused=recused_ids(deliberation))
+
     deliberation = deliberation_for(
-        request, pk, may=can_record if request.method == "POST" else None
+        request, pk, may=may_record if request.method == "POST" else None
     )
+    recused = recusals(deliberation)
     results = evaluation_selectors.latest_results(deliberation.candidacy)
     form = None
-    if can_record(request.user, deliberation):
+    if can_record(request.user, deliberation, recused=[r.member.pk for r in recused]):
         form = DeliberationForm(
             request.POST or None,
             competences=presenters.competences_to_decide(deliberation),
             prefilled=services.decisions_from_results(results=results),
+            checks=conformity.computed_checks(deliberation, results=results),
         )
-    context = presenters.fiche_context(request, deliberation, results=results, form=form)
+    context = presenters.fiche_context(
+        request, deliberation, results=results, form=form, recused=recused
+    )
     if form is None:
         return render(request, FICHE_TEMPLATE, context)
     with back_to_fiche(deliberation):
@@ -81,3 +90,33 @@ def deliberation_detail(request, pk):
             template=FICHE_TEMPLATE,
             context=context,
         )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deliberation_president(request, pk):
+    """The secretariat names the president of one deliberation (the session's president
+    being recused on its candidacy), among the members present and not recused."""
+    deliberation = deliberation_for(request, pk, may=can_name_president)
+    recused = recusals(deliberation)
+    form = NamePresidentForm(request.POST or None, deliberation=deliberation, recused=recused)
+    return session_form_page(
+        request,
+        deliberation.session,
+        form,
+        action=lambda data: services.deliberation_name_president(
+            deliberation=deliberation, by=request.user, president=data["president"]
+        ),
+        success=lambda named: (
+            _("Président désigné pour cette candidature : %(name)s.")
+            % {"name": named.presiding_member.user}
+        ),
+        next_url=reverse("deliberation_detail", args=[deliberation.pk]),
+        template="jury/deliberation_president.html",
+        context={
+            "deliberation": deliberation,
+            "session": deliberation.session,
+            "candidacy": deliberation.candidacy,
+            "recusals": recused,
+        },
+    )

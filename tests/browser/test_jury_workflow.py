@@ -84,7 +84,7 @@ def _decide(page: Page, candidacy) -> None:
     name = str(candidacy.candidate)
     page.get_by_role("link", name=f"Décider — {name}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Fiche de décision — {name}")
-    expect(page.get_by_role("radio", name="Conforme", exact=True)).to_be_checked()
+    expect(page.locator(".jury-check input[type=checkbox]:checked")).to_have_count(4)
 
 
 def test_jury_session_from_programming_to_public_verification(
@@ -117,7 +117,8 @@ def test_jury_session_from_programming_to_public_verification(
 
     compose = page.get_by_role("region", name="Composer la session")
     for m in members.values():
-        compose.get_by_role("checkbox", name=_name(m.user), exact=True).check()
+        # Each member with their mandate.
+        compose.get_by_role("checkbox", name=re.compile(rf"^{_name(m.user)} — mandat du ")).check()
     compose.get_by_label(label("Président(e) de séance")).select_option(
         label=f"{_name(president)} (Collège employeurs)"
     )
@@ -235,10 +236,16 @@ def test_jury_session_from_programming_to_public_verification(
     expect(row_b.locator(".badge--partiel")).to_have_text("Validation partielle")
     expect(row_b).to_contain_text(f"Attestation de validation partielle n° {attestation.number}")
 
-    # C: non conforme, with the reason → back to the evaluation.
+    # C: « pièces » unticked, with the reason → back to the evaluation. Every item of the
+    # checklist is pre-ticked from the computed checks.
     _decide(pres, c)
-    pres.get_by_role("radio", name="Non conforme : renvoyer aux évaluateurs").check()
-    pres.get_by_label(label("Observations sur la conformité")).fill(NON_CONFORMITY)
+    pieces = pres.locator("#check-pieces")
+    expect(pres.locator(".jury-check input[type=checkbox]:checked")).to_have_count(4)
+    pieces.get_by_role("checkbox").uncheck()
+    pres.get_by_role("button", name="Enregistrer la décision").click()
+    expect(pieces.locator(".errorlist")).to_contain_text("Précisez ce qui n'est pas conforme")
+    expect(pieces.get_by_role("checkbox")).not_to_be_checked()
+    pieces.get_by_label(label("Observation")).fill(NON_CONFORMITY)
     pres.get_by_role("button", name="Enregistrer la décision").click()
     expect(pres.get_by_role("status")).to_contain_text(
         "Décision enregistrée : Dossier non conforme."

@@ -36,6 +36,7 @@ FACTORIES = [
     factories.CandidateAccountFactory,
     factories.EvidenceFactory,
     factories.ObservationFactory,
+    factories.MandatingOrganisationFactory,
     factories.JuryMemberFactory,
     factories.JurySessionFactory,
     factories.SeatFactory,

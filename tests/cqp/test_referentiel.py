@@ -7,10 +7,12 @@ from django.core.management import CommandError, call_command
 from candidates.enums import ProofKind
 from cqp.models import ActivityBlock, Certification, Competence, CompetenceElement
 from cqp.referentiel import (
+    DEFAULT_JURY_CHECKLIST,
     DEFAULT_REFERENTIEL,
     DEFAULT_VAE_PROOFS,
     PROOF_KINDS,
     ReferentielError,
+    jury_checklist,
     load_referentiel,
     read_referentiel,
     validate_referentiel,
@@ -131,6 +133,23 @@ def test_referentiel_update_in_place_removes_dropped_elements():
         (
             lambda d: d["rules"].__setitem__("vae_proofs", ["identite"]),
             "« rules.vae_proofs » doit être un objet.",
+        ),
+        (
+            lambda d: d["rules"].__setitem__("jury_checklist", []),
+            "« rules.jury_checklist » doit être une liste non vide.",
+        ),
+        (
+            lambda d: d["rules"]["jury_checklist"].append({"code": "pieces", "label": "Encore"}),
+            "« rules.jury_checklist » cite deux fois le même code.",
+        ),
+        (
+            lambda d: d["rules"]["jury_checklist"].append({"code": "Pièces", "label": "Pièces"}),
+            "« rules.jury_checklist[4].code » ne doit contenir que des lettres minuscules sans "
+            "accent, des chiffres et des tirets bas.",
+        ),
+        (
+            lambda d: d["rules"]["jury_checklist"].append({"code": "autre"}),
+            "« rules.jury_checklist[4] » doit être un objet avec « code » et « label ».",
         ),
     ],
 )
@@ -264,3 +283,15 @@ def test_referentiel_copy_in_project_matches_annex_i_and_is_valid():
     # Three years of experience for a VAE (DESIGN.md); a partial validation kept 5 years (3.1).
     assert SOURCE["rules"]["vae_min_experience_years"] == 3
     assert SOURCE["rules"]["partial_validation_benefit_years"] == 5
+
+
+def test_the_jury_checklist_comes_from_the_rules_with_a_default():
+    assert [i["code"] for i in jury_checklist(SOURCE["rules"])] == [
+        "demarche",
+        "habilitations",
+        "signatures",
+        "pieces",
+    ]
+    assert jury_checklist({}) == DEFAULT_JURY_CHECKLIST
+    custom = [{"code": "entretien", "label": "Entretien mené"}]
+    assert jury_checklist({"jury_checklist": custom}) == custom

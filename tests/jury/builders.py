@@ -38,6 +38,10 @@ SALARIES = College.SALARIES
 VALIDEE = "validee"
 NON_VALIDEE = "non_validee"
 ALL = range(1, 7)
+# The conformity checklist of the référentiel (rules.jury_checklist), every item ticked: what
+# the fiche posts for a conforming dossier.
+CHECKLIST = ("demarche", "habilitations", "signatures", "pieces")
+CONFORME_POST = {f"check_{code}": "on" for code in CHECKLIST}
 # The day of the sessions in the tests of the session pages.
 SESSION_DAY = datetime.date(2026, 6, 15)
 

@@ -4,6 +4,7 @@ tests/jury/matrix.md; its format: tests/matrix.py)."""
 from django.utils import timezone
 
 from candidates.models import Candidacy
+from tests.jury.builders import CONFORME_POST
 
 
 def _decisions(o, deliberation) -> dict:
@@ -11,7 +12,7 @@ def _decisions(o, deliberation) -> dict:
     candidacy = Candidacy.objects.get(pk=deliberation.candidacy_id)
     to_validate = candidacy.competences_to_validate()
     decisions = {f"decision_{competence.pk}": "validee" for competence in to_validate}
-    return {"conform": "conforme", "conformity_notes": "", "motivation": "", **decisions}
+    return {**CONFORME_POST, "conformity_notes": "", "motivation": "", **decisions}
 
 
 # By URL name: (objects, the values of the URL's arguments) -> what is posted.
@@ -50,4 +51,5 @@ DATA = {
     },
     "certificate_revoke": lambda o, certificate: {"reason": "Fraude établie."},
     "deliberation_detail": _decisions,
+    "deliberation_president": lambda o, deliberation: {"president": o["salarie"].pk},
 }

@@ -27,6 +27,7 @@ from tests.helpers import add_years, flash_messages, page_text, query_count, sto
 
 from .builders import (
     ALL,
+    CONFORME_POST,
     EMPLOYEURS,
     SALARIES,
     candidacy_in_jury,
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.django_db
 NUMBER = re.compile(r"^CQP-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$")
 NOT_FOUND = "Aucun certificat ne correspond à ce numéro."
 DIFFERS = "Cette décision diffère du résultat des évaluateurs : motivez-la."
-NOTES_REQUIRED = "Motivez la non-conformité : elle est renvoyée aux évaluateurs."
+NOTE_REQUIRED = "Précisez ce qui n'est pas conforme : c'est transmis aux évaluateurs."
 
 
 def _dashboard(session) -> str:
@@ -61,6 +62,12 @@ def _submitted(form) -> dict:
         for name in form.fields
         if (value := form[name].value()) is not None and value != ""
     }
+
+
+def _ticked(response, field) -> bool:
+    """Whether the page renders the checkbox named `field` ticked."""
+    inputs = re.findall(r"<input [^>]*>", response.content.decode())
+    return any(f'name="{field}"' in tag and " checked" in tag for tag in inputs)
 
 
 def _checked(response, field) -> list[str]:
@@ -96,7 +103,7 @@ def test_dashboard_and_fiche_are_404_outside_the_session(client, request, who, o
     client.force_login(request.getfixturevalue(who))
     assert client.get(_dashboard(deliberation.session)).status_code == 404
     assert client.get(_fiche(deliberation)).status_code == 404
-    assert client.post(_fiche(deliberation), {"conform": "conforme"}).status_code == 404
+    assert client.post(_fiche(deliberation), {**CONFORME_POST}).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["other_member", "jury"])
@@ -288,7 +295,9 @@ def test_fiche_is_prefilled_with_the_evaluators_joint_results(client, president,
     assert {n: _checked(response, f"decision_{competence(n).pk}") for n in ALL} == {
         n: [v] for n, v in expected.items()
     }
-    assert _checked(response, "conform") == ["conforme"]
+    # The conformity checklist, each item pre-ticked from the computed checks.
+    assert [c.code for c in form.checks] == ["demarche", "habilitations", "signatures", "pieces"]
+    assert all(_ticked(response, f"check_{c.code}") for c in form.checks)
 
 
 @pytest.mark.parametrize("who", ["assesseur", "secretariat"])
@@ -337,7 +346,7 @@ def test_the_president_cannot_record_before_the_session_opens(
     assert response.context["form"] is None
     assert "La session n'est pas encore ouverte" in page_text(response)
     before = _state(deliberation)
-    data = {"conform": "conforme"} | {f"decision_{competence(n).pk}": "validee" for n in ALL}
+    data = {**CONFORME_POST} | {f"decision_{competence(n).pk}": "validee" for n in ALL}
     assert client.post(_fiche(deliberation), data).status_code == 403
     assert _state(deliberation) == before
 
@@ -481,27 +490,39 @@ def test_non_conformity_needs_notes_then_returns_the_candidacy_to_evaluation(
     deliberation = on_agenda()
     client.force_login(president.user)
     before = _state(deliberation)
-    response = client.post(_fiche(deliberation), {"conform": "non_conforme"})
+    # « Pièces » unticked, without saying why.
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    data["check_pieces"] = False
+    response = client.post(_fiche(deliberation), data)
     assert response.status_code == 200
-    assert response.context["form"].errors == {"conformity_notes": [NOTES_REQUIRED]}
-    assert _checked(response, "conform") == ["non_conforme"]
+    assert response.context["form"].errors == {"note_pieces": [NOTE_REQUIRED]}
+    assert not _ticked(response, "check_pieces")
+    assert _ticked(response, "check_demarche")
     assert _state(deliberation) == before
 
-    notes = "Le livret de repérage n'est pas signé par le professionnel."
-    response = client.post(
-        _fiche(deliberation), {"conform": "non_conforme", "conformity_notes": notes}, follow=True
-    )
+    note = "Le livret de repérage n'est pas signé par le professionnel."
+    data |= {"note_pieces": note, "conformity_notes": "À revoir avant la prochaine session."}
+    response = client.post(_fiche(deliberation), data, follow=True)
     assert flash_messages(response) == ["Décision enregistrée : Dossier non conforme."]
     deliberation.refresh_from_db()
     deliberation.candidacy.refresh_from_db()
     assert (deliberation.conform, deliberation.outcome) == (False, "non_conforme")
-    assert deliberation.candidacy.state == "evaluation"
-    assert deliberation.candidacy.outcome_reason == notes
+    reason = (
+        "Non conforme : Pièces du dossier présentes (livret de repérage ou dossier de VAE, "
+        f"dossier de suivi et d'évaluation) — {note}\nÀ revoir avant la prochaine session."
+    )
+    assert deliberation.candidacy.outcome_reason == reason
+    assert [(i["code"], i["ok"], i["note"]) for i in deliberation.checklist] == [
+        ("demarche", True, ""),
+        ("habilitations", True, ""),
+        ("signatures", True, ""),
+        ("pieces", False, note),
+    ]
     assert not CompetenceDecision.objects.filter(deliberation=deliberation).exists()
     assert not Certificate.objects.filter(deliberation=deliberation).exists()
     client.force_login(candidat)
     page = page_text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
-    assert "Dossier non conforme" in page and notes in page
+    assert "Dossier non conforme" in page and note in page
 
 
 # Public verification ----------------------------------------------------------------------

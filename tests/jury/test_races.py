@@ -9,7 +9,7 @@ from jury.models import Certificate, CompetenceDecision
 from tests.candidates.builders import competence
 from tests.helpers import ROW_LOCKS, changed_to, flash_messages, in_parallel, while_locked
 
-from .builders import ALL, fiche, record
+from .builders import ALL, CONFORME_POST, fiche, record
 
 pytestmark = ROW_LOCKS
 
@@ -20,7 +20,7 @@ def post_fiche(president, deliberation):
     """The president's submission of the fiche as shown (every competence validated)."""
     client = Client()
     client.force_login(president)
-    data = {"conform": "conforme", "expected_state": "jury"} | {
+    data = {**CONFORME_POST, "expected_state": "jury"} | {
         f"decision_{competence(n).pk}": "validee" for n in ALL
     }
 

@@ -121,6 +121,9 @@ def test_session_create_refuses_an_invalid_date(client, secretariat):
 def test_session_detail_offers_active_members_grouped_by_college(
     client, secretariat, session, two_per_college
 ):
+    def mandate(m):
+        return f"{m.user.get_full_name()} — mandat du 01/01/2000 au 31/12/2099"
+
     JuryMemberFactory(user=JuryFactory(last_name="Retraite"), college="salaries", is_active=False)
     client.force_login(secretariat)
     response = client.get(_url("session_detail", session))
@@ -130,9 +133,9 @@ def test_session_detail_offers_active_members_grouped_by_college(
         (group, [label for _, label in options])
         for group, options in form.fields["members"].choices
     ] == [
-        # By name: « Deux » before « Un ».
-        ("Collège employeurs", [str(two_per_college["e2"].user), str(two_per_college["e1"].user)]),
-        ("Collège salariés", [str(two_per_college["s2"].user), str(two_per_college["s1"].user)]),
+        # By name: « Deux » before « Un »; each with their mandate.
+        ("Collège employeurs", [mandate(two_per_college["e2"]), mandate(two_per_college["e1"])]),
+        ("Collège salariés", [mandate(two_per_college["s2"]), mandate(two_per_college["s1"])]),
     ]
     assert "Retraite" not in page_text(response)
     assert "Collège employeurs" in page_text(response)

@@ -524,19 +524,22 @@ def test_session_deliberations_in_a_constant_number_of_queries(
                 getattr(d, "certificate", None) and d.certificate.number,
                 [a.competence.code for a in d.results],
                 d.complete,
+                [r.member.user.email for r in d.recusals],
             )
             for d in rows
         ]
 
     add(2, decided=True)
     add(1, decided=False)
-    with django_assert_num_queries(3):
+    # The agenda, the results, the transmitted dossiers; the recusals: seats, memberships,
+    # signers.
+    with django_assert_num_queries(6):
         small = read()
     assert len(small) == 3
 
     add(6, decided=True)
     add(6, decided=False)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(6):
         large = read()
     assert len(large) == 15
     assert all(row[4] == ["C1", "C2", "C3", "C4", "C5", "C6"] for row in large)

@@ -11,7 +11,7 @@ from jury.models import Certificate, CompetenceDecision, Deliberation
 from tests.candidates.builders import competence
 from tests.helpers import changed_to, flash_messages
 
-from .builders import ALL, fiche, fresh_session, record
+from .builders import ALL, CONFORME_POST, fiche, fresh_session, record
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_the_president_posting_a_recorded_fiche_again_is_told_it_changed(
     deliberation = on_agenda()
     record(deliberation, decisions=fiche(validated=ALL))
     client.force_login(president.user)
-    data = {"conform": "conforme", "expected_state": "jury"} | {
+    data = {**CONFORME_POST, "expected_state": "jury"} | {
         f"decision_{competence(n).pk}": "non_validee" for n in ALL
     }
     fiche_page = reverse("deliberation_detail", args=[deliberation.pk])

@@ -1,0 +1,106 @@
+"""Conflicts of interest: a jury member does not deliberate on a candidacy of an organisation
+they belong to (any role), nor on one they supported or assessed (its professionnel du
+secteur or évaluateur externe, or a signer of one of its assessments).
+
+A recused member does not count in that deliberation's quorum and cannot preside over it;
+recusals are shown on the deliberation pages and printed on the fiche and the PV. Computed
+for a whole session in a fixed number of queries.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from cqp.models import Membership
+from evaluations.models import CompetenceAssessment
+
+from .models import Deliberation, JuryMember
+
+
+@dataclass
+class Recusal:
+    """A member recused on one candidacy, and why (French phrases)."""
+
+    member: JuryMember
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return " ; ".join(self.reasons)
+
+
+def candidacies_recusals(
+    candidacies: Iterable, members: Iterable[JuryMember]
+) -> dict[int, list[Recusal]]:
+    """Per candidacy id, the members recused on it (in the order of `members`). Two queries,
+    however many candidacies and members."""
+    candidacies, members = list(candidacies), list(members)
+    if not candidacies or not members:
+        return {}
+    by_user = {m.user_id: m for m in members}
+    belongs = set(
+        Membership.objects.filter(
+            user_id__in=by_user,
+            organisation_id__in={c.organisation_id for c in candidacies if c.organisation_id},
+        ).values_list("user_id", "organisation_id")
+    )
+    signed = defaultdict(set)
+    for candidacy_id, professionnel_id, evaluateur_id in CompetenceAssessment.objects.filter(
+        dossier__candidacy_id__in=[c.pk for c in candidacies]
+    ).values_list("dossier__candidacy_id", "professionnel_signed_by", "evaluateur_signed_by"):
+        signed[candidacy_id].update({professionnel_id, evaluateur_id} & by_user.keys())
+    result = {}
+    for candidacy in candidacies:
+        recused = []
+        for member in members:
+            reasons = _reasons(member, candidacy, belongs, signed[candidacy.pk])
+            if reasons:
+                recused.append(Recusal(member=member, reasons=reasons))
+        result[candidacy.pk] = recused
+    return result
+
+
+def _reasons(member, candidacy, belongs, signers) -> list[str]:
+    reasons = []
+    if (member.user_id, candidacy.organisation_id) in belongs:
+        reasons.append(_("membre de l'organisation de la candidature"))
+    if member.user_id == candidacy.professionnel_id:
+        reasons.append(_("professionnel du secteur de la candidature"))
+    if member.user_id == candidacy.evaluateur_id:
+        reasons.append(_("évaluateur externe de la candidature"))
+    if member.user_id in signers and not reasons:
+        reasons.append(_("a signé l'évaluation de la candidature"))
+    return reasons
+
+
+def _seated(session) -> list[JuryMember]:
+    return [
+        seat.member
+        for seat in session.seats.select_related("member__user", "member__mandating_organisation")
+    ]
+
+
+def session_recusals(session, deliberations: Iterable[Deliberation] | None = None) -> dict:
+    """Per deliberation id, the seated members recused on its candidacy: for `deliberations`
+    of the session (all of them by default). Three queries."""
+    if deliberations is None:
+        deliberations = session.deliberations.select_related("candidacy")
+    deliberations = list(deliberations)
+    by_candidacy = candidacies_recusals([d.candidacy for d in deliberations], _seated(session))
+    return {d.pk: by_candidacy.get(d.candidacy_id, []) for d in deliberations}
+
+
+def recusals(deliberation: Deliberation) -> list[Recusal]:
+    """The members seated on the deliberation's session recused on its candidacy."""
+    return session_recusals(deliberation.session, [deliberation])[deliberation.pk]
+
+
+def recused_ids(deliberation: Deliberation) -> set[int]:
+    return {r.member.pk for r in recusals(deliberation)}
+
+
+def is_recused(member: JuryMember, candidacy) -> bool:
+    """Whether `member` may not deliberate on `candidacy`."""
+    return bool(candidacies_recusals([candidacy], [member])[candidacy.pk])
