@@ -22,8 +22,8 @@ from evaluations.selectors import latest_results
 
 from . import services
 from .conformity import computed_checks
-from .enums import College
-from .models import JuryMember, MandatingOrganisation
+from .enums import College, SessionState
+from .models import JuryMember, JurySession, MandatingOrganisation
 
 CERTIFIED_EMAIL = "candidat.certifie@demo.cqp.fr"
 CERTIFIED_FIRST_NAME = "Inès"
@@ -89,37 +89,26 @@ def seed_jury(users, organisations):
     ]
 
 
-@register_seeder
-def seed_certified_candidacy(users, organisations):
-    """A parcours candidacy taken through every stage up to `certifie`, in a closed session."""
-    if Candidacy.objects.filter(candidate__user__email=CERTIFIED_EMAIL).exists():
-        return []
-
+def _transmitted_parcours(users, organisation, *, email, first_name, last_name) -> Candidacy:
+    """A parcours candidacy of a new demo account taken through the real services up to its
+    transmission to the jury: livret with one competence to develop, parcours, practice at
+    work, evaluation co-signed by the demo professionnel and évaluateur."""
     secretariat = users["secretariat@demo.cqp.fr"]
     gestionnaire = users["gestionnaire@demo.cqp.fr"]
     professionnel = users["professionnel@demo.cqp.fr"]
     evaluateur = users["evaluateur@demo.cqp.fr"]
-    president = JuryMember.objects.get(user=users["jury@demo.cqp.fr"])
-    assesseur = JuryMember.objects.get(user=users["jury.salaries@demo.cqp.fr"])
-    # The organisation of the other demo parcours candidacy.
-    organisation = (
-        Candidacy.objects.filter(candidate__user=users["candidat@demo.cqp.fr"])
-        .select_related("organisation")
-        .first()
-        .organisation
-    )
 
     # Repérage: the gestionnaire opens the candidacy (and the account), the secretariat
     # assigns the evaluators, the professionnel fills the livret and completes it.
     candidacy = candidacy_services.candidacy_create_parcours(
         by=gestionnaire,
         organisation=organisation,
-        email=CERTIFIED_EMAIL,
-        first_name=CERTIFIED_FIRST_NAME,
-        last_name=CERTIFIED_LAST_NAME,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
     )
     candidat = candidacy.candidate.user
-    candidat.first_name, candidat.last_name = CERTIFIED_FIRST_NAME, CERTIFIED_LAST_NAME
+    candidat.first_name, candidat.last_name = first_name, last_name
     candidat.is_active = True
     candidat.set_password(DEMO_PASSWORD)
     candidat.save()
@@ -210,6 +199,37 @@ def seed_certified_candidacy(users, organisations):
                 assessment=assessment, by=signer, password=DEMO_PASSWORD
             )
     evaluation_services.dossier_transmit(dossier=dossier, by=evaluateur)
+    candidacy.refresh_from_db()
+    return candidacy
+
+
+def _demo_organisation(users):
+    """The organisation of the demo parcours candidacy in repérage."""
+    return (
+        Candidacy.objects.filter(candidate__user=users["candidat@demo.cqp.fr"])
+        .select_related("organisation")
+        .first()
+        .organisation
+    )
+
+
+@register_seeder
+def seed_certified_candidacy(users, organisations):
+    """A parcours candidacy taken through every stage up to `certifie`, in a closed session."""
+    if Candidacy.objects.filter(candidate__user__email=CERTIFIED_EMAIL).exists():
+        return []
+
+    secretariat = users["secretariat@demo.cqp.fr"]
+    president = JuryMember.objects.get(user=users["jury@demo.cqp.fr"])
+    assesseur = JuryMember.objects.get(user=users["jury.salaries@demo.cqp.fr"])
+    candidacy = _transmitted_parcours(
+        users,
+        _demo_organisation(users),
+        email=CERTIFIED_EMAIL,
+        first_name=CERTIFIED_FIRST_NAME,
+        last_name=CERTIFIED_LAST_NAME,
+    )
+    today = timezone.localdate()
 
     # Jury: a session composed with parity, opened, the decision recorded, then closed.
     session = services.session_create(
@@ -251,3 +271,50 @@ def seed_certified_candidacy(users, organisations):
         f"Parcours complet, certifié : {CERTIFIED_EMAIL} "
         "(session du jury close, documents officiels)"
     ]
+
+
+# Two dossiers transmitted to the jury and waiting for a session (the secretariat's
+# instruction page), and the next session, programmed and composed, to place them on.
+WAITING = [
+    ("candidat.jury@demo.cqp.fr", "Théo", "Garnier"),
+    ("candidate.jury@demo.cqp.fr", "Manon", "Lefèvre"),
+]
+NEXT_SESSION_IN_DAYS = 21
+
+
+@register_seeder
+def seed_waiting_for_a_session(users, organisations):
+    lines = []
+    for email, first_name, last_name in WAITING:
+        if not Candidacy.objects.filter(candidate__user__email=email).exists():
+            _transmitted_parcours(
+                users,
+                _demo_organisation(users),
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+            )
+            lines.append(f"Dossier transmis au jury, en attente de session : {email}")
+    if not JurySession.objects.filter(state=SessionState.PLANNED).exists():
+        secretariat = users["secretariat@demo.cqp.fr"]
+        session = services.session_create(
+            by=secretariat,
+            date=timezone.localdate() + datetime.timedelta(days=NEXT_SESSION_IN_DAYS),
+            start_time=datetime.time(14, 0),
+            place="CPEF, salle du conseil (Paris)",
+            video_link="https://visio.exemple.fr/cpef-jury",
+        )
+        services.session_compose(
+            session=session,
+            by=secretariat,
+            members=[
+                JuryMember.objects.get(user=users["jury@demo.cqp.fr"]),
+                JuryMember.objects.get(user=users["jury.salaries@demo.cqp.fr"]),
+            ],
+            president=JuryMember.objects.get(user=users["jury@demo.cqp.fr"]),
+        )
+        lines.append(
+            f"Session du jury programmée dans {NEXT_SESSION_IN_DAYS} jours, composée, sans dossier "
+            "inscrit (à placer depuis « Instruction »)"
+        )
+    return lines

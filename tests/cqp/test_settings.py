@@ -87,7 +87,9 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
     assert counts() == first
     assert sorted(Membership.objects.values_list("user__email", "organisation__name", "role")) == [
         ("candidat.certifie@demo.cqp.fr", "Formapro Conseil", "candidat"),
+        ("candidat.jury@demo.cqp.fr", "Formapro Conseil", "candidat"),
         ("candidat@demo.cqp.fr", "Formapro Conseil", "candidat"),
+        ("candidate.jury@demo.cqp.fr", "Formapro Conseil", "candidat"),
         ("gestionnaire.atelier@demo.cqp.fr", "Atelier Compétences", "gestionnaire"),
         ("gestionnaire@demo.cqp.fr", "Formapro Conseil", "gestionnaire"),
         ("professionnel@demo.cqp.fr", "Formapro Conseil", "professionnel"),
@@ -102,24 +104,28 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
     ]
     assert sorted(Candidacy.objects.values_list("candidate__user__email", "pathway", "state")) == [
         ("candidat.certifie@demo.cqp.fr", "parcours", "certifie"),
+        ("candidat.jury@demo.cqp.fr", "parcours", "jury"),
         ("candidat.vae.complements@demo.cqp.fr", "vae", "demande"),
         ("candidat.vae.recevable@demo.cqp.fr", "vae", "recevable"),
         ("candidat.vae@demo.cqp.fr", "vae", "recevabilite"),
         ("candidat@demo.cqp.fr", "parcours", "reperage"),
+        ("candidate.jury@demo.cqp.fr", "parcours", "jury"),
     ]
-    # The eleven listed accounts and the certified candidate, in two organisations; the one
-    # closed session of the certified candidate, their certificate, one document of each kind
-    # of the parcours and the jury, and the letters of the two recevabilité decisions.
+    # The eleven listed accounts, the certified candidate and the two waiting for a session,
+    # in two organisations; the closed session of the certified candidate and the next one,
+    # programmed; her certificate, one document of each kind of the parcours and the jury,
+    # the livret and dossier of each dossier waiting, and the letters of the two
+    # recevabilité decisions.
     assert first == {
-        "cqp.User": 12,
+        "cqp.User": 14,
         "cqp.Organisation": 2,
-        "cqp.Membership": 5,
+        "cqp.Membership": 7,
         "cqp.Habilitation": 2,
         "jury.JuryMember": 2,
-        "candidates.Candidacy": 5,
-        "jury.JurySession": 1,
+        "candidates.Candidacy": 7,
+        "jury.JurySession": 2,
         "jury.Certificate": 1,
-        "cqp.Document": 7,
+        "cqp.Document": 11,
     }
     output = capsys.readouterr().out
     for email in [
@@ -148,7 +154,7 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
     assert candidacy.pathway == "parcours" and candidacy.state == "certifie"
     certificate = Certificate.objects.get(deliberation__candidacy=candidacy)
     assert certificate.kind == "certificat" and certificate.revoked_at is None
-    assert JurySession.objects.get().state == "closed"
+    assert sorted(JurySession.objects.values_list("state", flat=True)) == ["closed", "planned"]
     assert set(Document.objects.values_list("kind", flat=True)) == {
         "livret",
         "dossier_evaluation",
