@@ -141,8 +141,8 @@ def session_edit(
     """The secretariat changes the date, time, place or link of a session until it opens.
     A change counts as a new version of the session (`sequence`); after commit, its members
     are told with the updated calendar file (event `session_changed`) and the candidates on
-    its agenda with the new date (event `candidacy_scheduled`). Nothing changed: nothing
-    written, nobody told."""
+    its agenda with the new date (event `candidacy_scheduled`). A new date is refused when a
+    member seated holds no mandate on it. Nothing changed: nothing written, nobody told."""
     _secretariat(by)
     place = place.strip()
     with transaction.atomic():
@@ -152,6 +152,13 @@ def session_edit(
         if all(getattr(session, name) == value for name, value in new.items()):
             return session
         _check_schedule(session=session, **new)
+        if date != session.date:
+            # The members seated must hold a mandate on the new date too.
+            seated = [seat.member for seat in session.seats.select_related("member__user")]
+            try:
+                _check_mandates(seated, on=date)
+            except ValidationError as error:
+                raise ValidationError({"date": error.message_dict["members"]}) from None
         for name, value in new.items():
             setattr(session, name, value)
         session.sequence += 1

@@ -67,6 +67,43 @@ def test_a_member_whose_mandate_has_ended_is_not_seated(client, secretariat, ses
     }
 
 
+def test_moving_a_composed_session_past_a_members_mandate_is_refused(secretariat, session, day):
+    president = member(EMPLOYEURS)
+    seated = _mandate(
+        member(SALARIES, first_name="Lucie", last_name="Brunet"),
+        day - datetime.timedelta(days=400),
+        day + datetime.timedelta(days=5),
+    )
+    services.session_compose(
+        session=session, by=secretariat, members=[president, seated], president=president
+    )
+    session = fresh_session(session)
+    later = day + datetime.timedelta(days=6)
+    with pytest.raises(ValidationError) as refusal:
+        services.session_edit(
+            session=session,
+            by=secretariat,
+            date=later,
+            start_time=session.start_time,
+            place=session.place,
+        )
+    assert refusal.value.message_dict["date"] == [
+        f"Mandat non valable à la date de la session ({later:%d/%m/%Y}) : le mandat de "
+        f"Lucie Brunet a pris fin le {day + datetime.timedelta(days=5):%d/%m/%Y}."
+    ]
+    assert fresh_session(session).date == day
+    # Within the mandate, the session moves.
+    within = day + datetime.timedelta(days=5)
+    services.session_edit(
+        session=session,
+        by=secretariat,
+        date=within,
+        start_time=session.start_time,
+        place=session.place,
+    )
+    assert fresh_session(session).date == within
+
+
 def test_a_mandate_not_yet_begun_or_not_recorded_is_refused(secretariat, session, day):
     president = member(EMPLOYEURS)
     later = _mandate(
