@@ -86,6 +86,8 @@ EVENTS: dict[str, Event] = {
         (MEMBRES_SESSION,), _("mettre à jour votre agenda (invitation jointe).")
     ),
     "session_cancelled": Event((MEMBRES_SESSION,)),
+    # A member taken off a session's composition (the subject: their account).
+    "session_unseated": Event((COMPTE,)),
     "candidacy_scheduled": Event((CANDIDAT, GESTIONNAIRES)),
     "candidacy_unscheduled": Event((CANDIDAT, GESTIONNAIRES)),
     "session_closed": Event(

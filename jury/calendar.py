@@ -29,10 +29,14 @@ def session_uid(session: JurySession) -> str:
     return f"jury-session-{session.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
 
 
-def session_ics(session: JurySession, *, attendee: User) -> tuple[str, str, str]:
+def session_ics(
+    session: JurySession, *, attendee: User, cancelled: bool | None = None
+) -> tuple[str, str, str]:
     """(filename, content, mimetype) of the session's meeting as seen by `attendee`: an
-    invitation (METHOD:REQUEST), or its cancellation (METHOD:CANCEL)."""
-    cancelled = session.state == SessionState.CANCELLED
+    invitation (METHOD:REQUEST), or its cancellation (METHOD:CANCEL) when the session is
+    cancelled or `cancelled` says so (a member no longer seated on it)."""
+    if cancelled is None:
+        cancelled = session.state == SessionState.CANCELLED
     start = datetime.datetime.combine(
         session.date, session.start_time, tzinfo=ZoneInfo(settings.TIME_ZONE)
     )

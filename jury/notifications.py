@@ -56,6 +56,14 @@ SCHEDULED = notifications.Message(
         "Vous n'avez pas à y assister : la décision du jury vous sera communiquée ici."
     ),
 )
+UNSEATED = notifications.Message(
+    title=_("Vous ne siégez plus à la session du jury du %(date)s"),
+    body=_(
+        "Vous ne faites plus partie de la composition de la session du jury paritaire du "
+        "%(date)s à %(time)s (%(where)s). L'annulation est jointe pour retirer la réunion de "
+        "votre agenda."
+    ),
+)
 UNSCHEDULED = notifications.Message(
     title=_("Session du jury du %(date)s annulée : dossier de %(name)s en attente"),
     body=_(
@@ -95,6 +103,19 @@ def _session_values(session: JurySession) -> dict:
 CALENDAR_EVENTS = ("session_convened", "session_changed", "session_cancelled")
 
 
+def _withdrawn_attachment(notification) -> list[tuple[str, str, str]]:
+    """The cancellation of the meeting, for a member taken off the session (unless seated
+    again since)."""
+    kind, pk, *_rest = notification.key.split(":")
+    session = JurySession.objects.filter(pk=int(pk)).first() if kind == "session" else None
+    if session is None or session.seats.filter(member__user=notification.user).exists():
+        return []
+    return [calendar.session_ics(session, attendee=notification.user, cancelled=True)]
+
+
+notifications.register_attachments("session_unseated", _withdrawn_attachment)
+
+
 def _calendar_attachment(notification) -> list[tuple[str, str, str]]:
     """The calendar file of the session of `notification`, for a member seated on it."""
     kind, pk, *_rest = notification.key.split(":")
@@ -121,6 +142,27 @@ def session_convened_notify(*, session_id: int) -> list:
         values=_session_values(session),
         url=reverse("session_detail", args=[session.pk]),
     )
+
+
+def session_unseated_notify(*, session_id: int, user_ids: list[int]) -> list:
+    """Tell the members taken off a session's composition, with the calendar file that
+    withdraws the meeting (once per version of the session)."""
+    session = JurySession.objects.filter(pk=session_id, state=SessionState.PLANNED).first()
+    if session is None:
+        return []
+    told = []
+    for user in User.objects.filter(pk__in=user_ids).exclude(
+        pk__in=session.seats.values("member__user_id")
+    ):
+        told += notifications.notify(
+            "session_unseated",
+            user,
+            key=f"session:{session.pk}:unseated:{session.sequence}",
+            message=UNSEATED,
+            values=_session_values(session),
+            url=reverse("session_list"),
+        )
+    return told
 
 
 def session_changed_notify(*, session_id: int) -> list:

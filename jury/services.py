@@ -43,6 +43,7 @@ from .tasks import (
     notify_session_changed,
     notify_session_closed,
     notify_session_convened,
+    notify_session_unseated,
 )
 
 
@@ -197,8 +198,10 @@ def session_compose(
     *, session: JurySession, by: User, members: Iterable[JuryMember], president: JuryMember | None
 ) -> JurySession:
     """The secretariat sets the members (active, from both colleges, with a mandate valid on the
-    session's date) and the president (one of them) of a programmed session. Seats of members no longer convened are deleted; after
-    commit, the members are convened by notification."""
+    session's date) and the president (one of them) of a programmed session. Seats of members
+    no longer convened are deleted; after commit, the members are convened by notification,
+    and those taken off are told, with the calendar file that withdraws the meeting (event
+    `session_unseated`)."""
     _secretariat(by)
     members = list(members)
     if any(not m.is_active for m in members):
@@ -219,13 +222,22 @@ def session_compose(
                 _("La session n'est plus programmée : sa composition ne peut plus changer.")
             )
         _check_mandates(members, on=session.date)
-        session.seats.exclude(member__in=members).delete()
+        leaving = session.seats.exclude(member__in=members)
+        unseated = list(leaving.values_list("member__user_id", flat=True))
+        leaving.delete()
         for member in members:
             Seat.objects.get_or_create(session=session, member=member)
         session.president = president
-        session.save(update_fields=["president"])
+        update = ["president"]
+        if unseated:
+            # A new version of the meeting: the withdrawn members' calendars drop it.
+            session.sequence += 1
+            update.append("sequence")
+        session.save(update_fields=update)
         pk = session.pk
         transaction.on_commit(lambda: notify_session_convened.delay(pk))
+        if unseated:
+            transaction.on_commit(lambda: notify_session_unseated.delay(pk, unseated))
     return session
 
 

@@ -24,6 +24,13 @@ def notify_certificate_revoked(certificate_id: int) -> None:
 
 
 @shared_task(acks_late=True)
+def notify_session_unseated(session_id: int, user_ids: list[int]) -> None:
+    send_emails_later(
+        notifications.session_unseated_notify(session_id=session_id, user_ids=user_ids)
+    )
+
+
+@shared_task(acks_late=True)
 def notify_session_changed(session_id: int) -> None:
     send_emails_later(notifications.session_changed_notify(session_id=session_id))
 

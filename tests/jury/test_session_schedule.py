@@ -17,9 +17,12 @@ from tests.candidates.builders import today
 from tests.helpers import flash_messages, page_text
 
 from .builders import (
+    EMPLOYEURS,
+    SALARIES,
     cheap_in_jury,
     cheap_on_agenda,
     fresh_session,
+    member,
     open_session,
     planned_session,
     programmed,
@@ -138,6 +141,36 @@ def test_members_are_convened_with_an_invitation_for_their_calendar(
     assert str(event["URL"]).endswith(reverse("session_detail", args=[session.pk]))
     assert str(event["ATTENDEE"]) == f"mailto:{message.to[0]}"
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Paris"
+
+
+def test_a_member_taken_off_the_composition_is_told_with_a_cancelled_invitation(
+    secretariat, mailoutbox, django_capture_on_commit_callbacks
+):
+    president, leaving, staying = member(EMPLOYEURS), member(SALARIES), member(SALARIES)
+    with django_capture_on_commit_callbacks(execute=True):
+        session = planned_session(
+            by=secretariat, members=[president, leaving, staying], date=_later()
+        )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_compose(
+            session=session, by=secretariat, members=[president, staying], president=president
+        )
+    # Only the member taken off hears of it; those still seated were convened already.
+    assert [message.to for message in mailoutbox] == [[leaving.user.email]]
+    message = mailoutbox[0]
+    assert message.subject.startswith("Vous ne siégez plus à la session du jury du")
+    calendar = _ics(message)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert _event(calendar)["SEQUENCE"] == 1 == fresh_session(session).sequence
+    assert Notification.objects.filter(user=leaving.user, event="session_unseated").count() == 1
+    # The same composition again: nobody taken off, nothing sent.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_compose(
+            session=session, by=secretariat, members=[president, staying], president=president
+        )
+    assert mailoutbox == [] and fresh_session(session).sequence == 1
 
 
 # Editing ----------------------------------------------------------------------------------
