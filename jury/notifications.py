@@ -64,6 +64,18 @@ UNSEATED = notifications.Message(
         "votre agenda."
     ),
 )
+TAKEN_OFF = notifications.Message(
+    title=_("Dossier de %(name)s retiré de la session du jury du %(date)s"),
+    body=_(
+        "Le dossier de %(name)s a été retiré de l'ordre du jour de la session du jury "
+        "paritaire du %(date)s : il attend une nouvelle session."
+    ),
+    own_title=_("Votre dossier est retiré de la session du jury du %(date)s"),
+    own_body=_(
+        "Votre dossier a été retiré de l'ordre du jour de la session du jury paritaire du "
+        "%(date)s : il attend une nouvelle session, dont la date vous sera communiquée ici."
+    ),
+)
 UNSCHEDULED = notifications.Message(
     title=_("Session du jury du %(date)s annulée : dossier de %(name)s en attente"),
     body=_(
@@ -163,6 +175,23 @@ def session_unseated_notify(*, session_id: int, user_ids: list[int]) -> list:
             url=reverse("session_list"),
         )
     return told
+
+
+def candidacy_taken_off_notify(*, candidacy_id: int, session_id: int) -> list:
+    """Tell the candidate (and their organisation) that their dossier was taken off a
+    session's agenda and waits for another one."""
+    candidacy = Candidacy.objects.filter(pk=candidacy_id).select_related("candidate__user").first()
+    session = JurySession.objects.filter(pk=session_id).first()
+    if candidacy is None or session is None:
+        return []
+    return notifications.notify(
+        "candidacy_unscheduled",
+        candidacy,
+        key=f"candidacy:{candidacy.pk}:taken-off:{session.pk}",
+        message=TAKEN_OFF,
+        values={**_session_values(session), "name": candidacy.candidate.user.get_full_name()},
+        url=reverse("candidacy_detail", args=[candidacy.pk]),
+    )
 
 
 def session_changed_notify(*, session_id: int) -> list:

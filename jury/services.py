@@ -38,6 +38,7 @@ from .permissions import (
 from .recusals import recused_ids
 from .tasks import (
     notify_candidacy_scheduled,
+    notify_candidacy_taken_off,
     notify_certificate_revoked,
     notify_session_cancelled,
     notify_session_changed,
@@ -384,7 +385,8 @@ def candidacy_return_to_evaluation(
 
 def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
     """The secretariat takes an undecided candidacy off the agenda of a session not yet
-    closed. Deletes its fiche."""
+    closed. Deletes its fiche; after commit, the candidate is told their dossier waits for
+    another session (event `candidacy_unscheduled`)."""
     _secretariat(by)
     with transaction.atomic():
         deliberation = (
@@ -397,7 +399,9 @@ def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
             raise ValidationError(ALREADY_REMOVED)
         if deliberation.is_decided or deliberation.session.state == SessionState.CLOSED:
             raise ValidationError(_("Cette candidature a déjà fait l'objet d'une décision."))
+        candidacy_id, session_id = deliberation.candidacy_id, deliberation.session_id
         deliberation.delete()
+        transaction.on_commit(lambda: notify_candidacy_taken_off.delay(candidacy_id, session_id))
 
 
 def session_open(

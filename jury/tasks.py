@@ -31,6 +31,13 @@ def notify_session_unseated(session_id: int, user_ids: list[int]) -> None:
 
 
 @shared_task(acks_late=True)
+def notify_candidacy_taken_off(candidacy_id: int, session_id: int) -> None:
+    send_emails_later(
+        notifications.candidacy_taken_off_notify(candidacy_id=candidacy_id, session_id=session_id)
+    )
+
+
+@shared_task(acks_late=True)
 def notify_session_changed(session_id: int) -> None:
     send_emails_later(notifications.session_changed_notify(session_id=session_id))
 

@@ -358,3 +358,23 @@ def test_the_candidate_is_told_the_session_their_dossier_is_on(
     assert own.subject == f"Votre dossier sera examiné par le jury le {_later():%d/%m/%Y}"
     assert f"session du jury paritaire du {_later():%d/%m/%Y} à 09:30" in own.body
     assert Notification.objects.filter(event="candidacy_scheduled").count() == 2
+
+
+def test_the_candidate_is_told_when_their_dossier_is_taken_off_a_session(
+    secretariat, candidat, gestionnaire, own_org, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = programmed(by=secretariat, date=_later())
+    candidacy = cheap_in_jury(own_org, candidate__user=candidat)
+    deliberation = services.session_add_candidacy(
+        session=session, by=secretariat, candidacy=candidacy
+    )
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_remove_candidacy(deliberation=deliberation, by=secretariat)
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert sorted(by_address) == sorted([candidat.email, gestionnaire.email])
+    own = by_address[candidat.email]
+    assert own.subject == f"Votre dossier est retiré de la session du jury du {_later():%d/%m/%Y}"
+    assert "il attend une nouvelle session" in own.body
+    candidacy.refresh_from_db()
+    assert candidacy.state == "jury"
