@@ -400,3 +400,15 @@ def test_the_secretariat_dashboard_counts_overdue_and_due_soon_requests(
     assert "2 demandes en retard" in content
     assert "1 demande à échéance sous 15 jours" in content
     assert f'href="{QUEUE}?show=en_retard"' in content
+    assert (
+        '<span class="card__value">4</span><span class="card__label">demandes en attente' in content
+    )
+
+
+def test_the_secretariat_dashboard_counts_one_request_in_the_singular(client, secretariat, own_org):
+    waiting(UserFactory(), own_org, submitted_on=TODAY)
+    client.force_login(secretariat)
+    content = page_text(client.get(reverse("dashboard")))
+    assert (
+        '<span class="card__value">1</span><span class="card__label">demande en attente d\'avis'
+    ) in content

@@ -107,3 +107,11 @@ def test_an_empty_pipeline_says_so(client, secretariat):
     text = _words(client.get(reverse("dashboard")))
     assert "Aucun dossier n'attend de session." in text
     assert "Aucune session n'est programmée." in text
+
+
+def test_a_dossier_transmitted_today_is_said_so(client, secretariat):
+    _waiting(days_ago=0)
+    client.force_login(secretariat)
+    text = _words(client.get(reverse("dashboard")))
+    assert "le plus ancien transmis aujourd'hui" in text
+    assert "(0 jour)" not in text
