@@ -5,10 +5,15 @@ not declared), `experience:<pk>` (the details of a declared period), `proof:iden
 identity document), `proof:experience:<pk>` (the proofs of a period). A decision stores
 its items as `[{"code": ..., "label": ...}]`, so that an item stays readable after the
 period it names was changed or deleted.
+
+A decision is taken on the request the decider read: `resubmitted_meanwhile` refuses one
+from a page shown before the request was sent back and submitted again.
 """
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from cqp.exceptions import ConcurrentChange
 
 from .guards import PARTIE_2_FIELDS
 
@@ -102,3 +107,19 @@ def flags(items) -> dict:
         "identity": IDENTITY in codes,
         "experiences": EXPERIENCES in codes,
     }
+
+
+def resubmitted_meanwhile(candidacy, seen_decisions: int | None) -> None:
+    """ConcurrentChange when decisions were taken on the request since the user's page was
+    shown (`seen_decisions` of them then): it was sent back for completion and submitted
+    again, so the user has not read what they would decide on."""
+    if seen_decisions is None:
+        return
+    if candidacy.recevabilite_decisions.count() != seen_decisions:
+        raise ConcurrentChange(
+            _(
+                "Cette demande a été renvoyée pour compléments puis envoyée de nouveau depuis "
+                "que vous l'avez ouverte : relisez-la avant de décider. Rien n'a été "
+                "enregistré de votre côté."
+            )
+        )

@@ -11,6 +11,7 @@ from cqp.exceptions import ConcurrentChange
 from cqp.models import User
 from cqp.tasks import generate_document_later
 
+from . import recevabilite
 from .enums import RecevabiliteOutcome, State
 from .models import Candidacy, RecevabiliteDecision
 from .services import check_expected, run_transition
@@ -50,22 +51,6 @@ def decided_meanwhile(candidacy: Candidacy) -> ConcurrentChange | None:
     )
 
 
-def resubmitted_meanwhile(candidacy: Candidacy, seen_decisions: int | None) -> None:
-    """ConcurrentChange when decisions were taken on the request since the user's page was
-    shown (`seen_decisions` of them then): it was sent back for completion and submitted
-    again, so the user has not read what they would decide on."""
-    if seen_decisions is None:
-        return
-    if RecevabiliteDecision.objects.filter(candidacy_id=candidacy.pk).count() != seen_decisions:
-        raise ConcurrentChange(
-            _(
-                "Cette demande a été renvoyée pour compléments puis envoyée de nouveau depuis "
-                "que vous l'avez ouverte : relisez-la avant de décider. Rien n'a été "
-                "enregistré de votre côté."
-            )
-        )
-
-
 def check_undecided(
     *, candidacy: Candidacy, expected_state: str | None, seen_decisions: int | None = None
 ) -> None:
@@ -76,7 +61,7 @@ def check_undecided(
         check_expected(state=candidacy.state, expected_state=expected_state)
     except ConcurrentChange as error:
         raise decided_meanwhile(candidacy) or error from None
-    resubmitted_meanwhile(candidacy, seen_decisions)
+    recevabilite.resubmitted_meanwhile(candidacy, seen_decisions)
 
 
 def recevabilite_decide(
@@ -106,9 +91,6 @@ def recevabilite_decide(
     if name is None:
         raise ValueError(outcome)
     with transaction.atomic():
-        # Under the row lock (run_transition takes it again, in the same transaction).
-        Candidacy.objects.select_for_update().filter(pk=candidacy.pk).exists()
-        resubmitted_meanwhile(candidacy, seen_decisions)
         try:
             run_transition(
                 candidacy=candidacy,
@@ -118,6 +100,7 @@ def recevabilite_decide(
                 expected_state=expected_state,
                 decided_by=by,
                 items=list(items),
+                seen_decisions=seen_decisions,
             )
         except ConcurrentChange as error:
             raise decided_meanwhile(candidacy) or error from None

@@ -132,9 +132,12 @@ def _record_decision(outcome: str) -> Callable[..., None]:
     the reason just set, the request date and the experience figure at that date), under
     the row lock and rolled back with the transition if it is refused. A request for
     completion keeps the ticked `items` (codes of candidates.recevabilite) on the decision
-    and on the candidacy for its guard, and suspends the deadline until the resubmission."""
+    and on the candidacy for its guard, and suspends the deadline until the resubmission.
+    Refused (ConcurrentChange) when the request holds other decisions than the
+    `seen_decisions` the decider's page showed."""
 
-    def prepare(candidacy, *, decided_by, items=()) -> None:
+    def prepare(candidacy, *, decided_by, items=(), seen_decisions=None) -> None:
+        recevabilite.resubmitted_meanwhile(candidacy, seen_decisions)
         request = candidacy.vae_request
         summary = experience_summary(candidacy)
         stored = []

@@ -90,7 +90,7 @@ def _habilitations(assessments) -> list[str]:
     for a, user_id, at, role in signatures:
         kind = HabilitationKind.PROFESSIONNEL if role == "pro" else HabilitationKind.EVALUATEUR
         day = timezone.localdate(at)
-        if any(_valid_on(h, day) for h in held.get((user_id, kind), [])):
+        if any(h.is_valid_on(day) for h in held.get((user_id, kind), [])):
             continue
         who = _("le professionnel du secteur") if role == "pro" else _("l'évaluateur externe")
         problems.append(
@@ -98,12 +98,6 @@ def _habilitations(assessments) -> list[str]:
             % {"code": a.competence.code, "who": who, "day": day.strftime("%d/%m/%Y")}
         )
     return problems
-
-
-def _valid_on(habilitation, day) -> bool:
-    return habilitation.valid_from <= day <= habilitation.valid_until and (
-        habilitation.revoked_on is None or habilitation.revoked_on > day
-    )
 
 
 def _pieces(candidacy) -> list[str]:

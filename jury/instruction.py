@@ -124,10 +124,7 @@ def _habilitations(results, habilitations, in_scope: set[int]) -> list[str]:
             signer = getattr(assessment, f"{role}_signed_by_id")
             day = timezone.localdate(getattr(assessment, f"{role}_signed_at"))
             valid = any(
-                h.kind == kind
-                and h.valid_from <= day <= h.valid_until
-                and (h.revoked_on is None or h.revoked_on > day)
-                for h in habilitations.get(signer, ())
+                h.kind == kind and h.is_valid_on(day) for h in habilitations.get(signer, ())
             )
             if not valid:
                 name = getattr(assessment, f"{role}_signed_name") or _("le signataire")

@@ -115,26 +115,29 @@ def _session_values(session: JurySession) -> dict:
 CALENDAR_EVENTS = ("session_convened", "session_changed", "session_cancelled")
 
 
-def _withdrawn_attachment(notification) -> list[tuple[str, str, str]]:
-    """The cancellation of the meeting, for a member taken off the session (unless seated
-    again since)."""
+def _session_ics(notification, *, seated: bool) -> list[tuple[str, str, str]]:
+    """The calendar file of the session named by `notification`'s key, for its user when
+    they are seated on it (`seated`: the invitation, or its cancellation if the session is
+    cancelled) or no longer are (not `seated`: the meeting withdrawn for them)."""
     kind, pk, *_rest = notification.key.split(":")
     session = JurySession.objects.filter(pk=int(pk)).first() if kind == "session" else None
-    if session is None or session.seats.filter(member__user=notification.user).exists():
+    if session is None:
         return []
-    return [calendar.session_ics(session, attendee=notification.user, cancelled=True)]
-
-
-notifications.register_attachments("session_unseated", _withdrawn_attachment)
+    if session.seats.filter(member__user=notification.user).exists() != seated:
+        return []
+    cancelled = None if seated else True
+    return [calendar.session_ics(session, attendee=notification.user, cancelled=cancelled)]
 
 
 def _calendar_attachment(notification) -> list[tuple[str, str, str]]:
-    """The calendar file of the session of `notification`, for a member seated on it."""
-    kind, pk, *_rest = notification.key.split(":")
-    session = JurySession.objects.filter(pk=int(pk)).first() if kind == "session" else None
-    if session is None or not session.seats.filter(member__user=notification.user).exists():
-        return []
-    return [calendar.session_ics(session, attendee=notification.user)]
+    return _session_ics(notification, seated=True)
+
+
+def _withdrawn_attachment(notification) -> list[tuple[str, str, str]]:
+    return _session_ics(notification, seated=False)
+
+
+notifications.register_attachments("session_unseated", _withdrawn_attachment)
 
 
 for _event in CALENDAR_EVENTS:
