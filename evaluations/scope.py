@@ -57,6 +57,12 @@ def _signed_on(assessment: CompetenceAssessment) -> datetime.date:
     return max(assessment.professionnel_signed_at, assessment.evaluateur_signed_at).date()
 
 
+def in_force(validations: Iterable[CompetenceValidation], on: datetime.date) -> set[int]:
+    """The competences (ids) whose validation among `validations` runs on `on` (both ends
+    included): they are not in scope that day."""
+    return {v.competence_id for v in validations if v.validated_on <= on <= v.valid_until}
+
+
 def gaps(
     candidacy: Candidacy,
     on: datetime.date,
@@ -76,10 +82,9 @@ def gaps(
         validations = CompetenceValidation.objects.filter(candidate_id=candidacy.candidate_id)
     if assessments is None:
         assessments = CompetenceAssessment.objects.filter(dossier__candidacy=candidacy)
-    in_force, last = set(), {}
+    validations = list(validations)
+    running, last = in_force(validations, on), {}
     for v in validations:
-        if v.validated_on <= on <= v.valid_until:
-            in_force.add(v.competence_id)
         if v.validated_on <= on and (
             v.competence_id not in last or last[v.competence_id].validated_on < v.validated_on
         ):
@@ -90,7 +95,7 @@ def gaps(
             signed[a.competence_id] = max(_signed_on(a), signed.get(a.competence_id, _signed_on(a)))
     result = []
     for competence in sorted(competences, key=lambda c: c.number):
-        if competence.pk in in_force:
+        if competence.pk in running:
             continue
         previous = last.get(competence.pk)
         since = previous.validated_on if previous else None

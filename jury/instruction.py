@@ -193,8 +193,7 @@ def _row(candidacy, *, on, competences, elements, validations, assessments, habi
     gaps = scope.gaps(
         candidacy, on, competences=competences, validations=validations, assessments=assessments
     )
-    in_force = {v.competence_id for v in validations if v.validated_on <= on <= v.valid_until}
-    in_scope = {c.pk for c in competences} - in_force
+    in_scope = {c.pk for c in competences} - scope.in_force(validations, on)
     latest = {}
     for a in assessments:  # by cycle: the latest signed result of each competence counts
         if a.fully_signed:
