@@ -85,3 +85,10 @@ class Capacity(models.TextChoices):
     JURY = PlatformRole.JURY.value, PlatformRole.JURY.label
     GESTIONNAIRE = MembershipRole.GESTIONNAIRE.value, MembershipRole.GESTIONNAIRE.label
     AUTRE = "autre", _("Autre")
+
+
+class Civility(models.TextChoices):
+    """As the candidate states it; used for agreement in documents and for registers."""
+
+    MADAME = "madame", _("Madame")
+    MONSIEUR = "monsieur", _("Monsieur")

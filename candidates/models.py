@@ -26,6 +26,7 @@ from .enums import (
     FINAL_STATES,
     NON_FINAL_STATES,
     ActionKind,
+    Civility,
     Pathway,
     ProofKind,
     RecevabiliteOutcome,
@@ -43,6 +44,40 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="candidate"
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # Civil identity printed on a certificate and reported to the national register:
+    # declared by the candidate when their dossier is transmitted, checked by the
+    # secretariat at instruction.
+    civility = models.CharField(_("civilité"), max_length=10, choices=Civility.choices, blank=True)
+    birth_name = models.CharField(_("nom de naissance"), max_length=150, blank=True)
+    used_name = models.CharField(
+        _("nom d'usage"),
+        max_length=150,
+        blank=True,
+        help_text=_("Seulement s'il diffère du nom de naissance."),
+    )
+    first_names = models.CharField(
+        _("prénoms"),
+        max_length=200,
+        blank=True,
+        help_text=_("Tous les prénoms, dans l'ordre de l'état civil, séparés par des espaces."),
+    )
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_place = models.CharField(_("commune de naissance"), max_length=150, blank=True)
+    birth_country = models.CharField(
+        _("pays de naissance"), max_length=100, blank=True, default="France"
+    )
+    identity_declared_at = models.DateTimeField(_("état civil déclaré le"), null=True, blank=True)
+    identity_checked_at = models.DateTimeField(_("état civil vérifié le"), null=True, blank=True)
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("état civil vérifié par"),
+    )
+
+    IDENTITY_FIELDS = ("birth_name", "first_names", "birth_date", "birth_place", "birth_country")
 
     class Meta:
         verbose_name = _("candidat")
@@ -50,6 +85,23 @@ class Candidate(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+    @property
+    def identity_missing(self) -> list[str]:
+        """The labels of the identity fields a certificate needs and that are still empty."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.IDENTITY_FIELDS
+            if not getattr(self, name)
+        ]
+
+    @property
+    def legal_name(self) -> str:
+        """First names then the name in use (the birth name when no other is used)."""
+        name = self.used_name or self.birth_name
+        if not (name and self.first_names):
+            return self.user.get_full_name() or str(self.user)
+        return f"{self.first_names} {name.upper()}"
 
 
 class Candidacy(ConcurrentTransitionMixin, models.Model):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .referentiel import vae_proof_rules
-from .validators import normalize_siret, validate_siret
+from .validators import normalize_siret, validate_registry_code, validate_siret
 
 
 class UserManager(BaseUserManager):
@@ -99,6 +100,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.platform_role == PlatformRole.JURY
 
 
+class Registry(models.TextChoices):
+    RNCP = "RNCP", _("Répertoire national des certifications professionnelles (RNCP)")
+    RS = "RS", _("Répertoire spécifique (RS)")
+
+
 class Certification(models.Model):
     """One version of a référentiel (activities, competences, elements and rules)."""
 
@@ -110,6 +116,29 @@ class Certification(models.Model):
         _("niveau de classification"), max_length=20, blank=True
     )
     source = models.TextField(_("source"), blank=True)
+    registry = models.CharField(
+        _("répertoire national"),
+        max_length=4,
+        choices=Registry.choices,
+        default=Registry.RNCP,
+        help_text=_(
+            "Répertoire où la certification est enregistrée : RNCP ou répertoire spécifique."
+        ),
+    )
+    registry_code = models.CharField(
+        _("code au répertoire"),
+        max_length=20,
+        blank=True,
+        validators=[validate_registry_code],
+        help_text=_("Par exemple RNCP12345 ou RS1234, tel que publié par France compétences."),
+    )
+    registry_level = models.PositiveSmallIntegerField(
+        _("niveau de qualification"),
+        null=True,
+        blank=True,
+        choices=[(n, _("Niveau %(n)s") % {"n": n}) for n in range(1, 9)],
+        help_text=_("Niveau du cadre national des certifications (3 à 8 au RNCP ; aucun au RS)."),
+    )
     vae_min_experience_years = models.PositiveSmallIntegerField(
         _("expérience minimale pour la VAE (années)")
     )
@@ -130,6 +159,38 @@ class Certification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.registry_code and not self.registry_code.startswith(self.registry):
+            raise ValidationError(
+                {
+                    "registry_code": _(
+                        "Le code doit commencer par %(prefix)s, le répertoire choisi."
+                    )
+                    % {"prefix": self.registry}
+                }
+            )
+        if self.registry == Registry.RS and self.registry_level:
+            raise ValidationError(
+                {
+                    "registry_level": _(
+                        "Une certification du répertoire spécifique n'a pas de niveau."
+                    )
+                }
+            )
+
+    @property
+    def registry_reference(self) -> str:
+        """« RNCP12345 (niveau 4) », as printed on a certificate; empty when unknown."""
+        if not self.registry_code:
+            return ""
+        if self.registry_level:
+            return _("%(code)s (niveau %(level)s)") % {
+                "code": self.registry_code,
+                "level": self.registry_level,
+            }
+        return self.registry_code
 
     @property
     def vae_proof_rules(self) -> dict[str, list[str]]:

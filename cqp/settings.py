@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "candidates",
     "evaluations",
     "jury",
+    "pilotage",
 ]
 
 MIDDLEWARE = [

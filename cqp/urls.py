@@ -92,4 +92,5 @@ urlpatterns = [
     path("", include("candidates.urls")),
     path("", include("evaluations.urls")),
     path("", include("jury.urls")),
+    path("", include("pilotage.urls")),
 ]

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -40,4 +42,16 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             _("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."),
             code="siret_checksum",
+        )
+
+
+def validate_registry_code(value):
+    """RNCP12345 or RS1234: the registry's prefix, then digits, no space."""
+    if value and not re.fullmatch(r"(RNCP|RS)\d{1,6}", value):
+        raise ValidationError(
+            _(
+                "Le code doit s'écrire RNCP ou RS suivi de chiffres, sans espace "
+                "(par exemple RNCP12345)."
+            ),
+            code="registry_code",
         )

@@ -281,6 +281,9 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revocation_reason = models.TextField(_("motif de révocation"), blank=True)
+    last_reported_on = models.DateField(
+        _("dernière déclaration au répertoire national"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("certificat")

@@ -18,6 +18,7 @@ from tests.cqp import matrix as cqp
 from tests.evaluations import matrix as evaluations
 from tests.jury import matrix as jury
 from tests.matrix import ROLES, run_as, url_names
+from tests.pilotage import matrix as pilotage
 
 TESTS = Path(__file__).resolve().parent.parent
 ROWS = [
@@ -25,6 +26,7 @@ ROWS = [
     *matrix.table(TESTS / "candidates/matrix.md", data=candidates.DATA),
     *matrix.table(TESTS / "evaluations/matrix.md", data=evaluations.DATA),
     *matrix.table(TESTS / "jury/matrix.md", data=jury.DATA),
+    *matrix.table(TESTS / "pilotage/matrix.md", data=pilotage.DATA),
 ]
 
 
@@ -39,7 +41,7 @@ def test_rows_name_existing_patterns_and_have_unique_labels():
 
 
 def test_what_is_posted_is_for_pages_that_take_a_post():
-    data = {*cqp.DATA, *candidates.DATA, *evaluations.DATA, *jury.DATA}
+    data = {*cqp.DATA, *candidates.DATA, *evaluations.DATA, *jury.DATA, *pilotage.DATA}
     assert data - {row.url_name for row in ROWS if row.method == "POST"} == set()
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PilotageConfig(AppConfig):
+    """Steering the certification: statistics (/pilotage/) and exports (/exports/)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "pilotage"
+    verbose_name = _("pilotage")
