@@ -69,7 +69,7 @@ def csv_chunks(
     """The CSV file in chunks: the BOM and header row first, then the rows as they are read;
     `on_end(row_count)` once the last row is written."""
     writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([c.header for c in columns])
+    yield "\ufeff" + writer.writerow([str(c.header) for c in columns])
     count, chunk = 0, []
     for row in rows:
         chunk.append(writer.writerow([csv_cell(c, v) for c, v in zip(columns, row, strict=True)]))
@@ -94,7 +94,7 @@ def write_xlsx(path: str, columns: list[Column], rows: Iterable, *, sheet: str) 
         worksheet.set_column(index, index, column.width, date if column.kind == DATE else None)
     worksheet.freeze_panes(1, 0)
     for index, column in enumerate(columns):
-        worksheet.write_string(0, index, column.header, bold)
+        worksheet.write_string(0, index, str(column.header), bold)
     count = 0
     for count, row in enumerate(rows, start=1):
         for index, (column, value) in enumerate(zip(columns, row, strict=True)):
