@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from cqp.decorators import secretariat_required
 from cqp.utils import paginate
@@ -29,6 +30,7 @@ def _format(fmt: str) -> str:
     return fmt
 
 
+@require_GET
 @login_required
 def export(request, dataset, fmt):
     spec = DATASETS.get(dataset)
@@ -52,6 +54,7 @@ def export(request, dataset, fmt):
     )
 
 
+@require_GET
 @secretariat_required
 def export_list(request):
     dataset = request.GET.get("dataset", "")
@@ -68,6 +71,7 @@ def export_list(request):
     )
 
 
+@require_GET
 @login_required
 def holder_list(request):
     if not selectors.may_steer(request.user):
@@ -95,6 +99,7 @@ def holder_list(request):
     )
 
 
+@require_GET
 @secretariat_required
 def session_register(request, pk, fmt):
     session = session_get(user=request.user, pk=pk)

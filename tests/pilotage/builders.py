@@ -102,3 +102,11 @@ def holder(
         revoked_at=timezone.now() if revoked else None,
         **certificate,
     )
+
+
+def reportable_session(organisation) -> JurySession:
+    """A closed session whose one holder can be reported: registry code, identity checked."""
+    registered_certification()
+    session = closed_session()
+    holder(organisation, session=session, identity={})
+    return session
