@@ -194,11 +194,23 @@ def _holder_rows(user, filters: dict) -> Iterator[tuple]:
     ]
     kinds = {k: str(v) for k, v in KINDS.items()}
     valid, revoked, cpef = str(_("valide")), str(_("révoqué")), str(_("CPEF"))
-    for row in _iterate(qs, fields):
-        (number, kind, birth, used, firsts, last, first, email, org, cert, code, held, issued) = (
-            row[:13]
-        )
-        revoked_at, reported = row[13:]
+    for (
+        number,
+        kind,
+        birth,
+        used,
+        firsts,
+        last,
+        first,
+        email,
+        org,
+        cert,
+        code,
+        held,
+        issued,
+        revoked_at,
+        reported,
+    ) in _iterate(qs, fields):
         yield (
             number,
             kinds.get(kind, kind),
@@ -371,8 +383,3 @@ DATASETS: dict[str, DatasetSpec] = {
         _habilitation_rows,
     ),
 }
-
-
-def exportable(user) -> list[str]:
-    """The datasets the user may export (the list pages show their links accordingly)."""
-    return [name for name, spec in DATASETS.items() if spec.may_export(user)]

@@ -18,7 +18,7 @@ from cqp.utils import paginate
 from jury.selectors import session_get
 
 from . import register, selectors, services
-from .exports import DATASETS, exportable
+from .exports import DATASETS
 from .filters import HolderFilterForm
 from .models import Dataset, ExportFormat
 from .writers import file_response
@@ -93,7 +93,6 @@ def holder_list(request):
         {
             "filters": filters,
             "page": paginate(request, holders),
-            "exportable": exportable(request.user),
             "filtered": any(cleaned.values()) or bool(filters.errors),
         },
     )
