@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.enums import State
 from cqp.models import HabilitationKind
@@ -292,3 +293,31 @@ def test_the_xlsx_export_is_recorded_once_written(client, secretariat, own_org):
     export(client, secretariat, "titulaires", "xlsx")
 
     assert ExportRecord.objects.get().row_count == 1
+
+
+# The log, for the secretariat --------------------------------------------------------------
+
+
+def test_the_log_lists_the_exports_filtered_by_dataset(client, secretariat, gestionnaire):
+    ExportRecord.objects.create(user=gestionnaire, dataset="candidatures", fmt="csv")
+    ExportRecord.objects.create(
+        user=secretariat, dataset="titulaires", fmt="xlsx", row_count=12, finished_at=timezone.now()
+    )
+    client.force_login(secretariat)
+
+    every = client.get(reverse("export_list"))
+    holders = client.get(reverse("export_list"), {"dataset": "titulaires"})
+    unknown = client.get(reverse("export_list"), {"dataset": "inconnu"})
+
+    assert [r.dataset for r in every.context["page"]] == ["titulaires", "candidatures"]
+    assert "<em>interrompu</em>" in every.content.decode()
+    assert [r.row_count for r in holders.context["page"]] == [12]
+    assert len(unknown.context["page"]) == 2
+
+
+def test_the_log_says_when_there_is_nothing(client, secretariat):
+    client.force_login(secretariat)
+
+    page = client.get(reverse("export_list"), {"dataset": "sessions"}).content.decode()
+
+    assert "Aucun export de ces données pour le moment." in page
