@@ -67,6 +67,7 @@ from tests.jury.builders import (
     planned_session,
 )
 from tests.jury.builders import open_session as opened
+from tests.pilotage.builders import reportable_session
 
 ROLES = (
     "secretariat",
@@ -456,6 +457,8 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
             ),
             issued_on=timezone.localdate() - datetime.timedelta(days=1),
         ),
+        # A closed session whose holder may be reported to the national register
+        "reportable_session": lambda o: reportable_session(own_org),
         # Stored official documents (tiny bytes: the matrix checks rights, not rendering)
         "livret_pdf": lambda o: DocumentFactory(kind="livret", subject=o["candidacy"]),
         "other_livret_pdf": lambda o: DocumentFactory(kind="livret", subject=o["other_candidacy"]),

@@ -1,0 +1,108 @@
+"""Reads for the exports and the list of holders, scoped to the requesting user.
+
+Who may see what: the secretariat every organisation; a gestionnaire the holders of the
+organisations they manage; nobody else any holder (404).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cqp.models import MembershipRole
+from cqp.permissions import is_secretariat, user_memberships
+from cqp.selectors import managed_organisation_list
+from jury.models import Certificate, JurySession
+
+from .models import ExportRecord
+
+VALID, REVOKED = "valide", "revoque"
+
+
+def may_steer(user) -> bool:
+    """The secretariat and the gestionnaires: who sees the holders and may export. No query
+    (the memberships are read once per request, and the page header has read them)."""
+    return is_secretariat(user) or any(
+        m.role == MembershipRole.GESTIONNAIRE for m in user_memberships(user)
+    )
+
+
+def holder_queryset(*, user) -> QuerySet[Certificate]:
+    """Every certificate and attestation the user may see; 404 for who sees no holder."""
+    qs = Certificate.objects.all()
+    if is_secretariat(user):
+        return qs
+    managed = managed_organisation_list(user=user)
+    if not managed.exists():
+        raise Http404
+    return qs.filter(deliberation__candidacy__organisation__in=managed.values("pk"))
+
+
+def holder_sessions(*, user) -> QuerySet[JurySession]:
+    """The sessions that issued a certificate the user sees, the latest first."""
+    issued = holder_queryset(user=user).values("deliberation__session_id")
+    return JurySession.objects.filter(pk__in=issued).order_by("-date", "-pk")
+
+
+def holder_list(
+    *,
+    user,
+    kind: str = "",
+    session: JurySession | None = None,
+    organisation=None,
+    status: str = "",
+    q: str = "",
+) -> QuerySet[Certificate]:
+    """The certificates and attestations the user sees, filtered, the latest first, with
+    their holder, organisation, certification and session (one query per page)."""
+    qs = holder_queryset(user=user).select_related(
+        "deliberation__candidacy__candidate__user",
+        "deliberation__candidacy__organisation",
+        "deliberation__candidacy__certification",
+        "deliberation__session",
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if session is not None:
+        qs = qs.filter(deliberation__session=session)
+    if organisation is not None:
+        qs = qs.filter(deliberation__candidacy__organisation=organisation)
+    if status == VALID:
+        qs = qs.filter(revoked_at__isnull=True)
+    elif status == REVOKED:
+        qs = qs.filter(revoked_at__isnull=False)
+    for word in q.split():
+        person = "deliberation__candidacy__candidate__"
+        qs = qs.filter(
+            Q(number__icontains=word)
+            | Q(**{f"{person}user__last_name__icontains": word})
+            | Q(**{f"{person}user__first_name__icontains": word})
+            | Q(**{f"{person}birth_name__icontains": word})
+            | Q(**{f"{person}used_name__icontains": word})
+            | Q(**{f"{person}first_names__icontains": word})
+        )
+    return qs.order_by("-issued_on", "-pk")
+
+
+def register_holders(*, session: JurySession) -> list[Certificate]:
+    """The holders of the session's certificates and attestations not revoked, with their
+    identity and certification, by name (one query; a session holds a few dozen)."""
+    return list(
+        Certificate.objects.filter(deliberation__session=session, revoked_at__isnull=True)
+        .select_related(
+            "deliberation__candidacy__candidate__user",
+            "deliberation__candidacy__certification",
+            "deliberation__session",
+        )
+        .order_by(
+            "deliberation__candidacy__candidate__birth_name",
+            "deliberation__candidacy__candidate__user__last_name",
+            "pk",
+        )
+    )
+
+
+def export_list(*, dataset: str = "") -> QuerySet[ExportRecord]:
+    """Every export, the latest first, with who made it (for the secretariat)."""
+    qs = ExportRecord.objects.select_related("user")
+    if dataset:
+        qs = qs.filter(dataset=dataset)
+    return qs.order_by("-started_at", "-pk")

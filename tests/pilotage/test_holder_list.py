@@ -1,0 +1,133 @@
+"""/titulaires/: the certificates and attestations the user sees, filtered and paginated."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from jury.enums import CertificateKind
+from tests.pilotage.builders import closed_session, holder
+
+pytestmark = pytest.mark.django_db
+URL = reverse("holder_list")
+
+
+def names(response) -> list[str]:
+    return [c.deliberation.candidacy.candidate.user.last_name for c in response.context["page"]]
+
+
+def test_the_secretariat_sees_every_holder(client, secretariat, own_org, other_org):
+    holder(own_org, last_name="Interne")
+    holder(other_org, last_name="Externe")
+    client.force_login(secretariat)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert sorted(names(response)) == ["Externe", "Interne"]
+
+
+def test_a_gestionnaire_sees_their_organisations_holders_only(
+    client, gestionnaire, own_org, other_org
+):
+    holder(own_org, last_name="Interne")
+    holder(other_org, last_name="Externe")
+    client.force_login(gestionnaire)
+
+    response = client.get(URL)
+
+    assert names(response) == ["Interne"]
+    assert "Externe" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["candidat", "jury", "professionnel", "evaluateur"])
+def test_who_does_not_steer_finds_no_list(client, actors, role):
+    client.force_login(actors[role])
+
+    assert client.get(URL).status_code == 404
+
+
+def test_filters_kind_status_session_organisation_and_search(
+    client, secretariat, own_org, other_org
+):
+    june = closed_session(date=datetime.date(2026, 6, 15))
+    march = closed_session(date=datetime.date(2026, 3, 2))
+    total = holder(own_org, session=june, last_name="Total")
+    holder(own_org, session=june, last_name="Partiel", kind=CertificateKind.ATTESTATION)
+    holder(other_org, session=march, last_name="Revoque", revoked=True)
+    client.force_login(secretariat)
+
+    assert names(client.get(URL, {"kind": "attestation"})) == ["Partiel"]
+    assert names(client.get(URL, {"status": "revoque"})) == ["Revoque"]
+    assert sorted(names(client.get(URL, {"session": june.pk}))) == ["Partiel", "Total"]
+    assert names(client.get(URL, {"organisation": other_org.slug})) == ["Revoque"]
+    assert names(client.get(URL, {"q": total.number[-4:]})) == ["Total"]
+    assert names(client.get(URL, {"q": "parti"})) == ["Partiel"]
+
+
+def test_a_foreign_organisation_or_session_is_not_found(client, gestionnaire, own_org, other_org):
+    holder(own_org)
+    foreign = holder(other_org).deliberation.session
+    client.force_login(gestionnaire)
+
+    assert client.get(URL, {"organisation": other_org.slug}).status_code == 404
+    assert client.get(URL, {"session": foreign.pk}).status_code == 404
+
+
+def test_an_invalid_filter_is_shown_next_to_its_field(client, secretariat, own_org):
+    holder(own_org)
+    client.force_login(secretariat)
+
+    response = client.get(URL, {"session": "douze"})
+
+    assert response.status_code == 200
+    assert "Choisissez une session dans la liste." in response.content.decode()
+
+
+def test_the_empty_states(client, secretariat):
+    client.force_login(secretariat)
+
+    assert "Aucun certificat ni attestation délivré pour le moment." in (
+        client.get(URL).content.decode()
+    )
+    assert "Aucun titulaire ne correspond à ces critères." in (
+        client.get(URL, {"q": "personne"}).content.decode()
+    )
+
+
+def test_each_certificate_shows_its_last_report(client, secretariat, own_org):
+    holder(own_org, last_name="Declare", last_reported_on=datetime.date(2026, 7, 1))
+    holder(own_org, last_name="Jamais")
+    client.force_login(secretariat)
+
+    page = client.get(URL).content.decode()
+
+    assert "01/07/2026" in page
+    assert "<em>jamais</em>" in page
+
+
+def test_the_export_links_carry_the_filters(client, secretariat, own_org):
+    holder(own_org)
+    client.force_login(secretariat)
+
+    page = client.get(URL, {"kind": "certificat", "page": "1"}).content.decode()
+
+    assert 'href="/exports/titulaires.csv?kind=certificat"' in page
+    assert 'href="/exports/titulaires.xlsx?kind=certificat"' in page
+
+
+def test_the_list_is_paginated_in_constant_queries(
+    client, secretariat, own_org, django_assert_num_queries
+):
+    for n in range(25):
+        holder(own_org, last_name=f"Titulaire{n:02d}")
+    client.force_login(secretariat)
+    client.get(URL)  # the session's first read
+
+    # The session, the user, the header (memberships, notifications), the filters (sessions,
+    # organisations), the count and the page; the rest of the layout.
+    with django_assert_num_queries(10):
+        response = client.get(URL)
+
+    assert len(response.context["page"]) == 20
+    assert response.context["page"].paginator.count == 25
