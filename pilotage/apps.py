@@ -8,3 +8,7 @@ class PilotageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pilotage"
     verbose_name = _("pilotage")
+
+    def ready(self):
+        # Dashboard panels, and the demo's history.
+        from . import dashboard_panels, demo  # noqa: F401

@@ -1,7 +1,36 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from cqp.permissions import is_secretariat
+from cqp.selectors import managed_organisation_list
+
+from . import presenters, stats
+from .forms import PilotageFilterForm
 
 
 @login_required
-def pilotage(request):  # replaced by the statistics page (issue 14)
-    raise Http404
+def pilotage(request):
+    """The statistics: every organisation for the secretariat, a gestionnaire's own
+    organisations for them, 404 for anyone else and for an organisation outside these."""
+    secretariat = is_secretariat(request.user)
+    organisations = list(managed_organisation_list(user=request.user).only("pk", "slug", "name"))
+    if not secretariat and not organisations:
+        raise Http404
+    slug = request.GET.get("organisation", "")
+    if slug and slug not in {o.slug for o in organisations}:
+        raise Http404
+    form = PilotageFilterForm(request.GET, organisations=organisations, secretariat=secretariat)
+    context = {"form": form, "secretariat": secretariat}
+    if form.is_valid():
+        filters = form.filters()
+        figures = stats.all_figures(filters, timezone.localdate())
+        context.update(
+            filters=filters,
+            figures=figures,
+            charts=presenters.charts(figures),
+            key_figures=presenters.key_figures(figures),
+            result_rows=presenters.result_rows(figures["outcomes"]),
+        )
+    return render(request, "pilotage/pilotage.html", context)
