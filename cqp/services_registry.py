@@ -6,7 +6,7 @@ enters them on the certification's page once France compétences publishes them.
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from .models import Certification, Registry, User
+from .models import Certification, User
 from .permissions import is_secretariat
 
 
@@ -33,21 +33,3 @@ def certification_registry_update(
         certification.full_clean()
         certification.save(update_fields=["registry", "registry_code", "registry_level"])
     return certification
-
-
-# The demo's code: six digits, outside the range France compétences has numbered so far
-# (five digits), so that nobody takes it for a real registration; the README says it is
-# fictitious.
-DEMO_CODE = "RNCP999999"
-DEMO_LEVEL = 4
-
-
-def demo_registry(certification: Certification) -> None:
-    """The demo's certification carries a fictitious RNCP code and level 4, unless the
-    secretariat of the demo has entered others (idempotent)."""
-    if certification.registry_code:
-        return
-    certification.registry = Registry.RNCP
-    certification.registry_code = DEMO_CODE
-    certification.registry_level = certification.registry_level or DEMO_LEVEL
-    certification.save(update_fields=["registry", "registry_code", "registry_level"])
