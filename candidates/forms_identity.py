@@ -1,15 +1,17 @@
-"""The civil identity form, the same for the candidate and the secretariat. It shapes input
-only; what must be filled in and what is plausible is the service's
-(candidates.services_identity), whose errors come back next to the fields."""
+"""The civil identity form, the same for the candidate and the secretariat. It shapes input;
+what must be filled in and what is plausible is the service's (candidates.services_identity),
+whose errors come back next to the fields (the date of birth's is also said here, beside the
+other fields' errors)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cqp.forms import DateInput
 
 from .enums import Civility
 from .models import Candidate
-from .services_identity import FIELDS
+from .services_identity import FIELDS, birth_date_error
 
 
 class IdentityForm(forms.ModelForm):
@@ -54,6 +56,14 @@ class IdentityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in Candidate.IDENTITY_FIELDS:
             self.fields[name].required = True
+
+    def clean_birth_date(self):
+        # Said beside the other fields' errors, rather than after they are corrected.
+        day = self.cleaned_data.get("birth_date")
+        problem = birth_date_error(day, today=timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def _post_clean(self):
         # The model is validated by the service, under its lock: the form only parses.

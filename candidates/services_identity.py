@@ -47,6 +47,25 @@ def _tidy(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
+def birth_date_error(birth_date: datetime.date | None, *, today: datetime.date) -> str:
+    """Why a date of birth is not plausible (French), or ""."""
+    if birth_date is None:
+        return ""
+    if birth_date > today:
+        return _("La date de naissance ne peut pas être dans le futur.")
+    if birth_date > _years_before(today, MIN_AGE_YEARS):
+        return _(
+            "Cette date de naissance n'est pas plausible : le candidat aurait moins de %(n)d ans. "
+            "Vérifiez l'année."
+        ) % {"n": MIN_AGE_YEARS}
+    if birth_date < _years_before(today, MAX_AGE_YEARS):
+        return _(
+            "Cette date de naissance n'est pas plausible : le candidat aurait plus de %(n)d ans. "
+            "Vérifiez l'année."
+        ) % {"n": MAX_AGE_YEARS}
+    return ""
+
+
 def identity_errors(fields: dict, *, today: datetime.date) -> dict[str, str]:
     """The problems of an identity, by field (French); empty when it can be stored."""
     errors = {}
@@ -56,20 +75,9 @@ def identity_errors(fields: dict, *, today: datetime.date) -> dict[str, str]:
             errors[name] = _("Renseignez ce champ : « %(field)s » figure sur le certificat.") % {
                 "field": labels[name]
             }
-    birth_date = fields.get("birth_date")
-    if birth_date:
-        if birth_date > today:
-            errors["birth_date"] = _("La date de naissance ne peut pas être dans le futur.")
-        elif birth_date > _years_before(today, MIN_AGE_YEARS):
-            errors["birth_date"] = _(
-                "Cette date de naissance n'est pas plausible : le candidat aurait moins de "
-                "%(n)d ans. Vérifiez l'année."
-            ) % {"n": MIN_AGE_YEARS}
-        elif birth_date < _years_before(today, MAX_AGE_YEARS):
-            errors["birth_date"] = _(
-                "Cette date de naissance n'est pas plausible : le candidat aurait plus de "
-                "%(n)d ans. Vérifiez l'année."
-            ) % {"n": MAX_AGE_YEARS}
+    problem = birth_date_error(fields.get("birth_date"), today=today)
+    if problem:
+        errors["birth_date"] = problem
     return errors
 
 
