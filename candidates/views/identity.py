@@ -57,13 +57,12 @@ def candidate_identity(request, pk):
             "Votre état civil est enregistré. Le secrétariat de la CPEF le vérifiera avant le jury."
         )
         if own
-        else _("L'état civil de %(name)s est enregistré.") % {"name": candidate},
+        else _("État civil enregistré pour %(name)s.") % {"name": candidate},
         next_url=reverse("candidacy_detail", args=[candidacy.pk]) if own else url,
         template="candidates/identity.html",
         context=candidacy_context(
             request,
             candidacy,
-            title=_("État civil"),
             candidate=candidate,
             can_edit=can_edit,
             can_check=permissions.can_check_identity(request.user),
@@ -86,6 +85,6 @@ def candidate_identity_check(request, pk):
     else:
         messages.success(
             request,
-            _("L'état civil de %(name)s est vérifié.") % {"name": candidacy.candidate},
+            _("État civil vérifié pour %(name)s.") % {"name": candidacy.candidate},
         )
     return redirect("candidate_identity", pk=candidacy.pk)

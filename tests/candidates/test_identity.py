@@ -270,7 +270,7 @@ def test_the_secretariat_checks_it_from_the_page(client, candidacy, secretariat)
         {"seen": candidate.identity_declared_at.isoformat()},
         follow=True,
     )
-    assert flash_messages(response) == [f"L'état civil de {candidate} est vérifié."]
+    assert flash_messages(response) == [f"État civil vérifié pour {candidate}."]
     candidate.refresh_from_db()
     assert candidate.identity_checked_by == secretariat
 
