@@ -37,6 +37,7 @@ def candidat_panel(request):
     )
     return {
         "candidacies": candidacies,
+        "identity": _identity_request(candidacies),
         "has_active": any(not c.is_final for c in candidacies),
         "validations": list(
             CompetenceValidation.objects.filter(candidate__user=request.user).select_related(
@@ -45,6 +46,27 @@ def candidat_panel(request):
         ),
         "today": timezone.localdate(),
         "certifications": list(certification_list()),
+    }
+
+
+def _identity_request(candidacies) -> dict | None:
+    """The civil identity asked of the candidate: the next step once a dossier is transmitted
+    to the jury (`due`), offered before then while it is incomplete; None once checked, or
+    with no candidacy on its way."""
+    active = [c for c in candidacies if not c.is_final]
+    if not active:
+        return None
+    candidate = active[0].candidate
+    if candidate.identity_checked_at is not None:
+        return None
+    at_jury = [c for c in active if c.state == State.JURY]
+    complete = candidate.identity_declared_at is not None and not candidate.identity_missing
+    if complete and not at_jury:
+        return None
+    return {
+        "candidacy": (at_jury or active)[0],
+        "due": bool(at_jury),
+        "complete": complete,
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from cqp import notifications
 from cqp.emails import password_setup_url, send_templated_email
 from cqp.models import MembershipRole, User
+from cqp.notifications import CANDIDAT
 
 from .models import Candidacy, CompetenceValidation, TransitionLog
 
@@ -95,6 +96,21 @@ COMPLETION = notifications.Message(
         "Le courrier « avis de recevabilité » est disponible sur la page de votre candidature."
     ),
 )
+# On transmission to the jury, a candidate whose civil identity is not yet checked is asked
+# for it (the certificate carries it; the secretariat checks it before placing the dossier on
+# a session), on their page « État civil ».
+IDENTITY_ASKED = notifications.Message(
+    title=TRANSITION.title,
+    body=TRANSITION.body,
+    own_title=gettext_lazy("Votre dossier est transmis au jury : renseignez votre état civil"),
+    own_body=gettext_lazy(
+        "Votre candidature au %(title)s a changé d'étape : %(label)s. Votre certificat portera "
+        "votre état civil : renseignez votre nom de naissance (et d'usage s'il diffère), vos "
+        "prénoms, votre date et votre lieu de naissance sur la page « État civil » de votre "
+        "candidature. Le secrétariat de la CPEF le vérifie avant d'inscrire votre dossier à "
+        "une session du jury."
+    ),
+)
 MESSAGES = {
     "declare_recevable": DECISION,
     "declare_non_recevable": DECISION,
@@ -125,16 +141,25 @@ def transition_notify(*, log_id: int) -> list:
     if entry is None:
         return []
     candidacy = entry.candidacy
-    return notifications.notify(
-        entry.transition,
-        candidacy,
-        key=f"transition:{entry.pk}",
-        message=MESSAGES.get(entry.transition, TRANSITION),
-        values={**candidacy_values(candidacy), "label": entry.transition_label},
-        footer=f"\n\n{_('Commentaire :')} {entry.comment}" if entry.comment else "",
-        url=_page_of(entry),
-        actor=entry.actor,
-    )
+    options = {
+        "key": f"transition:{entry.pk}",
+        "message": MESSAGES.get(entry.transition, TRANSITION),
+        "values": {**candidacy_values(candidacy), "label": entry.transition_label},
+        "footer": f"\n\n{_('Commentaire :')} {entry.comment}" if entry.comment else "",
+        "url": _page_of(entry),
+        "actor": entry.actor,
+    }
+    if entry.transition == "transmit_to_jury" and candidacy.candidate.identity_checked_at is None:
+        others = [r for r in notifications.EVENTS[entry.transition].recipients if r != CANDIDAT]
+        asked = {
+            **options,
+            "message": IDENTITY_ASKED,
+            "url": reverse("candidate_identity", args=[candidacy.pk]),
+        }
+        return notifications.notify(
+            entry.transition, candidacy, roles=(CANDIDAT,), **asked
+        ) + notifications.notify(entry.transition, candidacy, roles=others, **options)
+    return notifications.notify(entry.transition, candidacy, **options)
 
 
 def candidacy_created_email_send(*, candidacy_id: int, created_account: bool) -> None:

@@ -145,3 +145,21 @@ def has_plan(candidacy) -> bool:
     """A parcours plan exists on the parcours pathway, and for a VAE continued in a parcours
     after a partial validation (its later cycles)."""
     return candidacy.pathway == Pathway.PARCOURS or candidacy.cycle > 1
+
+
+# The civil identity printed on a certificate: the candidate and the secretariat only.
+
+
+def can_see_identity(candidacy, user) -> bool:
+    return is_the_candidate(candidacy, user) or _is_secretariat(user)
+
+
+def can_edit_identity(candidate, user) -> bool:
+    """The candidate until the secretariat has checked it; the secretariat always."""
+    if _is_secretariat(user):
+        return True
+    return _active(user) and candidate.user_id == user.pk and candidate.identity_checked_at is None
+
+
+def can_check_identity(user) -> bool:
+    return _is_secretariat(user)

@@ -78,6 +78,7 @@ def candidacy_context(request, candidacy, **extra) -> dict:
         "candidacy": candidacy,
         "timeline": timeline(candidacy),
         "can_manage": permissions.can_manage(candidacy, request.user),
+        "can_see_identity": permissions.can_see_identity(candidacy, request.user),
         **extra,
     }
 

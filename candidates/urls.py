@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("candidates.urls_reperage")),
     path("", include("candidates.urls_vae")),
     path("", include("candidates.urls_recevabilite")),
+    path("", include("candidates.urls_identity")),
 ]

@@ -6,6 +6,7 @@ the rows in place, so it never duplicates anything.
 """
 
 import json
+import re
 from pathlib import Path
 
 from django.apps import apps as global_apps
@@ -159,6 +160,45 @@ def _check_jury_checklist(value, problems):
         problems.append(f"« {where} » cite deux fois le même code.")
 
 
+REGISTRIES = ("RNCP", "RS")
+REGISTRY_LEVELS = range(1, 9)
+
+
+def _check_registry(value, problems):
+    """The optional `registry` block: {kind: RNCP|RS, code: "" or RNCP12345/RS1234 of that
+    kind, level: null or 1..8 (none at the RS), note: free text}."""
+    where = "registry"
+    if not isinstance(value, dict):
+        problems.append(f"« {where} » doit être un objet.")
+        return
+    for key in sorted(set(value) - {"kind", "code", "level", "note"}):
+        problems.append(
+            f"« {where}.{key} » est inconnu (attendus : « kind », « code », « level », « note »)."
+        )
+    kind = value.get("kind", "RNCP")
+    if kind not in REGISTRIES:
+        problems.append(f"« {where}.kind » doit valoir « RNCP » ou « RS ».")
+    code = value.get("code") or ""
+    if not isinstance(code, str) or (code and not re.fullmatch(r"(RNCP|RS)\d{1,6}", code)):
+        problems.append(
+            f"« {where}.code » doit être vide ou s'écrire RNCP ou RS suivi de chiffres "
+            "(par exemple RNCP12345)."
+        )
+    elif code and kind in REGISTRIES and not code.startswith(kind):
+        problems.append(f"« {where}.code » doit commencer par {kind}, le répertoire indiqué.")
+    level = value.get("level")
+    if level is not None and (
+        not isinstance(level, int) or isinstance(level, bool) or level not in REGISTRY_LEVELS
+    ):
+        problems.append(f"« {where}.level » doit être vide (null) ou un entier de 1 à 8.")
+    elif level is not None and kind == "RS":
+        problems.append(
+            f"« {where}.level » : une certification du répertoire spécifique n'a pas de niveau."
+        )
+    if "note" in value and not isinstance(value["note"], str):
+        problems.append(f"« {where}.note » doit être un texte.")
+
+
 def validate_referentiel(data):
     """Return the list of problems of a parsed référentiel (empty when it is sound)."""
     if not isinstance(data, dict):
@@ -184,6 +224,8 @@ def validate_referentiel(data):
             _check_vae_proofs(rules["vae_proofs"], problems)
         if "jury_checklist" in rules:
             _check_jury_checklist(rules["jury_checklist"], problems)
+    if "registry" in data:
+        _check_registry(data["registry"], problems)
     _check_numbered(data.get("activities"), "activities", problems, "tasks", "tâches")
     _check_numbered(data.get("competences"), "competences", problems, "elements", "éléments")
     return problems
@@ -217,6 +259,34 @@ def _sync_children(model, parent_field, parent, rows):
     return kept
 
 
+def _load_registry(certification, registry) -> None:
+    """The registry's kind, code and level of the file, where the database has none: the
+    secretariat enters the code and level once France compétences publishes them (page of
+    the certification), and reloading the file must not erase them. The kind follows the
+    file while no code is stored. (The data migration's historical model, older than these
+    fields, has none of them.)"""
+    names = {f.name for f in certification._meta.get_fields()}
+    if not registry or "registry_code" not in names:
+        return
+    update = []
+    if not certification.registry_code:
+        if registry.get("kind") and certification.registry != registry["kind"]:
+            certification.registry = registry["kind"]
+            update.append("registry")
+        if registry.get("code"):
+            certification.registry_code = registry["code"]
+            update.append("registry_code")
+    if (
+        certification.registry_level is None
+        and registry.get("level")
+        and certification.registry != "RS"
+    ):
+        certification.registry_level = registry["level"]
+        update.append("registry_level")
+    if update:
+        certification.save(update_fields=update)
+
+
 def load_referentiel(data, *, apps=global_apps):
     """Validate and write a parsed référentiel; return the Certification.
 
@@ -246,6 +316,7 @@ def load_referentiel(data, *, apps=global_apps):
                 "rules": rules,
             },
         )
+        _load_registry(certification, data.get("registry"))
         _sync_children(
             ActivityBlock,
             "certification",

@@ -78,6 +78,11 @@ urlpatterns = [
     ),
     path("referentiel/", referentiel.certification_list, name="certification_list"),
     path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
+    path(
+        "referentiel/<str:code>/repertoire/",
+        referentiel.certification_registry_edit,
+        name="certification_registry_edit",
+    ),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path(
         "notifications/lues/", notifications.notifications_mark_read, name="notifications_mark_read"

@@ -11,7 +11,8 @@ import datetime
 from django.utils import timezone
 
 from candidates import services as candidacy_services
-from candidates.enums import ReperageStatus
+from candidates import services_identity
+from candidates.enums import Civility, ReperageStatus
 from candidates.models import Candidacy
 from cqp.demo import register_seeder
 from cqp.management.commands.seed_demo import DEMO_PASSWORD
@@ -47,6 +48,35 @@ ACCOUNTS = {
     "et je centralise les informations de suivi de chaque prestation.",
 }
 GENERIC_ACCOUNT = "Activités et situations professionnelles décrites lors de l'entretien."
+
+# The civil identity each demo candidate declares once their dossier is transmitted (Inès
+# Moreau uses her spouse's name: her certificate also names her birth name).
+IDENTITIES = {
+    "candidat.certifie@demo.cqp.fr": {
+        "civility": Civility.MADAME,
+        "birth_name": "Lambert",
+        "used_name": "Moreau",
+        "first_names": "Inès Claire",
+        "birth_date": datetime.date(1991, 3, 14),
+        "birth_place": "Lyon 3e arrondissement",
+        "birth_country": "France",
+    },
+    "candidat.jury@demo.cqp.fr": {
+        "civility": Civility.MONSIEUR,
+        "birth_name": "Garnier",
+        "first_names": "Théo Julien",
+        "birth_date": datetime.date(1995, 9, 2),
+        "birth_place": "Nantes",
+        "birth_country": "France",
+    },
+    "candidate.jury@demo.cqp.fr": {
+        "birth_name": "Lefèvre",
+        "first_names": "Manon Alice",
+        "birth_date": datetime.date(1988, 11, 27),
+        "birth_place": "Liège",
+        "birth_country": "Belgique",
+    },
+}
 
 
 # The organisations that mandate the members of each college (the CPEF's list).
@@ -89,10 +119,13 @@ def seed_jury(users, organisations):
     ]
 
 
-def _transmitted_parcours(users, organisation, *, email, first_name, last_name) -> Candidacy:
+def _transmitted_parcours(
+    users, organisation, *, email, first_name, last_name, identity_checked=True
+) -> Candidacy:
     """A parcours candidacy of a new demo account taken through the real services up to its
     transmission to the jury: livret with one competence to develop, parcours, practice at
-    work, evaluation co-signed by the demo professionnel and évaluateur."""
+    work, evaluation co-signed by the demo professionnel and évaluateur; then the candidate
+    declares their civil identity, and the secretariat checks it (`identity_checked`)."""
     secretariat = users["secretariat@demo.cqp.fr"]
     gestionnaire = users["gestionnaire@demo.cqp.fr"]
     professionnel = users["professionnel@demo.cqp.fr"]
@@ -200,6 +233,12 @@ def _transmitted_parcours(users, organisation, *, email, first_name, last_name) 
             )
     evaluation_services.dossier_transmit(dossier=dossier, by=evaluateur)
     candidacy.refresh_from_db()
+    candidate = services_identity.identity_declare(
+        candidate=candidacy.candidate, by=candidat, **IDENTITIES[email]
+    )
+    if identity_checked:
+        services_identity.identity_check(candidate=candidate, by=secretariat)
+    candidacy.refresh_from_db()
     return candidacy
 
 
@@ -275,9 +314,11 @@ def seed_certified_candidacy(users, organisations):
 
 # Two dossiers transmitted to the jury and waiting for a session (the secretariat's
 # instruction page), and the next session, programmed and composed, to place them on.
+# Théo Garnier's civil identity is checked; Manon Lefèvre's is declared, waiting for the
+# secretariat's check (« Vérifier l'état civil » on the instruction page).
 WAITING = [
-    ("candidat.jury@demo.cqp.fr", "Théo", "Garnier"),
-    ("candidate.jury@demo.cqp.fr", "Manon", "Lefèvre"),
+    ("candidat.jury@demo.cqp.fr", "Théo", "Garnier", True),
+    ("candidate.jury@demo.cqp.fr", "Manon", "Lefèvre", False),
 ]
 NEXT_SESSION_IN_DAYS = 21
 
@@ -285,7 +326,7 @@ NEXT_SESSION_IN_DAYS = 21
 @register_seeder
 def seed_waiting_for_a_session(users, organisations):
     lines = []
-    for email, first_name, last_name in WAITING:
+    for email, first_name, last_name, identity_checked in WAITING:
         if not Candidacy.objects.filter(candidate__user__email=email).exists():
             _transmitted_parcours(
                 users,
@@ -293,6 +334,7 @@ def seed_waiting_for_a_session(users, organisations):
                 email=email,
                 first_name=first_name,
                 last_name=last_name,
+                identity_checked=identity_checked,
             )
             lines.append(f"Dossier transmis au jury, en attente de session : {email}")
     if not JurySession.objects.filter(state=SessionState.PLANNED).exists():

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from candidates.enums import Pathway, State
+from candidates.enums import Civility, Pathway, State
 from candidates.models import CompetenceValidation
 from candidates.selectors import candidacy_queryset
 from cqp import documents
-from cqp.models import Certification, Competence, Document
+from cqp.models import Certification, Competence, Document, Registry
 from cqp.referentiel import jury_checklist
 from evaluations.models import EvaluationDossier
 
@@ -213,6 +213,36 @@ def _qr_code(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=8, border=2)
 
 
+def _registry_line(certification) -> str:
+    """« Certification enregistrée au RNCP sous le numéro RNCP12345, niveau 4 », when the code
+    is known (French: official documents are French)."""
+    if not certification.registry_code:
+        return ""
+    where = "au RNCP" if certification.registry == Registry.RNCP else "au répertoire spécifique"
+    line = f"Certification enregistrée {where} sous le numéro {certification.registry_code}"
+    if certification.registry_level:
+        line += f", niveau {certification.registry_level}"
+    return line
+
+
+def _holder(candidate) -> dict:
+    """The holder as the certificate names them: their legal name once the identity is
+    declared, the birth name when another name is used, and the date and place of birth."""
+    if candidate.identity_declared_at is None:
+        return {"name": _full_name(candidate.user)}
+    born = {Civility.MADAME: "née", Civility.MONSIEUR: "né"}.get(candidate.civility, "né(e)")
+    place = candidate.birth_place
+    if place and candidate.birth_country and candidate.birth_country.casefold() != "france":
+        place = f"{place} ({candidate.birth_country})"
+    return {
+        "name": candidate.legal_name,
+        "born": born,
+        "birth_name": candidate.birth_name.upper() if candidate.used_name else "",
+        "birth_date": candidate.birth_date,
+        "birth_place": place,
+    }
+
+
 def _certificate_context(certificate) -> dict:
     certificate = Certificate.objects.select_related(
         "deliberation__session__president__user",
@@ -223,13 +253,16 @@ def _certificate_context(certificate) -> dict:
     deliberation = certificate.deliberation
     candidacy = deliberation.candidacy
     url = verification_url(certificate)
+    holder = _holder(candidacy.candidate)
     context = {
         "certificate": certificate,
         "deliberation": deliberation,
         "session": deliberation.session,
         "candidacy": candidacy,
         "certification": candidacy.certification,
-        "candidate_name": _full_name(candidacy.candidate.user),
+        "holder": holder,
+        "candidate_name": holder["name"],
+        "registry_line": _registry_line(candidacy.certification),
         "verification_url": url,
         "qr_code": _qr_code(url),
     }

@@ -4,8 +4,9 @@ number of queries.
 
 Each check says, in French, why it fails: the dossier's pieces (livret, or VAE parties 2 and
 3), the mise en pratique (parcours), every competence in scope on that date assessed and
-signed by both evaluators, each signer habilité on the day they signed, and no validation
-lapsing before the session (evaluations.scope: the rule session_add_candidacy applies).
+signed by both evaluators, each signer habilité on the day they signed, no validation
+lapsing before the session (evaluations.scope: the rule session_add_candidacy applies), and
+the candidate's civil identity declared and checked (session_add_candidacy requires it).
 """
 
 import datetime
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from candidates.enums import Pathway
 from candidates.guards import PARTIE_2_FIELDS
 from candidates.models import Candidacy, CompetenceValidation, VaeActivity
+from candidates.services_identity import identity_problem
 from cqp.models import Competence, Habilitation, HabilitationKind
 from evaluations import scope
 from evaluations.models import CompetenceAssessment
@@ -56,6 +58,7 @@ PRACTICE = gettext_lazy("Mise en pratique")
 SIGNED = gettext_lazy("Compétences évaluées et signées")
 HABILITATIONS = gettext_lazy("Habilitation des signataires")
 LAPSES = gettext_lazy("Validations en vigueur à la date de la session")
+IDENTITY = gettext_lazy("État civil du candidat")
 
 
 def annotate(queryset):
@@ -208,5 +211,6 @@ def _row(candidacy, *, on, competences, elements, validations, assessments, habi
             str(LAPSES),
             [g.message(session_date=on) for g in gaps if g.lapsed_on is not None],
         ),
+        Check(str(IDENTITY), [p for p in [identity_problem(candidacy.candidate)] if p]),
     ]
     return Row(candidacy, checks)

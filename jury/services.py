@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from candidates import services as candidacy_services
 from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
+from candidates.services_identity import identity_problem
 from cqp.exceptions import ConcurrentChange
 from cqp.models import Competence, User
 from cqp.permissions import is_secretariat
@@ -275,7 +276,8 @@ def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidac
     """The secretariat puts a transmitted candidacy (state `jury`), waiting on no other
     session, on the agenda of a session not yet closed nor cancelled; refused when a
     competence still to validate on the session's date has no result signed since its last
-    validation (one that lapsed before the session). Writes its (undecided) fiche; after
+    validation (one that lapsed before the session), and until the candidate's civil identity
+    is checked by the secretariat. Writes its (undecided) fiche; after
     commit, the candidate is told the session's date (event `candidacy_scheduled`)."""
     _secretariat(by)
     with transaction.atomic():
@@ -306,10 +308,27 @@ def session_add_candidacy(*, session: JurySession, by: User, candidacy: Candidac
             act=_("Cette candidature ne peut pas être inscrite"),
             field="candidacy",
         )
+        _check_identity(candidacy)
         deliberation = Deliberation.objects.create(session=session, candidacy=candidacy)
         pk = deliberation.pk
         transaction.on_commit(lambda: notify_candidacy_scheduled.delay(pk))
         return deliberation
+
+
+def _check_identity(candidacy: Candidacy) -> None:
+    """Refused until the secretariat has checked the candidate's civil identity, the one the
+    certificate will carry (candidates.services_identity), saying what is missing."""
+    problem = identity_problem(candidacy.candidate)
+    if problem:
+        raise ValidationError(
+            {
+                "candidacy": _(
+                    "Cette candidature ne peut pas être inscrite : %(problem)s (page « État "
+                    "civil » de la candidature)."
+                )
+                % {"problem": problem}
+            }
+        )
 
 
 def _check_scope(

@@ -35,10 +35,18 @@ from django.db import connection, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from candidates.models import Candidate
 from cqp.models import Habilitation, HabilitationKind
 from evaluations.models import CompetenceAssessment
 from evaluations.services import dossier_open
-from tests.candidates.builders import assign, candidacy_in, competence, habilitated, ready_for
+from tests.candidates.builders import (
+    assign,
+    candidacy_in,
+    competence,
+    habilitated,
+    identity_of,
+    ready_for,
+)
 from tests.evaluations.builders import parcours_in_evaluation, settle
 from tests.factories import (
     CandidacyFactory,
@@ -324,6 +332,14 @@ def _assessment(dossier, number, **opinions) -> CompetenceAssessment:
     return assessment
 
 
+def _declared(candidacy):
+    """The candidacy, its candidate's civil identity declared (not yet checked)."""
+    Candidate.objects.filter(pk=candidacy.candidate_id).update(
+        **identity_of(candidacy.candidate.user), identity_declared_at=timezone.now()
+    )
+    return candidacy
+
+
 def _notifications(actors) -> list:
     return [NotificationFactory(user=user) for user in actors.values()]
 
@@ -378,6 +394,8 @@ def build_objects(actors, own_org, other_org) -> LazyObjects:
         # Candidacies of the candidat in own_org, and of someone in other_org
         "candidacy": lambda o: own(),
         "other_candidacy": lambda o: CandidacyFactory(organisation=other_org),
+        "declared": lambda o: _declared(o["candidacy"]),
+        "other_declared": lambda o: _declared(o["other_candidacy"]),
         "ready_to_complete": lambda o: ready_for("complete_reperage", people),
         "in_parcours": lambda o: own("parcours"),
         "action": lambda o: ParcoursActionFactory(candidacy=o["in_parcours"]),

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from candidates import services, services_recevabilite
+from candidates import services, services_identity, services_recevabilite
 from candidates.experience import required_days
 from candidates.models import Candidacy, Candidate, CompetenceValidation, ReperageEntry
 from cqp.exceptions import GuardFailed
@@ -263,3 +263,35 @@ def take(name, candidacy, by):
     )
     extra = {"sworn": True} if name == "submit_recevabilite" else {}
     return services.run_transition(candidacy=candidacy, by=by, name=name, comment=comment, **extra)
+
+
+def identity_of(user, **overrides) -> dict:
+    """A plausible civil identity for `user` (their names), as the form posts it."""
+    return {
+        "civility": "",
+        "birth_name": user.last_name or "Martin",
+        "used_name": "",
+        "first_names": user.first_name or "Camille",
+        "birth_date": datetime.date(1990, 5, 17),
+        "birth_place": "Nantes",
+        "birth_country": "France",
+        **overrides,
+    }
+
+
+def identity_checked(candidate: Candidate, *, by=None) -> Candidate:
+    """The candidate's civil identity declared and checked, which placing their dossier on a
+    jury session requires. With the secretariat `by`, through the services (declared by the
+    candidate, checked by `by`); without, written directly, for the tests that are about
+    something else (no checker is recorded)."""
+    if by is not None:
+        candidate = services_identity.identity_declare(
+            candidate=candidate, by=candidate.user, **identity_of(candidate.user)
+        )
+        return services_identity.identity_check(candidate=candidate, by=by)
+    now = timezone.now()
+    Candidate.objects.filter(pk=candidate.pk).update(
+        **identity_of(candidate.user), identity_declared_at=now, identity_checked_at=now
+    )
+    candidate.refresh_from_db()
+    return candidate

@@ -1,7 +1,7 @@
 """What the candidacy pages' rows of the authorization matrix post (the table:
 tests/candidates/matrix.md; its format: tests/matrix.py)."""
 
-from tests.candidates.builders import competence
+from tests.candidates.builders import competence, identity_of
 from tests.evaluations.matrix import pdf_upload
 
 EXPERIENCE = {
@@ -76,4 +76,9 @@ DATA = {
         "reason": "Dossier complet.",
         "confirm": "1",
     },
+    "candidate_identity": lambda o, candidacy: {
+        **identity_of(candidacy.candidate.user),
+        "birth_date": "1990-05-17",
+    },
+    "candidate_identity_check": lambda o, candidacy: {},
 }

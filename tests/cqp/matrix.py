@@ -29,6 +29,11 @@ BEFORE = {"open_reset_link": _open_reset_link}
 
 # By URL name: (objects, the values of the URL's arguments) -> what is posted.
 DATA = {
+    "certification_registry_edit": lambda o, code: {
+        "registry": "RNCP",
+        "registry_code": "RNCP38912",
+        "registry_level": "4",
+    },
     "login": lambda o: {"username": o["candidat_user"].email, "password": PASSWORD},
     "password_change": lambda o: {"old_password": PASSWORD, **NEW_PASSWORDS},
     "password_reset": lambda o: {"email": o["reset_user"].email},

@@ -21,7 +21,7 @@ from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
 from jury.enums import College
 from jury.models import Certificate, CompetenceDecision, Deliberation, JuryMember, JurySession, Seat
-from tests.candidates.builders import competence, today
+from tests.candidates.builders import competence, identity_checked, today
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import (
     CandidacyFactory,
@@ -129,6 +129,8 @@ def transmit(candidacy, *, professionnel, evaluateur, non_acquises=()) -> Candid
         non_acquises=non_acquises,
     )
     evaluation_services.dossier_transmit(dossier=dossier, by=evaluateur)
+    # The candidate declares their identity, the secretariat checks it (placing requires it).
+    identity_checked(candidacy.candidate)
     candidacy.refresh_from_db()
     return candidacy
 
@@ -213,7 +215,7 @@ def cheap_on_agenda(
 
 def cheap_in_jury(organisation, *, vae=False, **fields) -> Candidacy:
     """A candidacy set directly in `jury` with a transmitted, co-signed dossier (all
-    « acquise »): cheap rows waiting for a session."""
+    « acquise ») and its candidate's identity checked: cheap rows waiting for a session."""
     factory = VaeCandidacyFactory if vae else CandidacyFactory
     candidacy = factory(state="jury", organisation=organisation, **fields)
     dossier = EvaluationDossierFactory(candidacy=candidacy, cycle=1, transmitted_at=timezone.now())
@@ -222,6 +224,7 @@ def cheap_in_jury(organisation, *, vae=False, **fields) -> Candidacy:
         CompetenceAssessmentFactory.build(dossier=dossier, competence=c, signed=True)
         for c in candidacy.certification.competences.all()
     )
+    identity_checked(candidacy.candidate)
     return candidacy
 
 

@@ -24,6 +24,7 @@ LABELS = [
     "Compétences évaluées et signées",
     "Habilitation des signataires",
     "Validations en vigueur à la date de la session",
+    "État civil du candidat",
 ]
 
 
