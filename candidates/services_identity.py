@@ -84,11 +84,11 @@ def identity_errors(fields: dict, *, today: datetime.date) -> dict[str, str]:
 def identity_problem(candidate: Candidate) -> str:
     """Why the candidate's identity keeps their dossier from the jury (a French noun phrase),
     or "" once it is checked."""
-    if candidate.identity_checked_at is not None:
+    missing = candidate.identity_missing
+    if candidate.identity_checked_at is not None and not missing:
         return ""
     if candidate.identity_declared_at is None:
         return _("état civil non déclaré par le candidat")
-    missing = candidate.identity_missing
     if missing:
         return _("état civil incomplet : %(fields)s à renseigner") % {"fields": ", ".join(missing)}
     return _("état civil déclaré le %(day)s, pas encore vérifié par le secrétariat") % {

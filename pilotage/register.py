@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from candidates.enums import Civility, Pathway
 from candidates.models import CompetenceValidation
+from candidates.services_identity import identity_problem
 from jury.enums import CertificateKind, SessionState
 from jury.models import Certificate, JurySession
 
@@ -89,20 +90,11 @@ def problems(session: JurySession, holders: list[Certificate]) -> list[str]:
             )
     for certificate in holders:
         candidate = certificate.deliberation.candidacy.candidate
-        missing = candidate.identity_missing
-        if missing:
+        problem = identity_problem(candidate)
+        if problem:
             found.append(
-                _("%(name)s (%(number)s) : état civil incomplet, manque %(fields)s.")
-                % {
-                    "name": _name(candidate),
-                    "number": certificate.number,
-                    "fields": ", ".join(missing),
-                }
-            )
-        elif candidate.identity_checked_at is None:
-            found.append(
-                _("%(name)s (%(number)s) : état civil déclaré mais pas encore vérifié.")
-                % {"name": _name(candidate), "number": certificate.number}
+                _("%(name)s (%(number)s) : %(problem)s.")
+                % {"name": _name(candidate), "number": certificate.number, "problem": problem}
             )
     return found
 

@@ -180,7 +180,7 @@ def _month_key(value) -> datetime.date:
 
 
 def month_label(month: datetime.date) -> str:
-    return dateformat.format(month, "M Y")
+    return dateformat.format(month, "F Y")
 
 
 # Flows --------------------------------------------------------------------------------------

@@ -158,10 +158,11 @@ def test_refused_with_the_list_of_what_is_missing(client, secretariat, own_org, 
     page = refusal(client, secretariat, session)
 
     assert "ces 3 points ne sont pas réglés" in page
-    assert "état civil incomplet, manque date de naissance, commune de naissance." in page
-    assert "état civil déclaré mais pas encore vérifié." in page
+    assert "état civil incomplet : date de naissance, commune de naissance à renseigner." in page
+    assert "état civil déclaré le " in page
+    assert ", pas encore vérifié par le secrétariat." in page
     assert "Ali Rien (" in page
-    assert "manque nom de naissance, prénoms, date de naissance, commune de naissance." in page
+    assert "état civil non déclaré par le candidat." in page
 
 
 def test_refused_without_a_registry_code(client, secretariat, own_org):
