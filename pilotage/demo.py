@@ -17,6 +17,7 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from candidates import recevabilite
 from candidates.enums import Pathway, RecevabiliteOutcome, State
 from candidates.models import (
     Candidacy,
@@ -80,7 +81,7 @@ STORIES = [
     ("parcours", 0, 100, ("withdrawn", State.PARCOURS, "Départ de l'entreprise")),
     ("parcours", 0, 90, ("waiting", State.PARCOURS)),
     ("vae", None, 80, ("waiting", State.RECEVABILITE)),
-    ("parcours", 1, 70, ("waiting", State.JURY)),
+    ("parcours", 1, 70, ("waiting", State.EVALUATION)),
     ("parcours", 1, 55, ("withdrawn", State.REPERAGE, "changement d'emploi ")),
     ("parcours", 0, 50, ("waiting", State.REPERAGE)),
     ("parcours", 1, 30, ("waiting", State.REPERAGE)),
@@ -397,7 +398,11 @@ class _History:
                     candidacy=candidacy,
                     outcome=outcomes[transition],
                     reason=comment,
-                    items=(["attestation_employeur"] if transition == "request_completion" else []),
+                    items=(
+                        recevabilite.stored([recevabilite.IDENTITY], [])
+                        if transition == "request_completion"
+                        else []
+                    ),
                     submitted_on=self._at(submitted).date(),
                     experience_days=800 if transition == "declare_non_recevable" else 1400,
                     decided_by=self.secretariat,
