@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cqp.models import User
+from cqp.utils import add_months
 
 from . import permissions
 from .models import Candidate
@@ -35,13 +36,6 @@ MIN_AGE_YEARS = 14
 MAX_AGE_YEARS = 100
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _tidy(value):
     """Names as typed, without the spaces around and between words doubled."""
     return " ".join(value.split()) if isinstance(value, str) else value
@@ -53,12 +47,12 @@ def birth_date_error(birth_date: datetime.date | None, *, today: datetime.date) 
         return ""
     if birth_date > today:
         return _("La date de naissance ne peut pas être dans le futur.")
-    if birth_date > _years_before(today, MIN_AGE_YEARS):
+    if birth_date > add_months(today, -12 * MIN_AGE_YEARS):
         return _(
             "Cette date de naissance n'est pas plausible : le candidat aurait moins de %(n)d ans. "
             "Vérifiez l'année."
         ) % {"n": MIN_AGE_YEARS}
-    if birth_date < _years_before(today, MAX_AGE_YEARS):
+    if birth_date < add_months(today, -12 * MAX_AGE_YEARS):
         return _(
             "Cette date de naissance n'est pas plausible : le candidat aurait plus de %(n)d ans. "
             "Vérifiez l'année."

@@ -12,7 +12,6 @@ SQLite, the demo's zero-set-up database, has no such aggregate: there only the l
 durations is fetched (one query per step still) and the same interpolation done in Python.
 """
 
-import calendar
 import datetime
 import math
 from dataclasses import dataclass, replace
@@ -39,6 +38,7 @@ from candidates.enums import DECISION_STATES, FINAL_STATES, RecevabiliteOutcome,
 from candidates.models import Candidacy, CompetenceValidation, RecevabiliteDecision, TransitionLog
 from cqp.models import Habilitation, HabilitationKind, HabilitationStatus
 from cqp.selectors import _habilitation_status_filter
+from cqp.utils import add_months
 from jury.enums import College, SessionState
 from jury.models import Deliberation, JurySession, Seat
 
@@ -56,15 +56,6 @@ HABILITATION_WARNING_DAYS = 60
 LAPSE_WINDOW_MONTHS = 6
 WAITING_ROWS = 10
 REASON_ROWS = 8
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same calendar date `months` later (the month's last day when it has no such date)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -7,7 +7,6 @@ from cqp.models import HabilitationKind
 from jury.enums import College, SessionState
 from pilotage.stats import (
     Filters,
-    add_months,
     all_figures,
     durations,
     flows,
@@ -47,11 +46,6 @@ def test_previous_period_has_the_same_length_and_ends_the_day_before():
     assert previous.end == datetime.date(2025, 12, 31)
     assert previous.start == datetime.date(2025, 7, 4)
     assert previous.end - previous.start == END - START
-
-
-def test_add_months_keeps_the_calendar_date_or_the_months_last_day():
-    assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
-    assert add_months(datetime.date(2026, 11, 15), -11) == datetime.date(2025, 12, 15)
 
 
 def test_percentile_interpolates_like_percentile_cont():
