@@ -1,5 +1,6 @@
 import datetime
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -521,6 +522,64 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+def issuer_logo_path(instance, filename):
+    return f"emetteur/logo-{secrets.token_hex(6)}{Path(filename).suffix.lower()}"
+
+
+class Issuer(models.Model):
+    """The certifying body's identity, printed on every official document and published as
+    the issuer of the credentials: one row (`Issuer.current()`), edited by the secretariat."""
+
+    name = models.CharField(
+        _("nom"),
+        max_length=255,
+        default="Commission paritaire nationale de l'emploi et de la formation professionnelle "
+        "de la branche des organismes de formation",
+    )
+    short_name = models.CharField(_("sigle"), max_length=40, default="CPEF")
+    street = models.CharField(_("adresse"), max_length=255, default="10 rue de la Formation")
+    postal_code = models.CharField(_("code postal"), max_length=10, default="75010")
+    city = models.CharField(_("ville"), max_length=120, default="Paris")
+    email = models.EmailField(_("adresse e-mail de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    logo = models.FileField(
+        _("logo"),
+        upload_to=issuer_logo_path,
+        blank=True,
+        help_text=_("Image PNG, JPEG ou SVG ; sans logo, les documents portent le sigle."),
+    )
+    president_name = models.CharField(_("président ou présidente : nom"), max_length=200)
+    president_title = models.CharField(
+        _("président ou présidente : qualité"), max_length=200, default="Président de la CPEF"
+    )
+    vice_president_name = models.CharField(
+        _("vice-président ou vice-présidente : nom"), max_length=200
+    )
+    vice_president_title = models.CharField(
+        _("vice-président ou vice-présidente : qualité"),
+        max_length=200,
+        default="Vice-présidente de la CPEF",
+    )
+    updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisme certificateur")
+        verbose_name_plural = _("organisme certificateur")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @classmethod
+    def current(cls) -> "Issuer":
+        """The issuer (created with the defaults on first use)."""
+        issuer = cls.objects.order_by("pk").first()
+        return issuer if issuer is not None else cls.objects.create()
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in (self.street, f"{self.postal_code} {self.city}".strip()) if line]
 
 
 def document_path(instance, filename):
