@@ -124,6 +124,12 @@ def issuer_url() -> str:
     return _url("issuer_profile")
 
 
+def _current_issuer() -> Issuer:
+    # Issuer.current() creates the row on first use; a GET must change nothing, so until the
+    # secretariat saves it, the defaults are read from an unsaved one.
+    return Issuer.objects.order_by("pk").first() or Issuer()
+
+
 def _issuer(issuer: Issuer) -> dict:
     profile = {
         "id": issuer_url(),
@@ -152,7 +158,7 @@ def _issuer(issuer: Issuer) -> dict:
 
 def issuer_profile() -> dict:
     """The issuer's OB 3.0 Profile as a JSON-LD document."""
-    return {"@context": [VC_CONTEXT, OB_CONTEXT], **_issuer(Issuer.current())}
+    return {"@context": [VC_CONTEXT, OB_CONTEXT], **_issuer(_current_issuer())}
 
 
 # The achievement ---------------------------------------------------------------------------
@@ -184,7 +190,9 @@ def _achievement(certification, kind: str) -> dict:
             "name": certification.title,
             "description": (
                 f"{certification.title}, délivré par le jury paritaire de la branche "
-                f"{certification.branch}." if certification.branch else certification.title
+                f"{certification.branch}."
+                if certification.branch
+                else certification.title
             ),
             "criteria": {
                 "narrative": "Toutes les compétences du référentiel validées par le jury "
@@ -330,7 +338,7 @@ def credential(certificate: Certificate) -> dict:
         "id": credential_url(certificate),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{certificate.get_kind_display()} n° {certificate.number}",
-        "issuer": _issuer(Issuer.current()),
+        "issuer": _issuer(_current_issuer()),
         "validFrom": _date_time(certificate.issued_on),
         "credentialSubject": subject,
         "credentialStatus": {

@@ -65,9 +65,9 @@ def test_attestation_shows_each_competence_and_its_expiry(client, attestation):
     for v in validations:
         assert f"{v.competence.title}</th>" in page
         assert v.valid_until.strftime("%d/%m/%Y") in page
-    assert attestation.deliberation.candidacy.certification.competences.get(
-        number=3
-    ).title not in page
+    assert (
+        attestation.deliberation.candidacy.certification.competences.get(number=3).title not in page
+    )
 
 
 def test_attestation_whose_validations_all_lapsed_is_expired(client, attestation):
