@@ -22,7 +22,7 @@ def pipeline_panel(request):
     return selectors.jury_pipeline()
 
 
-# After the candidate's own panel (order 20): the documents the jury delivered them.
-@register_panel(MembershipRole.CANDIDAT, "jury/panels/certificates.html", order=25)
+# Before the candidate's own panel (order 20): what the jury delivered comes first.
+@register_panel(MembershipRole.CANDIDAT, "jury/panels/certificates.html", order=15)
 def certificates_panel(request):
     return {"certificates": list(selectors.certificates_held(user=request.user))}
