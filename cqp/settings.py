@@ -212,6 +212,10 @@ INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 14)
 # employers' as employees' representatives.
 JURY_REQUIRE_PARITY = env_bool("JURY_REQUIRE_PARITY", True)
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)  # public verifications per client per minute
+# The Ed25519 private key (PEM) that signs the verifiable credentials (jury/credentials.py);
+# the demo creates it (`manage.py credential_key --create-if-missing`), a missing or
+# unreadable one stops the start (system check jury.E001).
+CREDENTIAL_KEY_FILE = Path(os.environ.get("CREDENTIAL_KEY_FILE", VAR_DIR / "credential-key.pem"))
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]

@@ -8,5 +8,13 @@ class JuryConfig(AppConfig):
     verbose_name = _("Jury paritaire")
 
     def ready(self):
-        # Panels, demo data, visibility rule, document kinds, notification recipients.
-        from . import dashboard_panels, demo, documents, notifications, selectors  # noqa: F401
+        # Panels, demo data, visibility rule, document kinds, notification recipients, the
+        # signing key's start-up check.
+        from . import (  # noqa: F401
+            checks,
+            dashboard_panels,
+            demo,
+            documents,
+            notifications,
+            selectors,
+        )

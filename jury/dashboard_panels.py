@@ -1,9 +1,10 @@
 """The jury's dashboard panels (imported by JuryConfig.ready): for a member, the sessions
 they sit on, with their progress (one query, annotated with the counts); for the
-secretariat, the jury pipeline (a constant number of queries)."""
+secretariat, the jury pipeline (a constant number of queries); for a candidate, their
+certificates and attestations with their signed credentials."""
 
 from cqp.dashboard import register_panel
-from cqp.models import PlatformRole
+from cqp.models import MembershipRole, PlatformRole
 
 from . import selectors
 
@@ -19,3 +20,9 @@ def sessions_panel(request):
 @register_panel(PlatformRole.SECRETARIAT, "jury/panels/pipeline.html", order=30)
 def pipeline_panel(request):
     return selectors.jury_pipeline()
+
+
+# Before the candidate's own panel (order 20): what the jury delivered comes first.
+@register_panel(MembershipRole.CANDIDAT, "jury/panels/certificates.html", order=15)
+def certificates_panel(request):
+    return {"certificates": list(selectors.certificates_held(user=request.user))}

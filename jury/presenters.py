@@ -3,6 +3,7 @@ outcome, the public verification. Reads only, from objects the selectors let the
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.enums import State
@@ -10,8 +11,8 @@ from cqp.documents import latest_documents
 from cqp.permissions import is_secretariat
 from evaluations import selectors as evaluation_selectors
 
-from . import selectors
-from .enums import NON_CONFORME, College, SessionState
+from . import credentials, selectors
+from .enums import NON_CONFORME, CertificateKind, College, SessionState
 from .forms_sessions import ComposeForm, OpenForm
 from .permissions import can_name_president, can_steer, presides
 
@@ -141,10 +142,30 @@ def _stored(code: str, obj):
 
 def verification_context(certificate) -> dict:
     """What the public page tells of a certificate: its holder's name, the certification,
-    the document and whether it is valid; nothing else about the person."""
+    the document, whether it is valid, revoked or expired (an attestation whose validations
+    all lapsed) and, for an attestation, the competences with their validity; nothing else
+    about the person (no e-mail, birth date or organisation)."""
     candidacy = certificate.deliberation.candidacy
+    today = timezone.localdate()
+    validations = []
+    if certificate.kind == CertificateKind.ATTESTATION:
+        validations = [
+            {"validation": v, "lapsed": v.valid_until < today}
+            for v in credentials.attestation_validations(certificate)
+        ]
+    if certificate.revoked_at is not None:
+        status = "revoked"
+    elif validations and all(v["lapsed"] for v in validations):
+        status = "expired"
+    else:
+        status = "valid"
     return {
         "certificate": certificate,
         "holder": candidacy.candidate.user.get_full_name(),
         "certification": candidacy.certification,
+        "status": status,
+        "validations": validations,
+        "expired_on": max(v["validation"].valid_until for v in validations)
+        if status == "expired"
+        else None,
     }

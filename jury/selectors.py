@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -168,6 +168,18 @@ def certificate_verify(*, number: str) -> Certificate | None:
         .filter(number=number.strip().upper())
         .first()
     )
+
+
+def certificates_held(*, user: User) -> QuerySet[Certificate]:
+    """The certificates and attestations delivered to `user` as a candidate, latest first."""
+    return Certificate.objects.filter(deliberation__candidacy__candidate__user=user).select_related(
+        "deliberation__candidacy__certification"
+    )
+
+
+def certificate_last_pk() -> int:
+    """The highest certificate pk (0 without any): how many revocation status lists exist."""
+    return Certificate.objects.aggregate(last=Max("pk"))["last"] or 0
 
 
 # The instruction of the dossiers waiting for a session ---------------------------------------

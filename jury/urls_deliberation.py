@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import deliberation, verify
+from .views import credentials, deliberation, verify
 
 urlpatterns = [
     path(
@@ -20,4 +20,16 @@ urlpatterns = [
     ),
     path("verifier/", verify.verify, name="verify"),
     path("verifier/<str:number>/", verify.verify_number, name="verify_number"),
+    path(
+        "verifier/<str:number>/credential.json",
+        credentials.verify_credential,
+        name="verify_credential",
+    ),
+    path("emetteur/", credentials.issuer_profile, name="issuer_profile"),
+    path("emetteur/jwks.json", credentials.issuer_jwks, name="issuer_jwks"),
+    path(
+        "emetteur/statuts/<int:number>.jwt",
+        credentials.issuer_status_list,
+        name="issuer_status_list",
+    ),
 ]

@@ -12,6 +12,8 @@ bash scripts/bootstrap.sh
 
 mkdir -p "${VAR_DIR:-var}"
 
+echo "==> the key that signs the credentials (kept across runs)"
+.venv/bin/python manage.py credential_key --create-if-missing
 echo "==> applying migrations"
 .venv/bin/python manage.py migrate --noinput
 echo "==> loading the référentiel"

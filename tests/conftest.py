@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from cqp.models import Certification, HabilitationKind, MembershipRole
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
+from jury import credentials
 
 from .evaluations.builders import parcours_in_evaluation, vae_in_evaluation
 from .factories import (
@@ -22,6 +23,19 @@ from .matrix import build_objects
 def _isolated_media(settings, tmp_path_factory):
     # Documents and evidence written by a test stay in a throw-away directory.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def credential_key_file(tmp_path_factory):
+    """One signing key for the credentials per test session (the demo makes its own)."""
+    path = tmp_path_factory.mktemp("keys") / "credential-key.pem"
+    credentials.key_create(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _credential_key(settings, credential_key_file):
+    settings.CREDENTIAL_KEY_FILE = credential_key_file
 
 
 @pytest.fixture(autouse=True)
