@@ -22,7 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from .models import Document
+from . import seal
+from .models import Document, Issuer
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class DocumentKind:
     # Lookup from `model` to the candidacy it belongs to ("pk", "candidacy", ...), so that
     # the candidacy page can list its documents; None for documents of no one candidacy.
     candidacy_lookup: str | None = None
+    # Sealed by the CPEF (cqp.seal) before it is stored: the documents that certify something.
+    sealed: bool = False
 
 
 _kinds: dict[str, DocumentKind] = {}
@@ -82,6 +85,17 @@ def _filename(kind: DocumentKind, obj, sha: str) -> str:
     return f"{base}-{sha[:12]}.pdf"
 
 
+def _seal(pdf: bytes) -> bytes:
+    """The PDF with the issuer's seal; SealUnavailable (nothing stored) when it cannot be."""
+    issuer = Issuer.current()
+    return seal.seal_pdf(
+        pdf,
+        signer_name=issuer.name,
+        reason=f"Document officiel délivré par {issuer.name}",
+        location=issuer.city,
+    )
+
+
 def document_find(code: str, obj, edition: int = 1) -> Document | None:
     content_type = ContentType.objects.get_for_model(obj.__class__)
     return Document.objects.filter(
@@ -90,12 +104,15 @@ def document_find(code: str, obj, edition: int = 1) -> Document | None:
 
 
 def document_store(code: str, obj, edition: int = 1) -> Document:
-    """Render and store `obj`'s final document once; an existing edition is returned as is."""
+    """Render and store `obj`'s final document once; an existing edition is returned as is.
+    A sealed kind is sealed before its digest is taken: the stored bytes are the sealed ones."""
     kind = get_kind(code)
     existing = document_find(code, obj, edition)
     if existing is not None:
         return existing
     pdf, pages = render_pdf(kind, obj)
+    if kind.sealed:
+        pdf = _seal(pdf)
     sha = hashlib.sha256(pdf).hexdigest()
     document = Document(
         kind=code,
