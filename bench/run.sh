@@ -11,6 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 exec bash scripts/with-services.sh bash -c '
     set -euo pipefail
     unset REDIS_URL  # nothing is queued: rendering needs no broker
+    .venv/bin/python manage.py seal_keys --create-if-missing >/dev/null
     echo "==> migrating"
     .venv/bin/python manage.py migrate --no-input >"$VAR_DIR/migrate.log" 2>&1 || {
         cat "$VAR_DIR/migrate.log" >&2

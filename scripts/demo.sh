@@ -12,6 +12,9 @@ bash scripts/bootstrap.sh
 
 mkdir -p "${VAR_DIR:-var}"
 
+# First: every other command's system checks need the seal's key and certificate.
+echo "==> the demo's seal (key and self-signed certificate under ${VAR_DIR:-var}/seal/)"
+.venv/bin/python manage.py seal_keys --create-if-missing
 echo "==> applying migrations"
 .venv/bin/python manage.py migrate --noinput
 echo "==> loading the référentiel"
