@@ -31,6 +31,7 @@ from pathlib import Path
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
@@ -99,7 +100,7 @@ def _private_key(data: bytes):
                 "Set SEAL_KEY_PASSWORD to the key's password, or leave it empty for a key "
                 "stored without one."
             ) from error
-        except (ValueError, serialization.UnsupportedAlgorithm):
+        except (ValueError, UnsupportedAlgorithm):
             continue
     raise SealUnavailable(
         f"SEAL_KEY_FILE ({settings.SEAL_KEY_FILE}) is not a private key in PEM or DER "
