@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -182,3 +183,37 @@ def candidacy_pk_of(kind: DocumentKind, obj) -> int | None:
         return None
     owners = kind.model._default_manager.filter(pk=obj.pk)
     return owners.values_list(kind.candidacy_lookup, flat=True).first()
+
+
+class Authenticity(StrEnum):
+    """What an uploaded PDF is, as the public verification page answers it."""
+
+    ORIGINAL = "original"  # a sealed document we stored, byte for byte, its seal valid
+    SEAL_INVALID = "sceau_invalide"  # one we stored, whose seal no longer verifies here
+    ALTERED = "modifie"  # it carries our seal but is not a document we stored as is
+    UNKNOWN = "inconnu"  # neither one of ours nor sealed by us
+
+
+@dataclass(frozen=True)
+class Authentication:
+    verdict: Authenticity
+    document: Document | None = None
+    verification: seal.Verification | None = None
+
+
+def document_authenticate(pdf: bytes) -> Authentication:
+    """Whether `pdf` is the sealed original of a stored document: its SHA-256 is that of a
+    stored document of a sealed kind, and its seal verifies (cqp.seal.verify). Stores nothing."""
+    codes = [kind.code for kind in _kinds.values() if kind.sealed]
+    sha = hashlib.sha256(pdf).hexdigest()
+    document = (
+        Document.objects.filter(sha256=sha, kind__in=codes).order_by("-edition", "-pk").first()
+    )
+    verification = seal.verify(pdf)
+    if document is not None:
+        verdict = Authenticity.ORIGINAL if verification.valid else Authenticity.SEAL_INVALID
+    elif verification.sealed and verification.ours:
+        verdict = Authenticity.ALTERED
+    else:
+        verdict = Authenticity.UNKNOWN
+    return Authentication(verdict, document, verification)

@@ -19,5 +19,6 @@ urlpatterns = [
         name="deliberation_president",
     ),
     path("verifier/", verify.verify, name="verify"),
+    path("verifier/document/", verify.verify_upload, name="verify_upload"),
     path("verifier/<str:number>/", verify.verify_number, name="verify_number"),
 ]
