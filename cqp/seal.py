@@ -21,10 +21,12 @@ validator and our certificate as the only trust root.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,6 +237,18 @@ def check_seal(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     return [checks.Error(problem, id="cqp.E102")]
 
 
+def _outside_event_loop(function, *args):
+    """pyHanko's synchronous calls run an asyncio loop of their own: in a thread that already
+    runs one (an async caller; Playwright's sync API in the browser tests), they run in
+    another thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def seal_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> bytes:
     """`pdf` with the seal's PAdES signature (B-B) appended as an incremental update: the
     original bytes are kept as they are. SealUnavailable when the seal cannot be used."""
@@ -251,7 +265,8 @@ def seal_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> byt
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    return signers.PdfSigner(metadata, seal.signer).sign_pdf(writer).getvalue()
+    signer = signers.PdfSigner(metadata, seal.signer)
+    return _outside_event_loop(signer.sign_pdf, writer).getvalue()
 
 
 @dataclass(frozen=True)
@@ -282,7 +297,7 @@ def verify(pdf: bytes) -> Verification:
     signature = signatures[0]
     context = ValidationContext(trust_roots=list(seal.trusted), allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context)
+        status = _outside_event_loop(validate_pdf_signature, signature, context)
     except Exception:  # noqa: BLE001 -- a signature that cannot even be read is not intact
         return Verification(sealed=True)
     fingerprints = {certificate.sha256 for certificate in seal.trusted}

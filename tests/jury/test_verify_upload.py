@@ -64,7 +64,8 @@ def test_the_sealed_original_is_recognised_with_what_it_is(client, certificate):
     text = page_text(response)
     assert ORIGINAL in text
     assert (
-        "Ce fichier est l'original scellé par CPEF de la branche, sans aucune modification" in text
+        "Ce fichier est l'original, sans aucune modification, d'un document scellé par "
+        "l'organisme certificateur (CPEF de la branche)" in text
     )
     assert "Certificat de qualification professionnelle" in text
     assert certificate.number in text
@@ -105,7 +106,10 @@ def test_one_byte_changed_is_an_altered_copy(client, certificate):
 def test_a_pdf_that_is_not_ours_is_unknown(client, certificate, settings, tmp_path):
     text = page_text(_post(client, HTML(string="<p>Certificat</p>").write_pdf()))
     assert UNKNOWN in text
-    assert "Ce fichier n'est pas un document scellé délivré par CPEF de la branche" in text
+    assert (
+        "Ce fichier n'est pas un document scellé par l'organisme certificateur (CPEF de la branche)"
+        in text
+    )
     # Sealed, but by another key: not ours either.
     ours = settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE
     settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = tmp_path / "k.pem", tmp_path / "c.pem"
