@@ -264,6 +264,19 @@ def test_the_wsgi_application_does_not_start_without_the_seal(tmp_path):
     assert "SealUnavailable" in result.stderr and "absent.pem" in result.stderr
 
 
+def test_the_celery_worker_does_not_start_without_the_seal(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "cqp", "worker", "--pool=solo", "-Q", "none"],
+        cwd=ROOT,
+        env={**os.environ, "SEAL_KEY_FILE": str(tmp_path / "absent.pem")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "The worker cannot start: SEAL_KEY_FILE names" in result.stderr + result.stdout
+
+
 # The secretariat is told before it expires ------------------------------------------------
 
 

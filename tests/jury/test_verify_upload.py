@@ -195,3 +195,11 @@ def test_the_digest_alone_does_not_make_an_original(client, certificate):
         kind="livret", sha256=hashlib.sha256(pdf).hexdigest()
     )
     assert UNKNOWN in page_text(_post(client, pdf))
+
+
+def test_the_answer_takes_a_few_queries(client, certificate, django_assert_max_num_queries):
+    pdf = _sealed_pdf(certificate)
+    # The stored document, its certificate, the issuer's name.
+    with django_assert_max_num_queries(3):
+        response = _post(client, pdf)
+    assert ORIGINAL in page_text(response)
