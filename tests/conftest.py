@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from cqp.models import Certification, HabilitationKind, MembershipRole
 from cqp import seal
+from cqp.models import Certification, HabilitationKind, MembershipRole
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 
 from .evaluations.builders import parcours_in_evaluation, vae_in_evaluation
