@@ -11,8 +11,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 exec bash scripts/with-services.sh bash -c '
     set -euo pipefail
     unset REDIS_URL  # nothing is queued: rendering needs no broker
-    # migrate runs the system checks, which want the credentials signing key.
+    # migrate runs the system checks, which want the credentials key and the seal.
     .venv/bin/python manage.py credential_key --create-if-missing >/dev/null
+    .venv/bin/python manage.py seal_keys --create-if-missing >/dev/null
     echo "==> migrating"
     .venv/bin/python manage.py migrate --no-input >"$VAR_DIR/migrate.log" 2>&1 || {
         cat "$VAR_DIR/migrate.log" >&2

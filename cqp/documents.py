@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,7 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from .models import Document
+from . import seal
+from .models import Document, Issuer
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class DocumentKind:
     # Lookup from `model` to the candidacy it belongs to ("pk", "candidacy", ...), so that
     # the candidacy page can list its documents; None for documents of no one candidacy.
     candidacy_lookup: str | None = None
+    # Sealed by the CPEF (cqp.seal) before it is stored: the documents that certify something.
+    sealed: bool = False
 
 
 _kinds: dict[str, DocumentKind] = {}
@@ -82,6 +86,17 @@ def _filename(kind: DocumentKind, obj, sha: str) -> str:
     return f"{base}-{sha[:12]}.pdf"
 
 
+def _seal(pdf: bytes) -> bytes:
+    """The PDF with the issuer's seal; SealUnavailable (nothing stored) when it cannot be."""
+    issuer = Issuer.current()
+    return seal.seal_pdf(
+        pdf,
+        signer_name=issuer.name,
+        reason=f"Document officiel délivré par {issuer.name}",
+        location=issuer.city,
+    )
+
+
 def document_find(code: str, obj, edition: int = 1) -> Document | None:
     content_type = ContentType.objects.get_for_model(obj.__class__)
     return Document.objects.filter(
@@ -90,12 +105,15 @@ def document_find(code: str, obj, edition: int = 1) -> Document | None:
 
 
 def document_store(code: str, obj, edition: int = 1) -> Document:
-    """Render and store `obj`'s final document once; an existing edition is returned as is."""
+    """Render and store `obj`'s final document once; an existing edition is returned as is.
+    A sealed kind is sealed before its digest is taken: the stored bytes are the sealed ones."""
     kind = get_kind(code)
     existing = document_find(code, obj, edition)
     if existing is not None:
         return existing
     pdf, pages = render_pdf(kind, obj)
+    if kind.sealed:
+        pdf = _seal(pdf)
     sha = hashlib.sha256(pdf).hexdigest()
     document = Document(
         kind=code,
@@ -165,3 +183,37 @@ def candidacy_pk_of(kind: DocumentKind, obj) -> int | None:
         return None
     owners = kind.model._default_manager.filter(pk=obj.pk)
     return owners.values_list(kind.candidacy_lookup, flat=True).first()
+
+
+class Authenticity(StrEnum):
+    """What an uploaded PDF is, as the public verification page answers it."""
+
+    ORIGINAL = "original"  # a sealed document we stored, byte for byte, its seal valid
+    SEAL_INVALID = "sceau_invalide"  # one we stored, whose seal no longer verifies here
+    ALTERED = "modifie"  # it carries our seal but is not a document we stored as is
+    UNKNOWN = "inconnu"  # neither one of ours nor sealed by us
+
+
+@dataclass(frozen=True)
+class Authentication:
+    verdict: Authenticity
+    document: Document | None = None
+    verification: seal.Verification | None = None
+
+
+def document_authenticate(pdf: bytes) -> Authentication:
+    """Whether `pdf` is the sealed original of a stored document: its SHA-256 is that of a
+    stored document of a sealed kind, and its seal verifies (cqp.seal.verify). Stores nothing."""
+    codes = [kind.code for kind in _kinds.values() if kind.sealed]
+    sha = hashlib.sha256(pdf).hexdigest()
+    document = (
+        Document.objects.filter(sha256=sha, kind__in=codes).order_by("-edition", "-pk").first()
+    )
+    verification = seal.verify(pdf)
+    if document is not None:
+        verdict = Authenticity.ORIGINAL if verification.valid else Authenticity.SEAL_INVALID
+    elif verification.sealed and verification.ours:
+        verdict = Authenticity.ALTERED
+    else:
+        verdict = Authenticity.UNKNOWN
+    return Authentication(verdict, document, verification)

@@ -618,7 +618,11 @@ class Document(models.Model):
                 name="one_document_per_edition",
             )
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The public page looks an uploaded PDF up by its digest.
+            models.Index(fields=["sha256"], name="document_sha256"),
+        ]
 
     def __str__(self):
         return self.title

@@ -105,6 +105,9 @@ EVENTS: dict[str, Event] = {
     "recevabilite_due": Event(
         (SECRETARIAT,), _("rendre sans attendre l'avis de recevabilité de cette demande de VAE.")
     ),
+    "seal_expiring": Event(
+        (SECRETARIAT,), _("faire installer le certificat renouvelé du sceau avant son échéance.")
+    ),
     "validation_expiring": Event((CANDIDAT,)),
     "validation_expired": Event((CANDIDAT,)),
     # Security (cqp.limits).

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import notifications, selectors
+from . import notifications, seal, selectors
+from .models import Issuer
 
 HABILITATION_EXPIRING = notifications.Message(
     title=_("Habilitation de %(person)s (%(kind)s) : fin le %(day)s"),
@@ -43,4 +44,40 @@ def habilitations_remind_expiring(*, day: datetime.date) -> notifications.Notifi
                 url=reverse("dashboard"),
             )
         )
+    return notified
+
+
+SEAL_EXPIRING = notifications.Message(
+    title=_("Le certificat du sceau des documents expire le %(day)s"),
+    body=_(
+        "Le certificat qui scelle les certificats, attestations, fiches de décision et "
+        "procès-verbaux (%(subject)s) expire le %(day)s. Faites installer le certificat "
+        "renouvelé avant cette date : après elle, la plateforme refusera de démarrer et "
+        "aucun document officiel ne pourra plus être délivré."
+    ),
+)
+
+
+def seal_remind_expiring(*, day: datetime.date) -> notifications.Notified:
+    """Tell the secretariat once per seal certificate, REMINDER_SEAL_DAYS before it expires
+    (or as soon as it is found closer to its end). A seal that cannot be loaded is the start-up
+    checks' business: nothing is sent."""
+    notified = notifications.Notified()
+    try:
+        current = seal.load()
+    except seal.SealUnavailable:
+        return notified
+    ends_on = current.not_after.date()
+    if ends_on - day > datetime.timedelta(days=settings.REMINDER_SEAL_DAYS):
+        return notified
+    notified.add(
+        notifications.notify(
+            "seal_expiring",
+            Issuer.current(),
+            key=f"reminder:seal:{current.certificate.sha256.hex()[:32]}",
+            message=SEAL_EXPIRING,
+            values={"day": ends_on.strftime("%d/%m/%Y"), "subject": current.subject},
+            url=reverse("dashboard"),
+        )
+    )
     return notified

@@ -216,6 +216,24 @@ VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 30)  # public verifications per
 # the demo creates it (`manage.py credential_key --create-if-missing`), a missing or
 # unreadable one stops the start (system check jury.E001).
 CREDENTIAL_KEY_FILE = Path(os.environ.get("CREDENTIAL_KEY_FILE", VAR_DIR / "credential-key.pem"))
+# Uploaded PDFs checked on the public page, per client per minute (each is parsed whole).
+VERIFY_UPLOAD_RATE_LIMIT = env_int("VERIFY_UPLOAD_RATE_LIMIT", 10)
+
+# The seal of the official PDFs (cqp/seal.py, README « The document seal »). The demo makes
+# its own pair under VAR_DIR (`manage.py seal_keys --create-if-missing`); production names
+# the CPEF's files, or the start stops.
+_DEMO_SEAL_DIR = VAR_DIR / "seal"
+SEAL_KEY_FILE = os.environ.get(
+    "SEAL_KEY_FILE", str(_DEMO_SEAL_DIR / "seal-key.pem") if DEBUG else ""
+)
+SEAL_CERT_FILE = os.environ.get(
+    "SEAL_CERT_FILE", str(_DEMO_SEAL_DIR / "seal-cert.pem") if DEBUG else ""
+)
+SEAL_KEY_PASSWORD = os.environ.get("SEAL_KEY_PASSWORD", "")
+# Former seal certificates (after a renewal): the documents they sealed still verify.
+SEAL_PREVIOUS_CERT_FILES = env_list("SEAL_PREVIOUS_CERT_FILES", [])
+# The secretariat is told this many days before the seal's certificate expires.
+REMINDER_SEAL_DAYS = env_int("REMINDER_SEAL_DAYS", 60)
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -296,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
     "remind-expiring-habilitations": {
         "task": "cqp.tasks.remind_expiring_habilitations",
         "schedule": crontab(hour=7, minute=20),
+    },
+    "remind-expiring-seal": {
+        "task": "cqp.tasks.remind_expiring_seal",
+        "schedule": crontab(hour=7, minute=25),
     },
     "resend-unsent-emails": {
         "task": "cqp.tasks.resend_unsent_emails",

@@ -86,6 +86,13 @@ def remind_expiring_habilitations() -> int:
 
 
 @shared_task(acks_late=True)
+def remind_expiring_seal() -> int:
+    notified = reminders.seal_remind_expiring(day=timezone.localdate())
+    send_emails_later(notified.notifications)
+    return notified.occurrences
+
+
+@shared_task(acks_late=True)
 def notify_account_locked(email: str, until: str, failures: int) -> int:
     """Tell the holder of the account locked by cqp.limits, if the e-mail has one."""
     notified = notifications.account_locked_notify(

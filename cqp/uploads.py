@@ -21,7 +21,11 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    StopUpload,
+)
 from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -88,6 +92,20 @@ class LimitedUploadHandler(FileUploadHandler):
         ) % {"size": MAX_SIZE // (1024 * 1024)}
         self.request.refused_uploads = {self.field_name: message}
         raise StopUpload(connection_reset=connection_reset)
+
+
+class MemoryOnlyUploadHandler(MemoryFileUploadHandler):
+    """Keeps the file in memory whatever its size, never in a temporary file: for a file read
+    and never stored (the public verification of a PDF). LimitedUploadHandler, before it,
+    bounds that size to MAX_SIZE."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+
+def memory_only(request) -> None:
+    """Read this request's files in memory only (before anything reads its body)."""
+    request.upload_handlers = [LimitedUploadHandler(request), MemoryOnlyUploadHandler(request)]
 
 
 def refusals(request) -> dict[str, str]:

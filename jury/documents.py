@@ -320,6 +320,7 @@ documents.register(
         visible=_visible_deliberations,
         is_final=lambda deliberation: deliberation.decided_at is not None,
         candidacy_lookup="candidacy",
+        sealed=True,
     )
 )
 documents.register(
@@ -333,6 +334,7 @@ documents.register(
         visible=lambda user: selectors.session_list(user=user),
         is_final=lambda session: session.state == SessionState.CLOSED,
         candidacy_lookup=None,
+        sealed=True,
     )
 )
 for _code, _template in (
@@ -349,6 +351,7 @@ for _code, _template in (
             title=_certificate_title,
             visible=_visible_certificates(_code.value),
             candidacy_lookup="deliberation__candidacy",
+            sealed=True,
         )
     )
 

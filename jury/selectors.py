@@ -15,7 +15,7 @@ from cqp.models import User
 from cqp.permissions import is_secretariat
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
-from .enums import SessionState
+from .enums import CertificateKind, SessionState
 from .models import Certificate, Deliberation, JurySession
 from .recusals import session_recusals
 
@@ -180,6 +180,13 @@ def certificates_held(*, user: User) -> QuerySet[Certificate]:
 def certificate_last_pk() -> int:
     """The highest certificate pk (0 without any): how many revocation status lists exist."""
     return Certificate.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def certificate_of_document(document) -> Certificate | None:
+    """The certificate or attestation a stored document is the PDF of; None for another kind."""
+    if document.kind not in CertificateKind.values:
+        return None
+    return Certificate.objects.filter(pk=document.object_id).first()
 
 
 # The instruction of the dossiers waiting for a session ---------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
         name="deliberation_president",
     ),
     path("verifier/", verify.verify, name="verify"),
+    path("verifier/document/", verify.verify_upload, name="verify_upload"),
     path("verifier/<str:number>/", verify.verify_number, name="verify_number"),
     path(
         "verifier/<str:number>/credential.json",

@@ -12,8 +12,12 @@ bash scripts/bootstrap.sh
 
 mkdir -p "${VAR_DIR:-var}"
 
+# First: every other command's system checks need the credentials key and the seal's key
+# and certificate (both kept across runs).
 echo "==> the key that signs the credentials (kept across runs)"
 .venv/bin/python manage.py credential_key --create-if-missing
+echo "==> the demo's seal (key and self-signed certificate under ${VAR_DIR:-var}/seal/)"
+.venv/bin/python manage.py seal_keys --create-if-missing
 echo "==> applying migrations"
 .venv/bin/python manage.py migrate --noinput
 echo "==> loading the référentiel"

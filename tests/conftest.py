@@ -1,8 +1,12 @@
 """Named actors for every role, in two organisations: `own` and `other`."""
 
+import os
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from cqp import seal
 from cqp.models import Certification, HabilitationKind, MembershipRole
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 from jury import credentials
@@ -17,6 +21,17 @@ from .factories import (
     UserFactory,
 )
 from .matrix import build_objects
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seal_keys(tmp_path_factory):
+    """A throw-away seal for the session (cqp.seal), named in the environment too, so that the
+    processes tests start (manage.py, a Celery worker) seal with it."""
+    directory = tmp_path_factory.mktemp("seal")
+    key, cert = directory / "seal-key.pem", directory / "seal-cert.pem"
+    seal.create_self_signed(key, cert, common_name="Sceau de test", organisation="CPEF (tests)")
+    django_settings.SEAL_KEY_FILE, django_settings.SEAL_CERT_FILE = str(key), str(cert)
+    os.environ.update(SEAL_KEY_FILE=str(key), SEAL_CERT_FILE=str(cert))
 
 
 @pytest.fixture(autouse=True)

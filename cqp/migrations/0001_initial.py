@@ -9,194 +9,479 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Certification',
+            name="Certification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=255, verbose_name='intitulé')),
-                ('branch', models.CharField(blank=True, max_length=255, verbose_name='branche')),
-                ('certifying_body', models.CharField(blank=True, max_length=255, verbose_name='organisme certificateur')),
-                ('classification_level', models.CharField(blank=True, max_length=20, verbose_name='niveau de classification')),
-                ('source', models.TextField(blank=True, verbose_name='source')),
-                ('vae_min_experience_years', models.PositiveSmallIntegerField(verbose_name='expérience minimale pour la VAE (années)')),
-                ('partial_validation_years', models.PositiveSmallIntegerField(verbose_name="durée de conservation d'une validation partielle (années)")),
-                ('jury_requires_parcours', models.JSONField(default=list, verbose_name='pièces exigées par le jury (parcours)')),
-                ('jury_requires_vae', models.JSONField(default=list, verbose_name='pièces exigées par le jury (VAE)')),
-                ('rules', models.JSONField(default=dict, verbose_name='règles du dispositif')),
-                ('loaded_at', models.DateTimeField(auto_now=True, verbose_name='chargé le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=255, verbose_name="intitulé")),
+                ("branch", models.CharField(blank=True, max_length=255, verbose_name="branche")),
+                (
+                    "certifying_body",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="organisme certificateur"
+                    ),
+                ),
+                (
+                    "classification_level",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="niveau de classification"
+                    ),
+                ),
+                ("source", models.TextField(blank=True, verbose_name="source")),
+                (
+                    "vae_min_experience_years",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="expérience minimale pour la VAE (années)"
+                    ),
+                ),
+                (
+                    "partial_validation_years",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="durée de conservation d'une validation partielle (années)"
+                    ),
+                ),
+                (
+                    "jury_requires_parcours",
+                    models.JSONField(
+                        default=list, verbose_name="pièces exigées par le jury (parcours)"
+                    ),
+                ),
+                (
+                    "jury_requires_vae",
+                    models.JSONField(default=list, verbose_name="pièces exigées par le jury (VAE)"),
+                ),
+                ("rules", models.JSONField(default=dict, verbose_name="règles du dispositif")),
+                ("loaded_at", models.DateTimeField(auto_now=True, verbose_name="chargé le")),
             ],
             options={
-                'verbose_name': 'certification',
-                'verbose_name_plural': 'certifications',
-                'ordering': ['code'],
+                "verbose_name": "certification",
+                "verbose_name_plural": "certifications",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='raison sociale')),
-                ('kind', models.CharField(choices=[('entreprise', 'Entreprise'), ('organisme_formation', 'Organisme de formation')], max_length=30, verbose_name='type')),
-                ('siret', cqp.models.SiretField(error_messages={'unique': 'Une organisation avec ce SIRET existe déjà.'}, max_length=14, unique=True, validators=[cqp.validators.validate_siret], verbose_name='SIRET')),
-                ('slug', models.SlugField(editable=False, max_length=80, unique=True, verbose_name='identifiant')),
-                ('city', models.CharField(blank=True, max_length=120, verbose_name='ville')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="raison sociale")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("entreprise", "Entreprise"),
+                            ("organisme_formation", "Organisme de formation"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "siret",
+                    cqp.models.SiretField(
+                        error_messages={"unique": "Une organisation avec ce SIRET existe déjà."},
+                        max_length=14,
+                        unique=True,
+                        validators=[cqp.validators.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        editable=False, max_length=80, unique=True, verbose_name="identifiant"
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=120, verbose_name="ville")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse e-mail')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='nom')),
-                ('platform_role', models.CharField(blank=True, choices=[('secretariat', 'Secrétariat CPEF'), ('jury', 'Membre du jury')], help_text='Rôle transverse à toutes les organisations (secrétariat CPEF, jury).', max_length=20, verbose_name='rôle sur la plateforme')),
-                ('is_staff', models.BooleanField(default=False, help_text='Peut se connecter au back-office Django.', verbose_name="accès à l'administration")),
-                ('is_active', models.BooleanField(default=True, verbose_name='actif')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name="date d'inscription")),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="adresse e-mail"),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="nom")),
+                (
+                    "platform_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[("secretariat", "Secrétariat CPEF"), ("jury", "Membre du jury")],
+                        help_text="Rôle transverse à toutes les organisations (secrétariat CPEF, jury).",
+                        max_length=20,
+                        verbose_name="rôle sur la plateforme",
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Peut se connecter au back-office Django.",
+                        verbose_name="accès à l'administration",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date d'inscription"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
-                'ordering': ['last_name', 'first_name', 'email'],
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
+                "ordering": ["last_name", "first_name", "email"],
             },
             managers=[
-                ('objects', cqp.models.UserManager()),
+                ("objects", cqp.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Competence',
+            name="Competence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='numéro')),
-                ('title', models.CharField(max_length=500, verbose_name='intitulé')),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='competences', to='cqp.certification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="numéro")),
+                ("title", models.CharField(max_length=500, verbose_name="intitulé")),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competences",
+                        to="cqp.certification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compétence',
-                'verbose_name_plural': 'compétences',
-                'ordering': ['certification', 'number'],
+                "verbose_name": "compétence",
+                "verbose_name_plural": "compétences",
+                "ordering": ["certification", "number"],
             },
         ),
         migrations.CreateModel(
-            name='CompetenceElement',
+            name="CompetenceElement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='numéro')),
-                ('title', models.TextField(verbose_name='intitulé')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elements', to='cqp.competence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="numéro")),
+                ("title", models.TextField(verbose_name="intitulé")),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="elements",
+                        to="cqp.competence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'élément de compétence',
-                'verbose_name_plural': 'éléments de compétence',
-                'ordering': ['competence', 'number'],
+                "verbose_name": "élément de compétence",
+                "verbose_name_plural": "éléments de compétence",
+                "ordering": ["competence", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Habilitation',
+            name="Habilitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('professionnel', 'Professionnel du secteur'), ('evaluateur', 'Évaluateur externe')], max_length=20, verbose_name='type')),
-                ('valid_from', models.DateField(verbose_name='valable du')),
-                ('valid_until', models.DateField(verbose_name="valable jusqu'au")),
-                ('granted_at', models.DateTimeField(auto_now_add=True, verbose_name='accordée le')),
-                ('revoked_on', models.DateField(blank=True, null=True, verbose_name='révoquée le')),
-                ('revocation_reason', models.TextField(blank=True, verbose_name='motif de révocation')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='habilitations_granted', to=settings.AUTH_USER_MODEL, verbose_name='accordée par')),
-                ('renewal_of', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='renewed_by', to='cqp.habilitation', verbose_name='renouvellement de')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='habilitations_revoked', to=settings.AUTH_USER_MODEL, verbose_name='révoquée par')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='habilitations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("professionnel", "Professionnel du secteur"),
+                            ("evaluateur", "Évaluateur externe"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valable du")),
+                ("valid_until", models.DateField(verbose_name="valable jusqu'au")),
+                ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="accordée le")),
+                ("revoked_on", models.DateField(blank=True, null=True, verbose_name="révoquée le")),
+                (
+                    "revocation_reason",
+                    models.TextField(blank=True, verbose_name="motif de révocation"),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="habilitations_granted",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="accordée par",
+                    ),
+                ),
+                (
+                    "renewal_of",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="renewed_by",
+                        to="cqp.habilitation",
+                        verbose_name="renouvellement de",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="habilitations_revoked",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="révoquée par",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="habilitations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'habilitation',
-                'verbose_name_plural': 'habilitations',
-                'ordering': ['-valid_until', 'user__last_name'],
+                "verbose_name": "habilitation",
+                "verbose_name_plural": "habilitations",
+                "ordering": ["-valid_until", "user__last_name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('gestionnaire', "Gestionnaire d'organisation"), ('candidat', 'Candidat'), ('professionnel', 'Professionnel du secteur')], max_length=20, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='depuis le')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cqp.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("gestionnaire", "Gestionnaire d'organisation"),
+                            ("candidat", "Candidat"),
+                            ("professionnel", "Professionnel du secteur"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="depuis le")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="cqp.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'appartenance',
-                'verbose_name_plural': 'appartenances',
-                'ordering': ['organisation__name', 'user__last_name', 'user__first_name'],
+                "verbose_name": "appartenance",
+                "verbose_name_plural": "appartenances",
+                "ordering": ["organisation__name", "user__last_name", "user__first_name"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
-                ('role', models.CharField(choices=[('gestionnaire', "Gestionnaire d'organisation"), ('candidat', 'Candidat'), ('professionnel', 'Professionnel du secteur')], max_length=20, verbose_name='rôle')),
-                ('token', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='envoyée le')),
-                ('expires_at', models.DateTimeField(verbose_name='expire le')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='acceptée le')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='cqp.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse e-mail")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("gestionnaire", "Gestionnaire d'organisation"),
+                            ("candidat", "Candidat"),
+                            ("professionnel", "Professionnel du secteur"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("token", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="envoyée le")),
+                ("expires_at", models.DateTimeField(verbose_name="expire le")),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acceptée le"),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="cqp.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityBlock',
+            name="ActivityBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='numéro')),
-                ('title', models.CharField(max_length=500, verbose_name='intitulé')),
-                ('tasks', models.JSONField(default=list, verbose_name='tâches')),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activity_blocks', to='cqp.certification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="numéro")),
+                ("title", models.CharField(max_length=500, verbose_name="intitulé")),
+                ("tasks", models.JSONField(default=list, verbose_name="tâches")),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activity_blocks",
+                        to="cqp.certification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "bloc d'activités",
-                'verbose_name_plural': "blocs d'activités",
-                'ordering': ['certification', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('certification', 'number'), name='unique_activity_block_number')],
+                "verbose_name": "bloc d'activités",
+                "verbose_name_plural": "blocs d'activités",
+                "ordering": ["certification", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("certification", "number"), name="unique_activity_block_number"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='competence',
-            constraint=models.UniqueConstraint(fields=('certification', 'number'), name='unique_competence_number'),
+            model_name="competence",
+            constraint=models.UniqueConstraint(
+                fields=("certification", "number"), name="unique_competence_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='competenceelement',
-            constraint=models.UniqueConstraint(fields=('competence', 'number'), name='unique_competence_element_number'),
+            model_name="competenceelement",
+            constraint=models.UniqueConstraint(
+                fields=("competence", "number"), name="unique_competence_element_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='habilitation',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('valid_from'))), name='habilitation_period_ordered'),
+            model_name="habilitation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("valid_until__gte", models.F("valid_from"))),
+                name="habilitation_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='unique_membership_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation", "role"), name="unique_membership_role"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cqp', '0002_load_referentiel'),
+        ("cqp", "0002_load_referentiel"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organisation',
-            name='is_active',
-            field=models.BooleanField(default=True, verbose_name='en activité'),
+            model_name="organisation",
+            name="is_active",
+            field=models.BooleanField(default=True, verbose_name="en activité"),
         ),
     ]

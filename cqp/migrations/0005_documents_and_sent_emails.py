@@ -15,59 +15,91 @@ def mark_earlier_emails_sent(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('cqp', '0004_notifications'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("cqp", "0004_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='body',
-            field=models.TextField(blank=True, verbose_name='message'),
+            model_name="notification",
+            name="body",
+            field=models.TextField(blank=True, verbose_name="message"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='email_attempts',
+            model_name="notification",
+            name="email_attempts",
             field=models.PositiveSmallIntegerField(default=0, verbose_name="tentatives d'envoi"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='email_error',
-            field=models.CharField(blank=True, max_length=300, verbose_name="dernière erreur d'envoi"),
+            model_name="notification",
+            name="email_error",
+            field=models.CharField(
+                blank=True, max_length=300, verbose_name="dernière erreur d'envoi"
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='email_sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='e-mail envoyé le'),
+            model_name="notification",
+            name="email_sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="e-mail envoyé le"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(blank=True, max_length=40, verbose_name='événement'),
+            model_name="notification",
+            name="event",
+            field=models.CharField(blank=True, max_length=40, verbose_name="événement"),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30, verbose_name='type de document')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('edition', models.PositiveSmallIntegerField(default=1, verbose_name='édition')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('file', models.FileField(max_length=300, upload_to=cqp.models.document_path, verbose_name='fichier')),
-                ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
-                ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('pages', models.PositiveSmallIntegerField(verbose_name='pages')),
-                ('generated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='généré le')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30, verbose_name="type de document")),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("edition", models.PositiveSmallIntegerField(default=1, verbose_name="édition")),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=cqp.models.document_path, verbose_name="fichier"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="empreinte SHA-256")),
+                ("size", models.PositiveIntegerField(verbose_name="taille (octets)")),
+                ("pages", models.PositiveSmallIntegerField(verbose_name="pages")),
+                (
+                    "generated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="généré le"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document officiel',
-                'verbose_name_plural': 'documents officiels',
-                'ordering': ['-generated_at', '-pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='cqp_documen_content_ffb1be_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'content_type', 'object_id', 'edition'), name='one_document_per_edition')],
+                "verbose_name": "document officiel",
+                "verbose_name_plural": "documents officiels",
+                "ordering": ["-generated_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"], name="cqp_documen_content_ffb1be_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "content_type", "object_id", "edition"),
+                        name="one_document_per_edition",
+                    )
+                ],
             },
         ),
         migrations.RunPython(mark_earlier_emails_sent, migrations.RunPython.noop),

@@ -9,30 +9,73 @@ from cqp.append_only import refuse_rewrites
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('cqp', '0005_documents_and_sent_emails'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("cqp", "0005_documents_and_sent_emails"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DownloadLog',
+            name="DownloadLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('downloaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('kind', models.CharField(choices=[('document', 'document officiel'), ('apercu', 'aperçu (projet)'), ('piece', 'pièce justificative')], max_length=20, verbose_name='nature')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('title', models.CharField(max_length=300, verbose_name='document')),
-                ('candidacy_pk', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='candidature')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "downloaded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="le"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("document", "document officiel"),
+                            ("apercu", "aperçu (projet)"),
+                            ("piece", "pièce justificative"),
+                        ],
+                        max_length=20,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("title", models.CharField(max_length=300, verbose_name="document")),
+                (
+                    "candidacy_pk",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="candidature"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "consultation d'un document",
-                'verbose_name_plural': 'consultations des documents',
-                'ordering': ['-downloaded_at', '-pk'],
-                'indexes': [models.Index(fields=['candidacy_pk', '-downloaded_at', '-id'], name='cqp_downloa_candida_6ca9b1_idx')],
+                "verbose_name": "consultation d'un document",
+                "verbose_name_plural": "consultations des documents",
+                "ordering": ["-downloaded_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["candidacy_pk", "-downloaded_at", "-id"],
+                        name="cqp_downloa_candida_6ca9b1_idx",
+                    )
+                ],
             },
         ),
         refuse_rewrites("cqp_downloadlog"),

@@ -5,25 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cqp', '0007_downloadlog_no_truncate'),
+        ("cqp", "0007_downloadlog_no_truncate"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certification',
-            name='registry',
-            field=models.CharField(choices=[('RNCP', 'Répertoire national des certifications professionnelles (RNCP)'), ('RS', 'Répertoire spécifique (RS)')], default='RNCP', help_text='Répertoire où la certification est enregistrée : RNCP ou répertoire spécifique.', max_length=4, verbose_name='répertoire national'),
+            model_name="certification",
+            name="registry",
+            field=models.CharField(
+                choices=[
+                    ("RNCP", "Répertoire national des certifications professionnelles (RNCP)"),
+                    ("RS", "Répertoire spécifique (RS)"),
+                ],
+                default="RNCP",
+                help_text="Répertoire où la certification est enregistrée : RNCP ou répertoire spécifique.",
+                max_length=4,
+                verbose_name="répertoire national",
+            ),
         ),
         migrations.AddField(
-            model_name='certification',
-            name='registry_code',
-            field=models.CharField(blank=True, help_text='Par exemple RNCP12345 ou RS1234, tel que publié par France compétences.', max_length=20, validators=[cqp.validators.validate_registry_code], verbose_name='code au répertoire'),
+            model_name="certification",
+            name="registry_code",
+            field=models.CharField(
+                blank=True,
+                help_text="Par exemple RNCP12345 ou RS1234, tel que publié par France compétences.",
+                max_length=20,
+                validators=[cqp.validators.validate_registry_code],
+                verbose_name="code au répertoire",
+            ),
         ),
         migrations.AddField(
-            model_name='certification',
-            name='registry_level',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Niveau 1'), (2, 'Niveau 2'), (3, 'Niveau 3'), (4, 'Niveau 4'), (5, 'Niveau 5'), (6, 'Niveau 6'), (7, 'Niveau 7'), (8, 'Niveau 8')], help_text='Niveau du cadre national des certifications (3 à 8 au RNCP ; aucun au RS).', null=True, verbose_name='niveau de qualification'),
+            model_name="certification",
+            name="registry_level",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                choices=[
+                    (1, "Niveau 1"),
+                    (2, "Niveau 2"),
+                    (3, "Niveau 3"),
+                    (4, "Niveau 4"),
+                    (5, "Niveau 5"),
+                    (6, "Niveau 6"),
+                    (7, "Niveau 7"),
+                    (8, "Niveau 8"),
+                ],
+                help_text="Niveau du cadre national des certifications (3 à 8 au RNCP ; aucun au RS).",
+                null=True,
+                verbose_name="niveau de qualification",
+            ),
         ),
     ]

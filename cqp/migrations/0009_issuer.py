@@ -5,33 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cqp', '0008_registry_code'),
+        ("cqp", "0008_registry_code"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Issuer',
+            name="Issuer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default="Commission paritaire nationale de l'emploi et de la formation professionnelle de la branche des organismes de formation", max_length=255, verbose_name='nom')),
-                ('short_name', models.CharField(default='CPEF', max_length=40, verbose_name='sigle')),
-                ('street', models.CharField(default='10 rue de la Formation', max_length=255, verbose_name='adresse')),
-                ('postal_code', models.CharField(default='75010', max_length=10, verbose_name='code postal')),
-                ('city', models.CharField(default='Paris', max_length=120, verbose_name='ville')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse e-mail de contact')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='téléphone')),
-                ('logo', models.FileField(blank=True, help_text='Image PNG, JPEG ou SVG ; sans logo, les documents portent le sigle.', upload_to=cqp.models.issuer_logo_path, verbose_name='logo')),
-                ('president_name', models.CharField(max_length=200, verbose_name='président ou présidente : nom')),
-                ('president_title', models.CharField(default='Président de la CPEF', max_length=200, verbose_name='président ou présidente : qualité')),
-                ('vice_president_name', models.CharField(max_length=200, verbose_name='vice-président ou vice-présidente : nom')),
-                ('vice_president_title', models.CharField(default='Vice-présidente de la CPEF', max_length=200, verbose_name='vice-président ou vice-présidente : qualité')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mis à jour le')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="Commission paritaire nationale de l'emploi et de la formation professionnelle de la branche des organismes de formation",
+                        max_length=255,
+                        verbose_name="nom",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(default="CPEF", max_length=40, verbose_name="sigle"),
+                ),
+                (
+                    "street",
+                    models.CharField(
+                        default="10 rue de la Formation", max_length=255, verbose_name="adresse"
+                    ),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(default="75010", max_length=10, verbose_name="code postal"),
+                ),
+                ("city", models.CharField(default="Paris", max_length=120, verbose_name="ville")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="adresse e-mail de contact"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="téléphone")),
+                (
+                    "logo",
+                    models.FileField(
+                        blank=True,
+                        help_text="Image PNG, JPEG ou SVG ; sans logo, les documents portent le sigle.",
+                        upload_to=cqp.models.issuer_logo_path,
+                        verbose_name="logo",
+                    ),
+                ),
+                (
+                    "president_name",
+                    models.CharField(max_length=200, verbose_name="président ou présidente : nom"),
+                ),
+                (
+                    "president_title",
+                    models.CharField(
+                        default="Président de la CPEF",
+                        max_length=200,
+                        verbose_name="président ou présidente : qualité",
+                    ),
+                ),
+                (
+                    "vice_president_name",
+                    models.CharField(
+                        max_length=200, verbose_name="vice-président ou vice-présidente : nom"
+                    ),
+                ),
+                (
+                    "vice_president_title",
+                    models.CharField(
+                        default="Vice-présidente de la CPEF",
+                        max_length=200,
+                        verbose_name="vice-président ou vice-présidente : qualité",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mis à jour le")),
             ],
             options={
-                'verbose_name': 'organisme certificateur',
-                'verbose_name_plural': 'organisme certificateur',
+                "verbose_name": "organisme certificateur",
+                "verbose_name_plural": "organisme certificateur",
             },
         ),
     ]

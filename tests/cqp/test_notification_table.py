@@ -13,7 +13,7 @@ from candidates import services as candidacy_services
 from candidates import services_recevabilite
 from candidates.tasks import notify_transition
 from candidates.transitions import TRANSITIONS
-from cqp import notifications
+from cqp import notifications, seal
 from cqp.celery import app as celery_app
 from cqp.models import Notification
 from cqp.tasks import resend_unsent_emails, send_notification_email
@@ -193,7 +193,15 @@ def test_every_periodic_task_of_the_schedule_exists(settings):
 
 
 def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
-    settings, candidat, own_org, gestionnaire, professionnel, evaluateur, secretariat, mailoutbox
+    settings,
+    candidat,
+    own_org,
+    gestionnaire,
+    professionnel,
+    evaluateur,
+    secretariat,
+    mailoutbox,
+    tmp_path,
 ):
     """One case for each periodic task, set up 61 days before the run (the actors'
     habilitations are granted today): each task does its job."""
@@ -211,6 +219,16 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
             user=UserFactory(email="bientot@exemple.fr"),
             valid_until=run.date() + datetime.timedelta(days=30),
             granted_by=secretariat,
+        )
+        # The seal's certificate expires 30 days after the run.
+        settings.SEAL_KEY_FILE, settings.SEAL_CERT_FILE = tmp_path / "k.pem", tmp_path / "c.pem"
+        seal.create_self_signed(
+            settings.SEAL_KEY_FILE,
+            settings.SEAL_CERT_FILE,
+            common_name="Sceau",
+            organisation="CPEF",
+            valid_from=start,
+            days=61 + 30,
         )
     with time_machine.travel(run - datetime.timedelta(hours=1), tick=False):
         lost = NotificationFactory(user=candidat)  # its e-mail task never ran
@@ -231,6 +249,7 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
         "remind-recevabilite-deadlines: 1",
         "remind-expiring-validations: 1",
         "remind-expiring-habilitations: 1",
+        "remind-expiring-seal: 1",
         "resend-unsent-emails: 1",
     ]
 
@@ -243,6 +262,7 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
     assert reminded("validation_expiring") == [candidat.email]
     assert reminded("recevabilite_due_soon") == [secretariat.email]
     assert reminded("habilitation_expiring") == sorted([expiring.user.email, secretariat.email])
+    assert reminded("seal_expiring") == [secretariat.email]
     lost.refresh_from_db()
     assert lost.email_sent_at == run
     # The reminders' own e-mails leave after their commit; the lost one was sent now.

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from candidates.models import Candidacy, CompetenceValidation
+from cqp import documents
 from evaluations import services as evaluation_services
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury import services
@@ -269,3 +270,21 @@ def refused(deliberation, call, error=ValidationError):
 
 def messages(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+# A sealed document ------------------------------------------------------------------------
+
+
+def certified(*, secretariat, validated=ALL) -> Certificate:
+    """The certificate (or, when not every competence is `validated`, the attestation) of a
+    candidacy decided in a new open session, its sealed PDF stored (cqp.seal)."""
+    deliberation = cheap_on_agenda(open_session(by=secretariat), secretariat=secretariat)
+    not_validated = sorted(set(ALL) - set(validated))
+    motivations = dict.fromkeys(not_validated, "Compétence non démontrée devant le jury.")
+    record(
+        deliberation,
+        decisions=fiche(validated=validated, not_validated=not_validated, motivations=motivations),
+    )
+    certificate = Certificate.objects.get(deliberation=deliberation)
+    documents.document_store(certificate.kind, certificate)
+    return certificate

@@ -4,6 +4,7 @@ tests/jury/matrix.md; its format: tests/matrix.py)."""
 from django.utils import timezone
 
 from candidates.models import Candidacy
+from tests.evaluations.matrix import pdf_upload
 from tests.jury.builders import CONFORME_POST
 
 
@@ -52,4 +53,6 @@ DATA = {
     "certificate_revoke": lambda o, certificate: {"reason": "Fraude établie."},
     "deliberation_detail": _decisions,
     "deliberation_president": lambda o, deliberation: {"president": o["salarie"].pk},
+    # A PDF that is not one of ours: the page answers so, and stores nothing.
+    "verify_upload": lambda o: {"document": pdf_upload()},
 }
