@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import io
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -41,13 +40,6 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 FIELD_NAME = "SceauCPEF"
 README_HINT = (
@@ -64,7 +56,9 @@ class SealUnavailable(ImproperlyConfigured):
 class Seal:
     """The key and certificate, loaded and checked."""
 
-    signer: signers.SimpleSigner
+    key: asn1_keys.PrivateKeyInfo
+    # The seal's certificate first, then the CA certificates embedded with it.
+    chain: tuple[asn1_x509.Certificate, ...]
     certificate: asn1_x509.Certificate
     # The certificates whose seals verify: this one and those it renewed.
     trusted: tuple[asn1_x509.Certificate, ...]
@@ -162,14 +156,10 @@ def _load() -> Seal:
             serialization.NoEncryption(),
         )
     )
-    chain = [_asn1(c) for c in certificates]
-    signer = signers.SimpleSigner(
-        signing_cert=chain[0],
-        signing_key=key_info,
-        cert_registry=SimpleCertificateStore.from_certs(chain),
-    )
+    chain = tuple(_asn1(c) for c in certificates)
     return Seal(
-        signer=signer,
+        key=key_info,
+        chain=chain,
         certificate=chain[0],
         trusted=(chain[0], *_previous_certificates()),
         subject=own.subject.rfc4514_string(),
@@ -252,21 +242,17 @@ def _outside_event_loop(function, *args):
 def seal_pdf(pdf: bytes, *, signer_name: str, reason: str, location: str) -> bytes:
     """`pdf` with the seal's PAdES signature (B-B) appended as an incremental update: the
     original bytes are kept as they are. SealUnavailable when the seal cannot be used."""
+    # pyHanko (about 30 MB and half a second) is loaded by the processes that seal or verify
+    # a PDF only, not by every web worker at start-up.
+    from . import seal_pades
+
     seal = load()
     problem = validity_problem(seal)
     if problem:
         raise SealUnavailable(problem)
-    metadata = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
-        name=signer_name,
-        reason=reason,
-        location=location,
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha256",
+    return _outside_event_loop(
+        seal_pades.sign, pdf, seal, FIELD_NAME, signer_name, reason, location
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    signer = signers.PdfSigner(metadata, seal.signer)
-    return _outside_event_loop(signer.sign_pdf, writer).getvalue()
 
 
 @dataclass(frozen=True)
@@ -287,27 +273,11 @@ class Verification:
 def verify(pdf: bytes) -> Verification:
     """Whether `pdf` carries our seal, intact, over the whole file, by pyHanko's validator
     with our certificates as the only trust roots. Nothing is fetched from the network."""
-    seal = load()
-    try:
-        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
-    except Exception:  # noqa: BLE001 -- any file pyHanko cannot parse carries no seal we can read
-        return Verification(sealed=False)
-    if not signatures:
-        return Verification(sealed=False)
-    signature = signatures[0]
-    context = ValidationContext(trust_roots=list(seal.trusted), allow_fetching=False)
-    try:
-        status = _outside_event_loop(validate_pdf_signature, signature, context)
-    except Exception:  # noqa: BLE001 -- a signature that cannot even be read is not intact
-        return Verification(sealed=True)
-    fingerprints = {certificate.sha256 for certificate in seal.trusted}
-    return Verification(
-        sealed=True,
-        ours=status.signing_cert.sha256 in fingerprints,
-        intact=bool(status.intact and status.valid and status.trusted),
-        whole_file=len(signatures) == 1 and status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        signed_at=status.signer_reported_dt or signature.self_reported_timestamp,
-    )
+    # pyHanko is loaded where a PDF is sealed or verified only (see seal_pdf).
+    from . import seal_pades
+
+    found = _outside_event_loop(seal_pades.verify, pdf, load().trusted)
+    return Verification(**found)
 
 
 def create_self_signed(

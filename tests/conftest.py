@@ -42,9 +42,11 @@ def _isolated_media(settings, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def credential_key_file(tmp_path_factory):
-    """One signing key for the credentials per test session (the demo makes its own)."""
+    """One signing key for the credentials per test session (the demo makes its own), named
+    in the environment too, for the processes tests start."""
     path = tmp_path_factory.mktemp("keys") / "credential-key.pem"
     credentials.key_create(path)
+    os.environ["CREDENTIAL_KEY_FILE"] = str(path)
     return path
 
 

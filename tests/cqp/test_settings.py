@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from candidates.models import Candidacy
@@ -20,8 +19,6 @@ STRONG_KEY = "k3y-" + "x1Y2z3W4v5" * 6
 def _manage(*args, **env):
     dropped = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     base = {k: v for k, v in os.environ.items() if k not in dropped}
-    # The session's signing key (tests/conftest.py), which the start-up check wants.
-    base["CREDENTIAL_KEY_FILE"] = str(settings.CREDENTIAL_KEY_FILE)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
