@@ -8,5 +8,6 @@ class CqpConfig(AppConfig):
     verbose_name = _("Plateforme CQP")
 
     def ready(self):
-        # Registers the core's panels, its demo seeder, and the session clock's start at each login.
-        from . import dashboard_panels, demo_registry, middleware  # noqa: F401
+        # Registers the core's panels, its demo seeders (run before the apps': the issuer signs
+        # their documents), and the session clock's start at each login.
+        from . import dashboard_panels, demo_issuer, demo_registry, middleware  # noqa: F401
