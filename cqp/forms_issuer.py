@@ -45,6 +45,20 @@ class IssuerForm(UploadForm, forms.ModelForm):
             "vice_president_name",
             "vice_president_title",
         ]
+        # The model's verbose names end with « : nom », which the label's colon would double.
+        labels = {
+            "president_name": gettext_lazy("Nom du président ou de la présidente"),
+            "president_title": gettext_lazy("Qualité du président ou de la présidente"),
+            "vice_president_name": gettext_lazy("Nom du vice-président ou de la vice-présidente"),
+            "vice_president_title": gettext_lazy(
+                "Qualité du vice-président ou de la vice-présidente"
+            ),
+        }
+        help_texts = {
+            "president_title": gettext_lazy(
+                "Imprimée sous le nom, par exemple « Président de la CPEF »."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

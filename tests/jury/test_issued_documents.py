@@ -74,7 +74,12 @@ def _assert_issuer(text):
 def _assert_signatories(text, signed_on):
     assert f"Fait à Lyon, le {signed_on.day} " in text
     assert "Fait à CPEF" not in text
-    for line in ("Président de la CPEF", "Marc Aubry", "Vice-présidente de la CPEF", "Nadia Benali"):
+    for line in (
+        "Président de la CPEF",
+        "Marc Aubry",
+        "Vice-présidente de la CPEF",
+        "Nadia Benali",
+    ):
         assert line in text
 
 
@@ -124,7 +129,10 @@ def test_the_certificate_names_a_holder_without_civility_without_agreement(
     certificate = _decide(deliberation, django_capture_on_commit_callbacks, validated=ALL)
 
     text, _pages, _data = _render("certificat", certificate)
-    assert "certifie que Camille ROUX date de naissance : 02/01/1988, lieu de naissance : Nantes" in text
+    assert (
+        "certifie que Camille ROUX date de naissance : 02/01/1988, lieu de naissance : Nantes"
+        in text
+    )
     assert "(e)" not in text.replace("Assistant(e)", "")
 
 
@@ -197,6 +205,7 @@ def test_documents_are_pdf_a_3b_with_their_fonts_embedded(
     assert fonts
     for font in fonts.values():
         descendant = font.get_object()["/DescendantFonts"][0].get_object()
-        assert "/FontFile2" in descendant["/FontDescriptor"] or "/FontFile3" in descendant[
-            "/FontDescriptor"
-        ]
+        assert (
+            "/FontFile2" in descendant["/FontDescriptor"]
+            or "/FontFile3" in descendant["/FontDescriptor"]
+        )
