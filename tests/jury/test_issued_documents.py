@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cqp import documents, services_registry
+from cqp import documents, emails, services_registry
 from cqp.models import Certification, Issuer
+from jury import documents as jury_documents
 from jury.models import Certificate
 from tests.candidates.builders import today
+from tests.factories import InvitationFactory
 from tests.helpers import add_years, pdf_read
 
 from .builders import ALL, EMPLOYEURS, SALARIES, cheap_on_agenda, fiche, member, open_session
@@ -209,3 +211,20 @@ def test_documents_are_pdf_a_3b_with_their_fonts_embedded(
             "/FontFile2" in descendant["/FontDescriptor"]
             or "/FontFile3" in descendant["/FontDescriptor"]
         )
+
+
+def test_the_certificate_and_the_e_mails_link_to_the_site_url(
+    on_agenda, django_capture_on_commit_callbacks, settings, mailoutbox
+):
+    settings.SITE_URL = "http://127.0.0.1:8123"
+    certificate = _decide(on_agenda(), django_capture_on_commit_callbacks, validated=ALL)
+    text, _pages, data = _render("certificat", certificate)
+    assert f"http://127.0.0.1:8123/verifier/{certificate.number}/" in text.replace(" ", "")
+    # The QR code encodes the same address.
+    assert jury_documents.verification_url(certificate) == (
+        f"http://127.0.0.1:8123/verifier/{certificate.number}/"
+    )
+
+    invitation = InvitationFactory()
+    emails.invitation_email_send(invitation_id=invitation.pk)
+    assert f"http://127.0.0.1:8123/invitation/{invitation.token}/" in mailoutbox[-1].body
