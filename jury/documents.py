@@ -230,7 +230,9 @@ def _holder(candidate) -> dict:
     declared, the birth name when another name is used, and the date and place of birth."""
     if candidate.identity_declared_at is None:
         return {"name": _full_name(candidate.user)}
-    civility = {Civility.MADAME: "Madame", Civility.MONSIEUR: "Monsieur"}.get(candidate.civility, "")
+    civility = {Civility.MADAME: "Madame", Civility.MONSIEUR: "Monsieur"}.get(
+        candidate.civility, ""
+    )
     # Without a civility, the birth is said without agreement: « date de naissance ».
     born = {Civility.MADAME: "née", Civility.MONSIEUR: "né"}.get(candidate.civility, "")
     place = candidate.birth_place

@@ -381,9 +381,7 @@ def _pv_queries(session) -> int:
     kind = documents.get_kind("proces_verbal")
     issuer = Issuer.current()  # read once per render by cqp.documents.render_pdf
     with CaptureQueriesContext(connection) as captured:
-        html = render_to_string(
-            kind.template, {**kind.context(session), "issuer": issuer}
-        )
+        html = render_to_string(kind.template, {**kind.context(session), "issuer": issuer})
     assert "Délivrance totale du CQP" in html
     return len(captured)
 

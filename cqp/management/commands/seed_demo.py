@@ -201,4 +201,6 @@ class Command(BaseCommand):
         )
         for email, _first, _last, label, *_rest in ACCOUNTS:
             self.stdout.write(f"  {label:<40} {email}")
-        self.stdout.write(f"Site : {settings.SITE_URL}/  —  back-office : {settings.SITE_URL}/admin/")
+        self.stdout.write(
+            f"Site : {settings.SITE_URL}/  —  back-office : {settings.SITE_URL}/admin/"
+        )
