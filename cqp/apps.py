@@ -8,6 +8,7 @@ class CqpConfig(AppConfig):
     verbose_name = _("Plateforme CQP")
 
     def ready(self):
-        # Registers the core's panels, its demo seeder, the session clock's start at each login,
-        # and the seal's system check.
-        from . import dashboard_panels, demo_registry, middleware, seal  # noqa: F401
+        # Registers the core's panels, its demo seeders (run before the apps': the issuer signs
+        # their documents), the session clock's start at each login, and the seal's system
+        # check.
+        from . import dashboard_panels, demo_issuer, demo_registry, middleware, seal  # noqa: F401

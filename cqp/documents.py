@@ -9,6 +9,7 @@ and answers the download and draft-preview views. It knows nothing of the apps b
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,10 +65,31 @@ def kinds() -> list[DocumentKind]:
     return list(_kinds.values())
 
 
+# PDF/A-3b: the archival variant (fonts embedded, colours and metadata declared), which also
+# allows a file attached to the PDF later on.
+PDF_VARIANT = "pdf/a-3b"
+
+
+def _issuer_logo(issuer: Issuer) -> str:
+    """The issuer's logo as a data URI, whatever the storage; "" without one (the documents
+    then print the short name in its place)."""
+    if not issuer.logo:
+        return ""
+    try:
+        with issuer.logo.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    content_type = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
+
+
 def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, int]:
-    """The PDF bytes and page count of `obj`'s document. Always French: an official document."""
+    """The PDF/A bytes and page count of `obj`'s document, under the issuer's identity.
+    Always French: an official document."""
     from weasyprint import HTML  # heavy import, only where PDFs are made
 
+    issuer = Issuer.current()
     with translation.override("fr"):
         context = {
             **kind.context(obj),
@@ -75,10 +97,12 @@ def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, 
             "draft": draft,
             "generated_at": timezone.localtime(),
             "site_url": settings.SITE_URL,
+            "issuer": issuer,
+            "issuer_logo": _issuer_logo(issuer),
         }
         html = render_to_string(kind.template, context)
     rendered = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-    return rendered.write_pdf(), len(rendered.pages)
+    return rendered.write_pdf(pdf_variant=PDF_VARIANT), len(rendered.pages)
 
 
 def _filename(kind: DocumentKind, obj, sha: str) -> str:

@@ -10,6 +10,7 @@ from .views import (
     documents,
     habilitations,
     invitations,
+    issuer,
     notifications,
     organisations,
     referentiel,
@@ -76,6 +77,7 @@ urlpatterns = [
         habilitations.habilitation_revoke,
         name="habilitation_revoke",
     ),
+    path("emetteur/modifier/", issuer.issuer_edit, name="issuer_edit"),
     path("referentiel/", referentiel.certification_list, name="certification_list"),
     path("referentiel/<str:code>/", referentiel.certification_detail, name="certification_detail"),
     path(

@@ -7,8 +7,9 @@ edition, the first one staying as it was. Before that, only a draft can be previ
 
 from django.db.models import QuerySet
 
+from candidates.enums import Pathway
 from candidates.models import TransitionLog
-from candidates.selectors import candidacy_queryset
+from candidates.selectors import candidacy_queryset, plan_actions
 from cqp.documents import DocumentKind, latest_documents, register
 from cqp.models import Document, User
 
@@ -77,6 +78,12 @@ def _context(dossier: EvaluationDossier) -> dict:
         "professionnel_name": _full_name(candidacy.professionnel),
         "evaluateur_name": _full_name(candidacy.evaluateur),
         "competences": competences,
+        # The parcours followed before this evaluation: its cycle's actions, done or not.
+        "actions": (
+            list(plan_actions(candidacy, cycle=dossier.cycle))
+            if candidacy.pathway == Pathway.PARCOURS
+            else []
+        ),
         # Situations that name no competence (or one outside the scope) are shown apart.
         "general_observations": [o for o in observations if o.competence_id not in scope],
     }

@@ -230,12 +230,17 @@ def _holder(candidate) -> dict:
     declared, the birth name when another name is used, and the date and place of birth."""
     if candidate.identity_declared_at is None:
         return {"name": _full_name(candidate.user)}
-    born = {Civility.MADAME: "née", Civility.MONSIEUR: "né"}.get(candidate.civility, "né(e)")
+    civility = {Civility.MADAME: "Madame", Civility.MONSIEUR: "Monsieur"}.get(
+        candidate.civility, ""
+    )
+    # Without a civility, the birth is said without agreement: « date de naissance ».
+    born = {Civility.MADAME: "née", Civility.MONSIEUR: "né"}.get(candidate.civility, "")
     place = candidate.birth_place
     if place and candidate.birth_country and candidate.birth_country.casefold() != "france":
         place = f"{place} ({candidate.birth_country})"
     return {
         "name": candidate.legal_name,
+        "civility": civility,
         "born": born,
         "birth_name": candidate.birth_name.upper() if candidate.used_name else "",
         "birth_date": candidate.birth_date,

@@ -12,6 +12,10 @@ bash scripts/bootstrap.sh
 
 mkdir -p "${VAR_DIR:-var}"
 
+port="${PORT:-8000}"
+# The documents' QR codes and the e-mails' links point at the address the demo is served on.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$port}"
+
 # First: every other command's system checks need the credentials key and the seal's key
 # and certificate (both kept across runs).
 echo "==> the key that signs the credentials (kept across runs)"
@@ -25,6 +29,5 @@ echo "==> loading the référentiel"
 echo "==> creating the demo data"
 .venv/bin/python manage.py seed_demo
 
-port="${PORT:-8000}"
 echo "==> starting the demo on http://127.0.0.1:$port/ (Ctrl-C to stop)"
 exec .venv/bin/python manage.py runserver "127.0.0.1:$port"

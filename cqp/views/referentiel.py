@@ -14,7 +14,13 @@ from .helpers import form_page
 @login_required
 def certification_list(request):
     return render(
-        request, "cqp/certification_list.html", {"certifications": selectors.certification_list()}
+        request,
+        "cqp/certification_list.html",
+        {
+            "certifications": selectors.certification_list(),
+            # The secretariat sees and edits the identity its documents are issued under.
+            "issuer": selectors.issuer_get() if is_secretariat(request.user) else None,
+        },
     )
 
 

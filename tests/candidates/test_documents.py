@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates import documents as candidate_documents
 from candidates import services
 from candidates.experience import required_days
-from candidates.models import ReperageEntry
+from candidates.models import ReperageEntry, VaeRequest
 from cqp.models import Competence, Document
 from cqp.tasks import generate_document
 from evaluations import services as evaluation_services
@@ -145,6 +146,16 @@ def test_livret_is_stored_once_when_the_reperage_is_completed(
     assert "Centre de formation de Saint-Étienne" in text
     assert "du 02/03/2026 au 27/03/2026" in text
     assert "Repérage réalisé par" in text
+    # The issuer's identity heads it; the candidate, the professionnel and the employer sign.
+    assert "Commission paritaire nationale de l'emploi" in text
+    assert "10 rue de la Formation, 75010 Paris" in text
+    signatures = text[text.index("Repérage réalisé par") :]
+    assert (
+        f"La personne candidate Éloïse Lefèvre-Duchêne Date et signature "
+        f"Le professionnel du secteur {professionnel} Date et signature "
+        f"L'employeur {own_org.name} Date, signature et cachet"
+    ) in signatures
+    assert "Candidat(e)" not in text
     assert "PROJET" not in text
 
     # Once: the task run again returns the stored document and stores nothing more.
@@ -279,6 +290,11 @@ def test_dossier_vae_is_stored_once_when_partie_3_is_submitted(
     assert f"Expérience en rapport avec le CQP : 3 ans et 0 mois ({required} jours)" in text
     assert f"minimum requis : 3 ans, soit {required} jours à cette date (atteint)" in text
     assert "Demande déclarée recevable" in text and "Expérience conforme au référentiel." in text
+    sworn_at = timezone.localtime(VaeRequest.objects.get(candidacy=vae).sworn_at)
+    assert (
+        f"Déclaration sur l'honneur faite le {sworn_at:%d/%m/%Y} à {sworn_at:%-H} h "
+        f"{sworn_at:%M} : « Je déclare sur l'honneur l'exactitude des informations"
+    ) in text
     assert "Partie 3 — activités réalisées" in text
     for title in _competence_titles(vae):
         assert title in text

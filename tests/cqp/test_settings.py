@@ -59,8 +59,10 @@ def test_invalid_boolean_in_environment_fails_loudly():
 
 @pytest.mark.django_db
 def test_seed_demo_is_idempotent_and_prints_every_account(
-    capsys, django_capture_on_commit_callbacks
+    capsys, django_capture_on_commit_callbacks, settings
 ):
+    # scripts/demo.sh sets SITE_URL from the demo's port.
+    settings.SITE_URL = "http://127.0.0.1:8123"
     # The official PDFs are generated after commit (tasks run eagerly).
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo")
@@ -132,6 +134,7 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
         "cqp.Document": 11,
     }
     output = capsys.readouterr().out
+    assert "Site : http://127.0.0.1:8123/  —  back-office : http://127.0.0.1:8123/admin/" in output
     for email in [
         "secretariat@",
         "jury@",

@@ -5,6 +5,7 @@ The dossier is filled through the real services: the candidate's accounts and ev
 the evaluators' observations, opinions, joint results and signatures.
 """
 
+import datetime
 import hashlib
 
 import pytest
@@ -14,12 +15,14 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cqp.documents import get_kind
-from cqp.models import Document
+from candidates.models import Candidacy
+from cqp.documents import get_kind, render_pdf
+from cqp.models import Document, Issuer
 from cqp.tasks import generate_document
 from evaluations import documents, services
 from tests.candidates.builders import competence, today
 from tests.cqp.builders import pdf_bytes
+from tests.factories import ParcoursActionFactory
 from tests.helpers import pdf_read, pdf_text
 
 from .builders import NON_ACQUISE, assessment, dossier_of, opinions, parcours_in_evaluation, sign
@@ -295,11 +298,16 @@ def test_queries_do_not_grow_with_the_dossier(candidacy, candidat, professionnel
                     upload=_upload("piece.pdf"),
                 )
 
+    issuer = Issuer.current()  # read once per render by cqp.documents.render_pdf
+
     def queries():
         # The template's queries count too (lazy relations): rendered to HTML, not to PDF.
         with CaptureQueriesContext(connection) as captured:
             context = kind.context(dossier)
-            html = render_to_string(kind.template, {**context, "document_title": "x"})
+            html = render_to_string(
+                kind.template,
+                {**context, "document_title": "x", "issuer": issuer},
+            )
         return len(captured), html
 
     fill(observations=1, files=1)
@@ -308,3 +316,45 @@ def test_queries_do_not_grow_with_the_dossier(candidacy, candidat, professionnel
     many, html = queries()
     assert many == few
     assert html.count("Contexte n°") == 13
+
+
+def test_the_dossier_shows_the_parcours_followed_and_the_mise_en_pratique(candidacy):
+    ParcoursActionFactory(
+        candidacy=candidacy,
+        competence=competence(4),
+        kind="formation",
+        provider="Centre de formation de Saint-Étienne",
+        start_date=datetime.date(2026, 3, 2),
+        end_date=datetime.date(2026, 3, 27),
+        done=True,
+    )
+    ParcoursActionFactory(
+        candidacy=candidacy,
+        competence=competence(5),
+        provider="Tutrice : Mme Vidal",
+        start_date=datetime.date(2026, 4, 1),
+        done=False,
+    )
+    # A later cycle's action is not this dossier's parcours.
+    ParcoursActionFactory(candidacy=candidacy, cycle=2, provider="Cycle suivant")
+    Candidacy.objects.filter(pk=candidacy.pk).update(
+        practice_confirmed_on=datetime.date(2026, 5, 4),
+        practice_note="Gestion complète de trois sessions inter-entreprises.",
+    )
+
+    data, _pages = render_pdf(get_kind(CODE), dossier_of(candidacy))
+
+    text = pdf_text(data)
+    parcours = text[text.index("Parcours suivi") : text.index("Compétences évaluées")]
+    c4, c5 = competence(4), competence(5)
+    assert (
+        f"C4 {c4.title} Action de formation — Centre de formation de Saint-Étienne "
+        "02/03/2026 27/03/2026 Oui"
+    ) in parcours
+    assert f"C5 {c5.title}" in parcours and "Tutrice : Mme Vidal 01/04/2026 — Non" in parcours
+    assert "Cycle suivant" not in text
+    assert (
+        "Mise en pratique en entreprise Mise en pratique confirmée le 04/05/2026 par le "
+        "professionnel du secteur. Gestion complète de trois sessions inter-entreprises."
+    ) in parcours
+    assert "Candidat(e)" not in text

@@ -75,5 +75,8 @@ def test_the_attestation_names_the_holder_and_no_registration_while_unknown(
         not_validated=[3],
     )
     text = pdf_text(stored_bytes(_only("attestation", certificate)))
-    assert "atteste que Théo Julien GARNIER, né(e) le 17/05/1990 à Nantes, candidat(e)" in text
+    assert (
+        "atteste que Théo Julien GARNIER, date de naissance : 17/05/1990, lieu de naissance : "
+        "Nantes, détient"
+    ) in text
     assert "Certification enregistrée" not in text

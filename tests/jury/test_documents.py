@@ -19,11 +19,13 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from pypdf import PdfReader
 
 from cqp import documents
-from cqp.models import Document
+from cqp.models import Document, Issuer
 from cqp.tasks import generate_document
 from evaluations.models import EvaluationDossier
 from jury import services
@@ -275,13 +277,16 @@ def test_certificate_carries_its_number_verification_url_and_qr_code(
     data = stored_bytes(document)
     text, pages = pdf_read(data)
     assert pages == 1
-    assert "Certificat de qualification professionnelle — Élodie Lefèvre" in text
+    assert "Certificat de qualification professionnelle" in text
+    # A diploma: the holder's legal name, no running title naming the account.
+    assert deliberation.candidacy.candidate.legal_name in text
     assert CERTIFICATION in text
     for title in _titles(*ALL):
         assert title in text
     assert certificate.number in text
     assert SITE + reverse("verify_number", args=[certificate.number]) in text
-    assert today().strftime("%d/%m/%Y") in text
+    with translation.override("fr"):
+        assert f"Fait à Paris, le {date_format(today(), 'j F Y')}." in text
     # The QR code is an image on the first page.
     page = PdfReader(io.BytesIO(data)).pages[0]
     xobjects = page["/Resources"]["/XObject"]
@@ -331,7 +336,7 @@ def test_pv_is_stored_when_the_session_closes_and_lists_members_and_deliberation
     assert CERTIFICATION in text
     assert "Maison de la formation, Orléans" in text
     employeurs = text.split("Collège employeurs", 1)[1].split("Collège salariés", 1)[0]
-    assert "Présent : Hélène Prévost (président(e) de séance)" in employeurs
+    assert "Présent : Hélène Prévost (présidence de la séance)" in employeurs
     assert "Absent : Maëlle Absente" in employeurs
     salaries = text.split("Collège salariés", 1)[1]
     assert "Présent : Noël Garçon" in salaries
@@ -374,8 +379,9 @@ def test_session_page_offers_the_pv_preview_then_its_download_and_the_zip(
 
 def _pv_queries(session) -> int:
     kind = documents.get_kind("proces_verbal")
+    issuer = Issuer.current()  # read once per render by cqp.documents.render_pdf
     with CaptureQueriesContext(connection) as captured:
-        html = render_to_string(kind.template, kind.context(session))
+        html = render_to_string(kind.template, {**kind.context(session), "issuer": issuer})
     assert "Délivrance totale du CQP" in html
     return len(captured)
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -201,5 +202,5 @@ class Command(BaseCommand):
         for email, _first, _last, label, *_rest in ACCOUNTS:
             self.stdout.write(f"  {label:<40} {email}")
         self.stdout.write(
-            "Site : http://127.0.0.1:8000  —  back-office : http://127.0.0.1:8000/admin/"
+            f"Site : {settings.SITE_URL}/  —  back-office : {settings.SITE_URL}/admin/"
         )
