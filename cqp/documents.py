@@ -84,11 +84,9 @@ def _issuer_logo(issuer: Issuer) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode()}"
 
 
-def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, int]:
-    """The PDF/A bytes and page count of `obj`'s document, under the issuer's identity.
-    Always French: an official document."""
-    from weasyprint import HTML  # heavy import, only where PDFs are made
-
+def document_html(kind: DocumentKind, obj, *, draft: bool = False) -> str:
+    """The HTML the PDF of `obj`'s document is made from, in French, under the issuer's
+    identity."""
     issuer = Issuer.current()
     with translation.override("fr"):
         context = {
@@ -100,7 +98,15 @@ def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, 
             "issuer": issuer,
             "issuer_logo": _issuer_logo(issuer),
         }
-        html = render_to_string(kind.template, context)
+        return render_to_string(kind.template, context)
+
+
+def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, int]:
+    """The PDF/A bytes and page count of `obj`'s document, under the issuer's identity.
+    Always French: an official document."""
+    from weasyprint import HTML  # heavy import, only where PDFs are made
+
+    html = document_html(kind, obj, draft=draft)
     rendered = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     return rendered.write_pdf(pdf_variant=PDF_VARIANT), len(rendered.pages)
 

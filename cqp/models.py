@@ -573,9 +573,9 @@ class Issuer(models.Model):
 
     @classmethod
     def current(cls) -> "Issuer":
-        """The issuer (created with the defaults on first use)."""
-        issuer = cls.objects.order_by("pk").first()
-        return issuer if issuer is not None else cls.objects.create()
+        """The issuer as stored, or its defaults, unsaved (reading never writes: the first
+        `save` stores the one row)."""
+        return cls.objects.order_by("pk").first() or cls()
 
     @property
     def address_lines(self) -> list[str]:

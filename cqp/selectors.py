@@ -14,7 +14,6 @@ from .models import (
     Habilitation,
     HabilitationStatus,
     Invitation,
-    Issuer,
     Membership,
     MembershipRole,
     Organisation,
@@ -137,12 +136,6 @@ def habilitated_users(*, kind: str, day: datetime.date) -> QuerySet[User]:
     """Users holding a habilitation of this kind valid on that day."""
     valid = Habilitation.objects.valid_on(day).filter(kind=kind)
     return User.objects.filter(is_active=True, habilitations__in=valid).distinct()
-
-
-def issuer_get() -> Issuer:
-    """The issuer as stored, or its defaults unsaved: a page that only reads never writes
-    (`Issuer.current()`, which creates the row, is for the writes and the documents)."""
-    return Issuer.objects.order_by("pk").first() or Issuer()
 
 
 def certification_list() -> QuerySet[Certification]:

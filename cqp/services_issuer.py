@@ -39,7 +39,7 @@ def issuer_update(
     if not is_secretariat(by):
         raise PermissionDenied
     with transaction.atomic():
-        issuer = Issuer.objects.select_for_update().get(pk=Issuer.current().pk)
+        issuer = Issuer.objects.select_for_update().order_by("pk").first() or Issuer()
         for field in FIELDS:
             if field in identity:
                 setattr(issuer, field, (identity[field] or "").strip())

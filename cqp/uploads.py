@@ -30,7 +30,6 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.errors import DependencyError
 
 MAX_SIZE = 15 * 1024 * 1024
 # A form's other fields and the multipart framing take far less than this margin. The
@@ -155,11 +154,6 @@ def _unreadable_pdf() -> UploadRefused:
 def _pdf(upload: UploadedFile) -> Kind:
     try:
         reader = PdfReader(upload, strict=False)
-    except DependencyError:
-        # Encrypted with AES (as PDFs restricted by their author's password often are), which
-        # pypdf decrypts only with the `cryptography` package: the cross-references, the
-        # trailer and the encryption dictionary parsed; the pages cannot be counted.
-        return PDF
     except Exception as error:
         raise _unreadable_pdf() from error
     try:

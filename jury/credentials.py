@@ -124,12 +124,6 @@ def issuer_url() -> str:
     return _url("issuer_profile")
 
 
-def _current_issuer() -> Issuer:
-    # Issuer.current() creates the row on first use; a GET must change nothing, so until the
-    # secretariat saves it, the defaults are read from an unsaved one.
-    return Issuer.objects.order_by("pk").first() or Issuer()
-
-
 def _issuer(issuer: Issuer) -> dict:
     profile = {
         "id": issuer_url(),
@@ -158,7 +152,7 @@ def _issuer(issuer: Issuer) -> dict:
 
 def issuer_profile() -> dict:
     """The issuer's OB 3.0 Profile as a JSON-LD document."""
-    return {"@context": [VC_CONTEXT, OB_CONTEXT], **_issuer(_current_issuer())}
+    return {"@context": [VC_CONTEXT, OB_CONTEXT], **_issuer(Issuer.current())}
 
 
 # The achievement ---------------------------------------------------------------------------
@@ -338,7 +332,7 @@ def credential(certificate: Certificate) -> dict:
         "id": credential_url(certificate),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{certificate.get_kind_display()} n° {certificate.number}",
-        "issuer": _issuer(_current_issuer()),
+        "issuer": _issuer(Issuer.current()),
         "validFrom": _date_time(certificate.issued_on),
         "credentialSubject": subject,
         "credentialStatus": {

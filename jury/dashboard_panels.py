@@ -4,6 +4,7 @@ secretariat, the jury pipeline (a constant number of queries); for a candidate, 
 certificates and attestations with their signed credentials."""
 
 from cqp.dashboard import register_panel
+from cqp.documents import latest_documents
 from cqp.models import MembershipRole, PlatformRole
 
 from . import selectors
@@ -25,4 +26,11 @@ def pipeline_panel(request):
 # Before the candidate's own panel (order 20): what the jury delivered comes first.
 @register_panel(MembershipRole.CANDIDAT, "jury/panels/certificates.html", order=15)
 def certificates_panel(request):
-    return {"certificates": list(selectors.certificates_held(user=request.user))}
+    certificates = list(selectors.certificates_held(user=request.user))
+    for kind in {c.kind for c in certificates}:
+        # The sealed PDF of each (stored after the decision's commit: absent for a moment).
+        pdfs = latest_documents(kind, [c.pk for c in certificates if c.kind == kind])
+        for certificate in certificates:
+            if certificate.kind == kind:
+                certificate.pdf = pdfs.get(certificate.pk)
+    return {"certificates": certificates}

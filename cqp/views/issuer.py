@@ -2,9 +2,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import selectors, services_issuer
+from .. import services_issuer
 from ..decorators import secretariat_required
 from ..forms_issuer import IssuerForm
+from ..models import Issuer
 from ..uploads import refusals
 from .helpers import form_page
 
@@ -12,7 +13,7 @@ from .helpers import form_page
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def issuer_edit(request):
-    issuer = selectors.issuer_get()
+    issuer = Issuer.current()
     form = IssuerForm(
         request.POST or None,
         request.FILES or None,

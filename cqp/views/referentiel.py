@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from .. import selectors, services_registry
 from ..decorators import secretariat_required
 from ..forms_registry import CertificationRegistryForm
+from ..models import Issuer
 from ..permissions import is_secretariat
 from .helpers import form_page
 
@@ -19,7 +20,7 @@ def certification_list(request):
         {
             "certifications": selectors.certification_list(),
             # The secretariat sees and edits the identity its documents are issued under.
-            "issuer": selectors.issuer_get() if is_secretariat(request.user) else None,
+            "issuer": Issuer.current() if is_secretariat(request.user) else None,
         },
     )
 

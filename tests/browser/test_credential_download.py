@@ -9,6 +9,7 @@ from joserfc import jws
 from joserfc.jwk import KeySet
 from playwright.sync_api import expect
 
+from cqp import seal
 from cqp.models import MembershipRole
 from jury import credentials
 from jury.demo import CERTIFIED_EMAIL, CERTIFIED_FIRST_NAME, CERTIFIED_LAST_NAME
@@ -70,6 +71,13 @@ def test_certified_candidate_downloads_her_credential_from_her_dashboard(
     assert payload["credentialSubject"]["achievement"]["achievementType"] == "Certification"
     assert CERTIFIED_EMAIL not in verified.payload.decode()
     assert credentials.credential_url(certified) == payload["id"]
+
+    # Her sealed certificate, from the same card: the seal verifies.
+    with page.expect_download() as info:
+        panel.get_by_role(
+            "link", name="Télécharger : Certificat de qualification professionnelle (PDF scellé)"
+        ).click()
+    assert seal.verify(Path(info.value.path()).read_bytes()).valid
 
     # The public page of the same number offers the same credential.
     page.get_by_role("link", name="Page de vérification publique").click()

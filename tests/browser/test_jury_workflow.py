@@ -287,7 +287,9 @@ def test_jury_session_from_programming_to_public_verification(
     visitor = new_page()
     visitor.goto(f"{live_server.url}/verifier/{certificate.number}/")
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Vérification d'un certificat")
-    expect(visitor.locator(".verify-status")).to_have_text("Valide")
+    expect(visitor.locator(".verify-status")).to_contain_text(
+        "Valide — ce certificat a été délivré"
+    )
     details = visitor.locator("dl.details")
     expect(details).to_contain_text(certificate.number)
     expect(details.locator("dt:text-is('Titulaire') + dd")).to_have_text(

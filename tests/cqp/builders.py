@@ -36,10 +36,14 @@ def pdf_bytes(*, pages: int = 1, user_password: str | None = None) -> bytes:
 
 
 def pdf_encrypted_with_aes() -> bytes:
-    """A PDF whose encryption dictionary says AES-256 (revision 6), as recent PDFs restricted
-    by their author are: pypdf needs the `cryptography` package to open it."""
-    rc4 = pdf_bytes(user_password="")
-    return rc4.replace(b"/V 2\n/R 3\n/Length 128", b"/V 5\n/R 6\n/Length 256")
+    """A PDF encrypted with AES-256 (revision 6) and only its author's password, as recent PDFs
+    restricted by their author are (pypdf opens it with the `cryptography` package)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.encrypt(user_password="", owner_password="auteur", algorithm="AES-256")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def image_bytes(pil_format: str, size=(4, 3), mode="RGB") -> bytes:

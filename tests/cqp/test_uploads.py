@@ -123,8 +123,7 @@ def test_check_upload_accepts_a_pdf_restricted_by_its_author_only():
     assert check_upload(upload("bulletin.pdf", pdf_bytes(user_password=""))).extension == "pdf"
 
 
-def test_check_upload_accepts_an_aes_encrypted_pdf_on_its_structure():
-    # pypdf cannot decrypt AES without the `cryptography` package: what it parsed is enough.
+def test_check_upload_accepts_an_aes_encrypted_pdf_with_only_an_authors_password():
     assert check_upload(upload("attestation.pdf", pdf_encrypted_with_aes())).extension == "pdf"
 
 

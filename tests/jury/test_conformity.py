@@ -8,7 +8,6 @@ import html
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cqp import documents
@@ -96,7 +95,7 @@ def test_the_answers_are_stored_and_printed(on_agenda):
         ("pieces", True),
     ]
     kind = documents.get_kind("fiche_decision")
-    printed = html.unescape(render_to_string(kind.template, kind.context(deliberation)))
+    printed = html.unescape(documents.document_html(kind, deliberation))
     assert (
         "<tr><td>Professionnel et évaluateur habilités à la date de leurs actes</td>"
         '<td class="decision">Conforme</td>'
@@ -132,7 +131,7 @@ def test_an_unticked_item_is_a_non_conformity_naming_it_on_the_fiche_and_the_pv(
         "valider — C2 signée par le seul professionnel."
     )
     kind = documents.get_kind("proces_verbal")
-    printed = html.unescape(render_to_string(kind.template, kind.context(deliberation.session)))
+    printed = html.unescape(documents.document_html(kind, deliberation.session))
     assert (
         'Non conforme<br><span class="muted">Résultats signés par les deux évaluateurs pour '
         "chaque compétence à valider</span>"

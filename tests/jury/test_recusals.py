@@ -8,7 +8,6 @@ import html
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -216,10 +215,10 @@ def test_recusals_are_shown_on_the_dashboard_and_the_fiche_and_printed(
     )
 
     kind = documents.get_kind("fiche_decision")
-    printed = html.unescape(render_to_string(kind.template, kind.context(deliberation)))
+    printed = html.unescape(documents.document_html(kind, deliberation))
     assert "<strong>Émile Second</strong> (Collège employeurs) : membre de l'organisation" in (
         printed
     )
     kind = documents.get_kind("proces_verbal")
-    printed = html.unescape(render_to_string(kind.template, kind.context(session)))
+    printed = html.unescape(documents.document_html(kind, session))
     assert "Émile Second (membre de l'organisation de la candidature)" in printed
