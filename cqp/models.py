@@ -548,7 +548,7 @@ class Issuer(models.Model):
         _("logo"),
         upload_to=issuer_logo_path,
         blank=True,
-        help_text=_("Image PNG, JPEG ou SVG ; sans logo, les documents portent le sigle."),
+        help_text=_("Image PNG ou JPEG ; sans logo, les documents portent le sigle."),
     )
     president_name = models.CharField(_("président ou présidente : nom"), max_length=200)
     president_title = models.CharField(

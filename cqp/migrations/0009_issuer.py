@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                     "logo",
                     models.FileField(
                         blank=True,
-                        help_text="Image PNG, JPEG ou SVG ; sans logo, les documents portent le sigle.",
+                        help_text="Image PNG ou JPEG ; sans logo, les documents portent le sigle.",
                         upload_to=cqp.models.issuer_logo_path,
                         verbose_name="logo",
                     ),
