@@ -557,6 +557,8 @@ class Seeder:
         past = {target for _t, target, _c in entries}
         assigned = past & {State.PARCOURS, State.RECEVABLE, State.EVALUATION, State.JURY, *DECIDED}
         evaluateur = rng.choice(self.evaluateurs) if assigned else None
+        if long_history:  # the known professionnel and évaluateur follow it
+            professionnel, evaluateur = self.professionnels[org][0], self.evaluateurs[0]
         president = session[2] if session else self.jurors[0][1]
         candidacy = self.table(
             Candidacy,
