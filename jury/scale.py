@@ -26,6 +26,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 from psycopg.types.json import Jsonb
 
 from candidates.enums import Capacity, Pathway, State
@@ -631,8 +632,6 @@ class Seeder:
         )
 
     def build_guardian(self, candidacy: int, professionnel, evaluateur) -> None:
-        from guardian.models import UserObjectPermission
-
         perms = self.table(
             UserObjectPermission, ["permission_id", "content_type_id", "object_pk", "user_id"]
         )
