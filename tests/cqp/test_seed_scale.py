@@ -1,7 +1,11 @@
 """`manage.py seed_scale`: a consistent data set the pages can serve."""
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -89,6 +93,20 @@ def test_seed_scale_builds_what_the_benchmark_needs(seeded):
 def test_seed_scale_refuses_a_database_with_candidacies(seeded):
     with pytest.raises(CommandError, match="already holds candidacies"):
         call_command("seed_scale", candidacies=N, stdout=StringIO())
+
+
+def test_seed_scale_refuses_sqlite(tmp_path):
+    manage = Path(__file__).resolve().parents[2] / "manage.py"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(manage), "seed_scale", "--candidacies", "100"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "seed_scale needs PostgreSQL (DATABASE_URL): it writes with COPY." in result.stderr
 
 
 def _login(client, role):
