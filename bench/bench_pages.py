@@ -440,6 +440,8 @@ def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_af
         f"request then the median of {runs}; the sizes interleaved (one process per data "
         "set, asked in turn). Exports are read to their last byte. Queries: "
         "`CaptureQueriesContext` on the last request (session and user included).",
+        "- The agenda session holds min(200, N / 5) candidacies; the long history is 304 "
+        "log entries.",
         "- Seeding: "
         + "; ".join(f"{size:,} candidacies in {seeded[size][1]:.0f} s" for size in sizes),
         "",
