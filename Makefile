@@ -16,7 +16,7 @@ demo: ## Install what is needed, load the demo data and serve it on http://127.0
 test: ## Run the test suite against throw-away PostgreSQL and Redis (pytest args: ARGS="...")
 	@bash scripts/test.sh $(ARGS)
 
-bench: ## Time the official PDFs against a throw-away PostgreSQL; writes docs/BENCHMARKS.md (ARGS="--runs N")
+bench: ## Time the PDFs and the pages at 1,000 and 100,000 candidacies (throw-away PostgreSQL; about 15 min); writes docs/BENCHMARKS.md (quick try: ARGS="--sizes 300,3000")
 	@bash bench/run.sh $(ARGS)
 
 lint: ## ruff check + ruff format --check

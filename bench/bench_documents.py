@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"dossier_evaluation": 1.5, "proces_verbal": 10.0}  # seconds, on a 2-core machine
 PV_CANDIDACIES = 200
+START, END = "<!-- bench_documents:start -->", "<!-- bench_documents:end -->"
 
 
 def _postgres_configured() -> bool:
@@ -350,7 +351,8 @@ def report(results: dict, runs: int, load: str) -> str:
         "proces_verbal": f"closed session, {PV_CANDIDACIES} decided candidacies",
     }
     lines = [
-        "# Benchmarks",
+        START,
+        "## Official documents",
         "",
         "Rendering time of the heaviest official PDFs (`cqp.documents.render_pdf`: context",
         "queries, template, WeasyPrint layout and PDF writing). Written by",
@@ -372,7 +374,19 @@ def report(results: dict, runs: int, load: str) -> str:
         "| --- | --- | ---: | ---: | ---: | --- | ---: | --- | --- |",
     ]
     lines += [_row(result, data[code]) for code, result in results.items()]
+    lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace this benchmark's section of the file, keeping the others (the pages)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + section + rest.split(END, 1)[1].lstrip("\n")
+    else:
+        text = "# Benchmarks\n\n" + section + "\n" + text.removeprefix("# Benchmarks\n")
+    path.write_text(text, encoding="utf-8")
 
 
 class _Rollback(Exception):
@@ -408,7 +422,7 @@ def main() -> int:
         pass
     text = report(results, args.runs, load)
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(text, encoding="utf-8")
+    write_section(Path(args.output), text)
     print(text)
     return 0
 

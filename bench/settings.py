@@ -1,0 +1,13 @@
+"""Settings of the pages benchmark (bench/bench_pages.py): the project's, as in production
+(DEBUG off: no query log, cached templates), plus a trivial authenticated view
+(bench/urls.py) as the throughput ceiling. Only the benchmark names this module: the
+trivial view exists nowhere else."""
+
+from cqp.settings import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

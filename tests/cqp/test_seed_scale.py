@@ -1,0 +1,144 @@
+"""`manage.py seed_scale`: a consistent data set the pages can serve."""
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from candidates.enums import DECISION_STATES, State
+from candidates.models import Candidacy, ReperageEntry, TransitionLog
+from cqp.models import Notification, Organisation, User
+from evaluations.models import EvaluationDossier
+from jury.models import Certificate, Deliberation, JurySession
+from jury.scale import ACCOUNTS, AGENDA_SIZE, LONG_HISTORY_ROUNDS
+
+pytestmark = pytest.mark.django_db
+
+N = 300
+
+
+@pytest.fixture
+def seeded():
+    out = StringIO()
+    call_command("seed_scale", candidacies=N, stdout=out)
+    return out.getvalue()
+
+
+def test_seed_scale_reports_what_it_made(seeded):
+    assert f"{N} candidacies in" in seeded
+    assert ACCOUNTS["secretariat"] in seeded
+
+
+def test_seed_scale_builds_every_state_in_proportion(seeded):
+    counts = Counter(Candidacy.objects.values_list("state", flat=True))
+    assert sum(counts.values()) == N
+    assert set(counts) == set(State.values)
+    under_way = sum(counts[s] for s in (State.REPERAGE, State.PARCOURS, State.EVALUATION))
+    decided = sum(counts[s] for s in DECISION_STATES)
+    assert under_way > N // 4
+    assert decided > N // 5
+    assert counts[State.JURY] >= min(AGENDA_SIZE, N // 5)
+    assert Candidacy.objects.filter(pathway="vae").count() == N // 4
+    assert Organisation.objects.count() == 6  # at least 5, and the CPEF's own
+
+
+def test_seed_scale_logs_walk_to_the_current_state(seeded):
+    logs = TransitionLog.objects.order_by("candidacy_id", "created_at", "pk")
+    chains = {}
+    for candidacy_id, source, target in logs.values_list("candidacy_id", "source", "target"):
+        chain = chains.setdefault(candidacy_id, [])
+        assert source == (chain[-1] if chain else "")
+        chain.append(target)
+    states = dict(Candidacy.objects.values_list("pk", "state"))
+    assert {pk: chain[-1] for pk, chain in chains.items()} == states
+
+
+def test_seed_scale_decided_candidacies_have_their_decision(seeded):
+    decided = Candidacy.objects.filter(state__in=DECISION_STATES)
+    for candidacy in decided:
+        [deliberation] = Deliberation.objects.filter(candidacy=candidacy)
+        assert deliberation.outcome == candidacy.state
+        assert deliberation.decided_at is not None
+        assert deliberation.session.state == "closed"
+        certified = Certificate.objects.filter(deliberation=deliberation)
+        assert certified.exists() == (candidacy.state != State.NON_CERTIFIE)
+        assert deliberation.validations.count() == (
+            6 if candidacy.state == State.CERTIFIE else deliberation.validations.count()
+        )
+    assert Certificate.objects.filter(kind="certificat").count() == (
+        decided.filter(state=State.CERTIFIE).count()
+    )
+    past_evaluation = Candidacy.objects.filter(state__in=[State.JURY, *DECISION_STATES])
+    assert EvaluationDossier.objects.filter(candidacy__in=past_evaluation).count() == (
+        past_evaluation.count()
+    )
+
+
+def test_seed_scale_builds_what_the_benchmark_needs(seeded):
+    candidate = User.objects.get(email=ACCOUNTS["candidat"])
+    long = Candidacy.objects.get(candidate__user=candidate)
+    assert long.logs.count() == 2 * LONG_HISTORY_ROUNDS + 4
+    agenda = JurySession.objects.get(state="open")
+    assert agenda.deliberations.filter(decided_at__isnull=True).count() == min(AGENDA_SIZE, N // 5)
+    assert ReperageEntry.objects.exists()
+    assert Notification.objects.filter(user=candidate, read_at__isnull=True).exists()
+
+
+def test_seed_scale_refuses_a_database_with_candidacies(seeded):
+    with pytest.raises(CommandError, match="already holds candidacies"):
+        call_command("seed_scale", candidacies=N, stdout=StringIO())
+
+
+def test_seed_scale_refuses_sqlite(tmp_path):
+    manage = Path(__file__).resolve().parents[2] / "manage.py"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    result = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(manage), "seed_scale", "--candidacies", "100"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "seed_scale needs PostgreSQL (DATABASE_URL): it writes with COPY." in result.stderr
+
+
+def _login(client, role):
+    client.force_login(User.objects.get(email=ACCOUNTS[role]))
+
+
+@pytest.mark.parametrize(
+    "role", ["secretariat", "gestionnaire", "professionnel", "evaluateur", "jury_member"]
+)
+def test_seed_scale_pages_answer_for_each_role(seeded, client, role):
+    _login(client, role)
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("candidacy_list")).status_code == 200
+    assert client.get(reverse("notification_list")).status_code == 200
+
+
+def test_seed_scale_pages_with_the_long_history_and_the_agenda(seeded, client):
+    _login(client, "secretariat")
+    long = Candidacy.objects.get(candidate__user__email=ACCOUNTS["candidat"])
+    agenda = JurySession.objects.get(state="open")
+    for url in (
+        reverse("candidacy_detail", args=[long.pk]),
+        reverse("session_detail", args=[agenda.pk]),
+        reverse("session_dashboard", args=[agenda.pk]),
+        reverse("recevabilite_queue"),
+        reverse("organisation_list"),
+        reverse("pilotage"),
+    ):
+        assert client.get(url).status_code == 200, url
+    _login(client, "jury_president")
+    deliberation = agenda.deliberations.first()
+    assert client.get(reverse("session_dashboard", args=[agenda.pk])).status_code == 200
+    assert client.get(reverse("deliberation_detail", args=[deliberation.pk])).status_code == 200
+    _login(client, "candidat")
+    assert client.get(reverse("candidacy_detail", args=[long.pk])).status_code == 200
