@@ -63,13 +63,16 @@ def stored_bytes(document) -> bytes:
         return handle.read()
 
 
-def stored_names() -> list[str]:
+def stored_names(folder: str = "") -> list[str]:
     """The name of every file in the media storage (the test's own: its directory, or its
-    prefix in the bucket), sorted."""
-    names, folders = [], [""]
+    prefix in the bucket), or in one of its folders (`"evidence/"`), sorted."""
+    names, folders = [], [folder]
     while folders:
         folder = folders.pop()
-        subfolders, files = default_storage.listdir(folder)
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:  # a local folder not made yet: no file in it
+            continue
         names += [f"{folder}{name}" for name in files]
         folders += [f"{folder}{name}/" for name in subfolders]
     return sorted(names)
