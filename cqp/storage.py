@@ -49,9 +49,11 @@ def media_storage(environ: Mapping[str, str]) -> dict:
             # that refuse them (S3 Object Ownership « bucket owner enforced »): they are
             # private by default.
             "default_acl": environ.get("AWS_DEFAULT_ACL", "private") or None,
-            # Were a URL ever made, it would be signed and expire within a minute.
+            # Were a URL ever made, it would be signed (Signature Version 4, which every
+            # S3-compatible store takes) and expire within a minute.
             "querystring_auth": True,
             "querystring_expire": 60,
+            "signature_version": "s3v4",
             # As with local files: a name already taken gets a suffix, nothing is replaced.
             "file_overwrite": False,
             "max_memory_size": S3_MEMORY_BYTES,
