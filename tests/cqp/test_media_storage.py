@@ -65,6 +65,12 @@ def _delete(bucket, name: str) -> None:
     client.delete_object(Bucket=bucket_name, Key=f"{prefix}/{name}")
 
 
+def _on_agenda(session, secretariat, first_name, last_name):
+    return cheap_on_agenda(
+        session, secretariat=secretariat, first_name=first_name, last_name=last_name
+    ).candidacy
+
+
 def _label(code: str) -> str:
     return slugify(documents.get_kind(code).label)
 
@@ -160,8 +166,8 @@ def test_a_document_gone_from_the_bucket_is_not_found(client, secretariat, bucke
 
 def test_the_zip_of_a_session_is_made_from_the_bucket(client, secretariat, bucket, settings):
     session = JurySessionFactory()
-    kept = cheap_on_agenda(session, secretariat=secretariat, last_name="Aubry").candidacy
-    lost = cheap_on_agenda(session, secretariat=secretariat, last_name="Benali").candidacy
+    kept = _on_agenda(session, secretariat, "Claire", "Aubry")
+    lost = _on_agenda(session, secretariat, "Marc", "Benali")
     livret = DocumentFactory(kind="livret", subject=kept)
     _delete(bucket, DocumentFactory(kind="livret", subject=lost).file.name)
 
@@ -174,9 +180,9 @@ def test_the_zip_of_a_session_is_made_from_the_bucket(client, secretariat, bucke
     # every member is the bucket's object byte for byte.
     dossiers = Document.objects.filter(kind="dossier_evaluation").order_by("object_id")
     assert sorted(members) == [
-        f"Aubry-{kept.candidate.user.first_name}-{kept.pk}/{name}.pdf"
+        f"Aubry-Claire-{kept.pk}/{name}.pdf"
         for name in ("dossier-de-suivi-et-devaluation", _label("livret"))
-    ] + [f"Benali-{lost.candidate.user.first_name}-{lost.pk}/dossier-de-suivi-et-devaluation.pdf"]
+    ] + [f"Benali-Marc-{lost.pk}/dossier-de-suivi-et-devaluation.pdf"]
     stored = [_object(bucket, document.file.name) for document in [livret, *dossiers]]
     assert sorted(members.values()) == sorted(stored)
     assert _nothing_under_media_root(settings)
