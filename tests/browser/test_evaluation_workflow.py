@@ -77,6 +77,7 @@ def _open_assessment(page: Page, live_server, user, candidacy) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Évaluation des compétences")
 
 
+@pytest.mark.media  # the evidence uploaded through the browser is stored and read back
 def test_full_evaluation_up_to_the_jury(
     page: Page,
     new_page,
