@@ -7,6 +7,9 @@ public. The configuration itself fails loudly when incomplete."""
 import base64
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -32,6 +35,7 @@ from tests.jury.builders import cheap_on_agenda
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parents[2]
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 SIGNATORIES = {"president_name": "Marc Aubry", "vice_president_name": "Nadia Benali"}
 
@@ -115,6 +119,20 @@ def test_s3_without_a_bucket_or_an_unknown_kind_fails_loudly():
         storage.media_storage({"MEDIA_STORAGE": "s3"})
     with pytest.raises(ImproperlyConfigured, match="MEDIA_STORAGE must be local or s3, got 'nfs'"):
         storage.media_storage({"MEDIA_STORAGE": "nfs"})
+
+
+def test_the_application_refuses_to_start_on_s3_without_a_bucket():
+    environ = {**os.environ, "MEDIA_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE is s3: set AWS_STORAGE_BUCKET_NAME." in result.stderr
 
 
 def test_a_url_of_the_bucket_would_be_signed_and_short_lived(media_on_s3):
