@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cqp.storage import media_storage, media_storage_kind
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -248,6 +250,12 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # Uploaded files live outside the static tree and are only ever served by views that
 # check the user's right to them.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Where those files are kept: local files or an S3-compatible store (cqp.storage).
+MEDIA_STORAGE = media_storage_kind(os.environ)
+STORAGES = {
+    "default": media_storage(os.environ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # The first handler reads no file past cqp.uploads.MAX_SIZE; the others are Django's.
 FILE_UPLOAD_HANDLERS = [
     "cqp.uploads.LimitedUploadHandler",

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Run a command against throw-away PostgreSQL 15 and Redis servers.
+# Run a command against throw-away PostgreSQL 15, Redis and S3-compatible (moto) servers.
 #
 #   scripts/with-services.sh COMMAND [ARGS...]
 #
-# Both servers live in a private temporary directory, listen on free ports of
+# The servers live in a private temporary directory, listen on free ports of
 # 127.0.0.1 only, and are stopped and deleted on exit, whether the command succeeds,
 # fails or is interrupted. Nothing is read from or written to a system-wide
-# PostgreSQL or Redis. The command sees DATABASE_URL, REDIS_URL and VAR_DIR (media,
-# mails and static root inside the temporary directory). Used by scripts/test.sh
+# PostgreSQL or Redis, nor to a real object store. The command sees DATABASE_URL,
+# REDIS_URL and VAR_DIR (media, mails and static root inside the temporary directory),
+# and AWS_S3_ENDPOINT_URL, AWS_STORAGE_BUCKET_NAME and throw-away credentials naming an
+# empty bucket on the moto server: the media go there only with MEDIA_STORAGE=s3
+# (scripts/test.sh runs the tests that touch files a second time so). Used by scripts/test.sh
 # (the test suite) and bench/run.sh (the document benchmark).
 #
 # Environment:
@@ -34,8 +37,10 @@ done
 tmp=""
 pg_port=""
 redis_port=""
+s3_port=""
 pg_started=0
 redis_started=0
+s3_pid=""
 
 # initdb refuses to run as root: the cluster then belongs to the `postgres` system user.
 if ((EUID == 0)); then
@@ -74,6 +79,11 @@ cleanup() {
         echo "==> stopping Redis"
         stop_redis
     fi
+    if [[ -n "$s3_pid" ]]; then
+        echo "==> stopping the S3 server"
+        kill "$s3_pid" 2>/dev/null
+        wait "$s3_pid" 2>/dev/null
+    fi
     if [[ -n "$tmp" && -d "$tmp" ]]; then
         if [[ "${CQP_KEEP_TMP:-}" == 1 ]]; then
             echo "==> kept $tmp"
@@ -98,11 +108,11 @@ fi
 chmod 0700 "$tmp"
 as_pg mkdir -m 0700 "$tmp/sock"
 
-# Two distinct free ports, both sockets held open together so they cannot collide.
-read -r pg_port redis_port < <(
+# Three distinct free ports, the sockets held open together so they cannot collide.
+read -r pg_port redis_port s3_port < <(
     .venv/bin/python -c '
 import socket
-socks = [socket.socket() for _ in range(2)]
+socks = [socket.socket() for _ in range(3)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))
@@ -110,7 +120,7 @@ for s in socks:
     s.close()
 '
 )
-if ! [[ "$pg_port" =~ ^[0-9]+$ && "$redis_port" =~ ^[0-9]+$ ]]; then
+if ! [[ "$pg_port" =~ ^[0-9]+$ && "$redis_port" =~ ^[0-9]+$ && "$s3_port" =~ ^[0-9]+$ ]]; then
     echo "error: could not pick free TCP ports" >&2
     exit 1
 fi
@@ -158,6 +168,38 @@ done
 if ((!redis_ok)); then
     cat "$tmp/redis.log" >&2 || true
     echo "error: Redis is not answering on port $redis_port" >&2
+    exit 1
+fi
+
+echo "==> starting the S3 server (moto) on port $s3_port"
+.venv/bin/moto_server -H 127.0.0.1 -p "$s3_port" >"$tmp/s3.log" 2>&1 &
+s3_pid=$!
+export AWS_S3_ENDPOINT_URL="http://127.0.0.1:$s3_port"
+export AWS_STORAGE_BUCKET_NAME=cqp-media
+export AWS_S3_REGION_NAME=us-east-1
+# moto takes any credentials: these are no secret, and no real store ever sees them.
+export AWS_ACCESS_KEY_ID=cqp-tests
+export AWS_SECRET_ACCESS_KEY=cqp-tests-secret
+export AWS_LOCATION=""
+if ! .venv/bin/python - <<'PY'; then
+import os
+import time
+
+import boto3
+from botocore.exceptions import EndpointConnectionError
+
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_S3_ENDPOINT_URL"])
+for _ in range(100):
+    try:
+        s3.create_bucket(Bucket=os.environ["AWS_STORAGE_BUCKET_NAME"])
+        break
+    except EndpointConnectionError:
+        time.sleep(0.1)
+else:
+    raise SystemExit("the S3 server does not answer")
+PY
+    cat "$tmp/s3.log" >&2 || true
+    echo "error: the S3 server did not start, or refused the bucket" >&2
     exit 1
 fi
 

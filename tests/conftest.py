@@ -1,12 +1,15 @@
 """Named actors for every role, in two organisations: `own` and `other`."""
 
 import os
+import uuid
 
+import boto3
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from moto.server import ThreadedMotoServer
 
-from cqp import seal
+from cqp import seal, storage
 from cqp.models import Certification, HabilitationKind, MembershipRole
 from cqp.referentiel import DEFAULT_REFERENTIEL, load_referentiel_file
 from jury import credentials
@@ -22,6 +25,13 @@ from .factories import (
 )
 from .matrix import build_objects
 
+# The moto server takes any credentials; these never reach a real store.
+S3_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "cqp-tests",
+    "AWS_SECRET_ACCESS_KEY": "cqp-tests-secret",
+    "AWS_S3_REGION_NAME": "us-east-1",
+}
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _seal_keys(tmp_path_factory):
@@ -36,8 +46,60 @@ def _seal_keys(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path_factory):
-    # Documents and evidence written by a test stay in a throw-away directory.
+    # Documents and evidence written by a test stay in a throw-away directory, or under a
+    # prefix of their own in the bucket when the media are on S3 (the second pass of
+    # scripts/test.sh, MEDIA_STORAGE=s3).
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    if django_settings.MEDIA_STORAGE == storage.S3:
+        settings.STORAGES = _with_media(storage.media_storage(os.environ | _test_prefix()))
+
+
+def _test_prefix() -> dict[str, str]:
+    return {"AWS_LOCATION": f"tests/{uuid.uuid4().hex}"}
+
+
+def _with_media(default: dict) -> dict:
+    return {**django_settings.STORAGES, "default": default}
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """The environment naming the S3-compatible server and bucket of the tests: the moto
+    server that scripts/with-services.sh started, else (pytest run by hand) one started here,
+    in this process, for the session."""
+    names = ("AWS_S3_ENDPOINT_URL", "AWS_STORAGE_BUCKET_NAME")
+    if all(os.environ.get(name) for name in names):
+        yield {
+            **S3_CREDENTIALS,
+            **{name: os.environ[name] for name in (*names, *S3_CREDENTIALS) if name in os.environ},
+        }
+        return
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    environ = {
+        "AWS_S3_ENDPOINT_URL": f"http://{host}:{port}",
+        "AWS_STORAGE_BUCKET_NAME": "cqp-tests",
+        **S3_CREDENTIALS,
+    }
+    boto3.client(
+        "s3",
+        endpoint_url=environ["AWS_S3_ENDPOINT_URL"],
+        aws_access_key_id=environ["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=environ["AWS_SECRET_ACCESS_KEY"],
+        region_name=environ["AWS_S3_REGION_NAME"],
+    ).create_bucket(Bucket=environ["AWS_STORAGE_BUCKET_NAME"])
+    yield environ
+    server.stop()
+
+
+@pytest.fixture
+def media_on_s3(settings, s3_server):
+    """The media on the S3-compatible server for this test, whatever the pass, under a prefix
+    of its own; the environment that configures it, for the checks made with boto3."""
+    environ = {**s3_server, "MEDIA_STORAGE": storage.S3, **_test_prefix()}
+    settings.STORAGES = _with_media(storage.media_storage(environ))
+    return environ
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Small helpers shared by the test modules: reading a page, its messages, its query count,
-a PDF's text; waiting for a concurrent transaction to block on a lock, and running
+a PDF's text, the files in the media storage; waiting for a concurrent transaction to block on a lock, and running
 requests at the same moment."""
 
 import datetime
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import Error, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -60,6 +61,21 @@ def pdf_text(data: bytes) -> str:
 def stored_bytes(document) -> bytes:
     with document.file.open("rb") as handle:
         return handle.read()
+
+
+def stored_names(folder: str = "") -> list[str]:
+    """The name of every file in the media storage (the test's own: its directory, or its
+    prefix in the bucket), or in one of its folders (`"evidence/"`), sorted."""
+    names, folders = [], [folder]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:  # a local folder not made yet: no file in it
+            continue
+        names += [f"{folder}{name}" for name in files]
+        folders += [f"{folder}{name}/" for name in subfolders]
+    return sorted(names)
 
 
 def refused_by_the_database(sql: str, *params) -> None:

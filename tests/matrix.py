@@ -21,7 +21,6 @@ row of a form already fuzzed.
 """
 
 import datetime
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -66,6 +64,7 @@ from tests.factories import (
     VaeExperienceFactory,
     VaeProofFactory,
 )
+from tests.helpers import stored_names
 from tests.jury.builders import (
     EMPLOYEURS,
     SALARIES,
@@ -237,7 +236,7 @@ def _tables() -> list[str]:
 
 def database_state() -> dict:
     """Every table of the product (its row count and a digest of its rows, in one query),
-    and the files stored under MEDIA_ROOT: equal before and after a request that changed
+    and the files in the media storage: equal before and after a request that changed
     nothing."""
     # The table names come from the models, not from any input.
     digest = "md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
@@ -248,12 +247,7 @@ def database_state() -> dict:
     with connection.cursor() as cursor:
         cursor.execute(selects)
         tables = {name: (count, digest) for name, count, digest in cursor.fetchall()}
-    files = sorted(
-        os.path.join(folder, name)
-        for folder, _dirs, names in os.walk(settings.MEDIA_ROOT)
-        for name in names
-    )
-    return {"tables": tables, "files": files}
+    return {"tables": tables, "files": stored_names()}
 
 
 def changed_tables(before: dict, after: dict) -> list[str]:

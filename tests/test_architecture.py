@@ -7,6 +7,7 @@ function is still a cycle.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,30 @@ def test_function_local_imports_are_few_and_each_says_why():
             found[f"{module}:{node.lineno}"] = "#" in line or above.startswith("#")
     assert len(found) <= MAX_LOCAL_IMPORTS, sorted(found)
     assert [where for where, says_why in found.items() if not says_why] == []
+
+
+# The media are read and written through Django's storage API only (cqp.storage): a path or a
+# public URL of a stored file works with local files and breaks on an object store.
+MEDIA_BY_PATH = re.compile(
+    r"\.(?:file|logo)\.(?:path|url)\b|\bMEDIA_ROOT\b|FileSystemStorage|storage\.path\("
+)
+# Where MEDIA_ROOT and the local storage are configured.
+MEDIA_CONFIGURATION = {"cqp/settings.py", "cqp/storage.py"}
+
+
+def test_media_are_reached_through_the_storage_api_only():
+    sources = [
+        path
+        for folder in [*LAYERS, "pilotage", "templates"]
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in {".py", ".html", ".txt"} and "migrations" not in path.parts
+    ]
+    assert len(sources) > 100
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sources
+        if str(path.relative_to(ROOT)) not in MEDIA_CONFIGURATION
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if MEDIA_BY_PATH.search(line)
+    ]
+    assert found == []

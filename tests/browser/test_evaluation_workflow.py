@@ -13,7 +13,6 @@ tests/browser/test_candidacy_workflow.py explains.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -78,11 +77,11 @@ def _open_assessment(page: Page, live_server, user, candidacy) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Évaluation des compétences")
 
 
+@pytest.mark.media  # the evidence uploaded through the browser is stored and read back
 def test_full_evaluation_up_to_the_jury(
     page: Page,
     new_page,
     live_server,
-    settings,
     tmp_path,
     candidacy,
     candidat,
@@ -301,8 +300,8 @@ def test_full_evaluation_up_to_the_jury(
         "application/pdf",
     )
     assert evidence.size == len(PDF_BYTES) and evidence.uploaded_by == candidat
-    stored = Path(settings.MEDIA_ROOT) / evidence.file.name
-    assert stored.read_bytes() == PDF_BYTES
+    with evidence.file.open("rb") as handle:
+        assert handle.read() == PDF_BYTES
     assert TransitionLog.objects.filter(
         candidacy=candidacy, transition="transmit_to_jury", actor=evaluateur
     ).exists()

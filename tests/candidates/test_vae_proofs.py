@@ -3,10 +3,10 @@ certification's rules, and downloaded only by whoever may read partie 2."""
 
 import hashlib
 import re
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,11 +17,11 @@ from cqp.models import DownloadLog
 from cqp.uploads import DOCX, MAX_SIZE
 from tests.cqp.builders import docx_bytes, pdf_bytes, png_bytes
 from tests.factories import VaeCandidacyFactory, VaeExperienceFactory, VaeProofFactory
-from tests.helpers import flash_messages, page_text, query_count
+from tests.helpers import flash_messages, page_text, query_count, stored_names
 
 from .builders import refused, vae_ready
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.media]
 
 PDF = pdf_bytes()
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
@@ -43,16 +43,6 @@ NOT_ON_THE_REQUEST = (
 
 def _file(name="carte.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def _stored_files(media) -> list[Path]:
-    return sorted(p for p in (Path(media) / "vae").rglob("*") if p.is_file())
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -91,7 +81,7 @@ def _in_state(candidacy, state):
 # Joining a proof (service) ----------------------------------------------------------------------
 
 
-def test_proof_add_stores_the_identity_document_checked_on_its_content(vae, candidat, media):
+def test_proof_add_stores_the_identity_document_checked_on_its_content(vae, candidat):
     proof = _add(vae, candidat, upload=_file("Carte d'identité.pdf"))
     assert (proof.kind, proof.experience, proof.uploaded_by) == ("identite", None, candidat)
     assert (proof.original_name, proof.content_type, proof.size) == (
@@ -100,10 +90,12 @@ def test_proof_add_stores_the_identity_document_checked_on_its_content(vae, cand
         len(PDF),
     )
     assert proof.sha256 == hashlib.sha256(PDF).hexdigest()
-    path = Path(proof.file.path).resolve()
-    assert path.is_relative_to(Path(media).resolve() / "vae" / str(vae.pk))
-    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", path.name)
-    assert path.read_bytes() == PDF
+    folder, name = proof.file.name.rsplit("/", 1)
+    assert folder == f"vae/{vae.pk}"
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", name)
+    assert stored_names() == [proof.file.name]
+    with proof.file.open("rb") as handle:
+        assert handle.read() == PDF
 
 
 def test_proof_add_to_a_period_keeps_the_true_type(vae, candidat, period):
@@ -129,15 +121,13 @@ def test_proof_add_to_a_period_keeps_the_true_type(vae, candidat, period):
     ],
     ids=["executable", "disguised-page", "empty", "oversized"],
 )
-def test_proof_add_refuses_a_file_by_its_content_and_stores_nothing(
-    vae, candidat, media, upload, message
-):
+def test_proof_add_refuses_a_file_by_its_content_and_stores_nothing(vae, candidat, upload, message):
     with pytest.raises(ValidationError) as excinfo:
         _add(vae, candidat, upload=upload())
     [error] = excinfo.value.message_dict["file"]
     assert error.startswith(message)
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
 @pytest.mark.parametrize(
@@ -150,13 +140,13 @@ def test_proof_add_refuses_a_file_by_its_content_and_stores_nothing(
     ids=["identity-on-a-period", "payslip-on-the-request", "unknown-kind"],
 )
 def test_proof_add_refuses_a_kind_not_taken_where_it_is_joined(
-    vae, candidat, period, media, kind, on_period, message
+    vae, candidat, period, kind, on_period, message
 ):
     with pytest.raises(ValidationError) as excinfo:
         _add(vae, candidat, kind=kind, experience=period if on_period else None)
     assert excinfo.value.message_dict == {"kind": [message], "file": [NOT_JOINED]}
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
 def test_proof_add_follows_the_rules_of_the_certification(vae, candidat, period):
@@ -196,28 +186,28 @@ def test_proof_add_refuses_one_proof_too_many_at_one_place(vae, candidat, period
 
 
 @pytest.mark.parametrize("who", ["secretariat", "gestionnaire", "outsider"])
-def test_proof_add_by_anyone_but_the_candidate_is_refused(vae, actors, media, who):
+def test_proof_add_by_anyone_but_the_candidate_is_refused(vae, actors, who):
     with pytest.raises(PermissionDenied):
         _add(vae, actors[who])
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
-def test_proof_add_once_the_request_is_sent_is_refused(vae, candidat, media):
+def test_proof_add_once_the_request_is_sent_is_refused(vae, candidat):
     _in_state(vae, "recevabilite")
     with pytest.raises(PermissionDenied):
         _add(vae, candidat, expected_state=None)
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
-def test_proof_add_after_the_request_moved_on_says_someone_else_changed_it(vae, candidat, media):
+def test_proof_add_after_the_request_moved_on_says_someone_else_changed_it(vae, candidat):
     _in_state(vae, "abandonne")
     with pytest.raises(ConcurrentChange) as excinfo:
         _add(vae, candidat, expected_state="demande")
     assert "elle est maintenant à l'étape « Abandonnée »" in str(excinfo.value)
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
 def test_proof_add_to_a_period_of_another_request_is_refused(vae, candidat):
@@ -231,7 +221,7 @@ def test_proof_add_to_a_period_of_another_request_is_refused(vae, candidat):
 
 
 def test_proof_delete_removes_the_row_then_the_file(
-    vae, candidat, media, django_capture_on_commit_callbacks
+    vae, candidat, django_capture_on_commit_callbacks
 ):
     proof = _add(vae, candidat)
     with django_capture_on_commit_callbacks(execute=True):
@@ -239,7 +229,7 @@ def test_proof_delete_removes_the_row_then_the_file(
             candidacy=vae, by=candidat, proof=proof, expected_state="demande"
         )
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
 def test_proof_delete_refused_to_others_and_once_sent(vae, candidat, secretariat):
@@ -256,14 +246,14 @@ def test_proof_delete_refused_to_others_and_once_sent(vae, candidat, secretariat
 
 
 def test_deleting_a_period_deletes_its_proofs_and_their_files(
-    vae, candidat, period, media, django_capture_on_commit_callbacks
+    vae, candidat, period, django_capture_on_commit_callbacks
 ):
     _add(vae, candidat, kind="contrat", experience=period)
     identity = _add(vae, candidat)
     with django_capture_on_commit_callbacks(execute=True):
         services.vae_experience_delete(candidacy=vae, by=candidat, experience=period)
     assert list(VaeProof.objects.all()) == [identity]
-    assert _stored_files(media) == [Path(identity.file.path)]
+    assert stored_names("vae/") == [identity.file.name]
 
 
 # What is missing ------------------------------------------------------------------------------
@@ -436,9 +426,7 @@ def test_proof_joined_from_the_page_then_deleted_after_confirmation(client, cand
     ],
     ids=["no-file", "unreadable-file", "identity-on-a-period"],
 )
-def test_proof_refused_on_the_page_next_to_the_field(
-    client, candidat, vae, period, media, posted, errors
-):
+def test_proof_refused_on_the_page_next_to_the_field(client, candidat, vae, period, posted, errors):
     client.force_login(candidat)
     posted = {**posted, "file": posted["file"]()} if "file" in posted else posted
     response = client.post(_add_url(vae, period), {"expected_state": "demande", **posted})
@@ -449,10 +437,10 @@ def test_proof_refused_on_the_page_next_to_the_field(
     if posted["kind"] == "contrat":
         assert '<option value="contrat" selected>' in content
     assert not VaeProof.objects.exists()
-    assert _stored_files(media) == []
+    assert stored_names("vae/") == []
 
 
-def test_proof_page_for_a_period_of_another_candidacy_is_not_found(client, candidat, vae, media):
+def test_proof_page_for_a_period_of_another_candidacy_is_not_found(client, candidat, vae):
     foreign = VaeExperienceFactory()
     client.force_login(candidat)
     url = _add_url(vae, foreign)
@@ -548,7 +536,7 @@ def test_proof_download_through_another_candidacy_is_not_found(client, candidat,
 
 def test_proof_download_of_a_lost_file_is_not_found(client, candidat, vae):
     proof = _add(vae, candidat)
-    Path(proof.file.path).unlink()
+    default_storage.delete(proof.file.name)
     client.force_login(candidat)
     assert _download(client, vae, proof).status_code == 404
 

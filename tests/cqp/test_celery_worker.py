@@ -24,12 +24,14 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from cqp import storage
 from cqp.celery import app as celery_app
 from cqp.models import Document, MembershipRole, Notification
 from cqp.tasks import send_invitation_email
 from evaluations import services as evaluation_services
 from tests.evaluations.builders import dossier_of, parcours_in_evaluation, settle
 from tests.factories import InvitationFactory, MembershipFactory
+from tests.helpers import stored_bytes
 
 pytestmark = [
     pytest.mark.worker,
@@ -89,6 +91,19 @@ def _stop(worker: subprocess.Popen) -> None:
             worker.wait(timeout=STOP_TIMEOUT)
 
 
+def _media_environment() -> dict[str, str]:
+    """Where this test keeps its media, for the worker: the same directory, or the same prefix
+    of the same bucket (MEDIA_STORAGE=s3): the worker shares them as a second server would."""
+    if settings.MEDIA_STORAGE != storage.S3:
+        return {"MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    options = settings.STORAGES["default"]["OPTIONS"]
+    return {
+        "AWS_STORAGE_BUCKET_NAME": options["bucket_name"],
+        "AWS_S3_ENDPOINT_URL": options["endpoint_url"],
+        "AWS_LOCATION": options["location"],
+    }
+
+
 @contextlib.contextmanager
 def _worker(tmp_path):
     """A real worker process on a queue of its own, sending e-mails to files in `mail_dir`.
@@ -105,7 +120,7 @@ def _worker(tmp_path):
         "DATABASE_URL": _test_database_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **_media_environment(),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "SITE_URL": "http://testserver",
@@ -185,6 +200,7 @@ def test_a_real_worker_sends_the_invitation_email(transactional_db, tmp_path):
         assert f'href="{accept_url}"' in html
 
 
+@pytest.mark.media
 def test_a_transmission_goes_through_the_worker_to_a_stored_pdf_and_emails(
     transactional_db, tmp_path, candidat, own_org, secretariat, professionnel, evaluateur
 ):
@@ -214,7 +230,7 @@ def test_a_transmission_goes_through_the_worker_to_a_stored_pdf_and_emails(
 
     document = Document.objects.get(kind="dossier_evaluation")
     assert document.object_id == dossier.pk
-    data = Path(settings.MEDIA_ROOT, document.file.name).read_bytes()
+    data = stored_bytes(document)
     assert data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == document.sha256
     messages = _messages(mail_dir)

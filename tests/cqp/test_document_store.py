@@ -5,7 +5,6 @@ Each task has its own database connection, so the rows must be committed
 """
 
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -13,7 +12,7 @@ from django.db import connection, transaction
 from cqp.documents import document_store
 from cqp.models import Document
 from tests.factories import CandidacyFactory, DocumentFactory
-from tests.helpers import wait_for_a_lock_wait
+from tests.helpers import stored_names, wait_for_a_lock_wait
 
 pytestmark = [
     pytest.mark.skipif(
@@ -21,10 +20,11 @@ pytestmark = [
         reason="row locks need PostgreSQL (run with scripts/test.sh)",
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.media,
 ]
 
 
-def test_document_store_losing_the_race_keeps_the_other_task_s_document(settings):
+def test_document_store_losing_the_race_keeps_the_other_task_s_document():
     """The other task inserted the edition first and commits while this one waits on the
     unique index: this one returns the other's document and deletes its own file."""
     candidacy = CandidacyFactory()
@@ -69,5 +69,4 @@ def test_document_store_losing_the_race_keeps_the_other_task_s_document(settings
     assert results["this"].pk == theirs.pk
     assert list(Document.objects.values_list("pk", flat=True)) == [theirs.pk]
     # This task's rendering was dropped: only the other's file is stored.
-    stored = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
-    assert stored == [Path(theirs.file.name).name]
+    assert stored_names() == [theirs.file.name]

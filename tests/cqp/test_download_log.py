@@ -29,7 +29,7 @@ from tests.factories import (
 from tests.helpers import page_text, query_count, refused_by_the_database
 from tests.jury.builders import cheap_on_agenda
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.media]
 
 SECTION = "Consultations des documents"
 

@@ -13,7 +13,7 @@ from cqp.forms_issuer import MAX_LOGO_SIZE
 from cqp.models import Issuer
 from tests.helpers import flash_messages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.media]
 
 URL = "/emetteur/modifier/"
 

@@ -117,9 +117,8 @@ def test_assessment_page_shows_each_competence_of_the_scope(client, candidacy, p
 
 
 def test_assessment_page_shows_the_candidate_account_and_evidence(
-    client, candidacy, candidat, evaluateur, settings, tmp_path
+    client, candidacy, candidat, evaluateur
 ):
-    settings.MEDIA_ROOT = tmp_path
     dossier = dossier_of(candidacy)
     c4 = assessment_of(candidacy, 4).competence
     services.account_save(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -34,11 +35,11 @@ from tests.candidates.builders import (
 )
 from tests.cqp.builders import GrowingBody, multipart, pdf_bytes
 from tests.factories import PASSWORD, MembershipFactory
-from tests.helpers import flash_messages, page_text, query_count
+from tests.helpers import flash_messages, page_text, query_count, stored_names
 
 from .builders import settle, through_reperage_to_evaluation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.media]
 
 PDF = pdf_bytes()
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
@@ -64,10 +65,6 @@ def _pdf(name="planning.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def _stored_files(media) -> list[Path]:
-    return sorted(p for p in (Path(media) / "evidence").rglob("*") if p.is_file())
-
-
 # Set-up -----------------------------------------------------------------------------------
 
 
@@ -81,12 +78,6 @@ def in_evaluation(candidat, organisation, *, secretariat, professionnel, evaluat
         evaluateur=evaluateur,
         before=lambda c: validate(c.candidate, 6, validated_on=today() - 365 * DAY),
     )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -211,7 +202,7 @@ def test_account_of_a_competence_outside_the_scope_is_not_found(candidate_client
 
 
 def test_candidate_uploads_a_pdf_stored_outside_the_static_tree(
-    candidate_client, candidacy, dossier, c1, media
+    candidate_client, candidacy, dossier, c1
 ):
     response = candidate_client.post(
         _urls(candidacy)["add"],
@@ -223,13 +214,16 @@ def test_candidate_uploads_a_pdf_stored_outside_the_static_tree(
     assert (evidence.competence, evidence.original_name) == (c1, "Planning des sessions 2025.pdf")
     assert (evidence.content_type, evidence.size) == ("application/pdf", len(PDF))
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
-    path = Path(evidence.file.path).resolve()
-    assert path.is_relative_to(Path(media).resolve() / "evidence" / str(candidacy.pk))
-    assert not path.is_relative_to(Path(django_settings.BASE_DIR).resolve() / "static")
-    assert not path.is_relative_to(Path(django_settings.STATIC_ROOT).resolve())
+    folder, name = evidence.file.name.rsplit("/", 1)
+    assert folder == f"evidence/{candidacy.pk}"
+    media_root = Path(django_settings.MEDIA_ROOT).resolve()
+    assert not media_root.is_relative_to(Path(django_settings.BASE_DIR).resolve() / "static")
+    assert not media_root.is_relative_to(Path(django_settings.STATIC_ROOT).resolve())
     # A random stored name with the detected extension; the original name is only data.
-    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", path.name)
-    assert path.read_bytes() == PDF
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", name)
+    assert stored_names() == [evidence.file.name]
+    with evidence.file.open("rb") as handle:
+        assert handle.read() == PDF
     page = candidate_client.get(response.url)
     assert flash_messages(page) == ["Pièce « Planning des sessions 2025.pdf » ajoutée."]
     section = _section_html(page, c1)
@@ -244,15 +238,15 @@ def test_candidate_uploads_a_pdf_stored_outside_the_static_tree(
     ["../../etc/passwd.pdf", "..\\..\\..\\etc\\passwd.pdf", "C:\\Windows\\Temp\\passwd.pdf"],
 )
 def test_upload_name_with_a_path_keeps_only_the_file_name(
-    candidate_client, candidacy, dossier, c1, media, filename
+    candidate_client, candidacy, dossier, c1, filename
 ):
     body, content_type = multipart({"competence": c1.pk}, filename=filename, content=PDF)
     response = candidate_client.post(_urls(candidacy)["add"], body, content_type=content_type)
     assert response.status_code == 302
     evidence = Evidence.objects.get(dossier=dossier)
     assert evidence.original_name == "passwd.pdf"
-    assert _stored_files(media) == [Path(evidence.file.path)]
-    assert Path(evidence.file.path).resolve().is_relative_to(Path(media).resolve())
+    assert stored_names("evidence/") == [evidence.file.name]
+    assert evidence.file.name.startswith(f"evidence/{candidacy.pk}/")
 
 
 def _huge():
@@ -270,7 +264,7 @@ REFUSALS = {
 
 @pytest.mark.parametrize("case", REFUSALS)
 def test_refused_upload_shows_the_message_beside_that_file_field_and_loses_nothing(
-    case, candidate_client, candidacy, dossier, c1, with_work, media
+    case, candidate_client, candidacy, dossier, c1, with_work
 ):
     make, message = REFUSALS[case]
     c2 = competence(2)
@@ -294,12 +288,12 @@ def test_refused_upload_shows_the_message_beside_that_file_field_and_loses_nothi
     assert SAVED_ACCOUNT in _section_html(response, c1)
     assert "planning.pdf" in _section_html(response, c1)
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
-    assert _stored_files(media) == [Path(with_work.file.path)]
+    assert stored_names("evidence/") == [with_work.file.name]
     assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
 
 
 def test_eleventh_file_for_one_competence_is_refused_beside_its_field(
-    candidate_client, candidacy, dossier, candidat, c1, media
+    candidate_client, candidacy, dossier, candidat, c1
 ):
     for n in range(MAX_FILES_PER_COMPETENCE):
         services.evidence_add(dossier=dossier, by=candidat, competence=c1, upload=_pdf(f"{n}.pdf"))
@@ -313,7 +307,7 @@ def test_eleventh_file_for_one_competence_is_refused_beside_its_field(
     assert _section(response, c1)["evidence_form"].errors["file"] == [message]
     assert message in _section_html(response, c1)
     assert Evidence.objects.filter(dossier=dossier, competence=c1).count() == 10
-    assert len(_stored_files(media)) == 10
+    assert len(stored_names("evidence/")) == 10
     # Another competence still takes files.
     other = {"competence": competence(2).pk, "file": _pdf("autre.pdf")}
     assert candidate_client.post(_urls(candidacy)["add"], other).status_code == 302
@@ -321,7 +315,7 @@ def test_eleventh_file_for_one_competence_is_refused_beside_its_field(
 
 @pytest.mark.parametrize("value", ["C6", "not-a-number", ""])
 def test_upload_for_a_competence_outside_the_scope_is_refused_at_the_top(
-    value, candidate_client, candidacy, dossier, with_work, media
+    value, candidate_client, candidacy, dossier, with_work
 ):
     posted = competence(6).pk if value == "C6" else value
     response = candidate_client.post(
@@ -331,7 +325,7 @@ def test_upload_for_a_competence_outside_the_scope_is_refused_at_the_top(
     assert response.context["stray_errors"] == [OUT_OF_SCOPE]
     assert OUT_OF_SCOPE in page_text(response)
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
-    assert _stored_files(media) == [Path(with_work.file.path)]
+    assert stored_names("evidence/") == [with_work.file.name]
 
 
 # Bad input beside a file: nothing is stored, nothing typed is lost ---------------------------
@@ -340,9 +334,9 @@ NOT_JOINED = "Le fichier n'a pas été joint : corrigez le récit, puis choisiss
 DRAFT = "Brouillon du récit C2, tapé à côté du fichier"
 
 
-def _nothing_stored(dossier, media, *, kept=()):
+def _nothing_stored(dossier, *, kept=()):
     assert list(Evidence.objects.filter(dossier=dossier)) == list(kept)
-    assert _stored_files(media) == [Path(e.file.path) for e in kept]
+    assert stored_names("evidence/") == [e.file.name for e in kept]
 
 
 @pytest.mark.parametrize(
@@ -357,7 +351,7 @@ def _nothing_stored(dossier, media, *, kept=()):
     ids=["nul-byte", "over-5000-characters"],
 )
 def test_a_text_refused_beside_a_valid_file_stores_neither_and_keeps_the_text(
-    candidate_client, candidacy, dossier, media, text, error
+    candidate_client, candidacy, dossier, text, error
 ):
     c2 = competence(2)
     response = candidate_client.post(
@@ -372,13 +366,11 @@ def test_a_text_refused_beside_a_valid_file_stores_neither_and_keeps_the_text(
     assert f'<ul class="errorlist" id="id_c{c2.pk}_text_error"><li>{error}' in html
     assert f'<ul class="errorlist" id="id_c{c2.pk}_file_error"><li>{NOT_JOINED}' in html
     assert not flash_messages(response)
-    _nothing_stored(dossier, media)
+    _nothing_stored(dossier)
     assert not CandidateAccount.objects.filter(dossier=dossier).exists()
 
 
-def test_a_refused_text_and_a_refused_file_are_both_told(
-    candidate_client, candidacy, dossier, media
-):
+def test_a_refused_text_and_a_refused_file_are_both_told(candidate_client, candidacy, dossier):
     c2 = competence(2)
     data = {"competence": c2.pk, "text": "x" * 5001, "file": _pdf("cv.pdf", EXECUTABLE)}
     response = candidate_client.post(_urls(candidacy)["add"], data)
@@ -387,10 +379,10 @@ def test_a_refused_text_and_a_refused_file_are_both_told(
         "Assurez-vous que cette valeur comporte au plus 5000 caractères (actuellement 5001)."
     ]
     assert section["evidence_form"].errors["file"] == [TYPE_REFUSED]
-    _nothing_stored(dossier, media)
+    _nothing_stored(dossier)
 
 
-def test_the_service_checks_the_text_and_the_file_together_before_storing(dossier, candidat, media):
+def test_the_service_checks_the_text_and_the_file_together_before_storing(dossier, candidat):
     c2 = competence(2)
     with pytest.raises(ValidationError) as refused:
         services.evidence_add(
@@ -400,7 +392,7 @@ def test_the_service_checks_the_text_and_the_file_together_before_storing(dossie
         "file": [NOT_JOINED],
         "text": ["Le caractère nul n’est pas autorisé."],
     }
-    _nothing_stored(dossier, media)
+    _nothing_stored(dossier)
     assert not CandidateAccount.objects.filter(dossier=dossier).exists()
 
 
@@ -412,7 +404,7 @@ def test_the_account_service_refuses_what_the_database_cannot_store(dossier, can
 
 
 def test_a_name_as_long_as_a_file_system_allows_is_shortened_keeping_its_extension(
-    candidate_client, candidacy, dossier, c1, media
+    candidate_client, candidacy, dossier, c1
 ):
     # 255 characters, the longest name Windows, macOS or Linux give a file; 506 bytes in UTF-8.
     filename = "é" * 251 + ".pdf"
@@ -436,7 +428,7 @@ def guarded_client(candidat, candidacy):
     return client, client.cookies["csrftoken"].value
 
 
-def test_a_name_too_long_to_be_read_is_refused_in_french(guarded_client, candidacy, dossier, media):
+def test_a_name_too_long_to_be_read_is_refused_in_french(guarded_client, candidacy, dossier):
     client, token = guarded_client
     body, content_type = multipart(
         {"csrfmiddlewaretoken": token, "competence": competence(1).pk},
@@ -452,10 +444,10 @@ def test_a_name_too_long_to_be_read_is_refused_in_french(guarded_client, candida
         "Le nom du fichier joint est sans doute trop long : renommez le fichier avec un nom plus "
         "court, puis joignez-le à nouveau. Rien n'a été modifié."
     ) in page
-    _nothing_stored(dossier, media)
+    _nothing_stored(dossier)
 
 
-def test_a_200_mb_upload_is_refused_without_being_read(guarded_client, candidacy, dossier, media):
+def test_a_200_mb_upload_is_refused_without_being_read(guarded_client, candidacy, dossier):
     client, token = guarded_client
     c2 = competence(2)
     body, content_type = GrowingBody.upload(
@@ -476,24 +468,24 @@ def test_a_200_mb_upload_is_refused_without_being_read(guarded_client, candidacy
         "Le fichier dépasse la taille maximale de 15 Mo : il n'a pas été reçu."
     ]
     assert section["account_form"]["text"].value() == DRAFT
-    _nothing_stored(dossier, media)
+    _nothing_stored(dossier)
 
 
 def test_candidate_deletes_a_file_after_confirming(
     candidate_client, candidacy, dossier, c1, with_work, django_capture_on_commit_callbacks
 ):
     url = _urls(candidacy, evidence=with_work)["delete"]
-    path = Path(with_work.file.path)
+    name = with_work.file.name
     confirm = candidate_client.get(url)
     assert confirm.status_code == 200
     assert "planning.pdf" in page_text(confirm)
-    assert Evidence.objects.filter(pk=with_work.pk).exists() and path.exists()
+    assert Evidence.objects.filter(pk=with_work.pk).exists() and default_storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):
         response = candidate_client.post(url)
     assert response.status_code == 302
     assert response.url == f"{_urls(candidacy)['mine']}#competence-{c1.pk}"
     assert not Evidence.objects.filter(pk=with_work.pk).exists()
-    assert not path.exists()
+    assert not default_storage.exists(name)
     assert flash_messages(candidate_client.get(response.url)) == ["Pièce supprimée."]
 
 
@@ -510,7 +502,7 @@ def test_others_cannot_change_the_candidate_part(
     assert client.post(urls["delete"]).status_code == 403
     assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
-    assert Path(with_work.file.path).exists()
+    assert default_storage.exists(with_work.file.name)
 
 
 # Downloads --------------------------------------------------------------------------------
@@ -589,11 +581,11 @@ def test_a_file_of_another_candidacy_is_not_found_through_this_candidacy(
     assert candidate_client.post(through_theirs).status_code == 404
     assert candidate_client.get(reverse("evidence_download", args=[evidence.pk])).status_code == 404
     assert Evidence.objects.filter(pk=evidence.pk).exists()
-    assert Path(evidence.file.path).exists()
+    assert default_storage.exists(evidence.file.name)
 
 
 def test_a_missing_file_on_disk_is_not_found(candidate_client, with_work):
-    Path(with_work.file.path).unlink()
+    default_storage.delete(with_work.file.name)
     response = candidate_client.get(reverse("evidence_download", args=[with_work.pk]))
     assert response.status_code == 404
 
@@ -621,7 +613,7 @@ def test_after_transmission_the_candidate_changes_nothing(
     assert candidate_client.post(urls["delete"]).status_code == 403
     assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
-    assert Path(with_work.file.path).exists()
+    assert default_storage.exists(with_work.file.name)
     # The page itself now leads to the read-only dossier.
     assert candidate_client.get(urls["mine"]).url == urls["detail"]
     detail = candidate_client.get(urls["detail"])

@@ -17,6 +17,7 @@ from tests.candidates.builders import (
     today,
 )
 from tests.factories import PASSWORD
+from tests.helpers import stored_names
 
 from .builders import (
     ACQUISE,
@@ -184,9 +185,8 @@ WRITES = {
 
 
 @pytest.fixture
-def transmitted(parcours, candidat, evaluators, evaluateur, settings, tmp_path):
+def transmitted(parcours, candidat, evaluators, evaluateur):
     """A parcours dossier with an account, an evidence file and an observation, transmitted."""
-    settings.MEDIA_ROOT = tmp_path
     candidacy = parcours()
     dossier = dossier_of(candidacy)
     services.account_save(dossier=dossier, by=candidat, competence=competence(1), text="Récit")
@@ -206,14 +206,15 @@ def transmitted(parcours, candidat, evaluators, evaluateur, settings, tmp_path):
 
 
 @pytest.mark.parametrize("write", list(WRITES))
-def test_a_transmitted_dossier_is_read_only(write, transmitted, candidat, evaluators, tmp_path):
+def test_a_transmitted_dossier_is_read_only(write, transmitted, candidat, evaluators):
     people = {"candidat": candidat, **evaluators}
     before = snapshot(transmitted)
-    files = sorted(p.name for p in tmp_path.rglob("*") if p.is_file())
+    files = stored_names()
+    assert len(files) == 1  # the evidence file
     with pytest.raises(PermissionDenied):
         WRITES[write](transmitted, people)
     assert snapshot(transmitted) == before
-    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == files
+    assert stored_names() == files
 
 
 def test_return_to_evaluation_reopens_the_same_dossier(

@@ -48,7 +48,7 @@ from .builders import (
     transmit,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.media]
 
 CERTIFICATION = "CQP Assistant(e) de formation"
 SITE = "https://cqp.exemple.fr"

@@ -4,10 +4,8 @@ without login, and nothing stored."""
 
 import hashlib
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import InMemoryUploadedFile, SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
@@ -16,11 +14,11 @@ from weasyprint import HTML
 from cqp import documents, seal, uploads
 from cqp.models import Document, Issuer
 from jury import services
-from tests.helpers import page_text, stored_bytes
+from tests.helpers import page_text, stored_bytes, stored_names
 
 from .builders import certified
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.media]
 
 ORIGINAL = "Document authentique."
 ALTERED = "Document modifié."
@@ -52,9 +50,8 @@ def _altered(pdf: bytes) -> bytes:
 
 
 def _stored_count() -> tuple[int, list]:
-    """The stored documents, and every file under MEDIA_ROOT (where uploads are stored)."""
-    media = Path(django_settings.MEDIA_ROOT)
-    return Document.objects.count(), sorted(media.rglob("*"))
+    """The stored documents, and every file in the media storage (where uploads are stored)."""
+    return Document.objects.count(), stored_names()
 
 
 def test_the_sealed_original_is_recognised_with_what_it_is(client, certificate):
