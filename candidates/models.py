@@ -159,11 +159,17 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    # When the candidacy reached its current step (its creation, then each change of state
+    # in the audit log): written by services.candidacy_log, read by the waiting lists.
+    state_changed_at = models.DateTimeField(_("à cette étape depuis le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
         ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["state", "state_changed_at"], name="candidacy_state_since"),
+        ]
         permissions = [
             ("act_as_professionnel", _("Intervenir comme professionnel du secteur")),
             ("act_as_evaluateur", _("Intervenir comme évaluateur externe")),

@@ -236,19 +236,17 @@ WAITING_ON = {
 
 def candidacies_waiting(*, days: int, now=None) -> QuerySet[Candidacy]:
     """Candidacies that have not changed step for more than `days` days, longest first,
-    annotated with `waiting_since` (their last transition, or their creation)."""
+    annotated with `waiting_since` (their `state_changed_at`: the index on state and that
+    date serves the filter and the order)."""
     now = now or timezone.now()
-    last_step = (
-        TransitionLog.objects.filter(candidacy=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     return (
-        Candidacy.objects.filter(state__in=list(WAITING_ON))
-        .annotate(waiting_since=Coalesce(Subquery(last_step), F("created_at")))
-        .filter(waiting_since__lt=now - datetime.timedelta(days=days))
+        Candidacy.objects.filter(
+            state__in=list(WAITING_ON),
+            state_changed_at__lt=now - datetime.timedelta(days=days),
+        )
+        .annotate(waiting_since=F("state_changed_at"))
         .select_related(
             "candidate__user", "organisation", "certification", "professionnel", "evaluateur"
         )
-        .order_by("waiting_since", "pk")
+        .order_by("state_changed_at", "pk")
     )

@@ -3,13 +3,12 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from candidates.enums import State
-from candidates.models import Candidacy, CompetenceValidation, TransitionLog
+from candidates.models import Candidacy, CompetenceValidation
 from candidates.selectors import register_visibility
 from cqp.models import User
 from cqp.permissions import is_secretariat
@@ -195,19 +194,15 @@ def certificate_of_document(document) -> Certificate | None:
 def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
     """The candidacies transmitted to the jury (state `jury`) on no pending session (an
     undecided fiche), oldest transmission first, each annotated with `transmitted_at` (its
-    latest `transmit_to_jury` in the audit log); `q` searches the candidate's name and
+    `state_changed_at`: only transmit_to_jury leads there); `q` searches the candidate's name and
     e-mail and the organisation's name. For the secretariat, who sees every organisation."""
     pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
-    transmitted = (
-        TransitionLog.objects.filter(candidacy=OuterRef("pk"), transition="transmit_to_jury")
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     qs = (
         Candidacy.objects.filter(state=State.JURY)
         .exclude(pk__in=pending)
         .select_related("candidate__user", "organisation", "certification")
-        .annotate(transmitted_at=Coalesce(Subquery(transmitted), F("updated_at")))
+        # Only transmit_to_jury leads to `jury`: the step's date is the transmission's.
+        .annotate(transmitted_at=F("state_changed_at"))
     )
     for word in q.split():
         qs = qs.filter(
