@@ -25,6 +25,7 @@ from .enums import (
     DECISION_STATES,
     FINAL_STATES,
     NON_FINAL_STATES,
+    WAITING_STATES,
     ActionKind,
     Civility,
     Pathway,
@@ -169,6 +170,12 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["state", "state_changed_at"], name="candidacy_state_since"),
+            # The waiting lists, longest first, over every waiting step at once.
+            models.Index(
+                fields=["state_changed_at", "id"],
+                condition=Q(state__in=WAITING_STATES),
+                name="candidacy_waiting_since",
+            ),
         ]
         permissions = [
             ("act_as_professionnel", _("Intervenir comme professionnel du secteur")),

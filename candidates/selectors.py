@@ -12,7 +12,7 @@ from cqp import notifications
 from cqp.models import Competence, CompetenceElement, MembershipRole
 from cqp.permissions import is_secretariat
 
-from .enums import Pathway, ProofKind, RecevabiliteOutcome, State
+from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
     Candidacy,
     ParcoursAction,
@@ -223,7 +223,7 @@ def history(candidacy) -> QuerySet[TransitionLog]:
 # Whom a candidacy waits on at each step (roles of cqp.notifications): the reminders and
 # the secretariat's dashboard flag read it. A partial validation waits on nobody: the
 # validated competences simply count for five years.
-WAITING_ON = {
+WAITING_ON = {  # keys: WAITING_STATES
     State.REPERAGE: (notifications.PROFESSIONNEL,),
     State.PARCOURS: (notifications.PROFESSIONNEL,),
     State.EVALUATION: (notifications.PROFESSIONNEL, notifications.EVALUATEUR),
@@ -241,7 +241,7 @@ def candidacies_waiting(*, days: int, now=None) -> QuerySet[Candidacy]:
     now = now or timezone.now()
     return (
         Candidacy.objects.filter(
-            state__in=list(WAITING_ON),
+            state__in=WAITING_STATES,
             state_changed_at__lt=now - datetime.timedelta(days=days),
         )
         .annotate(waiting_since=F("state_changed_at"))

@@ -34,7 +34,12 @@ from django.db.models.functions import Lower, Trim, TruncMonth
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.enums import DECISION_STATES, FINAL_STATES, RecevabiliteOutcome, State
+from candidates.enums import (
+    DECISION_STATES,
+    WAITING_STATES,
+    RecevabiliteOutcome,
+    State,
+)
 from candidates.models import Candidacy, CompetenceValidation, RecevabiliteDecision, TransitionLog
 from cqp.models import Habilitation, HabilitationKind, HabilitationStatus
 from cqp.selectors import _habilitation_status_filter
@@ -51,7 +56,6 @@ EXIT_STATES = [
     State.ABANDONNE,
 ]
 # Where a candidacy waits on someone (the others are final).
-WAITING_STATES = [s for s in State.values if s not in FINAL_STATES and s != State.PARTIEL]
 HABILITATION_WARNING_DAYS = 60
 LAPSE_WINDOW_MONTHS = 6
 WAITING_ROWS = 10

@@ -30,4 +30,22 @@ class Migration(migrations.Migration):
             model_name="candidacy",
             index=models.Index(fields=["state", "state_changed_at"], name="candidacy_state_since"),
         ),
+        migrations.AddIndex(
+            model_name="candidacy",
+            index=models.Index(
+                condition=models.Q(
+                    state__in=[
+                        "reperage",
+                        "parcours",
+                        "demande",
+                        "recevabilite",
+                        "recevable",
+                        "evaluation",
+                        "jury",
+                    ]
+                ),
+                fields=["state_changed_at", "id"],
+                name="candidacy_waiting_since",
+            ),
+        ),
     ]
