@@ -519,6 +519,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
         ]
+        indexes = [
+            # The header's unread count on every page (cqp.context_processors.unread_badge).
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+        ]
 
     def __str__(self):
         return self.subject
