@@ -28,24 +28,31 @@ _visibility_rules = []
 
 
 def register_visibility(rule) -> None:
-    """`rule(user) -> Q | None` over Candidacy; registered once in an AppConfig.ready."""
+    """`rule(user) -> QuerySet | None`: the ids of the candidacies the rule lets the user
+    see, as a one-column queryset (`.values("candidacy_id")`); registered once in an
+    AppConfig.ready."""
     _visibility_rules.append(rule)
 
 
-def _visible(user) -> Q:
-    """Candidacies a user may see: their own, those assigned to them, their organisations' as gestionnaire."""
+def visible_ids(user) -> QuerySet:
+    """The ids of the candidacies a user may see, as the UNION of one indexed query per way
+    of seeing one: as the candidate (candidate.user_id), as the professionnel or the
+    évaluateur assigned (their FK columns), as gestionnaire of their organisations
+    (organisation_id), and each registered rule's.
+    An OR across those joins is what no index can serve; each branch here uses one."""
+    branches = [
+        Candidacy.objects.filter(candidate__user=user).values("pk"),
+        Candidacy.objects.filter(professionnel=user).values("pk"),
+        Candidacy.objects.filter(evaluateur=user).values("pk"),
+    ]
     managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
-    visible = (
-        Q(candidate__user=user)
-        | Q(professionnel=user)
-        | Q(evaluateur=user)
-        | Q(organisation_id__in=managed)
-    )
+    branches.append(Candidacy.objects.filter(organisation_id__in=managed).values("pk"))
     for rule in _visibility_rules:
         extra = rule(user)
         if extra is not None:
-            visible |= extra
-    return visible
+            branches.append(extra)
+    first, *others = (branch.order_by() for branch in branches)
+    return first.union(*others)
 
 
 def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
@@ -54,7 +61,7 @@ def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
     )
     if is_secretariat(user):
         return qs
-    return qs.filter(_visible(user))
+    return qs.filter(pk__in=visible_ids(user))
 
 
 def candidacy_list(

@@ -23,10 +23,10 @@ def _sessions_of(user) -> Q:
     return Q(seats__member__user=user, seats__member__is_active=True)
 
 
-def jury_visibility(user: User) -> Q:
-    """Jury members see the candidacies placed on the sessions they sit on."""
+def jury_visibility(user: User) -> QuerySet:
+    """Jury members see the candidacies placed on the sessions they sit on (their ids)."""
     sessions = JurySession.objects.filter(_sessions_of(user)).values("pk")
-    return Q(pk__in=Deliberation.objects.filter(session__in=sessions).values("candidacy_id"))
+    return Deliberation.objects.filter(session__in=sessions).values("candidacy_id")
 
 
 register_visibility(jury_visibility)
