@@ -169,6 +169,9 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("candidatures")
         ordering = ["-updated_at"]
         indexes = [
+            # The candidacy list: latest changed first, all of them or one step's.
+            models.Index(fields=["updated_at", "id"], name="candidacy_updated"),
+            models.Index(fields=["state", "updated_at", "id"], name="candidacy_state_updated"),
             models.Index(fields=["state", "state_changed_at"], name="candidacy_state_since"),
             # The waiting lists, longest first, over every waiting step at once.
             models.Index(
@@ -373,8 +376,14 @@ class VaeRequest(models.Model):
     class Meta:
         verbose_name = _("demande de VAE (partie 2)")
         verbose_name_plural = _("demandes de VAE (partie 2)")
-        # The secretariat's queue sorts by the due date and the daily reminder ranges over it.
-        indexes = [models.Index(fields=["decision_due_on"], name="vae_request_due_on_idx")]
+        # The secretariat's queue sorts by the due date, then the request's date (walked in
+        # that order, joined to the candidacy by its key); the daily reminder ranges over it.
+        indexes = [
+            models.Index(
+                fields=["decision_due_on", "submitted_on", "candidacy"],
+                name="vae_request_queue_order",
+            )
+        ]
 
     def __str__(self):
         return _("Partie 2 de %s") % self.candidacy.candidate

@@ -3,7 +3,8 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -45,14 +46,25 @@ def session_list(*, user: User) -> QuerySet[JurySession]:
     return (
         _visible_sessions(user)
         .select_related("president__user")
+        # Counted per session shown (subqueries run after the LIMIT), not by grouping every
+        # deliberation of every session.
         .annotate(
-            candidacy_count=Count("deliberations", distinct=True),
-            decided_count=Count(
-                "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
-            ),
+            candidacy_count=_deliberation_count(),
+            decided_count=_deliberation_count(decided_at__isnull=False),
         )
         .order_by("-date", "-pk")
     )
+
+
+def _deliberation_count(**filters):
+    counted = (
+        Deliberation.objects.filter(session=OuterRef("pk"), **filters)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def session_get(*, user: User, pk: int) -> JurySession:
@@ -238,10 +250,8 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
         awaiting_session().order_by().aggregate(count=Count("pk"), oldest=Min("transmitted_at"))
     )
     sessions = JurySession.objects.annotate(
-        candidacy_count=Count("deliberations", distinct=True),
-        decided_count=Count(
-            "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
-        ),
+        candidacy_count=_deliberation_count(),
+        decided_count=_deliberation_count(decided_at__isnull=False),
     ).select_related("president__user")
     planned = sessions.filter(state=SessionState.PLANNED).order_by("date", "start_time", "pk")
     open_sessions = list(
