@@ -27,6 +27,7 @@ from evaluations.models import EvaluationDossier
 from evaluations.selectors import latest_results
 
 from .models import Deliberation
+from .selectors import competences_to_decide
 
 
 @dataclass
@@ -49,7 +50,7 @@ def computed_checks(deliberation: Deliberation, *, results: dict | None = None) 
     (`latest_results`), when already read."""
     candidacy = deliberation.candidacy
     results = latest_results(candidacy) if results is None else results
-    in_scope = list(candidacy.competences_to_validate(on=deliberation.session.date))
+    in_scope = competences_to_decide(deliberation)
     used = [results[c.pk] for c in in_scope if c.pk in results]
     problems = {
         "signatures": _signatures(in_scope, results),

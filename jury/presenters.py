@@ -65,7 +65,7 @@ def session_context(request, session, **bound) -> dict:
 def competences_to_decide(deliberation) -> list:
     """The competences the jury decides on: those without a validation in force on the
     session's date."""
-    return deliberation.candidacy.competences_to_validate(on=deliberation.session.date)
+    return selectors.competences_to_decide(deliberation)
 
 
 def fiche_context(request, deliberation, *, results: dict, form, recused: list) -> dict:

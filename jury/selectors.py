@@ -12,7 +12,7 @@ from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
 from candidates.selectors import register_visibility
 from cqp.models import User
-from cqp.permissions import is_secretariat
+from cqp.permissions import is_secretariat, memoised
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
 from .enums import CertificateKind, SessionState
@@ -131,10 +131,23 @@ def deliberation_get(*, user: User, pk: int) -> Deliberation:
             "session__president__user",
             "candidacy__candidate__user",
             "candidacy__certification",
+            "candidacy__organisation",
             "president__user",
         ),
         pk=pk,
         session__in=_visible_sessions(user).values("pk"),
+    )
+
+
+def competences_to_decide(deliberation) -> list:
+    """The competences the jury decides on: those without a validation in force on the
+    session's date (read once per page that only reads: the form, the rows, the checks)."""
+    candidacy, day = deliberation.candidacy, deliberation.session.date
+    return list(
+        memoised(
+            ("competences_to_decide", candidacy.pk, day),
+            lambda: list(candidacy.competences_to_validate(on=day)),
+        )
     )
 
 

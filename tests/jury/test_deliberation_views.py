@@ -646,3 +646,21 @@ def test_candidacy_page_shows_a_pending_session(client, candidat, on_agenda):
     page = page_text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
     day = deliberation.session.date.strftime("%d/%m/%Y")
     assert f"Dossier inscrit à la session du jury du {day} : décision à venir." in page
+
+
+# The fiche asks each question once per page (the guard of transmit_to_jury, the competences
+# to decide): its queries, by who reads it.
+FICHE_QUERIES = {"president": 22, "assesseur": 20, "secretariat": 20}
+
+
+@pytest.mark.parametrize("who", FICHE_QUERIES)
+def test_the_fiche_runs_a_bounded_number_of_queries(
+    client, request, who, on_agenda, django_assert_max_num_queries
+):
+    deliberation = on_agenda(non_acquises={2})
+    user = request.getfixturevalue(who)
+    client.force_login(getattr(user, "user", user))
+    with django_assert_max_num_queries(FICHE_QUERIES[who]) as captured:
+        assert client.get(_fiche(deliberation)).status_code == 200
+    livret_reads = [q for q in captured if 'FROM "candidates_reperageentry"' in q["sql"]]
+    assert len(livret_reads) == 1
