@@ -9,6 +9,8 @@ PAGE_SIZE = 20
 # A list counts its rows up to this many, then says « plus de 10 000 » (and offers the pages
 # up to there): counting 100,000 rows for a page of 20 is what made the long lists slow.
 COUNT_BOUND = 10_000
+# From this many rows skipped, a page reads its keys before its rows (BoundedPaginator.page).
+DEFER_FROM = 200
 
 
 class BoundedPaginator(Paginator):
@@ -39,12 +41,13 @@ class BoundedPaginator(Paginator):
         return number_format(self.bound, force_grouping=True)
 
     def page(self, number):
-        """Past the first page of a queryset, the page's keys first (the index walked, no
-        join), then its rows by key: PostgreSQL would otherwise join every skipped row."""
+        """Deep in a queryset (DEFER_FROM rows skipped or more), the page's keys first (the
+        index walked, no join), then its rows by key: PostgreSQL would otherwise join every
+        skipped row. One query more there; the first pages keep a single one."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.object_list
-        if bottom == 0 or not hasattr(rows, "values_list"):
+        if bottom < DEFER_FROM or not hasattr(rows, "values_list"):
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:

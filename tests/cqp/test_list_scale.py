@@ -70,6 +70,7 @@ def test_each_list_page_runs_as_many_queries_at_both_sizes(
 
 def test_a_long_list_says_plus_de_and_keeps_its_pages(client, secretariat, own_org, monkeypatch):
     monkeypatch.setattr(utils, "COUNT_BOUND", 30)
+    monkeypatch.setattr(utils, "DEFER_FROM", 20)  # page 2 reads its keys first
     made = [CandidacyFactory(organisation=own_org) for _ in range(45)]
     client.force_login(secretariat)
 
@@ -94,3 +95,15 @@ def test_a_list_under_the_bound_counts_exactly(client, secretariat, own_org):
     response = client.get(reverse("candidacy_list"))
     assert not response.context["page"].paginator.capped
     assert "3 résultats" in page_text(response)
+
+
+def test_a_deep_page_reads_its_keys_then_its_rows(
+    client, secretariat, own_org, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(utils, "DEFER_FROM", 20)
+    for _ in range(25):
+        CandidacyFactory(organisation=own_org)
+    client.force_login(secretariat)
+    shallow = query_count(client, reverse("candidacy_list"))
+    deep = query_count(client, reverse("candidacy_list") + "?page=2")
+    assert deep == shallow + 1
