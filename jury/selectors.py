@@ -82,10 +82,10 @@ def session_agenda(*, session) -> QuerySet[Deliberation]:
     ).order_by("candidacy__candidate__user__last_name", "pk")
 
 
-def session_deliberations(
+def session_agenda_filtered(
     *, session, pathway: str = "", organisation_id=None, decided: str = ""
-) -> list[Deliberation]:
-    """The session's candidacies with what the jury needs, in a constant number of queries."""
+) -> QuerySet[Deliberation]:
+    """The session's candidacies, filtered as the jury's dashboard asks."""
     qs = session_agenda(session=session)
     if pathway:
         qs = qs.filter(candidacy__pathway=pathway)
@@ -95,7 +95,23 @@ def session_deliberations(
         qs = qs.filter(decided_at__isnull=False)
     elif decided == "non":
         qs = qs.filter(decided_at__isnull=True)
-    deliberations = list(qs)
+    return qs
+
+
+def session_deliberations(
+    *, session, pathway: str = "", organisation_id=None, decided: str = ""
+) -> list[Deliberation]:
+    """The session's candidacies with what the jury needs, in a constant number of queries."""
+    qs = session_agenda_filtered(
+        session=session, pathway=pathway, organisation_id=organisation_id, decided=decided
+    )
+    return with_jury_facts(session, list(qs))
+
+
+def with_jury_facts(session, deliberations: list[Deliberation]) -> list[Deliberation]:
+    """Each of `deliberations` (of `session`: a page of its agenda, say) with what the jury
+    needs: the evaluators' signed results, whether the dossier was transmitted, the
+    recusals; in a constant number of queries."""
     candidacy_ids = [d.candidacy_id for d in deliberations]
     results = defaultdict(dict)
     for assessment in (
