@@ -25,7 +25,8 @@ class BoundedPaginator(Paginator):
     def _bounded_count(self) -> int:
         rows = self.object_list
         if hasattr(rows, "order_by"):  # a queryset: COUNT(*) over at most bound + 1 rows
-            return rows.order_by()[: self.bound + 1].count()
+            # Only the keys: the annotations of the rows shown are not computed for the count.
+            return rows.order_by().values("pk")[: self.bound + 1].count()
         return min(len(rows), self.bound + 1)
 
     @cached_property

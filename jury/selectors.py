@@ -3,7 +3,7 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -269,7 +269,7 @@ PIPELINE_ROWS = 5
 
 
 def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
-    """The secretariat's view of the jury, in five queries whatever the numbers: the dossiers
+    """The secretariat's view of the jury, in four queries whatever the numbers: the dossiers
     waiting for a session (how many, since when the oldest), the programmed sessions (soonest
     first, a few), the open sessions, and among them those to close (held before today, or
     every candidacy decided)."""
@@ -282,7 +282,13 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
         candidacy_count=_deliberation_count(),
         decided_count=_deliberation_count(decided_at__isnull=False),
     ).select_related("president__user")
-    planned = sessions.filter(state=SessionState.PLANNED).order_by("date", "start_time", "pk")
+    # The first few programmed sessions, each carrying how many there are (one query).
+    planned = (
+        sessions.filter(state=SessionState.PLANNED)
+        .annotate(planned_total=Window(Count("pk")))
+        .order_by("date", "start_time", "pk")
+    )
+    coming = list(planned[:PIPELINE_ROWS])
     open_sessions = list(
         sessions.filter(state=SessionState.OPEN).order_by("date", "start_time", "pk")
     )
@@ -296,8 +302,8 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
         "waiting_count": waiting["count"],
         "waiting_since": oldest,
         "waiting_days": (today - timezone.localdate(oldest)).days if oldest else None,
-        "coming": list(planned[:PIPELINE_ROWS]),
-        "coming_count": planned.count(),
+        "coming": coming,
+        "coming_count": coming[0].planned_total if coming else 0,
         "open": [s for s in open_sessions if s not in to_close],
         "to_close": to_close,
         "today": today,
