@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from candidates.transitions import TRANSITIONS
 from cqp.models import Habilitation, HabilitationKind
 from cqp.referentiel import jury_checklist
-from evaluations.models import EvaluationDossier
-from evaluations.selectors import latest_results
+from evaluations.selectors import current_dossier, latest_results
 
 from .models import Deliberation
 from .selectors import competences_to_decide
@@ -103,9 +102,8 @@ def _habilitations(assessments) -> list[str]:
 
 def _pieces(candidacy) -> list[str]:
     problems = list(TRANSITIONS["transmit_to_jury"].missing(candidacy))
-    if not EvaluationDossier.objects.filter(
-        candidacy=candidacy, cycle=candidacy.cycle, transmitted_at__isnull=False
-    ).exists():
+    dossier = current_dossier(candidacy)  # the latest cycle's: transmitted in this cycle?
+    if not (dossier and dossier.cycle == candidacy.cycle and dossier.transmitted_at is not None):
         problems.append(_("dossier de suivi et d'évaluation transmis au jury"))
     return problems
 
