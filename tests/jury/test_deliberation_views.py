@@ -650,7 +650,7 @@ def test_candidacy_page_shows_a_pending_session(client, candidat, on_agenda):
 
 # The fiche asks each question once per page (the guard of transmit_to_jury, the competences
 # to decide): its queries, by who reads it.
-FICHE_QUERIES = {"president": 19, "assesseur": 18, "secretariat": 18}
+FICHE_QUERIES = {"president": 17, "assesseur": 16, "secretariat": 16}
 
 
 @pytest.mark.parametrize("who", FICHE_QUERIES)
