@@ -107,3 +107,18 @@ def test_a_deep_page_reads_its_keys_then_its_rows(
     shallow = query_count(client, reverse("candidacy_list"))
     deep = query_count(client, reverse("candidacy_list") + "?page=2")
     assert deep == shallow + 1
+
+
+def test_the_session_page_runs_as_many_queries_with_a_long_agenda(client, secretariat):
+    from tests.jury.builders import cheap_on_agenda, planned_session
+
+    session = planned_session(by=secretariat)
+    client.force_login(secretariat)
+    url = reverse("session_detail", args=[session.pk])
+    for _ in range(3):
+        cheap_on_agenda(session, secretariat=secretariat)
+    few = query_count(client, url)
+    for _ in range(25):
+        cheap_on_agenda(session, secretariat=secretariat)
+    assert query_count(client, url) == few
+    assert few <= 15
