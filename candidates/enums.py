@@ -30,6 +30,9 @@ class State(models.TextChoices):
 
 FINAL_STATES = [State.CERTIFIE, State.NON_CERTIFIE, State.NON_RECEVABLE, State.ABANDONNE]
 NON_FINAL_STATES = [s for s in State.values if s not in FINAL_STATES]
+# The steps a candidacy waits on someone at (a partial validation waits on nobody): the
+# waiting lists read them, with a partial index on `state_changed_at`.
+WAITING_STATES = [s for s in NON_FINAL_STATES if s != State.PARTIEL]
 # The outcomes the jury's decision leads to.
 DECISION_STATES = [State.CERTIFIE, State.PARTIEL, State.NON_CERTIFIE]
 

@@ -6,11 +6,12 @@ tells the user exactly what to complete. Guards only read; they never change any
 
 import datetime
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cqp.models import HabilitationKind
+from cqp.models import Competence, HabilitationKind
 
 from .enums import Pathway, ProofKind, ReperageStatus
 from .experience import relevant_experience
@@ -37,15 +38,17 @@ def evaluators_missing(candidacy, day: datetime.date) -> list[str]:
 
 
 def reperage_missing(candidacy) -> list[str]:
-    """Elements of the certification not yet assessed in the livret, per competence."""
-    assessed = set(
-        candidacy.reperage_entries.exclude(status="").values_list("element_id", flat=True)
+    """Elements of the certification not yet assessed in the livret, per competence (one
+    query: each competence with its count of elements without an assessed entry)."""
+    assessed = candidacy.reperage_entries.exclude(status="").values("element_id")
+    competences = (
+        Competence.objects.filter(certification_id=candidacy.certification_id)
+        .annotate(unassessed=Count("elements", filter=~Q(elements__in=assessed)))
+        .order_by("number")
     )
     missing = []
-    for competence in candidacy.certification.competences.prefetch_related("elements").order_by(
-        "number"
-    ):
-        count = sum(1 for element in competence.elements.all() if element.pk not in assessed)
+    for competence in competences:
+        count = competence.unassessed
         if count:
             missing.append(
                 _(

@@ -25,6 +25,7 @@ from .enums import (
     DECISION_STATES,
     FINAL_STATES,
     NON_FINAL_STATES,
+    WAITING_STATES,
     ActionKind,
     Civility,
     Pathway,
@@ -159,11 +160,26 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    # When the candidacy reached its current step (its creation, then each change of state
+    # in the audit log): written by services.candidacy_log, read by the waiting lists.
+    state_changed_at = models.DateTimeField(_("à cette étape depuis le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("candidature")
         verbose_name_plural = _("candidatures")
         ordering = ["-updated_at"]
+        indexes = [
+            # The candidacy list: latest changed first, all of them or one step's.
+            models.Index(fields=["updated_at", "id"], name="candidacy_updated"),
+            models.Index(fields=["state", "updated_at", "id"], name="candidacy_state_updated"),
+            models.Index(fields=["state", "state_changed_at"], name="candidacy_state_since"),
+            # The waiting lists, longest first, over every waiting step at once.
+            models.Index(
+                fields=["state_changed_at", "id"],
+                condition=Q(state__in=WAITING_STATES),
+                name="candidacy_waiting_since",
+            ),
+        ]
         permissions = [
             ("act_as_professionnel", _("Intervenir comme professionnel du secteur")),
             ("act_as_evaluateur", _("Intervenir comme évaluateur externe")),
@@ -360,8 +376,14 @@ class VaeRequest(models.Model):
     class Meta:
         verbose_name = _("demande de VAE (partie 2)")
         verbose_name_plural = _("demandes de VAE (partie 2)")
-        # The secretariat's queue sorts by the due date and the daily reminder ranges over it.
-        indexes = [models.Index(fields=["decision_due_on"], name="vae_request_due_on_idx")]
+        # The secretariat's queue sorts by the due date, then the request's date (walked in
+        # that order, joined to the candidacy by its key); the daily reminder ranges over it.
+        indexes = [
+            models.Index(
+                fields=["decision_due_on", "submitted_on", "candidacy"],
+                name="vae_request_queue_order",
+            )
+        ]
 
     def __str__(self):
         return _("Partie 2 de %s") % self.candidacy.candidate

@@ -8,8 +8,10 @@ permission granted at assignment *and* a habilitation of that kind valid today.
 import datetime
 
 from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
 
-from cqp.models import Habilitation, HabilitationKind, MembershipRole
+from cqp.models import HabilitationKind
+from cqp.permissions import habilitation_kinds_valid_on, managed_organisation_ids, memoised
 from cqp.permissions import is_jury as _is_jury
 from cqp.permissions import is_secretariat as _is_secretariat
 
@@ -22,12 +24,21 @@ PERMISSION_BY_KIND = {
 
 
 def is_habilitated(user, kind: str, day: datetime.date) -> bool:
-    """An active user holding a habilitation of this kind valid on that day."""
-    return (
-        user is not None
-        and user.is_active
-        and Habilitation.objects.valid_on(day).filter(user=user, kind=kind).exists()
+    """An active user holding a habilitation of this kind valid on that day (the user's
+    habilitations read once per page)."""
+    return user is not None and user.is_active and kind in habilitation_kinds_valid_on(user, day)
+
+
+def _has_object_perm(user, perm: str, candidacy) -> bool:
+    """django-guardian's `user.has_perm(perm, candidacy)`, the user's permissions on the
+    candidacy read once per page."""
+    if user.is_superuser:
+        return True
+    codenames = memoised(
+        ("object_perms", user.pk, candidacy.pk),
+        lambda: set(ObjectPermissionChecker(user).get_perms(candidacy)),
     )
+    return perm.split(".", 1)[1] in codenames
 
 
 def _active(user) -> bool:
@@ -44,7 +55,7 @@ def _acting(candidacy, user, kind: str) -> bool:
     )
     return (
         assigned == user.pk
-        and user.has_perm(PERMISSION_BY_KIND[kind], candidacy)
+        and _has_object_perm(user, PERMISSION_BY_KIND[kind], candidacy)
         and is_habilitated(user, kind, timezone.localdate())
     )
 
@@ -74,9 +85,7 @@ def is_gestionnaire_of(candidacy, user) -> bool:
     return (
         _active(user)
         and candidacy.organisation_id is not None
-        and user.memberships.filter(
-            organisation_id=candidacy.organisation_id, role=MembershipRole.GESTIONNAIRE
-        ).exists()
+        and candidacy.organisation_id in managed_organisation_ids(user)
     )
 
 

@@ -12,7 +12,7 @@ from cqp import notifications
 from cqp.models import Competence, CompetenceElement, MembershipRole
 from cqp.permissions import is_secretariat
 
-from .enums import Pathway, ProofKind, RecevabiliteOutcome, State
+from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
     Candidacy,
     ParcoursAction,
@@ -28,24 +28,31 @@ _visibility_rules = []
 
 
 def register_visibility(rule) -> None:
-    """`rule(user) -> Q | None` over Candidacy; registered once in an AppConfig.ready."""
+    """`rule(user) -> QuerySet | None`: the ids of the candidacies the rule lets the user
+    see, as a one-column queryset (`.values("candidacy_id")`); registered once in an
+    AppConfig.ready."""
     _visibility_rules.append(rule)
 
 
-def _visible(user) -> Q:
-    """Candidacies a user may see: their own, those assigned to them, their organisations' as gestionnaire."""
+def visible_ids(user) -> QuerySet:
+    """The ids of the candidacies a user may see, as the UNION of one indexed query per way
+    of seeing one: as the candidate (candidate.user_id), as the professionnel or the
+    évaluateur assigned (their FK columns), as gestionnaire of their organisations
+    (organisation_id), and each registered rule's.
+    An OR across those joins is what no index can serve; each branch here uses one."""
+    branches = [
+        Candidacy.objects.filter(candidate__user=user).values("pk"),
+        Candidacy.objects.filter(professionnel=user).values("pk"),
+        Candidacy.objects.filter(evaluateur=user).values("pk"),
+    ]
     managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
-    visible = (
-        Q(candidate__user=user)
-        | Q(professionnel=user)
-        | Q(evaluateur=user)
-        | Q(organisation_id__in=managed)
-    )
+    branches.append(Candidacy.objects.filter(organisation_id__in=managed).values("pk"))
     for rule in _visibility_rules:
         extra = rule(user)
         if extra is not None:
-            visible |= extra
-    return visible
+            branches.append(extra)
+    first, *others = (branch.order_by() for branch in branches)
+    return first.union(*others)
 
 
 def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
@@ -54,7 +61,7 @@ def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
     )
     if is_secretariat(user):
         return qs
-    return qs.filter(_visible(user))
+    return qs.filter(pk__in=visible_ids(user))
 
 
 def candidacy_list(
@@ -223,7 +230,7 @@ def history(candidacy) -> QuerySet[TransitionLog]:
 # Whom a candidacy waits on at each step (roles of cqp.notifications): the reminders and
 # the secretariat's dashboard flag read it. A partial validation waits on nobody: the
 # validated competences simply count for five years.
-WAITING_ON = {
+WAITING_ON = {  # keys: WAITING_STATES
     State.REPERAGE: (notifications.PROFESSIONNEL,),
     State.PARCOURS: (notifications.PROFESSIONNEL,),
     State.EVALUATION: (notifications.PROFESSIONNEL, notifications.EVALUATEUR),
@@ -236,19 +243,17 @@ WAITING_ON = {
 
 def candidacies_waiting(*, days: int, now=None) -> QuerySet[Candidacy]:
     """Candidacies that have not changed step for more than `days` days, longest first,
-    annotated with `waiting_since` (their last transition, or their creation)."""
+    annotated with `waiting_since` (their `state_changed_at`: the index on state and that
+    date serves the filter and the order)."""
     now = now or timezone.now()
-    last_step = (
-        TransitionLog.objects.filter(candidacy=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     return (
-        Candidacy.objects.filter(state__in=list(WAITING_ON))
-        .annotate(waiting_since=Coalesce(Subquery(last_step), F("created_at")))
-        .filter(waiting_since__lt=now - datetime.timedelta(days=days))
+        Candidacy.objects.filter(
+            state__in=WAITING_STATES,
+            state_changed_at__lt=now - datetime.timedelta(days=days),
+        )
+        .annotate(waiting_since=F("state_changed_at"))
         .select_related(
             "candidate__user", "organisation", "certification", "professionnel", "evaluateur"
         )
-        .order_by("waiting_since", "pk")
+        .order_by("state_changed_at", "pk")
     )

@@ -57,10 +57,13 @@ def candidacy_log(
     comment: str = "",
     source: str | None = None,
     target: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> TransitionLog:
     """Append an entry to the candidacy's audit log (source and target: the current state,
-    for an action that does not change it)."""
-    return TransitionLog.objects.create(
+    for an action that does not change it), dated `at` (now by default). An entry that
+    changes the state dates the candidacy's `state_changed_at` too (one UPDATE, unless the
+    caller already saved it with that date, as run_transition and the creations do)."""
+    entry = TransitionLog.objects.create(
         candidacy=candidacy,
         actor=by,
         role=_actor_role(candidacy, by, action),
@@ -68,7 +71,12 @@ def candidacy_log(
         source=candidacy.state if source is None else source,
         target=candidacy.state if target is None else target,
         comment=comment,
+        created_at=at or timezone.now(),
     )
+    if entry.source != entry.target and candidacy.state_changed_at != entry.created_at:
+        Candidacy.objects.filter(pk=candidacy.pk).update(state_changed_at=entry.created_at)
+        candidacy.state_changed_at = entry.created_at
+    return entry
 
 
 def _lock(candidacy: Candidacy) -> Candidacy:
@@ -146,9 +154,17 @@ def run_transition(
                 getattr(locked, name)(**({} if spec.prepare else params))
             except InvalidResultState as exc:
                 raise TransitionError(_("Issue inconnue pour cette action.")) from exc
+        changed = locked.state != source
+        if changed:
+            locked.state_changed_at = timezone.now()
         locked.save()
         entry = candidacy_log(
-            candidacy=locked, by=by, action=name, comment=comment.strip(), source=source
+            candidacy=locked,
+            by=by,
+            action=name,
+            comment=comment.strip(),
+            source=source,
+            at=locked.state_changed_at if changed else None,
         )
         for code in spec.documents:
             generate_document_later(code, locked)
@@ -325,7 +341,9 @@ def candidacy_create_parcours(
             is_newcomer=is_newcomer,
             created_by=by,
         )
-        candidacy_log(candidacy=candidacy, by=by, action="create", source="")
+        candidacy_log(
+            candidacy=candidacy, by=by, action="create", source="", at=candidacy.state_changed_at
+        )
         transaction.on_commit(lambda: notify_candidacy_created.delay(candidacy.pk, created_account))
     return candidacy
 
@@ -350,7 +368,9 @@ def candidacy_request_vae(
             created_by=user,
         )
         VaeRequest.objects.create(candidacy=candidacy)
-        candidacy_log(candidacy=candidacy, by=user, action="create", source="")
+        candidacy_log(
+            candidacy=candidacy, by=user, action="create", source="", at=candidacy.state_changed_at
+        )
     return candidacy
 
 

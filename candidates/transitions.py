@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cqp.permissions import memoised
 from cqp.utils import add_months
 
 from . import guards, recevabilite
@@ -74,7 +75,12 @@ class Transition:
         return capacity_of(candidacy, user, self.who) is not None
 
     def missing(self, candidacy) -> list[str]:
-        return self.guard(candidacy) if self.guard else []
+        """What the guard finds missing (asked once per page that only reads: the fiche
+        de décision and the dossier both ask it of transmit_to_jury)."""
+        if not self.guard:
+            return []
+        key = ("missing", self.name, candidacy.pk, candidacy.state, candidacy.cycle)
+        return list(memoised(key, lambda: self.guard(candidacy)))
 
     def missing_before(self, candidacy) -> list[str]:
         return (self.ready or self.missing)(candidacy)

@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from .exceptions import ConcurrentChange
+from .permissions import read_memo
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -102,6 +103,21 @@ class PrivatePagesMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class ReadMemoMiddleware:
+    """A page that only reads (GET, HEAD) asks each permission question once
+    (cqp.permissions.memoised): the user's habilitations valid today, their object
+    permissions on a candidacy, the organisations they manage."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with read_memo():
+            return self.get_response(request)
 
 
 class ConcurrentChangeMiddleware:

@@ -78,6 +78,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         ordering = ["last_name", "first_name", "email"]
+        # The lists sorted by person (habilitations, members).
+        indexes = [models.Index(fields=["last_name", "first_name"], name="user_name")]
 
     def __str__(self):
         return self.get_full_name() or self.email
@@ -316,6 +318,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="organisation_name")]
 
     def __str__(self):
         return self.name
@@ -518,6 +521,12 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_event")
+        ]
+        indexes = [
+            # The header's unread count on every page (cqp.context_processors.unread_badge).
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
         ]
 
     def __str__(self):

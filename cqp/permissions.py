@@ -1,6 +1,39 @@
 """Who may do what on the shared core: predicates only, no queries beyond the user's own."""
 
+import contextlib
+import contextvars
+
 from .models import HabilitationKind, MembershipRole, PlatformRole
+
+# Facts about the user read once per page: a page asks the same permission questions for
+# every action it might offer. Only while reading (GET / HEAD, cqp.middleware.ReadMemo):
+# a write re-reads everything, and so do services run outside a request.
+_memo = contextvars.ContextVar("cqp_read_memo", default=None)
+
+
+@contextlib.contextmanager
+def read_memo():
+    """Within this block, `memoised` answers each key once."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def in_read_memo() -> bool:
+    return _memo.get() is not None
+
+
+def memoised(key, compute):
+    """`compute()`, once per `key` inside a read_memo block; every time outside one."""
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
 
 ROLE_LABELS = {
     PlatformRole.SECRETARIAT: PlatformRole.SECRETARIAT.label,
@@ -55,7 +88,7 @@ def user_roles(user) -> list[str]:
     if user.platform_role:
         roles.add(user.platform_role)
     roles.update(m.role for m in user_memberships(user))
-    roles.update(user.habilitations.values_list("kind", flat=True))
+    roles.update(kind for kind, *_dates in user_habilitations(user))
     for provider in _role_providers:
         roles.update(provider(user))
     user._cqp_roles = [role for role in ROLE_ORDER if role in roles]
@@ -76,4 +109,42 @@ def can_manage_members(user, organisation) -> bool:
     return (
         getattr(user, "is_authenticated", False)
         and organisation.memberships.filter(user=user, role=MembershipRole.GESTIONNAIRE).exists()
+    )
+
+
+def user_habilitations(user) -> list[tuple]:
+    """(kind, valid_from, valid_until, revoked_on) of each of the user's habilitations, read
+    once per page (the header's roles and every « habilitated today? » question)."""
+    return memoised(
+        ("habilitations", user.pk),
+        lambda: list(
+            user.habilitations.order_by().values_list(
+                "kind", "valid_from", "valid_until", "revoked_on"
+            )
+        ),
+    )
+
+
+def habilitation_kinds_valid_on(user, day) -> set[str]:
+    """The kinds of habilitation the user holds on `day` (as HabilitationQuerySet.valid_on)."""
+    return {
+        kind
+        for kind, valid_from, valid_until, revoked_on in user_habilitations(user)
+        if valid_from <= day <= valid_until and (revoked_on is None or revoked_on > day)
+    }
+
+
+def managed_organisation_ids(user) -> set[int]:
+    """The organisations the user is gestionnaire of: from the memberships the page loads
+    anyway (user_memberships) while reading, else one query."""
+    if in_read_memo():
+        return {
+            m.organisation_id
+            for m in user_memberships(user)
+            if m.role == MembershipRole.GESTIONNAIRE
+        }
+    return set(
+        user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values_list(
+            "organisation_id", flat=True
+        )
     )

@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -34,7 +35,16 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
         qs = qs.filter(
             Q(name__icontains=q) | Q(siret__startswith=q.replace(" ", "")) | Q(city__icontains=q)
         )
-    return qs.annotate(member_count=Count("memberships__user", distinct=True)).order_by("name")
+    # Counted per row shown (a subquery PostgreSQL runs after the LIMIT), not over every
+    # membership of every organisation.
+    members = (
+        Membership.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    return qs.annotate(member_count=Coalesce(Subquery(members), 0)).order_by("name", "pk")
 
 
 def organisation_get(*, user, slug: str) -> Organisation:

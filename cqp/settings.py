@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cqp.middleware.PrivatePagesMiddleware",
+    "cqp.middleware.ReadMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cqp.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -9,6 +9,7 @@ from candidates.models import Candidacy
 from candidates.selectors import candidacy_get
 from candidates.transitions import TRANSITIONS
 from cqp.models import Competence, User
+from cqp.permissions import in_read_memo, memoised
 
 from .models import CandidateAccount, CompetenceAssessment, EvaluationDossier, Evidence, Observation
 
@@ -26,6 +27,22 @@ def dossier_get(*, user: User, candidacy_pk: int, cycle: int | None = None) -> E
     if dossier is None:
         raise Http404
     return dossier
+
+
+def current_dossier(candidacy: Candidacy) -> EvaluationDossier | None:
+    """The dossier of the candidacy's latest cycle, or None; no scoping: for a page that has
+    already established the user sees the candidacy (read once per page that only reads)."""
+    return memoised(
+        ("current_dossier", candidacy.pk),
+        lambda: (
+            EvaluationDossier.objects.filter(candidacy=candidacy)
+            .select_related(
+                "candidacy__candidate__user", "candidacy__certification", "candidacy__organisation"
+            )
+            .order_by("-cycle")
+            .first()
+        ),
+    )
 
 
 def dossier_competences(dossier: EvaluationDossier) -> list[Competence]:
@@ -64,15 +81,23 @@ def evidence_get(*, user: User, pk: int) -> Evidence:
     return evidence
 
 
+def _assessments_of(candidacy_pk: int) -> list[CompetenceAssessment]:
+    """Every assessment of the candidacy, by cycle then competence (read once per page that
+    only reads: the fiche asks for the results and for what the dossier lacks)."""
+    return memoised(
+        ("assessments", candidacy_pk),
+        lambda: list(
+            CompetenceAssessment.objects.filter(dossier__candidacy_id=candidacy_pk)
+            .select_related("competence", "dossier")
+            .order_by("dossier__cycle", "competence__number", "pk")
+        ),
+    )
+
+
 def latest_results(candidacy: Candidacy) -> dict[int, CompetenceAssessment]:
     """Per competence id, the latest fully signed assessment across the candidacy's cycles."""
     results = {}
-    for assessment in (
-        CompetenceAssessment.objects.filter(dossier__candidacy=candidacy)
-        .exclude(final_result="")
-        .select_related("competence", "dossier")
-        .order_by("dossier__cycle")
-    ):
+    for assessment in _assessments_of(candidacy.pk):
         if assessment.fully_signed:
             results[assessment.competence_id] = assessment
     return results
@@ -81,7 +106,15 @@ def latest_results(candidacy: Candidacy) -> dict[int, CompetenceAssessment]:
 def assessments_missing(dossier: EvaluationDossier) -> list[str]:
     """What the assessments still lack for the dossier to be transmitted, in French."""
     missing = []
-    for a in dossier.assessments.select_related("competence").order_by("competence__number"):
+    if in_read_memo():
+        assessments = [
+            a for a in _assessments_of(dossier.candidacy_id) if a.dossier_id == dossier.pk
+        ]
+    else:
+        assessments = dossier.assessments.select_related("competence").order_by(
+            "competence__number"
+        )
+    for a in assessments:
         code = a.competence.code
         if not a.professionnel_opinion:
             missing.append(_("%(code)s : avis du professionnel du secteur") % {"code": code})

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from candidates.transitions import TRANSITIONS
 from cqp.models import Habilitation, HabilitationKind
 from cqp.referentiel import jury_checklist
-from evaluations.models import EvaluationDossier
-from evaluations.selectors import latest_results
+from evaluations.selectors import current_dossier, latest_results
 
 from .models import Deliberation
+from .selectors import competences_to_decide
 
 
 @dataclass
@@ -49,7 +49,7 @@ def computed_checks(deliberation: Deliberation, *, results: dict | None = None) 
     (`latest_results`), when already read."""
     candidacy = deliberation.candidacy
     results = latest_results(candidacy) if results is None else results
-    in_scope = list(candidacy.competences_to_validate(on=deliberation.session.date))
+    in_scope = competences_to_decide(deliberation)
     used = [results[c.pk] for c in in_scope if c.pk in results]
     problems = {
         "signatures": _signatures(in_scope, results),
@@ -102,9 +102,8 @@ def _habilitations(assessments) -> list[str]:
 
 def _pieces(candidacy) -> list[str]:
     problems = list(TRANSITIONS["transmit_to_jury"].missing(candidacy))
-    if not EvaluationDossier.objects.filter(
-        candidacy=candidacy, cycle=candidacy.cycle, transmitted_at__isnull=False
-    ).exists():
+    dossier = current_dossier(candidacy)  # the latest cycle's: transmitted in this cycle?
+    if not (dossier and dossier.cycle == candidacy.cycle and dossier.transmitted_at is not None):
         problems.append(_("dossier de suivi et d'évaluation transmis au jury"))
     return problems
 

@@ -136,6 +136,7 @@ class JurySession(FSMModelMixin, models.Model):
         verbose_name = _("session du jury")
         verbose_name_plural = _("sessions du jury")
         ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["date", "id"], name="jury_session_date")]
         constraints = [
             # Two sessions cannot meet at the same time in the same room.
             models.UniqueConstraint(

@@ -2,7 +2,6 @@
 outcome, the public verification. Reads only, from objects the selectors let the user see."""
 
 from django.conf import settings
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,7 +64,7 @@ def session_context(request, session, **bound) -> dict:
 def competences_to_decide(deliberation) -> list:
     """The competences the jury decides on: those without a validation in force on the
     session's date."""
-    return deliberation.candidacy.competences_to_validate(on=deliberation.session.date)
+    return selectors.competences_to_decide(deliberation)
 
 
 def fiche_context(request, deliberation, *, results: dict, form, recused: list) -> dict:
@@ -125,11 +124,9 @@ def _rows(deliberation, results, form) -> list[dict]:
 
 
 def _dossier(request, candidacy):
-    """The candidacy's evaluation dossier if the user may see it, else None."""
-    try:
-        return evaluation_selectors.dossier_get(user=request.user, candidacy_pk=candidacy.pk)
-    except Http404:
-        return None
+    """The candidacy's evaluation dossier, or None: whoever reads the fiche sees its
+    candidacy (the jury's rule: the candidacies of the sessions they sit on)."""
+    return evaluation_selectors.current_dossier(candidacy)
 
 
 def _stored(code: str, obj):

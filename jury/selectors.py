@@ -3,16 +3,16 @@
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from candidates.enums import State
-from candidates.models import Candidacy, CompetenceValidation, TransitionLog
+from candidates.models import Candidacy, CompetenceValidation
 from candidates.selectors import register_visibility
 from cqp.models import User
-from cqp.permissions import is_secretariat
+from cqp.permissions import is_secretariat, memoised
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
 from .enums import CertificateKind, SessionState
@@ -24,10 +24,10 @@ def _sessions_of(user) -> Q:
     return Q(seats__member__user=user, seats__member__is_active=True)
 
 
-def jury_visibility(user: User) -> Q:
-    """Jury members see the candidacies placed on the sessions they sit on."""
+def jury_visibility(user: User) -> QuerySet:
+    """Jury members see the candidacies placed on the sessions they sit on (their ids)."""
     sessions = JurySession.objects.filter(_sessions_of(user)).values("pk")
-    return Q(pk__in=Deliberation.objects.filter(session__in=sessions).values("candidacy_id"))
+    return Deliberation.objects.filter(session__in=sessions).values("candidacy_id")
 
 
 register_visibility(jury_visibility)
@@ -46,14 +46,25 @@ def session_list(*, user: User) -> QuerySet[JurySession]:
     return (
         _visible_sessions(user)
         .select_related("president__user")
+        # Counted per session shown (subqueries run after the LIMIT), not by grouping every
+        # deliberation of every session.
         .annotate(
-            candidacy_count=Count("deliberations", distinct=True),
-            decided_count=Count(
-                "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
-            ),
+            candidacy_count=_deliberation_count(),
+            decided_count=_deliberation_count(decided_at__isnull=False),
         )
         .order_by("-date", "-pk")
     )
+
+
+def _deliberation_count(**filters):
+    counted = (
+        Deliberation.objects.filter(session=OuterRef("pk"), **filters)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def session_get(*, user: User, pk: int) -> JurySession:
@@ -71,10 +82,10 @@ def session_agenda(*, session) -> QuerySet[Deliberation]:
     ).order_by("candidacy__candidate__user__last_name", "pk")
 
 
-def session_deliberations(
+def session_agenda_filtered(
     *, session, pathway: str = "", organisation_id=None, decided: str = ""
-) -> list[Deliberation]:
-    """The session's candidacies with what the jury needs, in a constant number of queries."""
+) -> QuerySet[Deliberation]:
+    """The session's candidacies, filtered as the jury's dashboard asks."""
     qs = session_agenda(session=session)
     if pathway:
         qs = qs.filter(candidacy__pathway=pathway)
@@ -84,7 +95,23 @@ def session_deliberations(
         qs = qs.filter(decided_at__isnull=False)
     elif decided == "non":
         qs = qs.filter(decided_at__isnull=True)
-    deliberations = list(qs)
+    return qs
+
+
+def session_deliberations(
+    *, session, pathway: str = "", organisation_id=None, decided: str = ""
+) -> list[Deliberation]:
+    """The session's candidacies with what the jury needs, in a constant number of queries."""
+    qs = session_agenda_filtered(
+        session=session, pathway=pathway, organisation_id=organisation_id, decided=decided
+    )
+    return with_jury_facts(session, list(qs))
+
+
+def with_jury_facts(session, deliberations: list[Deliberation]) -> list[Deliberation]:
+    """Each of `deliberations` (of `session`: a page of its agenda, say) with what the jury
+    needs: the evaluators' signed results, whether the dossier was transmitted, the
+    recusals; in a constant number of queries."""
     candidacy_ids = [d.candidacy_id for d in deliberations]
     results = defaultdict(dict)
     for assessment in (
@@ -120,10 +147,23 @@ def deliberation_get(*, user: User, pk: int) -> Deliberation:
             "session__president__user",
             "candidacy__candidate__user",
             "candidacy__certification",
+            "candidacy__organisation",
             "president__user",
         ),
         pk=pk,
         session__in=_visible_sessions(user).values("pk"),
+    )
+
+
+def competences_to_decide(deliberation) -> list:
+    """The competences the jury decides on: those without a validation in force on the
+    session's date (read once per page that only reads: the form, the rows, the checks)."""
+    candidacy, day = deliberation.candidacy, deliberation.session.date
+    return list(
+        memoised(
+            ("competences_to_decide", candidacy.pk, day),
+            lambda: list(candidacy.competences_to_validate(on=day)),
+        )
     )
 
 
@@ -195,19 +235,15 @@ def certificate_of_document(document) -> Certificate | None:
 def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
     """The candidacies transmitted to the jury (state `jury`) on no pending session (an
     undecided fiche), oldest transmission first, each annotated with `transmitted_at` (its
-    latest `transmit_to_jury` in the audit log); `q` searches the candidate's name and
+    `state_changed_at`: only transmit_to_jury leads there); `q` searches the candidate's name and
     e-mail and the organisation's name. For the secretariat, who sees every organisation."""
     pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
-    transmitted = (
-        TransitionLog.objects.filter(candidacy=OuterRef("pk"), transition="transmit_to_jury")
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     qs = (
         Candidacy.objects.filter(state=State.JURY)
         .exclude(pk__in=pending)
         .select_related("candidate__user", "organisation", "certification")
-        .annotate(transmitted_at=Coalesce(Subquery(transmitted), F("updated_at")))
+        # Only transmit_to_jury leads to `jury`: the step's date is the transmission's.
+        .annotate(transmitted_at=F("state_changed_at"))
     )
     for word in q.split():
         qs = qs.filter(
@@ -233,7 +269,7 @@ PIPELINE_ROWS = 5
 
 
 def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
-    """The secretariat's view of the jury, in five queries whatever the numbers: the dossiers
+    """The secretariat's view of the jury, in four queries whatever the numbers: the dossiers
     waiting for a session (how many, since when the oldest), the programmed sessions (soonest
     first, a few), the open sessions, and among them those to close (held before today, or
     every candidacy decided)."""
@@ -243,12 +279,16 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
         awaiting_session().order_by().aggregate(count=Count("pk"), oldest=Min("transmitted_at"))
     )
     sessions = JurySession.objects.annotate(
-        candidacy_count=Count("deliberations", distinct=True),
-        decided_count=Count(
-            "deliberations", filter=Q(deliberations__decided_at__isnull=False), distinct=True
-        ),
+        candidacy_count=_deliberation_count(),
+        decided_count=_deliberation_count(decided_at__isnull=False),
     ).select_related("president__user")
-    planned = sessions.filter(state=SessionState.PLANNED).order_by("date", "start_time", "pk")
+    # The first few programmed sessions, each carrying how many there are (one query).
+    planned = (
+        sessions.filter(state=SessionState.PLANNED)
+        .annotate(planned_total=Window(Count("pk")))
+        .order_by("date", "start_time", "pk")
+    )
+    coming = list(planned[:PIPELINE_ROWS])
     open_sessions = list(
         sessions.filter(state=SessionState.OPEN).order_by("date", "start_time", "pk")
     )
@@ -262,8 +302,8 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
         "waiting_count": waiting["count"],
         "waiting_since": oldest,
         "waiting_days": (today - timezone.localdate(oldest)).days if oldest else None,
-        "coming": list(planned[:PIPELINE_ROWS]),
-        "coming_count": planned.count(),
+        "coming": coming,
+        "coming_count": coming[0].planned_total if coming else 0,
         "open": [s for s in open_sessions if s not in to_close],
         "to_close": to_close,
         "today": today,

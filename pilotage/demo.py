@@ -352,7 +352,11 @@ class _History:
             closing_reason=what[2] if kind == "withdrawn" else "",
         )
         Candidacy.objects.filter(pk=candidacy.pk).update(
-            created_at=self._at(created_days), updated_at=self._at(min(log[3] for log in logs))
+            created_at=self._at(created_days),
+            updated_at=self._at(min(log[3] for log in logs)),
+            state_changed_at=self._at(
+                min((log[3] for log in logs if log[1] != log[2]), default=created_days)
+            ),
         )
         TransitionLog.objects.bulk_create(
             TransitionLog(

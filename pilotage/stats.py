@@ -30,11 +30,16 @@ from django.db.models import (
     Q,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Lower, Trim, TruncMonth
+from django.db.models.functions import Lower, Trim, TruncMonth
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.enums import DECISION_STATES, FINAL_STATES, RecevabiliteOutcome, State
+from candidates.enums import (
+    DECISION_STATES,
+    WAITING_STATES,
+    RecevabiliteOutcome,
+    State,
+)
 from candidates.models import Candidacy, CompetenceValidation, RecevabiliteDecision, TransitionLog
 from cqp.models import Habilitation, HabilitationKind, HabilitationStatus
 from cqp.selectors import _habilitation_status_filter
@@ -51,7 +56,6 @@ EXIT_STATES = [
     State.ABANDONNE,
 ]
 # Where a candidacy waits on someone (the others are final).
-WAITING_STATES = [s for s in State.values if s not in FINAL_STATES and s != State.PARTIEL]
 HABILITATION_WARNING_DAYS = 60
 LAPSE_WINDOW_MONTHS = 6
 WAITING_ROWS = 10
@@ -366,18 +370,13 @@ def durations(f: Filters) -> list[dict]:
 
 def waiting_longest(f: Filters, limit: int = WAITING_ROWS) -> list[Candidacy]:
     """The candidacies in scope that have waited longest in their current step, with
-    `waiting_since` (their last change of step, else their creation). 1 query."""
-    last_step = (
-        _state_changes()
-        .filter(candidacy=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
+    `waiting_since` (their last change of step, else their creation: `state_changed_at`).
+    1 query."""
     return list(
         Candidacy.objects.filter(f.candidacies(), state__in=WAITING_STATES)
-        .annotate(waiting_since=Coalesce(Subquery(last_step), F("created_at")))
+        .annotate(waiting_since=F("state_changed_at"))
         .select_related("candidate__user", "organisation", "certification")
-        .order_by("waiting_since", "pk")[:limit]
+        .order_by("state_changed_at", "pk")[:limit]
     )
 
 

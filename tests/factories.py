@@ -334,10 +334,13 @@ class CompetenceValidationFactory(factory.django.DjangoModelFactory):
 
 
 class TransitionLogFactory(factory.django.DjangoModelFactory):
-    """An audit entry written directly (the services write them through candidacy_log)."""
+    """An audit entry written directly (the services write them through candidacy_log); one
+    that changes the state dates its candidacy's step, as candidacy_log does: from its
+    latest such entry (entries may be written out of order, back-dated)."""
 
     class Meta:
         model = "candidates.TransitionLog"
+        skip_postgeneration_save = True
 
     candidacy = factory.SubFactory(CandidacyFactory)
     actor = factory.SelfAttribute("candidacy.candidate.user")
@@ -345,6 +348,30 @@ class TransitionLogFactory(factory.django.DjangoModelFactory):
     transition = "note"
     source = factory.SelfAttribute("candidacy.state")
     target = factory.SelfAttribute("candidacy.state")
+
+    @factory.post_generation
+    def date_the_step(entry, create, extracted, **kwargs):
+        if create and entry.source != entry.target:
+            date_steps(entry.candidacy_id)
+
+
+def date_steps(*candidacy_ids) -> None:
+    """Each candidacy's `state_changed_at` from its audit log, as migration 0009 fills it."""
+    from django.db.models import F, Max, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from candidates.models import Candidacy, TransitionLog
+
+    last = (
+        TransitionLog.objects.filter(candidacy=OuterRef("pk"))
+        .exclude(source=F("target"))
+        .values("candidacy")
+        .annotate(last=Max("created_at"))
+        .values("last")
+    )
+    Candidacy.objects.filter(pk__in=candidacy_ids).update(
+        state_changed_at=Coalesce(Subquery(last), F("created_at"))
+    )
 
 
 # evaluations -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cqp.utils import paginate
 from evaluations import selectors as evaluation_selectors
 
 from .. import conformity, presenters, selectors, services
@@ -21,6 +22,7 @@ from ..permissions import can_name_president, can_record, presides
 from ..recusals import recusals, recused_ids
 
 FICHE_TEMPLATE = "jury/deliberation_detail.html"
+DASHBOARD_PAGE_SIZE = 20
 
 
 @login_required
@@ -29,12 +31,15 @@ def session_dashboard(request, pk):
     filters = SessionFilterForm(request.GET, session=session)
     filters.is_valid()
     organisation = filters.cleaned_data.get("organisation")
-    deliberations = selectors.session_deliberations(
+    agenda = selectors.session_agenda_filtered(
         session=session,
         pathway=filters.cleaned_data.get("pathway", ""),
         organisation_id=organisation.pk if organisation else None,
         decided=filters.cleaned_data.get("decided", ""),
     )
+    # A page of the agenda at a time (the jury reads them in turn; « À décider » keeps those
+    # left), its facts read for that page only.
+    page = paginate(request, agenda, per_page=DASHBOARD_PAGE_SIZE)
     return render(
         request,
         "jury/session_dashboard.html",
@@ -42,7 +47,8 @@ def session_dashboard(request, pk):
             "session": session,
             "filters": filters,
             "filtered": any(filters.cleaned_data.values()),
-            "deliberations": deliberations,
+            "page": page,
+            "deliberations": selectors.with_jury_facts(session, list(page)),
             "presides": presides(request.user, session),
         },
     )

@@ -83,3 +83,30 @@ def test_the_list_shows_each_notice_in_full(client, candidat):
     assert "Convocation" in content
     assert "<p>Vous siégez le 12/01/2027.</p>" in content
     assert "À faire : siéger." in content
+
+
+def test_the_header_counts_unread_notices_up_to_99_then_says_99_plus(client, candidat):
+    client.force_login(candidat)
+    Notification.objects.bulk_create(
+        NotificationFactory.build(user=candidat, key=f"n{n}") for n in range(99)
+    )
+    page = client.get(reverse("notification_list")).content.decode()
+    assert 'class="badge badge--count">99<' in page
+    NotificationFactory(user=candidat, key="n99")
+    NotificationFactory(user=candidat, key="n100")
+    response = client.get(reverse("notification_list"))
+    assert response.context["unread_notifications"] == 100  # counted no further
+    assert 'class="badge badge--count">99+<' in response.content.decode()
+
+
+def test_the_unread_count_stops_at_a_hundred_rows(candidat):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cqp.context_processors import unread_badge
+
+    with CaptureQueriesContext(connection) as captured:
+        unread_badge(candidat)
+    (query,) = captured.captured_queries
+    assert "LIMIT 100" in query["sql"]
+    assert 'read_at" IS NULL' in query["sql"]

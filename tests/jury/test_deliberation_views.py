@@ -646,3 +646,62 @@ def test_candidacy_page_shows_a_pending_session(client, candidat, on_agenda):
     page = page_text(client.get(reverse("candidacy_detail", args=[deliberation.candidacy_id])))
     day = deliberation.session.date.strftime("%d/%m/%Y")
     assert f"Dossier inscrit à la session du jury du {day} : décision à venir." in page
+
+
+# The fiche asks each question once per page (the guard of transmit_to_jury, the competences
+# to decide): its queries, by who reads it.
+FICHE_QUERIES = {"president": 17, "assesseur": 16, "secretariat": 16}
+
+
+@pytest.mark.parametrize("who", FICHE_QUERIES)
+def test_the_fiche_runs_a_bounded_number_of_queries(
+    client, request, who, on_agenda, django_assert_max_num_queries
+):
+    deliberation = on_agenda(non_acquises={2})
+    user = request.getfixturevalue(who)
+    client.force_login(getattr(user, "user", user))
+    with django_assert_max_num_queries(FICHE_QUERIES[who]) as captured:
+        assert client.get(_fiche(deliberation)).status_code == 200
+    livret_reads = [q for q in captured if 'FROM "candidates_reperageentry"' in q["sql"]]
+    assert len(livret_reads) == 1
+
+
+def test_the_dashboard_of_a_long_agenda_shows_it_a_page_at_a_time(
+    client, president, jury_session, secretariat
+):
+    agenda = [cheap_on_agenda(jury_session, secretariat=secretariat) for _ in range(23)]
+    for deliberation in agenda[:4]:
+        record(deliberation, decisions=fiche(validated=ALL))
+    client.force_login(president.user)
+
+    first = client.get(_dashboard(jury_session))
+    assert len(first.context["deliberations"]) == 20
+    text = page_text(first)
+    assert "Page 1 sur 2" in text
+    assert "23 résultats" in text
+    assert "4 décidées sur 23" in text  # the session's progress counts every page
+    second = client.get(_dashboard(jury_session), {"page": 2})
+    shown = [d.pk for d in first.context["deliberations"]] + [
+        d.pk for d in second.context["deliberations"]
+    ]
+    assert sorted(shown) == sorted(d.pk for d in agenda)
+    # « À décider »: what is left, on one page.
+    left = client.get(_dashboard(jury_session), {"decided": "non"})
+    assert {d.pk for d in left.context["deliberations"]} == {d.pk for d in agenda[4:]}
+    assert "Page 1 sur" not in page_text(left)
+    # Each row still carries its facts.
+    assert all(hasattr(d, "complete") for d in second.context["deliberations"])
+
+
+def test_the_dashboard_pages_run_as_many_queries_at_both_sizes(
+    client, president, jury_session, secretariat
+):
+    for _ in range(25):
+        cheap_on_agenda(jury_session, secretariat=secretariat)
+    client.force_login(president.user)
+    urls = [_dashboard(jury_session), _dashboard(jury_session) + "?page=2"]
+    before = [query_count(client, url) for url in urls]
+    for _ in range(20):
+        cheap_on_agenda(jury_session, secretariat=secretariat)
+    assert [query_count(client, url) for url in urls] == before
+    assert max(before) <= 15

@@ -1,0 +1,42 @@
+"""A long list, as the secretariat reads it: the count stops at its bound and says so, the
+pages stay usable with the keyboard (issue 16)."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from cqp import utils
+from tests.factories import PASSWORD, CandidacyFactory
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_long_candidacy_list_says_plus_de_and_pages_on(
+    page, live_server, secretariat, own_org, monkeypatch
+):
+    monkeypatch.setattr(utils, "COUNT_BOUND", 30)
+    for _ in range(45):
+        CandidacyFactory(organisation=own_org)
+    login(page, live_server, secretariat.email, PASSWORD)
+    page.goto(live_server.url + "/candidatures/")
+
+    expect(page.get_by_text("Plus de 30 résultats")).to_be_visible()
+    expect(page.get_by_text("Page 1 sur plus de 2")).to_be_visible()
+    rows = page.locator("table tbody tr")
+    expect(rows).to_have_count(20)
+    if shots := os.environ.get("CQP_SCREENSHOTS"):
+        for width in (1366, 320):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"{shots}/long-list-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1366, "height": 900})
+
+    next_link = page.get_by_role("link", name="Suivante »")
+    next_link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_text("Page 2 sur plus de 2")).to_be_visible()
+    expect(rows).to_have_count(10)
+    expect(page.get_by_role("link", name="« Précédente")).to_be_visible()

@@ -1,0 +1,73 @@
+"""Permission checks computed once per page: a page that only reads (GET) asks the user's
+habilitations, object permissions and managed organisations once, however many actions it
+weighs; a write, or a service outside a request, reads them afresh."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates import permissions
+from cqp.models import Habilitation
+from cqp.permissions import read_memo
+from tests.candidates.builders import everyone, ready_for
+
+pytestmark = pytest.mark.django_db
+
+# The candidacy page of a candidacy in repérage, its professionnel and évaluateur assigned:
+# session, user, candidacy, documents, the parcours plan, the history and the jury's
+# deliberation (7), the header (memberships, habilitations, candidate role, unread count:
+# 4), and the role's own facts (object permissions: 2; the secretariat's downloads: 2).
+DETAIL_QUERIES = {
+    "professionnel": 13,
+    "evaluateur": 13,
+    "gestionnaire": 11,
+    "candidat": 11,
+    "secretariat": 13,
+}
+
+
+@pytest.mark.parametrize("role", DETAIL_QUERIES)
+def test_the_candidacy_page_asks_each_permission_question_once(
+    client, actors, own_org, secretariat, role, django_assert_max_num_queries
+):
+    people = everyone(actors, own_org, secretariat)
+    candidacy = ready_for("complete_reperage", people)
+    client.force_login(people[role])
+    with django_assert_max_num_queries(DETAIL_QUERIES[role]) as captured:
+        response = client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    assert response.status_code == 200
+    habilitation_reads = [q for q in captured if 'FROM "cqp_habilitation"' in q["sql"]]
+    assert len(habilitation_reads) <= 1
+
+
+def test_the_professionnel_still_sees_the_actions_they_may_take(
+    client, actors, own_org, secretariat
+):
+    people = everyone(actors, own_org, secretariat)
+    candidacy = ready_for("complete_reperage", people)
+    client.force_login(people["professionnel"])
+    page = client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    assert "complete_reperage" in {a["name"] for a in page.context["actions"]}
+
+
+def test_within_a_read_the_habilitations_are_read_once(actors, own_org, secretariat):
+    people = everyone(actors, own_org, secretariat)
+    candidacy = ready_for("complete_reperage", people)
+    professionnel = people["professionnel"]
+    with read_memo(), CaptureQueriesContext(connection) as captured:
+        for _ in range(5):
+            assert permissions.is_acting_professionnel(candidacy, professionnel)
+            assert not permissions.is_acting_evaluateur(candidacy, professionnel)
+    habilitation_reads = [q for q in captured if 'FROM "cqp_habilitation"' in q["sql"]]
+    assert len(habilitation_reads) == 1
+
+
+def test_outside_a_read_a_revocation_counts_at_once(actors, own_org, secretariat):
+    people = everyone(actors, own_org, secretariat)
+    candidacy = ready_for("complete_reperage", people)
+    professionnel = people["professionnel"]
+    assert permissions.is_acting_professionnel(candidacy, professionnel)
+    Habilitation.objects.filter(user=professionnel).update(revoked_on=timezone.localdate())
+    assert not permissions.is_acting_professionnel(candidacy, professionnel)

@@ -1,0 +1,124 @@
+"""Every list page at two sizes runs the same number of queries (page 1 and a later page),
+and the long lists count up to a bound, then say « plus de … » with their pages usable."""
+
+import pytest
+from django.urls import reverse
+
+from candidates.enums import State
+from cqp import utils
+from cqp.models import MembershipRole
+from tests.factories import (
+    CandidacyFactory,
+    DeliberationFactory,
+    HabilitationFactory,
+    JurySessionFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    VaeCandidacyFactory,
+)
+from tests.helpers import page_text, query_count
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(kind, n, people, own_org):
+    """`n` more rows of the list `kind`."""
+    for _ in range(n):
+        if kind == "candidacies":
+            CandidacyFactory(
+                organisation=own_org, professionnel=people["professionnel"], state=State.PARCOURS
+            )
+        elif kind == "recevabilite":
+            VaeCandidacyFactory(organisation=own_org, state=State.RECEVABILITE)
+        elif kind == "sessions":
+            session = JurySessionFactory(created_by=people["secretariat"])
+            DeliberationFactory(session=session, candidacy__organisation=own_org)
+        elif kind == "organisations":
+            organisation = OrganisationFactory()
+            MembershipFactory(organisation=organisation, role=MembershipRole.GESTIONNAIRE)
+            MembershipFactory(organisation=organisation, role=MembershipRole.CANDIDAT)
+        elif kind == "habilitations":
+            HabilitationFactory(granted_by=people["secretariat"])
+        elif kind == "instruction":
+            CandidacyFactory(organisation=own_org, state=State.JURY)
+
+
+LISTS = [
+    ("candidacy_list", "candidacies", "secretariat"),
+    ("candidacy_list", "candidacies", "gestionnaire"),
+    ("candidacy_list", "candidacies", "professionnel"),
+    ("recevabilite_queue", "recevabilite", "secretariat"),
+    ("session_list", "sessions", "secretariat"),
+    ("organisation_list", "organisations", "secretariat"),
+    ("habilitation_list", "habilitations", "secretariat"),
+    ("jury_instruction", "instruction", "secretariat"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "kind", "role"), LISTS)
+def test_each_list_page_runs_as_many_queries_at_both_sizes(
+    client, actors, own_org, url_name, kind, role
+):
+    client.force_login(actors[role])
+    url = reverse(url_name)
+    _rows(kind, 25, actors, own_org)
+    small = [query_count(client, url), query_count(client, url + "?page=2")]
+    _rows(kind, 40, actors, own_org)
+    assert [query_count(client, url), query_count(client, url + "?page=2")] == small
+    assert max(small) <= 15
+
+
+def test_a_long_list_says_plus_de_and_keeps_its_pages(client, secretariat, own_org, monkeypatch):
+    monkeypatch.setattr(utils, "COUNT_BOUND", 30)
+    monkeypatch.setattr(utils, "DEFER_FROM", 20)  # page 2 reads its keys first
+    made = [CandidacyFactory(organisation=own_org) for _ in range(45)]
+    client.force_login(secretariat)
+
+    first = client.get(reverse("candidacy_list"))
+    text = page_text(first)
+    assert first.context["page"].paginator.capped
+    assert "Plus de 30 résultats" in text
+    assert "Page 1 sur plus de 2" in text
+
+    second = client.get(reverse("candidacy_list"), {"page": 2})
+    newest_first = sorted(made, key=lambda c: (c.updated_at, c.pk), reverse=True)
+    assert [c.pk for c in second.context["page"]] == [c.pk for c in newest_first[20:30]]
+    assert 'rel="prev"' in page_text(second)
+    # The last page offered is the bound's; beyond, the nearest page.
+    assert client.get(reverse("candidacy_list"), {"page": 9}).context["page"].number == 2
+
+
+def test_a_list_under_the_bound_counts_exactly(client, secretariat, own_org):
+    for _ in range(3):
+        CandidacyFactory(organisation=own_org)
+    client.force_login(secretariat)
+    response = client.get(reverse("candidacy_list"))
+    assert not response.context["page"].paginator.capped
+    assert "3 résultats" in page_text(response)
+
+
+def test_a_deep_page_reads_its_keys_then_its_rows(
+    client, secretariat, own_org, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(utils, "DEFER_FROM", 20)
+    for _ in range(25):
+        CandidacyFactory(organisation=own_org)
+    client.force_login(secretariat)
+    shallow = query_count(client, reverse("candidacy_list"))
+    deep = query_count(client, reverse("candidacy_list") + "?page=2")
+    assert deep == shallow + 1
+
+
+def test_the_session_page_runs_as_many_queries_with_a_long_agenda(client, secretariat):
+    from tests.jury.builders import cheap_on_agenda, planned_session
+
+    session = planned_session(by=secretariat)
+    client.force_login(secretariat)
+    url = reverse("session_detail", args=[session.pk])
+    for _ in range(3):
+        cheap_on_agenda(session, secretariat=secretariat)
+    few = query_count(client, url)
+    for _ in range(25):
+        cheap_on_agenda(session, secretariat=secretariat)
+    assert query_count(client, url) == few
+    assert few <= 15
