@@ -565,7 +565,7 @@ class Seeder:
             Candidacy,
             ["candidate_id", "certification_id", "organisation_id", "pathway", "state"]
             + ["is_newcomer", "professionnel_id", "evaluateur_id", "practice_confirmed_on"]
-            + ["closing_reason", "created_by_id", "created_at", "updated_at"],
+            + ["closing_reason", "created_by_id", "created_at", "updated_at", "state_changed_at"],
         ).add(
             candidate,
             self.certification.pk,
@@ -580,6 +580,7 @@ class Seeder:
             self.gestionnaires[org] if pathway == Pathway.PARCOURS else user,
             times[0],
             times[-1],
+            times[-1],  # the last entry of the history brought it to its state
         )
         actors = {
             Capacity.GESTIONNAIRE: self.gestionnaires[org],

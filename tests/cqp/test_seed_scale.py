@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F, Max
 from django.urls import reverse
 
 from candidates.enums import DECISION_STATES, State
@@ -57,6 +58,16 @@ def test_seed_scale_logs_walk_to_the_current_state(seeded):
         chain.append(target)
     states = dict(Candidacy.objects.values_list("pk", "state"))
     assert {pk: chain[-1] for pk, chain in chains.items()} == states
+
+
+def test_seed_scale_dates_each_state_by_its_last_change(seeded):
+    last_change = dict(
+        TransitionLog.objects.exclude(source=F("target"))
+        .values("candidacy_id")
+        .annotate(last=Max("created_at"))
+        .values_list("candidacy_id", "last")
+    )
+    assert dict(Candidacy.objects.values_list("pk", "state_changed_at")) == last_change
 
 
 def test_seed_scale_decided_candidacies_have_their_decision(seeded):

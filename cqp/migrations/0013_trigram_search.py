@@ -30,7 +30,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cqp", "0012_h_list_indexes")]
+    dependencies = [("cqp", "0012_list_indexes")]
 
     operations = [
         TrigramExtension(),

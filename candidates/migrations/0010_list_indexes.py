@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0009_h_state_changed_at'),
-        ('cqp', '0012_h_list_indexes'),
+        ('candidates', '0009_state_changed_at'),
+        ('cqp', '0012_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('cqp', '0011_h_notification_unread'),
+        ('cqp', '0011_notification_unread'),
     ]
 
     operations = [
