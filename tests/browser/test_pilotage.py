@@ -50,9 +50,9 @@ def test_the_secretariat_reads_a_chart_and_its_table(
         "Candidatures par étape aujourd'hui : Le nombre de candidatures à chaque étape du "
         "dispositif à ce jour. Les chiffres sont dans le tableau qui suit.",
     )
-    # Chart.js drew into it (a canvas it never touched keeps its default 300 px width).
-    assert page.evaluate(
-        "() => !!Chart.getChart(document.querySelector('#graphique-etapes canvas'))"
+    # Chart.js (a deferred script) drew into it.
+    page.wait_for_function(
+        "() => window.Chart && !!Chart.getChart(document.querySelector('#graphique-etapes canvas'))"
     )
     table = figure.get_by_role("table", name="Candidatures par étape aujourd'hui")
     expect(table.get_by_role("row", name="Parcours de formation 3")).to_be_visible()
@@ -69,8 +69,8 @@ def test_a_gestionnaire_sees_their_organisation_on_a_narrow_screen(
     page.goto(live_server.url + "/pilotage/")
     table = page.get_by_role("table", name="Candidatures par étape aujourd'hui")
     expect(table.get_by_role("row", name="Parcours de formation 1")).to_be_visible()
-    assert page.evaluate(
-        "() => !!Chart.getChart(document.querySelector('#graphique-etapes canvas'))"
+    page.wait_for_function(
+        "() => window.Chart && !!Chart.getChart(document.querySelector('#graphique-etapes canvas'))"
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     expect(page.get_by_label(label("Type d'organisation"))).to_have_count(0)
