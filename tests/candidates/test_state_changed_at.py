@@ -73,7 +73,7 @@ def test_the_migration_fills_it_from_the_last_change_of_state(candidat, own_org)
     )
     Candidacy.objects.update(state_changed_at=START)  # forget what the factory dated
 
-    migration = importlib.import_module("candidates.migrations.0009_h_state_changed_at")
+    migration = importlib.import_module("candidates.migrations.0009_state_changed_at")
     with connection.cursor() as cursor:
         cursor.execute(migration.FILL)
 
