@@ -1,7 +1,8 @@
 """The evaluators' dashboard panel: their candidacies in evaluation, grouped by what waits on them.
 
 Imported by EvaluationsConfig.ready. The groups are computed from the prefetched
-assessments of each current dossier: three queries whatever the number of candidacies.
+assessments of each current dossier, for at most PANEL_LIMIT candidacies: a constant number
+of queries whatever the number of candidacies.
 """
 
 from collections.abc import Iterable
@@ -39,26 +40,38 @@ def waiting_on(role: Capacity, assessments: Iterable[CompetenceAssessment]) -> s
     return "waiting"
 
 
-def evaluations_in_progress(user: User, role: Capacity) -> list[dict]:
-    """The user's candidacies in evaluation where they act as `role`, grouped as in GROUPS."""
+# The panel reads at most this many candidacies (those in evaluation for the longest first);
+# the candidacy list, filtered on the step, shows them all.
+PANEL_LIMIT = 50
+
+
+def evaluations_in_progress(user: User, role: Capacity) -> dict:
+    """The user's candidacies in evaluation where they act as `role`, grouped as in GROUPS:
+    at most PANEL_LIMIT of them, in evaluation for the longest first, with how many there are."""
+    limit = PANEL_LIMIT
     current_dossiers = EvaluationDossier.objects.filter(
         cycle=F("candidacy__cycle")
     ).prefetch_related(Prefetch("assessments", queryset=CompetenceAssessment.objects.order_by()))
-    candidacies = (
-        candidacy_selectors.candidacy_list(user=user, state=State.EVALUATION)
-        .filter(**{role: user})
-        .prefetch_related(Prefetch("dossiers", queryset=current_dossiers, to_attr="current"))
+    in_evaluation = candidacy_selectors.candidacy_list(user=user, state=State.EVALUATION).filter(
+        **{role: user}
     )
+    candidacies = list(
+        in_evaluation.order_by("state_changed_at", "pk").prefetch_related(
+            Prefetch("dossiers", queryset=current_dossiers, to_attr="current")
+        )[:limit]
+    )
+    total = len(candidacies) if len(candidacies) < limit else in_evaluation.count()
     grouped = {key: [] for key, _label in GROUPS}
     for candidacy in candidacies:
         dossier = candidacy.current[0] if candidacy.current else None
         key = waiting_on(role, dossier.assessments.all()) if dossier else "waiting"
         grouped[key].append(candidacy)
-    return [
+    groups = [
         {"key": key, "label": label, "candidacies": grouped[key]}
         for key, label in GROUPS
         if grouped[key]
     ]
+    return {"groups": groups, "shown": len(candidacies), "total": total}
 
 
 TEMPLATE = "evaluations/panels/evaluations.html"
@@ -66,9 +79,9 @@ TEMPLATE = "evaluations/panels/evaluations.html"
 
 @register_panel(HabilitationKind.PROFESSIONNEL, TEMPLATE, order=30)
 def professionnel_panel(request) -> dict:
-    return {"groups": evaluations_in_progress(request.user, Capacity.PROFESSIONNEL)}
+    return evaluations_in_progress(request.user, Capacity.PROFESSIONNEL)
 
 
 @register_panel(HabilitationKind.EVALUATEUR, TEMPLATE, order=30)
 def evaluateur_panel(request) -> dict:
-    return {"groups": evaluations_in_progress(request.user, Capacity.EVALUATEUR)}
+    return evaluations_in_progress(request.user, Capacity.EVALUATEUR)

@@ -116,3 +116,30 @@ def test_dashboard_query_count_does_not_grow_with_candidacies(
     with django_assert_num_queries(len(captured)):
         response = client.get(reverse("dashboard"))
     assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 10
+
+
+def test_dashboard_shows_a_bounded_number_and_says_how_many_there_are(
+    client, own_org, secretariat, professionnel, evaluateur, monkeypatch
+):
+    monkeypatch.setattr("evaluations.dashboard_panels.PANEL_LIMIT", 2)
+    candidacies = [
+        through_reperage_to_evaluation(
+            UserFactory(),
+            own_org,
+            secretariat=secretariat,
+            professionnel=professionnel,
+            evaluateur=evaluateur,
+        )
+        for _ in range(3)
+    ]
+    client.force_login(evaluateur)
+    response = client.get(reverse("dashboard"))
+
+    shown = set().union(*panel_groups(response, "evaluateur").values())
+    assert shown == {candidacies[0].pk, candidacies[1].pk}  # in evaluation the longest
+    page = page_text(response)
+    assert (
+        "Vous suivez 3 évaluations en cours : les 2 commencées depuis le plus longtemps "
+        "sont affichées ici." in page
+    )
+    assert f'href="{reverse("candidacy_list")}?state=evaluation"' in page
