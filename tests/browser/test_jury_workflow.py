@@ -277,7 +277,7 @@ def test_jury_session_from_programming_to_public_verification(
     expect(outcome.get_by_role("heading", level=3)).to_have_text(f"Décision du jury du {day}")
     expect(outcome.locator(".badge--certifie")).to_have_text("Certifié(e)")
     expect(outcome).to_contain_text(
-        f"Certificat de qualification professionnelle n° {certificate.number}, délivré(e) le {day}"
+        f"Certificat de qualification professionnelle n° {certificate.number} du {day}"
     )
     expect(outcome.get_by_role("link", name="page de vérification publique")).to_have_attribute(
         "href", f"/verifier/{certificate.number}/"
