@@ -92,7 +92,7 @@ def invitation_get_pending(*, token: str) -> Invitation:
     return invitation
 
 
-def _habilitation_status_filter(status: str, day: datetime.date) -> Q:
+def habilitation_status_filter(status: str, day: datetime.date) -> Q:
     not_revoked = Q(revoked_on__isnull=True) | Q(revoked_on__gt=day)
     return {
         HabilitationStatus.VALID: Q(valid_from__lte=day, valid_until__gte=day) & not_revoked,
@@ -112,7 +112,7 @@ def habilitation_list(
     if kind:
         qs = qs.filter(kind=kind)
     if status:
-        qs = qs.filter(_habilitation_status_filter(status, day or timezone.localdate()))
+        qs = qs.filter(habilitation_status_filter(status, day or timezone.localdate()))
     if q:
         qs = qs.filter(
             Q(user__email__icontains=q)

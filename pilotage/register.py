@@ -66,10 +66,6 @@ class Holder:
         return self.certificate.deliberation.candidacy.candidate
 
 
-def _name(candidate) -> str:
-    return candidate.legal_name
-
-
 def problems(session: JurySession, holders: list[Certificate]) -> list[str]:
     """What keeps the session's register file from being written, in French; empty if
     nothing does."""
@@ -94,7 +90,7 @@ def problems(session: JurySession, holders: list[Certificate]) -> list[str]:
         if problem:
             found.append(
                 _("%(name)s (%(number)s) : %(problem)s.")
-                % {"name": _name(candidate), "number": certificate.number, "problem": problem}
+                % {"name": candidate.legal_name, "number": certificate.number, "problem": problem}
             )
     return found
 

@@ -42,7 +42,7 @@ from candidates.enums import (
 )
 from candidates.models import Candidacy, CompetenceValidation, RecevabiliteDecision, TransitionLog
 from cqp.models import Habilitation, HabilitationKind, HabilitationStatus
-from cqp.selectors import _habilitation_status_filter
+from cqp.selectors import habilitation_status_filter
 from cqp.utils import add_months
 from jury.enums import College, SessionState
 from jury.models import Deliberation, JurySession, Seat
@@ -582,7 +582,7 @@ def habilitations(f: Filters) -> list[dict]:
         )
     figures = {}
     for period, day in (("current", f.end), ("previous", f.previous.end)):
-        valid = _habilitation_status_filter(HabilitationStatus.VALID, day)
+        valid = habilitation_status_filter(HabilitationStatus.VALID, day)
         soon = Q(
             valid_until__lte=day + datetime.timedelta(days=HABILITATION_WARNING_DAYS),
             renewed_by__isnull=True,
