@@ -2,6 +2,7 @@ import calendar
 import datetime
 
 from django.core.paginator import Paginator
+from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 
@@ -17,9 +18,12 @@ class BoundedPaginator(Paginator):
     """A Paginator whose count stops at `bound`: `capped` says the list holds more (the
     count then is `bound`, and so are the pages offered)."""
 
-    def __init__(self, object_list, per_page, *, bound: int = COUNT_BOUND, **kwargs):
+    def __init__(
+        self, object_list, per_page, *, bound: int = COUNT_BOUND, by_key: bool = False, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.bound = bound
+        self.by_key = by_key
 
     @cached_property
     def _bounded_count(self) -> int:
@@ -42,26 +46,48 @@ class BoundedPaginator(Paginator):
         return number_format(self.bound, force_grouping=True)
 
     def page(self, number):
-        """Deep in a queryset (DEFER_FROM rows skipped or more), the page's keys first (the
-        index walked, no join), then its rows by key: PostgreSQL would otherwise join every
-        skipped row. One query more there; the first pages keep a single one."""
+        """Deep in a queryset (DEFER_FROM rows skipped or more), or on every page of a list
+        paginated `by_key`, the page's keys first (sorted without the joins of the rows
+        shown), then its rows by key. In one query, PostgreSQL joins every row skipped, or
+        every row of a large visible set (a professionnel's 4,700 candidacies at 100,000),
+        to the candidate, the user and the organisation before it sorts and keeps 20; the
+        keys alone sort from one table. One query more than a plain page."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.object_list
-        if bottom < DEFER_FROM or not hasattr(rows, "values_list"):
+        deep = bottom >= DEFER_FROM or self.by_key
+        if not deep or not hasattr(rows, "values_list"):
             return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(rows.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in rows.filter(pk__in=keys)}
+        found = {row.pk: row for row in rows_by_key(rows, keys)}
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE, *, bound: int | None = None):
+def rows_by_key(rows, keys):
+    """The rows of `rows` whose key is in `keys`, with its joins, annotations and prefetches
+    but without its filters: the keys were read through them, and a visibility rule (a UNION
+    of the sets a user may see) would otherwise be computed again for 20 rows. A queryset
+    that aggregates keeps its filters (a filter can narrow what an aggregate counts)."""
+    if rows.query.group_by is not None or any(
+        getattr(annotation, "contains_aggregate", False)
+        for annotation in rows.query.annotations.values()
+    ):
+        return rows.filter(pk__in=keys).order_by()
+    unfiltered = rows.all()
+    unfiltered.query.where = WhereNode()
+    return unfiltered.filter(pk__in=keys).order_by()
+
+
+def paginate(
+    request, queryset, per_page: int = PAGE_SIZE, *, bound: int | None = None, by_key=False
+):
     """The requested page of a list; an out-of-range or malformed page number gives the
-    nearest page. The count stops at `bound` (BoundedPaginator)."""
-    paginator = BoundedPaginator(queryset, per_page, bound=bound or COUNT_BOUND)
+    nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
+    rows (BoundedPaginator)."""
+    paginator = BoundedPaginator(queryset, per_page, bound=bound or COUNT_BOUND, by_key=by_key)
     return paginator.get_page(request.GET.get("page"))
 
 

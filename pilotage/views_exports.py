@@ -92,7 +92,7 @@ def holder_list(request):
         "pilotage/holder_list.html",
         {
             "filters": filters,
-            "page": paginate(request, holders),
+            "page": paginate(request, holders, by_key=True),
             "filtered": any(cleaned.values()) or bool(filters.errors),
         },
     )

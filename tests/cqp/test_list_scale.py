@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from candidates.enums import State
 from cqp import utils
-from cqp.models import MembershipRole
+from cqp.models import MembershipRole, Organisation
 from tests.factories import (
     CandidacyFactory,
     DeliberationFactory,
@@ -97,16 +97,47 @@ def test_a_list_under_the_bound_counts_exactly(client, secretariat, own_org):
     assert "3 résultats" in page_text(response)
 
 
-def test_a_deep_page_reads_its_keys_then_its_rows(
-    client, secretariat, own_org, monkeypatch, django_assert_num_queries
-):
+def test_a_deep_page_reads_its_keys_then_its_rows(client, secretariat, monkeypatch):
     monkeypatch.setattr(utils, "DEFER_FROM", 20)
-    for _ in range(25):
-        CandidacyFactory(organisation=own_org)
+    for n in range(25):
+        OrganisationFactory(name=f"Organisme {n:02d}")
     client.force_login(secretariat)
-    shallow = query_count(client, reverse("candidacy_list"))
-    deep = query_count(client, reverse("candidacy_list") + "?page=2")
-    assert deep == shallow + 1
+    shallow = query_count(client, reverse("organisation_list"))
+    deep = client.get(reverse("organisation_list"), {"page": 2})
+    assert query_count(client, reverse("organisation_list") + "?page=2") == shallow + 1
+    names = list(Organisation.objects.order_by("name").values_list("name", flat=True))
+    assert [o.name for o in deep.context["page"]] == names[20:]
+
+
+def test_the_candidacy_list_reads_keys_first_on_every_page(client, actors, own_org, other_org):
+    """By key from the first page: the rows are fetched without the visibility rule, which
+    the keys already went through; a gestionnaire still sees only her organisation's."""
+    mine = [CandidacyFactory(organisation=own_org) for _ in range(22)]
+    for _ in range(3):
+        CandidacyFactory(organisation=other_org)
+    client.force_login(actors["gestionnaire"])
+    url = reverse("candidacy_list")
+    assert query_count(client, url) == query_count(client, url + "?page=2")
+    shown = [c.pk for c in client.get(url).context["page"]]
+    shown += [c.pk for c in client.get(url, {"page": 2}).context["page"]]
+    newest_first = sorted(mine, key=lambda c: (c.updated_at, c.pk), reverse=True)
+    assert shown == [c.pk for c in newest_first]
+
+
+def test_rows_by_key_keeps_the_filters_of_an_aggregate(own_org):
+    """A filter can narrow what an aggregate counts: such a queryset keeps its filters."""
+    from django.db.models import Count, Q
+
+    from candidates.models import Candidacy
+
+    candidacy = CandidacyFactory(organisation=own_org)
+    rows = Organisation.objects.filter(candidacies__state=candidacy.state).annotate(
+        n=Count("candidacies")
+    )
+    assert [o.n for o in utils.rows_by_key(rows, [own_org.pk])] == [1]
+    plain = Organisation.objects.filter(Q(name="ne correspond à rien"))
+    assert list(utils.rows_by_key(plain, [own_org.pk])) == [own_org]
+    assert Candidacy.objects.count() == 1
 
 
 def test_the_session_page_runs_as_many_queries_with_a_long_agenda(client, secretariat):

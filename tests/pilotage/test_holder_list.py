@@ -125,8 +125,8 @@ def test_the_list_is_paginated_in_constant_queries(
     client.get(URL)  # the session's first read
 
     # The session, the user, the header (memberships, notifications), the filters (sessions,
-    # organisations), the count and the page; the rest of the layout.
-    with django_assert_num_queries(10):
+    # organisations), the count, the page's keys and its rows; the rest of the layout.
+    with django_assert_num_queries(11):
         response = client.get(URL)
 
     assert len(response.context["page"]) == 20
