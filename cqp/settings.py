@@ -306,6 +306,8 @@ RECEVABILITE_RECOURSE_TEXT = os.environ.get(
 
 # Reminders and housekeeping, run by `celery -A cqp beat` (see the README).
 REMINDER_WAITING_DAYS = env_int("REMINDER_WAITING_DAYS", 60)
+# How long /pilotage/ shows figures already computed (pilotage/figures.py); 0: never kept.
+PILOTAGE_CACHE_SECONDS = env_int("PILOTAGE_CACHE_SECONDS", 600)
 REMINDER_HABILITATION_DAYS = env_int("REMINDER_HABILITATION_DAYS", 60)
 REMINDER_VALIDATION_MONTHS = env_int("REMINDER_VALIDATION_MONTHS", 6)
 # The recevabilité of a VAE request: a decision is due this many months after its
@@ -337,6 +339,10 @@ CELERY_BEAT_SCHEDULE = {
     "resend-unsent-emails": {
         "task": "cqp.tasks.resend_unsent_emails",
         "schedule": crontab(minute="*/15"),
+    },
+    "warm-pilotage": {
+        "task": "pilotage.tasks.warm_pilotage",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

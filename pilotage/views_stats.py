@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -6,7 +7,8 @@ from django.utils import timezone
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
 
-from . import presenters, stats
+from . import figures as kept_figures
+from . import presenters
 from .forms import PilotageFilterForm
 
 
@@ -25,10 +27,12 @@ def pilotage(request):
     context = {"form": form, "secretariat": secretariat}
     if form.is_valid():
         filters = form.filters()
-        figures = stats.all_figures(filters, timezone.localdate())
+        figures, computed_at = kept_figures.figures(filters, timezone.localdate())
         context.update(
             filters=filters,
             figures=figures,
+            computed_at=computed_at,
+            kept_minutes=settings.PILOTAGE_CACHE_SECONDS // 60,
             charts=presenters.charts(figures),
             key_figures=presenters.key_figures(figures),
             result_rows=presenters.result_rows(figures["outcomes"]),

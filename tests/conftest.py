@@ -123,6 +123,9 @@ def _isolated_cache(settings):
     # in process memory so parallel workers never share counters.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # /pilotage/ computes its figures on each request in tests (a test changes the data
+    # between two requests); tests/pilotage/test_figures_cache.py turns the cache on.
+    settings.PILOTAGE_CACHE_SECONDS = 0
     # The production hasher is slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
