@@ -19,11 +19,19 @@ class BoundedPaginator(Paginator):
     count then is `bound`, and so are the pages offered)."""
 
     def __init__(
-        self, object_list, per_page, *, bound: int = COUNT_BOUND, by_key: bool = False, **kwargs
+        self,
+        object_list,
+        per_page,
+        *,
+        bound: int = COUNT_BOUND,
+        by_key: bool = False,
+        annotate_rows=None,
+        **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.bound = bound
-        self.by_key = by_key
+        self.by_key = by_key or annotate_rows is not None
+        self.annotate_rows = annotate_rows
 
     @cached_property
     def _bounded_count(self) -> int:
@@ -62,6 +70,8 @@ class BoundedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        if self.annotate_rows is not None:  # what only the rows shown need, for them only
+            rows = self.annotate_rows(rows)
         found = {row.pk: row for row in rows_by_key(rows, keys)}
         return self._get_page([found[key] for key in keys if key in found], number, self)
 
@@ -82,12 +92,25 @@ def rows_by_key(rows, keys):
 
 
 def paginate(
-    request, queryset, per_page: int = PAGE_SIZE, *, bound: int | None = None, by_key=False
+    request,
+    queryset,
+    per_page: int = PAGE_SIZE,
+    *,
+    bound: int | None = None,
+    by_key=False,
+    annotate_rows=None,
 ):
     """The requested page of a list; an out-of-range or malformed page number gives the
     nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
-    rows (BoundedPaginator)."""
-    paginator = BoundedPaginator(queryset, per_page, bound=bound or COUNT_BOUND, by_key=by_key)
+    rows, and `annotate_rows(queryset)` adds to the rows read what only they need (an
+    aggregate computed for the 20 rows shown, not for the whole list) (BoundedPaginator)."""
+    paginator = BoundedPaginator(
+        queryset,
+        per_page,
+        bound=bound or COUNT_BOUND,
+        by_key=by_key,
+        annotate_rows=annotate_rows,
+    )
     return paginator.get_page(request.GET.get("page"))
 
 

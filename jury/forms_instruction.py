@@ -57,6 +57,13 @@ class InstructionFilterForm(forms.Form):
             (s.pk, _session_label(s)) for s in self.sessions
         ]
 
+    def clean_session(self):
+        """The session among those listed (already read: no query to find it again)."""
+        session = self.cleaned_data.get("session")
+        if session is None:
+            return None
+        return next((s for s in self.sessions if s.pk == session.pk), session)
+
     def target(self, today: datetime.date) -> tuple[JurySession | None, datetime.date]:
         """The session aimed at (or None) and the date the checks are computed at."""
         data = self.cleaned_data if self.is_valid() else {}
@@ -89,7 +96,13 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions
+        self.sessions = list(sessions)
+        field = self.fields["session"]
+        field.queryset = JurySession.objects.filter(pk__in=[s.pk for s in self.sessions])
+        # The choices from the sessions already read: the page lists them without a query.
+        field.choices = [("", field.empty_label)] + [
+            (s.pk, _session_label(s)) for s in self.sessions
+        ]
 
 
 class ReturnForm(forms.Form):

@@ -27,11 +27,12 @@ PAGE_SIZE = 20
 
 def _instruction_page(request, *, place_form=None):
     today = timezone.localdate()
-    sessions = selectors.upcoming_sessions(today=today)
+    sessions = list(selectors.upcoming_sessions(today=today))
     filters = InstructionFilterForm(request.GET, sessions=sessions)
     target, on = filters.target(today)
-    queue = instruction.annotate(selectors.awaiting_session(q=filters.search()))
-    page = paginate(request, queue, per_page=PAGE_SIZE)
+    queue = selectors.awaiting_session(q=filters.search())
+    # The checks' counts for the page's 20 dossiers only, not for the whole queue.
+    page = paginate(request, queue, per_page=PAGE_SIZE, annotate_rows=instruction.annotate)
     return render(
         request,
         "jury/instruction.html",
