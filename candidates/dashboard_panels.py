@@ -71,7 +71,7 @@ def _identity_request(candidacies) -> dict | None:
 
 
 def _assigned(request, field, waiting_states):
-    candidacies = selectors.candidacy_list(user=request.user).filter(**{field: request.user})
+    candidacies = selectors.assigned_candidacies(user=request.user, role=field)
     return {
         "waiting": list(candidacies.filter(state__in=waiting_states)[:PANEL_ROWS]),
         "total": candidacies.count(),

@@ -179,6 +179,20 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
                 condition=Q(state__in=WAITING_STATES),
                 name="candidacy_waiting_since",
             ),
+            # A professionnel's or an évaluateur's own candidacies (their dashboard panels):
+            # by step, the longest waiting first, and all of them the latest changed first.
+            models.Index(
+                fields=["professionnel", "state", "state_changed_at"],
+                name="candidacy_pro_state_since",
+            ),
+            models.Index(
+                fields=["evaluateur", "state", "state_changed_at"],
+                name="candidacy_eval_state_since",
+            ),
+            models.Index(
+                fields=["professionnel", "updated_at", "id"], name="candidacy_pro_updated"
+            ),
+            models.Index(fields=["evaluateur", "updated_at", "id"], name="candidacy_eval_updated"),
         ]
         permissions = [
             ("act_as_professionnel", _("Intervenir comme professionnel du secteur")),

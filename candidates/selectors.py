@@ -55,13 +55,28 @@ def visible_ids(user) -> QuerySet:
     return first.union(*others)
 
 
+# What a list of candidacies shows of each.
+LIST_RELATED = ("candidate__user", "organisation", "certification", "professionnel", "evaluateur")
+
+
 def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
-    qs = Candidacy.objects.select_related(
-        "candidate__user", "organisation", "certification", "professionnel", "evaluateur"
-    )
+    qs = Candidacy.objects.select_related(*LIST_RELATED)
     if is_secretariat(user):
         return qs
     return qs.filter(pk__in=visible_ids(user))
+
+
+def assigned_candidacies(*, user, role: str) -> QuerySet[Candidacy]:
+    """The candidacies the user follows as `role` ("professionnel" or "evaluateur"), the
+    latest changed first. The visibility rule holds them all (one of its branches is this
+    very column): the union of the other ways of seeing a candidacy is not computed."""
+    if role not in ("professionnel", "evaluateur"):
+        raise ValueError(role)
+    return (
+        Candidacy.objects.select_related(*LIST_RELATED)
+        .filter(**{role: user})
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def candidacy_list(

@@ -52,8 +52,8 @@ def evaluations_in_progress(user: User, role: Capacity) -> dict:
     current_dossiers = EvaluationDossier.objects.filter(
         cycle=F("candidacy__cycle")
     ).prefetch_related(Prefetch("assessments", queryset=CompetenceAssessment.objects.order_by()))
-    in_evaluation = candidacy_selectors.candidacy_list(user=user, state=State.EVALUATION).filter(
-        **{role: user}
+    in_evaluation = candidacy_selectors.assigned_candidacies(user=user, role=role).filter(
+        state=State.EVALUATION
     )
     candidacies = list(
         in_evaluation.order_by("state_changed_at", "pk").prefetch_related(

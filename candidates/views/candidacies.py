@@ -47,7 +47,11 @@ def candidacy_list(request):
     return render(
         request,
         "candidates/candidacy_list.html",
-        {"filters": filters, "page": paginate(request, candidacies, by_key=True), "can_create": can_create},
+        {
+            "filters": filters,
+            "page": paginate(request, candidacies, by_key=True),
+            "can_create": can_create,
+        },
     )
 
 
