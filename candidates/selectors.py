@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -240,6 +240,22 @@ def history(candidacy) -> QuerySet[TransitionLog]:
         .select_related("actor")
         .order_by("created_at", "pk")
     )
+
+
+# The candidacy page shows this many of the latest events; the history page shows them all.
+RECENT_HISTORY = 10
+
+
+def recent_history(candidacy, limit: int = RECENT_HISTORY) -> tuple[list[TransitionLog], int]:
+    """The latest `limit` events, in chronological order, and how many there are in all
+    (one query: the count rides on each row)."""
+    rows = list(
+        TransitionLog.objects.filter(candidacy=candidacy)
+        .select_related("actor")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return rows[::-1], (rows[0].total if rows else 0)
 
 
 # Whom a candidacy waits on at each step (roles of cqp.notifications): the reminders and

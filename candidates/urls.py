@@ -7,6 +7,11 @@ urlpatterns = [
     path("candidatures/nouvelle/", candidacies.candidacy_create, name="candidacy_create"),
     path("candidatures/<int:pk>/", candidacies.candidacy_detail, name="candidacy_detail"),
     path(
+        "candidatures/<int:pk>/historique/",
+        candidacies.candidacy_history,
+        name="candidacy_history",
+    ),
+    path(
         "candidatures/<int:pk>/intervenants/", candidacies.candidacy_assign, name="candidacy_assign"
     ),
     path(

@@ -78,11 +78,13 @@ def candidacy_create(request):
 def candidacy_detail(request, pk):
     candidacy = candidacy_for(request, pk)
     user = request.user
+    history, history_total = selectors.recent_history(candidacy)
     context = candidacy_context(
         request,
         candidacy,
         actions=available_actions(candidacy, user),
-        history=selectors.history(candidacy),
+        history=history,
+        history_total=history_total,
         plan=selectors.plan_actions(candidacy),
         documents=candidacy_documents(candidacy),
         downloads=downloads(candidacy, user),
@@ -99,6 +101,21 @@ def candidacy_detail(request, pk):
         and selectors.is_second_request(candidacy),
     )
     return render(request, "candidates/candidacy_detail.html", context)
+
+
+HISTORY_PAGE_SIZE = 50
+
+
+@login_required
+def candidacy_history(request, pk):
+    """Every event of the candidacy, by pages, the oldest first (whoever sees the candidacy)."""
+    candidacy = candidacy_for(request, pk)
+    page = paginate(request, selectors.history(candidacy), per_page=HISTORY_PAGE_SIZE)
+    return render(
+        request,
+        "candidates/candidacy_history.html",
+        candidacy_context(request, candidacy, page=page),
+    )
 
 
 @login_required

@@ -1,0 +1,88 @@
+"""The candidacy page shows the latest events and links to the whole history, by pages."""
+
+import pytest
+from django.urls import reverse
+
+from candidates import selectors
+from candidates.enums import State
+from candidates.models import TransitionLog
+from tests.factories import CandidacyFactory
+from tests.helpers import page_text, query_count
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(candidacy, actor, n):
+    for i in range(n):
+        TransitionLog.objects.create(
+            candidacy=candidacy,
+            actor=actor,
+            role="secretariat",
+            transition="assign",
+            source=State.REPERAGE,
+            target=State.REPERAGE,
+            comment=f"Événement {i:03d}",
+        )
+
+
+def test_the_candidacy_page_shows_the_latest_ten_and_links_to_the_rest(
+    client, secretariat, own_org
+):
+    candidacy = CandidacyFactory(organisation=own_org)
+    before = TransitionLog.objects.filter(candidacy=candidacy).count()
+    _events(candidacy, secretariat, 30)
+    client.force_login(secretariat)
+    response = client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    text = page_text(response)
+    assert f"Les 10 derniers événements, sur {before + 30} en tout." in text
+    assert "Événement 029" in text and "Événement 020" in text
+    assert "Événement 019" not in text
+    # The latest ten in chronological order.
+    assert text.index("Événement 020") < text.index("Événement 029")
+    assert reverse("candidacy_history", args=[candidacy.pk]) in response.content.decode()
+
+
+def test_a_short_history_is_shown_whole_without_the_link(client, secretariat, own_org):
+    candidacy = CandidacyFactory(organisation=own_org)
+    _events(candidacy, secretariat, 2)
+    client.force_login(secretariat)
+    response = client.get(reverse("candidacy_detail", args=[candidacy.pk]))
+    assert "derniers événements" not in page_text(response)
+    assert reverse("candidacy_history", args=[candidacy.pk]) not in response.content.decode()
+
+
+def test_the_history_page_lists_every_event_by_pages(client, secretariat, own_org):
+    candidacy = CandidacyFactory(organisation=own_org)
+    _events(candidacy, secretariat, 60)
+    total = TransitionLog.objects.filter(candidacy=candidacy).count()
+    client.force_login(secretariat)
+    url = reverse("candidacy_history", args=[candidacy.pk])
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "Événement 000" in page_text(first)
+    assert f"{total} résultats" in page_text(first)
+    second = client.get(url, {"page": 2})
+    assert "Événement 059" in page_text(second)
+    assert "Événement 000" not in page_text(second)
+
+
+def test_the_history_page_and_the_detail_page_run_constant_queries(client, secretariat, own_org):
+    candidacy = CandidacyFactory(organisation=own_org)
+    client.force_login(secretariat)
+    urls = [
+        reverse("candidacy_detail", args=[candidacy.pk]),
+        reverse("candidacy_history", args=[candidacy.pk]),
+    ]
+    _events(candidacy, secretariat, 3)
+    few = [query_count(client, url) for url in urls]
+    _events(candidacy, secretariat, 80)
+    assert [query_count(client, url) for url in urls] == few
+
+
+def test_recent_history_counts_in_the_same_query(own_org, secretariat, django_assert_num_queries):
+    candidacy = CandidacyFactory(organisation=own_org)
+    _events(candidacy, secretariat, 12)
+    with django_assert_num_queries(1):
+        rows, total = selectors.recent_history(candidacy, limit=5)
+    assert total == TransitionLog.objects.filter(candidacy=candidacy).count()
+    assert [r.comment for r in rows] == [f"Événement {i:03d}" for i in range(7, 12)]
