@@ -7,6 +7,7 @@ number of periods, proofs and decisions."""
 import datetime
 import math
 
+from django.db.models import Count, Window
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -105,15 +106,26 @@ def experience_timeline(experiences, *, on: datetime.date, minimum_years: int) -
     }
 
 
-def recevabilite_history(candidacy) -> list[dict]:
+def recevabilite_history(candidacy, limit: int | None = None) -> tuple[list[dict], int]:
     """The request's submissions (audit log) and decisions (each with its letter, once
-    stored), oldest first, in three queries."""
-    submissions = TransitionLog.objects.filter(
-        candidacy_id=candidacy.pk, transition="submit_recevabilite"
-    ).select_related("actor")
-    decisions = list(
-        RecevabiliteDecision.objects.filter(candidacy_id=candidacy.pk).select_related("decided_by")
+    stored), oldest first, in three queries; with `limit`, only the latest `limit` of
+    them. Returns the events and how many there are in all (counted in the same queries)."""
+    submissions = (
+        TransitionLog.objects.filter(candidacy_id=candidacy.pk, transition="submit_recevabilite")
+        .select_related("actor")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")
     )
+    decisions = (
+        RecevabiliteDecision.objects.filter(candidacy_id=candidacy.pk)
+        .select_related("decided_by")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-decided_at", "-pk")
+    )
+    if limit is not None:
+        submissions, decisions = submissions[:limit], decisions[:limit]
+    submissions, decisions = list(submissions), list(decisions)
+    total = sum(rows[0].total for rows in (submissions, decisions) if rows)
     letters = latest_documents(LETTER, [d.pk for d in decisions])
     events = [
         {"kind": "submission", "at": entry.created_at, "entry": entry} for entry in submissions
@@ -128,7 +140,8 @@ def recevabilite_history(candidacy) -> list[dict]:
         }
         for decision in decisions
     ]
-    return sorted(events, key=lambda event: event["at"])
+    events.sort(key=lambda event: event["at"])
+    return (events[-limit:] if limit is not None else events), total
 
 
 def completion_flags(candidacy) -> dict | None:

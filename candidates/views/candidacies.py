@@ -79,6 +79,11 @@ def candidacy_detail(request, pk):
     candidacy = candidacy_for(request, pk)
     user = request.user
     history, history_total = selectors.recent_history(candidacy)
+    recevabilite, recevabilite_total = (
+        recevabilite_history(candidacy, limit=RECENT_RECEVABILITE)
+        if candidacy.pathway == Pathway.VAE
+        else ([], 0)
+    )
     context = candidacy_context(
         request,
         candidacy,
@@ -92,9 +97,8 @@ def candidacy_detail(request, pk):
         is_professionnel=permissions.is_acting_professionnel(candidacy, user),
         is_evaluateur=permissions.is_acting_evaluateur(candidacy, user),
         can_review=is_secretariat(user) and candidacy.pathway == Pathway.VAE,
-        recevabilite_history=(
-            recevabilite_history(candidacy) if candidacy.pathway == Pathway.VAE else []
-        ),
+        recevabilite_history=recevabilite,
+        recevabilite_total=recevabilite_total,
         # Information for the secretariat's decision, not a refusal.
         second_request=candidacy.pathway == Pathway.VAE
         and is_secretariat(user)
@@ -104,6 +108,9 @@ def candidacy_detail(request, pk):
 
 
 HISTORY_PAGE_SIZE = 50
+# The candidacy page shows this many of the latest submissions and decisions of a VAE
+# request; the history page shows them all.
+RECENT_RECEVABILITE = 6
 
 
 @login_required
@@ -111,10 +118,11 @@ def candidacy_history(request, pk):
     """Every event of the candidacy, by pages, the oldest first (whoever sees the candidacy)."""
     candidacy = candidacy_for(request, pk)
     page = paginate(request, selectors.history(candidacy), per_page=HISTORY_PAGE_SIZE)
+    recevabilite = recevabilite_history(candidacy)[0] if candidacy.pathway == Pathway.VAE else []
     return render(
         request,
         "candidates/candidacy_history.html",
-        candidacy_context(request, candidacy, page=page),
+        candidacy_context(request, candidacy, page=page, recevabilite_history=recevabilite),
     )
 
 

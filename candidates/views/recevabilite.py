@@ -63,7 +63,7 @@ def _seen_decisions(data) -> int | None:
 def recevabilite_review(request, pk):
     candidacy = candidacy_for(request, pk, has=_is_vae)
     full = request_in_full(candidacy)
-    history = recevabilite_history(candidacy)
+    history, _total = recevabilite_history(candidacy)
     form = RecevabiliteDecisionForm(
         request.POST or None,
         initial={

@@ -102,7 +102,7 @@ def vae_request_edit(request, pk):
     flags = completion_flags(candidacy)
     context = {
         "flags": flags,
-        "recevabilite_history": recevabilite_history(candidacy),
+        "recevabilite_history": recevabilite_history(candidacy)[0],
         "form": None,
         "vae_request": candidacy.vae_request,
         "editable": editable,

@@ -414,3 +414,22 @@ def test_an_ongoing_periods_days_stop_the_day_before_the_request_as_the_figure_d
     days = response.context["experience"].days
     assert [p.days_until_request for p in response.context["experiences"]] == [days]
     assert f'<td data-label="Jours avant la date de la demande">{days}</td>' in page_text(response)
+
+
+def test_the_candidacy_page_shows_the_latest_submissions_and_decisions_and_links_to_all(
+    client, secretariat, candidat, submitted
+):
+    _more(submitted, periods=0, decisions=4, secretariat=secretariat, candidat=candidat)
+    # 5 submissions and 4 decisions: the page shows the latest 6 and says there are 9.
+    client.force_login(secretariat)
+    text = page_text(client.get(reverse("candidacy_detail", args=[submitted.pk])))
+    section = text.split("Recevabilité : envois et décisions", 1)[1].split("</section>", 1)[0]
+    assert "Les 6 derniers envois et décisions, sur 9 en tout." in section
+    assert section.count(f"demande envoyée par {candidat}") == 3
+    assert section.count("Demande de compléments") == 3
+    history = reverse("candidacy_history", args=[submitted.pk])
+    assert f'href="{history}#recevabilite"' in section
+    full = page_text(client.get(history))
+    section = full.split("Recevabilité : envois et décisions", 1)[1].split("</section>", 1)[0]
+    assert section.count(f"demande envoyée par {candidat}") == 5
+    assert section.count("Demande de compléments") == 4
