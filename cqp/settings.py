@@ -67,6 +67,9 @@ if not DEBUG and (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The host named in the mentions légales (cqp.views.legal): its name, address and telephone,
+# on one line, as the operator's contract states them.
+HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
