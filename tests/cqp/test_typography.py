@@ -1,6 +1,7 @@
 """French typography (cqp.typography): the function, and the three paths that apply it —
 French pages, e-mails, the documents' HTML."""
 
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -63,6 +64,19 @@ def test_french_html_changes_text_nodes_only():
         "<pre>brut : tel quel</pre><textarea name=t>saisi : tel quel</textarea>"
         "<!-- commentaire : gardé --><code>x ? y : z</code>"
         f"<strong>Motif</strong>{NBSP}: <em>«{NBSP}incomplet{NBSP}»</em>"
+    )
+
+
+def test_french_html_leaves_form_values_and_entities_right():
+    page = (
+        '<input name="motif" value="Motif : à compléter ?">'
+        '<option value="a">Choix : « A »</option>'
+        "<p>Vraiment&#8239;? Oui&nbsp;: « x&nbsp;»</p>"
+    )
+    assert french_html(page) == (
+        '<input name="motif" value="Motif : à compléter ?">'
+        f'<option value="a">Choix{NBSP}: «{NBSP}A{NBSP}»</option>'
+        f"<p>Vraiment{NNBSP}? Oui{NBSP}: «{NBSP}x{NBSP}»</p>"
     )
 
 
@@ -146,5 +160,5 @@ def test_the_documents_font_has_both_spaces():
 
 
 def _text_of(html: str) -> str:
-    """The page's text nodes (what the rule applies to), tags and raw elements blanked."""
-    return typography._NOT_TEXT.sub(" ", html)
+    """The page's text (what the rule applies to): tags and raw elements removed."""
+    return re.sub(r"<[^>]*>", "", typography._RAW.sub("", html))
