@@ -22,9 +22,9 @@ class State(models.TextChoices):
     NON_RECEVABLE = "non_recevable", _("Non recevable")
     EVALUATION = "evaluation", _("Évaluation des compétences")
     JURY = "jury", _("Jury paritaire")
-    CERTIFIE = "certifie", _("Certifié(e)")
+    CERTIFIE = "certifie", _("Certification obtenue")
     PARTIEL = "partiel", _("Validation partielle")
-    NON_CERTIFIE = "non_certifie", _("Non certifié(e)")
+    NON_CERTIFIE = "non_certifie", _("Certification non obtenue")
     ABANDONNE = "abandonne", _("Abandonnée")
 
 

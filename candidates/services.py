@@ -138,9 +138,7 @@ def run_transition(
                 % {"state": state_label(source)}
             )
         if not meta.has_transition_perm(locked, source, by):
-            raise PermissionDenied(
-                _("Vous n'êtes pas autorisé(e) à effectuer cette action sur cette candidature.")
-            )
+            raise PermissionDenied(_("Cette action sur cette candidature ne vous est pas permise."))
         if spec.reason_field:
             setattr(locked, spec.reason_field, comment.strip())
         if spec.prepare is not None:

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from . import seal
+from . import seal, typography
 from .models import Document, Issuer
 
 
@@ -86,7 +86,7 @@ def _issuer_logo(issuer: Issuer) -> str:
 
 def document_html(kind: DocumentKind, obj, *, draft: bool = False) -> str:
     """The HTML the PDF of `obj`'s document is made from, in French, under the issuer's
-    identity."""
+    identity, with French typography (cqp.typography)."""
     issuer = Issuer.current()
     with translation.override("fr"):
         context = {
@@ -98,7 +98,8 @@ def document_html(kind: DocumentKind, obj, *, draft: bool = False) -> str:
             "issuer": issuer,
             "issuer_logo": _issuer_logo(issuer),
         }
-        return render_to_string(kind.template, context)
+        html = render_to_string(kind.template, context)
+    return typography.french_html(html) if settings.FRENCH_TYPOGRAPHY else html
 
 
 def render_pdf(kind: DocumentKind, obj, *, draft: bool = False) -> tuple[bytes, int]:

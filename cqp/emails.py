@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from . import typography
 from .models import Invitation, Notification, User
 from .notifications import email_attachments
 
@@ -27,12 +28,16 @@ EMAIL_MAX_RETRIES = 8
 def send_templated_email(
     template: str, context: dict, to: str, attachments: list[tuple] | None = None
 ) -> None:
-    """Render emails/<template>_subject.txt, .txt and .html in the site's language and send
-    them, with `attachments` ((filename, content, mimetype) each) if any."""
+    """Render emails/<template>_subject.txt, .txt and .html in the site's language, with
+    French typography (cqp.typography), and send them, with `attachments` ((filename, content, mimetype) each) if any."""
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
+    if settings.FRENCH_TYPOGRAPHY and settings.LANGUAGE_CODE.startswith("fr"):
+        subject = typography.french_text(subject)
+        text = typography.french_text(text)
+        html = typography.french_html(html)
     message = EmailMultiAlternatives(subject, text, None, [to], attachments=attachments)
     message.attach_alternative(html, "text/html")
     message.send()

@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from . import typography
 from .exceptions import ConcurrentChange
 from .permissions import read_memo
 
@@ -85,6 +86,28 @@ class SessionTimeoutMiddleware:
         if now - seen >= SEEN_RESOLUTION:
             session[SEEN_AT] = now
         return ""
+
+
+class FrenchTypographyMiddleware:
+    """A page in French gets the non-breaking spaces of French punctuation in its text
+    (cqp.typography.french_html): once here, for every page, instead of in each template."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.FRENCH_TYPOGRAPHY
+            and getattr(request, "LANGUAGE_CODE", "").startswith("fr")
+            and not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            charset = response.charset
+            response.content = typography.french_html(response.content.decode(charset)).encode(
+                charset
+            )
+        return response
 
 
 class PrivatePagesMiddleware:

@@ -67,6 +67,9 @@ if not DEBUG and (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The host named in the mentions légales (cqp.views.legal): its name, address and telephone,
+# on one line, as the operator's contract states them.
+HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cqp.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CommonMiddleware in the response phase: the length it sets is the final one.
+    "cqp.middleware.FrenchTypographyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cqp.middleware.PrivatePagesMiddleware",
@@ -246,6 +251,10 @@ REMINDER_SEAL_DAYS = env_int("REMINDER_SEAL_DAYS", 60)
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# The non-breaking spaces of French punctuation in pages, e-mails and documents
+# (cqp.typography). The test suite turns it off except where it is the subject
+# (tests/conftest.py): the other tests compare texts as typed in the templates.
+FRENCH_TYPOGRAPHY = env_bool("FRENCH_TYPOGRAPHY", True)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

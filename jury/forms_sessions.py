@@ -81,7 +81,7 @@ class ComposeForm(forms.Form):
     )
     president = forms.ModelChoiceField(
         JuryMember.objects.none(),
-        label=_("Président(e) de séance"),
+        label=_("Présidence de la séance"),
         empty_label=_("Choisissez parmi les membres convoqués"),
         required=False,
     )

@@ -134,7 +134,7 @@ def _habilitations(results, habilitations, in_scope: set[int]) -> list[str]:
                 unhabilitated[(name, kind, day)].append(assessment.competence.code)
     return [
         _(
-            "%(codes)s : %(name)s n'était pas habilité(e) (%(kind)s) le %(day)s, "
+            "%(codes)s : %(name)s n'avait pas d'habilitation valable (%(kind)s) le %(day)s, "
             "jour de sa signature"
         )
         % {"codes": ", ".join(codes), "name": name, "kind": kind.label, "day": _date(day)}

@@ -258,3 +258,16 @@ def vae(candidat, own_org, secretariat, evaluators):
         )
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _typed_french(settings):
+    # The tests compare French texts as the templates type them, with plain spaces; the
+    # typography's own tests (tests/cqp/test_typography.py) ask for `french_typography`.
+    settings.FRENCH_TYPOGRAPHY = False
+
+
+@pytest.fixture
+def french_typography(settings):
+    """The product's French typography on (cqp.typography), as in production."""
+    settings.FRENCH_TYPOGRAPHY = True

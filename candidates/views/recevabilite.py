@@ -41,8 +41,8 @@ def _decide(request, candidacy, form) -> bool:
         messages.success(
             request,
             _(
-                "Décision enregistrée pour %(name)s : %(outcome)s. Le candidat en est informé ; "
-                "le courrier « avis de recevabilité » est joint à sa candidature."
+                "Décision enregistrée pour %(name)s : %(outcome)s. Une notification lui est "
+                "envoyée ; le courrier « avis de recevabilité » est joint à sa candidature."
             )
             % {"name": candidacy.candidate, "outcome": outcome},
         )

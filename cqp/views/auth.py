@@ -52,5 +52,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, _("Vous êtes déconnecté(e)."))
+        messages.info(request, _("Votre session est fermée : à bientôt."))
         return response

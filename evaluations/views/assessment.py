@@ -193,7 +193,9 @@ def dossier_resume_parcours(request, pk):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("Le candidat reprend son parcours pour les compétences non acquises.")
+                request,
+                _("%(name)s reprend son parcours pour les compétences non acquises.")
+                % {"name": candidacy.candidate},
             )
             return redirect("candidacy_detail", pk=candidacy.pk)
         return redirect("dossier_resume_parcours", pk=candidacy.pk)

@@ -72,7 +72,7 @@ def test_documents_and_notifications_journey(
     header_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
     expect(
-        page.get_by_role("link", name="Votre candidature : Jury paritaire → Certifié(e)")
+        page.get_by_role("link", name="Votre candidature : Jury paritaire → Certification obtenue")
     ).to_be_visible()
     page.get_by_role("button", name="Tout marquer comme lu").click()
     expect(page.get_by_role("status")).to_contain_text("marquées comme lues")

@@ -141,7 +141,7 @@ def test_full_evaluation_up_to_the_jury(
     pro = new_page()
     _open_assessment(pro, live_server, professionnel, candidacy)
     expect(pro.locator(".assessment-role")).to_contain_text(
-        "Vous intervenez en qualité de Professionnel du secteur"
+        "Vous intervenez en qualité de professionnel du secteur"
     )
     pro_card_c1 = _competence(pro, "C1")
     expect(pro_card_c1.locator(".assessment-account")).to_have_text(account_text)
@@ -333,7 +333,7 @@ def test_professionnel_sends_the_candidate_back_to_the_parcours_for_c3(
 
     expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
     expect(page.get_by_role("status")).to_contain_text(
-        "Le candidat reprend son parcours pour les compétences non acquises."
+        f"{candidacy.candidate} reprend son parcours pour les compétences non acquises."
     )
     expect(_current_step(page)).to_have_text(re.compile(r"Parcours de formation$"))
     expect(page.locator(".page-header .badge--state")).to_have_text("Parcours de formation")

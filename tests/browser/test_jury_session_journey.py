@@ -102,7 +102,7 @@ def test_a_session_programmed_composed_and_deliberated_with_a_recused_member(
     for m in seated:
         name = m.user.get_full_name()
         compose.get_by_role("checkbox", name=re.compile(rf"^{name} — mandat du ")).check()
-    compose.get_by_label(label("Président(e) de séance")).select_option(
+    compose.get_by_label(label("Présidence de la séance")).select_option(
         label="Paul Patron (Collège employeurs)"
     )
     submit(compose.get_by_role("button", name="Enregistrer la composition"))
@@ -198,7 +198,9 @@ def test_a_session_programmed_composed_and_deliberated_with_a_recused_member(
         checks.nth(n).check()
     expect(pres.locator(".jury-check input[type=checkbox]:checked")).to_have_count(4)
     submit(pres.get_by_role("button", name="Enregistrer la décision"))
-    expect(pres.get_by_role("status")).to_contain_text("Décision enregistrée : Certifié(e).")
+    expect(pres.get_by_role("status")).to_contain_text(
+        "Décision enregistrée : Certification obtenue."
+    )
 
     # The decided fiche still says who was recused, and why.
     pres.get_by_role("link", name=re.compile("^Fiche de décision — Alice Aubert")).click()

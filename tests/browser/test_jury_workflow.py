@@ -119,14 +119,14 @@ def test_jury_session_from_programming_to_public_verification(
     for m in members.values():
         # Each member with their mandate.
         compose.get_by_role("checkbox", name=re.compile(rf"^{_name(m.user)} — mandat du ")).check()
-    compose.get_by_label(label("Président(e) de séance")).select_option(
+    compose.get_by_label(label("Présidence de la séance")).select_option(
         label=f"{_name(president)} (Collège employeurs)"
     )
     compose.get_by_role("button", name="Enregistrer la composition").click()
     expect(page.get_by_role("status")).to_contain_text("Composition de la session enregistrée.")
     seated = page.get_by_role("region", name="Membres du jury").get_by_role("listitem")
     expect(seated).to_have_count(4)
-    expect(seated.filter(has_text=_name(president))).to_contain_text("président(e)")
+    expect(seated.filter(has_text=_name(president))).to_contain_text("préside la séance")
 
     # The dossiers are placed from the instruction page, pre-filtered on the session.
     page.get_by_role("region", name="Ordre du jour").get_by_role(
@@ -210,11 +210,13 @@ def test_jury_session_from_programming_to_public_verification(
             _competence(pres, f"C{n}").get_by_role("radio", name="Validée", exact=True)
         ).to_be_checked()
     pres.get_by_role("button", name="Enregistrer la décision").click()
-    expect(pres.get_by_role("status")).to_contain_text("Décision enregistrée : Certifié(e).")
+    expect(pres.get_by_role("status")).to_contain_text(
+        "Décision enregistrée : Certification obtenue."
+    )
     expect(pres).to_have_url(f"{live_server.url}/jury/sessions/{session.pk}/deliberations/")
     certificate = Certificate.objects.get(deliberation__candidacy=a)
     row_a = _row(pres, str(a.candidate))
-    expect(row_a.locator(".badge--certifie")).to_have_text("Certifié(e)")
+    expect(row_a.locator(".badge--certifie")).to_have_text("Certification obtenue")
     expect(row_a).to_contain_text(
         f"Certificat de qualification professionnelle n° {certificate.number}"
     )
@@ -270,12 +272,12 @@ def test_jury_session_from_programming_to_public_verification(
     login(cand, live_server, a.candidate.user.email, PASSWORD)
     expect(cand).to_have_url(live_server.url + "/")
     card = cand.locator(".card").filter(has=cand.locator(".badge--state"))
-    expect(card.locator(".badge--state")).to_have_text("Certifié(e)")
+    expect(card.locator(".badge--state")).to_have_text("Certification obtenue")
     card.get_by_role("link", name=a.certification.title).click()
     expect(cand).to_have_url(f"{live_server.url}/candidatures/{a.pk}/")
     outcome = cand.get_by_role("region", name="Jury paritaire")
     expect(outcome.get_by_role("heading", level=3)).to_have_text(f"Décision du jury du {day}")
-    expect(outcome.locator(".badge--certifie")).to_have_text("Certifié(e)")
+    expect(outcome.locator(".badge--certifie")).to_have_text("Certification obtenue")
     expect(outcome).to_contain_text(
         f"Certificat de qualification professionnelle n° {certificate.number} du {day}"
     )

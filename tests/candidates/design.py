@@ -98,8 +98,8 @@ STATE_LABELS = {
     "non_recevable": "Non recevable",
     "evaluation": "Évaluation des compétences",
     "jury": "Jury paritaire",
-    "certifie": "Certifié(e)",
+    "certifie": "Certification obtenue",
     "partiel": "Validation partielle",
-    "non_certifie": "Non certifié(e)",
+    "non_certifie": "Certification non obtenue",
     "abandonne": "Abandonnée",
 }

@@ -193,8 +193,8 @@ def test_a_decision_is_confirmed_then_recorded_and_the_queue_follows(
     response = post(client, submitted, **data, confirm="1")
     assert response.redirect_chain == [(reverse("recevabilite_queue"), 302)]
     assert flash_messages(response) == [
-        f"Décision enregistrée pour {submitted.candidate} : demande de compléments. Le candidat "
-        "en est informé ; le courrier « avis de recevabilité » est joint à sa candidature."
+        f"Décision enregistrée pour {submitted.candidate} : demande de compléments. Une "
+        "notification lui est envoyée ; le courrier « avis de recevabilité » est joint à sa candidature."
     ]
     decision = RecevabiliteDecision.objects.get()
     assert (decision.outcome, decision.reason, decision.decided_by) == (

@@ -87,7 +87,7 @@ def test_logout_is_a_post_with_a_message(client, candidat):
     client.force_login(candidat)
     assert client.get("/deconnexion/").status_code == 405
     response = client.post("/deconnexion/", follow=True)
-    assert "Vous êtes déconnecté(e)." in response.content.decode()
+    assert "Votre session est fermée : à bientôt." in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -94,8 +94,5 @@ def test_a_bare_refusal_offers_the_way_back_to_the_dashboard(candidat):
     response = refused(request, PermissionDenied())
     assert response.status_code == 403
     assert title(response).startswith("Accès refusé")
-    assert (
-        "Vous n'êtes pas autorisé(e) à effectuer cette action. Rien n'a été modifié."
-        in page_text(response)
-    )
+    assert "Cette action ne vous est pas permise. Rien n'a été modifié." in page_text(response)
     assert links(response)["Retour au tableau de bord"] == reverse("dashboard")

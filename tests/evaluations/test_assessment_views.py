@@ -111,7 +111,7 @@ def test_assessment_page_shows_each_competence_of_the_scope(client, candidacy, p
     c1 = response.context["cards"][0]["competence"]
     assert f'id="competence-{c1.pk}"' in page
     assert "<details" in page and c1.elements.first().title in page
-    assert "Le candidat n'a pas rédigé de récit pour cette compétence." in page
+    assert f"{candidacy.candidate} n'a pas rédigé de récit pour cette compétence." in page
     assert page.count(f'action="/candidatures/{candidacy.pk}/evaluation/evaluer/') == 6
     assert url("dossier_resume_parcours", candidacy) not in page
 
@@ -504,7 +504,7 @@ def test_resume_parcours_with_one_competence_not_acquired(
     )
     assert response["Location"] == reverse("candidacy_detail", args=[candidacy.pk])
     assert flash_messages(client.get(response["Location"])) == [
-        "Le candidat reprend son parcours pour les compétences non acquises."
+        f"{candidacy.candidate} reprend son parcours pour les compétences non acquises."
     ]
     candidacy.refresh_from_db()
     assert (candidacy.state, candidacy.cycle) == ("parcours", 2)

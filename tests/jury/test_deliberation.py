@@ -429,7 +429,7 @@ def test_a_fiche_is_recorded_once(secretariat, to_jury):
         lambda: record(deliberation, decisions=fiche(not_validated=ALL)),
         error=ConcurrentChange,
     )
-    assert "maintenant à l'étape « Certifié(e) »" in error.message
+    assert "maintenant à l'étape « Certification obtenue »" in error.message
     assert Certificate.objects.count() == 1
 
 

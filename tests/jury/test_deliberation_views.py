@@ -232,7 +232,7 @@ def test_session_dashboard_filters_and_counts_progress(
     ]
     assert names({"decided": "non"}) == ["Autreorga", "Vaeiste"]
     page = page_text(client.get(_dashboard(jury_session), {"decided": "oui"}))
-    assert decided_name in page and "Certifié(e)" in page
+    assert decided_name in page and "Certification obtenue" in page
     # An organisation outside the session is no choice of the filter: it filters nothing.
     stranger = OrganisationFactory(name="Organisme étranger")
     response = client.get(_dashboard(jury_session), {"organisation": stranger.pk})
@@ -391,7 +391,7 @@ def test_president_records_every_competence_validated_certifie_with_a_certificat
     data = _submitted(client.get(_fiche(deliberation)).context["form"])
     response = client.post(_fiche(deliberation), data, follow=True)
     assert response.redirect_chain == [(_dashboard(deliberation.session), 302)]
-    assert flash_messages(response) == ["Décision enregistrée : Certifié(e)."]
+    assert flash_messages(response) == ["Décision enregistrée : Certification obtenue."]
     assert "1 décidée sur 1" in page_text(response)
     deliberation.refresh_from_db()
     deliberation.candidacy.refresh_from_db()
@@ -465,7 +465,7 @@ def test_an_earlier_validation_in_force_counts_towards_the_certificate(
     assert [v.competence.code for v in response.context["earlier_validations"]] == ["C6"]
     assert f"validée le {earlier:%d/%m/%Y}" in page_text(response)
     response = client.post(_fiche(deliberation), _submitted(form), follow=True)
-    assert flash_messages(response) == ["Décision enregistrée : Certifié(e)."]
+    assert flash_messages(response) == ["Décision enregistrée : Certification obtenue."]
     assert Certificate.objects.get(deliberation=deliberation).kind == "certificat"
 
 
@@ -475,7 +475,7 @@ def test_president_records_no_competence_validated_non_certifie(client, presiden
     data = _submitted(client.get(_fiche(deliberation)).context["form"])
     assert [v for k, v in data.items() if k.startswith("decision_")] == ["non_validee"] * 6
     response = client.post(_fiche(deliberation), data, follow=True)
-    assert flash_messages(response) == ["Décision enregistrée : Non certifié(e)."]
+    assert flash_messages(response) == ["Décision enregistrée : Certification non obtenue."]
     deliberation.candidacy.refresh_from_db()
     assert deliberation.candidacy.state == "non_certifie"
     assert not Certificate.objects.filter(deliberation=deliberation).exists()

@@ -89,8 +89,8 @@ def test_a_signer_without_a_habilitation_on_the_day_they_signed_is_named(to_jury
     row, checks = _checks(candidacy)
     signed = dossier_of(candidacy).assessments.get(competence__number=1)
     assert checks["Habilitation des signataires"] == [
-        f"C1, C2, C3, C4, C5, C6 : {signed.professionnel_signed_name} n'était pas "
-        f"habilité(e) (Professionnel du secteur) le {today():%d/%m/%Y}, jour de sa signature"
+        f"C1, C2, C3, C4, C5, C6 : {signed.professionnel_signed_name} n'avait pas "
+        f"d'habilitation valable (Professionnel du secteur) le {today():%d/%m/%Y}, jour de sa signature"
     ]
     assert not row.passed
 

@@ -13,7 +13,7 @@ from .builders import ALL, CONFORME_POST, fiche, record
 
 pytestmark = ROW_LOCKS
 
-RECORDED = "Décision enregistrée : Certifié(e)."
+RECORDED = "Décision enregistrée : Certification obtenue."
 
 
 def post_fiche(president, deliberation):
@@ -44,7 +44,7 @@ def test_two_simultaneous_posts_of_a_fiche_record_it_once(on_agenda, president):
     outcomes = in_parallel([post_fiche(president.user, deliberation) for _ in range(2)])
 
     said = sorted(messages for _, _, messages in outcomes)
-    assert said == [[RECORDED], [changed_to("Certifié(e)")]]
+    assert said == [[RECORDED], [changed_to("Certification obtenue")]]
     loser = next(outcome for outcome in outcomes if outcome[2] != [RECORDED])
     assert loser[:2] == (200, [(reverse("deliberation_detail", args=[deliberation.pk]), 302)])
     assert recorded_once(deliberation)
@@ -59,5 +59,5 @@ def test_a_fiche_post_waiting_on_the_lock_is_told_the_decision_was_recorded(on_a
         post_fiche(president.user, deliberation),
     )
     assert (status, chain) == (200, [(reverse("deliberation_detail", args=[deliberation.pk]), 302)])
-    assert messages == [changed_to("Certifié(e)")]
+    assert messages == [changed_to("Certification obtenue")]
     assert recorded_once(deliberation)

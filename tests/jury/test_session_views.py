@@ -273,8 +273,10 @@ def test_session_detail_for_a_member_shows_the_jury_and_links_each_fiche(
     assert f'href="{reverse("deliberation_detail", args=[deliberation.pk])}"' in content
     assert f'href="{reverse("session_dashboard", args=[composed.pk])}"' in content
     assert _url("session_remove_candidacy", composed, deliberation.pk) not in content
-    assert f"{two_per_college['e1'].user} — <strong>président(e)</strong>" in page_text(response)
-    assert "présent(e)" not in page_text(response)
+    assert f"{two_per_college['e1'].user} — <strong>préside la séance</strong>" in page_text(
+        response
+    )
+    assert ">présence<" not in page_text(response)
 
 
 # Opening: attendance and quorum -------------------------------------------------------------
@@ -335,7 +337,7 @@ def test_session_open_without_parity_requirement_records_attendance(
         two_per_college["s2"].pk: False,
     }
     content = page_text(response)
-    assert content.count("présent(e)") == 3 and content.count("absent(e)") == 1
+    assert content.count(">présence<") == 3 and content.count(">absence<") == 1
     assert "open_form" not in response.context and "compose_form" not in response.context
 
 
@@ -449,7 +451,7 @@ def test_closed_session_is_read_only(client, secretariat, closed, two_per_colleg
     assert _url("session_close", closed) not in content
     assert "retirer" not in content
     assert "lecture seule" in page_text(response)
-    assert "Certifié(e)" in page_text(response)
+    assert "Certification obtenue" in page_text(response)
 
     seats = set(closed.seats.values_list("member_id", "present"))
     refusals = [

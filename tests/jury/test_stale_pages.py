@@ -36,7 +36,7 @@ def test_the_president_posting_a_recorded_fiche_again_is_told_it_changed(
     response = client.post(fiche_page, data, follow=True)
 
     assert response.redirect_chain == [(fiche_page, 302)]
-    assert flash_messages(response) == [changed_to("Certifié(e)")]
+    assert flash_messages(response) == [changed_to("Certification obtenue")]
     assert set(
         CompetenceDecision.objects.filter(deliberation=deliberation).values_list(
             "decision", flat=True

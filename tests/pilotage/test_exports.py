@@ -238,7 +238,7 @@ def test_sessions_export_one_row_per_decision_and_one_per_empty_session(
 
     assert header[0] == "Date de la session"
     assert [(r[0], r[2], r[5], r[10]) for r in rows] == [
-        ("15/06/2026", "Lyon", "Alpha", "Certifié(e)"),
+        ("15/06/2026", "Lyon", "Alpha", "Certification obtenue"),
         ("15/06/2026", "Lyon", "Beta", "Validation partielle"),
         ("01/03/2026", "Paris", "", ""),
     ]
