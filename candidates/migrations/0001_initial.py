@@ -8,192 +8,541 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cqp', '0002_load_referentiel'),
+        ("cqp", "0002_load_referentiel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='candidate', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidate",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidat',
-                'verbose_name_plural': 'candidats',
+                "verbose_name": "candidat",
+                "verbose_name_plural": "candidats",
             },
         ),
         migrations.CreateModel(
-            name='Candidacy',
+            name="Candidacy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pathway', models.CharField(choices=[('parcours', 'Parcours de développement des compétences'), ('vae', "Validation des acquis de l'expérience (VAE)")], max_length=10, verbose_name="voie d'accès")),
-                ('state', django_fsm.FSMField(choices=[('reperage', 'Repérage des acquis'), ('parcours', 'Parcours de formation'), ('demande', 'Demande de VAE'), ('recevabilite', "Recevabilité à l'examen"), ('recevable', 'Recevable'), ('non_recevable', 'Non recevable'), ('evaluation', 'Évaluation des compétences'), ('jury', 'Jury paritaire'), ('certifie', 'Certifié(e)'), ('partiel', 'Validation partielle'), ('non_certifie', 'Non certifié(e)'), ('abandonne', 'Abandonnée')], max_length=20, protected=True, verbose_name='étape')),
-                ('is_newcomer', models.BooleanField(default=False, help_text='Aucune compétence du CQP encore développée : le parcours les couvre toutes.', verbose_name='nouvel arrivant dans le métier')),
-                ('cycle', models.PositiveSmallIntegerField(default=1, verbose_name='cycle')),
-                ('practice_confirmed_on', models.DateField(blank=True, null=True, verbose_name='mise en pratique confirmée le')),
-                ('practice_note', models.TextField(blank=True, verbose_name='mise en pratique en entreprise')),
-                ('recevabilite_reason', models.TextField(blank=True, verbose_name="motif de l'avis de recevabilité")),
-                ('closing_reason', models.TextField(blank=True, verbose_name='motif')),
-                ('outcome_reason', models.TextField(blank=True, verbose_name='motif de retour')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mise à jour le')),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='candidacies', to='cqp.certification')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluateur', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidacies_as_evaluateur', to=settings.AUTH_USER_MODEL, verbose_name='évaluateur externe')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Vide : candidature VAE rattachée directement à la CPEF.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidacies', to='cqp.organisation')),
-                ('professionnel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidacies_as_professionnel', to=settings.AUTH_USER_MODEL, verbose_name='professionnel du secteur')),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='candidacies', to='candidates.candidate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "pathway",
+                    models.CharField(
+                        choices=[
+                            ("parcours", "Parcours de développement des compétences"),
+                            ("vae", "Validation des acquis de l'expérience (VAE)"),
+                        ],
+                        max_length=10,
+                        verbose_name="voie d'accès",
+                    ),
+                ),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("reperage", "Repérage des acquis"),
+                            ("parcours", "Parcours de formation"),
+                            ("demande", "Demande de VAE"),
+                            ("recevabilite", "Recevabilité à l'examen"),
+                            ("recevable", "Recevable"),
+                            ("non_recevable", "Non recevable"),
+                            ("evaluation", "Évaluation des compétences"),
+                            ("jury", "Jury paritaire"),
+                            ("certifie", "Certifié(e)"),
+                            ("partiel", "Validation partielle"),
+                            ("non_certifie", "Non certifié(e)"),
+                            ("abandonne", "Abandonnée"),
+                        ],
+                        max_length=20,
+                        protected=True,
+                        verbose_name="étape",
+                    ),
+                ),
+                (
+                    "is_newcomer",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Aucune compétence du CQP encore développée : le parcours les couvre toutes.",
+                        verbose_name="nouvel arrivant dans le métier",
+                    ),
+                ),
+                ("cycle", models.PositiveSmallIntegerField(default=1, verbose_name="cycle")),
+                (
+                    "practice_confirmed_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="mise en pratique confirmée le"
+                    ),
+                ),
+                (
+                    "practice_note",
+                    models.TextField(blank=True, verbose_name="mise en pratique en entreprise"),
+                ),
+                (
+                    "recevabilite_reason",
+                    models.TextField(blank=True, verbose_name="motif de l'avis de recevabilité"),
+                ),
+                ("closing_reason", models.TextField(blank=True, verbose_name="motif")),
+                ("outcome_reason", models.TextField(blank=True, verbose_name="motif de retour")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mise à jour le")),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidacies",
+                        to="cqp.certification",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluateur",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidacies_as_evaluateur",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="évaluateur externe",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide : candidature VAE rattachée directement à la CPEF.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidacies",
+                        to="cqp.organisation",
+                    ),
+                ),
+                (
+                    "professionnel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidacies_as_professionnel",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="professionnel du secteur",
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="candidacies",
+                        to="candidates.candidate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidature',
-                'verbose_name_plural': 'candidatures',
-                'ordering': ['-updated_at'],
-                'permissions': [('act_as_professionnel', 'Intervenir comme professionnel du secteur'), ('act_as_evaluateur', 'Intervenir comme évaluateur externe')],
+                "verbose_name": "candidature",
+                "verbose_name_plural": "candidatures",
+                "ordering": ["-updated_at"],
+                "permissions": [
+                    ("act_as_professionnel", "Intervenir comme professionnel du secteur"),
+                    ("act_as_evaluateur", "Intervenir comme évaluateur externe"),
+                ],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='CompetenceValidation',
+            name="CompetenceValidation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('validated_on', models.DateField(verbose_name='validée le')),
-                ('valid_until', models.DateField(verbose_name="valable jusqu'au")),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='validations', to='candidates.candidate')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cqp.competence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("validated_on", models.DateField(verbose_name="validée le")),
+                ("valid_until", models.DateField(verbose_name="valable jusqu'au")),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="validations",
+                        to="candidates.candidate",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cqp.competence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compétence validée',
-                'verbose_name_plural': 'compétences validées',
-                'ordering': ['competence__number', '-validated_on'],
+                "verbose_name": "compétence validée",
+                "verbose_name_plural": "compétences validées",
+                "ordering": ["competence__number", "-validated_on"],
             },
         ),
         migrations.CreateModel(
-            name='ParcoursAction',
+            name="ParcoursAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cycle', models.PositiveSmallIntegerField(default=1, verbose_name='cycle')),
-                ('kind', models.CharField(choices=[('formation', 'Action de formation'), ('situation_travail', 'Situation de travail')], default='formation', max_length=20, verbose_name="type d'action")),
-                ('provider', models.CharField(blank=True, max_length=200, verbose_name='organisme ou tuteur')),
-                ('description', models.TextField(blank=True, max_length=2000, verbose_name='contenu')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='début')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='fin')),
-                ('done', models.BooleanField(default=False, verbose_name='réalisée')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parcours_actions', to='candidates.candidacy')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cqp.competence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cycle", models.PositiveSmallIntegerField(default=1, verbose_name="cycle")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("formation", "Action de formation"),
+                            ("situation_travail", "Situation de travail"),
+                        ],
+                        default="formation",
+                        max_length=20,
+                        verbose_name="type d'action",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="organisme ou tuteur"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, max_length=2000, verbose_name="contenu"),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="début")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="fin")),
+                ("done", models.BooleanField(default=False, verbose_name="réalisée")),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parcours_actions",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cqp.competence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action du parcours',
-                'verbose_name_plural': 'actions du parcours',
-                'ordering': ['cycle', 'competence__number', 'pk'],
+                "verbose_name": "action du parcours",
+                "verbose_name_plural": "actions du parcours",
+                "ordering": ["cycle", "competence__number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ReperageEntry',
+            name="ReperageEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(blank=True, choices=[('acquis', 'Acquis'), ('a_developper', 'À développer')], max_length=20, verbose_name='repérage')),
-                ('comment', models.TextField(blank=True, max_length=2000, verbose_name='commentaire')),
-                ('training_need', models.TextField(blank=True, max_length=2000, verbose_name='besoin en formation')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reperage_entries', to='candidates.candidacy')),
-                ('element', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cqp.competenceelement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("acquis", "Acquis"), ("a_developper", "À développer")],
+                        max_length=20,
+                        verbose_name="repérage",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.TextField(blank=True, max_length=2000, verbose_name="commentaire"),
+                ),
+                (
+                    "training_need",
+                    models.TextField(
+                        blank=True, max_length=2000, verbose_name="besoin en formation"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reperage_entries",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "element",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cqp.competenceelement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne du livret de repérage',
-                'verbose_name_plural': 'livret de repérage',
-                'ordering': ['element__competence__number', 'element__number'],
+                "verbose_name": "ligne du livret de repérage",
+                "verbose_name_plural": "livret de repérage",
+                "ordering": ["element__competence__number", "element__number"],
             },
         ),
         migrations.CreateModel(
-            name='TransitionLog',
+            name="TransitionLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=30, verbose_name='en qualité de')),
-                ('transition', models.CharField(max_length=40, verbose_name='action')),
-                ('source', models.CharField(max_length=20, verbose_name='de')),
-                ('target', models.CharField(max_length=20, verbose_name='vers')),
-                ('comment', models.TextField(blank=True, verbose_name='commentaire')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='le')),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='logs', to='candidates.candidacy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=30, verbose_name="en qualité de")),
+                ("transition", models.CharField(max_length=40, verbose_name="action")),
+                ("source", models.CharField(max_length=20, verbose_name="de")),
+                ("target", models.CharField(max_length=20, verbose_name="vers")),
+                ("comment", models.TextField(blank=True, verbose_name="commentaire")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="le"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="logs",
+                        to="candidates.candidacy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entrée du journal',
-                'verbose_name_plural': 'journal des transitions',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "entrée du journal",
+                "verbose_name_plural": "journal des transitions",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VaeActivity',
+            name="VaeActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='activité')),
-                ('description', models.TextField(max_length=5000, verbose_name='description de ce que vous avez réalisé')),
-                ('context', models.CharField(blank=True, max_length=300, verbose_name='contexte (employeur, période)')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vae_activities', to='candidates.candidacy')),
-                ('competence', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cqp.competence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="activité")),
+                (
+                    "description",
+                    models.TextField(
+                        max_length=5000, verbose_name="description de ce que vous avez réalisé"
+                    ),
+                ),
+                (
+                    "context",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="contexte (employeur, période)"
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vae_activities",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "competence",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cqp.competence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activité (partie 3)',
-                'verbose_name_plural': 'activités (partie 3)',
-                'ordering': ['competence__number', 'pk'],
+                "verbose_name": "activité (partie 3)",
+                "verbose_name_plural": "activités (partie 3)",
+                "ordering": ["competence__number", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VaeRequest',
+            name="VaeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('current_situation', models.CharField(blank=True, max_length=200, verbose_name='situation actuelle')),
-                ('current_job_title', models.CharField(blank=True, max_length=200, verbose_name='emploi actuel')),
-                ('education', models.TextField(blank=True, max_length=3000, verbose_name='formation et diplômes')),
-                ('motivation', models.TextField(blank=True, max_length=5000, verbose_name='motivation de la demande')),
-                ('submitted_on', models.DateField(blank=True, null=True, verbose_name='date de la demande')),
-                ('candidacy', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='vae_request', to='candidates.candidacy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "current_situation",
+                    models.CharField(blank=True, max_length=200, verbose_name="situation actuelle"),
+                ),
+                (
+                    "current_job_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="emploi actuel"),
+                ),
+                (
+                    "education",
+                    models.TextField(
+                        blank=True, max_length=3000, verbose_name="formation et diplômes"
+                    ),
+                ),
+                (
+                    "motivation",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="motivation de la demande"
+                    ),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(blank=True, null=True, verbose_name="date de la demande"),
+                ),
+                (
+                    "candidacy",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="vae_request",
+                        to="candidates.candidacy",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de VAE (partie 2)',
-                'verbose_name_plural': 'demandes de VAE (partie 2)',
+                "verbose_name": "demande de VAE (partie 2)",
+                "verbose_name_plural": "demandes de VAE (partie 2)",
             },
         ),
         migrations.CreateModel(
-            name='VaeExperience',
+            name="VaeExperience",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('employer', models.CharField(max_length=200, verbose_name='employeur')),
-                ('job_title', models.CharField(max_length=200, verbose_name='emploi occupé')),
-                ('start_date', models.DateField(verbose_name='début')),
-                ('end_date', models.DateField(blank=True, help_text='Vide : emploi en cours.', null=True, verbose_name='fin')),
-                ('is_relevant', models.BooleanField(default=True, help_text="Les activités exercées relèvent du métier d'assistant(e) de formation.", verbose_name='en rapport avec le CQP')),
-                ('activities', models.TextField(blank=True, max_length=3000, verbose_name='principales activités')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='experiences', to='candidates.vaerequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("employer", models.CharField(max_length=200, verbose_name="employeur")),
+                ("job_title", models.CharField(max_length=200, verbose_name="emploi occupé")),
+                ("start_date", models.DateField(verbose_name="début")),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Vide : emploi en cours.",
+                        null=True,
+                        verbose_name="fin",
+                    ),
+                ),
+                (
+                    "is_relevant",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Les activités exercées relèvent du métier d'assistant(e) de formation.",
+                        verbose_name="en rapport avec le CQP",
+                    ),
+                ),
+                (
+                    "activities",
+                    models.TextField(
+                        blank=True, max_length=3000, verbose_name="principales activités"
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="experiences",
+                        to="candidates.vaerequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expérience professionnelle',
-                'verbose_name_plural': 'expériences professionnelles',
-                'ordering': ['-start_date'],
+                "verbose_name": "expérience professionnelle",
+                "verbose_name_plural": "expériences professionnelles",
+                "ordering": ["-start_date"],
             },
         ),
         migrations.AddConstraint(
-            model_name='candidacy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('organisation__isnull', False), ('pathway', 'parcours')), ('pathway', 'vae'), _connector='OR'), name='parcours_candidacy_has_organisation'),
+            model_name="candidacy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("organisation__isnull", False), ("pathway", "parcours")),
+                    ("pathway", "vae"),
+                    _connector="OR",
+                ),
+                name="parcours_candidacy_has_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parcoursaction',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='parcours_action_dates_ordered'),
+            model_name="parcoursaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="parcours_action_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reperageentry',
-            constraint=models.UniqueConstraint(fields=('candidacy', 'element'), name='unique_reperage_entry'),
+            model_name="reperageentry",
+            constraint=models.UniqueConstraint(
+                fields=("candidacy", "element"), name="unique_reperage_entry"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vaeexperience',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='vae_experience_dates_ordered'),
+            model_name="vaeexperience",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="vae_experience_dates_ordered",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0002_transitionlog_append_only'),
+        ("candidates", "0002_transitionlog_append_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='competencevalidation',
-            name='expired_on',
-            field=models.DateField(blank=True, null=True, verbose_name='expiration constatée le'),
+            model_name="competencevalidation",
+            name="expired_on",
+            field=models.DateField(blank=True, null=True, verbose_name="expiration constatée le"),
         ),
     ]

@@ -11,66 +11,168 @@ from cqp.append_only import refuse_rewrites, refuse_truncate
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0004_transitionlog_no_truncate'),
+        ("candidates", "0004_transitionlog_no_truncate"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='vaeexperience',
-            name='working_time',
-            field=models.PositiveSmallIntegerField(default=100, help_text="100 : temps plein ; sinon, le pourcentage d'un temps plein.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='temps de travail (%)'),
+            model_name="vaeexperience",
+            name="working_time",
+            field=models.PositiveSmallIntegerField(
+                default=100,
+                help_text="100 : temps plein ; sinon, le pourcentage d'un temps plein.",
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(100),
+                ],
+                verbose_name="temps de travail (%)",
+            ),
         ),
         migrations.AddField(
-            model_name='vaerequest',
-            name='decision_due_on',
-            field=models.DateField(blank=True, null=True, verbose_name='décision attendue le'),
+            model_name="vaerequest",
+            name="decision_due_on",
+            field=models.DateField(blank=True, null=True, verbose_name="décision attendue le"),
         ),
         migrations.AddField(
-            model_name='vaerequest',
-            name='sworn_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name="déclaration sur l'honneur le"),
+            model_name="vaerequest",
+            name="sworn_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="déclaration sur l'honneur le"
+            ),
         ),
         migrations.CreateModel(
-            name='RecevabiliteDecision',
+            name="RecevabiliteDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('favorable', 'Avis favorable : recevable'), ('defavorable', 'Avis défavorable : non recevable'), ('incomplet', 'Demande de compléments')], max_length=20, verbose_name='décision')),
-                ('reason', models.TextField(blank=True, verbose_name='motif')),
-                ('items', models.JSONField(blank=True, default=list, verbose_name='éléments à compléter')),
-                ('submitted_on', models.DateField(verbose_name='date de la demande examinée')),
-                ('experience_days', models.PositiveIntegerField(verbose_name='expérience en rapport retenue (jours)')),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='décidée le')),
-                ('candidacy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recevabilite_decisions', to='candidates.candidacy')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("favorable", "Avis favorable : recevable"),
+                            ("defavorable", "Avis défavorable : non recevable"),
+                            ("incomplet", "Demande de compléments"),
+                        ],
+                        max_length=20,
+                        verbose_name="décision",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="motif")),
+                (
+                    "items",
+                    models.JSONField(blank=True, default=list, verbose_name="éléments à compléter"),
+                ),
+                ("submitted_on", models.DateField(verbose_name="date de la demande examinée")),
+                (
+                    "experience_days",
+                    models.PositiveIntegerField(
+                        verbose_name="expérience en rapport retenue (jours)"
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="décidée le"
+                    ),
+                ),
+                (
+                    "candidacy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recevabilite_decisions",
+                        to="candidates.candidacy",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'décision de recevabilité',
-                'verbose_name_plural': 'décisions de recevabilité',
-                'ordering': ['decided_at', 'pk'],
+                "verbose_name": "décision de recevabilité",
+                "verbose_name_plural": "décisions de recevabilité",
+                "ordering": ["decided_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='VaeProof',
+            name="VaeProof",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('identite', "Pièce d'identité"), ('attestation_employeur', "Attestation de l'employeur"), ('contrat', 'Contrat de travail'), ('bulletin_salaire', 'Bulletin de salaire'), ('autre', 'Autre justificatif')], max_length=30, verbose_name='nature')),
-                ('file', models.FileField(max_length=200, upload_to=candidates.models.proof_path, verbose_name='fichier')),
-                ('original_name', models.CharField(max_length=200, verbose_name='nom du fichier')),
-                ('content_type', models.CharField(max_length=100, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='déposé le')),
-                ('experience', models.ForeignKey(blank=True, help_text="Vide : une pièce de la demande elle-même (pièce d'identité).", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='proofs', to='candidates.vaeexperience', verbose_name='période')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proofs', to='candidates.vaerequest')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("identite", "Pièce d'identité"),
+                            ("attestation_employeur", "Attestation de l'employeur"),
+                            ("contrat", "Contrat de travail"),
+                            ("bulletin_salaire", "Bulletin de salaire"),
+                            ("autre", "Autre justificatif"),
+                        ],
+                        max_length=30,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=candidates.models.proof_path,
+                        verbose_name="fichier",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="nom du fichier")),
+                ("content_type", models.CharField(max_length=100, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="taille (octets)")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="déposé le")),
+                (
+                    "experience",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide : une pièce de la demande elle-même (pièce d'identité).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proofs",
+                        to="candidates.vaeexperience",
+                        verbose_name="période",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proofs",
+                        to="candidates.vaerequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'justificatif (partie 2)',
-                'verbose_name_plural': 'justificatifs (partie 2)',
-                'ordering': ['experience_id', 'uploaded_at', 'pk'],
+                "verbose_name": "justificatif (partie 2)",
+                "verbose_name_plural": "justificatifs (partie 2)",
+                "ordering": ["experience_id", "uploaded_at", "pk"],
             },
         ),
         # Decisions on record: the database refuses to change or empty them.

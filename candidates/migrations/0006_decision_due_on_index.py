@@ -20,15 +20,14 @@ def due_dates_of_waiting_requests(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0005_vae_proofs_and_recevabilite_decisions'),
+        ("candidates", "0005_vae_proofs_and_recevabilite_decisions"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='vaerequest',
-            index=models.Index(fields=['decision_due_on'], name='vae_request_due_on_idx'),
+            model_name="vaerequest",
+            index=models.Index(fields=["decision_due_on"], name="vae_request_due_on_idx"),
         ),
         migrations.RunPython(due_dates_of_waiting_requests, migrations.RunPython.noop),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0006_decision_due_on_index'),
+        ("candidates", "0006_decision_due_on_index"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='vaeexperience',
-            options={'ordering': ['-start_date', 'pk'], 'verbose_name': 'expérience professionnelle', 'verbose_name_plural': 'expériences professionnelles'},
+            name="vaeexperience",
+            options={
+                "ordering": ["-start_date", "pk"],
+                "verbose_name": "expérience professionnelle",
+                "verbose_name_plural": "expériences professionnelles",
+            },
         ),
     ]

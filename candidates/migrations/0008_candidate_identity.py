@@ -6,61 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0007_vae_experience_order'),
+        ("candidates", "0007_vae_experience_order"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidate',
-            name='birth_country',
-            field=models.CharField(blank=True, default='France', max_length=100, verbose_name='pays de naissance'),
+            model_name="candidate",
+            name="birth_country",
+            field=models.CharField(
+                blank=True, default="France", max_length=100, verbose_name="pays de naissance"
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='birth_date',
-            field=models.DateField(blank=True, null=True, verbose_name='date de naissance'),
+            model_name="candidate",
+            name="birth_date",
+            field=models.DateField(blank=True, null=True, verbose_name="date de naissance"),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='birth_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='nom de naissance'),
+            model_name="candidate",
+            name="birth_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="nom de naissance"),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='birth_place',
-            field=models.CharField(blank=True, max_length=150, verbose_name='commune de naissance'),
+            model_name="candidate",
+            name="birth_place",
+            field=models.CharField(blank=True, max_length=150, verbose_name="commune de naissance"),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='civility',
-            field=models.CharField(blank=True, choices=[('madame', 'Madame'), ('monsieur', 'Monsieur')], max_length=10, verbose_name='civilité'),
+            model_name="candidate",
+            name="civility",
+            field=models.CharField(
+                blank=True,
+                choices=[("madame", "Madame"), ("monsieur", "Monsieur")],
+                max_length=10,
+                verbose_name="civilité",
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='first_names',
-            field=models.CharField(blank=True, help_text="Tous les prénoms, dans l'ordre de l'état civil, séparés par des espaces.", max_length=200, verbose_name='prénoms'),
+            model_name="candidate",
+            name="first_names",
+            field=models.CharField(
+                blank=True,
+                help_text="Tous les prénoms, dans l'ordre de l'état civil, séparés par des espaces.",
+                max_length=200,
+                verbose_name="prénoms",
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='identity_checked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='état civil vérifié le'),
+            model_name="candidate",
+            name="identity_checked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="état civil vérifié le"),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='identity_checked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='état civil vérifié par'),
+            model_name="candidate",
+            name="identity_checked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="état civil vérifié par",
+            ),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='identity_declared_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='état civil déclaré le'),
+            model_name="candidate",
+            name="identity_declared_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="état civil déclaré le"),
         ),
         migrations.AddField(
-            model_name='candidate',
-            name='used_name',
-            field=models.CharField(blank=True, help_text="Seulement s'il diffère du nom de naissance.", max_length=150, verbose_name="nom d'usage"),
+            model_name="candidate",
+            name="used_name",
+            field=models.CharField(
+                blank=True,
+                help_text="Seulement s'il diffère du nom de naissance.",
+                max_length=150,
+                verbose_name="nom d'usage",
+            ),
         ),
     ]

@@ -5,28 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0009_state_changed_at'),
-        ('cqp', '0012_list_indexes'),
+        ("candidates", "0009_state_changed_at"),
+        ("cqp", "0012_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='vaerequest',
-            name='vae_request_due_on_idx',
+            model_name="vaerequest",
+            name="vae_request_due_on_idx",
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['updated_at', 'id'], name='candidacy_updated'),
+            model_name="candidacy",
+            index=models.Index(fields=["updated_at", "id"], name="candidacy_updated"),
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['state', 'updated_at', 'id'], name='candidacy_state_updated'),
+            model_name="candidacy",
+            index=models.Index(
+                fields=["state", "updated_at", "id"], name="candidacy_state_updated"
+            ),
         ),
         migrations.AddIndex(
-            model_name='vaerequest',
-            index=models.Index(fields=['decision_due_on', 'submitted_on', 'candidacy'], name='vae_request_queue_order'),
+            model_name="vaerequest",
+            index=models.Index(
+                fields=["decision_due_on", "submitted_on", "candidacy"],
+                name="vae_request_queue_order",
+            ),
         ),
     ]

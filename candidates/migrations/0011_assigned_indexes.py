@@ -5,28 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0010_list_indexes'),
-        ('cqp', '0013_trigram_search'),
+        ("candidates", "0010_list_indexes"),
+        ("cqp", "0013_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['professionnel', 'state', 'state_changed_at'], name='candidacy_pro_state_since'),
+            model_name="candidacy",
+            index=models.Index(
+                fields=["professionnel", "state", "state_changed_at"],
+                name="candidacy_pro_state_since",
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['evaluateur', 'state', 'state_changed_at'], name='candidacy_eval_state_since'),
+            model_name="candidacy",
+            index=models.Index(
+                fields=["evaluateur", "state", "state_changed_at"],
+                name="candidacy_eval_state_since",
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['professionnel', 'updated_at', 'id'], name='candidacy_pro_updated'),
+            model_name="candidacy",
+            index=models.Index(
+                fields=["professionnel", "updated_at", "id"], name="candidacy_pro_updated"
+            ),
         ),
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['evaluateur', 'updated_at', 'id'], name='candidacy_eval_updated'),
+            model_name="candidacy",
+            index=models.Index(
+                fields=["evaluateur", "updated_at", "id"], name="candidacy_eval_updated"
+            ),
         ),
     ]
