@@ -8,7 +8,7 @@ permission granted at assignment *and* a habilitation of that kind valid today.
 import datetime
 
 from django.utils import timezone
-from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_user_perms
 
 from cqp.models import HabilitationKind
 from cqp.permissions import habilitation_kinds_valid_on, managed_organisation_ids, memoised
@@ -31,12 +31,13 @@ def is_habilitated(user, kind: str, day: datetime.date) -> bool:
 
 def _has_object_perm(user, perm: str, candidacy) -> bool:
     """django-guardian's `user.has_perm(perm, candidacy)`, the user's permissions on the
-    candidacy read once per page."""
+    candidacy read once per page, in one query: the project grants object permissions to
+    users only, never to groups (guardian's checker would read the groups' too)."""
     if user.is_superuser:
         return True
     codenames = memoised(
         ("object_perms", user.pk, candidacy.pk),
-        lambda: set(ObjectPermissionChecker(user).get_perms(candidacy)),
+        lambda: set(get_user_perms(user, candidacy)),
     )
     return perm.split(".", 1)[1] in codenames
 

@@ -408,3 +408,13 @@ def test_candidacy_assign_refuses_the_professionnel_as_evaluateur_with_a_message
             "différent du professionnel du secteur."
         ]
     }
+
+
+
+def test_the_object_permission_is_read_in_one_query(
+    candidacy, secretariat, professionnel, django_assert_num_queries
+):
+    """Only users hold object permissions (never groups): one query reads them."""
+    services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
+    with django_assert_num_queries(1):
+        assert permissions._has_object_perm(professionnel, ACT_AS_PRO, candidacy)
