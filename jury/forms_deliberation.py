@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from candidates.enums import Pathway
+from cqp.forms import FastSelect
 from cqp.models import Organisation
 
 from .enums import Decision, SessionState
@@ -27,6 +28,7 @@ class SessionFilterForm(forms.Form):
         required=False,
         queryset=Organisation.objects.none(),
         empty_label=_("Toutes les organisations"),
+        widget=FastSelect,
     )
     decided = forms.ChoiceField(
         label=_("Décision"),
