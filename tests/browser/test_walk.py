@@ -33,10 +33,10 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from candidates.models import Candidacy
+from cqp.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD
 from cqp.models import User
 from jury import services
 from jury.models import Certificate, Deliberation, JuryMember, JurySession
-from cqp.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD
 
 from .conftest import TIMEOUT_MS, login
 
@@ -213,9 +213,7 @@ def _kind(path: str, query: str) -> tuple | None:
     elif path.startswith("/jury/sessions/"):
         kind += tuple(JurySession.objects.filter(pk=pk).values_list("state", flat=True))
     elif path.startswith("/jury/deliberations/"):
-        kind += tuple(
-            Deliberation.objects.filter(pk=pk).values_list("session__state", flat=True)
-        )
+        kind += tuple(Deliberation.objects.filter(pk=pk).values_list("session__state", flat=True))
     return kind
 
 
