@@ -99,9 +99,7 @@ CALL_EXCEPTIONS = {"DocumentKind"}
 def _is_literal(node) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return bool(FRENCH.search(node.value))
-    if isinstance(node, ast.JoinedStr):
-        return True
-    return False
+    return isinstance(node, ast.JoinedStr)
 
 
 def _python_findings() -> list[str]:
