@@ -147,7 +147,7 @@ FOCUS_OBSCURED = """async () => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
     const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) return {done: false, hidden: []};
+    if (r.width === 0 && r.height === 0) return {hidden: [], past: false};
     const hidden = [];
     for (const other of document.querySelectorAll('body *')) {
         const position = getComputedStyle(other).position;
@@ -160,8 +160,13 @@ FOCUS_OBSCURED = """async () => {
             hidden.push(other.tagName.toLowerCase() + (other.className ? '.' + other.className : ''));
         }
     }
+    // Past the page's last form that posts: the rest of the page is not the form's.
+    const forms = document.querySelectorAll('main form[method=post], main form[method=POST]');
+    const last = forms[forms.length - 1];
+    const past = !!last && !last.contains(el)
+        && !!(last.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
     const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : el.name ? '[name=' + el.name + ']' : '');
-    return {element: name, hidden: hidden};
+    return {element: name, hidden: hidden, past: past};
 }"""
 
 # Content wider than its box, scrolled sideways inside it: allowed (WCAG 1.4.10) only for a
@@ -185,8 +190,10 @@ SCROLLING_REGIONS = """() => {
     return found;
 }"""
 
+# A form that posts, with fields (a list's GET filters are not what this check is about).
 HAS_FORM = """() => Array.from(document.querySelectorAll('main form')).some((form) =>
-    form.querySelector('input:not([type=hidden]), select, textarea'))"""
+    (form.getAttribute('method') || '').toLowerCase() === 'post'
+    && form.querySelector('input:not([type=hidden]), select, textarea'))"""
 
 # Links to follow, and the lists' GET filters filled with their first choice.
 LINKS = """() => {
@@ -359,7 +366,7 @@ class Walk:
         for _ in range(400):
             page.keyboard.press("Tab")
             state = page.evaluate(FOCUS_OBSCURED)
-            if state is None:
+            if state is None or state["past"]:
                 break
             name = state.get("element")
             if name and name == first:
