@@ -46,4 +46,8 @@ if [[ "${1:-}" == --both-passes ]]; then
     exit "$rc"
 fi
 
+# axe-core for the accessibility walk (tests/browser/test_walk.py): tests only, outside
+# static/, fetched once from the npm registry and checked against its pinned integrity.
+bash scripts/vendor-axe.sh
+
 exec bash scripts/with-services.sh bash scripts/test.sh --both-passes "$@"

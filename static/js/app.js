@@ -10,3 +10,21 @@ document.addEventListener("DOMContentLoaded", () => {
     nav.classList.toggle("is-open", !open);
   });
 });
+
+// Focus not obscured (WCAG 2.4.11): a field focused under a sticky bar (the livret's save
+// bar, marked data-sticky-bar) is scrolled just above it. Browsers scroll a field that is out
+// of view (the CSS scroll-padding keeps it clear of the bar) but leave one that is partly
+// visible where it is; checked after the browser's own scroll, in the next frame.
+document.addEventListener("focusin", (event) => {
+  const field = event.target;
+  requestAnimationFrame(() => {
+    for (const bar of document.querySelectorAll("[data-sticky-bar]")) {
+      if (bar.contains(field) || getComputedStyle(bar).position !== "sticky") continue;
+      const box = field.getBoundingClientRect();
+      const barBox = bar.getBoundingClientRect();
+      if (box.bottom > barBox.top && box.top < barBox.bottom) {
+        window.scrollBy(0, box.bottom - barBox.top + 8);
+      }
+    }
+  });
+});
