@@ -25,7 +25,7 @@ from cqp.models import (
 )
 from cqp.permissions import can_manage_members
 from cqp.tasks import generate_document_later
-from cqp.utils import add_months
+from cqp.utils import add_months, join_phrases
 
 from . import permissions
 from .enums import FINAL_STATES, Capacity, Pathway, ReperageStatus, State, state_label
@@ -147,8 +147,9 @@ def run_transition(
             spec.prepare(locked, **params)
         missing = (also_missing(locked) if also_missing else []) + spec.missing(locked)
         if missing:
-            message = refusal or _("Action impossible : il manque %(items)s.")
-            raise GuardFailed(message % {"items": " ; ".join(missing)}, missing)
+            if refusal:
+                raise GuardFailed(refusal % {"items": join_phrases(missing)}, missing)
+            raise GuardFailed(spec.refusal(missing), missing)
         with spec.guard_checked(locked):
             try:
                 getattr(locked, name)(**({} if spec.prepare else params))

@@ -199,7 +199,7 @@ def test_transition_confirm_lists_what_is_missing_before_submitting(
     response = client.get(reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"]))
     content = page_text(response)
     assert "Cette action sera refusée tant qu'il manque" in content
-    assert "livret de repérage : 8 élément(s) de la compétence C1 non renseigné(s)" in content
+    assert "8 éléments de la compétence C1 sans appréciation dans le livret de repérage" in content
     response = client.post(
         reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"]),
         {"expected_state": "reperage"},

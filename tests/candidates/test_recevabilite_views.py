@@ -184,7 +184,7 @@ def test_a_decision_is_confirmed_then_recorded_and_the_queue_follows(
     text = page_text(response)
     assert "Vous allez demander des compléments : la demande revient au candidat" in text
     assert "Cette décision est définitive" in text
-    assert "Pièce d'identité" in text and "Justificatif(s) de la période" in text
+    assert "Pièce d'identité" in text and "Justificatifs de la période" in text
     assert not RecevabiliteDecision.objects.exists()
     # Modifier: back to the form, as typed.
     response = post(client, submitted, **data, edit="1")
@@ -296,7 +296,7 @@ def test_partie_2_flags_exactly_the_items_asked_for(client, secretariat, candida
     assert "Compléments demandés par le secrétariat de la CPEF" in text
     assert "Merci de préciser vos diplômes." in text
     assert '<a href="#id_education">Formation et diplômes</a>' in text
-    assert f'<a href="#periode-{work.pk}">Justificatif(s) de la période' in text
+    assert f'<a href="#periode-{work.pk}">Justificatifs de la période' in text
     assert "Pièce d'identité" not in text.split("Compléments demandés", 1)[1].split("</ul>")[0]
     assert f'class="vae-item vae-item--flagged" id="periode-{work.pk}"' in text
     # Each item flagged where it is: the period's proofs, and the field beside its label.

@@ -52,7 +52,7 @@ def test_the_livret_and_the_mise_en_pratique_of_a_parcours_are_checked(to_jury):
     row, checks = _checks(candidacy)
     assert not row.passed
     assert checks["Pièces du dossier"] == [
-        "livret de repérage incomplet : 3 élément(s) non renseigné(s)"
+        "livret de repérage incomplet : 3 éléments sans appréciation"
     ]
     assert checks["Mise en pratique"] == ["la mise en pratique en entreprise n'est pas confirmée"]
 
@@ -62,15 +62,15 @@ def test_a_vae_dossier_needs_parties_2_and_3_and_has_no_mise_en_pratique_check(o
     row, checks = _checks(candidacy)
     assert "Mise en pratique" not in checks
     assert checks["Pièces du dossier"] == [
-        "partie 2 : « situation actuelle » non renseigné",
-        "partie 2 : « emploi actuel » non renseigné",
-        "partie 2 : « formation et diplômes » non renseigné",
-        "partie 2 : « motivation de la demande » non renseigné",
-        "partie 2 : aucune expérience professionnelle déclarée",
-        "partie 3 du dossier de VAE absente",
+        "la rubrique « situation actuelle » de la partie 2",
+        "la rubrique « emploi actuel » de la partie 2",
+        "la rubrique « formation et diplômes » de la partie 2",
+        "la rubrique « motivation de la demande » de la partie 2",
+        "au moins une expérience professionnelle déclarée en partie 2",
+        "la partie 3 du dossier de VAE",
     ]
     VaeActivityFactory(candidacy=candidacy)
-    assert "partie 3 du dossier de VAE absente" not in _checks(candidacy)[1]["Pièces du dossier"]
+    assert "la partie 3 du dossier de VAE" not in _checks(candidacy)[1]["Pièces du dossier"]
 
 
 def test_a_competence_without_a_signed_result_fails_the_signatures_check(to_jury):
