@@ -97,7 +97,7 @@ def test_plan_mismatch_newcomer_needs_every_competence(candidat, own_org):
     candidacy = parcours_candidacy(candidat, own_org, is_newcomer=True)
     fill_livret(candidacy)
     assert guards.plan_mismatch(candidacy) == [
-        f"parcours : aucune action prévue pour la compétence C{n} à développer" for n in range(1, 7)
+        f"une action du parcours pour la compétence C{n}, à développer" for n in range(1, 7)
     ]
 
 
@@ -218,7 +218,7 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
 @pytest.mark.parametrize(
     ("days", "relevant", "declared"),
     [
-        (1095, True, "2 ans et 11 mois (1095 jours) déclarés, 3 ans minimum"),
+        (1095, True, "d'au moins 3 ans à la date de la demande, au lieu de 2 ans et 11 mois (1095 jours)"),
         (6 * 365, False, "0 an et 0 mois (0 jours) déclarés"),  # only relevant experience counts
     ],
     ids=["one-day-short", "irrelevant-experience"],

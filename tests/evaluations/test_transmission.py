@@ -42,8 +42,8 @@ def test_an_untouched_dossier_misses_every_opinion(parcours):
         item
         for code in ALL_CODES
         for item in (
-            f"{code} : avis du professionnel du secteur",
-            f"{code} : avis de l'évaluateur externe",
+            f"l'avis du professionnel du secteur sur {code}",
+            f"l'avis de l'évaluateur externe sur {code}",
         )
     ]
 

@@ -62,15 +62,15 @@ def test_a_vae_dossier_needs_parties_2_and_3_and_has_no_mise_en_pratique_check(o
     row, checks = _checks(candidacy)
     assert "Mise en pratique" not in checks
     assert checks["Pièces du dossier"] == [
-        "la rubrique « situation actuelle » de la partie 2",
-        "la rubrique « emploi actuel » de la partie 2",
-        "la rubrique « formation et diplômes » de la partie 2",
-        "la rubrique « motivation de la demande » de la partie 2",
-        "au moins une expérience professionnelle déclarée en partie 2",
-        "la partie 3 du dossier de VAE",
+        "partie 2 : « situation actuelle » non renseigné",
+        "partie 2 : « emploi actuel » non renseigné",
+        "partie 2 : « formation et diplômes » non renseigné",
+        "partie 2 : « motivation de la demande » non renseigné",
+        "partie 2 : aucune expérience professionnelle déclarée",
+        "partie 3 du dossier de VAE absente",
     ]
     VaeActivityFactory(candidacy=candidacy)
-    assert "la partie 3 du dossier de VAE" not in _checks(candidacy)[1]["Pièces du dossier"]
+    assert "partie 3 du dossier de VAE absente" not in _checks(candidacy)[1]["Pièces du dossier"]
 
 
 def test_a_competence_without_a_signed_result_fails_the_signatures_check(to_jury):
