@@ -40,6 +40,7 @@ from .models import (
     VaeExperience,
     VaeRequest,
 )
+from .selectors import holds_certification
 from .tasks import notify_candidacy_created, notify_transition
 from .transitions import TRANSITIONS, capacities
 
@@ -359,6 +360,13 @@ def candidacy_request_vae(
         if _has_open_candidacy(candidate, certification):
             raise ValidationError(
                 _("Vous avez déjà une candidature en cours pour cette certification.")
+            )
+        if holds_certification(candidate_user=user, certification=certification):
+            raise ValidationError(
+                _(
+                    "Vous êtes déjà titulaire de cette certification : une demande de VAE pour "
+                    "elle n'est pas possible. Votre certificat est sur votre tableau de bord."
+                )
             )
         candidacy = Candidacy.objects.create(
             candidate=candidate,
