@@ -198,7 +198,7 @@ def test_transition_confirm_lists_what_is_missing_before_submitting(
     client.force_login(professionnel)
     response = client.get(reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"]))
     content = page_text(response)
-    assert "Impossible de terminer le repérage pour le moment. Il manque :" in content
+    assert "Impossible de terminer le repérage pour le moment.</strong> Il manque :" in content
     assert "8 éléments de la compétence C1 sans appréciation dans le livret de repérage" in content
     # No confirmation is offered: the service would refuse it.
     assert "Confirmer : terminer le repérage" not in content

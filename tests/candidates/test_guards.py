@@ -107,9 +107,7 @@ def test_start_evaluation_refused_while_practice_is_not_confirmed(assigned, prof
         candidacy,
         lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
-    assert error.missing == [
-        "la confirmation de la mise en pratique en entreprise"
-    ]
+    assert error.missing == ["la confirmation de la mise en pratique en entreprise"]
 
 
 def test_start_evaluation_refused_without_an_evaluateur(
@@ -133,9 +131,7 @@ def test_start_evaluation_refused_when_the_evaluateur_habilitation_expired(
         candidacy,
         lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
-    assert error.missing == [
-        "une habilitation valide à cette date de l'évaluateur externe affecté"
-    ]
+    assert error.missing == ["une habilitation valide à cette date de l'évaluateur externe affecté"]
 
 
 def test_start_evaluation_by_a_professionnel_whose_habilitation_expired_is_denied(
@@ -218,7 +214,11 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
 @pytest.mark.parametrize(
     ("days", "relevant", "declared"),
     [
-        (1095, True, "d'au moins 3 ans à la date de la demande, au lieu de 2 ans et 11 mois (1095 jours)"),
+        (
+            1095,
+            True,
+            "d'au moins 3 ans à la date de la demande, au lieu de 2 ans et 11 mois (1095 jours)",
+        ),
         (6 * 365, False, "0 an et 0 mois (0 jours) déclarés"),  # only relevant experience counts
     ],
     ids=["one-day-short", "irrelevant-experience"],
@@ -372,9 +372,7 @@ def test_resume_parcours_refused_on_a_vae_candidacy_keeps_no_plan(assigned, eval
             candidacy=candidacy, by=evaluateur, competence_ids=[competence(3).pk]
         ),
     )
-    assert error.missing == [
-        "une candidature sur la voie du parcours de formation"
-    ]
+    assert error.missing == ["une candidature sur la voie du parcours de formation"]
     assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
 
 

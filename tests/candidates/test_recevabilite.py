@@ -158,7 +158,10 @@ def test_a_request_for_completion_needs_a_reason(reason, submitted, secretariat)
 def test_a_request_for_completion_needs_an_item(submitted, secretariat):
     error = refused(submitted, lambda: decide(submitted, secretariat, "incomplet", items=[]))
     assert error.missing == ["au moins un élément à compléter"]
-    assert error.message == "Impossible de demander des compléments : il manque au moins un élément à compléter."
+    assert (
+        error.message
+        == "Impossible de demander des compléments : il manque au moins un élément à compléter."
+    )
     submitted.vae_request.refresh_from_db()
     assert submitted.vae_request.decision_due_on == today() + 60 * DAY
     assert not RecevabiliteDecision.objects.exists()

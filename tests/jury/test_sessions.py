@@ -91,7 +91,9 @@ def test_parity_is_counted_on_the_members_present(secretariat):
     e1, e2, s1, s2 = members = panel(employeurs=2, salaries=2)
     session = planned_session(by=secretariat, members=members, president=e1)
 
-    with pytest.raises(ValidationError, match="2 représentants des employeurs, 1 représentant des salariés"):
+    with pytest.raises(
+        ValidationError, match="2 représentants des employeurs, 1 représentant des salariés"
+    ):
         services.session_open(
             session=session, by=secretariat, present_member_ids=[e1.pk, e2.pk, s1.pk]
         )
