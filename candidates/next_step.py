@@ -104,7 +104,12 @@ def _waiting(candidacy, name: str, text: str, user) -> NextStep:
     """Someone else acts: say who, and list what the step still lacks."""
     missing = missing_with_links(candidacy, user, name)
     intro = _("Avant l'étape suivante, il manque") if missing else ""
-    return NextStep(text, missing=missing, missing_intro=intro)
+    step = NextStep(text, missing=missing, missing_intro=intro)
+    # Those who assign the evaluators are asked to, when the step lacks them.
+    assign = _assign_link(candidacy, user)
+    if assign and any(item.link == assign for item in missing):
+        step.action = assign
+    return step
 
 
 def _reperage(candidacy, user) -> NextStep:
@@ -242,7 +247,7 @@ def _recevable(candidacy, user) -> NextStep:
                 _("Renseigner ma partie 3"), reverse("vae_activities", args=[candidacy.pk])
             ),
         )
-    step = _waiting(
+    return _waiting(
         candidacy,
         "submit_activities",
         _(
@@ -251,10 +256,6 @@ def _recevable(candidacy, user) -> NextStep:
         ),
         user,
     )
-    assign = _assign_link(candidacy, user)
-    if assign and guards.evaluators_missing(candidacy, guards.today()):
-        step.action = assign
-    return step
 
 
 def _evaluation(candidacy, user) -> NextStep:
