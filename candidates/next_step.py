@@ -91,6 +91,10 @@ def _offer(candidacy, user, name: str, *, ready: str, not_ready: str, fallback=N
     if not missing:
         return NextStep(ready, action=_transition_link(candidacy, name), transition=name)
     spec = TRANSITIONS[name]
+    # The button below says where to supply them: each item links only elsewhere.
+    for item in missing:
+        if item.link == fallback:
+            item.link = None
     return NextStep(
         not_ready,
         action=fallback,
@@ -208,7 +212,7 @@ def _parcours(candidacy, user) -> NextStep:
 
 def _demande(candidacy, user) -> NextStep:
     if permissions.may_take(candidacy, "submit_recevabilite", user):
-        return _offer(
+        step = _offer(
             candidacy,
             user,
             "submit_recevabilite",
@@ -224,6 +228,14 @@ def _demande(candidacy, user) -> NextStep:
                 _("Compléter ma partie 2"), reverse("vae_request_edit", args=[candidacy.pk])
             ),
         )
+        if step.transition:
+            step.links.append(
+                Link(
+                    _("Relire ou modifier ma partie 2"),
+                    reverse("vae_request_edit", args=[candidacy.pk]),
+                )
+            )
+        return step
     return NextStep(
         _(
             "Le candidat complète la partie 2 du dossier de VAE (situation, motivation, "

@@ -149,7 +149,7 @@ def test_professionnel_completes_the_livret_and_the_plan_appears(
         f"{live_server.url}/candidatures/{candidacy.pk}/reperage/#id_status_"
         f"{first_gap.get_attribute('id').removeprefix('element-')}_0"
     )
-    page.reload()
+    page.goto(f"{live_server.url}/candidatures/{candidacy.pk}/reperage/")
     expect(page.locator("#reperage-progress")).to_have_text("8 éléments sur 45 renseignés")
     for index in range(per_competence[1]):
         item = block(1).locator("fieldset.element-block").nth(index)
@@ -401,7 +401,11 @@ def test_vae_request_is_submitted_then_declared_recevable(
     expect(card.locator(".badge--state")).to_have_text("Demande de VAE")
     card.get_by_role("link", name=candidacy.certification.title).click()
     expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
-    page.get_by_role("link", name="Compléter ma partie 2").click()
+    # Partie 2 is complete: the next step is to send it, and it can be read again first.
+    expect(page.locator(".next-step").get_by_role("link")).to_have_text(
+        ["Envoyer ma demande de recevabilité", "Relire ou modifier ma partie 2"]
+    )
+    page.get_by_role("link", name="Relire ou modifier ma partie 2").click()
     expect(page.locator(".vae-summary")).to_contain_text("La durée minimale est atteinte.")
     expect(page.locator(".missing-list")).to_have_count(0)
     page.get_by_role("link", name="Envoyer ma demande de recevabilité").click()
