@@ -58,25 +58,25 @@ def missing_with_links(candidacy, user, name: str) -> list[Missing]:
     """What transition `name` lacks (its guard, as the confirmation page and the service
     read it), each item with the page where this user can supply it, if any."""
     items = TRANSITIONS[name].missing_before(candidacy)
-    links: dict[str, Link | None] = {}
-    assign = _assign_link(candidacy, user)
-    for item in guards.evaluators_missing(candidacy, guards.today()):
-        links[item] = assign
+    if not items:
+        return []
     pk = candidacy.pk
-    if permissions.can_confirm_practice(candidacy, user):
-        practice = Link(_("Confirmer la mise en pratique"), reverse("practice_confirm", args=[pk]))
-        links.update(dict.fromkeys(guards.guard_start_evaluation(candidacy)[:1], practice))
-    if permissions.can_edit_reperage(candidacy, user):
-        livret = Link(_("Renseigner le livret de repérage"), reverse("reperage_edit", args=[pk]))
-        links.update(dict.fromkeys(guards.reperage_missing(candidacy), livret))
-    if permissions.can_edit_vae_request(candidacy, user):
-        partie_2 = Link(_("Compléter ma partie 2"), reverse("vae_request_edit", args=[pk]))
-        links.update(dict.fromkeys(guards.submit_recevabilite_ready(candidacy), partie_2))
-    if permissions.can_edit_vae_activities(candidacy, user):
-        partie_3 = Link(_("Renseigner ma partie 3"), reverse("vae_activities", args=[pk]))
-        for item in guards.guard_submit_activities(candidacy):
-            links.setdefault(item, partie_3)
-    return [Missing(item, links.get(item)) for item in items]
+    # Where each part of the guard is supplied, for this user (None: not by them).
+    own_part = None
+    if name == "complete_reperage" and permissions.can_edit_reperage(candidacy, user):
+        own_part = Link(_("Renseigner le livret de repérage"), reverse("reperage_edit", args=[pk]))
+    elif name == "submit_recevabilite" and permissions.can_edit_vae_request(candidacy, user):
+        own_part = Link(_("Compléter ma partie 2"), reverse("vae_request_edit", args=[pk]))
+    elif name == "submit_activities" and permissions.can_edit_vae_activities(candidacy, user):
+        own_part = Link(_("Renseigner ma partie 3"), reverse("vae_activities", args=[pk]))
+    elif name == "start_evaluation" and permissions.can_confirm_practice(candidacy, user):
+        own_part = Link(_("Confirmer la mise en pratique"), reverse("practice_confirm", args=[pk]))
+    links: dict[str, Link | None] = {}
+    if name in ("start_evaluation", "submit_activities"):
+        links = dict.fromkeys(
+            guards.evaluators_missing(candidacy, guards.today()), _assign_link(candidacy, user)
+        )
+    return [Missing(item, links.get(item, own_part)) for item in items]
 
 
 def _transition_link(candidacy, name: str) -> Link:
