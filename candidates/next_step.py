@@ -228,13 +228,17 @@ def _demande(candidacy, user) -> NextStep:
                 _("Compléter ma partie 2"), reverse("vae_request_edit", args=[candidacy.pk])
             ),
         )
-        if step.transition:
-            step.links.append(
-                Link(
-                    _("Relire ou modifier ma partie 2"),
-                    reverse("vae_request_edit", args=[candidacy.pk]),
-                )
+        partie_2 = reverse("vae_request_edit", args=[candidacy.pk])
+        if step.transition and candidacy.recevabilite_decisions.exists():
+            # Sent back for completion: what the secretariat asks comes first.
+            step.text = _(
+                "Le secrétariat de la CPEF vous demande de compléter votre demande : voyez ce "
+                "qui est demandé dans votre partie 2, complétez-la, puis renvoyez votre demande."
             )
+            step.links.insert(0, Link(_("Envoyer à nouveau ma demande"), step.action.url))
+            step.action, step.transition = Link(_("Compléter ma partie 2"), partie_2), ""
+        elif step.transition:
+            step.links.append(Link(_("Relire ou modifier ma partie 2"), partie_2))
         return step
     return NextStep(
         _(
