@@ -107,6 +107,8 @@ def _offer(candidacy, user, name: str, *, ready: str, not_ready: str, fallback=N
 def _waiting(candidacy, name: str, text: str, user) -> NextStep:
     """Someone else acts: say who, and list what the step still lacks."""
     missing = missing_with_links(candidacy, user, name)
+    if not permissions.can_manage(candidacy, user) and not any(item.link for item in missing):
+        missing = []  # what others must do is theirs to see, not a worry for this person
     intro = _("Avant l'étape suivante, il manque") if missing else ""
     step = NextStep(text, missing=missing, missing_intro=intro)
     # Those who assign the evaluators are asked to, when the step lacks them.

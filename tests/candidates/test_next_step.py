@@ -38,6 +38,8 @@ def test_the_candidate_is_told_who_runs_the_reperage_once_assigned(
     client.force_login(candidat)
     block = _block(client.get(reverse("candidacy_detail", args=[candidacy.pk])))
     assert f"{professionnel}, professionnel du secteur, mène l'entretien de repérage" in block
+    # What the professionnel still has to fill in is not a worry shown to the candidate.
+    assert "sans appréciation" not in block
 
 
 def test_the_candidate_page_keeps_withdrawing_secondary_and_apart(client, candidat, assigned):
