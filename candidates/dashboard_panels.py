@@ -29,6 +29,8 @@ def candidat_panel(request):
     sent_back = RecevabiliteDecision.objects.filter(
         candidacy=OuterRef("pk"), outcome=RecevabiliteOutcome.INCOMPLET
     )
+    certifications = list(certification_list())
+    default_pk = min((c.pk for c in certifications), default=None)
     candidacies = list(
         selectors.candidacy_list(user=request.user)
         .filter(candidate__user=request.user)
@@ -39,13 +41,18 @@ def candidat_panel(request):
         "candidacies": candidacies,
         "identity": _identity_request(candidacies),
         "has_active": any(not c.is_final for c in candidacies),
+        # A VAE request is for the default certification (services.candidacy_request_vae):
+        # never offered to someone who already holds it.
+        "holds_certification": any(
+            c.state == State.CERTIFIE and c.certification_id == default_pk for c in candidacies
+        ),
         "validations": list(
             CompetenceValidation.objects.filter(candidate__user=request.user).select_related(
                 "competence"
             )
         ),
         "today": timezone.localdate(),
-        "certifications": list(certification_list()),
+        "certifications": certifications,
     }
 
 

@@ -8,6 +8,7 @@ from cqp.models import Competence
 from .enums import ActionKind, ReperageStatus
 
 TEXT_MAX_LENGTH = 2000
+UNANSWERED = _("Indiquez si cet élément est acquis ou à développer.")
 
 
 class ReperageForm(forms.Form):
@@ -30,7 +31,9 @@ class ReperageForm(forms.Form):
             else:
                 status = ReperageStatus.A_DEVELOPPER if candidacy.is_newcomer else ""
             self.fields[f"status_{element.pk}"] = forms.ChoiceField(
-                label=element.title,
+                # The legend shows code and title; the label names the element in the
+                # error summary.
+                label=f"{element.code} {element.title}",
                 choices=ReperageStatus.choices,
                 widget=forms.RadioSelect,
                 required=False,
@@ -83,6 +86,18 @@ class ReperageForm(forms.Form):
             for element in self._elements()
             if any(field.errors for field in self._bound_fields(element))
         ]
+
+    def mark_unanswered(self) -> list:
+        """Mark each element left without « acquis » or « à développer » (completing the
+        repérage was refused for them), and return them."""
+        unanswered = [
+            element
+            for element in self._elements()
+            if not self.cleaned_data.get(f"status_{element.pk}")
+        ]
+        for element in unanswered:
+            self.add_error(f"status_{element.pk}", UNANSWERED)
+        return unanswered
 
     def entries(self) -> dict[int, dict]:
         """What `services.reperage_save` expects; untouched elements without an entry are left out."""

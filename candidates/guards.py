@@ -1,7 +1,11 @@
 """The guards of the candidacy's transitions (named in transitions.py).
 
 Each guard returns the list of what is missing, in French, so that a refused transition
-tells the user exactly what to complete. Guards only read; they never change anything.
+tells the user exactly what to complete. Each item is a noun phrase that reads well in a
+list and after « il manque » (« la confirmation de la mise en pratique en entreprise »,
+« 5 éléments de la compétence C1 sans appréciation dans le livret de repérage »): the
+refusal messages and the next-step block put them in sentences. Guards only read; they
+never change anything.
 """
 
 import datetime
@@ -9,7 +13,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cqp.models import Competence, HabilitationKind
 
@@ -23,18 +27,36 @@ def today():
 
 
 def evaluators_missing(candidacy, day: datetime.date) -> list[str]:
+    return professionnel_missing(candidacy, day) + evaluateur_missing(candidacy, day)
+
+
+def professionnel_missing(candidacy, day: datetime.date) -> list[str]:
     missing = []
     if candidacy.professionnel_id is None:
-        missing.append(_("aucun professionnel du secteur n'est affecté"))
+        missing.append(_("un professionnel du secteur affecté à la candidature"))
     elif not is_habilitated(candidacy.professionnel, HabilitationKind.PROFESSIONNEL, day):
         missing.append(
-            _("le professionnel du secteur affecté n'a pas d'habilitation valide à cette date")
+            _("une habilitation valide à cette date du professionnel du secteur affecté")
         )
-    if candidacy.evaluateur_id is None:
-        missing.append(_("aucun évaluateur externe n'est affecté"))
-    elif not is_habilitated(candidacy.evaluateur, HabilitationKind.EVALUATEUR, day):
-        missing.append(_("l'évaluateur externe affecté n'a pas d'habilitation valide à cette date"))
     return missing
+
+
+def evaluateur_missing(candidacy, day: datetime.date) -> list[str]:
+    missing = []
+    if candidacy.evaluateur_id is None:
+        missing.append(_("un évaluateur externe affecté à la candidature"))
+    elif not is_habilitated(candidacy.evaluateur, HabilitationKind.EVALUATEUR, day):
+        missing.append(_("une habilitation valide à cette date de l'évaluateur externe affecté"))
+    return missing
+
+
+def unassessed_phrase(count: int, code: str) -> str:
+    """« 5 éléments de la compétence C1 sans appréciation dans le livret de repérage »."""
+    return ngettext(
+        "%(count)d élément de la compétence %(code)s sans appréciation dans le livret de repérage",
+        "%(count)d éléments de la compétence %(code)s sans appréciation dans le livret de repérage",
+        count,
+    ) % {"count": count, "code": code}
 
 
 def reperage_missing(candidacy) -> list[str]:
@@ -50,12 +72,7 @@ def reperage_missing(candidacy) -> list[str]:
     for competence in competences:
         count = competence.unassessed
         if count:
-            missing.append(
-                _(
-                    "livret de repérage : %(count)d élément(s) de la compétence %(code)s non renseigné(s)"
-                )
-                % {"count": count, "code": competence.code}
-            )
+            missing.append(unassessed_phrase(count, competence.code))
     return missing
 
 
@@ -85,12 +102,12 @@ def plan_mismatch(candidacy) -> list[str]:
     missing = []
     for pk in sorted(expected - planned, key=lambda pk: codes[pk]):
         missing.append(
-            _("parcours : aucune action prévue pour la compétence %(code)s à développer")
+            _("une action du parcours pour la compétence %(code)s, à développer")
             % {"code": codes[pk]}
         )
     for pk in sorted(planned - expected, key=lambda pk: codes[pk]):
         missing.append(
-            _("parcours : la compétence %(code)s est acquise mais figure au parcours")
+            _("le retrait du parcours de la compétence %(code)s, déjà acquise")
             % {"code": codes[pk]}
         )
     return missing
@@ -109,13 +126,13 @@ PARTIE_2_FIELDS = {
 def vae_request_missing(candidacy) -> list[str]:
     request = getattr(candidacy, "vae_request", None)
     if request is None:
-        return [_("partie 2 du dossier de VAE absente")]
+        return [_("la partie 2 du dossier de VAE")]
     missing = []
     for field, label in PARTIE_2_FIELDS.items():
         if not getattr(request, field).strip():
-            missing.append(_("partie 2 : « %(field)s » non renseigné") % {"field": label})
+            missing.append(_("la rubrique « %(field)s » de la partie 2") % {"field": label})
     if not request.experiences.exists():
-        missing.append(_("partie 2 : aucune expérience professionnelle déclarée"))
+        missing.append(_("au moins une expérience professionnelle déclarée en partie 2"))
     return missing
 
 
@@ -171,7 +188,7 @@ def guard_complete_reperage(candidacy) -> list[str]:
 def guard_start_evaluation(candidacy) -> list[str]:
     missing = []
     if candidacy.practice_confirmed_on is None:
-        missing.append(_("la mise en pratique des compétences en entreprise n'est pas confirmée"))
+        missing.append(_("la confirmation de la mise en pratique en entreprise"))
     return missing + evaluators_missing(candidacy, today())
 
 
@@ -187,8 +204,8 @@ def submit_recevabilite_ready(candidacy) -> list[str]:
         if not experience.at_least_years(minimum, on=on):
             missing.append(
                 _(
-                    "expérience en rapport avec le CQP insuffisante : %(found)s déclarés, "
-                    "%(minimum)d ans minimum à la date de la demande"
+                    "une expérience en rapport avec le CQP d'au moins %(minimum)d ans à la date "
+                    "de la demande, au lieu de %(found)s déclarés"
                 )
                 % {"found": experience.display(), "minimum": minimum}
             )
@@ -221,7 +238,8 @@ def guard_request_completion(candidacy) -> list[str]:
 def guard_submit_activities(candidacy) -> list[str]:
     covered = set(candidacy.vae_activities.values_list("competence_id", flat=True))
     missing = [
-        _("partie 3 : aucune activité pour la compétence %(code)s") % {"code": competence.code}
+        _("au moins une activité de la partie 3 pour la compétence %(code)s")
+        % {"code": competence.code}
         for competence in candidacy.competences_to_validate()
         if competence.pk not in covered
     ]
@@ -230,7 +248,7 @@ def guard_submit_activities(candidacy) -> list[str]:
 
 def guard_resume_parcours(candidacy) -> list[str]:
     if candidacy.pathway != Pathway.PARCOURS:
-        return [_("le retour en parcours ne concerne que la voie du parcours de formation")]
+        return [_("une candidature sur la voie du parcours de formation")]
     return []
 
 
@@ -239,7 +257,7 @@ def guard_transmit_to_jury(candidacy) -> list[str]:
         return reperage_missing(candidacy)
     missing = vae_request_missing(candidacy)
     if not candidacy.vae_activities.exists():
-        missing.append(_("partie 3 du dossier de VAE absente"))
+        missing.append(_("la partie 3 du dossier de VAE"))
     return missing
 
 
@@ -249,7 +267,7 @@ def guard_return_to_evaluation(candidacy) -> list[str]:
 
 def guard_continue_after_partial(candidacy) -> list[str]:
     if not candidacy.competences_to_validate().exists():
-        return [_("aucune compétence ne reste à valider")]
+        return [_("au moins une compétence restant à valider")]
     return []
 
 

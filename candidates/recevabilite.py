@@ -52,7 +52,7 @@ def completion_items(experiences) -> list[tuple[str, str]]:
         items.append(
             (
                 f"{PROOFS}{period.pk}",
-                _("Justificatif(s) de la période %(period)s") % {"period": name},
+                _("Justificatifs de la période %(period)s") % {"period": name},
             )
         )
     return items

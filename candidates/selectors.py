@@ -317,3 +317,11 @@ def candidacies_waiting(*, days: int, now=None) -> QuerySet[Candidacy]:
         )
         .order_by("state_changed_at", "pk")
     )
+
+
+def holds_certification(*, candidate_user, certification) -> bool:
+    """The person already holds this certification: a candidacy of theirs for it ended
+    certified (a new request for it makes no sense)."""
+    return Candidacy.objects.filter(
+        candidate__user=candidate_user, certification=certification, state=State.CERTIFIE
+    ).exists()

@@ -25,7 +25,7 @@ from cqp.models import (
 )
 from cqp.permissions import can_manage_members
 from cqp.tasks import generate_document_later
-from cqp.utils import add_months
+from cqp.utils import add_months, join_phrases
 
 from . import permissions
 from .enums import FINAL_STATES, Capacity, Pathway, ReperageStatus, State, state_label
@@ -40,6 +40,7 @@ from .models import (
     VaeExperience,
     VaeRequest,
 )
+from .selectors import holds_certification
 from .tasks import notify_candidacy_created, notify_transition
 from .transitions import TRANSITIONS, capacities
 
@@ -145,8 +146,9 @@ def run_transition(
             spec.prepare(locked, **params)
         missing = (also_missing(locked) if also_missing else []) + spec.missing(locked)
         if missing:
-            message = refusal or _("Action impossible : il manque %(items)s.")
-            raise GuardFailed(message % {"items": " ; ".join(missing)}, missing)
+            if refusal:
+                raise GuardFailed(refusal % {"items": join_phrases(missing)}, missing)
+            raise GuardFailed(spec.refusal(missing), missing)
         with spec.guard_checked(locked):
             try:
                 getattr(locked, name)(**({} if spec.prepare else params))
@@ -356,6 +358,13 @@ def candidacy_request_vae(
         if _has_open_candidacy(candidate, certification):
             raise ValidationError(
                 _("Vous avez déjà une candidature en cours pour cette certification.")
+            )
+        if holds_certification(candidate_user=user, certification=certification):
+            raise ValidationError(
+                _(
+                    "Vous êtes déjà titulaire de cette certification : une demande de VAE pour "
+                    "elle n'est pas possible. Votre certificat est sur votre tableau de bord."
+                )
             )
         candidacy = Candidacy.objects.create(
             candidate=candidate,

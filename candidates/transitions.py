@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cqp.permissions import memoised
-from cqp.utils import add_months
+from cqp.utils import add_months, join_phrases
 
 from . import guards, recevabilite
 from .enums import Capacity, RecevabiliteOutcome
@@ -69,6 +69,8 @@ class Transition:
     documents: tuple[str, ...] = ()
     # None: the transition is taken from another app's page (the evaluation, the jury).
     ui: TransitionUI | None = None
+    # What a refusal says before what is missing: « Impossible de lancer l'évaluation ».
+    impossible: str = _("Action impossible")
 
     def permission(self, candidacy, user) -> bool:
         """django-fsm's `permission=`: the user may act in one of the capacities."""
@@ -81,6 +83,14 @@ class Transition:
             return []
         key = ("missing", self.name, candidacy.pk, candidacy.state, candidacy.cycle)
         return list(memoised(key, lambda: self.guard(candidacy)))
+
+    def refusal(self, missing: list[str]) -> str:
+        """The refused transition as one French sentence: « Impossible de lancer
+        l'évaluation : il manque la confirmation de la mise en pratique en entreprise. »"""
+        return gettext("%(impossible)s : il manque %(items)s.") % {
+            "impossible": self.impossible,
+            "items": join_phrases(missing),
+        }
 
     def missing_before(self, candidacy) -> list[str]:
         return (self.ready or self.missing)(candidacy)
@@ -191,6 +201,7 @@ TRANSITIONS: dict[str, Transition] = {
     for t in [
         Transition(
             "complete_reperage",
+            impossible=_("Impossible de terminer le repérage"),
             who=(C.PROFESSIONNEL,),
             guard=guards.guard_complete_reperage,
             ready=guards.reperage_missing,
@@ -203,17 +214,20 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "start_evaluation",
+            impossible=_("Impossible de lancer l'évaluation"),
             who=(C.PROFESSIONNEL,),
             guard=guards.guard_start_evaluation,
             ui=TransitionUI(
                 _("Lancer l'évaluation"),
                 _(
-                    "Le parcours est terminé et la mise en pratique confirmée : l'évaluation des compétences commence."
+                    "L'évaluation des compétences commence : le dossier de suivi et d'évaluation "
+                    "est ouvert au candidat, au professionnel du secteur et à l'évaluateur externe."
                 ),
             ),
         ),
         Transition(
             "submit_recevabilite",
+            impossible=_("Impossible d'envoyer la demande de recevabilité"),
             who=(C.CANDIDAT,),
             guard=guards.guard_submit_recevabilite,
             ready=guards.submit_recevabilite_ready,
@@ -240,6 +254,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "declare_non_recevable",
+            impossible=_("Impossible de déclarer la demande non recevable"),
             who=(C.SECRETARIAT,),
             guard=guards.guard_declare_non_recevable,
             reason_field="recevabilite_reason",
@@ -247,6 +262,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "request_completion",
+            impossible=_("Impossible de demander des compléments"),
             who=(C.SECRETARIAT,),
             guard=guards.guard_request_completion,
             reason_field="recevabilite_reason",
@@ -254,6 +270,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "submit_activities",
+            impossible=_("Impossible d'envoyer la partie 3"),
             who=(C.CANDIDAT,),
             guard=guards.guard_submit_activities,
             documents=("dossier_vae",),
@@ -267,17 +284,20 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "resume_parcours",
+            impossible=_("Impossible de reprendre le parcours"),
             who=(C.PROFESSIONNEL, C.EVALUATEUR),
             guard=guards.guard_resume_parcours,
             prepare=_plan_not_acquired,
         ),
         Transition(
             "transmit_to_jury",
+            impossible=_("Impossible de transmettre le dossier au jury"),
             who=(C.EVALUATEUR,),
             guard=guards.guard_transmit_to_jury,
         ),
         Transition(
             "return_to_evaluation",
+            impossible=_("Impossible de renvoyer le dossier en évaluation"),
             who=(C.JURY, C.SECRETARIAT),
             guard=guards.guard_return_to_evaluation,
             reason_field="outcome_reason",
@@ -285,6 +305,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("record_decision", who=(C.JURY,)),
         Transition(
             "continue_after_partial",
+            impossible=_("Impossible de reprendre le parcours"),
             who=(C.CANDIDAT, C.PROFESSIONNEL, C.SECRETARIAT),
             guard=guards.guard_continue_after_partial,
             prepare=_plan_still_to_validate,
@@ -295,6 +316,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "withdraw",
+            impossible=_("Impossible d'abandonner la candidature"),
             who=(C.CANDIDAT, C.GESTIONNAIRE, C.SECRETARIAT),
             guard=guards.guard_withdraw,
             reason_field="closing_reason",

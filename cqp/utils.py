@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 
 PAGE_SIZE = 20
 # A list counts its rows up to this many, then says « plus de 10 000 » (and offers the pages
@@ -129,3 +130,11 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     last_day = calendar.monthrange(year, month)[1]
     return day.replace(year=year, month=month, day=min(day.day, last_day))
+
+
+def join_phrases(phrases) -> str:
+    """Noun phrases as one French enumeration: « a », « a et b », « a, b et c »."""
+    phrases = [str(p) for p in phrases]
+    if len(phrases) < 2:
+        return "".join(phrases)
+    return gettext("%(some)s et %(last)s") % {"some": ", ".join(phrases[:-1]), "last": phrases[-1]}

@@ -104,7 +104,8 @@ def latest_results(candidacy: Candidacy) -> dict[int, CompetenceAssessment]:
 
 
 def assessments_missing(dossier: EvaluationDossier) -> list[str]:
-    """What the assessments still lack for the dossier to be transmitted, in French."""
+    """What the assessments still lack for the dossier to be transmitted, as French noun
+    phrases (candidates.guards)."""
     missing = []
     if in_read_memo():
         assessments = [
@@ -117,19 +118,21 @@ def assessments_missing(dossier: EvaluationDossier) -> list[str]:
     for a in assessments:
         code = a.competence.code
         if not a.professionnel_opinion:
-            missing.append(_("%(code)s : avis du professionnel du secteur") % {"code": code})
+            missing.append(_("l'avis du professionnel du secteur sur %(code)s") % {"code": code})
         if not a.evaluateur_opinion:
-            missing.append(_("%(code)s : avis de l'évaluateur externe") % {"code": code})
+            missing.append(_("l'avis de l'évaluateur externe sur %(code)s") % {"code": code})
         if a.disagreement and not a.final_comment:
             missing.append(
-                _("%(code)s : désaccord à résoudre (résultat commun motivé)") % {"code": code}
+                _("le résultat commun motivé sur %(code)s, où les avis divergent") % {"code": code}
             )
         elif a.both_opinions_given and not a.final_result:
-            missing.append(_("%(code)s : résultat commun") % {"code": code})
+            missing.append(_("le résultat commun sur %(code)s") % {"code": code})
         if a.both_opinions_given and not a.professionnel_signed_at:
-            missing.append(_("%(code)s : signature du professionnel du secteur") % {"code": code})
+            missing.append(
+                _("la signature du professionnel du secteur sur %(code)s") % {"code": code}
+            )
         if a.both_opinions_given and not a.evaluateur_signed_at:
-            missing.append(_("%(code)s : signature de l'évaluateur externe") % {"code": code})
+            missing.append(_("la signature de l'évaluateur externe sur %(code)s") % {"code": code})
     return missing
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from candidates.enums import Pathway
 from candidates.guards import PARTIE_2_FIELDS
@@ -84,7 +84,11 @@ def _pieces(candidacy: Candidacy, elements: int) -> list[str]:
         missing = elements - candidacy.reperage_assessed
         if missing > 0:
             return [
-                _("livret de repérage incomplet : %(n)d élément(s) non renseigné(s)")
+                ngettext(
+                    "livret de repérage incomplet : %(n)d élément sans appréciation",
+                    "livret de repérage incomplet : %(n)d éléments sans appréciation",
+                    missing,
+                )
                 % {"n": missing}
             ]
         return []

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.enums import State
 from cqp.models import User
@@ -68,8 +69,19 @@ def quorum_problems(present_members: Iterable[JuryMember]) -> list[str]:
         problems.append(_("aucun représentant du collège salariés n'est présent"))
     if settings.JURY_REQUIRE_PARITY and employeurs and salaries and employeurs != salaries:
         problems.append(
-            _("la parité n'est pas respectée (%(e)d employeur(s), %(s)d salarié(s))")
-            % {"e": employeurs, "s": salaries}
+            _("la parité n'est pas respectée (%(employeurs)s, %(salaries)s)")
+            % {
+                "employeurs": ngettext(
+                    "%(n)d représentant des employeurs",
+                    "%(n)d représentants des employeurs",
+                    employeurs,
+                )
+                % {"n": employeurs},
+                "salaries": ngettext(
+                    "%(n)d représentant des salariés", "%(n)d représentants des salariés", salaries
+                )
+                % {"n": salaries},
+            }
         )
     return problems
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from candidates import services as candidacy_services
 from candidates.enums import State
@@ -469,8 +469,10 @@ def session_close(*, session: JurySession, by: User) -> JurySession:
         pending = session.deliberations.filter(decided_at__isnull=True).count()
         if pending:
             raise ValidationError(
-                _(
-                    "%(n)d candidature(s) attendent encore une décision : décidez-en ou retirez-les de la session."
+                ngettext(
+                    "Une candidature attend encore une décision : décidez-en ou retirez-la de la session.",
+                    "%(n)d candidatures attendent encore une décision : décidez-en ou retirez-les de la session.",
+                    pending,
                 )
                 % {"n": pending}
             )

@@ -26,7 +26,8 @@ from ..forms import (
     RecevabiliteQueueFilterForm,
     TransitionForm,
 )
-from ..presenters import available_actions, candidacy_context, downloads, recevabilite_row
+from ..next_step import missing_with_links, next_step, other_actions
+from ..presenters import candidacy_context, downloads, recevabilite_row
 from ..presenters_recevabilite import recevabilite_history
 from ..transitions import TRANSITIONS
 
@@ -84,19 +85,17 @@ def candidacy_detail(request, pk):
         if candidacy.pathway == Pathway.VAE
         else ([], 0)
     )
+    step = next_step(candidacy, user)
     context = candidacy_context(
         request,
         candidacy,
-        actions=available_actions(candidacy, user),
+        step=step,
+        other_actions=other_actions(candidacy, user, step),
         history=history,
         history_total=history_total,
         plan=selectors.plan_actions(candidacy),
         documents=candidacy_documents(candidacy),
         downloads=downloads(candidacy, user),
-        is_candidate=permissions.is_the_candidate(candidacy, user),
-        is_professionnel=permissions.is_acting_professionnel(candidacy, user),
-        is_evaluateur=permissions.is_acting_evaluateur(candidacy, user),
-        can_review=is_secretariat(user) and candidacy.pathway == Pathway.VAE,
         recevabilite_history=recevabilite,
         recevabilite_total=recevabilite_total,
         # Information for the secretariat's decision, not a refusal.
@@ -170,9 +169,9 @@ def candidacy_transition(request, pk, name):
                 % State(candidacy.state).label,
             )
         return redirect("candidacy_detail", pk=candidacy.pk)
-    missing = [] if spec.ui.reason_label else spec.missing_before(candidacy)
+    missing = [] if spec.ui.reason_label else missing_with_links(candidacy, request.user, name)
     context = candidacy_context(
-        request, candidacy, form=form, ui=spec.ui, name=name, missing=missing
+        request, candidacy, form=form, ui=spec.ui, name=name, missing=missing, spec=spec
     )
     return render(request, "candidates/transition_confirm.html", context)
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from cqp.exceptions import GuardFailed
@@ -31,7 +32,8 @@ def _progress(competences) -> tuple[int, int]:
 
 
 def _save_livret(request, candidacy, form):
-    """Save the draft, then with « terminer » complete the repérage; a refused completion keeps the draft."""
+    """Save the draft, then with « terminer » complete the repérage. A refused completion
+    keeps the draft and returns None, the form marking what is missing."""
     complete = request.POST.get("action") == "complete"
     try:
         with refusal_on(request, candidacy):
@@ -43,9 +45,24 @@ def _save_livret(request, candidacy, form):
                 expected_state=form.cleaned_data["expected_state"],
             )
     except GuardFailed as error:
-        messages.error(request, error.message)
-        messages.info(request, _("Livret enregistré (brouillon)."))
-        return redirect("reperage_edit", pk=candidacy.pk)
+        # The draft is saved: the page comes back with each element left unanswered marked.
+        unanswered = form.mark_unanswered()
+        if not unanswered:
+            form.add_error(None, error.message)
+        messages.warning(
+            request,
+            ngettext(
+                "Brouillon enregistré, mais le repérage n'est pas terminé : %(n)d élément reste "
+                "sans appréciation.",
+                "Brouillon enregistré, mais le repérage n'est pas terminé : %(n)d éléments restent "
+                "sans appréciation.",
+                len(unanswered),
+            )
+            % {"n": len(unanswered)}
+            if unanswered
+            else _("Brouillon enregistré, mais le repérage n'est pas terminé."),
+        )
+        return None
     if complete:
         messages.success(
             request,
@@ -64,14 +81,24 @@ def reperage_edit(request, pk):
     if request.method == "POST":
         authorize(request, candidacy, permissions.can_edit_reperage)
     competences = selectors.reperage_competences(candidacy)
-    form = None
+    form, draft_saved = None, False
     if editable:
         form = ReperageForm(request.POST or None, competences=competences, candidacy=candidacy)
         if form.is_bound and form.is_valid():
-            return _save_livret(request, candidacy, form)
+            response = _save_livret(request, candidacy, form)
+            if response is not None:
+                return response
+            competences = selectors.reperage_competences(candidacy)  # the draft just saved
+            draft_saved = True
     done, total = _progress(competences)
     context = candidacy_context(
-        request, candidacy, form=form, competences=competences, done=done, total=total
+        request,
+        candidacy,
+        form=form,
+        competences=competences,
+        done=done,
+        total=total,
+        draft_saved=draft_saved,
     )
     return render(request, "candidates/reperage.html", context)
 

@@ -21,7 +21,14 @@ document.addEventListener("DOMContentLoaded", () => {
     const problems = [];
     if (!e) problems.push(msg.msgEmployeurs);
     if (!s) problems.push(msg.msgSalaries);
-    if ("parity" in msg && e && s && e !== s) problems.push(fill(msg.msgParity, { e, s }));
+    // Counted in words, as jury/permissions.py does with ngettext (one, or more).
+    const count = (n, one, many) => fill(n === 1 ? one : many, { n });
+    if ("parity" in msg && e && s && e !== s) {
+      problems.push(fill(msg.msgParity, {
+        employeurs: count(e, msg.msgEmployeursOne, msg.msgEmployeursMany),
+        salaries: count(s, msg.msgSalariesOne, msg.msgSalariesMany),
+      }));
+    }
     let text = msg.msgOk;
     if (president && !ticked.includes(president)) text = msg.msgPresident;
     else if (problems.length) text = fill(msg.msgRefused, { p: problems.join(" ; ") });

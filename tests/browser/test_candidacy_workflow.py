@@ -128,16 +128,28 @@ def test_professionnel_completes_the_livret_and_the_plan_appears(
     mark(1, "Acquis")
     page.get_by_role("button", name="Enregistrer et terminer le repérage").click()
 
-    expected_missing = " ; ".join(
-        f"livret de repérage : {count} élément(s) de la compétence C{number} non renseigné(s)"
-        for number, count in sorted(per_competence.items())
-        if number != 1
+    # The draft is kept; the page says the livret is not finished, the error summary takes
+    # the focus, and each element left unanswered is marked and linked from it.
+    gaps = sum(count for number, count in per_competence.items() if number != 1)
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Brouillon enregistré, mais le repérage n'est pas terminé : {gaps} éléments restent "
+        "sans appréciation."
     )
-    status = page.get_by_role("status")
-    expect(status).to_contain_text(f"Action impossible : il manque {expected_missing}")
-    expect(status).to_contain_text("Livret enregistré (brouillon).")
-    expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/reperage/")
-    page.reload()
+    expect(page).to_have_title(re.compile(r"^Erreur : Livret de repérage"))
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Le brouillon est enregistré, mais le livret n'est pas terminé")
+    expect(summary.get_by_role("link")).to_have_count(gaps)
+    expect(page.locator("fieldset.element-block--error")).to_have_count(gaps)
+    first_gap = block(2).locator("fieldset.element-block").first
+    expect(first_gap.get_by_role("radio", name="Acquis")).to_have_attribute("aria-invalid", "true")
+    summary.get_by_role("link").first.click()
+    expect(first_gap.get_by_role("radio", name="Acquis")).to_be_focused()
+    expect(page).to_have_url(
+        f"{live_server.url}/candidatures/{candidacy.pk}/reperage/#id_status_"
+        f"{first_gap.get_attribute('id').removeprefix('element-')}_0"
+    )
+    page.goto(f"{live_server.url}/candidatures/{candidacy.pk}/reperage/")
     expect(page.locator("#reperage-progress")).to_have_text("8 éléments sur 45 renseignés")
     for index in range(per_competence[1]):
         item = block(1).locator("fieldset.element-block").nth(index)
@@ -297,23 +309,20 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     )
 
     refusal = (
-        f"expérience en rapport avec le CQP insuffisante : {figure} déclarés, "
-        "3 ans minimum à la date de la demande"
+        "une expérience en rapport avec le CQP d'au moins 3 ans à la date de la demande, "
+        f"au lieu de {figure} déclarés"
     )
     page.get_by_role("link", name="Envoyer ma demande de recevabilité").click()
     expect(page.get_by_role("heading", level=2)).to_have_text("Envoyer ma demande de recevabilité")
-    expect(page.locator(".missing-list")).to_have_text(refusal)
-    page.get_by_role("button", name="Confirmer : envoyer ma demande de recevabilité").click()
-    expect(page.locator(".field--error")).to_contain_text(
-        "Cochez la déclaration sur l'honneur : votre demande ne peut pas être envoyée sans elle."
+    # The guard refuses: the page says what is missing, links to it, and offers no confirmation.
+    expect(page.locator(".confirm-refused")).to_contain_text(
+        "Impossible d'envoyer la demande de recevabilité pour le moment. Il manque :"
     )
-    page.get_by_label(SWORN).check()
-    page.get_by_role("button", name="Confirmer : envoyer ma demande de recevabilité").click()
-
+    expect(page.locator(".missing-list")).to_contain_text(refusal)
+    expect(page.get_by_role("button", name=re.compile("^Confirmer"))).to_have_count(0)
+    page.get_by_role("link", name="Retour à la candidature").click()
     expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
-    expect(page.get_by_role("status")).to_contain_text(f"Action impossible : il manque {refusal}")
-    expect(page.get_by_role("status")).to_contain_text("2 ans")
-    expect(page.get_by_role("status")).to_contain_text("3 ans minimum")
+    expect(page.locator(".next-step")).to_contain_text(refusal)
     expect(page.locator(".page-header .badge--state")).to_have_text("Demande de VAE")
     expect(_current_step(page)).to_have_text(re.compile(r"Demande de VAE$"))
 
@@ -392,7 +401,11 @@ def test_vae_request_is_submitted_then_declared_recevable(
     expect(card.locator(".badge--state")).to_have_text("Demande de VAE")
     card.get_by_role("link", name=candidacy.certification.title).click()
     expect(page).to_have_url(f"{live_server.url}/candidatures/{candidacy.pk}/")
-    page.get_by_role("link", name="Compléter ma partie 2").click()
+    # Partie 2 is complete: the next step is to send it, and it can be read again first.
+    expect(page.locator(".next-step").get_by_role("link")).to_have_text(
+        ["Envoyer ma demande de recevabilité", "Relire ou modifier ma partie 2"]
+    )
+    page.get_by_role("link", name="Relire ou modifier ma partie 2").click()
     expect(page.locator(".vae-summary")).to_contain_text("La durée minimale est atteinte.")
     expect(page.locator(".missing-list")).to_have_count(0)
     page.get_by_role("link", name="Envoyer ma demande de recevabilité").click()

@@ -164,7 +164,7 @@ def test_a_session_programmed_composed_and_deliberated_with_a_recused_member(
     expect(status).to_have_text("Le quorum est atteint : la session peut être ouverte.")
     present.get_by_role("checkbox", name="Sara Salarié", exact=True).check()
     expect(status).to_have_text(
-        "Quorum non atteint : la parité n'est pas respectée (1 employeur(s), 2 salarié(s))."
+        "Quorum non atteint : la parité n'est pas respectée (1 représentant des employeurs, 2 représentants des salariés)."
     )
     present.get_by_role("checkbox", name="Emma Entreprise", exact=True).check()
     expect(status).to_have_text("Le quorum est atteint : la session peut être ouverte.")

@@ -94,7 +94,7 @@ def test_vae_request_goes_round_the_recevabilite_loop(
         f"Assistante de formation — Institut Rhône Formation "
         f"(du {start.strftime('%d/%m/%Y')} au {end.strftime('%d/%m/%Y')})"
     )
-    flagged = f"Justificatif(s) de la période {period_name}"
+    flagged = f"Justificatifs de la période {period_name}"
     identity, attestation, payslip = (
         tmp_path / "piece-identite.pdf",
         tmp_path / "attestation.png",

@@ -178,7 +178,7 @@ def test_detail_shows_timeline_current_step_and_history(client, candidat, candid
         "todo",
     ]
     assert "professionnel du secteur affecté" in content and "évaluateur externe affecté" in content
-    assert [a["name"] for a in response.context["actions"]] == ["withdraw"]
+    assert [a["name"] for a in response.context["other_actions"]] == ["withdraw"]
 
 
 def test_a_complete_livret_is_announced_without_a_false_warning(client, professionnel, candidacy):
@@ -186,7 +186,7 @@ def test_a_complete_livret_is_announced_without_a_false_warning(client, professi
     fill_livret(candidacy, to_develop=(2,))
     client.force_login(professionnel)
     url = reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"])
-    assert "Cette action sera refusée" not in page_text(client.get(url))
+    assert "Impossible de terminer le repérage" not in page_text(client.get(url))
     client.post(url, {"expected_state": "reperage"})
     candidacy.refresh_from_db()
     assert candidacy.state == "parcours"
@@ -198,15 +198,20 @@ def test_transition_confirm_lists_what_is_missing_before_submitting(
     client.force_login(professionnel)
     response = client.get(reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"]))
     content = page_text(response)
-    assert "Cette action sera refusée tant qu'il manque" in content
-    assert "livret de repérage : 8 élément(s) de la compétence C1 non renseigné(s)" in content
+    assert "Impossible de terminer le repérage pour le moment.</strong> Il manque :" in content
+    assert "8 éléments de la compétence C1 sans appréciation dans le livret de repérage" in content
+    # No confirmation is offered: the service would refuse it.
+    assert "Confirmer : terminer le repérage" not in content
+    assert 'href="{}"'.format(reverse("reperage_edit", args=[candidacy.pk])) in content
+    # A crafted post is refused by the service, in one sentence.
     response = client.post(
         reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"]),
         {"expected_state": "reperage"},
         follow=True,
     )
     assert flash_messages(response)[0].startswith(
-        "Action impossible : il manque livret de repérage"
+        "Impossible de terminer le repérage : il manque 8 éléments de la compétence C1 sans "
+        "appréciation dans le livret de repérage, 7 éléments"
     )
     candidacy.refresh_from_db()
     assert candidacy.state == "reperage"

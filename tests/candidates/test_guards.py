@@ -51,11 +51,16 @@ def test_complete_reperage_refused_with_an_incomplete_livret_keeps_no_plan(assig
         ),
     )
     assert error.missing == [
-        "livret de repérage : 3 élément(s) de la compétence C3 non renseigné(s)",
-        "livret de repérage : 6 élément(s) de la compétence C5 non renseigné(s)",
-        "livret de repérage : 1 élément(s) de la compétence C6 non renseigné(s)",
+        "3 éléments de la compétence C3 sans appréciation dans le livret de repérage",
+        "6 éléments de la compétence C5 sans appréciation dans le livret de repérage",
+        "1 élément de la compétence C6 sans appréciation dans le livret de repérage",
     ]
-    assert error.message == "Action impossible : il manque " + " ; ".join(error.missing) + "."
+    assert error.message == (
+        "Impossible de terminer le repérage : il manque 3 éléments de la compétence C3 sans "
+        "appréciation dans le livret de repérage, 6 éléments de la compétence C5 sans "
+        "appréciation dans le livret de repérage et 1 élément de la compétence C6 sans "
+        "appréciation dans le livret de repérage."
+    )
     assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
 
 
@@ -64,7 +69,7 @@ def test_plan_mismatch_names_competences_missing_from_the_plan(candidat, own_org
     fill_livret(candidacy, to_develop={2, 5})
     ParcoursActionFactory(candidacy=candidacy, competence=competence(2))
     assert guards.plan_mismatch(candidacy) == [
-        "parcours : aucune action prévue pour la compétence C5 à développer"
+        "une action du parcours pour la compétence C5, à développer"
     ]
 
 
@@ -74,8 +79,8 @@ def test_plan_mismatch_names_acquired_competences_in_the_plan(candidat, own_org)
     for number in (2, 3, 4):
         ParcoursActionFactory(candidacy=candidacy, competence=competence(number))
     assert guards.plan_mismatch(candidacy) == [
-        "parcours : la compétence C3 est acquise mais figure au parcours",
-        "parcours : la compétence C4 est acquise mais figure au parcours",
+        "le retrait du parcours de la compétence C3, déjà acquise",
+        "le retrait du parcours de la compétence C4, déjà acquise",
     ]
 
 
@@ -84,7 +89,7 @@ def test_plan_mismatch_reads_only_the_current_cycle(candidat, own_org):
     fill_livret(candidacy, to_develop={2})
     ParcoursActionFactory(candidacy=candidacy, cycle=1, competence=competence(2))
     assert guards.plan_mismatch(candidacy) == [
-        "parcours : aucune action prévue pour la compétence C2 à développer"
+        "une action du parcours pour la compétence C2, à développer"
     ]
 
 
@@ -92,7 +97,7 @@ def test_plan_mismatch_newcomer_needs_every_competence(candidat, own_org):
     candidacy = parcours_candidacy(candidat, own_org, is_newcomer=True)
     fill_livret(candidacy)
     assert guards.plan_mismatch(candidacy) == [
-        f"parcours : aucune action prévue pour la compétence C{n} à développer" for n in range(1, 7)
+        f"une action du parcours pour la compétence C{n}, à développer" for n in range(1, 7)
     ]
 
 
@@ -102,9 +107,7 @@ def test_start_evaluation_refused_while_practice_is_not_confirmed(assigned, prof
         candidacy,
         lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
-    assert error.missing == [
-        "la mise en pratique des compétences en entreprise n'est pas confirmée"
-    ]
+    assert error.missing == ["la confirmation de la mise en pratique en entreprise"]
 
 
 def test_start_evaluation_refused_without_an_evaluateur(
@@ -116,7 +119,7 @@ def test_start_evaluation_refused_without_an_evaluateur(
         candidacy,
         lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
-    assert error.missing == ["aucun évaluateur externe n'est affecté"]
+    assert error.missing == ["un évaluateur externe affecté à la candidature"]
 
 
 def test_start_evaluation_refused_when_the_evaluateur_habilitation_expired(
@@ -128,9 +131,7 @@ def test_start_evaluation_refused_when_the_evaluateur_habilitation_expired(
         candidacy,
         lambda: evaluation_services.evaluation_start(candidacy=candidacy, by=professionnel),
     )
-    assert error.missing == [
-        "l'évaluateur externe affecté n'a pas d'habilitation valide à cette date"
-    ]
+    assert error.missing == ["une habilitation valide à cette date de l'évaluateur externe affecté"]
 
 
 def test_start_evaluation_by_a_professionnel_whose_habilitation_expired_is_denied(
@@ -152,15 +153,15 @@ def test_start_evaluation_guard_names_an_unassigned_or_lapsed_professionnel(
     # guard is read directly.
     unassigned = candidacy_in("parcours", candidat, own_org, practice_confirmed_on=today())
     assert guards.guard_start_evaluation(unassigned) == [
-        "aucun professionnel du secteur n'est affecté",
-        "aucun évaluateur externe n'est affecté",
+        "un professionnel du secteur affecté à la candidature",
+        "un évaluateur externe affecté à la candidature",
     ]
     lapsed = assigned("parcours", practice_confirmed_on=today())
     habilitation_revoke(
         habilitation=professionnel.habilitations.get(), by=secretariat, reason="Départ"
     )
     assert guards.guard_start_evaluation(lapsed) == [
-        "le professionnel du secteur affecté n'a pas d'habilitation valide à cette date"
+        "une habilitation valide à cette date du professionnel du secteur affecté"
     ]
 
 
@@ -173,14 +174,14 @@ def test_submit_recevabilite_refused_with_an_empty_partie_2(candidat, own_org):
         ),
     )
     assert error.missing == [
-        "partie 2 : « situation actuelle » non renseigné",
-        "partie 2 : « emploi actuel » non renseigné",
-        "partie 2 : « formation et diplômes » non renseigné",
-        "partie 2 : « motivation de la demande » non renseigné",
-        "partie 2 : aucune expérience professionnelle déclarée",
+        "la rubrique « situation actuelle » de la partie 2",
+        "la rubrique « emploi actuel » de la partie 2",
+        "la rubrique « formation et diplômes » de la partie 2",
+        "la rubrique « motivation de la demande » de la partie 2",
+        "au moins une expérience professionnelle déclarée en partie 2",
         "la pièce d'identité",
-        "expérience en rapport avec le CQP insuffisante : 0 an et 0 mois (0 jours) déclarés, "
-        "3 ans minimum à la date de la demande",
+        "une expérience en rapport avec le CQP d'au moins 3 ans à la date de la demande, "
+        "au lieu de 0 an et 0 mois (0 jours) déclarés",
         "la déclaration sur l'honneur",
     ]
     candidacy.vae_request.refresh_from_db()
@@ -202,8 +203,8 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
         ),
     )
     assert error.missing == [
-        "expérience en rapport avec le CQP insuffisante : 2 ans et 5 mois (913 jours) déclarés, "
-        "3 ans minimum à la date de la demande"
+        "une expérience en rapport avec le CQP d'au moins 3 ans à la date de la demande, "
+        "au lieu de 2 ans et 5 mois (913 jours) déclarés"
     ]
     candidacy.vae_request.refresh_from_db()
     assert candidacy.vae_request.submitted_on is None
@@ -213,7 +214,11 @@ def test_submit_recevabilite_refused_below_three_years_gives_the_figure(candidat
 @pytest.mark.parametrize(
     ("days", "relevant", "declared"),
     [
-        (1095, True, "2 ans et 11 mois (1095 jours) déclarés, 3 ans minimum"),
+        (
+            1095,
+            True,
+            "d'au moins 3 ans à la date de la demande, au lieu de 2 ans et 11 mois (1095 jours)",
+        ),
         (6 * 365, False, "0 an et 0 mois (0 jours) déclarés"),  # only relevant experience counts
     ],
     ids=["one-day-short", "irrelevant-experience"],
@@ -314,8 +319,8 @@ def test_submit_activities_refused_for_a_competence_without_activity(assigned, c
         lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
     )
     assert error.missing == [
-        "partie 3 : aucune activité pour la compétence C4",
-        "partie 3 : aucune activité pour la compétence C6",
+        "au moins une activité de la partie 3 pour la compétence C4",
+        "au moins une activité de la partie 3 pour la compétence C6",
     ]
 
 
@@ -337,8 +342,8 @@ def test_submit_activities_refused_without_evaluators(candidat, own_org):
         lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
     )
     assert error.missing == [
-        "aucun professionnel du secteur n'est affecté",
-        "aucun évaluateur externe n'est affecté",
+        "un professionnel du secteur affecté à la candidature",
+        "un évaluateur externe affecté à la candidature",
     ]
 
 
@@ -354,8 +359,8 @@ def test_submit_activities_refused_when_an_assigned_habilitation_lapsed(
         lambda: evaluation_services.vae_activities_submit(candidacy=candidacy, by=candidat),
     )
     assert error.missing == [
-        "le professionnel du secteur affecté n'a pas d'habilitation valide à cette date",
-        "l'évaluateur externe affecté n'a pas d'habilitation valide à cette date",
+        "une habilitation valide à cette date du professionnel du secteur affecté",
+        "une habilitation valide à cette date de l'évaluateur externe affecté",
     ]
 
 
@@ -367,9 +372,7 @@ def test_resume_parcours_refused_on_a_vae_candidacy_keeps_no_plan(assigned, eval
             candidacy=candidacy, by=evaluateur, competence_ids=[competence(3).pk]
         ),
     )
-    assert error.missing == [
-        "le retour en parcours ne concerne que la voie du parcours de formation"
-    ]
+    assert error.missing == ["une candidature sur la voie du parcours de formation"]
     assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
 
 
@@ -414,7 +417,7 @@ def test_transmit_to_jury_refused_for_a_vae_without_partie_3(assigned, evaluateu
         candidacy,
         lambda: services.candidacy_transmit_to_jury(candidacy=candidacy, by=evaluateur),
     )
-    assert error.missing == ["partie 3 du dossier de VAE absente"]
+    assert error.missing == ["la partie 3 du dossier de VAE"]
 
 
 def test_transmit_to_jury_refused_for_a_parcours_with_an_incomplete_livret(assigned, evaluateur):
@@ -425,7 +428,7 @@ def test_transmit_to_jury_refused_for_a_parcours_with_an_incomplete_livret(assig
         lambda: services.candidacy_transmit_to_jury(candidacy=candidacy, by=evaluateur),
     )
     assert error.missing == [
-        "livret de repérage : 1 élément(s) de la compétence C1 non renseigné(s)"
+        "1 élément de la compétence C1 sans appréciation dans le livret de repérage"
     ]
 
 
@@ -450,7 +453,7 @@ def test_continue_after_partial_refused_when_nothing_is_left_to_validate(assigne
             name="continue_after_partial", candidacy=candidacy, by=candidat
         ),
     )
-    assert error.missing == ["aucune compétence ne reste à valider"]
+    assert error.missing == ["au moins une compétence restant à valider"]
     assert not ParcoursAction.objects.filter(candidacy=candidacy).exists()
 
 

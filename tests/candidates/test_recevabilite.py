@@ -60,7 +60,7 @@ def test_items_cover_each_field_the_identity_a_missing_period_and_each_period(su
     assert labels["field:education"] == "Formation et diplômes"
     span = f"du {work.start_date:%d/%m/%Y} au {work.end_date:%d/%m/%Y}"
     assert labels[f"proof:experience:{work.pk}"] == (
-        f"Justificatif(s) de la période Assistante de formation — Formapro ({span})"
+        f"Justificatifs de la période Assistante de formation — Formapro ({span})"
     )
 
 
@@ -158,7 +158,10 @@ def test_a_request_for_completion_needs_a_reason(reason, submitted, secretariat)
 def test_a_request_for_completion_needs_an_item(submitted, secretariat):
     error = refused(submitted, lambda: decide(submitted, secretariat, "incomplet", items=[]))
     assert error.missing == ["au moins un élément à compléter"]
-    assert error.message == "Action impossible : il manque au moins un élément à compléter."
+    assert (
+        error.message
+        == "Impossible de demander des compléments : il manque au moins un élément à compléter."
+    )
     submitted.vae_request.refresh_from_db()
     assert submitted.vae_request.decision_due_on == today() + 60 * DAY
     assert not RecevabiliteDecision.objects.exists()

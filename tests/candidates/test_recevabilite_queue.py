@@ -110,7 +110,7 @@ def test_the_delay_is_a_setting_in_calendar_months(candidat, own_org, settings):
 def test_a_refused_submission_sets_no_deadline(candidat, own_org):
     candidacy = vae_candidacy(candidat, own_org)
     vae_ready(candidacy, days=100)
-    with pytest.raises(GuardFailed, match="insuffisante"):
+    with pytest.raises(GuardFailed, match="au lieu de"):
         services.run_transition(
             name="submit_recevabilite", candidacy=candidacy, by=candidat, sworn=True
         )

@@ -156,18 +156,23 @@ def test_what_was_typed_is_kept_with_each_error_next_to_its_field(client, secret
 def test_the_error_summary_links_each_error_to_its_field(client, secretariat, submitted):
     client.force_login(secretariat)
     text = page_text(post(client, submitted, outcome="incomplet"))
-    summary = text.split('<div class="form-errors" role="alert">', 1)[1].split("</div>", 1)[0]
+    summary = text.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', summary) == [
         (
             "id_reason",
-            "Indiquez le motif : il est obligatoire pour un avis défavorable ou une demande de "
+            "Motif : Indiquez le motif : il est obligatoire pour un avis défavorable ou une demande de "
             "compléments.",
         ),
-        ("id_items_0", "Cochez au moins un élément à compléter."),
+        (
+            "id_items_0",
+            "Éléments à compléter (demande de compléments) : Cochez au moins un élément à compléter.",
+        ),
     ]
     assert 'id="id_reason"' in text and 'id="id_items_0"' in text
-    summary = page_text(post(client, submitted)).split('<div class="form-errors"', 1)[1]
-    assert '<li><a href="#id_outcome_0">Choisissez une décision.</a></li>' in summary
+    summary = page_text(post(client, submitted)).split('id="error-summary"', 1)[1]
+    assert (
+        '<li><a href="#id_outcome_0">Votre décision : Choisissez une décision.</a></li>' in summary
+    )
 
 
 def test_a_decision_is_confirmed_then_recorded_and_the_queue_follows(
@@ -184,7 +189,7 @@ def test_a_decision_is_confirmed_then_recorded_and_the_queue_follows(
     text = page_text(response)
     assert "Vous allez demander des compléments : la demande revient au candidat" in text
     assert "Cette décision est définitive" in text
-    assert "Pièce d'identité" in text and "Justificatif(s) de la période" in text
+    assert "Pièce d'identité" in text and "Justificatifs de la période" in text
     assert not RecevabiliteDecision.objects.exists()
     # Modifier: back to the form, as typed.
     response = post(client, submitted, **data, edit="1")
@@ -296,7 +301,7 @@ def test_partie_2_flags_exactly_the_items_asked_for(client, secretariat, candida
     assert "Compléments demandés par le secrétariat de la CPEF" in text
     assert "Merci de préciser vos diplômes." in text
     assert '<a href="#id_education">Formation et diplômes</a>' in text
-    assert f'<a href="#periode-{work.pk}">Justificatif(s) de la période' in text
+    assert f'<a href="#periode-{work.pk}">Justificatifs de la période' in text
     assert "Pièce d'identité" not in text.split("Compléments demandés", 1)[1].split("</ul>")[0]
     assert f'class="vae-item vae-item--flagged" id="periode-{work.pk}"' in text
     # Each item flagged where it is: the period's proofs, and the field beside its label.

@@ -130,9 +130,7 @@ def test_a_refused_start_of_the_evaluation_opens_no_dossier(people):
     Candidacy.objects.filter(pk=candidacy.pk).update(practice_confirmed_on=None)
     with pytest.raises(services.GuardFailed) as refusal:
         evaluation_services.evaluation_start(candidacy=candidacy, by=people["professionnel"])
-    assert refusal.value.missing == [
-        "la mise en pratique des compétences en entreprise n'est pas confirmée"
-    ]
+    assert refusal.value.missing == ["la confirmation de la mise en pratique en entreprise"]
     candidacy.refresh_from_db()
     assert candidacy.state == "parcours"
     assert not EvaluationDossier.objects.filter(candidacy=candidacy).exists()

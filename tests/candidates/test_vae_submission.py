@@ -75,7 +75,8 @@ def test_unticked_sworn_statement_is_refused_on_the_page_and_nothing_is_sent(cli
     assert response.status_code == 200
     assert response.context["form"].errors == {"sworn": [UNTICKED]}
     content = page_text(response)
-    assert "Rien n'a été fait : corrigez ce qui est signalé." in content
+    assert "Rien n'a été enregistré : corrigez ce qui est signalé." in content
+    assert content.split("<title>", 1)[1].startswith("Erreur : ")
     assert f'<li><a href="#id_sworn">{UNTICKED}</a></li>' in content
     vae.refresh_from_db()
     assert (vae.state, vae.vae_request.sworn_at, vae.vae_request.submitted_on) == (

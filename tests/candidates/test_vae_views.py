@@ -261,7 +261,7 @@ def test_submit_recevabilite_with_two_years_is_refused_with_the_figure(client, c
     assert vae.state == "demande"
     assert VaeRequest.objects.get(candidacy=vae).submitted_on is None
     [message] = flash_messages(response)
-    assert "2 ans" in message and "3 ans minimum" in message
+    assert "2 ans" in message and "d'au moins 3 ans" in message
 
 
 def test_submit_recevabilite_with_four_years_then_partie_2_is_read_only(client, candidat, vae):

@@ -426,14 +426,14 @@ def test_transmit_lists_what_is_missing_then_transmits(
     client.force_login(evaluateur)
     response = client.get(url("dossier_transmit", candidacy))
     assert response.status_code == 200
-    assert response.context["missing"] == ["C3 : signature de l'évaluateur externe"]
+    assert response.context["missing"] == ["la signature de l'évaluateur externe sur C3"]
     page = page_text(response)
-    assert "C3 : signature de l'évaluateur externe" in page
+    assert "la signature de l'évaluateur externe sur C3" in page
     assert "Transmettre le dossier au jury</button>" not in page
 
     refused = client.post(url("dossier_transmit", candidacy), follow=True)
     assert flash_messages(refused) == [
-        "Le dossier n'est pas complet : il manque C3 : signature de l'évaluateur externe."
+        "Le dossier n'est pas complet : il manque la signature de l'évaluateur externe sur C3."
     ]
     candidacy.refresh_from_db()
     assert candidacy.state == "evaluation"

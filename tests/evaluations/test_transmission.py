@@ -42,8 +42,8 @@ def test_an_untouched_dossier_misses_every_opinion(parcours):
         item
         for code in ALL_CODES
         for item in (
-            f"{code} : avis du professionnel du secteur",
-            f"{code} : avis de l'évaluateur externe",
+            f"l'avis du professionnel du secteur sur {code}",
+            f"l'avis de l'évaluateur externe sur {code}",
         )
     ]
 
@@ -64,14 +64,14 @@ def test_dossier_missing_lists_exactly_what_is_missing(
     opinions(dossier, 6, **evaluators)
     sign(dossier, 6, evaluateur, professionnel)
     assert selectors.dossier_missing(dossier) == [
-        "C1 : avis du professionnel du secteur",
-        "C2 : avis de l'évaluateur externe",
-        "C3 : désaccord à résoudre (résultat commun motivé)",
-        "C3 : signature du professionnel du secteur",
-        "C3 : signature de l'évaluateur externe",
-        "C4 : signature de l'évaluateur externe",
-        "C5 : signature du professionnel du secteur",
-        "livret de repérage : 1 élément(s) de la compétence C2 non renseigné(s)",
+        "l'avis du professionnel du secteur sur C1",
+        "l'avis de l'évaluateur externe sur C2",
+        "le résultat commun motivé sur C3, où les avis divergent",
+        "la signature du professionnel du secteur sur C3",
+        "la signature de l'évaluateur externe sur C3",
+        "la signature de l'évaluateur externe sur C4",
+        "la signature du professionnel du secteur sur C5",
+        "1 élément de la compétence C2 sans appréciation dans le livret de repérage",
     ]
 
 
@@ -84,8 +84,8 @@ def test_vae_dossier_missing_lists_the_partie_2_and_partie_3_items(vae, evaluato
     request.save()
     VaeActivity.objects.filter(candidacy=candidacy).delete()
     assert selectors.dossier_missing(dossier_of(candidacy)) == [
-        "partie 2 : « motivation de la demande » non renseigné",
-        "partie 3 du dossier de VAE absente",
+        "la rubrique « motivation de la demande » de la partie 2",
+        "la partie 3 du dossier de VAE",
     ]
 
 
@@ -98,13 +98,13 @@ def test_transmitting_an_incomplete_dossier_is_refused_and_changes_nothing(
         assessment=assessment(dossier, 4), by=professionnel, result=NON_ACQUISE, comment="Revu."
     )
     sign(dossier, 4, professionnel)
-    expected = ["C4 : signature de l'évaluateur externe"]
+    expected = ["la signature de l'évaluateur externe sur C4"]
     assert selectors.dossier_missing(dossier) == expected
     before = snapshot(dossier)
     with pytest.raises(GuardFailed) as excinfo:
         services.dossier_transmit(dossier=dossier, by=evaluateur)
     assert excinfo.value.missing == expected
-    assert "C4 : signature de l'évaluateur externe" in excinfo.value.message
+    assert "la signature de l'évaluateur externe sur C4" in excinfo.value.message
     assert snapshot(dossier) == before
     candidacy.refresh_from_db()
     dossier.refresh_from_db()
@@ -241,8 +241,8 @@ def test_return_to_evaluation_reopens_the_same_dossier(
         comment="Mises en situation insuffisantes.",
     )
     assert selectors.dossier_missing(dossier) == [
-        "C6 : signature du professionnel du secteur",
-        "C6 : signature de l'évaluateur externe",
+        "la signature du professionnel du secteur sur C6",
+        "la signature de l'évaluateur externe sur C6",
     ]
     sign(dossier, 6, professionnel, evaluateur)
     services.dossier_transmit(dossier=dossier, by=evaluateur)

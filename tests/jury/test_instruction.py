@@ -52,7 +52,7 @@ def test_the_livret_and_the_mise_en_pratique_of_a_parcours_are_checked(to_jury):
     row, checks = _checks(candidacy)
     assert not row.passed
     assert checks["Pièces du dossier"] == [
-        "livret de repérage incomplet : 3 élément(s) non renseigné(s)"
+        "livret de repérage incomplet : 3 éléments sans appréciation"
     ]
     assert checks["Mise en pratique"] == ["la mise en pratique en entreprise n'est pas confirmée"]
 

@@ -308,7 +308,7 @@ def test_session_open_refused_without_parity(client, secretariat, composed, two_
     )
     assert response.context["open_form"].errors == {
         "present": [
-            "Quorum non atteint : la parité n'est pas respectée (2 employeur(s), 1 salarié(s))."
+            "Quorum non atteint : la parité n'est pas respectée (2 représentants des employeurs, 1 représentant des salariés)."
         ]
     }
     assert fresh_session(composed).state == "planned"
@@ -392,7 +392,7 @@ def test_session_close_refused_while_a_decision_is_pending(
 
     response = client.post(_url("session_close", session), follow=True)
     assert flash_messages(response) == [
-        "1 candidature(s) attendent encore une décision : décidez-en ou retirez-les de la session."
+        "Une candidature attend encore une décision : décidez-en ou retirez-la de la session."
     ]
     assert fresh_session(session).state == "open"
 

@@ -63,10 +63,10 @@ def test_quorum_requires_parity_by_default():
 
     assert permissions.quorum_problems([e1, e2, s1, s2]) == []
     assert permissions.quorum_problems([e1, e2, s1]) == [
-        "la parité n'est pas respectée (2 employeur(s), 1 salarié(s))"
+        "la parité n'est pas respectée (2 représentants des employeurs, 1 représentant des salariés)"
     ]
     assert permissions.quorum_problems([e1, s1, s2]) == [
-        "la parité n'est pas respectée (1 employeur(s), 2 salarié(s))"
+        "la parité n'est pas respectée (1 représentant des employeurs, 2 représentants des salariés)"
     ]
     assert permissions.quorum_problems([e1, e2, e3, s1, s2]) != []
 
@@ -79,7 +79,7 @@ def test_unbalanced_session_is_not_opened_and_the_message_names_the_counts(secre
         services.session_open(session=session, by=secretariat, present_member_ids=everyone)
 
     assert excinfo.value.message_dict["present"] == [
-        "Quorum non atteint : la parité n'est pas respectée (2 employeur(s), 1 salarié(s))."
+        "Quorum non atteint : la parité n'est pas respectée (2 représentants des employeurs, 1 représentant des salariés)."
     ]
     session = fresh_session(session)
     assert session.state == "planned"
@@ -91,7 +91,9 @@ def test_parity_is_counted_on_the_members_present(secretariat):
     e1, e2, s1, s2 = members = panel(employeurs=2, salaries=2)
     session = planned_session(by=secretariat, members=members, president=e1)
 
-    with pytest.raises(ValidationError, match=r"2 employeur\(s\), 1 salarié\(s\)"):
+    with pytest.raises(
+        ValidationError, match="2 représentants des employeurs, 1 représentant des salariés"
+    ):
         services.session_open(
             session=session, by=secretariat, present_member_ids=[e1.pk, e2.pk, s1.pk]
         )
@@ -282,7 +284,7 @@ def test_session_goes_planned_open_closed(secretariat, to_jury):
 
     with pytest.raises(ValidationError) as excinfo:
         services.session_close(session=session, by=secretariat)
-    assert "1 candidature(s) attendent encore une décision" in messages(excinfo.value)
+    assert "Une candidature attend encore une décision" in messages(excinfo.value)
     assert fresh_session(session).state == "open"
 
     record(deliberation, decisions=fiche(validated=ALL))
