@@ -410,7 +410,6 @@ def test_candidacy_assign_refuses_the_professionnel_as_evaluateur_with_a_message
     }
 
 
-
 def test_the_object_permission_is_read_in_one_query(
     candidacy, secretariat, professionnel, django_assert_num_queries
 ):

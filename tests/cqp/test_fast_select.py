@@ -22,7 +22,9 @@ class Both(forms.Form):
 
 
 def _same(form, name):
-    django_html = str(form[name]).replace(f'name="{name}"', 'name="x"').replace(f"id_{name}", "id_x")
+    django_html = (
+        str(form[name]).replace(f'name="{name}"', 'name="x"').replace(f"id_{name}", "id_x")
+    )
     fast_html = str(form[f"fast{name[5:]}"])
     fast_html = fast_html.replace(f'name="fast{name[5:]}"', 'name="x"')
     fast_html = fast_html.replace(f"id_fast{name[5:]}", "id_x")
