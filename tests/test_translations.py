@@ -99,7 +99,14 @@ CALL_EXCEPTIONS = {"DocumentKind"}
 def _is_literal(node) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return bool(FRENCH.search(node.value))
-    return isinstance(node, ast.JoinedStr)
+    if isinstance(node, ast.JoinedStr):  # an f-string: its own words, not the values it joins
+        words = "".join(
+            part.value
+            for part in node.values
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        )
+        return bool(FRENCH.search(words))
+    return False
 
 
 def _python_findings() -> list[str]:
