@@ -155,6 +155,10 @@ def page_urls() -> dict[str, tuple[str, str]]:
     pages["candidacy detail, long history (secretariat)"] = ("secretariat", detail)
     pages["candidacy detail, long history (professionnel)"] = ("professionnel", detail)
     pages["candidacy detail, long history (candidate)"] = ("candidat", detail)
+    pages["candidacy history page, 304 events (professionnel)"] = (
+        "professionnel",
+        reverse("candidacy_history", args=[long.pk]),
+    )
     pages["session page, 200 on the agenda (secretariat)"] = (
         "secretariat",
         reverse("session_detail", args=[agenda.pk]),
