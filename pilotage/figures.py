@@ -43,11 +43,17 @@ def figures(filters: stats.Filters, today: datetime.date) -> tuple[dict, datetim
     return computed
 
 
-def warm(today: datetime.date | None = None) -> str:
-    """Compute and keep the secretariat's default view (the beat task)."""
-    today = today or timezone.localdate()
+def default_view(today: datetime.date) -> stats.Filters:
+    """The secretariat's view when it opens /pilotage/: every organisation, the last 12
+    months."""
     start, end = stats.default_period(today)
-    filters = stats.Filters(start=start, end=end)
+    return stats.Filters(start=start, end=end)
+
+
+def warm(today: datetime.date | None = None) -> int:
+    """Compute and keep the secretariat's default view (the beat task); how many views."""
+    today = today or timezone.localdate()
+    filters = default_view(today)
     computed = (stats.all_figures(filters, today), timezone.now())
     cache.set(cache_key(filters, today), computed, settings.PILOTAGE_CACHE_SECONDS)
-    return cache_key(filters, today)
+    return 1

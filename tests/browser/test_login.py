@@ -48,7 +48,9 @@ def test_each_role_logs_in_and_lands_on_its_dashboard(
 def test_wrong_password_shows_a_french_error_and_keeps_the_email(page: Page, live_server, candidat):
     login(page, live_server, candidat.email, PASSWORD + "-faux")
 
-    expect(page.get_by_role("alert")).to_contain_text("Adresse e-mail ou mot de passe incorrect.")
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Adresse e-mail ou mot de passe incorrect.")
+    expect(summary).to_be_focused()
     expect(page).to_have_url(live_server.url + "/connexion/")
     expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
     expect(page.get_by_label(label("Mot de passe"))).to_have_value("")
@@ -64,14 +66,14 @@ def test_repeated_wrong_passwords_lock_the_account_and_say_until_when(
     for _ in range(2):
         login(page, live_server, candidat.email, PASSWORD + "-faux")
     locked = re.compile(
-        r"^Trop de tentatives de connexion échouées : ce compte est verrouillé jusqu'au "
+        r"Trop de tentatives de connexion échouées : ce compte est verrouillé jusqu'au "
         r"\d\d/\d\d/\d{4} à \d\d:\d\d\. Pour le débloquer sans attendre, réinitialisez"
     )
-    expect(page.get_by_role("alert")).to_have_text(locked)
+    expect(page.locator("#error-summary")).to_have_text(locked)
     expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
     # Even the right password is refused while the lock holds.
     login(page, live_server, candidat.email, PASSWORD)
-    expect(page.get_by_role("alert")).to_have_text(locked)
+    expect(page.locator("#error-summary")).to_have_text(locked)
     expect(page).to_have_url(live_server.url + "/connexion/")
 
 

@@ -251,6 +251,7 @@ def test_run_periodic_tasks_runs_each_task_of_the_schedule_once(
         "remind-expiring-habilitations: 1",
         "remind-expiring-seal: 1",
         "resend-unsent-emails: 1",
+        "warm-pilotage: 1",
     ]
 
     def reminded(event):
