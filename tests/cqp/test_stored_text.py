@@ -188,3 +188,35 @@ def test_the_french_mark_escapes_the_text():
     template = Template("{% load stored_text %}{{ title|fr }}")
     with translation.override("en"):
         assert template.render(Context({"title": "<b>"})) == '<span lang="fr">&lt;b&gt;</span>'
+
+
+ELEMENT = (
+    "Identifier les acteurs clés internes et externes en lien avec les prestations de "
+    "formation et leur rôle"
+)
+
+
+def test_the_referentiel_page_marks_its_french_text_on_an_english_page(client, candidat):
+    client.force_login(candidat)
+    url = reverse("certification_detail", args=["CQP-AF"])
+    english = _in_english(client).get(url).content.decode()
+    assert '<html lang="en">' in english
+    assert f'<li><span lang="fr">{ELEMENT}</span></li>' in english
+    assert english.count('<span lang="fr">') >= 45 + 4  # elements, competences, title...
+
+
+def test_the_referentiel_page_in_french_carries_no_lang_mark(client, candidat):
+    client.force_login(candidat)
+    french = client.get(reverse("certification_detail", args=["CQP-AF"])).content.decode()
+    assert f"<li>{ELEMENT}</li>" in french
+    assert 'lang="fr">' not in french.split("<html", 1)[1].split(">", 1)[1]
+
+
+def test_the_candidacy_header_marks_the_certification_title_in_english(
+    client, candidat, own_org, secretariat
+):
+    candidacy = parcours_candidacy(candidat, own_org)
+    client.force_login(secretariat)
+    page = _in_english(client).get(reverse("candidacy_detail", args=[candidacy.pk]))
+    title = candidacy.certification.title
+    assert f'<p class="candidacy-meta"><span lang="fr">{title}</span>' in page.content.decode()
