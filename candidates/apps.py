@@ -9,5 +9,5 @@ class CandidatesConfig(AppConfig):
 
     def ready(self):
         # Register the dashboard panels, the demo data, the official documents and the
-        # notification recipients.
-        from . import dashboard_panels, demo, documents, notifications  # noqa: F401
+        # notification recipients and messages (reminders: rendered again when shown).
+        from . import dashboard_panels, demo, documents, notifications, reminders  # noqa: F401

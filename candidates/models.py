@@ -16,6 +16,7 @@ from cqp.models import (
     Certification,
     Competence,
     CompetenceElement,
+    HabilitationKind,
     Organisation,
     StoredUpload,
 )
@@ -561,6 +562,33 @@ class CompetenceValidation(models.Model):
         return f"{self.competence.code} ({self.validated_on} → {self.valid_until})"
 
 
+def _assigned_comment(values: dict) -> str:
+    text = gettext("%(role)s : %(person)s") % {
+        "role": HabilitationKind(values["kind"]).label,
+        "person": values["person"],
+    }
+    if values.get("previous"):
+        text += " " + gettext("(remplace %(person)s)") % {"person": values["previous"]}
+    return text
+
+
+def _revoked_comment(values: dict) -> str:
+    return gettext("Révocation du n° %(n)s : %(r)s") % {
+        "n": values["number"],
+        "r": values["reason"],
+    }
+
+
+# The comments the platform writes in the log, by key: each entry records the key and its
+# values, rendered in the reader's language (TransitionLog.comment_shown).
+LOG_COMMENTS = {
+    # {"kind": a HabilitationKind, "person": the name, "previous": the name replaced or ""}
+    "assigned": _assigned_comment,
+    # {"number": the certificate's number, "reason": as the secretariat typed it}
+    "certificate_revoked": _revoked_comment,
+}
+
+
 class TransitionLog(AppendOnlyModel):
     """The append-only audit log of a candidacy: every transition and assignment."""
 
@@ -573,6 +601,10 @@ class TransitionLog(AppendOnlyModel):
     source = models.CharField(_("de"), max_length=20)
     target = models.CharField(_("vers"), max_length=20)
     comment = models.TextField(_("commentaire"), blank=True)
+    # A comment the platform wrote (LOG_COMMENTS): `comment` holds its French text, shown as
+    # such when the key is empty (an older entry, or a comment someone typed).
+    comment_key = models.CharField(_("commentaire de la plateforme"), max_length=40, blank=True)
+    comment_values = models.JSONField(_("valeurs du commentaire"), null=True, blank=True)
     created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
@@ -590,3 +622,14 @@ class TransitionLog(AppendOnlyModel):
     @property
     def transition_label(self):
         return f"{state_label(self.source)} → {state_label(self.target)}"
+
+    @property
+    def comment_shown(self) -> str:
+        """The comment in the active language: as typed, or as the platform writes it."""
+        render = LOG_COMMENTS.get(self.comment_key)
+        if render is None or self.comment_values is None:
+            return self.comment
+        try:
+            return render(self.comment_values)
+        except (KeyError, TypeError, ValueError):  # values that no longer fit
+            return self.comment

@@ -3,7 +3,6 @@ candidacy, and the messages of its transitions and of the candidacy created."""
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cqp import notifications
@@ -11,6 +10,7 @@ from cqp.emails import password_setup_url, send_templated_email
 from cqp.models import MembershipRole, User
 from cqp.notifications import CANDIDAT
 
+from .enums import state_label
 from .models import Candidacy, CompetenceValidation, TransitionLog
 
 
@@ -49,7 +49,9 @@ notifications.register_recipients(notifications.GESTIONNAIRES, _gestionnaires)
 
 
 def organisation_name(candidacy: Candidacy) -> str:
-    return candidacy.organisation.name if candidacy.organisation else _("sans organisation")
+    return (
+        candidacy.organisation.name if candidacy.organisation else gettext_lazy("sans organisation")
+    )
 
 
 def candidacy_values(candidacy: Candidacy) -> dict:
@@ -58,11 +60,12 @@ def candidacy_values(candidacy: Candidacy) -> dict:
         "name": candidacy.candidate.user.get_full_name(),
         "organisation": organisation_name(candidacy),
         "title": candidacy.certification.title,
-        "state": candidacy.get_state_display(),
+        "state": state_label(candidacy.state),
     }
 
 
 TRANSITION = notifications.Message(
+    key="transition",
     title=gettext_lazy("%(name)s : %(label)s"),
     body=gettext_lazy("La candidature de %(name)s (%(organisation)s) au %(title)s : %(label)s."),
     own_title=gettext_lazy("Votre candidature : %(label)s"),
@@ -74,6 +77,7 @@ TRANSITION = notifications.Message(
 # lists it); a request for completion sends the candidate to partie 2, where the items to
 # complete are flagged.
 DECISION = notifications.Message(
+    key="recevabilite_decision",
     title=TRANSITION.title,
     body=gettext_lazy(
         "La candidature de %(name)s (%(organisation)s) au %(title)s : %(label)s. "
@@ -86,6 +90,7 @@ DECISION = notifications.Message(
     ),
 )
 COMPLETION = notifications.Message(
+    key="completion_requested",
     title=TRANSITION.title,
     body=TRANSITION.body,
     own_title=gettext_lazy("Votre demande de VAE : des compléments sont demandés"),
@@ -100,6 +105,7 @@ COMPLETION = notifications.Message(
 # for it (the certificate carries it; the secretariat checks it before placing the dossier on
 # a session), on their page « État civil ».
 IDENTITY_ASKED = notifications.Message(
+    key="identity_asked",
     title=TRANSITION.title,
     body=TRANSITION.body,
     own_title=gettext_lazy("Votre dossier est transmis au jury : renseignez votre état civil"),
@@ -144,8 +150,11 @@ def transition_notify(*, log_id: int) -> list:
     options = {
         "key": f"transition:{entry.pk}",
         "message": MESSAGES.get(entry.transition, TRANSITION),
-        "values": {**candidacy_values(candidacy), "label": entry.transition_label},
-        "footer": f"\n\n{_('Commentaire :')} {entry.comment}" if entry.comment else "",
+        "values": {
+            **candidacy_values(candidacy),
+            "label": (state_label(entry.source), " → ", state_label(entry.target)),
+        },
+        "comment": entry.comment,
         "url": _page_of(entry),
         "actor": entry.actor,
     }

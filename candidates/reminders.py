@@ -18,6 +18,7 @@ from .notifications import candidacy_values
 from .selectors import WAITING_ON, candidacies_waiting, due_soon_horizon
 
 WAITING = notifications.Message(
+    key="reminder_waiting",
     title=_("Candidature de %(name)s en attente depuis %(days)s jours"),
     body=_(
         "La candidature de %(name)s (%(organisation)s) est à l'étape « %(state)s » "
@@ -30,6 +31,7 @@ WAITING = notifications.Message(
     ),
 )
 VALIDATION_EXPIRING = notifications.Message(
+    key="validation_expiring",
     title=_("Compétence %(code)s : validation valable jusqu'au %(day)s"),
     body=_(
         "La validation de la compétence « %(title)s » (%(code)s) prend fin le "
@@ -38,6 +40,7 @@ VALIDATION_EXPIRING = notifications.Message(
     ),
 )
 VALIDATION_EXPIRED = notifications.Message(
+    key="validation_expired",
     title=_("Compétence %(code)s : validation expirée"),
     body=_(
         "La validation de la compétence « %(title)s » (%(code)s) a pris fin le "
@@ -45,6 +48,7 @@ VALIDATION_EXPIRED = notifications.Message(
     ),
 )
 RECEVABILITE_DUE_SOON = notifications.Message(
+    key="recevabilite_due_soon",
     title=_("Demande de VAE de %(name)s : décision attendue le %(day)s"),
     body=_(
         "La demande de VAE de %(name)s (%(organisation)s), envoyée le %(submitted)s, attend "
@@ -52,6 +56,7 @@ RECEVABILITE_DUE_SOON = notifications.Message(
     ),
 )
 RECEVABILITE_DUE = notifications.Message(
+    key="recevabilite_due",
     title=_("Demande de VAE de %(name)s : échéance de la décision le %(day)s"),
     body=_(
         "La demande de VAE de %(name)s (%(organisation)s), envoyée le %(submitted)s, attend "
@@ -70,7 +75,7 @@ def waiting_candidacies_remind(*, now: datetime.datetime) -> notifications.Notif
         values = {
             **candidacy_values(candidacy),
             "days": (now - since).days,
-            "since": timezone.localtime(since).strftime("%d/%m/%Y"),
+            "since": timezone.localtime(since).date(),
         }
         notified.add(
             notifications.notify(
@@ -90,7 +95,7 @@ def _validation_values(validation: CompetenceValidation) -> dict:
     return {
         "code": validation.competence.code,
         "title": validation.competence.title,
-        "day": validation.valid_until.strftime("%d/%m/%Y"),
+        "day": validation.valid_until,
         "certification": validation.competence.certification.title,
     }
 
@@ -161,8 +166,8 @@ def recevabilite_deadlines_remind(*, day: datetime.date) -> notifications.Notifi
                 message=RECEVABILITE_DUE if reached else RECEVABILITE_DUE_SOON,
                 values={
                     **candidacy_values(candidacy),
-                    "day": due_on.strftime("%d/%m/%Y"),
-                    "submitted": request.submitted_on.strftime("%d/%m/%Y"),
+                    "day": due_on,
+                    "submitted": request.submitted_on,
                 },
                 url=reverse("recevabilite_review", args=[candidacy.pk]),
             )

@@ -6,9 +6,10 @@ official documents after commit."""
 import datetime
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import InvalidResultState
 from guardian.shortcuts import assign_perm, remove_perm
@@ -30,6 +31,7 @@ from cqp.utils import add_months, join_phrases
 from . import permissions
 from .enums import FINAL_STATES, Capacity, Pathway, ReperageStatus, State, state_label
 from .models import (
+    LOG_COMMENTS,
     Candidacy,
     Candidate,
     CompetenceValidation,
@@ -56,14 +58,21 @@ def candidacy_log(
     by: User,
     action: str,
     comment: str = "",
+    comment_key: str = "",
+    comment_values: dict | None = None,
     source: str | None = None,
     target: str | None = None,
     at: datetime.datetime | None = None,
 ) -> TransitionLog:
     """Append an entry to the candidacy's audit log (source and target: the current state,
-    for an action that does not change it), dated `at` (now by default). An entry that
+    for an action that does not change it), dated `at` (now by default). `comment` is what
+    someone typed; a comment the platform writes is given as its `comment_key` (one of
+    LOG_COMMENTS) and `comment_values`, its French text kept in `comment`. An entry that
     changes the state dates the candidacy's `state_changed_at` too (one UPDATE, unless the
     caller already saved it with that date, as run_transition and the creations do)."""
+    if comment_key:
+        with translation.override(settings.LANGUAGE_CODE):
+            comment = LOG_COMMENTS[comment_key](comment_values)
     entry = TransitionLog.objects.create(
         candidacy=candidacy,
         actor=by,
@@ -72,6 +81,8 @@ def candidacy_log(
         source=candidacy.state if source is None else source,
         target=candidacy.state if target is None else target,
         comment=comment,
+        comment_key=comment_key,
+        comment_values=comment_values if comment_key else None,
         created_at=at or timezone.now(),
     )
     if entry.source != entry.target and candidacy.state_changed_at != entry.created_at:
@@ -487,10 +498,17 @@ def candidacy_assign(
             assign_perm(perm, user, locked)
             setattr(locked, field, user)
             locked.save(update_fields=[field, "updated_at"])
-            comment = _("%(role)s : %(person)s") % {"role": ASSIGNABLE[field].label, "person": user}
-            if previous is not None:
-                comment += " " + _("(remplace %(person)s)") % {"person": previous}
-            candidacy_log(candidacy=locked, by=by, action=f"assign_{field}", comment=comment)
+            candidacy_log(
+                candidacy=locked,
+                by=by,
+                action=f"assign_{field}",
+                comment_key="assigned",
+                comment_values={
+                    "kind": ASSIGNABLE[field].value,
+                    "person": str(user),
+                    "previous": str(previous) if previous is not None else "",
+                },
+            )
     candidacy.refresh_from_db()
     return locked
 

@@ -9,6 +9,13 @@ class CqpConfig(AppConfig):
 
     def ready(self):
         # Registers the core's panels, its demo seeders (run before the apps': the issuer signs
-        # their documents), the session clock's start at each login, and the seal's system
-        # check.
-        from . import dashboard_panels, demo_issuer, demo_registry, middleware, seal  # noqa: F401
+        # their documents), the session clock's start at each login, the seal's system check,
+        # and the reminders' notification messages (rendered again when a notice is shown).
+        from . import (  # noqa: F401
+            dashboard_panels,
+            demo_issuer,
+            demo_registry,
+            middleware,
+            reminders,
+            seal,
+        )

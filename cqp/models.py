@@ -508,6 +508,12 @@ class Notification(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
+    # What happened, rendered again in the reader's language (cqp.notifications.shown):
+    # `subject` and `body` hold the French text, shown as such when these are empty.
+    message_key = models.CharField(_("message"), max_length=60, blank=True)
+    role = models.CharField(_("en qualité de"), max_length=30, blank=True)
+    values = models.JSONField(_("valeurs"), null=True, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True)
     created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
     # The e-mail copy: recorded once sent, so that a retried task never sends it twice.

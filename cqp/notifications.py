@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Habilitation, Notification, PlatformRole, User
@@ -169,22 +171,89 @@ def recipients(event: str, subject, *, roles: Iterable[str] | None = None) -> di
     return found
 
 
+# Every message by its key: a notification records the key of its message and its values,
+# and is rendered again in the reader's language when shown (`shown`).
+MESSAGES: dict[str, Message] = {}
+
+
 @dataclass(frozen=True)
 class Message:
     """The title and body of a notification, with %(name)s placeholders filled from the
     values of each occurrence. `own_title` and `own_body`, when set, address the person the
-    subject concerns (the candidate, the holder of a habilitation) instead."""
+    subject concerns (the candidate, the holder of a habilitation) instead. `key` names the
+    message for good (stored on each notification): never reuse one for another text."""
 
+    key: str
     title: str
     body: str
     own_title: str = ""
     own_body: str = ""
 
-    def render(self, role: str, values: dict, footer: str = "") -> tuple[str, str]:
+    def __post_init__(self):
+        if MESSAGES.setdefault(self.key, self) is not self:
+            raise ValueError(f"Two notification messages have the key {self.key!r}.")
+
+    def render(self, role: str, values: dict) -> tuple[str, str]:
         own = role in CONCERNED
         title = self.own_title if own and self.own_title else self.title
         body = self.own_body if own and self.own_body else self.body
-        return str(title) % values, str(body) % values + footer
+        return str(title) % values, str(body) % values
+
+
+def _stored(value):
+    """`value` as JSON that `_shown` renders again in any language: a translatable text as its
+    French source (msgid), a date as ISO, a tuple as the parts it joins."""
+    if isinstance(value, Promise):
+        with translation.override(None):
+            return {"t": str(value)}
+    if isinstance(value, datetime.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"join": [_stored(part) for part in value]}
+    return value
+
+
+def _shown(value):
+    """A value stored by `_stored`, in the active language."""
+    if isinstance(value, dict):
+        if "t" in value:
+            return gettext(value["t"])
+        if "d" in value:
+            return formats.date_format(datetime.date.fromisoformat(value["d"]), "SHORT_DATE_FORMAT")
+        if "join" in value:
+            return "".join(str(_shown(part)) for part in value["join"])
+    return value
+
+
+def _rendered(message: Message, role: str, values: dict, comment: str, event: str) -> tuple:
+    """The title and body of `message` for `role`, in the active language."""
+    shown = {name: _shown(value) for name, value in values.items()}
+    title, text = message.render(role, shown)
+    if comment:
+        text = f"{text}\n\n{_('Commentaire :')} {comment}"
+    todo = EVENTS[event].todo
+    if todo and role != CANDIDAT:
+        text = f"{text}\n\n{_('À faire :')} {todo}"
+    return title, text
+
+
+def shown(notification: Notification) -> tuple[str, str]:
+    """The subject and body of `notification` in the active language: rendered again from
+    its message and values, or as stored (in French) for a notification recorded before
+    messages were (or whose message is gone)."""
+    message = MESSAGES.get(notification.message_key)
+    if message is None or notification.values is None:
+        return notification.subject, notification.body
+    try:
+        return _rendered(
+            message,
+            notification.role,
+            notification.values,
+            notification.comment,
+            notification.event,
+        )
+    except (KeyError, TypeError, ValueError):  # a message changed since: its values no longer fit
+        return notification.subject, notification.body
 
 
 # The roles of the person an event's subject concerns.
@@ -205,13 +274,34 @@ class Notified:
 
 
 def notification_create(
-    *, user: User, key: str, subject: str, url: str = "", event: str = "", body: str = ""
+    *,
+    user: User,
+    key: str,
+    subject: str,
+    url: str = "",
+    event: str = "",
+    body: str = "",
+    message_key: str = "",
+    role: str = "",
+    values: dict | None = None,
+    comment: str = "",
 ) -> Notification:
-    """Record an in-app notification once per (user, key): a retried task adds nothing."""
+    """Record an in-app notification once per (user, key): a retried task adds nothing.
+    `subject` and `body` are the French text; `message_key`, `role`, `values` and `comment`
+    what happened, rendered in the reader's language when shown."""
     notification, _created = Notification.objects.get_or_create(
         user=user,
         key=key,
-        defaults={"subject": subject[:255], "url": url[:500], "event": event, "body": body},
+        defaults={
+            "subject": subject[:255],
+            "url": url[:500],
+            "event": event,
+            "body": body,
+            "message_key": message_key,
+            "role": role,
+            "values": values,
+            "comment": comment,
+        },
     )
     return notification
 
@@ -223,7 +313,7 @@ def notify(
     key: str,
     message: Message,
     values: dict,
-    footer: str = "",
+    comment: str = "",
     url: str = "",
     actor=None,
     roles: Iterable[str] | None = None,
@@ -232,27 +322,37 @@ def notify(
     notifications (new or already there), whose e-mail copies the calling task sends.
 
     `key` identifies the occurrence (one notification per user and key, whatever the
-    number of calls); `message` is rendered for each recipient's role with `values`, and
-    `footer` appended to the body. `roles` narrows the event's recipients.
+    number of calls); `message` is rendered for each recipient's role with `values`
+    (texts to translate given lazily, dates as dates, so that each reader gets them in
+    their language), and `comment` (what the actor typed, as typed) appended to the body. `roles`
+    narrows the event's recipients.
     """
-    todo = EVENTS[event].todo
+    stored = {name: _stored(value) for name, value in values.items()}
     created: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for user, role in recipients(event, subject, roles=roles).items():
             if actor is not None and user.pk == actor.pk and role != CANDIDAT:
                 continue
-            title, text = message.render(role, values, footer)
-            if todo and role != CANDIDAT:
-                text = f"{text}\n\n{_('À faire :')} {todo}"
+            title, text = _rendered(message, role, stored, comment, event)
             created.append(
                 notification_create(
-                    user=user, key=key, event=event, subject=title, body=text, url=url
+                    user=user,
+                    key=key,
+                    event=event,
+                    subject=title,
+                    body=text,
+                    url=url,
+                    message_key=message.key,
+                    role=role,
+                    values=stored,
+                    comment=comment,
                 )
             )
     return created
 
 
 ACCOUNT_LOCKED = Message(
+    key="account_locked",
     title=_("Votre compte a été verrouillé après des échecs de connexion"),
     body=_(
         "%(failures)s mots de passe erronés d'affilée ont été saisis pour votre compte : il est "
@@ -278,6 +378,6 @@ def account_locked_notify(
         user,
         key=f"account_locked:{until:%Y%m%d%H%M%S}",
         message=ACCOUNT_LOCKED,
-        values={"failures": failures, "day": f"{shown:%d/%m/%Y}", "time": f"{shown:%H:%M}"},
+        values={"failures": failures, "day": shown.date(), "time": f"{shown:%H:%M}"},
         url=reverse("password_reset"),
     )

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import notifications, seal, selectors
-from .models import Issuer
+from .models import HabilitationKind, Issuer
 
 HABILITATION_EXPIRING = notifications.Message(
+    key="habilitation_expiring",
     title=_("Habilitation de %(person)s (%(kind)s) : fin le %(day)s"),
     body=_("L'habilitation de %(kind)s de %(person)s prend fin le %(day)s."),
     own_title=_("Votre habilitation de %(kind)s expire le %(day)s"),
@@ -30,8 +31,8 @@ def habilitations_remind_expiring(*, day: datetime.date) -> notifications.Notifi
     for habilitation in expiring:
         values = {
             "person": habilitation.user.get_full_name() or habilitation.user.email,
-            "kind": habilitation.get_kind_display(),
-            "day": habilitation.valid_until.strftime("%d/%m/%Y"),
+            "kind": HabilitationKind(habilitation.kind).label,
+            "day": habilitation.valid_until,
         }
         notified.add(
             notifications.notify(
@@ -48,6 +49,7 @@ def habilitations_remind_expiring(*, day: datetime.date) -> notifications.Notifi
 
 
 SEAL_EXPIRING = notifications.Message(
+    key="seal_expiring",
     title=_("Le certificat du sceau des documents expire le %(day)s"),
     body=_(
         "Le certificat qui scelle les certificats, attestations, fiches de décision et "
@@ -76,7 +78,7 @@ def seal_remind_expiring(*, day: datetime.date) -> notifications.Notified:
             Issuer.current(),
             key=f"reminder:seal:{current.certificate.sha256.hex()[:32]}",
             message=SEAL_EXPIRING,
-            values={"day": ends_on.strftime("%d/%m/%Y"), "subject": current.subject},
+            values={"day": ends_on, "subject": current.subject},
             url=reverse("dashboard"),
         )
     )

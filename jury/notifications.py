@@ -11,7 +11,7 @@ from cqp import notifications
 from cqp.models import User
 
 from . import calendar
-from .enums import SessionState
+from .enums import CertificateKind, SessionState
 from .models import Certificate, Deliberation, JurySession
 
 
@@ -24,6 +24,7 @@ def _membres_session(subject):
 notifications.register_recipients(notifications.MEMBRES_SESSION, _membres_session)
 
 CONVENED = notifications.Message(
+    key="session_convened",
     title=_("Convocation : jury paritaire du %(date)s"),
     body=_(
         "Vous siégez à la session du jury paritaire du %(date)s à %(time)s (%(where)s). "
@@ -31,6 +32,7 @@ CONVENED = notifications.Message(
     ),
 )
 CHANGED = notifications.Message(
+    key="session_changed",
     title=_("Session du jury modifiée : désormais le %(date)s à %(time)s"),
     body=_(
         "La session du jury paritaire où vous siégez a changé : elle se tiendra le %(date)s "
@@ -38,6 +40,7 @@ CHANGED = notifications.Message(
     ),
 )
 CANCELLED = notifications.Message(
+    key="session_cancelled",
     title=_("Session du jury du %(date)s annulée"),
     body=_(
         "La session du jury paritaire du %(date)s à %(time)s est annulée. Motif : %(reason)s "
@@ -45,6 +48,7 @@ CANCELLED = notifications.Message(
     ),
 )
 SCHEDULED = notifications.Message(
+    key="candidacy_scheduled",
     title=_("Dossier de %(name)s inscrit à la session du jury du %(date)s"),
     body=_(
         "Le dossier de %(name)s sera examiné par le jury paritaire lors de sa session du "
@@ -57,6 +61,7 @@ SCHEDULED = notifications.Message(
     ),
 )
 UNSEATED = notifications.Message(
+    key="session_unseated",
     title=_("Vous ne siégez plus à la session du jury du %(date)s"),
     body=_(
         "Vous ne faites plus partie de la composition de la session du jury paritaire du "
@@ -65,6 +70,7 @@ UNSEATED = notifications.Message(
     ),
 )
 TAKEN_OFF = notifications.Message(
+    key="candidacy_taken_off",
     title=_("Dossier de %(name)s retiré de la session du jury du %(date)s"),
     body=_(
         "Le dossier de %(name)s a été retiré de l'ordre du jour de la session du jury "
@@ -77,6 +83,7 @@ TAKEN_OFF = notifications.Message(
     ),
 )
 UNSCHEDULED = notifications.Message(
+    key="candidacy_unscheduled",
     title=_("Session du jury du %(date)s annulée : dossier de %(name)s en attente"),
     body=_(
         "La session du jury paritaire du %(date)s, où le dossier de %(name)s était inscrit, "
@@ -90,6 +97,7 @@ UNSCHEDULED = notifications.Message(
     ),
 )
 CLOSED = notifications.Message(
+    key="session_closed",
     title=_("Session du jury du %(date)s close"),
     body=_(
         "La session du jury paritaire du %(date)s est close (%(n)s candidature(s) "
@@ -97,6 +105,7 @@ CLOSED = notifications.Message(
     ),
 )
 REVOKED = notifications.Message(
+    key="certificate_revoked",
     title=_("%(kind)s n° %(number)s révoqué"),
     body=_("Le document %(kind)s n° %(number)s de %(name)s a été révoqué. Motif : %(reason)s"),
 )
@@ -104,7 +113,7 @@ REVOKED = notifications.Message(
 
 def _session_values(session: JurySession) -> dict:
     return {
-        "date": session.date.strftime("%d/%m/%Y"),
+        "date": session.date,
         "time": session.start_time.strftime("%H:%M"),
         "where": ", ".join(filter(None, [session.place, session.video_link])),
     }
@@ -296,7 +305,7 @@ def certificate_revoked_notify(*, certificate_id: int) -> list:
         return []
     candidacy = certificate.deliberation.candidacy
     values = {
-        "kind": certificate.get_kind_display(),
+        "kind": CertificateKind(certificate.kind).label,
         "number": certificate.number,
         "name": candidacy.candidate.user.get_full_name(),
         "reason": certificate.revocation_reason,

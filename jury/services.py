@@ -813,8 +813,8 @@ def certificate_revoke(*, certificate: Certificate, by: User, reason: str) -> Ce
             candidacy=certificate.deliberation.candidacy,
             by=by,
             action="revoke_certificate",
-            comment=_("Révocation du n° %(n)s : %(r)s")
-            % {"n": certificate.number, "r": reason.strip()},
+            comment_key="certificate_revoked",
+            comment_values={"number": certificate.number, "reason": reason.strip()},
         )
         pk = certificate.pk
         transaction.on_commit(lambda: notify_certificate_revoked.delay(pk))
