@@ -87,7 +87,7 @@ def test_secretariat_creates_an_organisation(page: Page, live_server, secretaria
     page.get_by_label(label("Raison sociale")).fill(name)
     page.get_by_label(label("Type")).select_option(label="Entreprise")
     page.get_by_label(label("SIRET")).fill(bad_siret)
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Créer l'organisation").click()
 
     siret_field = _field(page, "SIRET")
     expect(siret_field).to_have_class(re.compile(r"\bfield--error\b"))
@@ -99,7 +99,7 @@ def test_secretariat_creates_an_organisation(page: Page, live_server, secretaria
     assert not Organisation.objects.filter(name=name).exists()
 
     page.get_by_label(label("SIRET")).fill(good_siret)
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Créer l'organisation").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"L'organisation « {name} » a été créée.")
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
