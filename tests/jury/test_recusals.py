@@ -191,7 +191,7 @@ def test_the_named_president_is_present_and_seated(secretariat, panel, to_jury):
                 deliberation=deliberation, by=secretariat, president=absent_or_not_seated
             )
         assert error.value.message_dict == {
-            "president": ["Le président doit être un membre présent de la session."]
+            "president": ["Choisissez la présidence parmi les membres présents de la session."]
         }
     with pytest.raises(PermissionDenied):
         services.deliberation_name_president(
