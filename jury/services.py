@@ -596,8 +596,9 @@ def _check_president_during_open_session(deliberation: Deliberation, *, by: User
 
 
 RECUSED_PRESIDENT = gettext_lazy(
-    "Le président est récusé sur cette candidature : il ne peut pas en délibérer. Le "
-    "secrétariat désigne un autre président pour cette candidature ou la retire de la session."
+    "La personne qui préside la session est récusée sur cette candidature : elle ne peut pas "
+    "en délibérer. Le secrétariat confie la présidence de cette candidature à un autre membre "
+    "ou la retire de la session."
 )
 
 

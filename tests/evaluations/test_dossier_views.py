@@ -779,3 +779,16 @@ def test_detail_and_candidate_page_queries_do_not_grow_with_the_files(
     assert query_count(client, urls["detail"]) == detail_one
     client.force_login(candidat)
     assert query_count(client, urls["mine"]) == mine_one
+
+
+def test_the_account_heading_is_written_for_the_reader(client, actors, candidacy):
+    urls = _urls(candidacy)
+    client.force_login(actors["candidat"])
+    assert "<h4>Votre récit</h4>" in page_text(client.get(urls["detail"]))
+    name = actors["candidat"].get_full_name()
+    of_name = f"d'{name}" if name[0] in "AEIOUYÉÈ" else f"de {name}"
+    for role in ("professionnel", "gestionnaire"):
+        client.force_login(actors[role])
+        text = page_text(client.get(urls["detail"]))
+        assert f"<h4>Récit {of_name}</h4>" in text
+        assert "Récit du candidat" not in text

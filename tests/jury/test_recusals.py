@@ -35,8 +35,9 @@ from .builders import (
 pytestmark = pytest.mark.django_db
 
 RECUSED_PRESIDENT = (
-    "Le président est récusé sur cette candidature : il ne peut pas en délibérer. Le "
-    "secrétariat désigne un autre président pour cette candidature ou la retire de la session."
+    "La personne qui préside la session est récusée sur cette candidature : elle ne peut pas "
+    "en délibérer. Le secrétariat confie la présidence de cette candidature à un autre membre "
+    "ou la retire de la session."
 )
 
 
