@@ -23,11 +23,7 @@ def error_anchor(field) -> str:
     """The id a summary's link to `field` points at: the field's own `error_anchor` when its
     form sets one (a list of boxes drawn by its page), else its label's target, else its
     first choice's (a list of radios or boxes has no single label target)."""
-    return (
-        getattr(field.field, "error_anchor", "")
-        or field.id_for_label
-        or f"{field.auto_id}_0"
-    )
+    return getattr(field.field, "error_anchor", "") or field.id_for_label or f"{field.auto_id}_0"
 
 
 @register.filter

@@ -47,11 +47,6 @@ def test_no_bracketed_agreement_in_the_templates():
 
 
 def test_no_bracketed_agreement_in_the_python_strings():
-    sources = [
-        p
-        for app in APPS
-        for p in (ROOT / app).rglob("*.py")
-        if "migrations" not in p.parts
-    ]
+    sources = [p for app in APPS for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
     assert len(sources) > 50
     assert _found(sources) == []

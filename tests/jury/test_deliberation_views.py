@@ -23,7 +23,14 @@ from jury.models import Certificate, CompetenceDecision, Deliberation
 from tests.candidates.builders import competence, today, validate
 from tests.evaluations.builders import dossier_of
 from tests.factories import OrganisationFactory
-from tests.helpers import add_years, error_summary, flash_messages, page_text, query_count, stored_bytes
+from tests.helpers import (
+    add_years,
+    error_summary,
+    flash_messages,
+    page_text,
+    query_count,
+    stored_bytes,
+)
 
 from .builders import (
     ALL,
