@@ -48,7 +48,7 @@ def test_the_secretariat_sets_the_issuer_and_its_logo(
     page.get_by_label(label("Logo")).set_input_files(str(svg))
     submit(page.get_by_role("button", name="Enregistrer l'organisme certificateur"))
 
-    summary = page.get_by_role("alert")
+    summary = page.locator("#error-summary")
     expect(summary).to_contain_text(
         "Logo : Ce type de fichier n'est pas accepté. Formats acceptés : PNG, JPEG."
     )

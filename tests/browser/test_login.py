@@ -48,7 +48,11 @@ def test_each_role_logs_in_and_lands_on_its_dashboard(
 def test_wrong_password_shows_a_french_error_and_keeps_the_email(page: Page, live_server, candidat):
     login(page, live_server, candidat.email, PASSWORD + "-faux")
 
-    expect(page.get_by_role("alert")).to_contain_text("Adresse e-mail ou mot de passe incorrect.")
+    # The error summary takes the focus, so that it is read first.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_text(["Adresse e-mail ou mot de passe incorrect."])
+    expect(page).to_have_title(re.compile(r"^Erreur : Connexion"))
     expect(page).to_have_url(live_server.url + "/connexion/")
     expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
     expect(page.get_by_label(label("Mot de passe"))).to_have_value("")
@@ -67,11 +71,11 @@ def test_repeated_wrong_passwords_lock_the_account_and_say_until_when(
         r"^Trop de tentatives de connexion échouées : ce compte est verrouillé jusqu'au "
         r"\d\d/\d\d/\d{4} à \d\d:\d\d\. Pour le débloquer sans attendre, réinitialisez"
     )
-    expect(page.get_by_role("alert")).to_have_text(locked)
+    expect(page.locator("#error-summary li")).to_have_text(locked)
     expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
     # Even the right password is refused while the lock holds.
     login(page, live_server, candidat.email, PASSWORD)
-    expect(page.get_by_role("alert")).to_have_text(locked)
+    expect(page.locator("#error-summary li")).to_have_text(locked)
     expect(page).to_have_url(live_server.url + "/connexion/")
 
 
