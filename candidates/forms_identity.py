@@ -52,15 +52,19 @@ class IdentityForm(forms.ModelForm):
             "birth_country": forms.TextInput(attrs={"autocomplete": "country-name"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, own=True, **kwargs):
+        """`own`: the candidate fills in their own identity (errors say « vous »), else the
+        secretariat does (errors name the candidate)."""
         super().__init__(*args, **kwargs)
+        self.own = own
         for name in Candidate.IDENTITY_FIELDS:
             self.fields[name].required = True
 
     def clean_birth_date(self):
         # Said beside the other fields' errors, rather than after they are corrected.
         day = self.cleaned_data.get("birth_date")
-        problem = birth_date_error(day, today=timezone.localdate())
+        of = None if self.own else str(self.instance)
+        problem = birth_date_error(day, today=timezone.localdate(), of=of)
         if problem:
             raise forms.ValidationError(problem)
         return day

@@ -184,9 +184,10 @@ def _parcours(candidacy, user) -> NextStep:
                 "pouvez lancer l'évaluation des compétences."
             ),
             not_ready=_(
-                "Le candidat suit son parcours. Une fois la mise en pratique en entreprise "
+                "%(name)s suit son parcours. Une fois la mise en pratique en entreprise "
                 "réalisée, confirmez-la : vous pourrez alors lancer l'évaluation."
-            ),
+            )
+            % {"name": candidacy.candidate},
             fallback=(
                 None
                 if candidacy.practice_confirmed_on
@@ -204,9 +205,9 @@ def _parcours(candidacy, user) -> NextStep:
         )
     else:
         text = _(
-            "Le candidat suit son parcours individualisé. Le professionnel du secteur confirme "
+            "%(name)s suit son parcours individualisé. Le professionnel du secteur confirme "
             "la mise en pratique en entreprise, puis lance l'évaluation."
-        )
+        ) % {"name": candidacy.candidate}
     step = _waiting(candidacy, "start_evaluation", text, user)
     step.links.append(plan)
     return step
@@ -244,9 +245,10 @@ def _demande(candidacy, user) -> NextStep:
         return step
     return NextStep(
         _(
-            "Le candidat complète la partie 2 du dossier de VAE (situation, motivation, "
+            "%(name)s complète la partie 2 du dossier de VAE (situation, motivation, "
             "expériences) puis l'envoie au secrétariat de la CPEF."
         )
+        % {"name": candidacy.candidate}
     )
 
 
@@ -269,9 +271,10 @@ def _recevable(candidacy, user) -> NextStep:
         candidacy,
         "submit_activities",
         _(
-            "Demande recevable. Le candidat décrit dans la partie 3 les activités réalisées "
+            "Demande recevable. %(name)s décrit dans la partie 3 les activités réalisées "
             "pour chacune des compétences."
-        ),
+        )
+        % {"name": candidacy.candidate},
         user,
     )
 
@@ -289,11 +292,11 @@ def _evaluation(candidacy, user) -> NextStep:
             ),
         )
     text = _(
-        "Le candidat complète son dossier de suivi et d'évaluation ; le professionnel du secteur "
+        "%(name)s complète son dossier de suivi et d'évaluation ; le professionnel du secteur "
         "et l'évaluateur externe évaluent les compétences, chacun de son côté, puis arrêtent et "
         "signent ensemble le résultat. L'évaluateur externe transmet ensuite le dossier complet "
         "au jury."
-    )
+    ) % {"name": candidacy.candidate}
     if permissions.evaluator_role(candidacy, user):
         return NextStep(
             text, action=Link(_("Évaluer les compétences"), reverse("assessment", args=[pk]))

@@ -41,27 +41,41 @@ def _tidy(value):
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-def birth_date_error(birth_date: datetime.date | None, *, today: datetime.date) -> str:
-    """Why a date of birth is not plausible (French), or ""."""
+def birth_date_error(
+    birth_date: datetime.date | None, *, today: datetime.date, of: str | None = None
+) -> str:
+    """Why a date of birth is not plausible (French), or "". Written for the reader: to the
+    candidate (« vous auriez ») unless `of` names the candidate someone else is typing for."""
     if birth_date is None:
         return ""
     if birth_date > today:
         return _("La date de naissance ne peut pas être dans le futur.")
     if birth_date > add_months(today, -12 * MIN_AGE_YEARS):
+        if of:
+            return _(
+                "Cette date de naissance n'est pas plausible : %(name)s aurait moins de %(n)d "
+                "ans. Vérifiez l'année."
+            ) % {"name": of, "n": MIN_AGE_YEARS}
         return _(
-            "Cette date de naissance n'est pas plausible : le candidat aurait moins de %(n)d ans. "
+            "Cette date de naissance n'est pas plausible : vous auriez moins de %(n)d ans. "
             "Vérifiez l'année."
         ) % {"n": MIN_AGE_YEARS}
     if birth_date < add_months(today, -12 * MAX_AGE_YEARS):
+        if of:
+            return _(
+                "Cette date de naissance n'est pas plausible : %(name)s aurait plus de %(n)d "
+                "ans. Vérifiez l'année."
+            ) % {"name": of, "n": MAX_AGE_YEARS}
         return _(
-            "Cette date de naissance n'est pas plausible : le candidat aurait plus de %(n)d ans. "
+            "Cette date de naissance n'est pas plausible : vous auriez plus de %(n)d ans. "
             "Vérifiez l'année."
         ) % {"n": MAX_AGE_YEARS}
     return ""
 
 
-def identity_errors(fields: dict, *, today: datetime.date) -> dict[str, str]:
-    """The problems of an identity, by field (French); empty when it can be stored."""
+def identity_errors(fields: dict, *, today: datetime.date, of: str | None = None) -> dict[str, str]:
+    """The problems of an identity, by field (French); empty when it can be stored. `of`:
+    as for birth_date_error."""
     errors = {}
     labels = {name: Candidate._meta.get_field(name).verbose_name for name in FIELDS}
     for name in Candidate.IDENTITY_FIELDS:
@@ -69,7 +83,7 @@ def identity_errors(fields: dict, *, today: datetime.date) -> dict[str, str]:
             errors[name] = _("Renseignez ce champ : « %(field)s » figure sur le certificat.") % {
                 "field": labels[name]
             }
-    problem = birth_date_error(fields.get("birth_date"), today=today)
+    problem = birth_date_error(fields.get("birth_date"), today=today, of=of)
     if problem:
         errors["birth_date"] = problem
     return errors
@@ -106,7 +120,8 @@ def identity_declare(*, candidate: Candidate, by: User, **fields) -> Candidate:
     values["civility"] = values["civility"] or ""
     if (values["used_name"] or "").casefold() == (values["birth_name"] or "").casefold():
         values["used_name"] = ""
-    errors = identity_errors(values, today=timezone.localdate())
+    of = None if by.pk == candidate.user_id else str(candidate)
+    errors = identity_errors(values, today=timezone.localdate(), of=of)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -6,6 +6,7 @@ Each evaluator's opinion stays hidden from the other until both are given: a car
 ever carries the other's opinion in `revealed`, built once both are known.
 """
 
+from django import forms
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -100,14 +101,41 @@ def candidate_sections(
         for c in dossier_competences(dossier)
     ]
     # A competence outside the scope has no section: its errors go at the top of the page.
+    section = next((s for s in sections if str(s["competence"].pk) == str(posted)), None)
     stray = (
         []
-        if posted is None or any(str(s["competence"].pk) == str(posted) for s in sections)
+        if posted is None or section is not None
         else [
             error for form in bound.values() for errors in form.errors.values() for error in errors
         ]
     )
-    return {"sections": sections, "stray_errors": stray, "max_files": MAX_FILES_PER_COMPETENCE}
+    return {
+        "sections": sections,
+        "stray_errors": stray,
+        "max_files": MAX_FILES_PER_COMPETENCE,
+        **_error_summary(section, bound, stray),
+    }
+
+
+def _error_summary(section, bound: dict, stray: list) -> dict:
+    """What the page's error summary (includes/error_summary.html) shows: the refused form of
+    the posted competence, whose fields are on the page, or a form carrying the errors of a
+    competence that has no section (nothing on the page to link them to)."""
+    if stray:
+        form = forms.Form(data={})
+        form.full_clean()
+        for error in stray:
+            form.add_error(None, error)
+        return {"error_form": form, "page_has_errors": True}
+    refused = next((f for f in bound.values() if f.errors), None)
+    if section is None or refused is None:
+        return {}
+    intro = _("Rien n'a été enregistré pour la compétence %(code)s : corrigez ce qui est signalé.")
+    return {
+        "error_form": refused,
+        "error_intro": intro % {"code": section["competence"].code},
+        "page_has_errors": True,
+    }
 
 
 # The evaluators' part ---------------------------------------------------------------------

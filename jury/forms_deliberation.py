@@ -9,6 +9,7 @@ come back next to these fields (`conformity_notes`, `decision_<id>`, `motivation
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from candidates.enums import Pathway
@@ -75,13 +76,15 @@ class DeliberationForm(forms.Form):
             self.fields[f"check_{check.code}"] = forms.BooleanField(
                 label=check.label, required=False, initial=check.ok
             )
-            self.fields[f"note_{check.code}"] = forms.CharField(
+            self.fields[f"note_{check.code}"] = note = forms.CharField(
                 label=_("Observation"),
                 required=False,
                 max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("Obligatoire si ce point n'est pas conforme."),
             )
+            # The error summary names the point: « Observation » alone is repeated per point.
+            note.summary_label = format_lazy("{} — {}", _("Observation"), check.label)
         for competence in self.competences:
             self.fields[f"decision_{competence.pk}"] = forms.ChoiceField(
                 label=_("Décision du jury"),
@@ -90,13 +93,17 @@ class DeliberationForm(forms.Form):
                 initial=prefilled.get(competence.pk),
                 widget=forms.RadioSelect(attrs={"class": "choice-inline"}),
             )
-            self.fields[f"motivation_{competence.pk}"] = forms.CharField(
+            self.fields[f"motivation_{competence.pk}"] = motivation = forms.CharField(
                 label=_("Motivation"),
                 required=False,
                 max_length=3000,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_("Obligatoire si la décision diffère du résultat des évaluateurs."),
             )
+            # The error summary names the competence: these labels repeat per competence.
+            decision = self.fields[f"decision_{competence.pk}"]
+            decision.summary_label = format_lazy("{} — {}", _("Décision du jury"), competence.code)
+            motivation.summary_label = format_lazy("{} — {}", _("Motivation"), competence.code)
 
     def check_rows(self) -> list[dict]:
         """Each item of the checklist with its two fields and what the computation found."""

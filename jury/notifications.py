@@ -100,8 +100,8 @@ CLOSED = notifications.Message(
     key="session_closed",
     title=_("Session du jury du %(date)s close"),
     body=_(
-        "La session du jury paritaire du %(date)s est close (%(n)s candidature(s) "
-        "décidée(s)). Son procès-verbal est disponible sur la page de la session."
+        "La session du jury paritaire du %(date)s est close. Candidatures décidées : %(n)s. "
+        "Son procès-verbal est disponible sur la page de la session."
     ),
 )
 REVOKED = notifications.Message(

@@ -210,7 +210,7 @@ def session_compose(
         raise ValidationError({"members": _("Un membre inactif ne peut pas siéger.")})
     if president is None or president not in members:
         raise ValidationError(
-            {"president": _("Le président doit être l'un des membres de la session.")}
+            {"president": _("Choisissez la présidence parmi les membres de la session.")}
         )
     colleges = {m.college for m in members}
     if colleges != {College.EMPLOYEURS, College.SALARIES}:
@@ -423,6 +423,14 @@ def session_remove_candidacy(*, deliberation: Deliberation, by: User) -> None:
         transaction.on_commit(lambda: notify_candidacy_taken_off.delay(candidacy_id, session_id))
 
 
+def _president_absent(president) -> str:
+    """Why the session cannot open, naming the person who presides (no « le président » for
+    someone the reader knows by name)."""
+    return _("La session ne peut pas être ouverte sans %(name)s, qui la préside.") % {
+        "name": president.user
+    }
+
+
 def session_open(
     *, session: JurySession, by: User, present_member_ids: Iterable[int]
 ) -> JurySession:
@@ -438,10 +446,12 @@ def session_open(
             raise ValidationError(_("Seule une session programmée peut être ouverte."))
         seats = list(session.seats.select_related("member"))
         present = [s.member for s in seats if s.member_id in present_ids]
-        if session.president is None or session.president not in present:
+        if session.president is None:
             raise ValidationError(
-                {"present": _("Le président doit être présent pour ouvrir la session.")}
+                {"present": _("Désignez la présidence de la session avant de l'ouvrir.")}
             )
+        if session.president not in present:
+            raise ValidationError({"present": _president_absent(session.president)})
         problems = quorum_problems(present)
         if problems:
             raise ValidationError(
@@ -586,8 +596,9 @@ def _check_president_during_open_session(deliberation: Deliberation, *, by: User
 
 
 RECUSED_PRESIDENT = gettext_lazy(
-    "Le président est récusé sur cette candidature : il ne peut pas en délibérer. Le "
-    "secrétariat désigne un autre président pour cette candidature ou la retire de la session."
+    "La personne qui préside la session est récusée sur cette candidature : elle ne peut pas "
+    "en délibérer. Le secrétariat confie la présidence de cette candidature à un autre membre "
+    "ou la retire de la session."
 )
 
 
@@ -615,7 +626,11 @@ def deliberation_name_president(
             seat = session.seats.filter(member=president).first()
             if seat is None or (session.state == SessionState.OPEN and not seat.present):
                 raise ValidationError(
-                    {"president": _("Le président doit être un membre présent de la session.")}
+                    {
+                        "president": _(
+                            "Choisissez la présidence parmi les membres présents de la session."
+                        )
+                    }
                 )
             if president.pk in recused_ids(deliberation):
                 raise ValidationError(

@@ -65,6 +65,9 @@ class PilotageFilterForm(forms.Form):
             "day": self.default_start.strftime("%d/%m/%Y")
         }
         self.fields["end"].help_text = _("Par défaut : aujourd'hui.")
+        # « Du » and « Au » read beside each other; the error summary names them in full.
+        self.fields["start"].summary_label = _("Date de début")
+        self.fields["end"].summary_label = _("Date de fin")
 
     def _clean_bounds(self, name):
         day = self.cleaned_data.get(name)

@@ -30,6 +30,24 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+def error_summary(response) -> tuple[str, list[str], list[str]]:
+    """A page sent back with errors: its title, and its error summary's links (the ids they
+    point at) and items' texts. Fails if the page has no summary or several."""
+    import re
+
+    text = page_text(response)
+    title = text.split("<title>", 1)[1].split("</title>", 1)[0].strip()
+    parts = text.split('id="error-summary"')
+    assert len(parts) == 2, "one error summary on the page"
+    assert "data-error-summary" in parts[1].split(">", 1)[0]
+    summary = parts[1].split("</div>", 1)[0]
+    links = re.findall(r'<a href="#([^"]+)">', summary)
+    items = [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li>(.*?)</li>", summary)]
+    for anchor in links:
+        assert f'id="{anchor}"' in text, f"the summary links to #{anchor}, absent from the page"
+    return title, links, items
+
+
 def flash_messages(response) -> list[str]:
     """The messages (django.contrib.messages) shown on the page."""
     return [str(m) for m in response.context["messages"]]

@@ -49,7 +49,7 @@ def candidate_identity(request, pk):
     url = reverse("candidate_identity", args=[candidacy.pk])
     return form_page(
         request,
-        IdentityForm(request.POST or None, instance=candidate),
+        IdentityForm(request.POST or None, instance=candidate, own=own),
         action=lambda data: services_identity.identity_declare(
             candidate=candidate, by=request.user, **data
         ),

@@ -45,6 +45,8 @@ def _instruction_page(request, *, place_form=None):
             "place_form": place_form
             or PlaceForm(sessions=sessions, initial={"session": target and target.pk}),
             "ticked": {str(pk) for pk in request.POST.getlist("candidacies")},
+            # « Erreur : » in the title (base.html reads `form`, this page's form is another).
+            "page_has_errors": bool(place_form and place_form.errors),
         },
     )
 

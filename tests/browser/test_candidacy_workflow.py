@@ -246,7 +246,7 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     page.get_by_label(label("Motivation de la demande")).fill(
         "Faire reconnaître mon expérience d'assistante de formation."
     )
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_role("button", name="Enregistrer la partie 2").click()
     expect(page.get_by_role("status")).to_contain_text("Partie 2 enregistrée.")
 
     page.get_by_role("link", name="Ajouter une expérience").click()
@@ -260,7 +260,7 @@ def test_visitor_signs_up_for_a_vae_and_too_little_experience_is_refused(page: P
     ).to_have_value("100")
     page.get_by_label(label("Temps de travail, en pourcentage d'un temps plein")).fill("80")
     page.get_by_role("radio", name="Oui", exact=True).check()
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.get_by_role("button", name="Enregistrer l'expérience").click()
 
     expect(page.get_by_role("status")).to_contain_text("Expérience enregistrée.")
     period = page.locator(".vae-item").filter(has_text="Institut Rhône Formation")

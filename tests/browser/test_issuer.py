@@ -46,7 +46,7 @@ def test_the_secretariat_sets_the_issuer_and_its_logo(
     svg = tmp_path / "logo.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     page.get_by_label(label("Logo")).set_input_files(str(svg))
-    submit(page.get_by_role("button", name="Enregistrer"))
+    submit(page.get_by_role("button", name="Enregistrer l'organisme certificateur"))
 
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text(
@@ -56,7 +56,7 @@ def test_the_secretariat_sets_the_issuer_and_its_logo(
     assert not Issuer.objects.exists()
 
     page.get_by_label(label("Logo")).set_input_files(str(_png(tmp_path)))
-    submit(page.get_by_role("button", name="Enregistrer"))
+    submit(page.get_by_role("button", name="Enregistrer l'organisme certificateur"))
 
     expect(
         page.get_by_text("L'identité de l'organisme certificateur est mise à jour.")

@@ -155,7 +155,9 @@ def test_a_session_programmed_composed_and_deliberated_with_a_recused_member(
         expect(
             present.get_by_role("checkbox", name=m.user.get_full_name(), exact=True)
         ).not_to_be_checked()
-    expect(status).to_have_text("Le président doit être présent pour ouvrir la session.")
+    expect(status).to_have_text(
+        "La session ne peut pas être ouverte sans Paul Patron, qui la préside."
+    )
     present.get_by_role("checkbox", name="Paul Patron", exact=True).check()
     expect(status).to_have_text(
         "Quorum non atteint : aucun représentant du collège salariés n'est présent."

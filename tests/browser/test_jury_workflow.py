@@ -167,7 +167,9 @@ def test_jury_session_from_programming_to_public_verification(
     present = opening.get_by_role("group", name=label("Membres présents"))
     # Nobody is ticked beforehand; the page says, as boxes are ticked, what is missing.
     status = opening.locator("[data-quorum-status]")
-    expect(status).to_have_text("Le président doit être présent pour ouvrir la session.")
+    expect(status).to_have_text(
+        "La session ne peut pas être ouverte sans Paul Patron, qui la préside."
+    )
     for m in members.values():
         expect(present.get_by_role("checkbox", name=_name(m.user), exact=True)).not_to_be_checked()
     keys = [k for k in members if not k.startswith("salarie")]

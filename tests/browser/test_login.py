@@ -48,9 +48,11 @@ def test_each_role_logs_in_and_lands_on_its_dashboard(
 def test_wrong_password_shows_a_french_error_and_keeps_the_email(page: Page, live_server, candidat):
     login(page, live_server, candidat.email, PASSWORD + "-faux")
 
+    # The error summary takes the focus, so that it is read first.
     summary = page.locator("#error-summary")
-    expect(summary).to_contain_text("Adresse e-mail ou mot de passe incorrect.")
     expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_text(["Adresse e-mail ou mot de passe incorrect."])
+    expect(page).to_have_title(re.compile(r"^Erreur : Connexion"))
     expect(page).to_have_url(live_server.url + "/connexion/")
     expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
     expect(page.get_by_label(label("Mot de passe"))).to_have_value("")
@@ -66,14 +68,14 @@ def test_repeated_wrong_passwords_lock_the_account_and_say_until_when(
     for _ in range(2):
         login(page, live_server, candidat.email, PASSWORD + "-faux")
     locked = re.compile(
-        r"Trop de tentatives de connexion échouées : ce compte est verrouillé jusqu'au "
+        r"^Trop de tentatives de connexion échouées : ce compte est verrouillé jusqu'au "
         r"\d\d/\d\d/\d{4} à \d\d:\d\d\. Pour le débloquer sans attendre, réinitialisez"
     )
-    expect(page.locator("#error-summary")).to_have_text(locked)
+    expect(page.locator("#error-summary li")).to_have_text(locked)
     expect(page.get_by_label(label("Adresse e-mail"))).to_have_value(candidat.email)
     # Even the right password is refused while the lock holds.
     login(page, live_server, candidat.email, PASSWORD)
-    expect(page.locator("#error-summary")).to_have_text(locked)
+    expect(page.locator("#error-summary li")).to_have_text(locked)
     expect(page).to_have_url(live_server.url + "/connexion/")
 
 
@@ -89,7 +91,7 @@ def test_secretariat_creates_an_organisation(page: Page, live_server, secretaria
     page.get_by_label(label("Raison sociale")).fill(name)
     page.get_by_label(label("Type")).select_option(label="Entreprise")
     page.get_by_label(label("SIRET")).fill(bad_siret)
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Créer l'organisation").click()
 
     siret_field = _field(page, "SIRET")
     expect(siret_field).to_have_class(re.compile(r"\bfield--error\b"))
@@ -101,7 +103,7 @@ def test_secretariat_creates_an_organisation(page: Page, live_server, secretaria
     assert not Organisation.objects.filter(name=name).exists()
 
     page.get_by_label(label("SIRET")).fill(good_siret)
-    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Créer l'organisation").click()
 
     expect(page.get_by_role("status")).to_contain_text(f"L'organisation « {name} » a été créée.")
     expect(page.get_by_role("heading", level=1)).to_have_text(name)

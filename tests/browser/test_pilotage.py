@@ -78,5 +78,7 @@ def test_a_gestionnaire_sees_their_organisation_on_a_narrow_screen(
     page.get_by_label(label("Du")).fill("2026-06-30")
     page.get_by_label(label("Au")).fill("2026-01-01")
     submit(page.get_by_role("button", name="Afficher"))
-    expect(page.get_by_role("alert")).to_contain_text("La date de fin (01/01/2026) est antérieure")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("La date de fin (01/01/2026) est antérieure")
     expect(page.get_by_label(label("Du"))).to_have_value("2026-06-30")

@@ -137,7 +137,7 @@ def test_vae_request_goes_round_the_recevabilite_loop(
     }
     for field, value in presentation.items():
         candidate.get_by_label(label(field)).fill(value)
-    submit(candidate.get_by_role("button", name="Enregistrer", exact=True))
+    submit(candidate.get_by_role("button", name="Enregistrer la partie 2"))
     expect(candidate.get_by_role("status")).to_contain_text("Partie 2 enregistrée.")
     candidate.get_by_role("link", name="Ajouter une expérience").click()
     candidate.get_by_label(label("Employeur")).fill("Institut Rhône Formation")
@@ -146,7 +146,7 @@ def test_vae_request_goes_round_the_recevabilite_loop(
     candidate.get_by_label(label("Date de fin")).fill(end.isoformat())
     candidate.get_by_label(label("Temps de travail, en pourcentage d'un temps plein")).fill("80")
     candidate.get_by_role("radio", name="Oui", exact=True).check()
-    submit(candidate.get_by_role("button", name="Enregistrer", exact=True))
+    submit(candidate.get_by_role("button", name="Enregistrer l'expérience"))
     expect(candidate.get_by_role("status")).to_contain_text("Expérience enregistrée.")
     period = candidate.locator(".vae-item").filter(has_text="Institut Rhône Formation")
     expect(period).to_contain_text("temps de travail : temps partiel (80 %)")

@@ -113,12 +113,12 @@ def test_every_field_a_certificate_needs_is_required(candidate):
         ),
         (
             lambda day: add_years(day, -10),
-            "Cette date de naissance n'est pas plausible : le candidat aurait moins de 14 ans. "
+            "Cette date de naissance n'est pas plausible : vous auriez moins de 14 ans. "
             "Vérifiez l'année.",
         ),
         (
             lambda day: datetime.date(1890, 1, 1),
-            "Cette date de naissance n'est pas plausible : le candidat aurait plus de 100 ans. "
+            "Cette date de naissance n'est pas plausible : vous auriez plus de 100 ans. "
             "Vérifiez l'année.",
         ),
     ],
@@ -128,6 +128,20 @@ def test_an_implausible_birth_date_is_refused(candidate, birth_date, message):
     with pytest.raises(ValidationError) as excinfo:
         _declare(candidate, birth_date=birth_date(today()))
     assert _errors(excinfo) == {"birth_date": [message]}
+
+
+def test_an_implausible_birth_date_typed_by_the_secretariat_names_the_candidate(
+    candidate, secretariat
+):
+    with pytest.raises(ValidationError) as excinfo:
+        _declare(candidate, by=secretariat, birth_date=add_years(today(), -10))
+    name = candidate.user.get_full_name()
+    assert _errors(excinfo) == {
+        "birth_date": [
+            f"Cette date de naissance n'est pas plausible : {name} aurait moins de 14 ans. "
+            "Vérifiez l'année."
+        ]
+    }
 
 
 def test_the_candidate_may_not_change_it_once_checked(candidate, secretariat):

@@ -153,3 +153,29 @@ def test_the_next_step_offers_a_transition_only_when_the_service_would_take_it(
                 )
             return
     assert not ready or name == "continue_after_partial", "the ready step offered nothing"
+
+
+@pytest.mark.parametrize(
+    ("state", "role"),
+    [
+        ("parcours", "gestionnaire"),
+        ("parcours", "professionnel"),
+        ("evaluation", "gestionnaire"),
+    ],
+)
+def test_the_next_step_names_the_candidate_not_le_candidat(
+    state, role, client, candidat, assigned, request
+):
+    candidacy = assigned(state)
+    client.force_login(request.getfixturevalue(role))
+    block = _block(client.get(reverse("candidacy_detail", args=[candidacy.pk])))
+    assert f"{candidat.get_full_name()} " in block
+    assert "Le candidat" not in block and "le candidat" not in block
+
+
+def test_the_vae_next_step_names_the_candidate(gestionnaire, candidat, own_org):
+    for state in ("demande", "recevable"):
+        candidacy = candidacy_in(state, candidat, own_org, pathway="vae")
+        text = next_step(candidacy, gestionnaire).text
+        assert candidat.get_full_name() in text
+        assert "candidat" not in text.lower()

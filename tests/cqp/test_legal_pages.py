@@ -84,9 +84,19 @@ def test_privacy_notice_says_what_why_how_long_who_and_rights(client, issuer):
 def test_accessibility_statement_in_the_rgaa_form(client, issuer):
     content = page_text(client.get(reverse("accessibility_statement")))
     assert "La plateforme est partiellement conforme avec le référentiel général" in content
-    assert "axe-core avec les règles WCAG 2.1 niveaux A et AA" in content
-    assert "à 1366 et à 320 pixels de large" in content
+    # What tests/browser/test_walk.py checks, as it checks it.
+    assert (
+        "à 1366 pixels de large, axe-core 4.14.1 applique ses règles des WCAG 2.1 niveaux A et "
+        "AA (wcag2a, wcag2aa, wcag21a, wcag21aa)"
+    ) in content
+    assert "à 320 pixels de large, la page ne doit pas défiler horizontalement" in content
+    assert "avec la touche Tab, à 320 et à 1366 pixels de large" in content
+    assert "sous onze comptes et en visiteur non connecté" in content
+    # And what it does not.
+    assert "la version anglaise, les documents PDF et les courriels" in content
+    assert "la visibilité et le contraste de l'indicateur de focus" in content
     assert "la pertinence des textes alternatifs" in content
+    assert "Outils pour évaluer l'accessibilité" in content
     assert "Cette déclaration a été établie le 29 novembre 2026." in content
     assert "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07" in content
 
@@ -111,3 +121,30 @@ def test_vae_signup_shows_the_privacy_summary_before_the_form(client):
     assert summary < content.index('<form method="post"', content.index("<main"))
     assert f'href="{reverse("privacy_notice")}"' in content[summary:]
     assert "Vous pouvez y accéder, les faire corriger ou supprimer." in content
+
+
+def test_the_accessibility_statement_follows_the_walk(client, issuer):
+    """The statement says what tests/browser/test_walk.py runs: read from its source (and
+    the axe-core version from scripts/vendor-axe.sh), so that changing one without the other
+    fails here."""
+    import re  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parents[2]
+    walk = (root / "tests" / "browser" / "test_walk.py").read_text()
+    vendor = (root / "scripts" / "vendor-axe.sh").read_text()
+    content = page_text(client.get(reverse("accessibility_statement")))
+
+    version = re.search(r'^VERSION="([\d.]+)"', vendor, re.M).group(1)
+    assert f"axe-core {version} applique" in content
+    tags = re.search(r"^AXE_TAGS = \[(.*)\]$", walk, re.M).group(1).replace('"', "")
+    assert f"({tags})" in content
+    wide = re.search(r'^WIDE = \{"width": (\d+)', walk, re.M).group(1)
+    narrow = re.search(r'^NARROW = \{"width": (\d+)', walk, re.M).group(1)
+    assert f"à {wide} pixels de large, axe-core" in content
+    assert f"à {narrow} pixels de large, la page ne doit pas défiler" in content
+    expected = walk[walk.index("EXPECTED = {") : walk.index("\n}\n", walk.index("EXPECTED = {"))]
+    accounts = len(re.findall(r'^    "[\w.]+@demo\.cqp\.fr": ', expected, re.M))
+    assert accounts == 11
+    assert "\n    None: " in expected
+    assert "sous onze comptes et en visiteur non connecté" in content

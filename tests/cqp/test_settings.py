@@ -134,6 +134,9 @@ def test_seed_demo_is_idempotent_and_prints_every_account(
         "cqp.Document": 11,
     }
     output = capsys.readouterr().out
+    # Written for nobody in particular would be « Candidat(e) »: never « (e) ».
+    assert "(e)" not in output
+    assert "Personne candidate (Formapro Conseil)" in output
     assert "Site : http://127.0.0.1:8123/  —  back-office : http://127.0.0.1:8123/admin/" in output
     for email in [
         "secretariat@",

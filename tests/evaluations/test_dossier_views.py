@@ -35,7 +35,7 @@ from tests.candidates.builders import (
 )
 from tests.cqp.builders import GrowingBody, multipart, pdf_bytes
 from tests.factories import PASSWORD, MembershipFactory
-from tests.helpers import flash_messages, page_text, query_count, stored_names
+from tests.helpers import error_summary, flash_messages, page_text, query_count, stored_names
 
 from .builders import settle, through_reperage_to_evaluation
 
@@ -193,6 +193,11 @@ def test_account_too_long_is_refused_beside_its_field_and_kept(
     assert "au plus 5000 caractères (actuellement 5001)" in _section_html(response, c1)
     assert _section(response, c1)["account_form"]["text"].value() == text
     assert CandidateAccount.objects.get(dossier=dossier, competence=c1).text == SAVED_ACCOUNT
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : Mon dossier d'évaluation")
+    assert links == [f"id_c{c1.pk}_text"]
+    assert len(items) == 1 and "au plus 5000 caractères" in items[0]
+    assert f"Rien n'a été enregistré pour la compétence {c1.code}" in page_text(response)
 
 
 def test_account_of_a_competence_outside_the_scope_is_not_found(candidate_client, candidacy):
@@ -323,7 +328,10 @@ def test_upload_for_a_competence_outside_the_scope_is_refused_at_the_top(
     )
     assert response.status_code == 200
     assert response.context["stray_errors"] == [OUT_OF_SCOPE]
-    assert OUT_OF_SCOPE in page_text(response)
+    # Nothing on the page to link it to: the summary says it without a link.
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : ")
+    assert (links, items) == ([], [OUT_OF_SCOPE])
     assert list(Evidence.objects.filter(dossier=dossier)) == [with_work]
     assert stored_names("evidence/") == [with_work.file.name]
 
@@ -365,6 +373,9 @@ def test_a_text_refused_beside_a_valid_file_stores_neither_and_keeps_the_text(
     html = _section_html(response, c2)
     assert f'<ul class="errorlist" id="id_c{c2.pk}_text_error"><li>{error}' in html
     assert f'<ul class="errorlist" id="id_c{c2.pk}_file_error"><li>{NOT_JOINED}' in html
+    title, links, _items = error_summary(response)
+    assert title.startswith("Erreur : ")
+    assert links == [f"id_c{c2.pk}_text", f"id_c{c2.pk}_file"]
     assert not flash_messages(response)
     _nothing_stored(dossier)
     assert not CandidateAccount.objects.filter(dossier=dossier).exists()
@@ -768,3 +779,16 @@ def test_detail_and_candidate_page_queries_do_not_grow_with_the_files(
     assert query_count(client, urls["detail"]) == detail_one
     client.force_login(candidat)
     assert query_count(client, urls["mine"]) == mine_one
+
+
+def test_the_account_heading_is_written_for_the_reader(client, actors, candidacy):
+    urls = _urls(candidacy)
+    client.force_login(actors["candidat"])
+    assert "<h4>Votre récit</h4>" in page_text(client.get(urls["detail"]))
+    name = actors["candidat"].get_full_name()
+    of_name = f"d'{name}" if name[0] in "AEIOUYÉÈ" else f"de {name}"
+    for role in ("professionnel", "gestionnaire"):
+        client.force_login(actors[role])
+        text = page_text(client.get(urls["detail"]))
+        assert f"<h4>Récit {of_name}</h4>" in text
+        assert "Récit du candidat" not in text

@@ -23,7 +23,14 @@ from jury.models import Certificate, CompetenceDecision, Deliberation
 from tests.candidates.builders import competence, today, validate
 from tests.evaluations.builders import dossier_of
 from tests.factories import OrganisationFactory
-from tests.helpers import add_years, flash_messages, page_text, query_count, stored_bytes
+from tests.helpers import (
+    add_years,
+    error_summary,
+    flash_messages,
+    page_text,
+    query_count,
+    stored_bytes,
+)
 
 from .builders import (
     ALL,
@@ -364,6 +371,11 @@ def test_a_decision_differing_from_the_evaluators_needs_a_motivation(client, pre
     form = response.context["form"]
     assert form.errors == {f"motivation_{c2.pk}": [DIFFERS]}
     assert _state(deliberation) == before
+    # The summary at the top names the competence and links to the field.
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : Fiche de décision")
+    assert links == [f"id_motivation_{c2.pk}"]
+    assert items == [f"Motivation — {c2.code} : {DIFFERS}"]
     page = page_text(response)
     # The error sits in C2's block, and what was typed is still there.
     block = page[page.index(f'id="competence-{c2.pk}"') :]
@@ -381,6 +393,28 @@ def test_a_decision_differing_from_the_evaluators_needs_a_motivation(client, pre
     )
     deliberation.candidacy.refresh_from_db()
     assert deliberation.candidacy.state == "certifie"
+
+
+def test_a_missing_decision_is_summarised_and_linked_to_its_first_choice(
+    client, president, on_agenda
+):
+    deliberation = on_agenda()
+    c3 = competence(3)
+    client.force_login(president.user)
+    data = _submitted(client.get(_fiche(deliberation)).context["form"])
+    data.pop(f"decision_{c3.pk}")
+    data["motivation"] = "Motivation saisie avant l'erreur."
+    response = client.post(_fiche(deliberation), data)
+    assert response.status_code == 200
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : Fiche de décision")
+    assert links == [f"id_decision_{c3.pk}_0"]
+    assert items == [f"Décision du jury — {c3.code} : Choisissez « validée » ou « non validée »."]
+    page = page_text(response)
+    assert "La décision n'a pas été enregistrée : corrigez ce qui est signalé." in page
+    assert "Motivation saisie avant l'erreur." in page
+    block = page[page.index(f'id="competence-{c3.pk}"') :]
+    assert 'class="field field--error"' in block[: block.index("</fieldset>")]
 
 
 def test_president_records_every_competence_validated_certifie_with_a_certificate(
@@ -496,6 +530,11 @@ def test_non_conformity_needs_notes_then_returns_the_candidacy_to_evaluation(
     response = client.post(_fiche(deliberation), data)
     assert response.status_code == 200
     assert response.context["form"].errors == {"note_pieces": [NOTE_REQUIRED]}
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : Fiche de décision")
+    assert links == ["id_note_pieces"]
+    assert len(items) == 1
+    assert items[0].startswith("Observation — ") and items[0].endswith(f" : {NOTE_REQUIRED}")
     assert not _ticked(response, "check_pieces")
     assert _ticked(response, "check_demarche")
     assert _state(deliberation) == before

@@ -3,6 +3,7 @@ session with their checks, the search, the placement of the ticked ones, the ret
 to the evaluation; its link on the session page, the navigation and the dashboard."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 from jury.models import Deliberation
 from tests.candidates.builders import DAY, today, validate
 from tests.factories import CandidacyFactory, TransitionLogFactory
-from tests.helpers import flash_messages, page_text, query_count
+from tests.helpers import error_summary, flash_messages, page_text, query_count
 
 from .builders import cheap_in_jury, place, planned_session
 
@@ -187,10 +188,18 @@ def test_placing_nothing_ticked_or_without_a_session_shows_the_errors_and_keeps_
         "candidacies": ["Cochez au moins une candidature à inscrire."],
         "session": ["Choisissez la session où inscrire les candidatures."],
     }
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : Instruction des dossiers")
+    assert links == ["id_candidacies_0", "id_session"]
+    assert items == [
+        "Candidatures à inscrire : Cochez au moins une candidature à inscrire.",
+        "Inscrire à la session : Choisissez la session où inscrire les candidatures.",
+    ]
     response = client.post(PLACE, {"candidacies": [waiting[0].pk], "session": ""})
     content = page_text(response)
-    assert "Rien n'a été inscrit" in content
-    assert f'value="{waiting[0].pk}" id="inscrire-{waiting[0].pk}" checked' in content
+    assert "Rien n'a été inscrit : corrigez ce qui est signalé." in content
+    assert error_summary(response)[1] == ["id_session"]
+    assert re.search(rf'value="{waiting[0].pk}" id="id_candidacies_\d+" checked', content)
     assert not Deliberation.objects.exists()
 
 

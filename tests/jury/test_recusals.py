@@ -35,8 +35,9 @@ from .builders import (
 pytestmark = pytest.mark.django_db
 
 RECUSED_PRESIDENT = (
-    "Le président est récusé sur cette candidature : il ne peut pas en délibérer. Le "
-    "secrétariat désigne un autre président pour cette candidature ou la retire de la session."
+    "La personne qui préside la session est récusée sur cette candidature : elle ne peut pas "
+    "en délibérer. Le secrétariat confie la présidence de cette candidature à un autre membre "
+    "ou la retire de la session."
 )
 
 
@@ -191,7 +192,7 @@ def test_the_named_president_is_present_and_seated(secretariat, panel, to_jury):
                 deliberation=deliberation, by=secretariat, president=absent_or_not_seated
             )
         assert error.value.message_dict == {
-            "president": ["Le président doit être un membre présent de la session."]
+            "president": ["Choisissez la présidence parmi les membres présents de la session."]
         }
     with pytest.raises(PermissionDenied):
         services.deliberation_name_president(

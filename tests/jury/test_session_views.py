@@ -186,7 +186,7 @@ def test_session_compose_errors_are_shown_next_to_fields_and_input_kept(
         _url("session_compose", session), {"members": [e1.pk, s1.pk], "president": e2.pk}
     )
     assert response.context["compose_form"].errors == {
-        "president": ["Le président doit être l'un des membres de la session."]
+        "president": ["Choisissez la présidence parmi les membres de la session."]
     }
     assert not Seat.objects.exists()
     assert fresh_session(session).president is None

@@ -139,7 +139,7 @@ def test_the_president_must_be_present(secretariat):
         services.session_open(session=session, by=secretariat, present_member_ids=[e2.pk, s1.pk])
 
     assert excinfo.value.message_dict["present"] == [
-        "Le président doit être présent pour ouvrir la session."
+        f"La session ne peut pas être ouverte sans {e1.user.get_full_name()}, qui la préside."
     ]
     assert fresh_session(session).state == "planned"
     assert set(attendance(session).values()) == {None}

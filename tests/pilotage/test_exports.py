@@ -237,6 +237,9 @@ def test_sessions_export_one_row_per_decision_and_one_per_empty_session(
     header, *rows = csv_rows(export(client, secretariat, "sessions"))
 
     assert header[0] == "Date de la session"
+    # The column is named for the role, not « Président(e) ».
+    assert header[4] == "Présidence"
+    assert not [name for name in header if "(e)" in name]
     assert [(r[0], r[2], r[5], r[10]) for r in rows] == [
         ("15/06/2026", "Lyon", "Alpha", "Certification obtenue"),
         ("15/06/2026", "Lyon", "Beta", "Validation partielle"),

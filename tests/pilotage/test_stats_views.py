@@ -6,6 +6,7 @@ from django.urls import reverse
 from candidates.enums import State
 from jury.enums import SessionState
 from tests.factories import DeliberationFactory, JurySessionFactory
+from tests.helpers import error_summary
 
 from .builders import at, created, log
 
@@ -126,7 +127,10 @@ def test_end_before_start_is_a_clear_error_kept_in_the_form(client, secretariat)
     ]
     content = response.content.decode()
     assert 'value="2026-06-30"' in content
-    assert 'id="resume-erreurs"' in content
+    title, links, items = error_summary(response)
+    assert title.startswith("Erreur : Pilotage")
+    assert links == ["id_end"]
+    assert items == [f"Date de fin : {response.context['form'].errors['end'][0]}"]
     assert "figures" not in response.context
 
 

@@ -79,7 +79,7 @@ ACCOUNTS = [
         "candidat@demo.cqp.fr",
         "Camille",
         "Durand",
-        "Candidat(e) (Formapro Conseil)",
+        "Personne candidate (Formapro Conseil)",
         "",
         [("81234567800013", MembershipRole.CANDIDAT)],
         [],
