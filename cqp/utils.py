@@ -27,12 +27,14 @@ class BoundedPaginator(Paginator):
         bound: int = COUNT_BOUND,
         by_key: bool = False,
         annotate_rows=None,
+        keys=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
         self.bound = bound
-        self.by_key = by_key or annotate_rows is not None
+        self.by_key = by_key or annotate_rows is not None or keys is not None
         self.annotate_rows = annotate_rows
+        self.keys = keys
 
     @cached_property
     def _bounded_count(self) -> int:
@@ -70,7 +72,10 @@ class BoundedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        if self.keys is not None:  # the list knows a cheaper way to its page's keys
+            keys = self.keys(bottom, top)
+        else:
+            keys = list(rows.values_list("pk", flat=True)[bottom:top])
         if self.annotate_rows is not None:  # what only the rows shown need, for them only
             rows = self.annotate_rows(rows)
         found = {row.pk: row for row in rows_by_key(rows, keys)}
@@ -100,17 +105,21 @@ def paginate(
     bound: int | None = None,
     by_key=False,
     annotate_rows=None,
+    keys=None,
 ):
     """The requested page of a list; an out-of-range or malformed page number gives the
     nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
     rows, and `annotate_rows(queryset)` adds to the rows read what only they need (an
-    aggregate computed for the 20 rows shown, not for the whole list) (BoundedPaginator)."""
+    aggregate computed for the 20 rows shown, not for the whole list); `keys(bottom, top)`
+    reads a page's keys where the list knows a cheaper way than its queryset
+    (BoundedPaginator)."""
     paginator = BoundedPaginator(
         queryset,
         per_page,
         bound=bound or COUNT_BOUND,
         by_key=by_key,
         annotate_rows=annotate_rows,
+        keys=keys,
     )
     return paginator.get_page(request.GET.get("page"))
 

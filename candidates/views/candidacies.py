@@ -36,12 +36,20 @@ from ..transitions import TRANSITIONS
 def candidacy_list(request):
     filters = CandidacyFilterForm(request.GET)
     filters.is_valid()
-    candidacies = selectors.candidacy_list(
-        user=request.user,
-        state=filters.cleaned_data.get("state", ""),
-        pathway=filters.cleaned_data.get("pathway", ""),
-        q=filters.cleaned_data.get("q", "").strip(),
-    )
+    chosen = {
+        "state": filters.cleaned_data.get("state", ""),
+        "pathway": filters.cleaned_data.get("pathway", ""),
+        "q": filters.cleaned_data.get("q", "").strip(),
+    }
+    candidacies = selectors.candidacy_list(user=request.user, **chosen)
+    keys = None
+    if not is_secretariat(request.user):  # who sees everything has no ways to merge
+
+        def keys(bottom, top):
+            return selectors.candidacy_page_keys(
+                user=request.user, bottom=bottom, top=top, **chosen
+            )
+
     can_create = (
         is_secretariat(request.user) or managed_organisation_list(user=request.user).exists()
     )
@@ -50,7 +58,7 @@ def candidacy_list(request):
         "candidates/candidacy_list.html",
         {
             "filters": filters,
-            "page": paginate(request, candidacies, by_key=True),
+            "page": paginate(request, candidacies, by_key=True, keys=keys),
             "can_create": can_create,
         },
     )

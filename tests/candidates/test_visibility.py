@@ -45,3 +45,39 @@ def test_the_secretariat_reads_every_candidacy_without_a_filter(secretariat, own
     CandidacyFactory(organisation=own_org)
     assert " WHERE " not in str(selectors.candidacy_queryset(user=secretariat).query)
     assert len(_visible(secretariat)) == 1
+
+
+def test_the_page_keys_merged_from_each_way_of_seeing_are_the_lists_own(
+    own_org, other_org, secretariat
+):
+    """candidacy_page_keys reads the first rows of each way of seeing and merges them: the
+    same keys, in the same order, as the list's queryset sliced, for a user who sees
+    candidacies in every way at once, with and without filters, on every page."""
+    from candidates import selectors
+    from candidates.enums import State
+    from tests.factories import (
+        CandidacyFactory,
+        CandidateFactory,
+        MembershipFactory,
+        UserFactory,
+    )
+
+    someone = UserFactory(first_name="Multiple")
+    MembershipFactory(user=someone, organisation=own_org, role="gestionnaire")
+    mine = CandidateFactory(user=someone)
+    CandidacyFactory(candidate=mine, organisation=other_org)
+    for n in range(9):
+        CandidacyFactory(organisation=own_org, state=State.PARCOURS if n % 2 else State.REPERAGE)
+        CandidacyFactory(organisation=other_org, professionnel=someone)
+        CandidacyFactory(organisation=other_org, evaluateur=someone, state=State.PARCOURS)
+        CandidacyFactory(organisation=other_org)  # not seen
+    for filters in ({}, {"state": State.PARCOURS}, {"q": "Multiple"}):
+        listed = list(
+            selectors.candidacy_list(user=someone, **filters).values_list("pk", flat=True)
+        )
+        assert listed, filters
+        for bottom, top in ((0, 7), (7, 14), (14, 40)):
+            assert (
+                selectors.candidacy_page_keys(user=someone, bottom=bottom, top=top, **filters)
+                == listed[bottom:top]
+            ), (filters, bottom)
