@@ -19,8 +19,11 @@ document.addEventListener("DOMContentLoaded", () => {
 // bar, marked data-sticky-bar) is scrolled just above it. Browsers scroll a field that is out
 // of view (the CSS scroll-padding keeps it clear of the bar) but leave one that is partly
 // visible where it is; checked after the browser's own scroll, in the next frame.
+// Keyboard focus only (:focus-visible): a field clicked with the mouse stays where it is, lest
+// the page move between the press and the release and the click be lost.
 document.addEventListener("focusin", (event) => {
   const field = event.target;
+  if (!field.matches || !field.matches(":focus-visible")) return;
   requestAnimationFrame(() => {
     for (const bar of document.querySelectorAll("[data-sticky-bar]")) {
       if (bar.contains(field) || getComputedStyle(bar).position !== "sticky") continue;

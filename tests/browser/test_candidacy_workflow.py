@@ -122,7 +122,9 @@ def test_professionnel_completes_the_livret_and_the_plan_appears(
         items = block(number).locator("fieldset.element-block")
         expect(items).to_have_count(per_competence[number])
         for index in range(per_competence[number]):
-            items.nth(index).locator("label").filter(has_text=choice).click()
+            # check() clicks then waits for the box to be ticked: a click that lands while
+            # the page scrolls a focused field clear of the save bar is tried again.
+            items.nth(index).get_by_role("radio", name=choice, exact=True).check()
 
     # A first attempt with only C1 assessed: refused, with what is missing, and C1 kept.
     mark(1, "Acquis")
