@@ -428,7 +428,7 @@ def _load_avg() -> str:
 
 
 def _target(page: str, queries: int, ratio: float) -> str:
-    if page.startswith("export"):
+    if page.startswith("export ") and "." in page.split()[1]:  # a dataset's file
         return "a file"
     if page.startswith(("candidacy detail", "deliberation dashboard", "session page")):
         return "throughput"
