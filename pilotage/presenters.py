@@ -60,6 +60,21 @@ def _compared(rows, label_key="label"):
     return series, table
 
 
+SESSIONS_SHOWN = 24
+
+
+def _sessions_caption(sessions: list) -> str:
+    if len(sessions) > SESSIONS_SHOWN:
+        return _(
+            "Pour les %(shown)d dernières sessions tenues pendant la période, sur %(total)d : "
+            "les candidats certifiés, partiellement validés et non certifiés."
+        ) % {"shown": SESSIONS_SHOWN, "total": len(sessions)}
+    return _(
+        "Pour chaque session tenue pendant la période : les candidats certifiés, "
+        "partiellement validés et non certifiés."
+    )
+
+
 def charts(figures: dict) -> list[dict]:
     flows, durations = figures["flows"], figures["durations"]
     outcomes, recevabilite = figures["outcomes"], figures["recevabilite"]
@@ -69,6 +84,9 @@ def charts(figures: dict) -> list[dict]:
         figures["jury"],
     )
     per_month = flows["per_month"]
+    # The latest sessions only: a chart of more bars is not read (the sessions' export
+    # gives them all).
+    sessions = outcomes["sessions"][-SESSIONS_SHOWN:]
 
     def compared_head(corner):
         return [corner, _("Période"), _("Période précédente")]
@@ -140,20 +158,17 @@ def charts(figures: dict) -> list[dict]:
         chart(
             "sessions",
             _("Décisions du jury par session"),
-            _(
-                "Pour chaque session tenue pendant la période : les candidats certifiés, "
-                "partiellement validés et non certifiés."
-            ),
-            [formats.date_format(row["date"], "SHORT_DATE_FORMAT") for row in outcomes["sessions"]],
+            _sessions_caption(outcomes["sessions"]),
+            [formats.date_format(row["date"], "SHORT_DATE_FORMAT") for row in sessions],
             [
-                {"label": EXIT_LABELS[s], "data": [row[s] for row in outcomes["sessions"]]}
+                {"label": EXIT_LABELS[s], "data": [row[s] for row in sessions]}
                 for s in DECISION_STATES
             ],
             [_("Session du"), _("Décisions")] + [EXIT_LABELS[s] for s in DECISION_STATES],
             [
                 [formats.date_format(row["date"], "SHORT_DATE_FORMAT"), _number(row["total"])]
                 + [f"{_number(row[s])} ({_percent(row[f'{s}_rate'])})" for s in DECISION_STATES]
-                for row in outcomes["sessions"]
+                for row in sessions
             ],
             stacked=True,
         ),

@@ -175,3 +175,22 @@ def test_query_count_does_not_grow_with_the_candidacies(
         response = client.get(URL, PERIOD)
     assert response.context["figures"]["flows"]["entering"]["current"] == 12
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_chart_of_the_sessions_shows_the_latest_24_and_says_so(client, secretariat, own_org):
+    from pilotage.presenters import SESSIONS_SHOWN
+
+    for n in range(SESSIONS_SHOWN + 2):
+        session = JurySessionFactory(
+            date=datetime.date(2026, 1, 5) + datetime.timedelta(days=5 * n),
+            state=SessionState.CLOSED,
+        )
+        candidacy = created(at(datetime.date(2026, 1, 2)), organisation=own_org)
+        DeliberationFactory(session=session, candidacy=candidacy, outcome=State.CERTIFIE)
+    client.force_login(secretariat)
+    response = client.get(URL, PERIOD)
+    chart = next(c for c in response.context["charts"] if c["id"] == "graphique-sessions")
+    assert len(chart["table"]["rows"]) == SESSIONS_SHOWN
+    assert chart["data"]["labels"][-1] == "10/05/2026"  # the latest session of the period
+    assert f"Pour les {SESSIONS_SHOWN} dernières sessions" in chart["caption"]
+    assert f"sur {SESSIONS_SHOWN + 2}" in chart["caption"]
