@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from candidates.forms import CandidacyFilterForm
-from cqp.forms import HabilitationFilterForm
+from cqp.forms import FastSelect, HabilitationFilterForm
 from cqp.models import Organisation
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
@@ -88,12 +88,13 @@ class HolderFilterForm(ScopedFilterForm):
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
-        self.fields["session"].widget = forms.Select(
+        # Long lists at scale (every session, every organisation): written by FastSelect.
+        self.fields["session"].widget = FastSelect(
             choices=[("", _("Toutes les sessions"))] + [(s.pk, str(s)) for s in self._sessions()]
         )
         organisations = list(_organisations(user).values_list("slug", "name"))
         if len(organisations) > 1:
-            self.fields["organisation"].widget = forms.Select(
+            self.fields["organisation"].widget = FastSelect(
                 choices=[("", _("Toutes les organisations")), *organisations]
             )
         else:
