@@ -47,23 +47,37 @@ def register_visibility(rule) -> None:
     _visibility_rules.append(rule)
 
 
-def _ways_of_seeing(user) -> list[QuerySet[Candidacy]]:
-    """One queryset of candidacies per way a user may see one, each served by an index: as
-    the candidate (candidate.user_id), as the professionnel or the évaluateur assigned (their
-    FK columns), as gestionnaire of their organisations (organisation_id), and each
-    registered rule's."""
-    managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
-    ways = [
+def _column_ways(user) -> list[QuerySet[Candidacy]]:
+    """The ways of seeing a candidacy that a column of it answers, each read along an index
+    in the list's order: as the candidate (few candidacies each), as the professionnel or
+    the évaluateur assigned ((column, updated_at) indexes)."""
+    return [
         Candidacy.objects.filter(candidate__user=user),
         Candidacy.objects.filter(professionnel=user),
         Candidacy.objects.filter(evaluateur=user),
-        Candidacy.objects.filter(organisation_id__in=managed),
     ]
+
+
+def _rule_ways(user) -> list[QuerySet[Candidacy]]:
+    """The candidacies each registered rule lets the user see (the jury: its sessions')."""
+    ways = []
     for rule in _visibility_rules:
         extra = rule(user)
         if extra is not None:
             ways.append(Candidacy.objects.filter(pk__in=extra))
     return ways
+
+
+def _set_ways(user) -> list[QuerySet[Candidacy]]:
+    """The ways of seeing a candidacy that are a set to compute first: as gestionnaire of
+    its organisation (organisation_id), and each registered rule's."""
+    managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
+    return [Candidacy.objects.filter(organisation_id__in=managed), *_rule_ways(user)]
+
+
+def _ways_of_seeing(user) -> list[QuerySet[Candidacy]]:
+    """One queryset of candidacies per way a user may see one, each served by an index."""
+    return _column_ways(user) + _set_ways(user)
 
 
 def visible_ids(user) -> QuerySet:
@@ -90,11 +104,11 @@ def candidacy_page_keys(*, user, bottom: int, top: int, **filters) -> list[int]:
         (F("updated_at") + Value(datetime.timedelta(0))).desc(),
         F("id").desc(),
     )
+    ordered = [(way, order) for way in _column_ways(user)]
+    ordered += [(way, unindexed) for way in _set_ways(user)]
     firsts = [
-        _filtered(way, **filters)
-        .order_by(*(order if number < _INDEXED_WAYS else unindexed))
-        .values_list("id", "updated_at")[:top]
-        for number, way in enumerate(_ways_of_seeing(user))
+        _filtered(way, **filters).order_by(*ordering).values_list("id", "updated_at")[:top]
+        for way, ordering in ordered
         if not isinstance(way, EmptyQuerySet)  # a rule that answers « nothing » (.none())
     ]
     if len(firsts) == 1:  # already in order: its rows from `bottom`
@@ -104,12 +118,6 @@ def candidacy_page_keys(*, user, bottom: int, top: int, **filters) -> list[int]:
     first, *others = firsts
     merged = first.union(*others).order_by(*order)[bottom:top]
     return [pk for pk, _updated in merged]
-
-
-# The first ways of `_ways_of_seeing` are a column of the candidacy with a (column,
-# updated_at) index: the candidate's (through candidate_id), the professionnel's, the
-# évaluateur's.
-_INDEXED_WAYS = 3
 
 
 # What a list of candidacies shows of each.
@@ -173,10 +181,8 @@ def candidacy_get(*, user, pk: int) -> Candidacy:
     candidacy = get_object_or_404(Candidacy.objects.select_related(*LIST_RELATED), pk=pk)
     if is_secretariat(user) or _seen_by_its_columns(candidacy, user):
         return candidacy
-    for rule in _visibility_rules:
-        extra = rule(user)
-        if extra is not None and extra.filter(**{_rule_column(extra): candidacy.pk}).exists():
-            return candidacy
+    if any(way.filter(pk=candidacy.pk).exists() for way in _rule_ways(user)):
+        return candidacy
     raise Http404
 
 
@@ -188,12 +194,6 @@ def _seen_by_its_columns(candidacy: Candidacy, user) -> bool:
         candidacy.professionnel_id,
         candidacy.evaluateur_id,
     ) or candidacy.organisation_id in managed_organisation_ids(user)
-
-
-def _rule_column(ids: QuerySet) -> str:
-    """The one column a visibility rule's queryset selects (`pk`, `candidacy_id`...)."""
-    (column,) = ids.query.values_select or ("pk",)
-    return column
 
 
 # The VAE requests awaiting a decision ------------------------------------------------------

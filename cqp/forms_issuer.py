@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from . import services_issuer
 from .forms_upload import UploadForm
 from .models import Issuer
 from .uploads import JPEG, PNG, UploadRefused, accept_attribute, check_upload
@@ -32,19 +33,7 @@ class IssuerForm(UploadForm, forms.ModelForm):
 
     class Meta:
         model = Issuer
-        fields = [
-            "name",
-            "short_name",
-            "street",
-            "postal_code",
-            "city",
-            "email",
-            "phone",
-            "president_name",
-            "president_title",
-            "vice_president_name",
-            "vice_president_title",
-        ]
+        fields = list(services_issuer.FIELDS)  # what the service records
         # The model's verbose names end with « : nom », which the label's colon would double.
         labels = {
             "president_name": gettext_lazy("Nom du président ou de la présidente"),

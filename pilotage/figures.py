@@ -31,15 +31,17 @@ def cache_key(filters: stats.Filters, today: datetime.date) -> str:
 def figures(filters: stats.Filters, today: datetime.date) -> tuple[dict, datetime.datetime]:
     """The page's figures and when they were computed: from the cache while they are
     PILOTAGE_CACHE_SECONDS old or less, else computed now (and kept)."""
-    seconds = settings.PILOTAGE_CACHE_SECONDS
-    key = cache_key(filters, today)
-    if seconds > 0:
-        kept = cache.get(key)
+    if settings.PILOTAGE_CACHE_SECONDS > 0:
+        kept = cache.get(cache_key(filters, today))
         if kept is not None:
             return kept
+    return _compute_and_keep(filters, today)
+
+
+def _compute_and_keep(filters: stats.Filters, today: datetime.date):
     computed = (stats.all_figures(filters, today), timezone.now())
-    if seconds > 0:
-        cache.set(key, computed, seconds)
+    if settings.PILOTAGE_CACHE_SECONDS > 0:
+        cache.set(cache_key(filters, today), computed, settings.PILOTAGE_CACHE_SECONDS)
     return computed
 
 
@@ -53,7 +55,5 @@ def default_view(today: datetime.date) -> stats.Filters:
 def warm(today: datetime.date | None = None) -> int:
     """Compute and keep the secretariat's default view (the beat task); how many views."""
     today = today or timezone.localdate()
-    filters = default_view(today)
-    computed = (stats.all_figures(filters, today), timezone.now())
-    cache.set(cache_key(filters, today), computed, settings.PILOTAGE_CACHE_SECONDS)
+    _compute_and_keep(default_view(today), today)
     return 1

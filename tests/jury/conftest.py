@@ -2,21 +2,29 @@
 presides another one, candidacies placed on the session's agenda; for the session pages,
 two members of each college and a session composed of three of them.
 
+`certificate` and `attestation` are those issued by a recorded decision (all validated;
+all but C3).
+
 A module that needs them named or seated otherwise overrides `president`, `assesseur`,
 `jury_session` or `session`; `on_agenda` and `to_jury` build candidacies of `candidat`.
 """
 
 import pytest
 
+from jury.models import Certificate
+
 from .builders import (
+    ALL,
     EMPLOYEURS,
     SALARIES,
     SESSION_DAY,
     candidacy_in_jury,
+    fiche,
     member,
     open_session,
     place,
     planned_session,
+    record,
 )
 
 
@@ -106,3 +114,19 @@ def composed(secretariat, two_per_college):
         president=two_per_college["e1"],
         date=SESSION_DAY,
     )
+
+
+@pytest.fixture
+def certificate(secretariat, to_jury):
+    session = open_session(by=secretariat)
+    deliberation = place(session, to_jury(), by=secretariat)
+    record(deliberation, decisions=fiche(validated=ALL))
+    return Certificate.objects.get(deliberation=deliberation)
+
+
+@pytest.fixture
+def attestation(secretariat, to_jury):
+    session = open_session(by=secretariat)
+    deliberation = place(session, to_jury(non_acquises={3}), by=secretariat)
+    record(deliberation, decisions=fiche(validated=[1, 2, 4, 5, 6], not_validated=[3]))
+    return Certificate.objects.get(deliberation=deliberation)

@@ -5,29 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from candidates.models import TransitionLog
 from jury import selectors, services
-from jury.models import Certificate
 from tests.factories import JuryFactory
-
-from .builders import (
-    ALL,
-    fiche,
-    open_session,
-    place,
-    record,
-)
 
 pytestmark = pytest.mark.django_db
 
 
 # Revocation and verification --------------------------------------------------------------
-
-
-@pytest.fixture
-def certificate(secretariat, to_jury):
-    session = open_session(by=secretariat)
-    deliberation = place(session, to_jury(), by=secretariat)
-    record(deliberation, decisions=fiche(validated=ALL))
-    return Certificate.objects.get(deliberation=deliberation)
 
 
 def test_revocation_needs_a_reason_and_the_secretariat(certificate, secretariat, candidat):

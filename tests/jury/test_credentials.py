@@ -17,9 +17,6 @@ from joserfc.jwk import KeySet
 
 from candidates.models import CompetenceValidation
 from jury import checks, credentials, services
-from jury.models import Certificate
-
-from .builders import ALL, fiche, open_session, place, record
 
 pytestmark = [
     pytest.mark.django_db,
@@ -32,22 +29,6 @@ SITE = "https://cqp.exemple.org"
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = SITE
-
-
-@pytest.fixture
-def certificate(secretariat, to_jury):
-    session = open_session(by=secretariat)
-    deliberation = place(session, to_jury(), by=secretariat)
-    record(deliberation, decisions=fiche(validated=ALL))
-    return Certificate.objects.get(deliberation=deliberation)
-
-
-@pytest.fixture
-def attestation(secretariat, to_jury):
-    session = open_session(by=secretariat)
-    deliberation = place(session, to_jury(non_acquises={3}), by=secretariat)
-    record(deliberation, decisions=fiche(validated=[1, 2, 4, 5, 6], not_validated=[3]))
-    return Certificate.objects.get(deliberation=deliberation)
 
 
 def _path(url: str) -> str:

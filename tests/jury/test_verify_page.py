@@ -11,28 +11,9 @@ from django.utils import timezone
 
 from candidates.models import CompetenceValidation
 from jury import services
-from jury.models import Certificate
 from tests.helpers import page_text
 
-from .builders import ALL, fiche, open_session, place, record
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def certificate(secretariat, to_jury):
-    session = open_session(by=secretariat)
-    deliberation = place(session, to_jury(), by=secretariat)
-    record(deliberation, decisions=fiche(validated=ALL))
-    return Certificate.objects.get(deliberation=deliberation)
-
-
-@pytest.fixture
-def attestation(secretariat, to_jury):
-    session = open_session(by=secretariat)
-    deliberation = place(session, to_jury(non_acquises={3}), by=secretariat)
-    record(deliberation, decisions=fiche(validated=[1, 2, 4, 5, 6], not_validated=[3]))
-    return Certificate.objects.get(deliberation=deliberation)
 
 
 def _page(client, certificate) -> str:
