@@ -98,16 +98,6 @@ def session_agenda_filtered(
     return qs
 
 
-def session_deliberations(
-    *, session, pathway: str = "", organisation_id=None, decided: str = ""
-) -> list[Deliberation]:
-    """The session's candidacies with what the jury needs, in a constant number of queries."""
-    qs = session_agenda_filtered(
-        session=session, pathway=pathway, organisation_id=organisation_id, decided=decided
-    )
-    return with_jury_facts(session, list(qs))
-
-
 def with_jury_facts(session, deliberations: list[Deliberation]) -> list[Deliberation]:
     """Each of `deliberations` (of `session`: a page of its agenda, say) with what the jury
     needs: the evaluators' signed results, whether the dossier was transmitted, the

@@ -517,7 +517,9 @@ def test_session_deliberations_in_a_constant_number_of_queries(
                 record(deliberation, decisions=fiche(validated=ALL))
 
     def read():
-        rows = selectors.session_deliberations(session=session)
+        rows = selectors.with_jury_facts(
+            session, list(selectors.session_agenda_filtered(session=session))
+        )
         return [
             (
                 d.candidacy.candidate.user.email,
