@@ -137,3 +137,17 @@ def login(page: Page, live_server, email: str, password: str) -> None:
     page.get_by_label(label("Adresse e-mail")).fill(email)
     page.get_by_label(label("Mot de passe")).fill(password)
     submit(page.get_by_role("button", name="Se connecter"))
+
+
+# Where the screenshots go when asked for (to look at the page as a user would).
+SHOTS = os.environ.get("SCREENSHOTS_DIR")
+
+
+def shoot(page: Page, name: str) -> None:
+    """The page at 1366 and 320 px: no sideways scroll; screenshots when SCREENSHOTS_DIR is set."""
+    for width in (1366, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if SHOTS:
+            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 900})

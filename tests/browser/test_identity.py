@@ -2,17 +2,15 @@
 their identity from their dashboard (an error first, then corrected); the secretariat opens it
 from the instruction page, marks it checked, and places the dossier on the next session."""
 
-import os
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from candidates.models import Candidate
 from tests.candidates.builders import DAY, today
 from tests.factories import PASSWORD, UserFactory
 from tests.jury.builders import cheap_in_jury, planned_session
 
-from .conftest import label, login, submit
+from .conftest import label, login, shoot, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,17 +18,6 @@ NO_IDENTITY = {
     **dict.fromkeys(("civility", "birth_name", "used_name", "first_names", "birth_place"), ""),
     **dict.fromkeys(("birth_date", "identity_declared_at", "identity_checked_at"), None),
 }
-# Where the screenshots go when asked for (to look at the page as a user would).
-SHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-
-def _shoot(page: Page, name: str) -> None:
-    for width in (1366, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        if SHOTS:
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_the_candidate_declares_and_the_secretariat_checks_then_places(
@@ -59,7 +46,7 @@ def test_the_candidate_declares_and_the_secretariat_checks_then_places(
     summary = page.locator("#error-summary")
     expect(summary).to_contain_text("La date de naissance ne peut pas être dans le futur.")
     expect(page.get_by_label(label("Nom d'usage"))).to_have_value("Moreau")
-    _shoot(page, "identity-error")
+    shoot(page, "identity-error")
     summary.get_by_role("link").first.click()
     expect(page.get_by_label(label("Date de naissance"))).to_be_focused()
     page.get_by_label(label("Date de naissance")).fill("1991-03-14")
@@ -76,7 +63,7 @@ def test_the_candidate_declares_and_the_secretariat_checks_then_places(
     expect(row).to_contain_text("pas encore vérifié par le secrétariat")
     submit(row.get_by_role("link", name="Vérifier l'état civil"))
     expect(desk.get_by_label(label("Nom de naissance"))).to_have_value("Lambert")
-    _shoot(desk, "identity-secretariat")
+    shoot(desk, "identity-secretariat")
     submit(desk.get_by_role("button", name="Marquer l'état civil comme vérifié"))
     expect(desk.locator(".messages")).to_contain_text("État civil vérifié pour Inès Moreau.")
     submit(desk.get_by_role("link", name="Retour à l'instruction des dossiers"))
@@ -94,4 +81,4 @@ def test_the_candidate_declares_and_the_secretariat_checks_then_places(
         "Votre état civil a été vérifié par le secrétariat de la CPEF"
     )
     expect(page.get_by_role("button", name="Enregistrer l'état civil")).to_have_count(0)
-    _shoot(page, "identity-checked")
+    shoot(page, "identity-checked")

@@ -2,29 +2,17 @@
 a professionnel is sent to assign one; the professionnel is offered the start of the
 evaluation only once its guard passes, never a confirmation the service would refuse."""
 
-import os
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.candidates.builders import assign, candidacy_in
 from tests.factories import PASSWORD
 
-from .conftest import label, login, submit
+from .conftest import label, login, shoot, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-
-def _shoot(page: Page, name: str) -> None:
-    for width in (1366, 320):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        if SHOTS:
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
 
 
 def test_the_next_step_leads_each_person_to_what_they_can_do_now(
@@ -39,7 +27,7 @@ def test_the_next_step_leads_each_person_to_what_they_can_do_now(
     page.goto(detail)
     step = page.locator(".next-step")
     expect(step).to_contain_text("un évaluateur externe affecté à la candidature")
-    _shoot(page, "next-step-gestionnaire")
+    shoot(page, "next-step-gestionnaire")
     step.get_by_role("link", name="Affecter les intervenants").first.click()
     expect(page).to_have_url(f"{detail}intervenants/")
     page.get_by_label(label("Professionnel du secteur")).select_option(str(professionnel.pk))
@@ -62,7 +50,7 @@ def test_the_next_step_leads_each_person_to_what_they_can_do_now(
     expect(page).to_have_url(detail)
     step = page.locator(".next-step")
     expect(step).to_contain_text("vous pouvez lancer l'évaluation des compétences")
-    _shoot(page, "next-step-professionnel")
+    shoot(page, "next-step-professionnel")
     step.get_by_role("link", name="Lancer l'évaluation").click()
     submit(page.get_by_role("button", name="Confirmer : lancer l'évaluation"))
     expect(page.get_by_role("status")).to_contain_text("Évaluation des compétences")
@@ -87,4 +75,4 @@ def test_the_candidate_sees_her_next_step_before_withdrawing(
     expect(page.locator(".other-actions").get_by_role("link")).to_have_text(
         ["Abandonner la candidature"]
     )
-    _shoot(page, "next-step-candidate")
+    shoot(page, "next-step-candidate")
