@@ -12,7 +12,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck disable=SC2016  # expanded by the inner shell, once the services are up
 exec bash scripts/with-services.sh bash -c '
     set -euo pipefail
-    unset REDIS_URL  # nothing is queued: rendering needs no broker
+    # Redis serves the cache and the sessions, as in production; no worker runs: a task
+    # would run in the process that asks for it.
+    export CELERY_TASK_ALWAYS_EAGER=1
     documents=1
     pages=1
     args=()

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from cqp.dashboard import register_panel
 from cqp.models import HabilitationKind, MembershipRole, PlatformRole
-from cqp.permissions import register_role_provider
 from cqp.selectors import certification_list, managed_organisation_list
+from cqp.user_facts import register_role_holders
 
 from . import selectors
 from .enums import RecevabiliteOutcome, State
@@ -16,11 +16,8 @@ from .models import Candidacy, Candidate, CompetenceValidation, RecevabiliteDeci
 PANEL_ROWS = 10
 
 
-def candidate_role(user):
-    return {MembershipRole.CANDIDAT} if Candidate.objects.filter(user=user).exists() else set()
-
-
-register_role_provider(candidate_role)
+# Whoever has a Candidate row is a candidate (cqp.user_facts reads it with the user).
+register_role_holders(MembershipRole.CANDIDAT, Candidate.objects.all)
 
 
 @register_panel(MembershipRole.CANDIDAT, "candidates/panels/candidat.html", order=20)

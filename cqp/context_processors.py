@@ -1,5 +1,6 @@
 from .models import PlatformRole
-from .permissions import ROLE_LABELS, user_memberships, user_roles
+from .permissions import ROLE_LABELS, in_read_memo, user_memberships, user_roles
+from .user_facts import UNREAD_SHOWN, read_facts
 
 
 def current_roles(request):
@@ -18,14 +19,16 @@ def current_roles(request):
     }
 
 
-# The header shows « 99+ » beyond this: the count stops there (a partial index on the
-# unread notifications of a user serves it), however many a user has.
-UNREAD_SHOWN = 99
-
-
 def unread_badge(user) -> dict:
     """`unread_notifications`: how many unread, counted up to UNREAD_SHOWN + 1 only;
-    `unread_notifications_label`: that number, or « 99+ » beyond."""
-    unread = user.notifications.filter(read_at__isnull=True).order_by()[: UNREAD_SHOWN + 1].count()
+    `unread_notifications_label`: that number, or « 99+ » beyond. On a page that reads, the
+    count read with the user (cqp.user_facts)."""
+    facts = read_facts(user) if in_read_memo() else None
+    if facts is not None:
+        unread = facts["unread"]
+    else:
+        unread = (
+            user.notifications.filter(read_at__isnull=True).order_by()[: UNREAD_SHOWN + 1].count()
+        )
     label = f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else str(unread)
     return {"unread_notifications": unread, "unread_notifications_label": label}

@@ -4,6 +4,7 @@ import contextlib
 import contextvars
 
 from .models import HabilitationKind, MembershipRole, PlatformRole
+from .user_facts import read_facts, role_holders
 
 # Facts about the user read once per page: a page asks the same permission questions for
 # every action it might offer. Only while reading (GET / HEAD, cqp.middleware.ReadMemo):
@@ -46,15 +47,6 @@ ROLE_LABELS = {
 ROLE_ORDER = list(ROLE_LABELS)
 
 
-# Apps built on the core add roles they know about (e.g. candidat for whoever has a candidacy).
-_role_providers = []
-
-
-def register_role_provider(provider) -> None:
-    """`provider(user) -> set[str]` of extra role codes; registered once in an AppConfig.ready."""
-    _role_providers.append(provider)
-
-
 def is_secretariat(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
 
@@ -64,7 +56,8 @@ def is_jury(user) -> bool:
 
 
 def user_memberships(user) -> list:
-    """The user's memberships with their organisations, read once per request (memoised)."""
+    """The user's memberships with their organisations, read once per request: with the user
+    (cqp.user_facts), or here the first time a page asks."""
     cached = getattr(user, "_cqp_memberships", None)
     if cached is None:
         cached = list(user.memberships.select_related("organisation").order_by())
@@ -89,8 +82,14 @@ def user_roles(user) -> list[str]:
         roles.add(user.platform_role)
     roles.update(m.role for m in user_memberships(user))
     roles.update(kind for kind, *_dates in user_habilitations(user))
-    for provider in _role_providers:
-        roles.update(provider(user))
+    # Roles other apps know from their rows (candidat: whoever has a Candidate row).
+    facts = read_facts(user) if in_read_memo() else None
+    if facts is not None:
+        roles.update(facts["roles"])
+    else:
+        roles.update(
+            role for role, holders in role_holders().items() if holders().filter(user=user).exists()
+        )
     user._cqp_roles = [role for role in ROLE_ORDER if role in roles]
     return user._cqp_roles
 
@@ -114,7 +113,11 @@ def can_manage_members(user, organisation) -> bool:
 
 def user_habilitations(user) -> list[tuple]:
     """(kind, valid_from, valid_until, revoked_on) of each of the user's habilitations, read
-    once per page (the header's roles and every « habilitated today? » question)."""
+    once per page (the header's roles and every « habilitated today? » question): on a page
+    that reads, those read with the user (cqp.user_facts)."""
+    facts = read_facts(user) if in_read_memo() else None
+    if facts is not None:
+        return facts["habilitations"]
     return memoised(
         ("habilitations", user.pk),
         lambda: list(

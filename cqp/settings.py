@@ -160,6 +160,10 @@ if REDIS_URL:
             "KEY_PREFIX": "cqp",
         }
     }
+    # Sessions read from Redis and written to both: no session query on a page, and a
+    # session outlives a flushed cache. Without Redis (the demo), in the database only: a
+    # per-process cache would keep a session another process has ended.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -167,7 +171,9 @@ AUTH_USER_MODEL = "cqp.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses every authenticate() while a lock holds (cqp.limits).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user with their memberships, habilitations and
+    # unread count in one query (cqp.user_facts).
+    "cqp.backends.FactsModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No guardian anonymous user: anonymous visitors hold no object permission.

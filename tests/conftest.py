@@ -7,6 +7,7 @@ import boto3
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 from moto.server import ThreadedMotoServer
 
 from cqp import seal, storage
@@ -115,6 +116,16 @@ def credential_key_file(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _credential_key(settings, credential_key_file):
     settings.CREDENTIAL_KEY_FILE = credential_key_file
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Every test starts in the site's language: a request in English leaves English active
+    in its thread (the locale middleware does not reset it), which a later test in the same
+    worker would otherwise inherit."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -56,7 +56,7 @@ def _sign_up(request, data):
         password=data["password1"],
         organisation=data["organisation"],
     )
-    login(request, candidacy.candidate.user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, candidacy.candidate.user, backend="cqp.backends.FactsModelBackend")
     return candidacy
 
 

@@ -39,7 +39,7 @@ def invitation_accept(request, token):
             apply_service_error(form, error)
         else:
             if not request.user.is_authenticated:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="cqp.backends.FactsModelBackend")
             messages.success(
                 request, _("Bienvenue : vous avez rejoint « %s ».") % invitation.organisation.name
             )

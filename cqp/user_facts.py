@@ -1,0 +1,151 @@
+"""What every page asks about the signed-in person, read with the person in one query.
+
+Each page's header names the person's roles and organisations and counts their unread
+notifications, and the permission checks read their memberships and habilitations. Read
+one by one, these were four queries on every page besides the session and the user. Here
+they are subqueries of the user's own query (`with_facts`), which the authentication
+backend (cqp.backends.FactsModelBackend) runs once per request; `attach_facts` puts them on
+the user object, where cqp.permissions and cqp.context_processors find them.
+
+Only a page that reads (GET, HEAD: cqp.permissions.read_memo) trusts them: a form sent
+re-reads what it checks, as services run outside a request do.
+"""
+
+import datetime
+import json
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+
+from .models import Habilitation, Membership, Notification, Organisation
+
+# The header shows « 99+ » beyond this: the count stops there (a partial index on the
+# unread notifications of a user serves it), however many a user has.
+UNREAD_SHOWN = 99
+
+FACTS = "_cqp_facts"  # the attribute of the user object that holds them
+
+
+class JSONRows(Subquery):
+    """The rows of a `values()` queryset as one JSON text: a list of objects named by the
+    queryset's columns. PostgreSQL and SQLite (the demo) both aggregate JSON."""
+
+    def __init__(self, queryset):
+        self.names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
+        super().__init__(queryset, output_field=models.TextField())
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        subquery, params = super().as_sql(compiler, connection)
+        quote = connection.ops.quote_name
+        # Column names come from this module's querysets, never from a request.
+        pairs = ", ".join(f"'{name}', _rows.{quote(name)}" for name in self.names)
+        if connection.vendor == "postgresql":
+            sql = (
+                f"(SELECT COALESCE(json_agg(json_build_object({pairs})), '[]')::text "  # noqa: S608
+                f"FROM {subquery} _rows)"
+            )
+        else:
+            sql = f"(SELECT json_group_array(json_object({pairs})) FROM {subquery} _rows)"  # noqa: S608
+        return sql, params
+
+
+class CountRows(Subquery):
+    """How many rows a (sliced) queryset has: COUNT(*) over the subquery, so that a LIMIT
+    bounds the count."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+
+    def __init__(self, queryset):
+        super().__init__(queryset, output_field=models.IntegerField())
+
+
+# Roles some app knows from its own rows (candidates: whoever has a Candidate row), as
+# `role -> callable returning a queryset with a `user` foreign key`.
+_role_holders = {}
+
+
+def register_role_holders(role: str, holders) -> None:
+    """Whoever has a row in `holders()` (a queryset with a `user` field) has `role`;
+    registered once in an AppConfig.ready."""
+    _role_holders[role] = holders
+
+
+def role_holders() -> dict:
+    return dict(_role_holders)
+
+
+def with_facts(users):
+    """`users` with what the pages ask of each: memberships with their organisation's name,
+    habilitations, the roles other apps know of, and the unread notifications counted up
+    to UNREAD_SHOWN + 1."""
+    memberships = (
+        Membership.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("id", "organisation_id", "role")
+        .annotate(organisation_name=models.F("organisation__name"))
+    )
+    habilitations = (
+        Habilitation.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("kind", "valid_from", "valid_until", "revoked_on")
+    )
+    unread = Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
+    return users.annotate(
+        facts_memberships=JSONRows(memberships),
+        facts_habilitations=JSONRows(habilitations),
+        facts_unread=CountRows(unread.values("pk")[: UNREAD_SHOWN + 1]),
+        **{
+            f"facts_role_{role}": Exists(holders().filter(user=OuterRef("pk")))
+            for role, holders in _role_holders.items()
+        },
+    )
+
+
+def _day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def attach_facts(user):
+    """Turns the annotations of `with_facts` into the user's facts (FACTS) and memberships
+    (the objects cqp.permissions.user_memberships returns). Returns the user."""
+    memberships = []
+    for row in json.loads(user.__dict__.pop("facts_memberships")):
+        membership = Membership.from_db(
+            Membership.objects.db,
+            ["id", "user_id", "organisation_id", "role"],
+            [row["id"], user.pk, row["organisation_id"], row["role"]],
+        )
+        membership.user = user
+        membership.organisation = Organisation.from_db(
+            Organisation.objects.db,
+            ["id", "name"],
+            [row["organisation_id"], row["organisation_name"]],
+        )
+        memberships.append(membership)
+    user._cqp_memberships = memberships
+    setattr(
+        user,
+        FACTS,
+        {
+            "habilitations": [
+                (
+                    row["kind"],
+                    _day(row["valid_from"]),
+                    _day(row["valid_until"]),
+                    _day(row["revoked_on"]),
+                )
+                for row in json.loads(user.__dict__.pop("facts_habilitations"))
+            ],
+            "unread": user.__dict__.pop("facts_unread"),
+            "roles": {
+                role for role in _role_holders if user.__dict__.pop(f"facts_role_{role}", False)
+            },
+        },
+    )
+    return user
+
+
+def read_facts(user):
+    """The facts read with the user, or None: when the user was not read with them (a test's
+    object, a service's argument)."""
+    return getattr(user, FACTS, None)
