@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cqp import notifications
-from cqp.models import Competence, CompetenceElement, MembershipRole
+from cqp.models import Competence, CompetenceElement
 from cqp.permissions import is_secretariat, managed_organisation_ids
 
 from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
@@ -71,8 +71,12 @@ def _rule_ways(user) -> list[QuerySet[Candidacy]]:
 def _set_ways(user) -> list[QuerySet[Candidacy]]:
     """The ways of seeing a candidacy that are a set to compute first: as gestionnaire of
     its organisation (organisation_id), and each registered rule's."""
-    managed = user.memberships.filter(role=MembershipRole.GESTIONNAIRE).values("organisation_id")
-    return [Candidacy.objects.filter(organisation_id__in=managed), *_rule_ways(user)]
+    # Their ids written in (from the memberships the page reads anyway): a subquery is
+    # planned for an average organisation, the ids for the very ones (7,564 candidacies
+    # for the known gestionnaire's at 100,000, not 249).
+    managed = sorted(managed_organisation_ids(user))
+    by_organisation = Candidacy.objects.filter(organisation_id__in=managed) if managed else None
+    return [way for way in (by_organisation, *_rule_ways(user)) if way is not None]
 
 
 def _ways_of_seeing(user) -> list[QuerySet[Candidacy]]:
@@ -118,6 +122,19 @@ def candidacy_page_keys(*, user, bottom: int, top: int, **filters) -> list[int]:
     first, *others = firsts
     merged = first.union(*others).order_by(*order)[bottom:top]
     return [pk for pk, _updated in merged]
+
+
+def candidacy_count(*, user, limit: int, **filters) -> int:
+    """How many candidacies the user's list holds (`candidacy_list`'s filters), up to
+    `limit`: the UNION of the ways of seeing one, each filtered, counted as it is. Counting
+    `candidacy_list` would join that union back to the 100,000 candidacies."""
+    ways = [
+        _filtered(way, **filters).order_by().values("pk")
+        for way in _ways_of_seeing(user)
+        if not isinstance(way, EmptyQuerySet)
+    ]
+    first, *others = ways
+    return first.union(*others)[:limit].count()
 
 
 # What a list of candidacies shows of each.

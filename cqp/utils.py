@@ -28,9 +28,11 @@ class BoundedPaginator(Paginator):
         by_key: bool = False,
         annotate_rows=None,
         keys=None,
+        counter=None,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
+        self.counter = counter
         self.bound = bound
         self.by_key = by_key or annotate_rows is not None or keys is not None
         self.annotate_rows = annotate_rows
@@ -38,6 +40,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
+        if self.counter is not None:  # the list knows a cheaper way to count its rows
+            return self.counter(self.bound + 1)
         rows = self.object_list
         if hasattr(rows, "order_by"):  # a queryset: COUNT(*) over at most bound + 1 rows
             # Only the keys: the annotations of the rows shown are not computed for the count.
@@ -106,13 +110,14 @@ def paginate(
     by_key=False,
     annotate_rows=None,
     keys=None,
+    counter=None,
 ):
     """The requested page of a list; an out-of-range or malformed page number gives the
     nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
     rows, and `annotate_rows(queryset)` adds to the rows read what only they need (an
     aggregate computed for the 20 rows shown, not for the whole list); `keys(bottom, top)`
-    reads a page's keys where the list knows a cheaper way than its queryset
-    (BoundedPaginator)."""
+    reads a page's keys where the list knows a cheaper way than its queryset, and
+    `counter(limit)` counts its rows so (BoundedPaginator)."""
     paginator = BoundedPaginator(
         queryset,
         per_page,
@@ -120,6 +125,7 @@ def paginate(
         by_key=by_key,
         annotate_rows=annotate_rows,
         keys=keys,
+        counter=counter,
     )
     return paginator.get_page(request.GET.get("page"))
 

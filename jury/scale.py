@@ -72,6 +72,9 @@ ACCOUNTS = {
     "candidat": f"candidat@{DOMAIN}",  # holds the candidacy with the long history
 }
 AGENDA_SIZE = 200  # candidacies on the agenda of the open session
+# Candidacies in jury on no session at least, waiting for the secretariat's instruction: a
+# full first page of /jury/instruction/ (20) at every size, besides the agenda.
+AWAITING_SESSION = 20
 LONG_HISTORY_ROUNDS = 150  # request_completion / submit_recevabilite rounds: 300 log entries
 
 # Share of each state, per pathway: most candidacies are under way, a share decided.
@@ -440,8 +443,11 @@ class Seeder:
             states += [next(iter(shares))] * (count - len(states))
             plans += [(pathway, s) for s in states]
         self.rng.shuffle(plans)
-        # The agenda needs AGENDA_SIZE candidacies in jury (a fifth of a small data set).
-        wanted = min(AGENDA_SIZE, self.n // 5) - sum(1 for _p, s in plans if s == State.JURY)
+        # The agenda needs AGENDA_SIZE candidacies in jury (a fifth of a small data set), and
+        # AWAITING_SESSION more wait for a session: without them, a small data set's jury
+        # candidacies would all be on the agenda and the instruction queue empty.
+        wanted = min(AGENDA_SIZE, self.n // 5) + AWAITING_SESSION
+        wanted -= sum(1 for _p, s in plans if s == State.JURY)
         for i, (pathway, state) in enumerate(plans):
             if wanted <= 0:
                 break
@@ -462,6 +468,7 @@ class Seeder:
             self.build_platform()
         plans = self.plan()
         self.agenda_left = min(AGENDA_SIZE, self.n // 5)
+        self.awaiting_left = AWAITING_SESSION
         self.decided_i = 0
         perms = Permission.objects.filter(
             content_type__app_label="candidates",
@@ -839,12 +846,13 @@ class Seeder:
             )
 
     def build_pending(self, candidacy: int) -> None:
-        """A candidacy in jury: on the agenda session first, then on the planned ones; one
-        in five waits for a session."""
+        """A candidacy in jury: on the agenda session first, then AWAITING_SESSION wait for
+        a session, then one in five waits, the others are on the planned sessions."""
         if self.agenda_left > 0:
             session = self.agenda_session
             self.agenda_left -= 1
-        elif self.rng.random() < 0.2:
+        elif self.rng.random() < 0.2 or self.awaiting_left > 0:
+            self.awaiting_left -= 1
             return
         else:
             session = self.rng.choice(self.planned_sessions)[0]

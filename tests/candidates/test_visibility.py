@@ -33,6 +33,7 @@ def test_each_way_of_seeing_a_candidacy_is_a_branch(own_org, other_org):
 
 def test_the_query_is_a_union_of_indexed_branches_not_an_or(own_org):
     user = UserFactory()
+    MembershipFactory(user=user, organisation=own_org, role=MembershipRole.GESTIONNAIRE)
     sql = str(selectors.candidacy_list(user=user).query).upper()
     assert "UNION" in sql
     where = sql.split(" WHERE ", 1)[1]
@@ -81,3 +82,16 @@ def test_the_page_keys_merged_from_each_way_of_seeing_are_the_lists_own(
                 selectors.candidacy_page_keys(user=someone, bottom=bottom, top=top, **filters)
                 == listed[bottom:top]
             ), (filters, bottom)
+        # The count over the union of the ways, bounded.
+        assert selectors.candidacy_count(user=someone, limit=100, **filters) == len(listed)
+        assert selectors.candidacy_count(user=someone, limit=3, **filters) == min(3, len(listed))
+
+
+def test_who_manages_no_organisation_has_no_organisation_branch(own_org):
+    user = UserFactory()
+    MembershipFactory(user=user, organisation=own_org, role=MembershipRole.PROFESSIONNEL)
+    CandidacyFactory(organisation=own_org)
+
+    assert '"ORGANISATION_ID" IN' not in str(selectors.candidacy_list(user=user).query).upper()
+    assert selectors.candidacy_count(user=user, limit=100) == 0
+    assert _visible(user) == set()

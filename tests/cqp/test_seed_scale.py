@@ -17,7 +17,8 @@ from candidates.models import Candidacy, ReperageEntry, TransitionLog
 from cqp.models import Notification, Organisation, User
 from evaluations.models import EvaluationDossier
 from jury.models import Certificate, Deliberation, JurySession
-from jury.scale import ACCOUNTS, AGENDA_SIZE, LONG_HISTORY_ROUNDS
+from jury.scale import ACCOUNTS, AGENDA_SIZE, AWAITING_SESSION, LONG_HISTORY_ROUNDS
+from jury.selectors import awaiting_session
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,12 @@ def test_seed_scale_builds_every_state_in_proportion(seeded):
     decided = sum(counts[s] for s in DECISION_STATES)
     assert under_way > N // 4
     assert decided > N // 5
-    assert counts[State.JURY] >= min(AGENDA_SIZE, N // 5)
+    assert counts[State.JURY] >= min(AGENDA_SIZE, N // 5) + AWAITING_SESSION
+
+
+def test_seed_scale_leaves_a_page_of_dossiers_waiting_for_a_session(seeded):
+    # Besides the agenda, the instruction queue has a full first page at every size.
+    assert awaiting_session().count() >= AWAITING_SESSION
     assert Candidacy.objects.filter(pathway="vae").count() == N // 4
     assert Organisation.objects.count() == 6  # at least 5, and the CPEF's own
 

@@ -131,3 +131,22 @@ def test_the_list_is_paginated_in_constant_queries(
 
     assert len(response.context["page"]) == 20
     assert response.context["page"].paginator.count == 25
+
+
+def test_a_gestionnaires_list_reads_their_organisations_without_a_query(
+    client, gestionnaire, own_org, other_org, django_assert_max_num_queries
+):
+    for n in range(25):
+        holder(own_org, last_name=f"Titulaire{n:02d}")
+    holder(other_org, last_name="Externe")
+    client.force_login(gestionnaire)
+    client.get(URL)  # the session's first read
+
+    # As the secretariat's: the organisations managed are the memberships the header read
+    # (no query to know whether there is any, none to list their keys in each query).
+    with django_assert_max_num_queries(11):
+        response = client.get(URL)
+
+    assert len(response.context["page"]) == 20
+    assert response.context["page"].paginator.count == 25
+    assert "Externe" not in response.content.decode()
