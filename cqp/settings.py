@@ -149,6 +149,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compiling a query that runs in milliseconds (measured on /pilotage/ at 100,000
     # candidacies: 2.8 s of JIT for 0.4 s of execution). Web requests are short queries.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 
