@@ -41,8 +41,10 @@ class SessionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only the organisations of the session's candidacies: the filter reveals nothing else.
         self.fields["organisation"].queryset = (
-            Organisation.objects.filter(candidacies__deliberations__session=session)
-            .distinct()
+            Organisation.objects.filter(
+                pk__in=session.deliberations.values("candidacy__organisation_id")
+            )
+            .only("pk", "name")
             .order_by("name")
         )
 

@@ -32,10 +32,11 @@ class Recusal:
 
 
 def candidacies_recusals(
-    candidacies: Iterable, members: Iterable[JuryMember]
+    candidacies: Iterable, members: Iterable[JuryMember], *, signers: dict | None = None
 ) -> dict[int, list[Recusal]]:
     """Per candidacy id, the members recused on it (in the order of `members`). Two queries,
-    however many candidacies and members."""
+    however many candidacies and members; one when the caller read the `signers` (per
+    candidacy id, the ids of the users who signed one of its assessments, of any cycle)."""
     candidacies, members = list(candidacies), list(members)
     if not candidacies or not members:
         return {}
@@ -47,10 +48,14 @@ def candidacies_recusals(
         ).values_list("user_id", "organisation_id")
     )
     signed = defaultdict(set)
-    for candidacy_id, professionnel_id, evaluateur_id in CompetenceAssessment.objects.filter(
-        dossier__candidacy_id__in=[c.pk for c in candidacies]
-    ).values_list("dossier__candidacy_id", "professionnel_signed_by", "evaluateur_signed_by"):
-        signed[candidacy_id].update({professionnel_id, evaluateur_id} & by_user.keys())
+    if signers is None:
+        signers = defaultdict(set)
+        for candidacy_id, professionnel_id, evaluateur_id in CompetenceAssessment.objects.filter(
+            dossier__candidacy_id__in=[c.pk for c in candidacies]
+        ).values_list("dossier__candidacy_id", "professionnel_signed_by", "evaluateur_signed_by"):
+            signers[candidacy_id].update({professionnel_id, evaluateur_id})
+    for candidacy_id, users in signers.items():
+        signed[candidacy_id] = set(users) & by_user.keys()
     result = {}
     for candidacy in candidacies:
         recused = []
@@ -82,13 +87,18 @@ def _seated(session) -> list[JuryMember]:
     ]
 
 
-def session_recusals(session, deliberations: Iterable[Deliberation] | None = None) -> dict:
+def session_recusals(
+    session, deliberations: Iterable[Deliberation] | None = None, *, signers: dict | None = None
+) -> dict:
     """Per deliberation id, the seated members recused on its candidacy: for `deliberations`
-    of the session (all of them by default). Three queries."""
+    of the session (all of them by default). Three queries (two with `signers`, as
+    `candidacies_recusals`)."""
     if deliberations is None:
         deliberations = session.deliberations.select_related("candidacy")
     deliberations = list(deliberations)
-    by_candidacy = candidacies_recusals([d.candidacy for d in deliberations], _seated(session))
+    by_candidacy = candidacies_recusals(
+        [d.candidacy for d in deliberations], _seated(session), signers=signers
+    )
     return {d.pk: by_candidacy.get(d.candidacy_id, []) for d in deliberations}
 
 

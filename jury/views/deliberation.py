@@ -40,6 +40,8 @@ def session_dashboard(request, pk):
     # A page of the agenda at a time (the jury reads them in turn; « À décider » keeps those
     # left), its facts read for that page only.
     page = paginate(request, agenda, per_page=DASHBOARD_PAGE_SIZE)
+    deliberations = selectors.with_jury_facts(session, list(page))
+    president = presides(request.user, session)
     return render(
         request,
         "jury/session_dashboard.html",
@@ -48,8 +50,11 @@ def session_dashboard(request, pk):
             "filters": filters,
             "filtered": any(filters.cleaned_data.values()),
             "page": page,
-            "deliberations": selectors.with_jury_facts(session, list(page)),
-            "presides": presides(request.user, session),
+            "deliberations": deliberations,
+            "rows": presenters.dashboard_rows(
+                request.user, session, deliberations, presides=president
+            ),
+            "presides": president,
         },
     )
 

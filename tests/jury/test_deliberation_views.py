@@ -176,7 +176,7 @@ def test_session_dashboard_shows_each_candidacy_with_results_documents_and_progr
     assert "complet, transmis" in page
     assert "0 décidée sur 1" in page
     [row] = response.context["deliberations"]
-    assert [(a.competence.code, a.final_result) for a in row.results] == [
+    assert [(a.code, a.final_result) for a in row.results] == [
         ("C1", "acquise"),
         ("C2", "non_acquise"),
         ("C3", "acquise"),
