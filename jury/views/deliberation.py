@@ -30,11 +30,10 @@ def session_dashboard(request, pk):
     session = session_for(request, pk)
     filters = SessionFilterForm(request.GET, session=session)
     filters.is_valid()
-    organisation = filters.cleaned_data.get("organisation")
     agenda = selectors.session_agenda_filtered(
         session=session,
         pathway=filters.cleaned_data.get("pathway", ""),
-        organisation_id=organisation.pk if organisation else None,
+        organisation_id=filters.cleaned_data.get("organisation"),
         decided=filters.cleaned_data.get("decided", ""),
     )
     # A page of the agenda at a time (the jury reads them in turn; « À décider » keeps those
