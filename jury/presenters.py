@@ -198,7 +198,8 @@ def fiche_context(request, deliberation, *, results: dict, form, recused: list) 
     decided = deliberation.is_decided
     certificate = getattr(deliberation, "certificate", None) if decided else None
     return {
-        "fiche_document": _stored("fiche_decision", deliberation),
+        # Stored once decided only (DocumentKind.is_final): no query for a fiche to decide.
+        "fiche_document": _stored("fiche_decision", deliberation) if decided else None,
         "certificate_document": _stored(certificate.kind, certificate) if certificate else None,
         "deliberation": deliberation,
         "session": deliberation.session,

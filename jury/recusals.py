@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cqp.models import Membership
 from evaluations.models import CompetenceAssessment
+from evaluations.selectors import assessment_signers
 
 from .models import Deliberation, JuryMember
 
@@ -122,8 +123,10 @@ def session_recusals(
 
 
 def recusals(deliberation: Deliberation) -> list[Recusal]:
-    """The members seated on the deliberation's session recused on its candidacy."""
-    return session_recusals(deliberation.session, [deliberation])[deliberation.pk]
+    """The members seated on the deliberation's session recused on its candidacy (its signers
+    read with its assessments, which the fiche reads anyway)."""
+    signers = {deliberation.candidacy_id: assessment_signers(deliberation.candidacy_id)}
+    return session_recusals(deliberation.session, [deliberation], signers=signers)[deliberation.pk]
 
 
 def recused_ids(deliberation: Deliberation) -> set[int]:

@@ -18,7 +18,7 @@ from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
 from .enums import CertificateKind, SessionState
-from .models import Certificate, Deliberation, JurySession
+from .models import Certificate, Deliberation, JurySession, Seat
 from .recusals import session_recusals
 
 
@@ -39,8 +39,10 @@ def _visible_sessions(user: User) -> QuerySet[JurySession]:
     """Every session for the secretariat, the sessions they sit on for a member."""
     if is_secretariat(user):
         return JurySession.objects.all()
+    # Their seats' sessions, read from the seats (fewer joins for the planner: the fiche's
+    # query joins ten tables besides).
     return JurySession.objects.filter(
-        pk__in=JurySession.objects.filter(_sessions_of(user)).values("pk")
+        pk__in=Seat.objects.filter(member__user=user, member__is_active=True).values("session_id")
     )
 
 
