@@ -94,6 +94,16 @@ def _assessments_of(candidacy_pk: int) -> list[CompetenceAssessment]:
     )
 
 
+def assessment_signers(candidacy_pk: int) -> set[int]:
+    """The ids of the users who signed one of the candidacy's assessments, of any cycle (read
+    with its assessments: the fiche asks for them and for the results)."""
+    signers = set()
+    for assessment in _assessments_of(candidacy_pk):
+        signers.update((assessment.professionnel_signed_by_id, assessment.evaluateur_signed_by_id))
+    signers.discard(None)
+    return signers
+
+
 def latest_results(candidacy: Candidacy) -> dict[int, CompetenceAssessment]:
     """Per competence id, the latest fully signed assessment across the candidacy's cycles."""
     results = {}

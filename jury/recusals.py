@@ -11,10 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from cqp.models import Membership
 from evaluations.models import CompetenceAssessment
+from evaluations.selectors import assessment_signers
 
 from .models import Deliberation, JuryMember
 
@@ -32,30 +35,41 @@ class Recusal:
 
 
 def candidacies_recusals(
-    candidacies: Iterable, members: Iterable[JuryMember]
+    candidacies: Iterable,
+    members: Iterable[JuryMember],
+    *,
+    signers: dict | None = None,
+    organisations: dict | None = None,
 ) -> dict[int, list[Recusal]]:
     """Per candidacy id, the members recused on it (in the order of `members`). Two queries,
-    however many candidacies and members."""
+    however many candidacies and members; none for what the caller read: `signers` (per
+    candidacy id, the ids of the users who signed one of its assessments, of any cycle),
+    `organisations` (per member's user id, the ids of their organisations)."""
     candidacies, members = list(candidacies), list(members)
     if not candidacies or not members:
         return {}
     by_user = {m.user_id: m for m in members}
-    belongs = set(
-        Membership.objects.filter(
-            user_id__in=by_user,
-            organisation_id__in={c.organisation_id for c in candidacies if c.organisation_id},
-        ).values_list("user_id", "organisation_id")
-    )
-    signed = defaultdict(set)
-    for candidacy_id, professionnel_id, evaluateur_id in CompetenceAssessment.objects.filter(
-        dossier__candidacy_id__in=[c.pk for c in candidacies]
-    ).values_list("dossier__candidacy_id", "professionnel_signed_by", "evaluateur_signed_by"):
-        signed[candidacy_id].update({professionnel_id, evaluateur_id} & by_user.keys())
+    if organisations is None:
+        belongs = set(
+            Membership.objects.filter(
+                user_id__in=by_user,
+                organisation_id__in={c.organisation_id for c in candidacies if c.organisation_id},
+            ).values_list("user_id", "organisation_id")
+        )
+    else:
+        belongs = {(user, org) for user, orgs in organisations.items() for org in orgs}
+    if signers is None:
+        signers = defaultdict(set)
+        for candidacy_id, professionnel_id, evaluateur_id in CompetenceAssessment.objects.filter(
+            dossier__candidacy_id__in=[c.pk for c in candidacies]
+        ).values_list("dossier__candidacy_id", "professionnel_signed_by", "evaluateur_signed_by"):
+            signers[candidacy_id].update({professionnel_id, evaluateur_id})
     result = {}
     for candidacy in candidacies:
+        signed = set(signers.get(candidacy.pk, ())) & by_user.keys()
         recused = []
         for member in members:
-            reasons = _reasons(member, candidacy, belongs, signed[candidacy.pk])
+            reasons = _reasons(member, candidacy, belongs, signed)
             if reasons:
                 recused.append(Recusal(member=member, reasons=reasons))
         result[candidacy.pk] = recused
@@ -75,26 +89,44 @@ def _reasons(member, candidacy, belongs, signers) -> list[str]:
     return reasons
 
 
-def _seated(session) -> list[JuryMember]:
-    return [
-        seat.member
-        for seat in session.seats.select_related("member__user", "member__mandating_organisation")
-    ]
+def _seated(session) -> tuple[list[JuryMember], dict]:
+    """The members seated on `session`, and per member's user id the ids of their
+    organisations (read with the seats: a member belongs to a few)."""
+    seats = session.seats.select_related("member__user", "member__mandating_organisation").annotate(
+        organisation_ids=ArraySubquery(
+            Membership.objects.filter(user_id=OuterRef("member__user_id"))
+            .order_by()
+            .values("organisation_id")
+        )
+    )
+    members, organisations = [], {}
+    for seat in seats:
+        members.append(seat.member)
+        organisations[seat.member.user_id] = set(seat.organisation_ids)
+    return members, organisations
 
 
-def session_recusals(session, deliberations: Iterable[Deliberation] | None = None) -> dict:
+def session_recusals(
+    session, deliberations: Iterable[Deliberation] | None = None, *, signers: dict | None = None
+) -> dict:
     """Per deliberation id, the seated members recused on its candidacy: for `deliberations`
-    of the session (all of them by default). Three queries."""
+    of the session (all of them by default). Two queries (the seats with their members'
+    organisations, the signers), one with `signers` (as `candidacies_recusals`)."""
     if deliberations is None:
         deliberations = session.deliberations.select_related("candidacy")
     deliberations = list(deliberations)
-    by_candidacy = candidacies_recusals([d.candidacy for d in deliberations], _seated(session))
+    members, organisations = _seated(session)
+    by_candidacy = candidacies_recusals(
+        [d.candidacy for d in deliberations], members, signers=signers, organisations=organisations
+    )
     return {d.pk: by_candidacy.get(d.candidacy_id, []) for d in deliberations}
 
 
 def recusals(deliberation: Deliberation) -> list[Recusal]:
-    """The members seated on the deliberation's session recused on its candidacy."""
-    return session_recusals(deliberation.session, [deliberation])[deliberation.pk]
+    """The members seated on the deliberation's session recused on its candidacy (its signers
+    read with its assessments, which the fiche reads anyway)."""
+    signers = {deliberation.candidacy_id: assessment_signers(deliberation.candidacy_id)}
+    return session_recusals(deliberation.session, [deliberation], signers=signers)[deliberation.pk]
 
 
 def recused_ids(deliberation: Deliberation) -> set[int]:

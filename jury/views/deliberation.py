@@ -30,16 +30,17 @@ def session_dashboard(request, pk):
     session = session_for(request, pk)
     filters = SessionFilterForm(request.GET, session=session)
     filters.is_valid()
-    organisation = filters.cleaned_data.get("organisation")
     agenda = selectors.session_agenda_filtered(
         session=session,
         pathway=filters.cleaned_data.get("pathway", ""),
-        organisation_id=organisation.pk if organisation else None,
+        organisation_id=filters.cleaned_data.get("organisation"),
         decided=filters.cleaned_data.get("decided", ""),
     )
     # A page of the agenda at a time (the jury reads them in turn; « À décider » keeps those
     # left), its facts read for that page only.
     page = paginate(request, agenda, per_page=DASHBOARD_PAGE_SIZE)
+    deliberations = selectors.with_jury_facts(session, list(page))
+    president = presides(request.user, session)
     return render(
         request,
         "jury/session_dashboard.html",
@@ -48,8 +49,11 @@ def session_dashboard(request, pk):
             "filters": filters,
             "filtered": any(filters.cleaned_data.values()),
             "page": page,
-            "deliberations": selectors.with_jury_facts(session, list(page)),
-            "presides": presides(request.user, session),
+            "deliberations": deliberations,
+            "rows": presenters.dashboard_rows(
+                request.user, session, deliberations, presides=president
+            ),
+            "presides": president,
         },
     )
 

@@ -176,7 +176,7 @@ def test_session_dashboard_shows_each_candidacy_with_results_documents_and_progr
     assert "complet, transmis" in page
     assert "0 décidée sur 1" in page
     [row] = response.context["deliberations"]
-    assert [(a.competence.code, a.final_result) for a in row.results] == [
+    assert [(a.code, a.final_result) for a in row.results] == [
         ("C1", "acquise"),
         ("C2", "non_acquise"),
         ("C3", "acquise"),
@@ -688,8 +688,13 @@ def test_candidacy_page_shows_a_pending_session(client, candidat, on_agenda):
 
 
 # The fiche asks each question once per page (the guard of transmit_to_jury, the competences
-# to decide): its queries, by who reads it.
-FICHE_QUERIES = {"president": 17, "assesseur": 16, "secretariat": 16}
+# to decide): its queries, by who reads it. Six are the page layout's (the session, the user,
+# their memberships, their habilitations, whether they are a candidate, their unread count);
+# the fiche's own: the deliberation, the assessments (results and signers), the seats with
+# their members' organisations, the competences to decide, the livret's competences, the
+# dossier, the earlier validations (7), and for the president, who gets the form, the
+# signers' habilitations (8).
+FICHE_QUERIES = {"president": 6 + 8, "assesseur": 6 + 7, "secretariat": 6 + 7}
 
 
 @pytest.mark.parametrize("who", FICHE_QUERIES)
@@ -703,6 +708,22 @@ def test_the_fiche_runs_a_bounded_number_of_queries(
         assert client.get(_fiche(deliberation)).status_code == 200
     livret_reads = [q for q in captured if 'FROM "candidates_reperageentry"' in q["sql"]]
     assert len(livret_reads) == 1
+
+
+def test_a_decided_fiche_runs_a_bounded_number_of_queries(
+    client, president, on_agenda, django_assert_max_num_queries
+):
+    deliberation = on_agenda()
+    record(deliberation, decisions=fiche(validated=ALL))
+    client.force_login(president.user)
+    # No form, hence no checks; instead the certificate, the stored PDFs of the fiche and of
+    # the certificate, the decisions, who decided, the validations granted (6 + 12).
+    with django_assert_max_num_queries(6 + 12):
+        response = client.get(_fiche(deliberation))
+    assert response.status_code == 200
+    assert response.context["form"] is None
+    assert response.context["certificate"] is not None
+    assert len(response.context["granted"]) == 6
 
 
 def test_the_dashboard_of_a_long_agenda_shows_it_a_page_at_a_time(
