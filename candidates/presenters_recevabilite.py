@@ -106,9 +106,12 @@ def experience_timeline(experiences, *, on: datetime.date, minimum_years: int) -
     }
 
 
-def recevabilite_history(candidacy, limit: int | None = None) -> tuple[list[dict], int]:
+def recevabilite_history(
+    candidacy, limit: int | None = None, documents=None
+) -> tuple[list[dict], int]:
     """The request's submissions (audit log) and decisions (each with its letter, once
-    stored), oldest first, in three queries; with `limit`, only the latest `limit` of
+    stored), oldest first, in three queries, or two when the candidacy's `documents`
+    (cqp.documents.candidacy_documents) are given; with `limit`, only the latest `limit` of
     them. Returns the events and how many there are in all (counted in the same queries)."""
     submissions = (
         TransitionLog.objects.filter(candidacy_id=candidacy.pk, transition="submit_recevabilite")
@@ -126,7 +129,10 @@ def recevabilite_history(candidacy, limit: int | None = None) -> tuple[list[dict
         submissions, decisions = submissions[:limit], decisions[:limit]
     submissions, decisions = list(submissions), list(decisions)
     total = sum(rows[0].total for rows in (submissions, decisions) if rows)
-    letters = latest_documents(LETTER, [d.pk for d in decisions])
+    if documents is None:
+        letters = latest_documents(LETTER, [d.pk for d in decisions])
+    else:
+        letters = {d.object_id: d for d in documents if d.kind == LETTER}
     events = [
         {"kind": "submission", "at": entry.created_at, "entry": entry} for entry in submissions
     ]

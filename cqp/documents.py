@@ -26,6 +26,7 @@ from django.utils.text import slugify
 
 from . import seal, typography
 from .models import Document, Issuer
+from .utils import OneKeyQuery
 
 
 @dataclass(frozen=True)
@@ -189,16 +190,25 @@ def latest_documents(code: str, object_ids) -> dict[int, Document]:
     return latest
 
 
-def candidacy_documents(candidacy) -> list[Document]:
-    """The latest edition of every stored document of one candidacy, oldest first, in one query."""
+def _candidacy_documents_query(candidacy_pk):
     condition = Q(pk__in=[])
     for kind in _kinds.values():
         if kind.candidacy_lookup is None:
             continue
-        owners = kind.model._default_manager.filter(**{kind.candidacy_lookup: candidacy.pk})
+        owners = kind.model._default_manager.filter(**{kind.candidacy_lookup: candidacy_pk})
         condition |= Q(kind=kind.code, object_id__in=owners.values("pk"))
+    return Document.objects.filter(condition).order_by("generated_at", "edition", "pk")
+
+
+# A subquery per kind of document: compiled once (cqp.utils.OneKeyQuery), after every app
+# has registered its kinds.
+_candidacy_documents = OneKeyQuery(Document, _candidacy_documents_query)
+
+
+def candidacy_documents(candidacy) -> list[Document]:
+    """The latest edition of every stored document of one candidacy, oldest first, in one query."""
     latest: dict[tuple[str, int], Document] = {}
-    for document in Document.objects.filter(condition).order_by("generated_at", "edition", "pk"):
+    for document in _candidacy_documents(candidacy.pk):
         latest[(document.kind, document.object_id)] = document
     return sorted(latest.values(), key=lambda d: (d.generated_at, d.pk))
 

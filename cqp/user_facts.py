@@ -14,10 +14,11 @@ re-reads what it checks, as services run outside a request do.
 import datetime
 import json
 
-from django.db import models, router
+from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 
 from .models import Habilitation, Membership, Notification, Organisation, User
+from .utils import OneKeyQuery
 
 # The header shows « 99+ » beyond this: the count stops there (a partial index on the
 # unread notifications of a user serves it), however many a user has.
@@ -101,24 +102,18 @@ def with_facts(users):
     )
 
 
-# The query of `user_with_facts`, compiled once per process and database: the same SQL every
-# request but for the user's id. Building it with the ORM costs more than running it.
-_compiled = {}
-_SOME_ID = -7_531_902  # no user has it: marks the id's place among the parameters
+def _user_with_facts_query(user_id):
+    return with_facts(User.objects.filter(pk=user_id).order_by())
+
+
+# The same SQL every request but for the user's id: building it costs more than running it.
+_user_with_facts = OneKeyQuery(User, _user_with_facts_query)
 
 
 def user_with_facts(user_id):
     """The user of `user_id` read with the facts (`with_facts`, then `attach_facts`), or
     None."""
-    db = router.db_for_read(User)
-    if db not in _compiled:
-        users = User.objects.using(db).filter(pk=_SOME_ID).order_by()
-        sql, params = with_facts(users).query.sql_with_params()
-        (place,) = [i for i, value in enumerate(params) if value == _SOME_ID]
-        _compiled[db] = sql, list(params), place
-    sql, params, place = _compiled[db]
-    params = [*params[:place], user_id, *params[place + 1 :]]
-    user = next(iter(User.objects.db_manager(db).raw(sql, params)), None)
+    user = next(iter(_user_with_facts(user_id)), None)
     return attach_facts(user) if user is not None else None
 
 

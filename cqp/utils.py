@@ -2,6 +2,7 @@ import calendar
 import datetime
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -84,6 +85,35 @@ class BoundedPaginator(Paginator):
             rows = self.annotate_rows(rows)
         found = {row.pk: row for row in rows_by_key(rows, keys)}
         return self._get_page([found[key] for key in keys if key in found], number, self)
+
+
+# No row has this key: it marks the key's places among a compiled query's parameters.
+_SOME_KEY = -7_531_902
+
+
+class OneKeyQuery:
+    """A query of one key (a user's id, a candidacy's), built by the ORM and compiled to SQL
+    once per process and database, then run as raw SQL with the key in its places. For the
+    queries every page runs whose building costs more than running them (several
+    subqueries: 1 to 3 ms of Python for well under a millisecond in PostgreSQL).
+
+    `build(key)` returns the queryset (no select_related: the rows come back as `model`
+    objects with the query's annotations as attributes)."""
+
+    def __init__(self, model, build):
+        self.model, self.build, self._compiled = model, build, {}
+
+    def __call__(self, key):
+        db = router.db_for_read(self.model)
+        if db not in self._compiled:
+            sql, params = self.build(_SOME_KEY).using(db).query.sql_with_params()
+            places = [i for i, value in enumerate(params) if value == _SOME_KEY]
+            if not places:
+                raise ValueError("The query does not use its key as a parameter.")
+            self._compiled[db] = sql, list(params), places
+        sql, params, places = self._compiled[db]
+        params = [key if i in places else value for i, value in enumerate(params)]
+        return self.model._default_manager.db_manager(db).raw(sql, params)
 
 
 def rows_by_key(rows, keys):

@@ -17,6 +17,7 @@ Known accounts (password `BENCH_PASSWORD`), for the benchmark: see `ACCOUNTS`.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 import time
 from dataclasses import dataclass, field
@@ -122,8 +123,20 @@ VAE_STEPS = [
 
 FIRST = ["Anaïs", "Benoît", "Chloé", "Désiré", "Élodie", "François", "Gaëlle", "Hélène", "Loïc"]
 FIRST += ["Maëlle", "Noé", "Océane", "Pénélope", "Raphaël", "Sébastien", "Thaïs", "Zoé", "Yanis"]
-LAST = ["Lefèvre", "Garçon", "Mercier", "Dupré", "Bœuf", "Noël", "Thérond", "Crémieux", "Martin"]
-LAST += ["Bernard", "Petit", "Durand", "Moreau", "Laurent", "Simon", "Michel", "Fournier", "Roux"]
+LAST = ["Martin", "Bernard", "Petit", "Durand", "Moreau", "Laurent", "Simon", "Michel", "Lefèvre"]
+LAST += ["Garçon", "Mercier", "Dupré", "Bœuf", "Noël", "Thérond", "Crémieux", "Fournier", "Roux"]
+# Surnames have a long tail: in France the commonest, Martin, is borne by about 0.4 % of
+# people. The names above, commonest first, get shares from 0.4 % down; the rest of the
+# people bear one of 480 names made of two syllables (so that a search on a common name
+# finds what it would find among real people, not one person in eighteen).
+_STARTS = ["Ber", "Char", "Dau", "Fon", "Gau", "Jo", "La", "Le", "Mal", "Mo", "Pe", "Ri"]
+_STARTS += ["Rou", "Ta", "Va", "Vi", "Bou", "Che", "Da", "Gi", "Ma", "Po", "Sa", "Tes"]
+_ENDS = ["chard", "det", "gnon", "lard", "lot", "mont", "nier", "rand", "ret", "rin", "rot"]
+_ENDS += ["tel", "teau", "vin", "zet", "quet", "billon", "cheron", "dier", "gal"]
+SURNAMES = LAST + [start + end for start in _STARTS for end in _ENDS]
+_COMMON = [0.004 / (k + 1) ** 0.5 for k in range(len(LAST))]
+_RARE = (1 - sum(_COMMON)) / (len(SURNAMES) - len(LAST))
+SURNAME_WEIGHTS = list(itertools.accumulate(_COMMON + [_RARE] * (len(SURNAMES) - len(LAST))))
 CITIES = ["Lyon", "Paris", "Lille", "Nantes", "Bordeaux", "Rennes", "Dijon", "Metz", "Nîmes"]
 COMMENT = "Les éléments observés et le récit concordent ; pratique régulière et autonome."
 
@@ -264,7 +277,8 @@ class Seeder:
         )
 
     def name(self) -> tuple[str, str]:
-        return self.rng.choice(FIRST), self.rng.choice(LAST)
+        last = self.rng.choices(SURNAMES, cum_weights=SURNAME_WEIGHTS)[0]
+        return self.rng.choice(FIRST), last
 
     def ts(self, day: datetime.datetime) -> datetime.datetime:
         return min(day, self.now - datetime.timedelta(minutes=5))

@@ -95,8 +95,9 @@ def candidacy_detail(request, pk):
     candidacy = candidacy_for(request, pk)
     user = request.user
     history, history_total = selectors.recent_history(candidacy)
+    documents = candidacy_documents(candidacy)
     recevabilite, recevabilite_total = (
-        recevabilite_history(candidacy, limit=RECENT_RECEVABILITE)
+        recevabilite_history(candidacy, limit=RECENT_RECEVABILITE, documents=documents)
         if candidacy.pathway == Pathway.VAE
         else ([], 0)
     )
@@ -109,7 +110,7 @@ def candidacy_detail(request, pk):
         history=history,
         history_total=history_total,
         plan=selectors.plan_actions(candidacy),
-        documents=candidacy_documents(candidacy),
+        documents=documents,
         downloads=downloads(candidacy, user),
         recevabilite_history=recevabilite,
         recevabilite_total=recevabilite_total,

@@ -688,13 +688,13 @@ def test_candidacy_page_shows_a_pending_session(client, candidat, on_agenda):
 
 
 # The fiche asks each question once per page (the guard of transmit_to_jury, the competences
-# to decide): its queries, by who reads it. Six are the page layout's (the session, the user,
-# their memberships, their habilitations, whether they are a candidate, their unread count);
-# the fiche's own: the deliberation, the assessments (results and signers), the seats with
+# to decide): its queries, by who reads it. Two at most are the page layout's (the session,
+# unless the cache holds it, and the user read with their memberships, habilitations, roles
+# and unread count: cqp.user_facts); the fiche's own: the deliberation, the assessments (results and signers), the seats with
 # their members' organisations, the competences to decide, the livret's competences, the
 # dossier, the earlier validations (7), and for the president, who gets the form, the
 # signers' habilitations (8).
-FICHE_QUERIES = {"president": 6 + 8, "assesseur": 6 + 7, "secretariat": 6 + 7}
+FICHE_QUERIES = {"president": 2 + 8, "assesseur": 2 + 7, "secretariat": 2 + 7}
 
 
 @pytest.mark.parametrize("who", FICHE_QUERIES)
@@ -717,8 +717,8 @@ def test_a_decided_fiche_runs_a_bounded_number_of_queries(
     record(deliberation, decisions=fiche(validated=ALL))
     client.force_login(president.user)
     # No form, hence no checks; instead the certificate, the stored PDFs of the fiche and of
-    # the certificate, the decisions, who decided, the validations granted (6 + 12).
-    with django_assert_max_num_queries(6 + 12):
+    # the certificate, the decisions, who decided, the validations granted (2 + 12).
+    with django_assert_max_num_queries(2 + 12):
         response = client.get(_fiche(deliberation))
     assert response.status_code == 200
     assert response.context["form"] is None
