@@ -149,7 +149,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compiling a query that runs in milliseconds (measured on /pilotage/ at 100,000
     # candidacies: 2.8 s of JIT for 0.4 s of execution). Web requests are short queries.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-    if env_bool("DATABASE_SERVER_SIDE_BINDING", False):
+    # Parameters bound on the server, and a statement run twice on a connection prepared:
+    # PostgreSQL plans it once per connection (README « Scale »). Off behind a pooler in
+    # transaction mode, which cannot keep prepared statements.
+    if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
         DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2
 

@@ -133,6 +133,9 @@ def _isolated_cache(settings):
     # Login throttling counts failures in the cache: each test starts from a clean slate,
     # in process memory so parallel workers never share counters.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Sessions as in production (cqp.settings, with Redis): read from the cache, written to
+    # both. A page's queries then count no session query, with or without REDIS_URL.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # /pilotage/ computes its figures on each request in tests (a test changes the data
     # between two requests); tests/pilotage/test_figures_cache.py turns the cache on.

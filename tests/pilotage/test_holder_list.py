@@ -124,9 +124,9 @@ def test_the_list_is_paginated_in_constant_queries(
     client.force_login(secretariat)
     client.get(URL)  # the session's first read
 
-    # The session, the user, the header (memberships, notifications), the filters (sessions,
-    # organisations), the count, the page's keys and its rows; the rest of the layout.
-    with django_assert_num_queries(11):
+    # The user with what the header shows (cqp.user_facts; the session is in the cache), the
+    # filters (sessions, organisations), the count, the page's keys and its rows.
+    with django_assert_num_queries(6):
         response = client.get(URL)
 
     assert len(response.context["page"]) == 20
@@ -144,7 +144,7 @@ def test_a_gestionnaires_list_reads_their_organisations_without_a_query(
 
     # As the secretariat's: the organisations managed are the memberships the header read
     # (no query to know whether there is any, none to list their keys in each query).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(6):
         response = client.get(URL)
 
     assert len(response.context["page"]) == 20
