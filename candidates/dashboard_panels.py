@@ -101,7 +101,7 @@ def gestionnaire_panel(request):
         Candidacy.objects.filter(organisation__in=organisations)
         .order_by()
         .values("state")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*): the (organisation, state, …) index suffices
     )
     labels = dict(State.choices)
     return {

@@ -124,6 +124,7 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         help_text=_("Vide : candidature VAE rattachée directement à la CPEF."),
+        db_index=False,  # indexed with the step below (candidacy_org_state_since)
     )
     pathway = models.CharField(_("voie d'accès"), max_length=10, choices=Pathway.choices)
     state = FSMField(_("étape"), max_length=20, choices=State.choices, protected=True)
@@ -194,6 +195,12 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
                 fields=["professionnel", "updated_at", "id"], name="candidacy_pro_updated"
             ),
             models.Index(fields=["evaluateur", "updated_at", "id"], name="candidacy_eval_updated"),
+            # An organisation's candidacies by step (its gestionnaire's panel counts them from
+            # the index alone), the longest waiting first.
+            models.Index(
+                fields=["organisation", "state", "state_changed_at"],
+                name="candidacy_org_state_since",
+            ),
         ]
         permissions = [
             ("act_as_professionnel", _("Intervenir comme professionnel du secteur")),

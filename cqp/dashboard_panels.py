@@ -1,12 +1,13 @@
 """The core's dashboard panels (imported by CqpConfig.ready)."""
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import selectors
 from .dashboard import register_panel
-from .models import HabilitationKind, MembershipRole, Organisation, PlatformRole
+from .models import HabilitationKind, Invitation, MembershipRole, Organisation, PlatformRole
 
 EXPIRY_WARNING_DAYS = settings.REMINDER_HABILITATION_DAYS
 
@@ -28,14 +29,20 @@ def secretariat_panel(request):
 
 @register_panel(MembershipRole.GESTIONNAIRE, "cqp/panels/gestionnaire.html", order=10)
 def gestionnaire_panel(request):
-    now = timezone.now()
+    # Each count a subquery of its own: joined, the memberships and the invitations were
+    # multiplied by each other, then made distinct again (4 ms for 7,500 members).
+    pending = (
+        Invitation.objects.filter(
+            organisation=OuterRef("pk"), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by()
+        .values("organisation")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     organisations = selectors.managed_organisation_list(user=request.user).annotate(
-        member_count=Count("memberships__user", distinct=True),
-        pending_invitations=Count(
-            "invitations",
-            filter=Q(invitations__accepted_at__isnull=True, invitations__expires_at__gt=now),
-            distinct=True,
-        ),
+        member_count=selectors.member_count(),
+        pending_invitations=Coalesce(Subquery(pending), 0),
     )
     return {"organisations": organisations}
 

@@ -347,8 +347,9 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
+    # Indexed with the user below (membership_organisation_user), not alone.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation, on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
     role = models.CharField(_("rôle"), max_length=20, choices=MembershipRole.choices)
     created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
@@ -361,6 +362,11 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="unique_membership_role"
             )
+        ]
+        indexes = [
+            # An organisation's members counted from the index alone (index-only scan), not
+            # from a heap page per membership: a large organisation has thousands of them.
+            models.Index(fields=["organisation", "user"], name="membership_organisation_user"),
         ]
 
     def __str__(self):

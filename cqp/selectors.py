@@ -35,8 +35,13 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
         qs = qs.filter(
             Q(name__icontains=q) | Q(siret__startswith=q.replace(" ", "")) | Q(city__icontains=q)
         )
-    # Counted per row shown (a subquery PostgreSQL runs after the LIMIT), not over every
-    # membership of every organisation.
+    return qs.annotate(member_count=member_count()).order_by("name", "pk")
+
+
+def member_count() -> Coalesce:
+    """An organisation's members (a person with two roles counted once), as a subquery:
+    counted per row shown (PostgreSQL runs it after the LIMIT), not over every membership
+    of every organisation, and from the (organisation, user) index alone."""
     members = (
         Membership.objects.filter(organisation=OuterRef("pk"))
         .order_by()
@@ -44,7 +49,7 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
         .annotate(n=Count("user", distinct=True))
         .values("n")
     )
-    return qs.annotate(member_count=Coalesce(Subquery(members), 0)).order_by("name", "pk")
+    return Coalesce(Subquery(members), 0)
 
 
 def organisation_get(*, user, slug: str) -> Organisation:

@@ -185,7 +185,10 @@ class Seat(models.Model):
 class Deliberation(models.Model):
     """The fiche de décision of one candidacy at one session."""
 
-    session = models.ForeignKey(JurySession, on_delete=models.PROTECT, related_name="deliberations")
+    # Indexed with decided_at below (deliberation_session_decided), not alone.
+    session = models.ForeignKey(
+        JurySession, on_delete=models.PROTECT, related_name="deliberations", db_index=False
+    )
     candidacy = models.ForeignKey(Candidacy, on_delete=models.PROTECT, related_name="deliberations")
     conform = models.BooleanField(_("démarche et dossier conformes"), null=True)
     conformity_notes = models.TextField(_("observations sur la conformité"), blank=True)
@@ -226,6 +229,11 @@ class Deliberation(models.Model):
                 condition=Q(decided_at__isnull=True),
                 name="one_pending_deliberation",
             )
+        ]
+        indexes = [
+            # A session's candidacies and decided ones counted from the index alone
+            # (index-only scan; the session list), not from a heap page per deliberation.
+            models.Index(fields=["session", "decided_at"], name="deliberation_session_decided"),
         ]
 
     def __str__(self):

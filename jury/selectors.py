@@ -65,7 +65,7 @@ def _deliberation_count(**filters):
         Deliberation.objects.filter(session=OuterRef("pk"), **filters)
         .order_by()
         .values("session")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not COUNT(id): the (session, decided_at) index suffices
         .values("n")
     )
     return Coalesce(Subquery(counted), 0)

@@ -196,7 +196,10 @@ def candidacy_transition(request, pk, name):
 def recevabilite_queue(request):
     filters = RecevabiliteQueueFilterForm(request.GET)
     show, today = filters.selected(), timezone.localdate()
-    page = paginate(request, selectors.recevabilite_queue(view=show, today=today))
+    # Keys first (sorted from the candidacy and its request alone), then the 20 rows with
+    # their subqueries: in one query PostgreSQL joined every request in the queue, wide,
+    # before it sorted (34 ms at 100,000 candidacies, 1,500 awaiting a decision).
+    page = paginate(request, selectors.recevabilite_queue(view=show, today=today), by_key=True)
     return render(
         request,
         "candidates/recevabilite_queue.html",

@@ -412,3 +412,22 @@ def test_the_secretariat_dashboard_counts_one_request_in_the_singular(client, se
     assert (
         '<span class="card__value">1</span><span class="card__label">demande en attente d\'avis'
     ) in content
+
+
+def test_the_queue_reads_its_keys_then_its_rows_and_keeps_its_order_across_pages(
+    client, secretariat, own_org, django_assert_max_num_queries
+):
+    """Sorted from the candidacy and its request alone (keys first), then the 20 rows shown
+    with their flags: the second page continues where the first stopped."""
+    made = [
+        waiting(UserFactory(), own_org, submitted_on=D(2026, 9, 1), due_on=D(2027, 1, 30) - n * DAY)
+        for n in range(25)
+    ]
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(4):
+        first = client.get(QUEUE)
+    second = client.get(QUEUE, {"page": 2})
+    listed = [
+        row["candidacy"].pk for response in (first, second) for row in response.context["rows"]
+    ]
+    assert listed == [c.pk for c in reversed(made)]

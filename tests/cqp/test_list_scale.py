@@ -153,3 +153,22 @@ def test_the_session_page_runs_as_many_queries_with_a_long_agenda(client, secret
         cheap_on_agenda(session, secretariat=secretariat)
     assert query_count(client, url) == few
     assert few <= 15
+
+
+def test_the_organisation_list_counts_a_member_once_whatever_their_roles(
+    client, secretariat, own_org, django_assert_max_num_queries
+):
+    """The count reads the (organisation, user) index: a person with two roles is one member,
+    and the 20 rows shown cost one query however many members they have."""
+    both = MembershipFactory(organisation=own_org, role=MembershipRole.GESTIONNAIRE).user
+    MembershipFactory(organisation=own_org, user=both, role=MembershipRole.PROFESSIONNEL)
+    for _ in range(25):
+        _rows("organisations", 1, {}, own_org)
+    expected = own_org.memberships.values("user").distinct().count()
+    assert own_org.memberships.count() == expected + 1
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("organisation_list"), {"q": own_org.name})
+    [row] = response.context["page"].object_list
+    assert row.member_count == expected
+    assert f'data-label="Membres">{expected}</td>' in response.content.decode()

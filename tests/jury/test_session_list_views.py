@@ -93,3 +93,26 @@ def test_session_list_query_count_is_constant(
     _sessions(10, secretariat, seated, own_org)
     assert len(client.get(reverse("session_list")).context["page"]) == 12
     assert query_count(client, reverse("session_list")) == few
+
+
+def test_each_session_counts_its_own_candidacies_and_decisions(
+    client, secretariat, django_assert_max_num_queries
+):
+    """Counted per session shown from the (session, decided_at) index: one query for the
+    page, each session with its own figures."""
+    sessions = []
+    for total, decided in ((3, 1), (2, 2), (1, 0)):
+        session = JurySessionFactory(created_by=secretariat)
+        for n in range(total):
+            DeliberationFactory(session=session, decided_at=timezone.now() if n < decided else None)
+        sessions.append((session, total, decided))
+    JurySessionFactory(created_by=secretariat)  # none inscribed
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse("session_list"))
+    shown = {s.pk: (s.candidacy_count, s.decided_count) for s in response.context["page"]}
+    for session, total, decided in sessions:
+        assert shown[session.pk] == (total, decided)
+    text = page_text(response)
+    assert "1 décidée sur 3" in text and "2 décidées sur 2" in text and "0 décidée sur 1" in text
+    assert "aucune candidature inscrite" in text
