@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidates', '0013_log_comment_key'),
-        ('cqp', '0015_c_membership_organisation_user'),
+        ('cqp', '0015_membership_organisation_user'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
