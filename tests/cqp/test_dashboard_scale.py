@@ -12,6 +12,7 @@ from django.utils import timezone
 from candidates.enums import State
 from candidates.models import Candidacy, VaeRequest
 from cqp.models import MembershipRole
+from cqp.utils import count_up_to
 from tests.factories import (
     CandidacyFactory,
     DeliberationFactory,
@@ -163,3 +164,22 @@ def test_the_secretariat_panels_say_plus_de_above_their_bound(
     assert "Plus de 2 demandes en retard" in text
     assert "plus de 2 dossiers en attente de session" in text
     assert "3 candidatures attendent" not in text
+
+
+def test_count_up_to_counts_each_queryset_up_to_its_bound_in_one_query(
+    own_org, django_assert_num_queries
+):
+    for state in (State.PARCOURS, State.PARCOURS, State.PARCOURS, State.JURY):
+        CandidacyFactory(organisation=own_org, state=state)
+    mine = Candidacy.objects.filter(organisation=own_org)
+    with django_assert_num_queries(1):
+        counts = count_up_to(
+            2,
+            parcours=mine.filter(state=State.PARCOURS),
+            jury=mine.filter(state=State.JURY),
+            none=mine.none(),
+            empty=mine.filter(pk__in=[]),
+        )
+    # Above the bound: bound + 1, read « plus de 2 ».
+    assert counts == {"parcours": 3, "jury": 1, "none": 0, "empty": 0}
+    assert count_up_to(None, parcours=mine.filter(state=State.PARCOURS)) == {"parcours": 3}
