@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from cqp.dashboard import register_panel
 from cqp.models import HabilitationKind, MembershipRole, PlatformRole
 from cqp.selectors import certification_list, managed_organisation_list
 from cqp.user_facts import register_role_holders
+from cqp.utils import PANEL_COUNT_BOUND, count_up_to, rows_by_key
 
 from . import selectors
 from .enums import RecevabiliteOutcome, State
@@ -114,15 +116,27 @@ def gestionnaire_panel(request):
 
 @register_panel(PlatformRole.SECRETARIAT, "candidates/panels/secretariat.html", order=20)
 def secretariat_panel(request):
+    """The VAE requests awaiting a decision and the candidacies waiting too long, counted up
+    to PANEL_COUNT_BOUND (« plus de 1 000 ») in one query; the longest waiting read by their
+    keys (the partial index on the waiting steps), then their rows with the candidate and
+    the organisation the table shows only: joined to the seven tables of the reminders'
+    queryset, the query took longer to plan than to run."""
     days = settings.REMINDER_WAITING_DAYS
     waiting = selectors.candidacies_waiting(days=days)
-    counts = selectors.recevabilite_counts()
+    counts = count_up_to(PANEL_COUNT_BOUND, waiting=waiting, **selectors.recevabilite_querysets())
+    keys = list(waiting.values_list("pk", flat=True)[:PANEL_ROWS])
+    rows = rows_by_key(
+        waiting.select_related(None).select_related("candidate__user", "organisation"), keys
+    )
+    found = {row.pk: row for row in rows}
     return {
         "recevabilite_count": counts["total"],
         "recevabilite_overdue": counts["overdue"],
         "recevabilite_due_soon": counts["due_soon"],
         "due_soon_days": settings.VAE_DECISION_REMINDER_DAYS,
-        "waiting": list(waiting[:PANEL_ROWS]),
-        "waiting_count": waiting.count(),
+        "waiting": [found[key] for key in keys if key in found],
+        "waiting_count": counts["waiting"],
         "waiting_days": days,
+        "bound": PANEL_COUNT_BOUND,
+        "bound_label": number_format(PANEL_COUNT_BOUND, force_grouping=True),
     }

@@ -24,6 +24,7 @@ from django.utils import timezone
 from cqp import notifications
 from cqp.models import Competence, CompetenceElement
 from cqp.permissions import is_secretariat, managed_organisation_ids
+from cqp.utils import count_up_to
 
 from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
@@ -309,17 +310,26 @@ def recevabilite_queue(
     return qs.order_by(F(due).asc(nulls_last=True), "vae_request__submitted_on", "pk")
 
 
-def recevabilite_counts(*, today: datetime.date | None = None) -> dict:
-    """How many VAE requests await a decision: `total`, `overdue`, `due_soon`; one query."""
+def recevabilite_querysets(*, today: datetime.date | None = None) -> dict:
+    """The VAE requests awaiting a decision: all of them (`total`), those past their due date
+    (`overdue`), those due within VAE_DECISION_REMINDER_DAYS (`due_soon`); each a queryset of
+    candidacies, counted by `recevabilite_counts` or a panel (cqp.utils.count_up_to)."""
     today = today or timezone.localdate()
     due = "vae_request__decision_due_on"
-    return Candidacy.objects.filter(state=State.RECEVABILITE).aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(**{f"{due}__lt": today})),
-        due_soon=Count(
-            "pk", filter=Q(**{f"{due}__gte": today, f"{due}__lte": due_soon_horizon(today)})
+    waiting = Candidacy.objects.filter(state=State.RECEVABILITE)
+    return {
+        "total": waiting,
+        "overdue": waiting.filter(**{f"{due}__lt": today}),
+        "due_soon": waiting.filter(
+            **{f"{due}__gte": today, f"{due}__lte": due_soon_horizon(today)}
         ),
-    )
+    }
+
+
+def recevabilite_counts(*, today: datetime.date | None = None, bound: int | None = None) -> dict:
+    """How many VAE requests await a decision: `total`, `overdue`, `due_soon`; one query.
+    With a `bound`, each counted up to bound + 1 only (more reads « plus de `bound` »)."""
+    return count_up_to(bound, **recevabilite_querysets(today=today))
 
 
 def reperage_competences(candidacy) -> list[Competence]:

@@ -1,8 +1,9 @@
 import calendar
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import router
+from django.db import connections, router
 from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -12,6 +13,9 @@ PAGE_SIZE = 20
 # A list counts its rows up to this many, then says « plus de 10 000 » (and offers the pages
 # up to there): counting 100,000 rows for a page of 20 is what made the long lists slow.
 COUNT_BOUND = 10_000
+# A dashboard panel counts up to this many, then says « plus de 1 000 » (count_up_to): the
+# panels of the secretariat count among every candidacy.
+PANEL_COUNT_BOUND = 1_000
 # From this many rows skipped, a page reads its keys before its rows (BoundedPaginator.page).
 DEFER_FROM = 200
 
@@ -129,6 +133,30 @@ def rows_by_key(rows, keys):
     unfiltered = rows.all()
     unfiltered.query.where = WhereNode()
     return unfiltered.filter(pk__in=keys).order_by()
+
+
+def count_up_to(bound: int | None, **querysets) -> dict[str, int]:
+    """How many rows each queryset has, all in one query (`SELECT (…), (…)`): COUNT(*)
+    over its keys, the first `bound` + 1 only when a bound is given (a count above `bound`
+    then reads « plus de `bound` »: an index walk of bound + 1 entries at most, whatever
+    the number of candidacies)."""
+    parts, params, db = [], [], None
+    for queryset in querysets.values():
+        keys = queryset.order_by().values("pk")
+        if bound is not None:
+            keys = keys[: bound + 1]
+        db = queryset.db
+        try:
+            sql, keys_params = keys.query.get_compiler(using=db).as_sql()
+        except EmptyResultSet:  # .none(), an empty `__in`
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) _counted)")  # noqa: S608 (ORM's SQL)
+        params.extend(keys_params)
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 def paginate(

@@ -4,16 +4,18 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
 from candidates.selectors import register_visibility
 from cqp.models import Competence, User
 from cqp.permissions import is_secretariat, memoised
+from cqp.utils import PANEL_COUNT_BOUND, count_up_to
 from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
@@ -300,15 +302,24 @@ PIPELINE_ROWS = 5
 
 
 def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
-    """The secretariat's view of the jury, in four queries whatever the numbers: the dossiers
-    waiting for a session (how many, since when the oldest), the programmed sessions (soonest
-    first, a few), the open sessions, and among them those to close (held before today, or
-    every candidacy decided)."""
+    """The secretariat's view of the jury, in five queries whatever the numbers: the dossiers
+    waiting for a session (how many, up to PANEL_COUNT_BOUND; since when the oldest), the
+    programmed sessions (soonest first, a few), the open sessions, and among them those to
+    close (held before today, or every candidacy decided)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    waiting = (
-        awaiting_session().order_by().aggregate(count=Count("pk"), oldest=Min("transmitted_at"))
-    )
+    # The candidacies of awaiting_session(), counted up to PANEL_COUNT_BOUND (« plus de
+    # 1 000 »); the oldest from the (state, state_changed_at) index, the first one with no
+    # pending deliberation (NOT EXISTS: a probe of that partial index per candidacy walked,
+    # where NOT IN hashed every pending deliberation, then sorted every candidacy at the jury).
+    # Sorted by the date alone: with the key as well, PostgreSQL walks the partial index of
+    # every waiting step (state_changed_at, id) and filters out 13,000 candidacies.
+    pending = Deliberation.objects.filter(candidacy=OuterRef("pk"), decided_at__isnull=True)
+    awaiting = Candidacy.objects.filter(state=State.JURY).exclude(Exists(pending))
+    waiting_count = count_up_to(PANEL_COUNT_BOUND, waiting=awaiting)["waiting"]
+    oldest = (
+        awaiting.order_by("state_changed_at").values_list("state_changed_at", flat=True)
+    ).first()
     sessions = JurySession.objects.annotate(
         candidacy_count=_deliberation_count(),
         decided_count=_deliberation_count(decided_at__isnull=False),
@@ -328,9 +339,10 @@ def jury_pipeline(*, now: datetime.datetime | None = None) -> dict:
         for s in open_sessions
         if s.date < today or (s.candidacy_count and s.decided_count == s.candidacy_count)
     ]
-    oldest = waiting["oldest"]
     return {
-        "waiting_count": waiting["count"],
+        "waiting_count": waiting_count,
+        "bound": PANEL_COUNT_BOUND,
+        "bound_label": number_format(PANEL_COUNT_BOUND, force_grouping=True),
         "waiting_since": oldest,
         "waiting_days": (today - timezone.localdate(oldest)).days if oldest else None,
         "coming": coming,

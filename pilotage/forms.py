@@ -1,10 +1,13 @@
 import datetime
+from typing import NamedTuple
 
 from django import forms
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from candidates.enums import Pathway
+from cqp.forms import FastSelect
 from cqp.models import Certification, OrganisationKind
 
 from .stats import Filters, default_period
@@ -14,6 +17,26 @@ EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2099, 12, 31)
 MAX_YEARS = 10
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class OrganisationChoice(NamedTuple):
+    """An organisation the filter offers."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+class _Pairs(BaseChoiceIterator):
+    """Choices given as (value, label) pairs already: Django normalises a plain list pair
+    by pair, recursively (1.3 ms for the 400 organisations at 100,000 candidacies); a
+    choice iterator it takes as it is."""
+
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
 
 
 class PilotageFilterForm(forms.Form):
@@ -38,11 +61,14 @@ class PilotageFilterForm(forms.Form):
         queryset=Certification.objects.order_by("code"),
         to_field_name="code",
         empty_label=_("Toutes les certifications"),
+        widget=FastSelect,
     )
     pathway = forms.ChoiceField(
         label=_("Voie"), required=False, choices=[("", _("Toutes les voies"))] + Pathway.choices
     )
-    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    # Every organisation for the secretariat (400 at 100,000 candidacies): written without a
+    # template per option (cqp.forms.FastSelect), the same HTML.
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False, widget=FastSelect)
     kind = forms.ChoiceField(
         label=_("Type d'organisation"),
         required=False,
@@ -53,12 +79,13 @@ class PilotageFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisations = {o.slug: o for o in organisations}
         self.secretariat = secretariat
-        self.fields["organisation"].choices = [("", _("Toutes vos organisations"))] + [
-            (slug, o.name) for slug, o in self.organisations.items()
-        ]
-        if secretariat:
-            self.fields["organisation"].choices[0] = ("", _("Toutes les organisations"))
-        else:
+        # Labelled before the choices are set: the widget keeps its own copy of them (the
+        # secretariat was offered « Toutes vos organisations »).
+        every = _("Toutes les organisations") if secretariat else _("Toutes vos organisations")
+        self.fields["organisation"].choices = _Pairs(
+            [("", every)] + [(slug, o.name) for slug, o in self.organisations.items()]
+        )
+        if not secretariat:
             del self.fields["kind"]
         self.default_start, self.default_end = default_period(timezone.localdate())
         self.fields["start"].help_text = _("Par défaut : le %(day)s.") % {

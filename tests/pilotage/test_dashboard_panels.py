@@ -29,7 +29,10 @@ def _build(organisation, n):
             at(timezone.localdate() - datetime.timedelta(days=30 + i)), organisation=organisation
         )
         DeliberationFactory(
-            session=session, candidacy__organisation=organisation, outcome=State.CERTIFIE
+            session=session,
+            candidacy__organisation=organisation,
+            outcome=State.CERTIFIE,
+            decided_at=timezone.now(),  # set with the outcome (jury.services._close_fiche)
         )
     return candidacy
 
@@ -65,3 +68,41 @@ def test_secretariat_dashboard_links_to_pilotage(client, secretariat):
     client.force_login(secretariat)
     content = client.get(reverse("dashboard")).content.decode()
     assert f'href="{reverse("pilotage")}"' in content
+
+
+def test_gestionnaire_dashboard_shows_the_last_three_sessions_that_decided(
+    client, gestionnaire, own_org, other_org, django_assert_max_num_queries
+):
+    """The latest sessions with decisions on their organisations' candidacies, latest
+    first; the fiches pending on a programmed session, and the other organisations'
+    decisions, count for nothing."""
+    today = timezone.localdate()
+
+    def session(days, decided, outcome=State.CERTIFIE, organisation=own_org):
+        held = JurySessionFactory(date=today + datetime.timedelta(days=days))
+        for _ in range(decided):
+            DeliberationFactory(
+                session=held,
+                candidacy__organisation=organisation,
+                outcome=outcome,
+                decided_at=timezone.now(),
+            )
+        return held
+
+    session(-40, 1)
+    session(-30, 2, State.PARTIEL)
+    session(-20, 1, State.NON_CERTIFIE)
+    session(-10, 3)
+    session(-5, 4, organisation=other_org)
+    programmed = JurySessionFactory(date=today + datetime.timedelta(days=10))
+    DeliberationFactory.create_batch(2, session=programmed, candidacy__organisation=own_org)
+    client.force_login(gestionnaire)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("dashboard"))
+    sessions = _panel(response, "pilotage/panels/gestionnaire.html")["sessions"]
+    assert [(s["date"], s["total"]) for s in sessions] == [
+        (today - datetime.timedelta(days=10), 3),
+        (today - datetime.timedelta(days=20), 1),
+        (today - datetime.timedelta(days=30), 2),
+    ]
+    assert (sessions[1]["non_certifie"], sessions[2]["partiel"]) == (1, 2)

@@ -1,11 +1,12 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
 from candidates.enums import State
 from jury.enums import SessionState
-from tests.factories import DeliberationFactory, JurySessionFactory
+from tests.factories import DeliberationFactory, JurySessionFactory, OrganisationFactory
 from tests.helpers import error_summary
 
 from .builders import at, created, log
@@ -194,3 +195,27 @@ def test_the_chart_of_the_sessions_shows_the_latest_24_and_says_so(client, secre
     assert chart["data"]["labels"][-1] == "10/05/2026"  # the latest session of the period
     assert f"Pour les {SESSIONS_SHOWN} dernières sessions" in chart["caption"]
     assert f"sur {SESSIONS_SHOWN + 2}" in chart["caption"]
+
+
+def test_the_organisation_filter_offers_every_organisation_in_as_many_queries(
+    client, secretariat, own_org, django_assert_max_num_queries
+):
+    """The secretariat's select lists every organisation, by name, « Toutes les
+    organisations » first; the queries do not grow with the organisations."""
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(MAX_QUERIES) as few:
+        client.get(URL, PERIOD)
+    others = [OrganisationFactory(name=f"Organisme {n:02d} & fils") for n in range(12)]
+    with django_assert_max_num_queries(MAX_QUERIES) as many:
+        response = client.get(URL, {**PERIOD, "organisation": others[3].slug})
+    assert len(many.captured_queries) == len(few.captured_queries)
+    content = response.content.decode()
+    select = content[content.index('<select name="organisation"') :]
+    select = select[: select.index("</select>")]
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options[0] == ("", "", "Toutes les organisations")
+    assert [(value, label) for value, _selected, label in options[1:]] == [
+        (o.slug, o.name.replace("&", "&amp;"))
+        for o in sorted([own_org, *others], key=lambda o: o.name)
+    ]
+    assert [value for value, selected, _label in options if selected] == [others[3].slug]
