@@ -22,6 +22,7 @@ import random
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -51,6 +52,7 @@ from cqp.models import (
     Organisation,
     User,
 )
+from cqp.utils import add_months
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 from jury.models import (
     Certificate,
@@ -712,7 +714,7 @@ class Seeder:
         request = self.table(
             VaeRequest,
             ["candidacy_id", "current_situation", "current_job_title", "motivation"]
-            + ["submitted_on", "sworn_at"],
+            + ["submitted_on", "sworn_at", "decision_due_on"],
         ).add(
             candidacy,
             "En poste",
@@ -720,6 +722,8 @@ class Seeder:
             "Faire reconnaître mon expérience.",
             times[1].date() if submitted else None,
             times[1] if submitted else None,
+            # As the submission sets it (and a decision leaves it).
+            add_months(times[1].date(), settings.VAE_DECISION_MONTHS) if submitted else None,
         )
         self.table(
             VaeExperience,
