@@ -4,7 +4,7 @@ import contextlib
 import contextvars
 
 from .models import HabilitationKind, MembershipRole, PlatformRole
-from .user_facts import read_facts, role_holders
+from .user_facts import holders, read_facts, role_names
 
 # Facts about the user read once per page: a page asks the same permission questions for
 # every action it might offer. Only while reading (GET / HEAD, cqp.middleware.ReadMemo):
@@ -83,13 +83,7 @@ def user_roles(user) -> list[str]:
     roles.update(m.role for m in user_memberships(user))
     roles.update(kind for kind, *_dates in user_habilitations(user))
     # Roles other apps know from their rows (candidat: whoever has a Candidate row).
-    facts = read_facts(user) if in_read_memo() else None
-    if facts is not None:
-        roles.update(facts["roles"])
-    else:
-        roles.update(
-            role for role, holders in role_holders().items() if holders().filter(user=user).exists()
-        )
+    roles.update(name for name in role_names() if holds(user, name))
     user._cqp_roles = [role for role in ROLE_ORDER if role in roles]
     return user._cqp_roles
 
@@ -109,6 +103,17 @@ def can_manage_members(user, organisation) -> bool:
         getattr(user, "is_authenticated", False)
         and organisation.memberships.filter(user=user, role=MembershipRole.GESTIONNAIRE).exists()
     )
+
+
+def holds(user, name: str) -> bool:
+    """Whether the user has a row of what an app registered as `name`
+    (cqp.user_facts.register_holders): on a page that reads, as read with the user."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    facts = read_facts(user) if in_read_memo() else None
+    if facts is not None:
+        return name in facts["holds"]
+    return memoised(("holds", name, user.pk), lambda: holders()[name]().filter(user=user).exists())
 
 
 def user_habilitations(user) -> list[tuple]:

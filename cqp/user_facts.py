@@ -60,19 +60,32 @@ class CountRows(Subquery):
         super().__init__(queryset, output_field=models.IntegerField())
 
 
-# Roles some app knows from its own rows (candidates: whoever has a Candidate row), as
-# `role -> callable returning a queryset with a `user` foreign key`.
-_role_holders = {}
+# What some app knows of a person from its own rows, as `name -> callable returning a
+# queryset with a `user` foreign key`: whether they have one (a Candidate row: the candidate
+# role; an active JuryMember row: a jury member). Those registered as roles are roles.
+_holders = {}
+_roles = set()
+
+
+def register_holders(name: str, holders, *, role: bool = False) -> None:
+    """Whoever has a row in `holders()` (a queryset with a `user` field) holds `name`, a role
+    when `role`; registered once in an AppConfig.ready."""
+    _holders[name] = holders
+    if role:
+        _roles.add(name)
 
 
 def register_role_holders(role: str, holders) -> None:
-    """Whoever has a row in `holders()` (a queryset with a `user` field) has `role`;
-    registered once in an AppConfig.ready."""
-    _role_holders[role] = holders
+    register_holders(role, holders, role=True)
 
 
-def role_holders() -> dict:
-    return dict(_role_holders)
+def holders() -> dict:
+    return dict(_holders)
+
+
+def role_names() -> set:
+    """The names registered as roles."""
+    return set(_roles)
 
 
 def with_facts(users):
@@ -96,8 +109,8 @@ def with_facts(users):
         facts_habilitations=JSONRows(habilitations),
         facts_unread=CountRows(unread.values("pk")[: UNREAD_SHOWN + 1]),
         **{
-            f"facts_role_{role}": Exists(holders().filter(user=OuterRef("pk")))
-            for role, holders in _role_holders.items()
+            f"facts_holds_{name}": Exists(rows().filter(user=OuterRef("pk")))
+            for name, rows in _holders.items()
         },
     )
 
@@ -153,9 +166,7 @@ def attach_facts(user):
                 for row in json.loads(user.__dict__.pop("facts_habilitations"))
             ],
             "unread": user.__dict__.pop("facts_unread"),
-            "roles": {
-                role for role in _role_holders if user.__dict__.pop(f"facts_role_{role}", False)
-            },
+            "holds": {name for name in _holders if user.__dict__.pop(f"facts_holds_{name}", False)},
         },
     )
     return user

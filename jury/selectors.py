@@ -14,13 +14,14 @@ from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
 from candidates.selectors import register_visibility
 from cqp.models import Competence, User
-from cqp.permissions import is_secretariat, memoised
+from cqp.permissions import holds, is_secretariat, memoised
+from cqp.user_facts import register_holders
 from cqp.utils import PANEL_COUNT_BOUND, count_up_to
 from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
 from .enums import CertificateKind, SessionState
-from .models import Certificate, Deliberation, JurySession, Seat
+from .models import Certificate, Deliberation, JuryMember, JurySession, Seat
 from .recusals import session_recusals
 
 
@@ -28,13 +29,20 @@ def _sessions_of(user) -> Q:
     return Q(seats__member__user=user, seats__member__is_active=True)
 
 
-def jury_visibility(user: User) -> QuerySet:
-    """Jury members see the candidacies placed on the sessions they sit on (their ids)."""
+def jury_visibility(user: User) -> QuerySet | None:
+    """Jury members see the candidacies placed on the sessions they sit on (their ids); None
+    for whoever is no active jury member (read with the user: cqp.user_facts), whose lists
+    then need not look through the sessions."""
+    if not holds(user, JURY_MEMBER):
+        return None
     sessions = JurySession.objects.filter(_sessions_of(user)).values("pk")
     return Deliberation.objects.filter(session__in=sessions).values("candidacy_id")
 
 
 register_visibility(jury_visibility)
+# An active member of the jury (whatever their platform role), read with the user.
+JURY_MEMBER = "jury_member"
+register_holders(JURY_MEMBER, lambda: JuryMember.objects.filter(is_active=True))
 
 
 def _visible_sessions(user: User) -> QuerySet[JurySession]:

@@ -95,3 +95,39 @@ def test_who_manages_no_organisation_has_no_organisation_branch(own_org):
     assert '"ORGANISATION_ID" IN' not in str(selectors.candidacy_list(user=user).query).upper()
     assert selectors.candidacy_count(user=user, limit=100) == 0
     assert _visible(user) == set()
+
+
+def test_an_active_jury_member_sees_their_sessions_candidacies_whatever_their_role(own_org):
+    """The jury's way of seeing a candidacy is for whoever is an active member
+    (cqp.user_facts: held, not the platform role); a list of anyone else does not look
+    through the sessions."""
+    from tests.factories import DeliberationFactory, JuryMemberFactory, SeatFactory
+
+    placed = CandidacyFactory(organisation=own_org)
+    deliberation = DeliberationFactory(candidacy=placed)
+    member = JuryMemberFactory(user=UserFactory())  # no platform role
+    SeatFactory(session=deliberation.session, member=member)
+    assert _visible(member.user) == {placed.pk}
+    member.is_active = False
+    member.save()
+    assert _visible(member.user) == set()
+
+    gestionnaire = UserFactory()
+    MembershipFactory(user=gestionnaire, organisation=own_org, role=MembershipRole.GESTIONNAIRE)
+    sql = str(selectors.candidacy_list(user=gestionnaire).query)
+    assert "jury_seat" not in sql
+    assert _visible(gestionnaire) == {placed.pk}
+
+
+def test_a_search_reads_its_candidates_first(own_org, secretariat):
+    """A search matching few people filters the candidacies by their candidate's key; the
+    same candidacies as matching through the join."""
+    from tests.factories import CandidateFactory
+
+    martin = CandidacyFactory(
+        organisation=own_org, candidate=CandidateFactory(user__last_name="Martin")
+    )
+    CandidacyFactory(organisation=own_org, candidate=CandidateFactory(user__last_name="Durand"))
+    found = selectors.candidacy_list(user=secretariat, q="marti")
+    assert list(found.values_list("pk", flat=True)) == [martin.pk]
+    assert '"candidate_id" IN (SELECT unnest(' in str(found.query)
