@@ -15,49 +15,16 @@ import datetime
 import json
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 
 from .models import Habilitation, Membership, Notification, Organisation, User
-from .utils import OneKeyQuery
+from .utils import CountRows, JSONRows, OneKeyQuery
 
 # The header shows « 99+ » beyond this: the count stops there (a partial index on the
 # unread notifications of a user serves it), however many a user has.
 UNREAD_SHOWN = 99
 
 FACTS = "_cqp_facts"  # the attribute of the user object that holds them
-
-
-class JSONRows(Subquery):
-    """The rows of a `values()` queryset as one JSON text: a list of objects named by the
-    queryset's columns. PostgreSQL and SQLite (the demo) both aggregate JSON."""
-
-    def __init__(self, queryset):
-        self.names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
-        super().__init__(queryset, output_field=models.TextField())
-
-    def as_sql(self, compiler, connection, template=None, **extra_context):
-        subquery, params = super().as_sql(compiler, connection)
-        quote = connection.ops.quote_name
-        # Column names come from this module's querysets, never from a request.
-        pairs = ", ".join(f"'{name}', _rows.{quote(name)}" for name in self.names)
-        if connection.vendor == "postgresql":
-            sql = (
-                f"(SELECT COALESCE(json_agg(json_build_object({pairs})), '[]')::text "  # noqa: S608
-                f"FROM {subquery} _rows)"
-            )
-        else:
-            sql = f"(SELECT json_group_array(json_object({pairs})) FROM {subquery} _rows)"  # noqa: S608
-        return sql, params
-
-
-class CountRows(Subquery):
-    """How many rows a (sliced) queryset has: COUNT(*) over the subquery, so that a LIMIT
-    bounds the count."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-
-    def __init__(self, queryset):
-        super().__init__(queryset, output_field=models.IntegerField())
 
 
 # What some app knows of a person from its own rows, as `name -> callable returning a

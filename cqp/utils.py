@@ -3,7 +3,8 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, router
+from django.db import connections, models, router
+from django.db.models import Subquery
 from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -118,6 +119,39 @@ class OneKeyQuery:
         sql, params, places = self._compiled[db]
         params = [key if i in places else value for i, value in enumerate(params)]
         return self.model._default_manager.db_manager(db).raw(sql, params)
+
+
+class JSONRows(Subquery):
+    """The rows of a `values()` queryset as one JSON text: a list of objects named by the
+    queryset's columns. PostgreSQL and SQLite (the demo) both aggregate JSON."""
+
+    def __init__(self, queryset):
+        self.names = list(queryset.query.values_select) + list(queryset.query.annotation_select)
+        super().__init__(queryset, output_field=models.TextField())
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        subquery, params = super().as_sql(compiler, connection)
+        quote = connection.ops.quote_name
+        # Column names come from this module's querysets, never from a request.
+        pairs = ", ".join(f"'{name}', _rows.{quote(name)}" for name in self.names)
+        if connection.vendor == "postgresql":
+            sql = (
+                f"(SELECT COALESCE(json_agg(json_build_object({pairs})), '[]')::text "  # noqa: S608
+                f"FROM {subquery} _rows)"
+            )
+        else:
+            sql = f"(SELECT json_group_array(json_object({pairs})) FROM {subquery} _rows)"  # noqa: S608
+        return sql, params
+
+
+class CountRows(Subquery):
+    """How many rows a (sliced) queryset has: COUNT(*) over the subquery, so that a LIMIT
+    bounds the count."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+
+    def __init__(self, queryset):
+        super().__init__(queryset, output_field=models.IntegerField())
 
 
 def rows_by_key(rows, keys):

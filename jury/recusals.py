@@ -7,15 +7,16 @@ recusals are shown on the deliberation pages and printed on the fiche and the PV
 for a whole session in a fixed number of queries.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from cqp.models import Membership
+from cqp.utils import JSONRows
 from evaluations.models import CompetenceAssessment
 from evaluations.selectors import assessment_signers
 
@@ -93,7 +94,7 @@ def _seated(session) -> tuple[list[JuryMember], dict]:
     """The members seated on `session`, and per member's user id the ids of their
     organisations (read with the seats: a member belongs to a few)."""
     seats = session.seats.select_related("member__user", "member__mandating_organisation").annotate(
-        organisation_ids=ArraySubquery(
+        organisations=JSONRows(
             Membership.objects.filter(user_id=OuterRef("member__user_id"))
             .order_by()
             .values("organisation_id")
@@ -102,7 +103,9 @@ def _seated(session) -> tuple[list[JuryMember], dict]:
     members, organisations = [], {}
     for seat in seats:
         members.append(seat.member)
-        organisations[seat.member.user_id] = set(seat.organisation_ids)
+        organisations[seat.member.user_id] = {
+            row["organisation_id"] for row in json.loads(seat.organisations)
+        }
     return members, organisations
 
 
