@@ -1,0 +1,71 @@
+"""The demo runs on SQLite (`make demo`), the suite on PostgreSQL: a query only PostgreSQL
+takes (an ARRAY subquery, a LIMIT inside a UNION) would pass every other test and break the
+demo. Here, in a process of its own on a fresh SQLite database: the demo's data, then each
+demo account's pages, none answering 500."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGES = r"""
+from django.test import Client
+from django.urls import reverse
+from candidates.models import Candidacy
+from cqp.models import User
+
+paths = ["/", "/notifications/", "/candidatures/", "/candidatures/?q=a",
+         "/candidatures/?q=zz", "/candidatures/?state=parcours", "/organisations/",
+         "/jury/sessions/", "/titulaires/", "/pilotage/", "/recevabilite/",
+         "/jury/instruction/", "/habilitations/", "/exports/"]
+failures = []
+for user in User.objects.filter(email__endswith="@demo.cqp.fr"):
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    if client.get("/").status_code != 200:
+        failures.append((user.email, "/", "not served"))
+    seen = paths + [
+        reverse("candidacy_detail", args=[pk])
+        for pk in Candidacy.objects.order_by("pk").values_list("pk", flat=True)
+    ]
+    for path in seen:
+        status = client.get(path).status_code
+        if status >= 500:
+            failures.append((user.email, path, status))
+print("checked", User.objects.filter(email__endswith="@demo.cqp.fr").count(), "accounts")
+print("failures", failures)
+"""
+
+
+def test_the_demo_seeds_and_serves_every_account_on_sqlite(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL") and not key.startswith("AWS_")
+    }
+    env.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="cqp.settings", DEBUG="true")
+
+    def manage(*args):
+        return subprocess.run(  # noqa: S603 (our own manage.py)
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    for command in (
+        ["credential_key", "--create-if-missing"],
+        ["seal_keys", "--create-if-missing"],
+        ["migrate", "--noinput"],
+        ["seed_demo"],
+    ):
+        done = manage(*command)
+        assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-4000:])
+    done = manage("shell", "-c", PAGES)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert "failures []" in done.stdout, done.stdout[-4000:] + done.stderr[-4000:]
+    assert "checked 0 accounts" not in done.stdout
