@@ -153,14 +153,26 @@ def _page_keys(user, bottom: int, top: int, earliest_first: bool, filters: dict)
 def candidacy_count(*, user, limit: int, **filters) -> int:
     """How many candidacies the user's list holds (`candidacy_list`'s filters), up to
     `limit`: the UNION of the ways of seeing one, each filtered, counted as it is. Counting
-    `candidacy_list` would join that union back to the 100,000 candidacies."""
-    ways = [
+    `candidacy_list` would join that union back to the 100,000 candidacies.
+
+    A gestionnaire's organisations are counted apart, from their index alone, and added to
+    the union of the other ways outside them (in the same query): the union then does not
+    deduplicate their 7,500 keys (4 ms to 1.5 ms at 100,000 candidacies)."""
+    managed = sorted(managed_organisation_ids(user))
+    others = [
         _filtered(way, **filters).order_by().values("pk")
-        for way in _ways_of_seeing(user)
+        for way in _column_ways(user) + _rule_ways(user)
         if not isinstance(way, EmptyQuerySet)
     ]
-    first, *others = ways
-    return first.union(*others)[:limit].count()
+    if not managed:
+        first, *rest = others
+        return first.union(*rest)[:limit].count()
+    own = _filtered(Candidacy.objects.filter(organisation_id__in=managed), **filters)
+    if not others:
+        return count_up_to(limit - 1, own=own)["own"]
+    first, *rest = (way.exclude(organisation_id__in=managed) for way in others)
+    counts = count_up_to(limit - 1, own=own, outside=first.union(*rest))
+    return min(limit, counts["own"] + counts["outside"])
 
 
 # What a list of candidacies shows of each.

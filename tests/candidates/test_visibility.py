@@ -72,6 +72,9 @@ def test_the_page_keys_merged_from_each_way_of_seeing_are_the_lists_own(
         CandidacyFactory(organisation=other_org, professionnel=someone)
         CandidacyFactory(organisation=other_org, evaluateur=someone, state=State.PARCOURS)
         CandidacyFactory(organisation=other_org)  # not seen
+    # Seen two ways (her organisation's, and hers to follow): one row, counted once.
+    CandidacyFactory(organisation=own_org, professionnel=someone, state=State.PARCOURS)
+    CandidacyFactory(organisation=own_org, evaluateur=someone)
     for filters in ({}, {"state": State.PARCOURS}, {"q": "Multiple"}):
         listed = list(
             selectors.candidacy_list(user=someone, **filters).values_list("pk", flat=True)
