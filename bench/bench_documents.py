@@ -293,6 +293,9 @@ def build_session(certification):
             deliberation=d,
             kind="certificat" if d.outcome == "certifie" else "attestation",
             issued_on=today,
+            # bulk_create skips save(): what it copies from the deliberation.
+            session_id=d.session_id,
+            organisation_id=d.candidacy.organisation_id,
         )
         for d in deliberations
         if d.outcome in ("certifie", "partiel")

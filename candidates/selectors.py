@@ -96,24 +96,49 @@ def visible_ids(user) -> QuerySet:
     return first.union(*others)
 
 
-def candidacy_page_keys(*, user, bottom: int, top: int, **filters) -> list[int]:
+def candidacy_page_keys(
+    *, user, bottom: int, top: int, total: int | None = None, **filters
+) -> list[int]:
     """The keys of rows `bottom` to `top` of the user's candidacy list (`candidacy_list`,
     the latest changed first), in one query: the first `top` rows of each way of seeing,
     each read along its own index in the list's order, then merged. Sorting the whole
-    visible set (a professionnel's 4,700 candidacies at 100,000) is what it avoids."""
+    visible set (a professionnel's 4,700 candidacies at 100,000) is what it avoids.
+
+    `total`, the list's length when known exactly: past its middle, the rows are read from
+    its end (the earliest changed first), `total - bottom` of each way rather than `top`
+    (the last page of a gestionnaire's 7,500 candidacies: 20 rows, not 7,500)."""
+    if total is not None:
+        top = min(top, total)
     if top <= bottom:
         return []
-    order = ("-updated_at", "-id")
+    if total is not None and total - bottom < top:
+        return _page_keys(user, max(total - top, 0), total - bottom, True, filters)[::-1]
+    return _page_keys(user, bottom, top, False, filters)
+
+
+# A gestionnaire of a few organisations: one way of seeing per organisation, each read
+# along the (organisation, updated_at, id) index; of more, one set of them all.
+FEW_ORGANISATIONS = 8
+
+
+def _page_keys(user, bottom: int, top: int, earliest_first: bool, filters: dict) -> list[int]:
+    sign = "" if earliest_first else "-"
+    order = (f"{sign}updated_at", f"{sign}id")
     # A way whose condition is a column of the candidacy walks that column's index in the
-    # list's order and stops at `top`. The others (the organisations managed, the rules)
+    # list's order and stops at `top`. The others (the rules, many organisations managed)
     # are sets to compute first: sorted on an expression, which no index serves, lest
     # PostgreSQL walk the whole list's index hoping to meet their few rows soon.
+    shifted = F("updated_at") + Value(datetime.timedelta(0))
     unindexed = (
-        (F("updated_at") + Value(datetime.timedelta(0))).desc(),
-        F("id").desc(),
+        (shifted.asc(), F("id").asc()) if earliest_first else (shifted.desc(), F("id").desc())
     )
-    ordered = [(way, order) for way in _column_ways(user)]
-    ordered += [(way, unindexed) for way in _set_ways(user)]
+    columns, sets = _column_ways(user), _rule_ways(user)
+    managed = sorted(managed_organisation_ids(user))
+    if len(managed) <= FEW_ORGANISATIONS:
+        columns += [Candidacy.objects.filter(organisation_id=pk) for pk in managed]
+    else:
+        sets.insert(0, Candidacy.objects.filter(organisation_id__in=managed))
+    ordered = [(way, order) for way in columns] + [(way, unindexed) for way in sets]
     firsts = [
         _filtered(way, **filters).order_by(*ordering).values_list("id", "updated_at")[:top]
         for way, ordering in ordered
@@ -136,14 +161,26 @@ def candidacy_page_keys(*, user, bottom: int, top: int, **filters) -> list[int]:
 def candidacy_count(*, user, limit: int, **filters) -> int:
     """How many candidacies the user's list holds (`candidacy_list`'s filters), up to
     `limit`: the UNION of the ways of seeing one, each filtered, counted as it is. Counting
-    `candidacy_list` would join that union back to the 100,000 candidacies."""
-    ways = [
+    `candidacy_list` would join that union back to the 100,000 candidacies.
+
+    A gestionnaire's organisations are counted apart, from their index alone, and added to
+    the union of the other ways outside them (in the same query): the union then does not
+    deduplicate their 7,500 keys (4 ms to 1.5 ms at 100,000 candidacies)."""
+    managed = sorted(managed_organisation_ids(user))
+    others = [
         _filtered(way, **filters).order_by().values("pk")
-        for way in _ways_of_seeing(user)
+        for way in _column_ways(user) + _rule_ways(user)
         if not isinstance(way, EmptyQuerySet)
     ]
-    first, *others = ways
-    return first.union(*others)[:limit].count()
+    if not managed:
+        first, *rest = others
+        return first.union(*rest)[:limit].count()
+    own = _filtered(Candidacy.objects.filter(organisation_id__in=managed), **filters)
+    if not others:
+        return count_up_to(limit - 1, own=own)["own"]
+    first, *rest = (way.exclude(organisation_id__in=managed) for way in others)
+    counts = count_up_to(limit - 1, own=own, outside=first.union(*rest))
+    return min(limit, counts["own"] + counts["outside"])
 
 
 # What a list of candidacies shows of each.

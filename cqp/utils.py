@@ -83,7 +83,8 @@ class BoundedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if self.keys is not None:  # the list knows a cheaper way to its page's keys
-            keys = self.keys(bottom, top)
+            # The list's length when exact: past its middle, a list may read from its end.
+            keys = self.keys(bottom, top, None if self.capped else self.count)
         else:
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
         if self.annotate_rows is not None:  # what only the rows shown need, for them only
@@ -207,8 +208,8 @@ def paginate(
     """The requested page of a list; an out-of-range or malformed page number gives the
     nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
     rows, and `annotate_rows(queryset)` adds to the rows read what only they need (an
-    aggregate computed for the 20 rows shown, not for the whole list); `keys(bottom, top)`
-    reads a page's keys where the list knows a cheaper way than its queryset, and
+    aggregate computed for the 20 rows shown, not for the whole list); `keys(bottom, top,
+    total)` (`total` the list's length, None when capped) reads a page's keys where the list knows a cheaper way than its queryset, and
     `counter(limit)` counts its rows so (BoundedPaginator)."""
     paginator = BoundedPaginator(
         queryset,

@@ -149,7 +149,12 @@ class JurySession(FSMModelMixin, models.Model):
         ]
 
     def __str__(self):
-        return _("Session du %(date)s") % {"date": self.date.strftime("%d/%m/%Y")}
+        return self.name_on(self.date)
+
+    @staticmethod
+    def name_on(date) -> str:
+        """The name of the session held on `date` (a list of sessions reads only their date)."""
+        return _("Session du %(date)s") % {"date": date.strftime("%d/%m/%Y")}
 
     @transition(field=state, source=SessionState.PLANNED, target=SessionState.OPEN)
     def open(self):
@@ -293,14 +298,51 @@ class Certificate(models.Model):
     last_reported_on = models.DateField(
         _("dernière déclaration au répertoire national"), null=True, blank=True
     )
+    # The session that issued it and the candidacy's organisation (empty for a VAE
+    # candidacy of the CPEF), copied from the deliberation when the certificate is issued
+    # (neither changes after the decision): the list of holders reads them along its
+    # indexes, not through the deliberation and the candidacy (a gestionnaire's 2,100 of
+    # 28,800 certificates at 100,000 candidacies, counted and paged from the index alone,
+    # the sessions of the drop-down one index probe each).
+    session = models.ForeignKey(
+        JurySession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        editable=False,
+    )
+    organisation = models.ForeignKey(
+        "cqp.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("certificat")
         verbose_name_plural = _("certificats")
         ordering = ["-issued_on"]
+        indexes = [
+            # The list of holders, the latest issued first: all of them, an organisation's.
+            models.Index(fields=["issued_on", "id"], name="certificate_issued"),
+            models.Index(fields=["organisation", "issued_on", "id"], name="certificate_org_issued"),
+            # The sessions that issued some (to whom): the list's drop-down.
+            models.Index(fields=["session", "organisation"], name="certificate_session_org"),
+        ]
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.session_id is None:
+            self.session_id = self.deliberation.session_id
+            self.organisation_id = self.deliberation.candidacy.organisation_id
+        super().save(*args, **kwargs)
 
     @property
     def is_valid(self):

@@ -638,7 +638,9 @@ class Seeder:
         else:
             self.build_vae(candidacy, state, past, times, long_history)
         if State.EVALUATION in past:
-            self.build_dossier(candidacy, state, past, times, professionnel, evaluateur, session)
+            self.build_dossier(
+                candidacy, state, past, times, professionnel, evaluateur, session, org
+            )
         if state == State.JURY:
             self.build_pending(candidacy)
         # The candidate's notice of the last step; most are read.
@@ -770,7 +772,7 @@ class Seeder:
                     "Préparation et suivi administratif des sessions de formation.",
                 )
 
-    def build_dossier(self, candidacy, state, past, times, professionnel, evaluateur, session):
+    def build_dossier(self, candidacy, state, past, times, professionnel, evaluateur, session, org):
         rng = self.rng
         transmitted = State.JURY in past
         opened = times[-1] if state == State.EVALUATION else times[-2]
@@ -817,9 +819,9 @@ class Seeder:
                 result, COMMENT, professionnel, "Signé", at, evaluateur, "Signé", at,
             )  # fmt: skip
         if state in DECIDED:
-            self.build_decision(candidacy, state, session, times)
+            self.build_decision(candidacy, state, session, times, org)
 
-    def build_decision(self, candidacy, state, session, times) -> None:
+    def build_decision(self, candidacy, state, session, times, org) -> None:
         session_id, day, president = session
         decided_at = times[-1]
         deliberation = self.table(Deliberation, DELIBERATION_COLUMNS).add(
@@ -855,12 +857,16 @@ class Seeder:
                 links.add(deliberation, validations.add(candidate, competence.pk, day, until))
         if state in (State.CERTIFIE, State.PARTIEL):
             token = self.rng.getrandbits(32)
-            self.table(Certificate, ["deliberation_id", "kind", "number", "issued_on"]).add(
+            columns = ["deliberation_id", "kind", "number", "issued_on"]
+            columns += ["session_id", "organisation_id"]
+            self.table(Certificate, columns).add(
                 deliberation,
                 "certificat" if state == State.CERTIFIE else "attestation",
                 f"CQP-{token >> 16:04X}-{token & 0xFFFF:04X}-{candidacy >> 16:04X}-"
                 f"{candidacy & 0xFFFF:04X}",
                 day,
+                session_id,
+                org,
             )
 
     def build_pending(self, candidacy: int) -> None:

@@ -4,7 +4,7 @@ Who may see what: the secretariat every organisation; a gestionnaire the holders
 organisations they manage; nobody else any holder (404).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cqp.models import MembershipRole
@@ -35,13 +35,16 @@ def holder_queryset(*, user) -> QuerySet[Certificate]:
     managed = sorted(managed_organisation_ids(user))
     if not managed:
         raise Http404
-    return qs.filter(deliberation__candidacy__organisation_id__in=managed)
+    # The certificate's own organisation (its candidacy's): one index, no join.
+    return qs.filter(organisation_id__in=managed)
 
 
 def holder_sessions(*, user) -> QuerySet[JurySession]:
-    """The sessions that issued a certificate the user sees, the latest first."""
-    issued = holder_queryset(user=user).values("deliberation__session_id")
-    return JurySession.objects.filter(pk__in=issued).order_by("-date", "-pk")
+    """The sessions that issued a certificate the user sees, the latest first: one probe of
+    the certificates' (session, organisation) index per session (250 at 100,000
+    candidacies), not every certificate seen joined to its deliberation."""
+    issued = holder_queryset(user=user).filter(session=OuterRef("pk"))
+    return JurySession.objects.filter(Exists(issued)).order_by("-date", "-pk")
 
 
 def holder_list(
@@ -66,7 +69,7 @@ def holder_list(
     if session is not None:
         qs = qs.filter(deliberation__session=session)
     if organisation is not None:
-        qs = qs.filter(deliberation__candidacy__organisation=organisation)
+        qs = qs.filter(organisation=organisation)
     if status == VALID:
         qs = qs.filter(revoked_at__isnull=True)
     elif status == REVOKED:

@@ -45,9 +45,9 @@ def candidacy_list(request):
     keys = counter = None
     if not is_secretariat(request.user):  # who sees everything has no ways to merge
 
-        def keys(bottom, top):
+        def keys(bottom, top, total):
             return selectors.candidacy_page_keys(
-                user=request.user, bottom=bottom, top=top, **chosen
+                user=request.user, bottom=bottom, top=top, total=total, **chosen
             )
 
         # Counted over the union of the ways of seeing a candidacy, each filtered (a

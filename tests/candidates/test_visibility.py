@@ -80,19 +80,46 @@ def test_the_page_keys_merged_from_each_way_of_seeing_are_the_lists_own(
         CandidacyFactory(organisation=other_org, professionnel=someone)
         CandidacyFactory(organisation=other_org, evaluateur=someone, state=State.PARCOURS)
         CandidacyFactory(organisation=other_org)  # not seen
+    # Seen two ways (her organisation's, and hers to follow): one row, counted once.
+    CandidacyFactory(organisation=own_org, professionnel=someone, state=State.PARCOURS)
+    CandidacyFactory(organisation=own_org, evaluateur=someone)
     for filters in ({}, {"state": State.PARCOURS}, {"q": "Multiple"}):
         listed = list(
             selectors.candidacy_list(user=someone, **filters).values_list("pk", flat=True)
         )
         assert listed, filters
-        for bottom, top in ((0, 7), (7, 14), (14, 40)):
-            assert (
-                selectors.candidacy_page_keys(user=someone, bottom=bottom, top=top, **filters)
-                == listed[bottom:top]
-            ), (filters, bottom)
+        # Without the list's length, and with it: the pages past its middle read from its end.
+        for total in (None, len(listed)):
+            for bottom, top in ((0, 7), (7, 14), (14, 21), (14, 40), (21, 40)):
+                keys = selectors.candidacy_page_keys(
+                    user=someone, bottom=bottom, top=top, total=total, **filters
+                )
+                assert keys == listed[bottom:top], (filters, bottom, total)
         # The count over the union of the ways, bounded.
         assert selectors.candidacy_count(user=someone, limit=100, **filters) == len(listed)
         assert selectors.candidacy_count(user=someone, limit=3, **filters) == min(3, len(listed))
+
+
+def test_the_page_keys_of_a_gestionnaire_of_many_organisations(own_org):
+    """Of more organisations than FEW_ORGANISATIONS, one set of them all rather than one
+    way each: the same keys, from both ends of the list."""
+    from tests.factories import OrganisationFactory
+
+    user = UserFactory()
+    organisations = [own_org] + OrganisationFactory.create_batch(selectors.FEW_ORGANISATIONS)
+    for organisation in organisations:
+        MembershipFactory(user=user, organisation=organisation, role=MembershipRole.GESTIONNAIRE)
+        CandidacyFactory(organisation=organisation)
+        CandidacyFactory(organisation=organisation)
+    CandidacyFactory()  # not seen
+    listed = list(selectors.candidacy_list(user=user).values_list("pk", flat=True))
+    assert len(listed) == 2 * len(organisations)
+    for total in (None, len(listed)):
+        for bottom in range(0, len(listed), 4):
+            keys = selectors.candidacy_page_keys(
+                user=user, bottom=bottom, top=bottom + 4, total=total
+            )
+            assert keys == listed[bottom : bottom + 4], (bottom, total)
 
 
 def test_who_manages_no_organisation_has_no_organisation_branch(own_org):

@@ -85,6 +85,10 @@ def test_seed_scale_decided_candidacies_have_their_decision(seeded):
         assert deliberation.session.state == "closed"
         certified = Certificate.objects.filter(deliberation=deliberation)
         assert certified.exists() == (candidacy.state != State.NON_CERTIFIE)
+        # The session and the organisation the list of holders reads from the certificate.
+        for certificate in certified:
+            assert certificate.session_id == deliberation.session_id
+            assert certificate.organisation_id == candidacy.organisation_id
         assert deliberation.validations.count() == (
             6 if candidacy.state == State.CERTIFIE else deliberation.validations.count()
         )

@@ -150,3 +150,63 @@ def test_a_gestionnaires_list_reads_their_organisations_without_a_query(
     assert len(response.context["page"]) == 20
     assert response.context["page"].paginator.count == 25
     assert "Externe" not in response.content.decode()
+
+
+def test_a_certificate_carries_its_session_and_organisation(own_org):
+    """Copied from the deliberation when issued: what the list filters on without joins."""
+    certificate = holder(own_org)
+
+    certificate.refresh_from_db()
+    assert certificate.session_id == certificate.deliberation.session_id
+    assert certificate.organisation_id == own_org.pk
+
+
+def test_a_decision_issues_a_certificate_with_its_session_and_organisation(secretariat):
+    from tests.jury.builders import certified
+
+    certificate = certified(secretariat=secretariat)
+
+    certificate.refresh_from_db()
+    deliberation = certificate.deliberation
+    assert certificate.session_id == deliberation.session_id
+    assert certificate.organisation_id == deliberation.candidacy.organisation_id
+
+
+def test_the_session_drop_down_lists_the_sessions_that_issued_what_one_sees(
+    client, secretariat, gestionnaire, own_org, other_org
+):
+    june = closed_session(date=datetime.date(2026, 6, 15))
+    march = closed_session(date=datetime.date(2026, 3, 2))
+    closed_session(date=datetime.date(2026, 1, 12))  # issued nothing
+    holder(own_org, session=june)
+    holder(own_org, session=march)
+    holder(other_org, session=march)
+    foreign = holder(other_org).deliberation.session
+
+    def offered(user) -> list:
+        client.force_login(user)
+        widget = client.get(URL).context["filters"].fields["session"].widget
+        return [label for value, label in widget.choices if value]
+
+    mine = ["Session du 15/06/2026", "Session du 02/03/2026"]
+    assert offered(gestionnaire) == mine
+    issued = sorted([june, march, foreign], key=lambda s: (s.date, s.pk), reverse=True)
+    assert offered(secretariat) == [str(session) for session in issued]
+
+
+def test_a_gestionnaires_holders_are_counted_and_paged_along_one_index(gestionnaire, own_org):
+    """The count and the page's keys read the certificates alone (their organisation's
+    index), without the deliberation or the candidacy."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pilotage import selectors
+
+    holder(own_org)
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.holder_list(user=gestionnaire)
+        rows.order_by().values("pk")[:101].count()
+        list(rows.values_list("pk", flat=True)[:20])
+    for query in queries.captured_queries:
+        assert "jury_deliberation" not in query["sql"], query["sql"]
+        assert "candidates_candidacy" not in query["sql"], query["sql"]
