@@ -270,10 +270,12 @@ def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
     undecided fiche), oldest transmission first, each annotated with `transmitted_at` (its
     `state_changed_at`: only transmit_to_jury leads there); `q` searches the candidate's name and
     e-mail and the organisation's name. For the secretariat, who sees every organisation."""
-    pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
+    # NOT EXISTS, not NOT IN: PostgreSQL probes the partial index of pending deliberations
+    # for the few candidacies it walks, where NOT IN hashed every pending deliberation first.
+    pending = Deliberation.objects.filter(candidacy=OuterRef("pk"), decided_at__isnull=True)
     qs = (
         Candidacy.objects.filter(state=State.JURY)
-        .exclude(pk__in=pending)
+        .exclude(Exists(pending))
         .select_related("candidate__user", "organisation", "certification")
         # Only transmit_to_jury leads to `jury`: the step's date is the transmission's.
         .annotate(transmitted_at=F("state_changed_at"))
@@ -285,7 +287,9 @@ def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
             | Q(candidate__user__email__icontains=word)
             | Q(organisation__name__icontains=word)
         )
-    return qs.order_by(F("transmitted_at").asc(nulls_first=True), "pk")
+    # Plain ascending (the column is NOT NULL): the (state, state_changed_at) index gives
+    # that order, where NULLS FIRST made PostgreSQL read and sort every candidacy at the jury.
+    return qs.order_by("transmitted_at", "pk")
 
 
 def upcoming_sessions(*, today: datetime.date) -> QuerySet[JurySession]:
