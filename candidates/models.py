@@ -21,6 +21,7 @@ from cqp.models import (
     StoredUpload,
 )
 from cqp.permissions import ROLE_LABELS
+from cqp.utils import choice_label
 
 from .enums import (
     DECISION_STATES,
@@ -216,6 +217,9 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.candidate} — {self.certification.code} ({self.get_pathway_display()})"
+
+    def get_state_display(self) -> str:
+        return choice_label(State, self.state)
 
     @property
     def is_final(self):
