@@ -60,6 +60,16 @@ def waiting_on(role: Capacity) -> Case:
     return Case(*whens, default=Value("waiting"))
 
 
+# What a row shows (the candidate's name, the organisation's), with the step: not the
+# other columns of three tables, 50 rows of them.
+ROW_FIELDS = (
+    "state",
+    "candidate__user__first_name",
+    "candidate__user__last_name",
+    "candidate__user__email",
+    "organisation__name",
+)
+
 # The panel reads at most this many candidacies (those in evaluation for the longest first);
 # the candidacy list, filtered on the step, shows them all.
 PANEL_LIMIT = 50
@@ -78,6 +88,7 @@ def evaluations_in_progress(user: User, role: Capacity) -> dict:
     shown = in_evaluation.order_by("state_changed_at", "pk").values("pk")[:limit]
     candidacies = list(
         in_evaluation.filter(pk__in=shown)
+        .only(*ROW_FIELDS)
         .annotate(waiting_on=waiting_on(role))
         .order_by("state_changed_at", "pk")
     )
