@@ -21,6 +21,7 @@ from cqp.models import (
     StoredUpload,
 )
 from cqp.permissions import ROLE_LABELS
+from cqp.utils import choice_label
 
 from .enums import (
     DECISION_STATES,
@@ -174,7 +175,9 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
             # The candidacy list: latest changed first, all of them or one step's.
             models.Index(fields=["updated_at", "id"], name="candidacy_updated"),
             models.Index(fields=["state", "updated_at", "id"], name="candidacy_state_updated"),
-            models.Index(fields=["state", "state_changed_at"], name="candidacy_state_since"),
+            # A step's candidacies, the longest waiting first, from the index alone (the
+            # secretariat's instruction queue: `jury` and no pending deliberation).
+            models.Index(fields=["state", "state_changed_at", "id"], name="candidacy_state_since"),
             # The waiting lists, longest first, over every waiting step at once.
             models.Index(
                 fields=["state_changed_at", "id"],
@@ -219,6 +222,9 @@ class Candidacy(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.candidate} — {self.certification.code} ({self.get_pathway_display()})"
+
+    def get_state_display(self) -> str:
+        return choice_label(State, self.state)
 
     @property
     def is_final(self):

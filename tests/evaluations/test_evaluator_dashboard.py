@@ -116,6 +116,41 @@ def test_dashboard_query_count_does_not_grow_with_candidacies(
     with django_assert_num_queries(len(captured)):
         response = client.get(reverse("dashboard"))
     assert sum(len(ids) for ids in panel_groups(response, "evaluateur").values()) == 10
+    # The session (if not cached) and the user, the habilitations, the assigned panel's rows
+    # and count, the evaluations' rows with their groups.
+    assert len(captured) <= 6
+
+
+def test_the_panels_rows_join_only_what_they_show(
+    client, own_org, secretariat, professionnel, evaluateur
+):
+    """The candidate and the organisation of each row: no join of the certification or of
+    the evaluators (the planner took longer over those joins than the query took to run)."""
+    candidacy = through_reperage_to_evaluation(
+        UserFactory(last_name="Lignière"),
+        own_org,
+        secretariat=secretariat,
+        professionnel=professionnel,
+        evaluateur=evaluateur,
+    )
+    client.force_login(professionnel)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("dashboard"))
+    rows = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith('SELECT "candidates_candidacy"."id"')
+        and '"candidates_candidate"' in q["sql"]
+    ]
+    assert len(rows) == 2  # the assigned panel's and the evaluations panel's
+    for sql in rows:
+        assert '"cqp_certification"' not in sql
+        assert '"candidates_candidacy"."evaluateur_id" =' not in sql
+        assert '"candidates_candidacy"."professionnel_id" = "cqp_user"."id"' not in sql
+    assert panel_groups(response, "professionnel") == {"opinion": {candidacy.pk}}
+    text = page_text(response)
+    assert text.count(str(candidacy.candidate)) == 2
+    assert own_org.name in text
 
 
 def test_dashboard_shows_a_bounded_number_and_says_how_many_there_are(

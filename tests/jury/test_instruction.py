@@ -12,7 +12,7 @@ from jury import instruction, selectors, services
 from jury.models import Deliberation
 from tests.candidates.builders import DAY, today, validate
 from tests.evaluations.builders import dossier_of
-from tests.factories import CandidacyFactory, VaeActivityFactory
+from tests.factories import CandidacyFactory, VaeActivityFactory, VaeExperienceFactory
 
 from .builders import cheap_in_jury, place, planned_session
 
@@ -71,6 +71,21 @@ def test_a_vae_dossier_needs_parties_2_and_3_and_has_no_mise_en_pratique_check(o
     ]
     VaeActivityFactory(candidacy=candidacy)
     assert "partie 3 du dossier de VAE absente" not in _checks(candidacy)[1]["Pièces du dossier"]
+    VaeExperienceFactory(request=candidacy.vae_request)
+    VaeExperienceFactory(request=candidacy.vae_request)
+    assert (
+        "partie 2 : aucune expérience professionnelle déclarée"
+        not in (_checks(candidacy)[1]["Pièces du dossier"])
+    )
+
+
+def test_a_livret_entry_without_appreciation_counts_as_missing(to_jury):
+    candidacy = to_jury()
+    entries = candidacy.reperage_entries.filter(element__competence__number=3)
+    entries.filter(pk__in=list(entries.values_list("pk", flat=True)[:2])).update(status="")
+    assert _checks(candidacy)[1]["Pièces du dossier"] == [
+        "livret de repérage incomplet : 2 éléments sans appréciation"
+    ]
 
 
 def test_a_competence_without_a_signed_result_fails_the_signatures_check(to_jury):

@@ -147,6 +147,9 @@ def test_the_page_takes_a_constant_number_of_queries(client, secretariat, own_or
         _transmitted(candidacy, i)
         validate(candidacy.candidate, 1 + i % 6, validated_on=today() - 400 * DAY)
     assert query_count(client, URL) == one
+    # The session, the user, the sessions, the queue's count and keys, its rows, then the
+    # competences, validations, results and habilitations of the checks.
+    assert one <= 10
 
 
 # Placing -------------------------------------------------------------------------------------
