@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('candidates', '0014_candidacy_org_state_since'),
+        ('candidates', '0015_candidacy_org_updated'),
         ('cqp', '0015_membership_organisation_user'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
