@@ -151,9 +151,7 @@ def _page_keys(user, bottom: int, top: int, earliest_first: bool, filters: dict)
     if not connection.features.supports_slicing_ordering_in_compound:
         # SQLite (the demo) takes no LIMIT inside a UNION: each way's first rows, merged here.
         rows = {pk: updated for way in firsts for pk, updated in way}
-        merged = sorted(
-            rows.items(), key=lambda row: (row[1], row[0]), reverse=not earliest_first
-        )
+        merged = sorted(rows.items(), key=lambda row: (row[1], row[0]), reverse=not earliest_first)
         return [pk for pk, _updated in merged[bottom:top]]
     first, *others = firsts
     merged = first.union(*others).order_by(*order)[bottom:top]
