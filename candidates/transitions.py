@@ -148,7 +148,8 @@ def _record_decision(outcome: str) -> Callable[..., None]:
     the reason just set, the request date and the experience figure at that date), under
     the row lock and rolled back with the transition if it is refused. A request for
     completion keeps the ticked `items` (codes of candidates.recevabilite) on the decision
-    and on the candidacy for its guard, and suspends the deadline until the resubmission.
+    and on the candidacy for its guard. Every decision ends the deadline (a request for
+    completion suspends it until the resubmission).
     Refused (ConcurrentChange) when the request holds other decisions than the
     `seen_decisions` the decider's page showed."""
 
@@ -165,8 +166,10 @@ def _record_decision(outcome: str) -> Callable[..., None]:
                     {"items": gettext("Cet élément ne fait pas partie de la demande.")}
                 ) from error
             candidacy.completion_items = stored
-            request.decision_due_on = None
-            request.save(update_fields=["decision_due_on"])
+        # The decision is made: no decision is due any more (a resubmission after a
+        # request for completion sets a new date).
+        request.decision_due_on = None
+        request.save(update_fields=["decision_due_on"])
         candidacy.recevabilite_decisions.create(
             outcome=outcome,
             reason=candidacy.recevabilite_reason,

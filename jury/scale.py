@@ -724,8 +724,10 @@ class Seeder:
             "Faire reconnaître mon expérience.",
             times[1].date() if submitted else None,
             times[1] if submitted else None,
-            # As the submission sets it (and a decision leaves it).
-            add_months(times[1].date(), settings.VAE_DECISION_MONTHS) if submitted else None,
+            # As the submission sets it; a decision clears it.
+            add_months(times[1].date(), settings.VAE_DECISION_MONTHS)
+            if state == State.RECEVABILITE
+            else None,
         )
         self.table(
             VaeExperience,

@@ -128,6 +128,17 @@ def test_each_outcome_takes_its_transition_and_records_the_decision(
         assert decision.items == []
 
 
+@pytest.mark.parametrize("outcome", ["favorable", "defavorable"])
+def test_a_decision_ends_the_deadline(submitted, secretariat, outcome):
+    """Decided, a request has no decision due any more: it leaves the overdue count, which
+    reads only the requests awaiting one."""
+    submitted.vae_request.refresh_from_db()
+    assert submitted.vae_request.decision_due_on is not None
+    decide(submitted, secretariat, outcome)
+    submitted.vae_request.refresh_from_db()
+    assert submitted.vae_request.decision_due_on is None
+
+
 def test_a_request_for_completion_keeps_partie_2_and_suspends_the_deadline(
     submitted, secretariat, candidat
 ):
