@@ -397,7 +397,7 @@ def recevabilite_queue(
 def recevabilite_querysets(*, today: datetime.date | None = None) -> dict:
     """The VAE requests awaiting a decision: all of them (`total`), those past their due date
     (`overdue`), those due within VAE_DECISION_REMINDER_DAYS (`due_soon`); each a queryset of
-    candidacies, counted by `recevabilite_counts` or a panel (cqp.utils.count_up_to)."""
+    candidacies, counted by the secretariat's panel (cqp.utils.count_up_to)."""
     today = today or timezone.localdate()
     due = "vae_request__decision_due_on"
     waiting = Candidacy.objects.filter(state=State.RECEVABILITE)
@@ -408,12 +408,6 @@ def recevabilite_querysets(*, today: datetime.date | None = None) -> dict:
             **{f"{due}__gte": today, f"{due}__lte": due_soon_horizon(today)}
         ),
     }
-
-
-def recevabilite_counts(*, today: datetime.date | None = None, bound: int | None = None) -> dict:
-    """How many VAE requests await a decision: `total`, `overdue`, `due_soon`; one query.
-    With a `bound`, each counted up to bound + 1 only (more reads « plus de `bound` »)."""
-    return count_up_to(bound, **recevabilite_querysets(today=today))
 
 
 def reperage_competences(candidacy) -> list[Competence]:

@@ -1,6 +1,6 @@
 from .models import PlatformRole
 from .permissions import ROLE_LABELS, in_read_memo, user_memberships, user_roles
-from .user_facts import UNREAD_SHOWN, read_facts
+from .user_facts import UNREAD_SHOWN, read_facts, unread_notifications
 
 
 def current_roles(request):
@@ -24,11 +24,6 @@ def unread_badge(user) -> dict:
     `unread_notifications_label`: that number, or « 99+ » beyond. On a page that reads, the
     count read with the user (cqp.user_facts)."""
     facts = read_facts(user) if in_read_memo() else None
-    if facts is not None:
-        unread = facts["unread"]
-    else:
-        unread = (
-            user.notifications.filter(read_at__isnull=True).order_by()[: UNREAD_SHOWN + 1].count()
-        )
+    unread = facts["unread"] if facts is not None else unread_notifications(user).count()
     label = f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else str(unread)
     return {"unread_notifications": unread, "unread_notifications_label": label}

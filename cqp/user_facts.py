@@ -55,6 +55,16 @@ def role_names() -> set:
     return set(_roles)
 
 
+def unread_notifications(user):
+    """The keys of the unread notifications of `user` (a user, or `OuterRef("pk")`), the
+    first UNREAD_SHOWN + 1 only: the header says « 99+ » beyond."""
+    return (
+        Notification.objects.filter(user=user, read_at__isnull=True)
+        .order_by()
+        .values("pk")[: UNREAD_SHOWN + 1]
+    )
+
+
 def with_facts(users):
     """`users` with what the pages ask of each: memberships with their organisation's name,
     habilitations, the roles other apps know of, and the unread notifications counted up
@@ -70,11 +80,10 @@ def with_facts(users):
         .order_by()
         .values("kind", "valid_from", "valid_until", "revoked_on")
     )
-    unread = Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True).order_by()
     return users.annotate(
         facts_memberships=JSONRows(memberships),
         facts_habilitations=JSONRows(habilitations),
-        facts_unread=CountRows(unread.values("pk")[: UNREAD_SHOWN + 1]),
+        facts_unread=CountRows(unread_notifications(OuterRef("pk"))),
         **{
             f"facts_holds_{name}": Exists(rows().filter(user=OuterRef("pk")))
             for name, rows in _holders.items()

@@ -186,7 +186,7 @@ def count_up_to(bound: int | None, **querysets) -> dict[str, int]:
         except EmptyResultSet:  # .none(), an empty `__in`
             parts.append("0")
             continue
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) _counted)")  # noqa: S608 (ORM's SQL)
+        parts.append(CountRows.template % {"subquery": sql})  # the ORM's SQL
         params.extend(keys_params)
     with connections[db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
