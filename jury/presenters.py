@@ -7,7 +7,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from candidates.enums import Pathway, State
 from cqp.documents import latest_documents
@@ -64,13 +63,6 @@ def session_context(request, session, **bound) -> dict:
 
 # The deliberation dashboard -----------------------------------------------------------------
 
-# What the outcome badge says (jury/includes/outcome_badge.html, for the dashboard's rows).
-OUTCOME_BADGES = {
-    "certifie": _lazy("Certification obtenue"),
-    "partiel": _lazy("Validation partielle"),
-    "non_certifie": _lazy("Certification non obtenue"),
-}
-
 
 @dataclass(frozen=True)
 class Link:
@@ -123,7 +115,6 @@ def dashboard_rows(user, session, deliberations, *, presides: bool) -> list[Dash
         "dossier": _("Dossier de suivi et d'évaluation, pièces justificatives"),
         "parcours": _("Parcours"),
         "cpef": _("CPEF"),
-        "non_conforme": _("Dossier non conforme"),
     }
     kinds = {value: str(label) for value, label in CertificateKind.choices}
     is_open = session.state == SessionState.OPEN
@@ -166,9 +157,7 @@ def dashboard_rows(user, session, deliberations, *, presides: bool) -> list[Dash
                 if president and d.recusals and not d.president_recused
                 else "",
                 outcome=outcome,
-                outcome_label=str(OUTCOME_BADGES.get(outcome, labels["non_conforme"]))
-                if outcome
-                else "",
+                outcome_label=outcome_label(outcome) if outcome else "",
                 certificate=f"{kinds.get(d.certificate_kind, d.certificate_kind)} n° "
                 f"{d.certificate_number}"
                 if d.certificate_number
