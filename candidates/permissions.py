@@ -6,14 +6,16 @@ permission granted at assignment *and* a habilitation of that kind valid today.
 """
 
 import datetime
+import functools
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from guardian.shortcuts import get_user_perms
 
 from cqp.models import HabilitationKind
 from cqp.permissions import habilitation_kinds_valid_on, managed_organisation_ids, memoised
 from cqp.permissions import is_jury as _is_jury
 from cqp.permissions import is_secretariat as _is_secretariat
+from cqp.utils import CompiledQuery
 
 from .enums import Capacity, Pathway, State
 
@@ -29,6 +31,25 @@ def is_habilitated(user, kind: str, day: datetime.date) -> bool:
     return user is not None and user.is_active and kind in habilitation_kinds_valid_on(user, day)
 
 
+@functools.cache
+def _object_permissions() -> CompiledQuery:
+    """The codenames guardian's get_user_perms reads, compiled once (cqp.utils.CompiledQuery):
+    every page of a candidacy asks for them. Built on first use: this module loads with the
+    models."""
+    from guardian.models import UserObjectPermission
+
+    from .models import Candidacy
+
+    def build(user_pk, candidacy_pk):
+        return UserObjectPermission.objects.filter(
+            user_id=user_pk,
+            content_type=ContentType.objects.get_for_model(Candidacy),
+            object_pk=candidacy_pk,
+        ).values_list("permission__codename", flat=True)
+
+    return CompiledQuery(UserObjectPermission, build, keys=2)
+
+
 def _has_object_perm(user, perm: str, candidacy) -> bool:
     """django-guardian's `user.has_perm(perm, candidacy)`, the user's permissions on the
     candidacy read once per page, in one query: the project grants object permissions to
@@ -37,7 +58,7 @@ def _has_object_perm(user, perm: str, candidacy) -> bool:
         return True
     codenames = memoised(
         ("object_perms", user.pk, candidacy.pk),
-        lambda: set(get_user_perms(user, candidacy)),
+        lambda: set(_object_permissions()(user.pk, candidacy.pk)),
     )
     return perm.split(".", 1)[1] in codenames
 

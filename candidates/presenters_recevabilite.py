@@ -5,6 +5,7 @@ after a request for completion. Each loads in a fixed number of queries, whateve
 number of periods, proofs and decisions."""
 
 import datetime
+import functools
 import math
 
 from django.db.models import Count, Window
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from cqp.documents import latest_documents
-from cqp.utils import add_months
+from cqp.utils import CompiledQuery, add_months
 
 from . import recevabilite
 from .enums import RecevabiliteOutcome, State
@@ -113,21 +114,7 @@ def recevabilite_history(
     stored), oldest first, in three queries, or two when the candidacy's `documents`
     (cqp.documents.candidacy_documents) are given; with `limit`, only the latest `limit` of
     them. Returns the events and how many there are in all (counted in the same queries)."""
-    submissions = (
-        TransitionLog.objects.filter(candidacy_id=candidacy.pk, transition="submit_recevabilite")
-        .select_related("actor")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-created_at", "-pk")
-    )
-    decisions = (
-        RecevabiliteDecision.objects.filter(candidacy_id=candidacy.pk)
-        .select_related("decided_by")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-decided_at", "-pk")
-    )
-    if limit is not None:
-        submissions, decisions = submissions[:limit], decisions[:limit]
-    submissions, decisions = list(submissions), list(decisions)
+    submissions, decisions = (query(candidacy.pk) for query in _history_queries(limit))
     total = sum(rows[0].total for rows in (submissions, decisions) if rows)
     if documents is None:
         letters = latest_documents(LETTER, [d.pk for d in decisions])
@@ -148,6 +135,37 @@ def recevabilite_history(
     ]
     events.sort(key=lambda event: event["at"])
     return (events[-limit:] if limit is not None else events), total
+
+
+@functools.cache
+def _history_queries(limit: int | None) -> tuple[CompiledQuery, CompiledQuery]:
+    """The submissions' and the decisions' queries of `recevabilite_history`, the latest
+    `limit` of each (all without), compiled once (cqp.utils.CompiledQuery)."""
+
+    def submissions(candidacy_pk):
+        rows = (
+            TransitionLog.objects.filter(
+                candidacy_id=candidacy_pk, transition="submit_recevabilite"
+            )
+            .select_related("actor")
+            .annotate(total=Window(Count("pk")))
+            .order_by("-created_at", "-pk")
+        )
+        return rows[:limit] if limit is not None else rows
+
+    def decisions(candidacy_pk):
+        rows = (
+            RecevabiliteDecision.objects.filter(candidacy_id=candidacy_pk)
+            .select_related("decided_by")
+            .annotate(total=Window(Count("pk")))
+            .order_by("-decided_at", "-pk")
+        )
+        return rows[:limit] if limit is not None else rows
+
+    return (
+        CompiledQuery(TransitionLog, submissions),
+        CompiledQuery(RecevabiliteDecision, decisions),
+    )
 
 
 def completion_flags(candidacy) -> dict | None:

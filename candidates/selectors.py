@@ -1,6 +1,7 @@
 """Reads on candidacies, scoped to the requesting user; anything else is a 404."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.db import connection
@@ -20,13 +21,12 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.db.models.query import EmptyQuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cqp import notifications
 from cqp.models import Competence, CompetenceElement
 from cqp.permissions import is_secretariat, managed_organisation_ids, memoised
-from cqp.utils import count_up_to
+from cqp.utils import CompiledQuery, count_up_to
 
 from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
@@ -274,13 +274,22 @@ def _matching_candidates(q: str) -> list[int] | None:
     return keys if len(keys) <= SEARCH_CANDIDATES_FIRST else None
 
 
+# Every page of a candidacy reads it so: compiled once (cqp.utils.CompiledQuery).
+_candidacy_by_key = CompiledQuery(
+    Candidacy, lambda pk: Candidacy.objects.select_related(*LIST_RELATED).filter(pk=pk)
+)
+
+
 def candidacy_get(*, user, pk: int) -> Candidacy:
     """The candidacy if the user may see it, else 404. Read by its key, then checked against
     the branches of `visible_ids` that its own columns answer (the candidate, the assigned
     professionnel or évaluateur, the gestionnaires of its organisation), the registered
     rules only when none does: planning the whole union for one row costs more than the
     row (10 ms at 100,000 candidacies)."""
-    candidacy = get_object_or_404(Candidacy.objects.select_related(*LIST_RELATED), pk=pk)
+    found = _candidacy_by_key(pk)
+    if not found:
+        raise Http404
+    candidacy = found[0]
     if is_secretariat(user) or _seen_by_its_columns(candidacy, user):
         return candidacy
     if any(way.filter(pk=candidacy.pk).exists() for way in _rule_ways(user)):
@@ -447,13 +456,22 @@ RECENT_HISTORY = 10
 def recent_history(candidacy, limit: int = RECENT_HISTORY) -> tuple[list[TransitionLog], int]:
     """The latest `limit` events, in chronological order, and how many there are in all
     (one query: the count rides on each row)."""
-    rows = list(
-        TransitionLog.objects.filter(candidacy=candidacy)
-        .select_related("actor")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    rows = _latest_events(limit)(candidacy.pk)
     return rows[::-1], (rows[0].total if rows else 0)
+
+
+@functools.cache
+def _latest_events(limit: int) -> CompiledQuery:
+    """The candidacy page's query of its latest events, compiled once (cqp.utils.CompiledQuery)."""
+    return CompiledQuery(
+        TransitionLog,
+        lambda candidacy_pk: (
+            TransitionLog.objects.filter(candidacy_id=candidacy_pk)
+            .select_related("actor")
+            .annotate(total=Window(Count("pk")))
+            .order_by("-created_at", "-pk")[:limit]
+        ),
+    )
 
 
 # Whom a candidacy waits on at each step (roles of cqp.notifications): the reminders and

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 
 from . import seal, typography
 from .models import Document, Issuer
-from .utils import OneKeyQuery
+from .utils import CompiledQuery
 
 
 @dataclass(frozen=True)
@@ -200,9 +200,9 @@ def _candidacy_documents_query(candidacy_pk):
     return Document.objects.filter(condition).order_by("generated_at", "edition", "pk")
 
 
-# A subquery per kind of document: compiled once (cqp.utils.OneKeyQuery), after every app
+# A subquery per kind of document: compiled once (cqp.utils.CompiledQuery), after every app
 # has registered its kinds.
-_candidacy_documents = OneKeyQuery(Document, _candidacy_documents_query)
+_candidacy_documents = CompiledQuery(Document, _candidacy_documents_query)
 
 
 def candidacy_documents(candidacy) -> list[Document]:

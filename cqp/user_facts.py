@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from .models import Habilitation, Membership, Notification, Organisation, User
-from .utils import CountRows, JSONRows, OneKeyQuery
+from .utils import CompiledQuery, CountRows, JSONRows
 
 # The header shows « 99+ » beyond this: the count stops there (a partial index on the
 # unread notifications of a user serves it), however many a user has.
@@ -96,7 +96,7 @@ def _user_with_facts_query(user_id):
 
 
 # The same SQL every request but for the user's id: building it costs more than running it.
-_user_with_facts = OneKeyQuery(User, _user_with_facts_query)
+_user_with_facts = CompiledQuery(User, _user_with_facts_query)
 
 
 def user_with_facts(user_id):
