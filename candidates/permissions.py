@@ -6,10 +6,10 @@ permission granted at assignment *and* a habilitation of that kind valid today.
 """
 
 import datetime
-import functools
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 
 from cqp.models import HabilitationKind
 from cqp.permissions import habilitation_kinds_valid_on, managed_organisation_ids, memoised
@@ -31,23 +31,15 @@ def is_habilitated(user, kind: str, day: datetime.date) -> bool:
     return user is not None and user.is_active and kind in habilitation_kinds_valid_on(user, day)
 
 
-@functools.cache
-def _object_permissions() -> CompiledQuery:
-    """The codenames guardian's get_user_perms reads, compiled once (cqp.utils.CompiledQuery):
-    every page of a candidacy asks for them. Built on first use: this module loads with the
-    models."""
-    from guardian.models import UserObjectPermission
-
-    from .models import Candidacy
-
-    def build(user_pk, candidacy_pk):
-        return UserObjectPermission.objects.filter(
-            user_id=user_pk,
-            content_type=ContentType.objects.get_for_model(Candidacy),
-            object_pk=candidacy_pk,
-        ).values_list("permission__codename", flat=True)
-
-    return CompiledQuery(UserObjectPermission, build, keys=2)
+# The codenames guardian's get_user_perms reads, compiled once (cqp.utils.CompiledQuery):
+# every page of a candidacy asks for them.
+_object_permissions = CompiledQuery(
+    UserObjectPermission,
+    lambda user_pk, content_type_pk, candidacy_pk: UserObjectPermission.objects.filter(
+        user_id=user_pk, content_type_id=content_type_pk, object_pk=candidacy_pk
+    ).values_list("permission__codename", flat=True),
+    keys=3,
+)
 
 
 def _has_object_perm(user, perm: str, candidacy) -> bool:
@@ -58,7 +50,11 @@ def _has_object_perm(user, perm: str, candidacy) -> bool:
         return True
     codenames = memoised(
         ("object_perms", user.pk, candidacy.pk),
-        lambda: set(_object_permissions()(user.pk, candidacy.pk)),
+        lambda: set(
+            _object_permissions(
+                user.pk, ContentType.objects.get_for_model(candidacy).pk, candidacy.pk
+            )
+        ),
     )
     return perm.split(".", 1)[1] in codenames
 

@@ -109,7 +109,8 @@ class CompiledQuery:
     `build(*keys)` returns the queryset; calling the CompiledQuery with the keys (integers)
     returns the list of its rows. The keys must reach the SQL as parameters (a filter's
     value, compared as a number or as text), not in the SQL itself (a slice's bounds are
-    part of the compiled query)."""
+    part of the compiled query). Whatever else the query holds is compiled in for the life
+    of the process: a value read from the database (a content type's id) is a key too."""
 
     def __init__(self, model, build, *, keys: int = 1):
         self.model, self.build, self.keys, self._compiled = model, build, keys, {}
@@ -131,7 +132,7 @@ class CompiledQuery:
 
     def __call__(self, *keys) -> list:
         if len(keys) != self.keys:
-            raise TypeError(f"{self.keys} key(s) expected, {len(keys)} given.")
+            raise TypeError(f"Wrong number of keys: {len(keys)} given, {self.keys} expected.")
         db = router.db_for_read(self.model)
         if db not in self._compiled:
             self._compiled[db] = self._compile(db)

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from candidates.enums import Pathway
 from cqp.forms import FastSelect
 from cqp.models import Organisation
+from cqp.utils import CompiledQuery
 
 from .enums import Decision, SessionState
-from .models import JuryMember
+from .models import Deliberation, JuryMember
 
 
 class SessionFilterForm(forms.Form):
@@ -44,12 +45,23 @@ class SessionFilterForm(forms.Form):
         # Only the organisations of the session's candidacies: the filter reveals nothing else.
         self.fields["organisation"].choices = [
             ("", _("Toutes les organisations")),
-            *Organisation.objects.filter(
-                pk__in=session.deliberations.values("candidacy__organisation_id")
-            )
-            .order_by("name")
-            .values_list("pk", "name"),
+            *_agenda_organisations(session.pk),
         ]
+
+
+# Compiled once (cqp.utils.CompiledQuery): the jury's dashboard shows this filter on each page.
+_agenda_organisations = CompiledQuery(
+    Organisation,
+    lambda session_pk: (
+        Organisation.objects.filter(
+            pk__in=Deliberation.objects.filter(session_id=session_pk).values(
+                "candidacy__organisation_id"
+            )
+        )
+        .order_by("name")
+        .values_list("pk", "name")
+    ),
+)
 
 
 class DeliberationForm(forms.Form):

@@ -16,11 +16,11 @@ from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from cqp.models import Membership
-from cqp.utils import JSONRows
+from cqp.utils import CompiledQuery, JSONRows
 from evaluations.models import CompetenceAssessment
 from evaluations.selectors import assessment_signers
 
-from .models import Deliberation, JuryMember
+from .models import Deliberation, JuryMember, Seat
 
 
 @dataclass
@@ -90,16 +90,27 @@ def _reasons(member, candidacy, belongs, signers) -> list[str]:
     return reasons
 
 
+# Compiled once (cqp.utils.CompiledQuery): every page of a session's deliberations asks.
+_seats = CompiledQuery(
+    Seat,
+    lambda session_pk: (
+        Seat.objects.filter(session_id=session_pk)
+        .select_related("member__user", "member__mandating_organisation")
+        .annotate(
+            organisations=JSONRows(
+                Membership.objects.filter(user_id=OuterRef("member__user_id"))
+                .order_by()
+                .values("organisation_id")
+            )
+        )
+    ),
+)
+
+
 def _seated(session) -> tuple[list[JuryMember], dict]:
     """The members seated on `session`, and per member's user id the ids of their
     organisations (read with the seats: a member belongs to a few)."""
-    seats = session.seats.select_related("member__user", "member__mandating_organisation").annotate(
-        organisations=JSONRows(
-            Membership.objects.filter(user_id=OuterRef("member__user_id"))
-            .order_by()
-            .values("organisation_id")
-        )
-    )
+    seats = _seats(session.pk)
     members, organisations = [], {}
     for seat in seats:
         members.append(seat.member)

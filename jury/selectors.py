@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -16,7 +17,7 @@ from candidates.selectors import register_visibility
 from cqp.models import Competence, User
 from cqp.permissions import holds, is_secretariat, memoised
 from cqp.user_facts import register_holders
-from cqp.utils import PANEL_COUNT_BOUND, count_up_to
+from cqp.utils import PANEL_COUNT_BOUND, CompiledQuery, count_up_to
 from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
@@ -57,16 +58,15 @@ def _visible_sessions(user: User) -> QuerySet[JurySession]:
 
 
 def session_list(*, user: User) -> QuerySet[JurySession]:
-    return (
-        _visible_sessions(user)
-        .select_related("president__user")
+    return _with_counts(_visible_sessions(user)).order_by("-date", "-pk")
+
+
+def _with_counts(sessions: QuerySet[JurySession]) -> QuerySet[JurySession]:
+    return sessions.select_related("president__user").annotate(
         # Counted per session shown (subqueries run after the LIMIT), not by grouping every
         # deliberation of every session.
-        .annotate(
-            candidacy_count=_deliberation_count(),
-            decided_count=_deliberation_count(decided_at__isnull=False),
-        )
-        .order_by("-date", "-pk")
+        candidacy_count=_deliberation_count(),
+        decided_count=_deliberation_count(decided_at__isnull=False),
     )
 
 
@@ -81,8 +81,33 @@ def _deliberation_count(**filters):
     return Coalesce(Subquery(counted), 0)
 
 
+# A session's pages read it so, the secretariat's and a member's: compiled once
+# (cqp.utils.CompiledQuery).
+_session_for_secretariat = CompiledQuery(
+    JurySession, lambda pk: _with_counts(JurySession.objects.filter(pk=pk))
+)
+_session_for_member = CompiledQuery(
+    JurySession,
+    lambda user_pk, pk: _with_counts(
+        JurySession.objects.filter(pk=pk).filter(
+            pk__in=Seat.objects.filter(member__user_id=user_pk, member__is_active=True).values(
+                "session_id"
+            )
+        )
+    ),
+    keys=2,
+)
+
+
 def session_get(*, user: User, pk: int) -> JurySession:
-    return get_object_or_404(session_list(user=user), pk=pk)
+    """The session if the user sees it (`session_list`), with its counts; 404 otherwise."""
+    if is_secretariat(user):
+        found = _session_for_secretariat(pk)
+    else:
+        found = _session_for_member(user.pk, pk)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def session_agenda(*, session) -> QuerySet[Deliberation]:
