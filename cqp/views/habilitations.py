@@ -30,7 +30,11 @@ def habilitation_list(request):
     return render(
         request,
         "cqp/habilitation_list.html",
-        {"filters": filters, "page": paginate(request, habilitations)},
+        # Its page's keys first, sorted from the habilitations and their holders alone: in
+        # one query with the four people and the renewal of each row, PostgreSQL sorted
+        # every habilitation so joined (730 at 100,000 candidacies, 20 at 1,000) with a
+        # parallel worker, whose start cost more than the sort (6 ms, against 0.8 + 0.3).
+        {"filters": filters, "page": paginate(request, habilitations, by_key=True)},
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from candidates import selectors
 from cqp.models import User
 from tests.factories import CandidacyFactory
+from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,65 @@ def test_postgresql_serves_it_with_trigram_indexes(secretariat, people):
             cursor.execute("EXPLAIN " + sql, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert f"user_{column}_trgm" in plan
+
+
+def _garniers(n, **fields):
+    return [
+        CandidacyFactory(
+            candidate__user__last_name="Garnier", candidate__user__first_name="Léa", **fields
+        )
+        for _ in range(n)
+    ]
+
+
+def _search_keys(client, **params):
+    page = client.get(reverse("candidacy_list"), {"q": "garn", **params}).context["page"]
+    return [c.pk for c in page], page.paginator.count
+
+
+@pytest.mark.parametrize("role", ["gestionnaire", "professionnel"])
+def test_a_search_counts_and_pages_only_what_the_user_sees(
+    client, actors, own_org, other_org, role
+):
+    """The search's candidacies are read once (their keys, the latest changed first), then
+    counted and paged: the same rows as the list's order, over its ways of seeing one."""
+    user = actors[role]
+    # Seen by the organisation she manages, by being its professionnel, or by both.
+    seen = _garniers(22, organisation=own_org) if role == "gestionnaire" else []
+    seen += _garniers(2, organisation=other_org, professionnel=user)
+    seen += _garniers(1, organisation=own_org, professionnel=user)
+    if role == "professionnel":
+        seen += _garniers(20, organisation=other_org, professionnel=user)
+    _garniers(4, organisation=other_org)  # nobody's here
+    CandidacyFactory(organisation=own_org, candidate__user__last_name="Lefèvre")
+    client.force_login(user)
+    first, count = _search_keys(client)
+    second, _count = _search_keys(client, page=2)
+    newest_first = sorted(seen, key=lambda c: (c.updated_at, c.pk), reverse=True)
+    assert count == len(seen)
+    assert first + second == [c.pk for c in newest_first]
+
+
+def test_a_search_runs_as_many_queries_whatever_it_finds(client, gestionnaire, own_org):
+    """Its candidates, then the candidacies among them that the user sees (counted and paged
+    from one read), then the page's rows: 20 rows or 3, 2 pages or 1."""
+    client.force_login(gestionnaire)
+    url = reverse("candidacy_list") + "?q=garn"
+    _garniers(3, organisation=own_org)
+    few = query_count(client, url)
+    _garniers(40, organisation=own_org)
+    assert [query_count(client, url), query_count(client, url + "&page=2")] == [few, few]
+    assert few <= 5  # the user, its candidates, the organisations, the candidacies, the rows
+
+
+def test_a_search_matching_many_candidates_keeps_its_results(
+    client, gestionnaire, own_org, monkeypatch
+):
+    """Beyond SEARCH_CANDIDATES_FIRST candidates, the candidacies are filtered by joining
+    their people: the same rows."""
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES_FIRST", 2)
+    made = _garniers(4, organisation=own_org)
+    client.force_login(gestionnaire)
+    keys, count = _search_keys(client)
+    assert count == 4
+    assert keys == [c.pk for c in sorted(made, key=lambda c: (c.updated_at, c.pk), reverse=True)]

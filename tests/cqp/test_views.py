@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -285,6 +287,26 @@ def test_habilitation_list_query_count_is_constant(client, secretariat):
         revoked_on=timezone.localdate(), revoked_by=UserFactory(), granted_by=secretariat
     )
     assert query_count(client, reverse("habilitation_list")) == baseline
+
+
+def test_habilitation_list_reads_its_page_keys_then_its_rows(client, secretariat):
+    """Each page's keys sorted from the habilitations and their holders alone, then their
+    rows with the people shown (4 queries with the user's): the list's order kept."""
+    client.force_login(secretariat)
+    for n in range(25):
+        HabilitationFactory(granted_by=secretariat, user__last_name=f"Nom {n % 7}")
+    url = reverse("habilitation_list")
+    assert query_count(client, url) == query_count(client, url + "?page=2") <= 4
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, {"page": 2})
+    sorting = [q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"]]
+    assert len(sorting) == 1 and "granted_by_id" not in sorting[0]
+    shown = [h.pk for h in client.get(url).context["page"]]
+    shown += [h.pk for h in client.get(url, {"page": 2}).context["page"]]
+    expected = Habilitation.objects.order_by(
+        "user__last_name", "user__first_name", "kind", "-valid_until"
+    ).values_list("pk", flat=True)
+    assert shown == list(expected)
 
 
 def test_habilitation_revoke_asks_for_confirmation_then_revokes(client, secretariat, professionnel):
