@@ -17,7 +17,6 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.db.models.query import EmptyQuerySet
 from django.http import Http404
@@ -26,7 +25,7 @@ from django.utils import timezone
 from cqp import notifications
 from cqp.models import Competence, CompetenceElement
 from cqp.permissions import in_read_memo, is_secretariat, managed_organisation_ids, memoised
-from cqp.utils import CompiledQuery, count_up_to
+from cqp.utils import CompiledQuery, count_up_to, key_array
 
 from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
@@ -240,7 +239,7 @@ def _filtered(
     if q.split():
         matching = memoised(("candidates matching", q), lambda: _matching_candidates(q))
         if matching is not None:
-            qs = qs.filter(candidate_id__in=_keys(matching))
+            qs = qs.filter(candidate_id__in=key_array(matching))
         else:
             for word in q.split():
                 qs = qs.filter(_name_matches(word, "candidate__user__"))
@@ -252,17 +251,6 @@ def _filtered(
 # candidate's key, which an index serves; joined to the people instead, PostgreSQL walks the
 # candidacies by date and tests each one's person (70 ms for « martin » at 100,000).
 SEARCH_CANDIDATES_FIRST = 2_000
-
-
-def _keys(keys: list[int]):
-    """`keys` for an `__in` filter: on PostgreSQL one array parameter (the same SQL whatever
-    their number, planned once as a prepared statement, and no parameter per key to build),
-    elsewhere the list. The array is passed as its text (`{1,2,3}`): psycopg dumps a list
-    element by element, choosing each one's dumper (0.5 ms for the 416 candidates of
-    « martin » at 100,000, in each of the 8 places a gestionnaire's search used them)."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, keys)) + "}",))
-    return keys
 
 
 def _name_matches(word: str, path: str = "") -> Q:

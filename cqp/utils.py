@@ -4,8 +4,9 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models import Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
@@ -98,6 +99,21 @@ class BoundedPaginator(Paginator):
 _KEY_STAND_INS = tuple(-7_531_902 - i for i in range(8))
 
 
+def key_array(keys, using=None):
+    """`keys` for an `__in` filter: on PostgreSQL one array parameter (the same SQL whatever
+    their number, planned once as a prepared statement, and no parameter per key to build),
+    elsewhere the list. The array is passed as its text (`{1,2,3}`): psycopg dumps a list
+    element by element, choosing each one's dumper (0.5 ms for the 416 candidates of
+    « martin » at 100,000, in each of the 8 places a gestionnaire's search used them)."""
+    if connections[using or DEFAULT_DB_ALIAS].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (_array_text(keys),))
+    return keys
+
+
+def _array_text(keys) -> str:
+    return "{" + ",".join(map(str, keys)) + "}"
+
+
 class CompiledQuery:
     """A query of a few keys (a user's id, a candidacy's), built by the ORM and compiled to
     SQL once per process and database, then run with the keys in their places: its rows come
@@ -106,27 +122,38 @@ class CompiledQuery:
     more than running them (joins, subqueries: 1 to 3 ms of Python for a fraction of a
     millisecond in PostgreSQL).
 
-    `build(*keys)` returns the queryset; calling the CompiledQuery with the keys (integers)
-    returns the list of its rows. The keys must reach the SQL as parameters (a filter's
-    value, compared as a number or as text), not in the SQL itself (a slice's bounds are
-    part of the compiled query). Whatever else the query holds is compiled in for the life
-    of the process: a value read from the database (a content type's id) is a key too."""
+    `build(*keys)` returns the queryset; calling the CompiledQuery with the keys (integers,
+    or lists of integers at the places `lists` names, filtered through `key_array`) returns
+    the list of its rows. The keys must reach the SQL as parameters (a filter's value,
+    compared as a number or as text), not in the SQL itself (a slice's bounds are part of
+    the compiled query). Whatever else the query holds is compiled in for the life of the
+    process: a value read from the database (a content type's id) is a key too. Where a
+    list of keys is one parameter per key (SQLite), the query is built at each call."""
 
-    def __init__(self, model, build, *, keys: int = 1):
-        self.model, self.build, self.keys, self._compiled = model, build, keys, {}
+    def __init__(self, model, build, *, keys: int = 1, lists: tuple[int, ...] = ()):
+        self.model, self.build, self.keys, self.lists = model, build, keys, lists
+        self._compiled = {}
 
     def _compile(self, db):
         stand_ins = _KEY_STAND_INS[: self.keys]
-        queryset = self.build(*stand_ins).using(db)
+        queryset = self.build(
+            *([s] if n in self.lists else s for n, s in enumerate(stand_ins))
+        ).using(db)
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        # Where each key goes, as the number it is or the text a text column compares.
+        # Where each key goes: as the number it is, the text a text column compares, or a
+        # list's array text.
         places = {}
         for i, value in enumerate(params):
             for number, stand_in in enumerate(stand_ins):
-                if value == stand_in or value == str(stand_in):
+                if number in self.lists:
+                    if value == _array_text([stand_in]):
+                        places[i] = (number, _array_text)
+                elif value == stand_in or value == str(stand_in):
                     places[i] = (number, type(value))
         if {number for number, _ in places.values()} != set(range(self.keys)):
+            if self.lists:
+                return None  # a list is a parameter per key here: built at each call
             raise ValueError("The query does not use each of its keys as a parameter.")
         return queryset, compiler, sql, tuple(params), places
 
@@ -136,6 +163,8 @@ class CompiledQuery:
         db = router.db_for_read(self.model)
         if db not in self._compiled:
             self._compiled[db] = self._compile(db)
+        if self._compiled[db] is None:
+            return list(self.build(*keys).using(db))
         queryset, compiler, sql, params, places = self._compiled[db]
         params = tuple(
             places[i][1](keys[places[i][0]]) if i in places else value

@@ -1,10 +1,23 @@
 """Reads for the jury, scoped: the secretariat sees every session, a member only theirs."""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,7 +30,7 @@ from candidates.selectors import register_visibility
 from cqp.models import Competence, User
 from cqp.permissions import holds, is_secretariat, memoised
 from cqp.user_facts import register_holders
-from cqp.utils import PANEL_COUNT_BOUND, CompiledQuery, count_up_to
+from cqp.utils import PANEL_COUNT_BOUND, CompiledQuery, count_up_to, key_array
 from evaluations.enums import Opinion
 from evaluations.models import CompetenceAssessment, EvaluationDossier
 
@@ -121,40 +134,75 @@ def session_agenda(*, session) -> QuerySet[Deliberation]:
     ).order_by("candidacy__candidate__user__last_name", "pk")
 
 
-def session_agenda_filtered(
+def session_agenda_keys(
     *, session, pathway: str = "", organisation_id=None, decided: str = ""
-) -> QuerySet[Deliberation]:
-    """The session's candidacies, filtered as the jury's dashboard asks, with what its rows
-    show: the candidate, the organisation, the president named for it, and, read for the rows
-    of the page only (subqueries run after the LIMIT), the certificate's kind and number and
-    whether the dossier was transmitted. A join to the certificates made PostgreSQL hash every
-    certificate issued (11 ms at 100,000 candidacies for a page of 20)."""
-    certificate = Certificate.objects.filter(deliberation=OuterRef("pk")).order_by()
-    transmitted = EvaluationDossier.objects.filter(
-        candidacy_id=OuterRef("candidacy_id"), transmitted_at__isnull=False
-    ).values("pk")[:1]
-    qs = (
-        session.deliberations.select_related(
-            "candidacy__candidate__user", "candidacy__organisation", "president__user"
+) -> list[int]:
+    """The keys of the session's deliberations, filtered as the jury's dashboard asks, in the
+    order of its rows (the candidates' names): a few hundred numbers, read in one compiled
+    query, that the dashboard counts and pages without another query (`agenda_rows` reads
+    the rows of a page)."""
+    query = _agenda_keys_query(bool(pathway), bool(organisation_id), decided)
+    return query(session.pk, *(value for value in (pathway, organisation_id) if value))
+
+
+@functools.cache
+def _agenda_keys_query(pathway: bool, organisation: bool, decided: str) -> CompiledQuery:
+    """The query of `session_agenda_keys` for one combination of filters, compiled once."""
+
+    def build(session_pk, *values):
+        values = list(values)
+        keys = Deliberation.objects.filter(session_id=session_pk)
+        if pathway:
+            keys = keys.filter(candidacy__pathway=values.pop(0))
+        if organisation:
+            keys = keys.filter(candidacy__organisation_id=values.pop(0))
+        if decided == "oui":
+            keys = keys.filter(decided_at__isnull=False)
+        elif decided == "non":
+            keys = keys.filter(decided_at__isnull=True)
+        return keys.order_by("candidacy__candidate__user__last_name", "pk").values_list(
+            "pk", flat=True
         )
+
+    return CompiledQuery(Deliberation, build, keys=1 + pathway + organisation)
+
+
+def agenda_rows(keys: list[int]) -> list[Deliberation]:
+    """The deliberations of `keys` (a page of `session_agenda_keys`), in that order, with what
+    the dashboard's rows show: the candidate, the organisation, the president named for it,
+    the certificate's kind and number, whether the dossier was transmitted."""
+    if not keys:
+        return []
+    by_key = {row.pk: row for row in _agenda_rows(list(keys))}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def _agenda_rows_query(keys):
+    # Subqueries per row read (a join to the certificates made PostgreSQL hash every
+    # certificate issued: 11 ms at 100,000 candidacies for a page of 20), each with a LIMIT
+    # (an EXISTS is hashed over every transmitted dossier).
+    certificate = Certificate.objects.filter(deliberation=OuterRef("pk")).order_by()
+    transmitted = (
+        EvaluationDossier.objects.filter(
+            candidacy_id=OuterRef("candidacy_id"), transmitted_at__isnull=False
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+    return (
+        Deliberation.objects.filter(pk__in=key_array(keys))
+        .select_related("candidacy__candidate__user", "candidacy__organisation", "president__user")
         .annotate(
             certificate_kind=Subquery(certificate.values("kind")[:1]),
             certificate_number=Subquery(certificate.values("number")[:1]),
-            # A subquery with a LIMIT, run per row shown (an EXISTS is hashed over every
-            # transmitted dossier).
             transmitted_dossier=Subquery(transmitted),
         )
-        .order_by("candidacy__candidate__user__last_name", "pk")
+        .order_by()
     )
-    if pathway:
-        qs = qs.filter(candidacy__pathway=pathway)
-    if organisation_id:
-        qs = qs.filter(candidacy__organisation_id=organisation_id)
-    if decided == "oui":
-        qs = qs.filter(decided_at__isnull=False)
-    elif decided == "non":
-        qs = qs.filter(decided_at__isnull=True)
-    return qs
+
+
+# Every page of the dashboard reads its rows so: compiled once (cqp.utils.CompiledQuery).
+_agenda_rows = CompiledQuery(Deliberation, _agenda_rows_query, lists=(0,))
 
 
 @dataclass(frozen=True)
@@ -166,8 +214,34 @@ class SignedResult:
     label: str
 
 
+def _assessments_query(candidacy_ids):
+    return (
+        CompetenceAssessment.objects.filter(dossier__candidacy_id__in=key_array(candidacy_ids))
+        .annotate(
+            # Whether both signed, not when: a date read per assessment is parsed for nothing.
+            both_signed=ExpressionWrapper(
+                Q(professionnel_signed_at__isnull=False, evaluateur_signed_at__isnull=False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("dossier__cycle")
+        .values_list(
+            "dossier__candidacy_id",
+            "competence__number",
+            "final_result",
+            "professionnel_signed_by",
+            "evaluateur_signed_by",
+            "both_signed",
+        )
+    )
+
+
+# The assessments of a page of the dashboard, compiled once (cqp.utils.CompiledQuery).
+_assessments = CompiledQuery(CompetenceAssessment, _assessments_query, lists=(0,))
+
+
 def with_jury_facts(session, deliberations: list[Deliberation]) -> list[Deliberation]:
-    """Each of `deliberations` (a page of `session_agenda_filtered`) with what the jury needs:
+    """Each of `deliberations` (`agenda_rows`) with what the jury needs:
     the evaluators' signed results (`SignedResult`s, by competence), whether the dossier was
     transmitted, the recusals; in three queries (the assessments, read once for the results
     and the signers, the seats, the memberships)."""
@@ -176,21 +250,9 @@ def with_jury_facts(session, deliberations: list[Deliberation]) -> list[Delibera
     codes = {}
     results = defaultdict(dict)
     signers = defaultdict(set)
-    for candidacy_id, number, result, pro, evaluateur, pro_at, eval_at in (
-        CompetenceAssessment.objects.filter(dossier__candidacy_id__in=candidacy_ids)
-        .order_by("dossier__cycle")
-        .values_list(
-            "dossier__candidacy_id",
-            "competence__number",
-            "final_result",
-            "professionnel_signed_by",
-            "evaluateur_signed_by",
-            "professionnel_signed_at",
-            "evaluateur_signed_at",
-        )
-    ):
+    for candidacy_id, number, result, pro, evaluateur, both_signed in _assessments(candidacy_ids):
         signers[candidacy_id].update({pro, evaluateur})
-        if result and pro_at and eval_at:  # CompetenceAssessment.fully_signed
+        if result and both_signed:  # CompetenceAssessment.fully_signed
             code = codes.get(number) or codes.setdefault(number, Competence(number=number).code)
             results[candidacy_id][number] = SignedResult(code, result, labels.get(result, result))
     recused = session_recusals(session, deliberations, signers=signers)

@@ -30,16 +30,16 @@ def session_dashboard(request, pk):
     session = session_for(request, pk)
     filters = SessionFilterForm(request.GET, session=session)
     filters.is_valid()
-    agenda = selectors.session_agenda_filtered(
+    agenda = selectors.session_agenda_keys(
         session=session,
         pathway=filters.cleaned_data.get("pathway", ""),
         organisation_id=filters.cleaned_data.get("organisation"),
         decided=filters.cleaned_data.get("decided", ""),
     )
     # A page of the agenda at a time (the jury reads them in turn; « À décider » keeps those
-    # left), its facts read for that page only.
+    # left), its rows and their facts read for that page only.
     page = paginate(request, agenda, per_page=DASHBOARD_PAGE_SIZE)
-    deliberations = selectors.with_jury_facts(session, list(page))
+    deliberations = selectors.with_jury_facts(session, selectors.agenda_rows(list(page)))
     president = presides(request.user, session)
     return render(
         request,
