@@ -605,6 +605,16 @@ LOG_COMMENTS = {
 }
 
 
+# The events a history names in words rather than by the steps they join
+# (TransitionLog.event_label).
+EVENT_LABELS = {
+    "create": _("candidature ouverte"),
+    "assign_professionnel": _("professionnel du secteur affecté"),
+    "assign_evaluateur": _("évaluateur externe affecté"),
+    "confirm_practice": _("mise en pratique confirmée"),
+}
+
+
 class TransitionLog(AppendOnlyModel):
     """The append-only audit log of a candidacy: every transition and assignment."""
 
@@ -638,6 +648,12 @@ class TransitionLog(AppendOnlyModel):
     @property
     def transition_label(self):
         return f"{state_label(self.source)} → {state_label(self.target)}"
+
+    @property
+    def event_label(self) -> str:
+        """What happened, as a history shows it: the event's name, else the steps it joins."""
+        label = EVENT_LABELS.get(self.transition)
+        return str(label) if label is not None else self.transition_label
 
     @property
     def comment_shown(self) -> str:
