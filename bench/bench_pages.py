@@ -130,6 +130,8 @@ def page_urls() -> dict[str, tuple[str, str]]:
     for role, label in (("secretariat", "secretariat"), ("gestionnaire", "gestionnaire")):
         pages[f"candidacy list, last page ({label})"] = (role, reverse("candidacy_list") + last)
         pages[f"candidacy list ?q= ({label})"] = (role, reverse("candidacy_list") + "?q=martin")
+        # Two letters typed: thousands of people match at 100,000, a full page at 1,000.
+        pages[f"candidacy list ?q=ma ({label})"] = (role, reverse("candidacy_list") + "?q=ma")
         pages[f"organisation list ({label})"] = (role, reverse("organisation_list"))
         pages[f"pilotage ({label})"] = (role, reverse("pilotage"))
         pages[f"holders /titulaires/ ({label})"] = (role, reverse("holder_list"))
