@@ -436,7 +436,7 @@ def _load_avg() -> str:
 def _target(page: str, queries: int, ratio: float) -> str:
     if page.startswith("export ") and "." in page.split()[1]:  # a dataset's file
         return "a file"
-    if page.startswith(("candidacy detail", "deliberation dashboard", "session page")):
+    if page.startswith(("candidacy detail", "deliberation dashboard")):
         return "throughput"
     if page.startswith("fiche"):
         return "met" if queries <= 12 else "missed (queries)"
