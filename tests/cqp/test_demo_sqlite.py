@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from candidates.models import Candidacy
 from cqp.models import User
+from jury.models import Deliberation, JurySession
 
 paths = ["/", "/notifications/", "/candidatures/", "/candidatures/?q=a",
          "/candidatures/?q=zz", "/candidatures/?state=parcours", "/organisations/",
@@ -29,12 +30,20 @@ for user in User.objects.filter(email__endswith="@demo.cqp.fr"):
     seen = paths + [
         reverse("candidacy_detail", args=[pk])
         for pk in Candidacy.objects.order_by("pk").values_list("pk", flat=True)
+    ] + [
+        reverse(name, args=[pk])
+        for pk in JurySession.objects.order_by("pk").values_list("pk", flat=True)
+        for name in ("session_detail", "session_dashboard")
+    ] + [
+        reverse("deliberation_detail", args=[pk])
+        for pk in Deliberation.objects.order_by("pk").values_list("pk", flat=True)
     ]
     for path in seen:
         status = client.get(path).status_code
         if status >= 500:
             failures.append((user.email, path, status))
 print("checked", User.objects.filter(email__endswith="@demo.cqp.fr").count(), "accounts")
+print("sessions", JurySession.objects.count(), "fiches", Deliberation.objects.count())
 print("failures", failures)
 """
 
@@ -69,3 +78,4 @@ def test_the_demo_seeds_and_serves_every_account_on_sqlite(tmp_path):
     assert done.returncode == 0, done.stderr[-4000:]
     assert "failures []" in done.stdout, done.stdout[-4000:] + done.stderr[-4000:]
     assert "checked 0 accounts" not in done.stdout
+    assert "sessions 0" not in done.stdout and "fiches 0" not in done.stdout
