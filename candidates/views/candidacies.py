@@ -63,7 +63,15 @@ def candidacy_list(request):
         "candidates/candidacy_list.html",
         {
             "filters": filters,
-            "page": paginate(request, candidacies, by_key=True, keys=keys, counter=counter),
+            "page": paginate(
+                request,
+                candidacies,
+                by_key=True,
+                keys=keys,
+                counter=counter,
+                # A search matching many is counted up to its own bound (« plus de 200 »).
+                bound=selectors.SEARCH_COUNT_BOUND if chosen["q"].split() else None,
+            ),
             "can_create": can_create,
         },
     )

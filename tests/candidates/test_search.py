@@ -133,3 +133,47 @@ def test_a_search_matching_many_candidates_keeps_its_results(
     keys, count = _search_keys(client)
     assert count == 4
     assert keys == [c.pk for c in sorted(made, key=lambda c: (c.updated_at, c.pk), reverse=True)]
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("ga", {"garnier"}),  # the start of the last name
+        ("TH", {"garnier"}),  # of the first name, whatever the case
+        ("m.", {"lefevre"}),  # of the e-mail
+        ("m", {"lefevre"}),  # one letter: Manon, m.lefevre@…
+        ("ar", set()),  # inside a name: three characters needed (« arn »)
+        ("ga théo", {"garnier"}),  # each word its own way
+        ("ga manon", set()),
+    ],
+)
+def test_a_word_of_one_or_two_characters_finds_the_start_of_a_name_or_an_email(
+    client, secretariat, people, q, found
+):
+    client.force_login(secretariat)
+    page = client.get(reverse("candidacy_list"), {"q": q}).context["page"]
+    assert {c.pk for c in page} == {people[name].pk for name in found}
+
+
+@pytest.mark.parametrize("role", ["secretariat", "gestionnaire"])
+def test_a_search_matching_many_is_counted_up_to_its_bound(
+    client, actors, secretariat, own_org, monkeypatch, role
+):
+    """A search matching more candidates than SEARCH_CANDIDATES_FIRST (« ma » at 100,000)
+    walks the list in its order, testing each candidacy's person, and counts up to
+    SEARCH_COUNT_BOUND: « plus de … résultats », the first rows the latest changed, in as
+    many queries as a search matching few."""
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES_FIRST", 2)
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_BOUND", 3)
+    user = secretariat if role == "secretariat" else actors["gestionnaire"]
+    made = _garniers(5, organisation=own_org)
+    CandidacyFactory(organisation=own_org, candidate__user__last_name="Lefèvre")
+    client.force_login(user)
+    url = reverse("candidacy_list") + "?q=ga"
+    response = client.get(url)
+    page = response.context["page"]
+    assert page.paginator.capped and page.paginator.count == 3
+    newest_first = sorted(made, key=lambda c: (c.updated_at, c.pk), reverse=True)
+    assert [c.pk for c in page] == [c.pk for c in newest_first[:3]]
+    assert "Plus de 3 résultats" in response.content.decode()
+    assert query_count(client, url) <= 6
