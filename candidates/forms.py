@@ -16,6 +16,10 @@ class CandidacyFilterForm(forms.Form):
         label=_("Candidat"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom ou e-mail")}),
+        help_text=_(
+            "Avec une ou deux lettres, la recherche porte sur le début du nom, du prénom ou "
+            "de l'e-mail."
+        ),
     )
     state = forms.ChoiceField(
         label=_("Étape"), required=False, choices=[("", _("Toutes les étapes"))] + State.choices
