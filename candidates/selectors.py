@@ -2,9 +2,10 @@
 
 import datetime
 import functools
+import json
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Count,
     Exists,
@@ -280,8 +281,22 @@ def _matching_candidates(q: str) -> list[int] | None:
     candidates = Candidate.objects.order_by()
     for word in q.split():
         candidates = candidates.filter(_name_matches(word, "user__"))
-    keys = list(candidates.values_list("pk", flat=True)[: SEARCH_CANDIDATES_FIRST + 1])
+    keys = candidates.values_list("pk", flat=True)
+    # Reading 2,001 of the 13,800 people « ma » matches took 15 ms: PostgreSQL tested each
+    # person in turn. Its estimate, far beyond, answers without reading them (its plan only:
+    # either way the results are the same, only the way to them differs).
+    if (_estimated_rows(keys) or 0) > 2 * SEARCH_CANDIDATES_FIRST:
+        return None
+    keys = list(keys[: SEARCH_CANDIDATES_FIRST + 1])
     return keys if len(keys) <= SEARCH_CANDIDATES_FIRST else None
+
+
+def _estimated_rows(queryset) -> int | None:
+    """How many rows PostgreSQL's planner expects of `queryset` (EXPLAIN, nothing read);
+    None on another database."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def _searched(user, filters: dict) -> list[int] | None:
