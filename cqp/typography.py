@@ -60,17 +60,34 @@ def french_text(text: str) -> str:
     return _BEFORE_COLON.sub(NBSP, text)
 
 
+# A tag, kept with the text around it when a page is split on its tags.
+_TAG = re.compile(r"(<[^>]*>)")
+
+
 def french_html(html: str) -> str:
     """`html` with French non-breaking spaces in its text only: never inside a tag
     (attributes, URLs), a comment, <script>, <style>, <pre>, <textarea> or <code>.
 
-    The work is a few regular expressions over the whole page, not a loop over its nodes:
-    it runs on every French page."""
+    It runs on every French page: the regular expressions run on the stretches of text that
+    hold a sign only, between the tags (over the whole of the deliberation dashboard's
+    44 KiB, trying each space: 2 ms; so: 0.8 ms)."""
     parts = []
     position = 0
     for match in _RAW.finditer(html):
-        parts.append(french_text(html[position : match.start()]))
+        parts.append(_french_markup(html[position : match.start()]))
         parts.append(match.group())
         position = match.end()
-    parts.append(french_text(html[position:]))
+    parts.append(_french_markup(html[position:]))
     return "".join(parts)
+
+
+def _french_markup(markup: str) -> str:
+    """HTML without raw elements, with French non-breaking spaces in the text between its
+    tags."""
+    if not _SIGNS.search(markup):
+        return markup
+    pieces = _TAG.split(markup)  # text, tag, text, tag, …, text
+    for i in range(0, len(pieces), 2):
+        if _SIGNS.search(pieces[i]):
+            pieces[i] = french_text(pieces[i])
+    return "".join(pieces)
