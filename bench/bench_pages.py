@@ -541,7 +541,7 @@ def write_section(path: Path, section: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,100000", help="candidacies, comma-separated")
-    parser.add_argument("--runs", type=int, default=5, help="timed requests per page and size")
+    parser.add_argument("--runs", type=int, default=9, help="timed requests per page and size")
     parser.add_argument("--seconds", type=float, default=10, help="load time per throughput round")
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the seeded databases")
