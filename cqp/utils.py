@@ -122,9 +122,9 @@ class CompiledQuery:
     more than running them (joins, subqueries: 1 to 3 ms of Python for a fraction of a
     millisecond in PostgreSQL).
 
-    `build(*keys)` returns the queryset; calling the CompiledQuery with the keys (integers,
-    or lists of integers at the places `lists` names, filtered through `key_array`) returns
-    the list of its rows. The keys must reach the SQL as parameters (a filter's value,
+    `build(*keys)` returns the queryset; calling the CompiledQuery with the keys (numbers, a
+    text compared with a text column, or lists of numbers at the places `lists` names,
+    filtered through `key_array`) returns the list of its rows. The keys must reach the SQL as parameters (a filter's value,
     compared as a number or as text), not in the SQL itself (a slice's bounds are part of
     the compiled query). Whatever else the query holds is compiled in for the life of the
     process: a value read from the database (a content type's id) is a key too. Where a
