@@ -159,10 +159,15 @@ def test_a_search_reads_its_candidates_first(own_org, secretariat):
     same candidacies as matching through the join."""
     from tests.factories import CandidateFactory
 
+    # Named in full: the factory's first names are random (a « Martine » would match).
     martin = CandidacyFactory(
-        organisation=own_org, candidate=CandidateFactory(user__last_name="Martin")
+        organisation=own_org,
+        candidate=CandidateFactory(user__first_name="Paul", user__last_name="Martin"),
     )
-    CandidacyFactory(organisation=own_org, candidate=CandidateFactory(user__last_name="Durand"))
+    CandidacyFactory(
+        organisation=own_org,
+        candidate=CandidateFactory(user__first_name="Léa", user__last_name="Durand"),
+    )
     found = selectors.candidacy_list(user=secretariat, q="marti")
     assert list(found.values_list("pk", flat=True)) == [martin.pk]
     assert '"candidate_id" IN (SELECT unnest(' in str(found.query)
