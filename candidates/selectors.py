@@ -238,7 +238,7 @@ def _filtered(
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     if q.split():
-        matching = memoised(("candidates matching", q), lambda: _matching_candidates(q))
+        matching = _candidates_matching(q)
         if matching is not None:
             qs = qs.filter(candidate_id__in=key_array(matching))
         else:
@@ -272,6 +272,11 @@ def _name_matches(word: str, path: str = "") -> Q:
         | Q(**{f"{path}first_name__{lookup}": word})
         | Q(**{f"{path}email__{lookup}": word})
     )
+
+
+def _candidates_matching(q: str) -> list[int] | None:
+    """`_matching_candidates`, read once per page (the filter, the count, the keys)."""
+    return memoised(("candidates matching", q), lambda: _matching_candidates(q))
 
 
 def _matching_candidates(q: str) -> list[int] | None:
@@ -309,7 +314,7 @@ def _searched(user, filters: dict) -> list[int] | None:
     q = filters.get("q", "")
     if not q.split() or not in_read_memo():
         return None
-    if memoised(("candidates matching", q), lambda: _matching_candidates(q)) is None:
+    if _candidates_matching(q) is None:
         return None
     key = ("candidacies searched", user.pk, tuple(sorted(filters.items())))
     return memoised(key, lambda: _read_searched(user, filters))

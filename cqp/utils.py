@@ -99,13 +99,13 @@ class BoundedPaginator(Paginator):
 _KEY_STAND_INS = tuple(-7_531_902 - i for i in range(8))
 
 
-def key_array(keys, using=None):
+def key_array(keys):
     """`keys` for an `__in` filter: on PostgreSQL one array parameter (the same SQL whatever
     their number, planned once as a prepared statement, and no parameter per key to build),
     elsewhere the list. The array is passed as its text (`{1,2,3}`): psycopg dumps a list
     element by element, choosing each one's dumper (0.5 ms for the 416 candidates of
     « martin » at 100,000, in each of the 8 places a gestionnaire's search used them)."""
-    if connections[using or DEFAULT_DB_ALIAS].vendor == "postgresql":
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", (_array_text(keys),))
     return keys
 
@@ -124,8 +124,8 @@ class CompiledQuery:
 
     `build(*keys)` returns the queryset; calling the CompiledQuery with the keys (numbers, a
     text compared with a text column, or lists of numbers at the places `lists` names,
-    filtered through `key_array`) returns the list of its rows. The keys must reach the SQL as parameters (a filter's value,
-    compared as a number or as text), not in the SQL itself (a slice's bounds are part of
+    filtered through `key_array`) returns the list of its rows. The keys must reach the SQL
+    as parameters (a filter's value), not in the SQL itself (a slice's bounds are part of
     the compiled query). Whatever else the query holds is compiled in for the life of the
     process: a value read from the database (a content type's id) is a key too. Where a
     list of keys is one parameter per key (SQLite), the query is built at each call."""
@@ -268,8 +268,9 @@ def paginate(
     nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
     rows, and `annotate_rows(queryset)` adds to the rows read what only they need (an
     aggregate computed for the 20 rows shown, not for the whole list); `keys(bottom, top,
-    total)` (`total` the list's length, None when capped) reads a page's keys where the list knows a cheaper way than its queryset, and
-    `counter(limit)` counts its rows so (BoundedPaginator)."""
+    total)` (`total` the list's length, None when capped) reads a page's keys where the
+    list knows a cheaper way than its queryset, and `counter(limit)` counts its rows so
+    (BoundedPaginator)."""
     paginator = BoundedPaginator(
         queryset,
         per_page,

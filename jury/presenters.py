@@ -65,12 +65,6 @@ def session_context(request, session, **bound) -> dict:
 # The deliberation dashboard -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Link:
-    url: str
-    label: str
-
-
 @dataclass
 class DashboardRow:
     """One candidacy of the dashboard, in plain values: the page renders 20 of them without
@@ -127,13 +121,13 @@ def dashboard_rows(user, session, deliberations, *, presides: bool) -> list[Dash
         candidacy = d.candidacy
         pk = candidacy.pk
         if candidacy.pathway == Pathway.PARCOURS:
-            documents = [Link(reperage(pk), labels["reperage"])]
+            documents = [(reperage(pk), labels["reperage"])]
         else:
             documents = [
-                Link(vae_request(pk), labels["vae_request"]),
-                Link(vae_activities(pk), labels["vae_activities"]),
+                (vae_request(pk), labels["vae_request"]),
+                (vae_activities(pk), labels["vae_activities"]),
             ]
-        documents.append(Link(dossier(pk), labels["dossier"]))
+        documents.append((dossier(pk), labels["dossier"]))
         president = d.president
         if d.is_decided:
             status = ""
@@ -164,7 +158,7 @@ def dashboard_rows(user, session, deliberations, *, presides: bool) -> list[Dash
                 documents=format_html_join(
                     "",
                     '<li><a href="{}">{}<span class="visually-hidden"> — {}</span></a></li>',
-                    ((link.url, link.label, name) for link in documents),
+                    ((url, label, name) for url, label in documents),
                 ),
                 recusals=[(str(r.member.user), r.reason) for r in d.recusals],
                 presided_by=_("présidée par %(name)s") % {"name": president.user}

@@ -63,9 +63,14 @@ def _visible_sessions(user: User) -> QuerySet[JurySession]:
     """Every session for the secretariat, the sessions they sit on for a member."""
     if is_secretariat(user):
         return JurySession.objects.all()
-    # Their seats' sessions, read from the seats (fewer joins for the planner: the fiche's
-    # query joins ten tables besides).
-    return JurySession.objects.filter(
+    return _seated_sessions(JurySession.objects.all(), user)
+
+
+def _seated_sessions(sessions: QuerySet[JurySession], user) -> QuerySet[JurySession]:
+    """Those of `sessions` where `user` (a user or their key) sits as an active member, read
+    from the seats (fewer joins for the planner: the fiche's query joins ten tables
+    besides)."""
+    return sessions.filter(
         pk__in=Seat.objects.filter(member__user=user, member__is_active=True).values("session_id")
     )
 
@@ -101,13 +106,7 @@ _session_for_secretariat = CompiledQuery(
 )
 _session_for_member = CompiledQuery(
     JurySession,
-    lambda user_pk, pk: _with_counts(
-        JurySession.objects.filter(pk=pk).filter(
-            pk__in=Seat.objects.filter(member__user_id=user_pk, member__is_active=True).values(
-                "session_id"
-            )
-        )
-    ),
+    lambda user_pk, pk: _with_counts(_seated_sessions(JurySession.objects.filter(pk=pk), user_pk)),
     keys=2,
 )
 
@@ -243,8 +242,8 @@ _assessments = CompiledQuery(CompetenceAssessment, _assessments_query, lists=(0,
 def with_jury_facts(session, deliberations: list[Deliberation]) -> list[Deliberation]:
     """Each of `deliberations` (`agenda_rows`) with what the jury needs:
     the evaluators' signed results (`SignedResult`s, by competence), whether the dossier was
-    transmitted, the recusals; in three queries (the assessments, read once for the results
-    and the signers, the seats, the memberships)."""
+    transmitted, the recusals; in two queries (the assessments, read once for the results
+    and the signers; the seats with their members' memberships)."""
     candidacy_ids = [d.candidacy_id for d in deliberations]
     labels = {value: str(label) for value, label in Opinion.choices}
     codes = {}

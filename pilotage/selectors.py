@@ -67,7 +67,7 @@ def holder_list(
     if kind:
         qs = qs.filter(kind=kind)
     if session is not None:
-        qs = qs.filter(deliberation__session=session)
+        qs = qs.filter(session=session)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     if status == VALID:
