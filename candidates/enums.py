@@ -45,7 +45,10 @@ PATHWAY_STEPS = {
 
 def state_label(state: str) -> str:
     """The label of a state value (the value itself when unknown: an old log entry)."""
-    return State(state).label if state in State.values else state
+    try:
+        return State(state).label
+    except ValueError:  # not `in State.values`: a list of the 15 values built at each call
+        return state
 
 
 class ReperageStatus(models.TextChoices):

@@ -637,6 +637,13 @@ class TransitionLog(AppendOnlyModel):
         verbose_name = _("entrée du journal")
         verbose_name_plural = _("journal des transitions")
         ordering = ["created_at", "pk"]
+        indexes = [
+            # A candidacy's history in its order, either way: its latest events without
+            # sorting them all, its pages, its counts from the index alone.
+            models.Index(
+                fields=["candidacy", "created_at", "id"], name="transitionlog_candidacy_time"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.transition} {self.source} → {self.target}"

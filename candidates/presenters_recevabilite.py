@@ -19,6 +19,7 @@ from . import recevabilite
 from .enums import RecevabiliteOutcome, State
 from .experience import experience_summary
 from .models import RecevabiliteDecision, TransitionLog
+from .selectors import SUBMISSION
 from .services_recevabilite import LETTER
 
 DAY = datetime.timedelta(days=1)
@@ -108,21 +109,26 @@ def experience_timeline(experiences, *, on: datetime.date, minimum_years: int) -
 
 
 def recevabilite_history(
-    candidacy, limit: int | None = None, documents=None
+    candidacy, limit: int | None = None, documents=None, submissions=None
 ) -> tuple[list[dict], int]:
     """The request's submissions (audit log) and decisions (each with its letter, once
     stored), oldest first, in three queries, or two when the candidacy's `documents`
-    (cqp.documents.candidacy_documents) are given; with `limit`, only the latest `limit` of
-    them. Returns the events and how many there are in all (counted in the same queries)."""
-    submissions, decisions = (query(candidacy.pk) for query in _history_queries(limit))
-    total = sum(rows[0].total for rows in (submissions, decisions) if rows)
+    (cqp.documents.candidacy_documents) are given, one less when its `submissions` are
+    (candidates.selectors.recent_history, read with the latest events); with `limit`, only
+    the latest `limit` of them. Returns the events and how many there are in all (counted
+    in the same queries)."""
+    submissions_query, decisions_query = _history_queries(limit)
+    if submissions is None:
+        rows = submissions_query(candidacy.pk)
+        submissions = (rows, rows[0].total if rows else 0)
+    submitted, total = submissions
+    decisions = decisions_query(candidacy.pk)
+    total += decisions[0].total if decisions else 0
     if documents is None:
         letters = latest_documents(LETTER, [d.pk for d in decisions])
     else:
         letters = {d.object_id: d for d in documents if d.kind == LETTER}
-    events = [
-        {"kind": "submission", "at": entry.created_at, "entry": entry} for entry in submissions
-    ]
+    events = [{"kind": "submission", "at": entry.created_at, "entry": entry} for entry in submitted]
     events += [
         {
             "kind": "decision",
@@ -144,9 +150,7 @@ def _history_queries(limit: int | None) -> tuple[CompiledQuery, CompiledQuery]:
 
     def submissions(candidacy_pk):
         rows = (
-            TransitionLog.objects.filter(
-                candidacy_id=candidacy_pk, transition="submit_recevabilite"
-            )
+            TransitionLog.objects.filter(candidacy_id=candidacy_pk, transition=SUBMISSION)
             .select_related("actor")
             .annotate(total=Window(Count("pk")))
             .order_by("-created_at", "-pk")

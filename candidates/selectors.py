@@ -3,6 +3,7 @@
 import datetime
 import functools
 import json
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, connections
@@ -10,13 +11,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.db.models.query import EmptyQuerySet
@@ -511,26 +512,66 @@ def history(candidacy) -> QuerySet[TransitionLog]:
 
 # The candidacy page shows this many of the latest events; the history page shows them all.
 RECENT_HISTORY = 10
+# The audit log's entry of a VAE request sent (or sent again) to the secretariat.
+SUBMISSION = "submit_recevabilite"
 
 
-def recent_history(candidacy, limit: int = RECENT_HISTORY) -> tuple[list[TransitionLog], int]:
-    """The latest `limit` events, in chronological order, and how many there are in all
-    (one query: the count rides on each row)."""
-    rows = _latest_events(limit)(candidacy.pk)
-    return rows[::-1], (rows[0].total if rows else 0)
+class RecentHistory(NamedTuple):
+    events: list[TransitionLog]  # the latest, oldest first
+    total: int  # how many events in all
+    submissions: list[TransitionLog]  # the latest submissions of a VAE request, newest first
+    submissions_total: int
+
+
+def recent_history(
+    candidacy, limit: int = RECENT_HISTORY, *, submissions: int = 0
+) -> RecentHistory:
+    """The latest `limit` events, in chronological order, and how many there are in all;
+    with `submissions`, the latest that many submissions of the VAE request too (for
+    candidates.presenters_recevabilite.recevabilite_history) and their number. One query:
+    the rows of both, the counts riding on each row."""
+    rows = _latest_events(limit, submissions)(candidacy.pk)
+    if not rows:
+        return RecentHistory([], 0, [], 0)
+    sent = [row for row in rows if row.transition == SUBMISSION][:submissions]
+    return RecentHistory(rows[:limit][::-1], rows[0].total, sent, rows[0].submissions_total)
 
 
 @functools.cache
-def _latest_events(limit: int) -> CompiledQuery:
-    """The candidacy page's query of its latest events, compiled once (cqp.utils.CompiledQuery)."""
-    return CompiledQuery(
-        TransitionLog,
-        lambda candidacy_pk: (
-            TransitionLog.objects.filter(candidacy_id=candidacy_pk)
+def _latest_events(limit: int, submissions: int) -> CompiledQuery:
+    """The candidacy page's query of its latest events and submissions, compiled once
+    (cqp.utils.CompiledQuery). The latest `submissions` submissions and the latest `limit`
+    events are all among the rows, newest first: the first `limit` rows are the latest
+    events, and the first `submissions` submissions among them the latest submissions
+    (a submission outside the latest events is older than any inside). The counts are
+    index scans of the candidacy's entries (index transitionlog_candidacy_time)."""
+
+    def build(candidacy_pk):
+        logs = TransitionLog.objects.filter(candidacy_id=candidacy_pk).order_by(
+            "-created_at", "-pk"
+        )
+        sent = logs.filter(transition=SUBMISSION)
+        keys = Q(pk__in=logs.values("pk")[:limit])
+        if submissions:
+            keys |= Q(pk__in=sent.values("pk")[:submissions])
+        return (
+            logs.filter(keys)
             .select_related("actor")
-            .annotate(total=Window(Count("pk")))
-            .order_by("-created_at", "-pk")[:limit]
-        ),
+            .annotate(
+                total=_count_of(logs),
+                submissions_total=_count_of(sent) if submissions else Value(0),
+            )
+        )
+
+    return CompiledQuery(TransitionLog, build)
+
+
+def _count_of(rows: QuerySet) -> Subquery:
+    """How many entries `rows` (one candidacy's) has, as a scalar subquery: computed once
+    per query, not per row."""
+    return Subquery(
+        rows.order_by().values("candidacy_id").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
     )
 
 

@@ -100,11 +100,17 @@ def candidacy_create(request):
 def candidacy_detail(request, pk):
     candidacy = candidacy_for(request, pk)
     user = request.user
-    history, history_total = selectors.recent_history(candidacy)
+    vae = candidacy.pathway == Pathway.VAE
+    recent = selectors.recent_history(candidacy, submissions=RECENT_RECEVABILITE if vae else 0)
     documents = candidacy_documents(candidacy)
     recevabilite, recevabilite_total = (
-        recevabilite_history(candidacy, limit=RECENT_RECEVABILITE, documents=documents)
-        if candidacy.pathway == Pathway.VAE
+        recevabilite_history(
+            candidacy,
+            limit=RECENT_RECEVABILITE,
+            documents=documents,
+            submissions=(recent.submissions, recent.submissions_total),
+        )
+        if vae
         else ([], 0)
     )
     step = next_step(candidacy, user)
@@ -113,17 +119,15 @@ def candidacy_detail(request, pk):
         candidacy,
         step=step,
         other_actions=other_actions(candidacy, user, step),
-        history=history,
-        history_total=history_total,
+        history=recent.events,
+        history_total=recent.total,
         plan=selectors.plan_actions(candidacy),
         documents=documents,
         downloads=downloads(candidacy, user),
         recevabilite_history=recevabilite,
         recevabilite_total=recevabilite_total,
         # Information for the secretariat's decision, not a refusal.
-        second_request=candidacy.pathway == Pathway.VAE
-        and is_secretariat(user)
-        and selectors.is_second_request(candidacy),
+        second_request=vae and is_secretariat(user) and selectors.is_second_request(candidacy),
     )
     return render(request, "candidates/candidacy_detail.html", context)
 

@@ -83,6 +83,59 @@ def test_recent_history_counts_in_the_same_query(own_org, secretariat, django_as
     candidacy = CandidacyFactory(organisation=own_org)
     _events(candidacy, secretariat, 12)
     with django_assert_num_queries(1):
-        rows, total = selectors.recent_history(candidacy, limit=5)
-    assert total == TransitionLog.objects.filter(candidacy=candidacy).count()
-    assert [r.comment for r in rows] == [f"Événement {i:03d}" for i in range(7, 12)]
+        recent = selectors.recent_history(candidacy, limit=5)
+    assert recent.total == TransitionLog.objects.filter(candidacy=candidacy).count()
+    assert [r.comment for r in recent.events] == [f"Événement {i:03d}" for i in range(7, 12)]
+    assert recent.submissions == [] and recent.submissions_total == 0
+
+
+def _submission(candidacy, actor, comment):
+    TransitionLog.objects.create(
+        candidacy=candidacy,
+        actor=actor,
+        role="candidat",
+        transition=selectors.SUBMISSION,
+        source=State.DEMANDE,
+        target=State.RECEVABILITE,
+        comment=comment,
+    )
+
+
+def test_recent_history_reads_the_latest_submissions_with_the_latest_events(
+    own_org, secretariat, django_assert_num_queries
+):
+    """The latest submissions of a VAE request come in the same query, those older than the
+    latest events as well as those among them, newest first."""
+    candidacy = CandidacyFactory(organisation=own_org)
+    for n in range(4):
+        _submission(candidacy, secretariat, f"Envoi {n}")
+        _events(candidacy, secretariat, 6)
+    _submission(candidacy, secretariat, "Envoi 4")
+    with django_assert_num_queries(1):
+        recent = selectors.recent_history(candidacy, limit=5, submissions=3)
+    assert [r.comment for r in recent.submissions] == ["Envoi 4", "Envoi 3", "Envoi 2"]
+    assert recent.submissions_total == 5
+    assert [r.comment for r in recent.events] == [f"Événement {i:03d}" for i in (2, 3, 4, 5)] + [
+        "Envoi 4"
+    ]
+    assert recent.total == TransitionLog.objects.filter(candidacy=candidacy).count()
+
+
+def test_the_history_written_in_python_escapes_what_people_typed(client, secretariat, own_org):
+    candidacy = CandidacyFactory(organisation=own_org)
+    secretariat.first_name = "<i>Anne</i>"
+    secretariat.save()
+    TransitionLog.objects.create(
+        candidacy=candidacy,
+        actor=secretariat,
+        role="secretariat",
+        transition="assign",
+        source=State.REPERAGE,
+        target=State.REPERAGE,
+        comment="<script>alert(1)</script>",
+    )
+    client.force_login(secretariat)
+    html = client.get(reverse("candidacy_detail", args=[candidacy.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;i&gt;Anne&lt;/i&gt;" in html and "<i>Anne</i>" not in html

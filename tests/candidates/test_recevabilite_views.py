@@ -372,6 +372,15 @@ def test_a_request_for_completion_is_not_shown_as_the_avis_once_sent_again(
         assert "Avis de recevabilité</dt><dd>Dossier complet.</dd>" in text, name
 
 
+def test_a_decisions_reason_is_shown_escaped_with_its_line_breaks(client, secretariat, submitted):
+    decide(submitted, secretariat, "incomplet", reason="<b>Diplômes</b>\nà préciser.")
+    client.force_login(secretariat)
+    html = client.get(reverse("candidacy_detail", args=[submitted.pk])).content.decode()
+    section = html.split('class="history recevabilite-history"', 1)[1].split("</ol>", 1)[0]
+    assert "<q>&lt;b&gt;Diplômes&lt;/b&gt;<br>à préciser.</q>" in section
+    assert "<b>Diplômes</b>" not in html
+
+
 def test_the_candidacy_page_queries_do_not_grow_with_decisions(
     client, secretariat, candidat, submitted
 ):

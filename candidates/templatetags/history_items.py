@@ -1,0 +1,111 @@
+"""A candidacy's history as list items, written in Python rather than by a template loop:
+the candidacy page shows its latest events and the latest submissions and decisions of a
+VAE request on every visit, and a loop of the template language costs about 0.1 ms an
+event (each variable resolved, each date formatted, each label translated through the
+template machinery), 1 to 2 ms of a page that should cost a few.
+
+`{{ entries|history_items }}` (candidates/includes/history.html) and
+`{{ events|recevabilite_items }}` (candidates/includes/recevabilite_history.html) write
+the same markup the templates wrote."""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from cqp.utils import choice_label
+
+from ..enums import RecevabiliteOutcome
+from ..models import TransitionLog
+
+register = template.Library()
+
+
+def _time(moment) -> SafeString:
+    """`<time>` with the machine-readable moment and the day and hour, in the current time
+    zone (what `|date` shows)."""
+    local = timezone.localtime(moment)
+    # `|date:"c"` and `|date:"d/m/Y H:i"`, without Django's format parser (30 µs an event).
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%d/%m/%Y %H:%M")
+    )
+
+
+@register.filter
+def history_items(entries: list[TransitionLog]) -> SafeString:
+    """One `<li>` an event: when, who in which role, what, and the comment."""
+    return format_html_join(
+        "\n",
+        "<li>{} — <strong>{}</strong> ({}) : {}{}</li>",
+        (
+            (
+                _time(entry.created_at),
+                entry.actor,
+                entry.role_label,
+                entry.event_label,
+                format_html("<br><q>{}</q>", entry.comment_shown) if entry.comment else "",
+            )
+            for entry in entries
+        ),
+    )
+
+
+@register.filter
+def recevabilite_items(events: list[dict]) -> SafeString:
+    """One `<li>` a submission or a decision of a VAE request
+    (candidates.presenters_recevabilite.recevabilite_history), a decision with its reason,
+    the items to complete and its letter."""
+    return mark_safe("\n".join(map(_recevabilite_item, events)))  # noqa: S308 (format_html's)
+
+
+def _recevabilite_item(event: dict) -> str:
+    when = _time(event["at"])
+    if event["kind"] == "submission":
+        return format_html(
+            "<li>{} — {}</li>",
+            when,
+            gettext("demande envoyée par %(person)s") % {"person": event["entry"].actor},
+        )
+    decision = event["decision"]
+    reason = (
+        format_html("<br><q>{}</q>", linebreaksbr(decision.reason, autoescape=True))
+        if decision.reason
+        else ""
+    )
+    items = (
+        format_html(
+            '<br>{}<ul class="missing-list">{}</ul>',
+            gettext("Éléments à compléter :"),
+            format_html_join("", "<li>{}</li>", ((label,) for label in event["items"])),
+        )
+        if event["items"]
+        else ""
+    )
+    letter = event["letter"]
+    if letter is not None:
+        letter_html = format_html(
+            '<a href="{}">{}<span class="visually-hidden"> — {}</span></a>',
+            reverse("document_download", args=[letter.pk]),
+            gettext("Télécharger le courrier « avis de recevabilité »"),
+            timezone.localtime(decision.decided_at).strftime("%d/%m/%Y"),
+        )
+    else:
+        letter_html = format_html(
+            '<small class="helptext">{}</small>', gettext("Courrier en cours de préparation.")
+        )
+    return format_html(
+        '<li>{} — <strong class="badge badge--decision-{}">{}</strong> {} — {}{}{}'
+        '<div class="recevabilite-history__letter">{}</div></li>',
+        when,
+        decision.outcome,
+        choice_label(RecevabiliteOutcome, decision.outcome),
+        gettext("par %(person)s (secrétariat)") % {"person": decision.decided_by},
+        gettext("demande du %(day)s, expérience retenue : %(days)s jours")
+        % {"day": decision.submitted_on.strftime("%d/%m/%Y"), "days": decision.experience_days},
+        reason,
+        items,
+        letter_html,
+    )
