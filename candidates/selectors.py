@@ -568,10 +568,13 @@ def _latest_events(limit: int, submissions: int) -> CompiledQuery:
 
 def _count_of(rows: QuerySet) -> Subquery:
     """How many entries `rows` (one candidacy's) has, as a scalar subquery: computed once
-    per query, not per row."""
-    return Subquery(
-        rows.order_by().values("candidacy_id").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
+    per query, not per row (none: no group, no row, hence the 0)."""
+    return Coalesce(
+        Subquery(
+            rows.order_by().values("candidacy_id").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
     )
 
 

@@ -121,7 +121,7 @@ def candidacy_detail(request, pk):
         other_actions=other_actions(candidacy, user, step),
         history=recent.events,
         history_total=recent.total,
-        plan=selectors.plan_actions(candidacy),
+        plan=selectors.plan_actions(candidacy) if not vae else None,
         documents=documents,
         downloads=downloads(candidacy, user),
         recevabilite_history=recevabilite,

@@ -83,7 +83,7 @@ def test_recent_history_counts_in_the_same_query(own_org, secretariat, django_as
     candidacy = CandidacyFactory(organisation=own_org)
     _events(candidacy, secretariat, 12)
     with django_assert_num_queries(1):
-        recent = selectors.recent_history(candidacy, limit=5)
+        recent = selectors.recent_history(candidacy, limit=5, submissions=3)
     assert recent.total == TransitionLog.objects.filter(candidacy=candidacy).count()
     assert [r.comment for r in recent.events] == [f"Événement {i:03d}" for i in range(7, 12)]
     assert recent.submissions == [] and recent.submissions_total == 0

@@ -1,12 +1,13 @@
-"""A candidacy's history as list items, written in Python rather than by a template loop:
-the candidacy page shows its latest events and the latest submissions and decisions of a
-VAE request on every visit, and a loop of the template language costs about 0.1 ms an
-event (each variable resolved, each date formatted, each label translated through the
+"""The lists of a candidacy's pages written in Python rather than by template loops: the
+candidacy page shows its steps, its latest events and the latest submissions and decisions
+of a VAE request on every visit, and a loop of the template language costs about 0.1 ms an
+item (each variable resolved, each date formatted, each label translated through the
 template machinery), 1 to 2 ms of a page that should cost a few.
 
+`{{ timeline|timeline_items }}` (candidates/includes/candidacy_header.html),
 `{{ entries|history_items }}` (candidates/includes/history.html) and
 `{{ events|recevabilite_items }}` (candidates/includes/recevabilite_history.html) write
-the same markup the templates wrote."""
+the markup the templates wrote."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from cqp.utils import choice_label
 
@@ -31,6 +33,33 @@ def _time(moment) -> SafeString:
     # `|date:"c"` and `|date:"d/m/Y H:i"`, without Django's format parser (30 µs an event).
     return format_html(
         '<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%d/%m/%Y %H:%M")
+    )
+
+
+# What a screen reader says before each step's name.
+STEP_STATUS = {
+    "done": _lazy("étape franchie :"),
+    "current": _lazy("étape en cours :"),
+    "todo": _lazy("étape à venir :"),
+}
+
+
+@register.filter
+def timeline_items(steps: list[dict]) -> SafeString:
+    """One `<li>` a step of candidates.presenters.timeline, the current one marked."""
+    return format_html_join(
+        "",
+        '<li class="timeline__step timeline__step--{}"{}>'
+        '<span class="visually-hidden">{} </span>{}</li>',
+        (
+            (
+                step["status"],
+                mark_safe(' aria-current="step"') if step["status"] == "current" else "",
+                STEP_STATUS[step["status"]],
+                step["label"],
+            )
+            for step in steps
+        ),
     )
 
 
