@@ -523,6 +523,12 @@ class RecevabiliteDecision(AppendOnlyModel):
         verbose_name = _("décision de recevabilité")
         verbose_name_plural = _("décisions de recevabilité")
         ordering = ["decided_at", "pk"]
+        indexes = [
+            # A candidacy's decisions in their order: the latest without sorting them all.
+            models.Index(
+                fields=["candidacy", "decided_at", "id"], name="recevabilite_candidacy_time"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_outcome_display()} ({self.decided_at:%d/%m/%Y})"

@@ -6,16 +6,24 @@ permission granted at assignment *and* a habilitation of that kind valid today.
 """
 
 import datetime
+import json
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, F, OuterRef, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from cqp.models import HabilitationKind
-from cqp.permissions import habilitation_kinds_valid_on, managed_organisation_ids, memoised
+from cqp.permissions import (
+    habilitation_kinds_valid_on,
+    in_read_memo,
+    managed_organisation_ids,
+    memoised,
+)
 from cqp.permissions import is_jury as _is_jury
 from cqp.permissions import is_secretariat as _is_secretariat
-from cqp.utils import CompiledQuery
+from cqp.utils import CompiledQuery, JSONRows
 
 from .enums import Capacity, Pathway, State
 
@@ -42,20 +50,41 @@ _object_permissions = CompiledQuery(
 )
 
 
+def assigned_permissions() -> JSONRows:
+    """An annotation of a candidacy query: the object permissions its assigned professionnel
+    and évaluateur hold on it (`user_id`, `codename`), as JSON, read with the candidacy by
+    the candidacy's pages (candidates.selectors.candidacy_get): the only users whose object
+    permissions are ever asked (`_acting`)."""
+    return JSONRows(
+        UserObjectPermission.objects.filter(
+            Q(user_id=OuterRef("professionnel_id")) | Q(user_id=OuterRef("evaluateur_id")),
+            content_type__app_label="candidates",
+            content_type__model="candidacy",
+            object_pk=Cast(OuterRef("pk"), CharField()),
+        ).values("user_id", codename=F("permission__codename"))
+    )
+
+
 def _has_object_perm(user, perm: str, candidacy) -> bool:
     """django-guardian's `user.has_perm(perm, candidacy)`, the user's permissions on the
-    candidacy read once per page, in one query: the project grants object permissions to
-    users only, never to groups (guardian's checker would read the groups' too)."""
+    candidacy read once per page, in one query, or with the candidacy on its pages while
+    reading (`assigned_permissions`; a write reads them again): the project grants object
+    permissions to users only, never to groups (guardian's checker would read the groups'
+    too)."""
     if user.is_superuser:
         return True
-    codenames = memoised(
-        ("object_perms", user.pk, candidacy.pk),
-        lambda: set(
-            _object_permissions(
-                user.pk, ContentType.objects.get_for_model(candidacy).pk, candidacy.pk
-            )
-        ),
-    )
+    known = getattr(candidacy, "assigned_permissions", None)
+    if known is not None and in_read_memo():
+        codenames = {row["codename"] for row in json.loads(known) if row["user_id"] == user.pk}
+    else:
+        codenames = memoised(
+            ("object_perms", user.pk, candidacy.pk),
+            lambda: set(
+                _object_permissions(
+                    user.pk, ContentType.objects.get_for_model(candidacy).pk, candidacy.pk
+                )
+            ),
+        )
     return perm.split(".", 1)[1] in codenames
 
 

@@ -19,7 +19,7 @@ from . import recevabilite
 from .enums import RecevabiliteOutcome, State
 from .experience import experience_summary
 from .models import RecevabiliteDecision, TransitionLog
-from .selectors import SUBMISSION
+from .selectors import SUBMISSION, count_per_candidacy
 from .services_recevabilite import LETTER
 
 DAY = datetime.timedelta(days=1)
@@ -158,10 +158,10 @@ def _history_queries(limit: int | None) -> tuple[CompiledQuery, CompiledQuery]:
         return rows[:limit] if limit is not None else rows
 
     def decisions(candidacy_pk):
+        rows = RecevabiliteDecision.objects.filter(candidacy_id=candidacy_pk)
         rows = (
-            RecevabiliteDecision.objects.filter(candidacy_id=candidacy_pk)
-            .select_related("decided_by")
-            .annotate(total=Window(Count("pk")))
+            rows.select_related("decided_by")
+            .annotate(total=count_per_candidacy(rows))
             .order_by("-decided_at", "-pk")
         )
         return rows[:limit] if limit is not None else rows

@@ -29,6 +29,7 @@ from cqp.models import Competence, CompetenceElement
 from cqp.permissions import in_read_memo, is_secretariat, managed_organisation_ids, memoised
 from cqp.utils import CompiledQuery, count_up_to, key_array
 
+from . import permissions
 from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
     Candidacy,
@@ -50,6 +51,18 @@ def register_visibility(rule) -> None:
     see, as a one-column queryset (`.values("candidacy_id")`); registered once in an
     AppConfig.ready."""
     _visibility_rules.append(rule)
+
+
+# Apps built on candidates add what their part of a candidacy's pages needs to know to the
+# query reading the candidacy (the jury: whether it has deliberations at all).
+_page_facts = {}
+
+
+def register_page_fact(name: str, expression) -> None:
+    """`expression()`: an expression over the candidacy (an `Exists` on a related table),
+    read as the attribute `name` of the candidacy `candidacy_get` returns; registered once
+    in an AppConfig.ready, before any page is served."""
+    _page_facts[name] = expression
 
 
 def _column_ways(user) -> list[QuerySet[Candidacy]]:
@@ -337,7 +350,15 @@ def _read_searched(user, filters: dict) -> list[int]:
 
 # Every page of a candidacy reads it so: compiled once (cqp.utils.CompiledQuery).
 _candidacy_by_key = CompiledQuery(
-    Candidacy, lambda pk: Candidacy.objects.select_related(*LIST_RELATED).filter(pk=pk)
+    Candidacy,
+    lambda pk: (
+        Candidacy.objects.select_related(*LIST_RELATED)
+        .annotate(
+            assigned_permissions=permissions.assigned_permissions(),
+            **{name: expression() for name, expression in _page_facts.items()},
+        )
+        .filter(pk=pk)
+    ),
 )
 
 
@@ -558,17 +579,18 @@ def _latest_events(limit: int, submissions: int) -> CompiledQuery:
             logs.filter(keys)
             .select_related("actor")
             .annotate(
-                total=_count_of(logs),
-                submissions_total=_count_of(sent) if submissions else Value(0),
+                total=count_per_candidacy(logs),
+                submissions_total=count_per_candidacy(sent) if submissions else Value(0),
             )
         )
 
     return CompiledQuery(TransitionLog, build)
 
 
-def _count_of(rows: QuerySet) -> Subquery:
-    """How many entries `rows` (one candidacy's) has, as a scalar subquery: computed once
-    per query, not per row (none: no group, no row, hence the 0)."""
+def count_per_candidacy(rows: QuerySet) -> Subquery:
+    """How many rows `rows` (one candidacy's: its log entries, its decisions) has, as a
+    scalar subquery: computed once per query, not per row (none: no group, no row, hence
+    the 0)."""
     return Coalesce(
         Subquery(
             rows.order_by().values("candidacy_id").annotate(n=Count("pk")).values("n"),

@@ -26,7 +26,7 @@ from django.utils.formats import number_format
 
 from candidates.enums import State
 from candidates.models import Candidacy, CompetenceValidation
-from candidates.selectors import register_visibility
+from candidates.selectors import register_page_fact, register_visibility
 from cqp.models import Competence, User
 from cqp.permissions import holds, is_secretariat, memoised
 from cqp.user_facts import register_holders
@@ -54,6 +54,11 @@ def jury_visibility(user: User) -> QuerySet | None:
 
 
 register_visibility(jury_visibility)
+# Most candidacies never reach a jury: their page need not ask for deliberations
+# (jury.templatetags.jury_outcome).
+register_page_fact(
+    "has_deliberations", lambda: Exists(Deliberation.objects.filter(candidacy=OuterRef("pk")))
+)
 # An active member of the jury (whatever their platform role), read with the user.
 JURY_MEMBER = "jury_member"
 register_holders(JURY_MEMBER, lambda: JuryMember.objects.filter(is_active=True))

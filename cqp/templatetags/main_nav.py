@@ -10,8 +10,8 @@ import functools
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +78,7 @@ def _menu(codes, in_organisation, staff, url_name, language, prefix) -> SafeStri
     items = [
         (
             reverse(name),
-            format_html(' aria-current="page"') if _is_current(url_name, current) else "",
+            mark_safe(' aria-current="page"') if _is_current(url_name, current) else "",
             label,
         )
         for name, label, sees, current in ENTRIES

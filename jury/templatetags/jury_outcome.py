@@ -22,7 +22,11 @@ _deliberations = CompiledQuery(
 @register.filter
 def jury_deliberations(candidacy) -> list[Deliberation]:
     """The candidacy's deliberations (the latest session first) with their session,
-    certificate, decisions and validations: one query, three more when there are some."""
+    certificate, decisions and validations: one query, three more when there are some;
+    none when the candidacy was read knowing it has none (`has_deliberations`, a fact of
+    the candidacies' pages: jury.selectors)."""
+    if getattr(candidacy, "has_deliberations", True) is False:
+        return []
     deliberations = _deliberations(candidacy.pk)
     if deliberations:
         prefetch_related_objects(deliberations, "decisions", "validations")

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from guardian.shortcuts import remove_perm
 
 from candidates import permissions, services
 from candidates.models import TransitionLog
@@ -417,3 +419,21 @@ def test_the_object_permission_is_read_in_one_query(
     services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
     with django_assert_num_queries(1):
         assert permissions._has_object_perm(professionnel, ACT_AS_PRO, candidacy)
+
+
+def test_the_candidacy_page_reads_the_assigned_persons_object_permission_with_the_candidacy(
+    client, candidacy, secretariat, professionnel
+):
+    """The professionnel's object permission comes with the candidacy on its page; without
+    it, assigned and habilitated, they are offered nothing and refused the action."""
+    services.candidacy_assign(candidacy=candidacy, by=secretariat, professionnel=professionnel)
+    client.force_login(professionnel)
+    page = reverse("candidacy_detail", args=[candidacy.pk])
+    action = reverse("candidacy_transition", args=[candidacy.pk, "complete_reperage"])
+    livret = f'href="{reverse("reperage_edit", args=[candidacy.pk])}">Renseigner le livret'
+    assert livret in client.get(page).content.decode()
+    remove_perm(ACT_AS_PRO, professionnel, candidacy)
+    assert livret not in client.get(page).content.decode()
+    assert client.post(action, {"expected_state": "reperage"}).status_code in (403, 404)
+    candidacy.refresh_from_db()
+    assert candidacy.state == "reperage"
