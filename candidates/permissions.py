@@ -9,7 +9,7 @@ import datetime
 import json
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, OuterRef, Q
+from django.db.models import CharField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -58,8 +58,12 @@ def assigned_permissions() -> JSONRows:
     return JSONRows(
         UserObjectPermission.objects.filter(
             Q(user_id=OuterRef("professionnel_id")) | Q(user_id=OuterRef("evaluateur_id")),
-            content_type__app_label="candidates",
-            content_type__model="candidacy",
+            # The content type's id read in the query (once), not compiled in: a test
+            # database's may change between tests. With it, guardian's (user,
+            # content type, object) index answers.
+            content_type_id=Subquery(
+                ContentType.objects.filter(app_label="candidates", model="candidacy").values("pk")
+            ),
             object_pk=Cast(OuterRef("pk"), CharField()),
         ).values("user_id", codename=F("permission__codename"))
     )

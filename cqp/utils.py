@@ -1,6 +1,7 @@
 import calendar
 import copy
 import datetime
+import weakref
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -133,6 +134,8 @@ class CompiledQuery:
     def __init__(self, model, build, *, keys: int = 1, lists: tuple[int, ...] = ()):
         self.model, self.build, self.keys, self.lists = model, build, keys, lists
         self._compiled = {}
+        # Per connection (one per thread): the converters of the columns read.
+        self._converters = weakref.WeakKeyDictionary()
 
     def _compile(self, db):
         stand_ins = _KEY_STAND_INS[: self.keys]
@@ -172,10 +175,23 @@ class CompiledQuery:
         )
         # The compiled compiler keeps what the ORM needs to make the rows (the columns, the
         # related models); a copy of it per call runs the SQL with these keys, on this
-        # thread's connection.
+        # thread's connection, with the converters of its columns found once for that
+        # connection (asking each column for them: 0.3 ms for a candidacy's 89 columns).
+        connection = connections[db]
         run = copy.copy(compiler)
-        run.connection = connections[db]
+        run.connection = connection
         run.as_sql = lambda *args, **kwargs: (sql, params)
+        known = self._converters.get(connection)
+        if known is None:
+            known = self._converters[connection] = {}
+
+        def get_converters(expressions):
+            key = tuple(map(id, expressions))  # the compiled compiler's own columns
+            if key not in known:
+                known[key] = type(compiler).get_converters(run, expressions)
+            return known[key]
+
+        run.get_converters = get_converters
         rows = queryset._chain()
         rows.query.get_compiler = lambda *args, **kwargs: run
         return list(rows)

@@ -4,7 +4,8 @@ of a VAE request on every visit, and a loop of the template language costs about
 item (each variable resolved, each date formatted, each label translated through the
 template machinery), 1 to 2 ms of a page that should cost a few.
 
-`{{ timeline|timeline_items }}` (candidates/includes/candidacy_header.html),
+`{{ timeline|timeline_items }}` and `{% candidacy_subnav %}`
+(candidates/includes/candidacy_header.html),
 `{{ entries|history_items }}` (candidates/includes/history.html) and
 `{{ events|recevabilite_items }}` (candidates/includes/recevabilite_history.html) write
 the markup the templates wrote."""
@@ -18,9 +19,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
+from cqp.templatetags.main_nav import is_current
 from cqp.utils import choice_label
 
-from ..enums import RecevabiliteOutcome
+from ..enums import Pathway, RecevabiliteOutcome, State
 from ..models import TransitionLog
 
 register = template.Library()
@@ -59,6 +61,65 @@ def timeline_items(steps: list[dict]) -> SafeString:
                 step["label"],
             )
             for step in steps
+        ),
+    )
+
+
+# The candidacy's sub-navigation: (URL name, label, the URL names (or their start, ending
+# with « * ») of the pages it is current on).
+_SUBNAV_COMMON = ("candidacy_detail", _lazy("Synthèse"), ("candidacy_detail",))
+_SUBNAV_PATHWAY = {
+    Pathway.PARCOURS: (
+        ("reperage_edit", _lazy("Livret de repérage"), ("reperage_edit",)),
+        ("plan_detail", _lazy("Parcours"), ("plan*",)),
+    ),
+    Pathway.VAE: (
+        (
+            "vae_request_edit",
+            _lazy("Dossier VAE — partie 2"),
+            ("vae_request_edit", "vae_experience*"),
+        ),
+        ("vae_activities", _lazy("Partie 3 — activités"), ("vae_activity*", "vae_activities")),
+    ),
+}
+_SUBNAV_DOSSIER = (
+    "dossier_detail",
+    _lazy("Évaluation"),
+    ("dossier_detail", "candidate_dossier", "evidence_delete", "assessment*"),
+)
+_SUBNAV_IDENTITY = ("candidate_identity", _lazy("État civil"), ("candidate_identity",))
+# The steps from which the candidacy has an evaluation dossier to show.
+_WITH_DOSSIER = {
+    State.EVALUATION,
+    State.JURY,
+    State.CERTIFIE,
+    State.PARTIEL,
+    State.NON_CERTIFIE,
+}
+
+
+@register.simple_tag(takes_context=True)
+def candidacy_subnav(context) -> SafeString:
+    """The `<li>` links of the candidacy's pages (candidates/includes/candidacy_header.html),
+    the current page marked."""
+    candidacy = context["candidacy"]
+    match = getattr(context.get("request"), "resolver_match", None)
+    url_name = (match and match.url_name) or ""
+    entries = [_SUBNAV_COMMON, *_SUBNAV_PATHWAY.get(candidacy.pathway, ())]
+    if candidacy.state in _WITH_DOSSIER:
+        entries.append(_SUBNAV_DOSSIER)
+    if context.get("can_see_identity"):
+        entries.append(_SUBNAV_IDENTITY)
+    return format_html_join(
+        "\n",
+        '<li><a href="{}"{}>{}</a></li>',
+        (
+            (
+                reverse(name, args=[candidacy.pk]),
+                mark_safe(' aria-current="page"') if is_current(url_name, current) else "",
+                label,
+            )
+            for name, label, current in entries
         ),
     )
 

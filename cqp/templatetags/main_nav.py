@@ -54,7 +54,9 @@ ENTRIES = (
 )
 
 
-def _is_current(url_name: str, patterns) -> bool:
+def is_current(url_name: str, patterns) -> bool:
+    """Whether the page named `url_name` is one of `patterns` (names, or their start ending
+    with « * »)."""
     return any(url_name.startswith(p[:-1]) if p.endswith("*") else url_name == p for p in patterns)
 
 
@@ -78,7 +80,7 @@ def _menu(codes, in_organisation, staff, url_name, language, prefix) -> SafeStri
     items = [
         (
             reverse(name),
-            mark_safe(' aria-current="page"') if _is_current(url_name, current) else "",
+            mark_safe(' aria-current="page"') if is_current(url_name, current) else "",
             label,
         )
         for name, label, sees, current in ENTRIES
