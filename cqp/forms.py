@@ -40,6 +40,32 @@ class FastSelect(forms.Select):
     candidacies: Django's templates took 20 ms a list)."""
 
     def render(self, name, value, attrs=None, renderer=None):
+        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+            return self._render_groups(name, value, attrs)
+        # A flat list: the options straight from the choices, selected as Django's
+        # optgroups selects them (the first equal to the value), without the dictionary
+        # Django builds for each option (2 ms for the 450 options of the holders' filters).
+        values = self.format_value(value)
+        parts = [f'<select name="{_escaped(name)}"']
+        parts.append(
+            flatatt(
+                {k: v for k, v in self.build_attrs(self.attrs, attrs).items() if v is not False}
+            )
+        )
+        parts.append(">")
+        has_selected = False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not has_selected and option_value in values
+            has_selected |= selected
+            parts.append(
+                f'<option value="{_escaped(option_value)}"{" selected" if selected else ""}>'
+                f"{_escaped(label)}</option>"
+            )
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every value escaped above)
+
+    def _render_groups(self, name, value, attrs):
         context = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{_escaped(context["name"])}"']
         parts.append(flatatt({k: v for k, v in context["attrs"].items() if v is not False}))

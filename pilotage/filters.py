@@ -90,10 +90,11 @@ class HolderFilterForm(ScopedFilterForm):
         super().__init__(data, user=user, **kwargs)
         # Long lists at scale (every session, every organisation): written by FastSelect.
         # The sessions' keys and dates only (250 at 100,000 candidacies), named as they are.
-        sessions = selectors.holder_sessions(user=self.user).values_list("pk", "date")
+        sessions = list(selectors.holder_sessions(user=self.user).values_list("pk", "date"))
+        names = JurySession.names_on([date for _pk, date in sessions])
         self.fields["session"].widget = FastSelect(
             choices=[("", _("Toutes les sessions"))]
-            + [(pk, JurySession.name_on(date)) for pk, date in sessions]
+            + [(pk, name) for (pk, _date), name in zip(sessions, names, strict=True)]
         )
         organisations = list(_organisations(user).values_list("slug", "name"))
         if len(organisations) > 1:

@@ -45,3 +45,26 @@ def test_an_error_keeps_the_attributes_given():
     html = str(form["fast_required"])
     assert 'aria-describedby="aide"' in html and "required" in html
     assert "&lt;Lyon&gt;" in html and "Formapro &amp; Cie" in html
+
+
+FLAT = [("", "Toutes les sessions"), (1, "Session du 01/02/2026"), (2, "L'Atelier « Sud » & <Cie>")]
+
+
+class Flat(forms.Form):
+    plain = forms.ChoiceField(choices=FLAT, required=False)
+    fast = forms.ChoiceField(choices=FLAT, required=False, widget=FastSelect)
+    plain_required = forms.ChoiceField(choices=FLAT)
+    fast_required = forms.ChoiceField(choices=FLAT, widget=FastSelect)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"plain": "2", "fast": "2"}, {"plain": "9", "fast": "9"}, {"plain": "", "fast": ""}],
+)
+def test_a_flat_list_written_straight_from_its_choices_is_djangos_select(data):
+    form = Flat(data={**data, "plain_required": "1", "fast_required": "1"})
+    form.is_valid()
+    _same(form, "plain")
+    _same(form, "plain_required")
+    form.fields["fast"].widget.attrs["aria-describedby"] = "aide"
+    assert 'aria-describedby="aide"' in str(form["fast"])
