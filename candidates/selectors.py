@@ -587,7 +587,7 @@ def _latest_events(limit: int, submissions: int) -> CompiledQuery:
     return CompiledQuery(TransitionLog, build)
 
 
-def count_per_candidacy(rows: QuerySet) -> Subquery:
+def count_per_candidacy(rows: QuerySet) -> Coalesce:
     """How many rows `rows` (one candidacy's: its log entries, its decisions) has, as a
     scalar subquery: computed once per query, not per row (none: no group, no row, hence
     the 0)."""
