@@ -170,6 +170,7 @@ def _holder_rows(user, filters: dict) -> Iterator[tuple]:
         user=user,
         kind=filters.get("kind", ""),
         session=filters.get("session"),
+        session_date=filters.get("session_date"),
         organisation=filters.get("organisation"),
         status=filters.get("status", ""),
         q=filters.get("q", ""),

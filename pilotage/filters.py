@@ -7,15 +7,17 @@ an error shown next to its field.
 """
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from candidates.forms import CandidacyFilterForm
-from cqp.forms import FastSelect, HabilitationFilterForm
+from cqp.forms import DateInput, HabilitationFilterForm
 from cqp.models import Organisation
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
+from cqp.utils import join_phrases
 from jury.enums import CertificateKind
 from jury.models import JurySession
 
@@ -56,7 +58,24 @@ class CandidacyExportFilterForm(ScopedFilterForm, CandidacyFilterForm):
     """The filters of /candidatures/ (step, pathway, candidate), and the organisation."""
 
 
+# How many organisations a search of the holders' filter suggests, and names in its error.
+ORGANISATIONS_SUGGESTED = 10
+
+
+def organisations_named(user, text: str):
+    """The organisations `user` sees whose name holds `text` (any case), by name."""
+    return _organisations(user).filter(name__icontains=text.strip()).order_by("name")
+
+
 class HolderFilterForm(ScopedFilterForm):
+    """The holders' filters. The session and the organisation are typed, not chosen from
+    lists: at 100,000 candidacies, 250 sessions and 400 organisations had issued
+    certificates, and their two drop-downs were most of the page. The session is the day it
+    sat (`session_date`); the organisation, its name or a part of it (`organisation_name`,
+    suggested as it is typed: pilotage.views_exports.organisation_suggestions). A link or an
+    export names them by key: `session` (a session's id) and `organisation` (a slug), which
+    answer 404 when the user may not see them."""
+
     q = forms.CharField(
         label=_("Titulaire"),
         required=False,
@@ -81,41 +100,85 @@ class HolderFilterForm(ScopedFilterForm):
             (selectors.REVOKED, _("Révoqués")),
         ],
     )
-    session = forms.CharField(label=_("Session du jury"), required=False, max_length=20)
-    organisation = forms.SlugField(label=_("Organisation"), required=False, max_length=100)
+    session_date = forms.DateField(
+        label=_("Session du jury du"),
+        required=False,
+        widget=DateInput(),
+        error_messages={"invalid": _("Saisissez une date, par exemple 15/06/2026.")},
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Nom de l'organisation"),
+                "autocomplete": "off",
+                "list": "organisations-suggerees",
+            }
+        ),
+    )
+    session = forms.CharField(
+        label=_("Session du jury"), required=False, max_length=20, widget=forms.HiddenInput()
+    )
+    organisation = forms.SlugField(
+        label=_("Organisation"), required=False, max_length=100, widget=forms.HiddenInput()
+    )
 
-    field_order = ["q", "kind", "status", "session", "organisation"]
+    field_order = ["q", "kind", "status", "session_date", "organisation_name"]
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, user=user, **kwargs)
-        # Long lists at scale (every session, every organisation): written by FastSelect.
-        # The sessions' keys and dates only (250 at 100,000 candidacies), named as they are.
-        sessions = list(selectors.holder_sessions(user=self.user).values_list("pk", "date"))
-        names = JurySession.names_on([date for _pk, date in sessions])
-        self.fields["session"].widget = FastSelect(
-            choices=[("", _("Toutes les sessions"))]
-            + [(pk, name) for (pk, _date), name in zip(sessions, names, strict=True)]
-        )
-        organisations = list(_organisations(user).values_list("slug", "name"))
-        if len(organisations) > 1:
-            self.fields["organisation"].widget = FastSelect(
-                choices=[("", _("Toutes les organisations")), *organisations]
-            )
-        else:
-            self.fields["organisation"].widget = forms.HiddenInput()
+        # Who sees one organisation has none to name (a gestionnaire's are read with them).
+        self.names_organisation = is_secretariat(user) or len(_organisations(user)[:2]) > 1
+        if not self.names_organisation:
+            del self.fields["organisation_name"]
 
     def clean_session(self) -> JurySession | None:
         value = self.cleaned_data["session"].strip()
         if not value:
             return None
         if not value.isdigit() or int(value) > MAX_PK:
-            raise forms.ValidationError(_("Choisissez une session dans la liste."))
+            raise forms.ValidationError(_("Cette session n'existe pas."))
         visible = (
             JurySession.objects.all()
             if is_secretariat(self.user)
-            else selectors.holder_sessions(user=self.user)
+            else JurySession.objects.filter(
+                Exists(selectors.holder_queryset(user=self.user).filter(session=OuterRef("pk")))
+            )
         )
         return get_object_or_404(visible, pk=int(value))
+
+    def clean_organisation_name(self) -> Organisation | None:
+        text = self.cleaned_data["organisation_name"].strip()
+        if not text:
+            return None
+        exact = _organisations(self.user).filter(name__iexact=text).first()
+        if exact is not None:
+            return exact
+        found = list(organisations_named(self.user, text)[:ORGANISATIONS_SUGGESTED])
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(
+                _("Aucune de vos organisations n'a un nom contenant « %(text)s ».") % {"text": text}
+            )
+        raise forms.ValidationError(
+            _(
+                "Plusieurs organisations ont un nom contenant « %(text)s », par exemple "
+                "%(some)s : précisez le nom."
+            )
+            % {"text": text, "some": join_phrases(f"« {o.name} »" for o in found[:3])}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The organisation named, rather than the one a link named by its key.
+        if cleaned.get("organisation_name"):
+            cleaned["organisation"] = cleaned["organisation_name"]
+        cleaned.pop("organisation_name", None)
+        return cleaned
 
 
 class NoFilterForm(ScopedFilterForm):

@@ -4,7 +4,9 @@ Who may see what: the secretariat every organisation; a gestionnaire the holders
 organisations they manage; nobody else any holder (404).
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import datetime
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from cqp.models import MembershipRole
@@ -39,25 +41,19 @@ def holder_queryset(*, user) -> QuerySet[Certificate]:
     return qs.filter(organisation_id__in=managed)
 
 
-def holder_sessions(*, user) -> QuerySet[JurySession]:
-    """The sessions that issued a certificate the user sees, the latest first: one probe of
-    the certificates' (session, organisation) index per session (250 at 100,000
-    candidacies), not every certificate seen joined to its deliberation."""
-    issued = holder_queryset(user=user).filter(session=OuterRef("pk"))
-    return JurySession.objects.filter(Exists(issued)).order_by("-date", "-pk")
-
-
 def holder_list(
     *,
     user,
     kind: str = "",
     session: JurySession | None = None,
+    session_date: datetime.date | None = None,
     organisation=None,
     status: str = "",
     q: str = "",
 ) -> QuerySet[Certificate]:
-    """The certificates and attestations the user sees, filtered, the latest first, with
-    their holder, organisation, certification and session (one query per page)."""
+    """The certificates and attestations the user sees, filtered (`session_date`: the day
+    the session sat), the latest first, with their holder, organisation, certification and
+    session (one query per page)."""
     qs = holder_queryset(user=user).select_related(
         "deliberation__candidacy__candidate__user",
         "deliberation__candidacy__organisation",
@@ -68,6 +64,8 @@ def holder_list(
         qs = qs.filter(kind=kind)
     if session is not None:
         qs = qs.filter(session=session)
+    if session_date is not None:
+        qs = qs.filter(session__date=session_date)
     if organisation is not None:
         qs = qs.filter(organisation=organisation)
     if status == VALID:

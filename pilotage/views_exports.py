@@ -7,7 +7,7 @@ filter naming an organisation or a session the user may not see answer 404.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from jury.selectors import session_get
 
 from . import register, selectors, services
 from .exports import DATASETS
-from .filters import HolderFilterForm
+from .filters import ORGANISATIONS_SUGGESTED, HolderFilterForm, organisations_named
 from .models import Dataset, ExportFormat
 from .writers import file_response
 
@@ -83,6 +83,7 @@ def holder_list(request):
         user=request.user,
         kind=cleaned.get("kind", ""),
         session=cleaned.get("session"),
+        session_date=cleaned.get("session_date"),
         organisation=cleaned.get("organisation"),
         status=cleaned.get("status", ""),
         q=cleaned.get("q", ""),
@@ -96,6 +97,20 @@ def holder_list(request):
             "filtered": any(cleaned.values()) or bool(filters.errors),
         },
     )
+
+
+@require_GET
+@login_required
+def organisation_suggestions(request):
+    """The names of the organisations whose holders the user sees that hold `q` (two
+    characters at least), for the holders' filter as it is typed: JSON, a list of names."""
+    if not selectors.may_steer(request.user):
+        raise Http404
+    text = request.GET.get("q", "").strip()[:200]
+    if len(text) < 2:
+        return JsonResponse([], safe=False)
+    found = organisations_named(request.user, text).values_list("name", flat=True)
+    return JsonResponse(list(found[:ORGANISATIONS_SUGGESTED]), safe=False)
 
 
 @require_GET

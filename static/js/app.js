@@ -35,3 +35,39 @@ document.addEventListener("focusin", (event) => {
     }
   });
 });
+
+// A field suggesting values as they are typed (the holders' organisation): its
+// <datalist data-suggest-for="the field's id" data-suggest-url="…"> is filled with the names
+// the server finds for what is typed, two characters at least. Without this file, the name
+// or a part of it is typed and the server finds it all the same.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const list of document.querySelectorAll("datalist[data-suggest-url]")) {
+    const field = document.getElementById(list.dataset.suggestFor);
+    if (!field) continue;
+    let timer;
+    let asked = "";
+    field.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const text = field.value.trim();
+        if (text.length < 2 || text === asked) return;
+        asked = text;
+        try {
+          const url = `${list.dataset.suggestUrl}?q=${encodeURIComponent(text)}`;
+          const response = await fetch(url, { headers: { Accept: "application/json" } });
+          if (!response.ok) return;
+          const names = await response.json();
+          list.replaceChildren(
+            ...names.map((name) => {
+              const option = document.createElement("option");
+              option.value = name;
+              return option;
+            }),
+          );
+        } catch {
+          // No suggestion: the name typed still filters.
+        }
+      }, 200);
+    });
+  }
+});

@@ -60,7 +60,14 @@ def test_filters_kind_status_session_organisation_and_search(
     assert names(client.get(URL, {"kind": "attestation"})) == ["Partiel"]
     assert names(client.get(URL, {"status": "revoque"})) == ["Revoque"]
     assert sorted(names(client.get(URL, {"session": june.pk}))) == ["Partiel", "Total"]
+    assert sorted(names(client.get(URL, {"session_date": "2026-06-15"}))) == ["Partiel", "Total"]
+    assert names(client.get(URL, {"session_date": "2026-03-02"})) == ["Revoque"]
+    assert names(client.get(URL, {"session_date": "2026-03-03"})) == []
     assert names(client.get(URL, {"organisation": other_org.slug})) == ["Revoque"]
+    assert names(client.get(URL, {"organisation_name": other_org.name.upper()})) == ["Revoque"]
+    # The name typed wins over the key a link carried.
+    typed = {"organisation": other_org.slug, "organisation_name": own_org.name}
+    assert sorted(names(client.get(URL, typed))) == ["Partiel", "Total"]
     assert names(client.get(URL, {"q": total.number[-4:]})) == ["Total"]
     assert names(client.get(URL, {"q": "parti"})) == ["Partiel"]
 
@@ -78,10 +85,14 @@ def test_an_invalid_filter_is_shown_next_to_its_field(client, secretariat, own_o
     holder(own_org)
     client.force_login(secretariat)
 
-    response = client.get(URL, {"session": "douze"})
+    response = client.get(URL, {"session": "douze", "session_date": "douze"})
 
     assert response.status_code == 200
-    assert "Choisissez une session dans la liste." in response.content.decode()
+    assert "Cette session n&#x27;existe pas." in response.content.decode()
+    assert (
+        'id="id_session_date-error">Saisissez une date, par exemple 15/06/2026.</p>'
+        in response.content.decode()
+    )
 
 
 def test_the_empty_states(client, secretariat):
@@ -125,8 +136,8 @@ def test_the_list_is_paginated_in_constant_queries(
     client.get(URL)  # the session's first read
 
     # The user with what the header shows (cqp.user_facts; the session is in the cache), the
-    # filters (sessions, organisations), the count, the page's keys and its rows.
-    with django_assert_num_queries(6):
+    # count, the page's keys and its rows: the filters are typed, not listed.
+    with django_assert_num_queries(4):
         response = client.get(URL)
 
     assert len(response.context["page"]) == 20
@@ -172,26 +183,40 @@ def test_a_decision_issues_a_certificate_with_its_session_and_organisation(secre
     assert certificate.organisation_id == deliberation.candidacy.organisation_id
 
 
-def test_the_session_drop_down_lists_the_sessions_that_issued_what_one_sees(
+def test_the_organisation_is_found_by_its_name_or_a_part_of_it(
     client, secretariat, gestionnaire, own_org, other_org
 ):
-    june = closed_session(date=datetime.date(2026, 6, 15))
-    march = closed_session(date=datetime.date(2026, 3, 2))
-    closed_session(date=datetime.date(2026, 1, 12))  # issued nothing
-    holder(own_org, session=june)
-    holder(own_org, session=march)
-    holder(other_org, session=march)
-    foreign = holder(other_org).deliberation.session
+    holder(own_org, last_name="Interne")
+    holder(other_org, last_name="Externe")
+    client.force_login(secretariat)
+    part = other_org.name[2:-2].lower()
+    assert names(client.get(URL, {"organisation_name": part})) == ["Externe"]
+    page = client.get(URL, {"organisation_name": "zzz introuvable"}).content.decode()
+    assert "Aucune de vos organisations n&#x27;a un nom contenant « zzz introuvable »." in page
+    assert 'id="id_organisation_name-error"' in page
+    # A part of several names asks for more.
+    page = client.get(URL, {"organisation_name": "or"}).content.decode()  # Formapro, Organisme
+    assert "Plusieurs organisations ont un nom contenant" in page
+    # One organisation's gestionnaire has none to name.
+    client.force_login(gestionnaire)
+    page = client.get(URL).content.decode()
+    assert 'name="organisation_name"' not in page and "organisations-suggerees" not in page
 
-    def offered(user) -> list:
-        client.force_login(user)
-        widget = client.get(URL).context["filters"].fields["session"].widget
-        return [label for value, label in widget.choices if value]
 
-    mine = ["Session du 15/06/2026", "Session du 02/03/2026"]
-    assert offered(gestionnaire) == mine
-    issued = sorted([june, march, foreign], key=lambda s: (s.date, s.pk), reverse=True)
-    assert offered(secretariat) == [str(session) for session in issued]
+def test_the_organisations_are_suggested_as_they_are_typed_among_those_one_sees(
+    client, secretariat, gestionnaire, candidat, own_org, other_org
+):
+    url = reverse("holder_organisation_suggestions")
+    client.force_login(secretariat)
+    assert client.get(url, {"q": other_org.name[1:5]}).json() == [other_org.name]
+    assert client.get(url, {"q": "x"}).json() == []  # two characters at least
+    client.force_login(gestionnaire)
+    assert client.get(url, {"q": other_org.name[1:5]}).json() == []
+    assert client.get(url, {"q": own_org.name[1:5]}).json() == [own_org.name]
+    client.force_login(candidat)
+    assert client.get(url, {"q": own_org.name[1:5]}).status_code == 404
+    page = client.get(URL)
+    assert page.status_code == 404
 
 
 def test_a_gestionnaires_holders_are_counted_and_paged_along_one_index(gestionnaire, own_org):
