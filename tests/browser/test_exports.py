@@ -3,6 +3,7 @@ every list's export, the log and a session's register file; a gestionnaire their
 organisation's candidacies and holders, and nothing of another organisation."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -11,8 +12,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from jury.enums import CertificateKind
+from jury.models import Certificate
 from tests.factories import PASSWORD, CandidacyFactory, HabilitationFactory, UserFactory
-from tests.pilotage.builders import closed_session, holder, registered_certification
+from tests.pilotage.builders import (
+    SESSION_DAY,
+    closed_session,
+    holder,
+    registered_certification,
+)
 
 from .conftest import label, login, submit
 
@@ -40,6 +47,9 @@ def xlsx_rows(data: bytes) -> list[tuple]:
     return [tuple(row) for row in sheet.iter_rows(values_only=True)]
 
 
+LATER = SESSION_DAY + datetime.timedelta(days=7)  # another session than the data's
+
+
 @pytest.fixture
 def data(own_org, other_org, secretariat):
     registered_certification()
@@ -53,7 +63,7 @@ def data(own_org, other_org, secretariat):
         validated=[1, 2],
         identity={"birth_name": "Partielle"},
     )
-    holder(other_org, last_name="Externe", identity={})
+    holder(other_org, last_name="Externe", identity={}, session=closed_session(date=LATER))
     CandidacyFactory(organisation=own_org, candidate__user=UserFactory(last_name="Encours"))
     HabilitationFactory(user=UserFactory(last_name="Habilite"), granted_by=secretariat)
     return session
@@ -120,3 +130,36 @@ def test_a_gestionnaire_downloads_their_organisations_rows(
 
     page.goto(live_server.url + "/habilitations/")
     expect(page.get_by_role("link", name="Exporter (CSV)")).to_have_count(0)
+
+
+def test_the_secretariat_types_the_organisation_and_the_session_day_of_the_holders(
+    page: Page, live_server, secretariat, data
+):
+    """The organisation's names are suggested as they are typed; the list filtered by the
+    name chosen, then by the day the session sat; the export follows the filters."""
+    login(page, live_server, secretariat.email, PASSWORD)
+    page.goto(live_server.url + "/titulaires/")
+    field = page.get_by_label(label("Organisation"))
+    field.press_sequentially("utre")
+    suggested = page.locator("#organisations-suggerees option")
+    expect(suggested).to_have_count(1)
+    expect(suggested.first).to_have_attribute("value", "Autre Organisme")
+    field.fill("Autre Organisme")
+    submit(page.get_by_role("button", name="Filtrer"))
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody tr")).to_contain_text("Autre Organisme")
+    _name, content = download(page, "Exporter (CSV)")
+    rows = csv_rows(content)[1:]
+    assert len(rows) == 1 and "Autre Organisme" in rows[0]
+
+    page.get_by_label(label("Organisation")).fill("")
+    page.get_by_label(label("Session du jury du")).fill(f"{data.date:%Y-%m-%d}")
+    submit(page.get_by_role("button", name="Filtrer"))
+    sat = Certificate.objects.filter(session__date=data.date).count()
+    assert 0 < sat < Certificate.objects.count()
+    expect(page.locator("tbody tr")).to_have_count(sat)
+    page.get_by_label(label("Organisation")).fill("rien de tel")
+    submit(page.get_by_role("button", name="Filtrer"))
+    expect(page.locator("#id_organisation_name-error")).to_contain_text(
+        "Aucune de vos organisations n'a un nom contenant « rien de tel »."
+    )
