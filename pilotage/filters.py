@@ -172,6 +172,13 @@ class HolderFilterForm(ScopedFilterForm):
             % {"text": text, "some": join_phrases(f"« {o.name} »" for o in found[:3])}
         )
 
+    def _post_clean(self):
+        super()._post_clean()
+        # A field in error points to its message (templates/pilotage/holder_list.html).
+        for name in self.errors:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
     def clean(self):
         cleaned = super().clean()
         # The organisation named, rather than the one a link named by its key.

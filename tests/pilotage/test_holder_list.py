@@ -194,6 +194,8 @@ def test_the_organisation_is_found_by_its_name_or_a_part_of_it(
     page = client.get(URL, {"organisation_name": "zzz introuvable"}).content.decode()
     assert "Aucune de vos organisations n&#x27;a un nom contenant « zzz introuvable »." in page
     assert 'id="id_organisation_name-error"' in page
+    assert 'aria-describedby="id_organisation_name-error"' in page
+    assert 'aria-invalid="true"' in page
     # A part of several names asks for more.
     page = client.get(URL, {"organisation_name": "or"}).content.decode()  # Formapro, Organisme
     assert "Plusieurs organisations ont un nom contenant" in page
