@@ -60,10 +60,6 @@ def french_text(text: str) -> str:
     return _BEFORE_COLON.sub(NBSP, text)
 
 
-# A tag, kept with the text around it when a page is split on its tags.
-_TAG = re.compile(r"(<[^>]*>)")
-
-
 def french_html(html: str) -> str:
     """`html` with French non-breaking spaces in its text only: never inside a tag
     (attributes, URLs), a comment, <script>, <style>, <pre>, <textarea> or <code>.
@@ -81,13 +77,21 @@ def french_html(html: str) -> str:
     return "".join(parts)
 
 
+# A stretch of text between two tags that holds a sign: found in one pass of the regular
+# expression (from each tag's end, `>`), and only those handed to french_text. Splitting a
+# page on its 400 tags and testing each stretch in Python took 0.3 ms of every page.
+_TEXT_WITH_SIGN = re.compile(r">([^<>;:!?«»]*[;:!?«»][^<>]*)<")
+
+
 def _french_markup(markup: str) -> str:
     """HTML without raw elements, with French non-breaking spaces in the text between its
-    tags."""
+    tags (and before the first, after the last)."""
     if not _SIGNS.search(markup):
         return markup
-    pieces = _TAG.split(markup)  # text, tag, text, tag, …, text
-    for i in range(0, len(pieces), 2):
-        if _SIGNS.search(pieces[i]):
-            pieces[i] = french_text(pieces[i])
-    return "".join(pieces)
+    first, last = markup.find("<"), markup.rfind(">")
+    if first == -1 or last < first:  # no tag: text only
+        return french_text(markup)
+    body = _TEXT_WITH_SIGN.sub(
+        lambda match: ">" + french_text(match.group(1)) + "<", markup[first : last + 1]
+    )
+    return french_text(markup[:first]) + body + french_text(markup[last + 1 :])
