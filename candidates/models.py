@@ -649,6 +649,12 @@ class TransitionLog(AppendOnlyModel):
             models.Index(
                 fields=["candidacy", "created_at", "id"], name="transitionlog_candidacy_time"
             ),
+            # A VAE request's submissions, the latest and their number (the candidacy page).
+            models.Index(
+                fields=["candidacy", "created_at", "id"],
+                condition=models.Q(transition="submit_recevabilite"),
+                name="transitionlog_submissions",
+            ),
         ]
 
     def __str__(self):

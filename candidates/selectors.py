@@ -564,8 +564,10 @@ def _latest_events(limit: int, submissions: int) -> CompiledQuery:
     (cqp.utils.CompiledQuery). The latest `submissions` submissions and the latest `limit`
     events are all among the rows, newest first: the first `limit` rows are the latest
     events, and the first `submissions` submissions among them the latest submissions
-    (a submission outside the latest events is older than any inside). The counts are
-    index scans of the candidacy's entries (index transitionlog_candidacy_time)."""
+    (a submission outside the latest events is older than any inside). Each is read along
+    its index (transitionlog_candidacy_time, transitionlog_submissions), and so are the
+    counts. (A UNION of the two, each limited, ran in 0.2 ms as a query, but 1.5 ms as the
+    prepared statement every page runs: PostgreSQL's generic plan of it is poor.)"""
 
     def build(candidacy_pk):
         logs = TransitionLog.objects.filter(candidacy_id=candidacy_pk).order_by(
