@@ -12,17 +12,17 @@ from tests.helpers import page_text, query_count
 pytestmark = pytest.mark.django_db
 
 
+def _log(candidacy, actor, comment, **fields):
+    """An entry of the log: by default, an assignment by the secretariat."""
+    values = {"role": "secretariat", "transition": "assign", "source": State.REPERAGE}
+    values.update(fields)
+    values.setdefault("target", values["source"])
+    TransitionLog.objects.create(candidacy=candidacy, actor=actor, comment=comment, **values)
+
+
 def _events(candidacy, actor, n):
     for i in range(n):
-        TransitionLog.objects.create(
-            candidacy=candidacy,
-            actor=actor,
-            role="secretariat",
-            transition="assign",
-            source=State.REPERAGE,
-            target=State.REPERAGE,
-            comment=f"Événement {i:03d}",
-        )
+        _log(candidacy, actor, f"Événement {i:03d}")
 
 
 def test_the_candidacy_page_shows_the_latest_ten_and_links_to_the_rest(
@@ -90,14 +90,14 @@ def test_recent_history_counts_in_the_same_query(own_org, secretariat, django_as
 
 
 def _submission(candidacy, actor, comment):
-    TransitionLog.objects.create(
-        candidacy=candidacy,
-        actor=actor,
+    _log(
+        candidacy,
+        actor,
+        comment,
         role="candidat",
         transition=selectors.SUBMISSION,
         source=State.DEMANDE,
         target=State.RECEVABILITE,
-        comment=comment,
     )
 
 
@@ -125,15 +125,7 @@ def test_the_history_written_in_python_escapes_what_people_typed(client, secreta
     candidacy = CandidacyFactory(organisation=own_org)
     secretariat.first_name = "<i>Anne</i>"
     secretariat.save()
-    TransitionLog.objects.create(
-        candidacy=candidacy,
-        actor=secretariat,
-        role="secretariat",
-        transition="assign",
-        source=State.REPERAGE,
-        target=State.REPERAGE,
-        comment="<script>alert(1)</script>",
-    )
+    _log(candidacy, secretariat, "<script>alert(1)</script>")
     client.force_login(secretariat)
     html = client.get(reverse("candidacy_detail", args=[candidacy.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html
