@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from candidates.forms import CandidacyFilterForm
@@ -169,7 +170,10 @@ class HolderFilterForm(ScopedFilterForm):
                 "Plusieurs organisations ont un nom contenant « %(text)s », par exemple "
                 "%(some)s : précisez le nom."
             )
-            % {"text": text, "some": join_phrases(f"« {o.name} »" for o in found[:3])}
+            % {
+                "text": text,
+                "some": join_phrases(gettext("« %(name)s »") % {"name": o.name} for o in found[:3]),
+            }
         )
 
     def _post_clean(self):
