@@ -36,15 +36,18 @@ def _escaped(value) -> str:
 class FastSelect(forms.Select):
     """A select whose options are written in Python rather than through one template per
     option: the same HTML as Django's widget (tests/cqp/test_fast_select.py), several times
-    faster for a long list (every session and every organisation in a filter at 100,000
+    faster for a long list (every organisation in the statistics' filter at 100,000
     candidacies: Django's templates took 20 ms a list)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        if any(isinstance(label, (list, tuple)) for _value, label in self.choices):
+        # Read once, and through iter(): a ModelChoiceField's choices are a query at each
+        # reading, and list() would count them first.
+        choices = list(iter(self.choices))
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return self._render_groups(name, value, attrs)
         # A flat list: the options straight from the choices, selected as Django's
         # optgroups selects them (the first equal to the value), without the dictionary
-        # Django builds for each option (2 ms for the 450 options of the holders' filters).
+        # Django builds for each option (2 ms for a list of 450).
         values = self.format_value(value)
         parts = [f'<select name="{_escaped(name)}"']
         parts.append(
@@ -54,7 +57,7 @@ class FastSelect(forms.Select):
         )
         parts.append(">")
         has_selected = False
-        for option_value, label in self.choices:
+        for option_value, label in choices:
             option_value = "" if option_value is None else str(option_value)
             selected = not has_selected and option_value in values
             has_selected |= selected

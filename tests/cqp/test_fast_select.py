@@ -68,3 +68,15 @@ def test_a_flat_list_written_straight_from_its_choices_is_djangos_select(data):
     _same(form, "plain_required")
     form.fields["fast"].widget.attrs["aria-describedby"] = "aide"
     assert 'aria-describedby="aide"' in str(form["fast"])
+
+
+@pytest.mark.django_db
+def test_a_model_choice_list_is_read_once(django_assert_num_queries):
+    from cqp.models import Certification
+
+    field = forms.ModelChoiceField(
+        queryset=Certification.objects.order_by("code"), to_field_name="code", widget=FastSelect
+    )
+    with django_assert_num_queries(1):
+        html = field.widget.render("certification", "")
+    assert html.count("<option") == Certification.objects.count() + 1
