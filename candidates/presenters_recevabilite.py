@@ -8,7 +8,6 @@ import datetime
 import functools
 import math
 
-from django.db.models import Count, Window
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -149,10 +148,10 @@ def _history_queries(limit: int | None) -> tuple[CompiledQuery, CompiledQuery]:
     `limit` of each (all without), compiled once (cqp.utils.CompiledQuery)."""
 
     def submissions(candidacy_pk):
+        rows = TransitionLog.objects.filter(candidacy_id=candidacy_pk, transition=SUBMISSION)
         rows = (
-            TransitionLog.objects.filter(candidacy_id=candidacy_pk, transition=SUBMISSION)
-            .select_related("actor")
-            .annotate(total=Window(Count("pk")))
+            rows.select_related("actor")
+            .annotate(total=count_per_candidacy(rows))
             .order_by("-created_at", "-pk")
         )
         return rows[:limit] if limit is not None else rows

@@ -155,13 +155,7 @@ class JurySession(FSMModelMixin, models.Model):
     @staticmethod
     def name_on(date) -> str:
         """The name of the session held on `date` (a list of sessions reads only their date)."""
-        return JurySession.names_on([date])[0]
-
-    @staticmethod
-    def names_on(dates) -> list[str]:
-        """The names of the sessions held on `dates`, translated once for them all."""
-        pattern = _("Session du %(date)s")
-        return [pattern % {"date": date.strftime("%d/%m/%Y")} for date in dates]
+        return _("Session du %(date)s") % {"date": date.strftime("%d/%m/%Y")}
 
     def get_state_display(self) -> str:
         return choice_label(SessionState, self.state)

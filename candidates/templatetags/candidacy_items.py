@@ -14,12 +14,12 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
-from cqp.templatetags.main_nav import is_current
+from cqp.templatetags.main_nav import nav_links, page_name
 from cqp.utils import choice_label
 
 from ..enums import Pathway, RecevabiliteOutcome, State
@@ -103,24 +103,14 @@ def candidacy_subnav(context) -> SafeString:
     """The `<li>` links of the candidacy's pages (candidates/includes/candidacy_header.html),
     the current page marked."""
     candidacy = context["candidacy"]
-    match = getattr(context.get("request"), "resolver_match", None)
-    url_name = (match and match.url_name) or ""
     entries = [_SUBNAV_COMMON, *_SUBNAV_PATHWAY.get(candidacy.pathway, ())]
     if candidacy.state in _WITH_DOSSIER:
         entries.append(_SUBNAV_DOSSIER)
     if context.get("can_see_identity"):
         entries.append(_SUBNAV_IDENTITY)
-    return format_html_join(
-        "\n",
-        '<li><a href="{}"{}>{}</a></li>',
-        (
-            (
-                reverse(name, args=[candidacy.pk]),
-                mark_safe(' aria-current="page"') if is_current(url_name, current) else "",
-                label,
-            )
-            for name, label, current in entries
-        ),
+    return nav_links(
+        ((reverse(name, args=[candidacy.pk]), label, current) for name, label, current in entries),
+        page_name(context),
     )
 
 

@@ -60,16 +60,36 @@ def is_current(url_name: str, patterns) -> bool:
     return any(url_name.startswith(p[:-1]) if p.endswith("*") else url_name == p for p in patterns)
 
 
+def page_name(context) -> str:
+    """The URL name of the page `context` renders ("" outside a resolved request)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return (match and match.url_name) or ""
+
+
+CURRENT_PAGE = mark_safe(' aria-current="page"')
+
+
+def nav_links(links, url_name: str) -> SafeString:
+    """`<li>` links of a navigation, from (address, label, patterns of the pages it is
+    current on: `is_current`), the current one marked."""
+    return format_html_join(
+        "\n",
+        '<li><a href="{}"{}>{}</a></li>',
+        (
+            (href, CURRENT_PAGE if is_current(url_name, current) else "", label)
+            for href, label, current in links
+        ),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def main_nav(context) -> SafeString:
     """The menu's `<li>` entries for the person and page of `context`."""
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
     return _menu(
         tuple(context.get("current_role_codes") or ()),
         bool(context.get("current_organisations")),
         bool(getattr(context.get("user"), "is_staff", False)),
-        (match and match.url_name) or "",
+        page_name(context),
         get_language(),
         get_script_prefix(),
     )
@@ -77,15 +97,11 @@ def main_nav(context) -> SafeString:
 
 @functools.lru_cache(maxsize=1024)
 def _menu(codes, in_organisation, staff, url_name, language, prefix) -> SafeString:
-    items = [
-        (
-            reverse(name),
-            mark_safe(' aria-current="page"') if is_current(url_name, current) else "",
-            label,
-        )
+    links = [
+        (reverse(name), label, current)
         for name, label, sees, current in ENTRIES
         if sees(codes, in_organisation)
     ]
     if staff:
-        items.append((reverse("admin:index"), "", _("Back-office")))
-    return format_html_join("\n", '<li><a href="{}"{}>{}</a></li>', items)
+        links.append((reverse("admin:index"), _("Back-office"), ()))
+    return nav_links(links, url_name)
