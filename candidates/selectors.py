@@ -26,7 +26,13 @@ from django.utils import timezone
 
 from cqp import notifications
 from cqp.models import Competence, CompetenceElement
-from cqp.permissions import in_read_memo, is_secretariat, managed_organisation_ids, memoised
+from cqp.permissions import (
+    in_read_memo,
+    is_secretariat,
+    managed_organisation_ids,
+    memoised,
+    recalled,
+)
 from cqp.utils import CompiledQuery, count_up_to, key_array
 
 from . import permissions
@@ -128,6 +134,11 @@ def candidacy_page_keys(
     searched = _searched(user, filters)
     if searched is not None:
         return searched[bottom:top]
+    walked = recalled(_walked_key(user, filters))
+    if walked is not None and top <= len(walked):  # read with the count (candidacy_count)
+        return walked[bottom:top]
+    if is_secretariat(user):  # who sees everything has no ways to merge
+        return list(candidacy_list(user=user, **filters).values_list("pk", flat=True)[bottom:top])
     if total is not None and total - bottom < top:
         return _page_keys(user, max(total - top, 0), total - bottom, True, filters)[::-1]
     return _page_keys(user, bottom, top, False, filters)
@@ -188,6 +199,14 @@ def candidacy_count(*, user, limit: int, **filters) -> int:
     searched = _searched(user, filters)
     if searched is not None:
         return min(limit, len(searched))
+    if is_secretariat(user):
+        return candidacy_list(user=user, **filters).order_by().values("pk")[:limit].count()
+    if in_read_memo() and is_broad_search(filters.get("q", "")):
+        # Each candidacy counted is tested as it is walked: the page's keys are the first
+        # of those walked, kept for candidacy_page_keys rather than walked again.
+        return len(
+            memoised(_walked_key(user, filters), lambda: _page_keys(user, 0, limit, False, filters))
+        )
     managed = sorted(managed_organisation_ids(user))
     others = [
         _filtered(way, **filters).order_by().values("pk")
@@ -207,6 +226,39 @@ def candidacy_count(*, user, limit: int, **filters) -> int:
 
 # What a list of candidacies shows of each.
 LIST_RELATED = ("candidate__user", "organisation", "certification", "professionnel", "evaluateur")
+
+
+# What a row of the candidacy list reads (candidates.templatetags.candidacy_items.
+# candidacy_rows): of the 89 columns of a candidacy and its five relations, the 20 it
+# shows, so that 20 rows do not make 120 whole objects and parse 240 dates.
+_NAMES = ("first_name", "last_name", "email")
+LISTED_COLUMNS = (
+    "pathway",
+    "state",
+    "updated_at",
+    "candidate__user",
+    *(f"candidate__user__{name}" for name in _NAMES),
+    "organisation__name",
+    *(f"{role}__{name}" for role in ("professionnel", "evaluateur") for name in _NAMES),
+)
+
+_listed_by_keys = CompiledQuery(
+    Candidacy,
+    lambda keys: (
+        Candidacy.objects.select_related("candidate__user", "organisation", "professionnel")
+        .select_related("evaluateur")
+        .only(*LISTED_COLUMNS)
+        .filter(pk__in=key_array(keys))
+        .order_by()
+    ),
+    lists=(0,),
+)
+
+
+def listed_candidacies(keys: list[int]) -> list[Candidacy]:
+    """The rows of the candidacy list of these keys, with what a row shows of them (in no
+    particular order): one query compiled once, planned once per connection."""
+    return _listed_by_keys(keys)
 
 
 def candidacy_queryset(*, user) -> QuerySet[Candidacy]:
@@ -288,6 +340,18 @@ def _name_matches(word: str, path: str = "") -> Q:
     )
 
 
+# A broad search's count looks this many pages beyond the one shown (cqp.utils.paginate).
+BROAD_SEARCH_LOOK_AHEAD = 1
+
+
+def is_broad_search(q: str) -> bool:
+    """Whether `q` matches too many people for their candidacies to be found from them
+    (`_matching_candidates`): its candidacies are then each tested as they are walked, and
+    counting them costs as many tests (« ma »: about 1,500 to count 200 of a
+    gestionnaire's at 100,000 candidacies, 10 ms)."""
+    return bool(q.split()) and _candidates_matching(q) is None
+
+
 def _candidates_matching(q: str) -> list[int] | None:
     """`_matching_candidates`, read once per page (the filter, the count, the keys)."""
     return memoised(("candidates matching", q), lambda: _matching_candidates(q))
@@ -334,18 +398,31 @@ def _searched(user, filters: dict) -> list[int] | None:
     return memoised(key, lambda: _read_searched(user, filters))
 
 
+def _walked_key(user, filters: dict) -> tuple:
+    return ("candidacies walked", user.pk, tuple(sorted(filters.items())))
+
+
 def _read_searched(user, filters: dict) -> list[int]:
-    ways = [
-        _filtered(way, **filters).order_by().values_list("id", "updated_at")
-        for way in _ways_of_seeing(user)
-        if not isinstance(way, EmptyQuerySet)
-    ]
-    if not ways:
-        return []
-    first, *others = ways
-    rows = first.union(*others) if others else first
-    latest_first = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
-    return [pk for pk, _updated in latest_first]
+    """One pass over the candidacies of the candidates found (their key's index), each
+    tested for every way the user may see it: the union of one query per way (a list's
+    way) would read those candidacies once per way."""
+    latest_first = ("-updated_at", "-id")
+    if is_secretariat(user):
+        rows = _filtered(Candidacy.objects.all(), **filters).order_by(*latest_first)
+        return list(rows.values_list("id", flat=True))
+    # The user's own candidacies by their candidate's key (a subquery computed once), not
+    # by joining every candidacy to its candidate.
+    own = Candidate.objects.filter(user=user).values("pk")
+    seen = Q(candidate_id__in=own) | Q(professionnel=user) | Q(evaluateur=user)
+    managed = sorted(managed_organisation_ids(user))
+    if managed:
+        seen |= Q(organisation_id__in=managed)
+    for rule in _visibility_rules:
+        extra = rule(user)
+        if extra is not None:
+            seen |= Q(pk__in=extra)
+    rows = _filtered(Candidacy.objects.filter(seen), **filters).order_by(*latest_first)
+    return list(rows.values_list("id", flat=True))
 
 
 # Every page of a candidacy reads it so: compiled once (cqp.utils.CompiledQuery).

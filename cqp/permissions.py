@@ -36,6 +36,12 @@ def memoised(key, compute):
     return memo[key]
 
 
+def recalled(key, default=None):
+    """What `memoised` keeps for `key` in this read_memo block, without computing it."""
+    memo = _memo.get()
+    return default if memo is None else memo.get(key, default)
+
+
 ROLE_LABELS = {
     PlatformRole.SECRETARIAT: PlatformRole.SECRETARIAT.label,
     PlatformRole.JURY: PlatformRole.JURY.label,

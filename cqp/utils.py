@@ -26,7 +26,8 @@ DEFER_FROM = 200
 
 class BoundedPaginator(Paginator):
     """A Paginator whose count stops at `bound`: `capped` says the list holds more (the
-    count then is `bound`, and so are the pages offered)."""
+    count then is `bound`, and so are the pages offered). A `provisional` bound is not the
+    list's last word: the pages beyond it are offered as the reader reaches them."""
 
     def __init__(
         self,
@@ -38,12 +39,16 @@ class BoundedPaginator(Paginator):
         annotate_rows=None,
         keys=None,
         counter=None,
+        rows=None,
+        provisional: bool = False,
         **kwargs,
     ):
         super().__init__(object_list, per_page, **kwargs)
+        self.provisional = provisional
         self.counter = counter
+        self.rows = rows
         self.bound = bound
-        self.by_key = by_key or annotate_rows is not None or keys is not None
+        self.by_key = by_key or any(hook is not None for hook in (annotate_rows, keys, rows))
         self.annotate_rows = annotate_rows
         self.keys = keys
 
@@ -90,6 +95,9 @@ class BoundedPaginator(Paginator):
             keys = self.keys(bottom, top, None if self.capped else self.count)
         else:
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        if self.rows is not None:  # the list knows a cheaper way to read its rows by key
+            found = {row.pk: row for row in self.rows(keys)} if keys else {}
+            return self._get_page([found[key] for key in keys if key in found], number, self)
         if self.annotate_rows is not None:  # what only the rows shown need, for them only
             rows = self.annotate_rows(rows)
         found = {row.pk: row for row in rows_by_key(rows, keys)}
@@ -279,24 +287,44 @@ def paginate(
     annotate_rows=None,
     keys=None,
     counter=None,
+    rows=None,
+    look_ahead: int | None = None,
 ):
     """The requested page of a list; an out-of-range or malformed page number gives the
     nearest page. The count stops at `bound`; `by_key` reads each page's keys before its
     rows, and `annotate_rows(queryset)` adds to the rows read what only they need (an
     aggregate computed for the 20 rows shown, not for the whole list); `keys(bottom, top,
     total)` (`total` the list's length, None when capped) reads a page's keys where the
-    list knows a cheaper way than its queryset, and `counter(limit)` counts its rows so
-    (BoundedPaginator)."""
+    list knows a cheaper way than its queryset, `counter(limit)` counts its rows so, and
+    `rows(keys)` reads the rows of those keys (BoundedPaginator).
+
+    `look_ahead`: count no further than that many pages beyond the one asked for (within
+    `bound`), for a list whose every row counted costs a test: the count then says only
+    that more rows follow (« plus de 40 » on the first page), and grows as the reader goes."""
+    number = request.GET.get("page")
+    bound = bound or COUNT_BOUND
+    if look_ahead is not None:
+        try:
+            asked = max(int(number), 1)
+        except (TypeError, ValueError):
+            asked = 1
+        ahead = min(bound, (asked + look_ahead) * per_page)
+        provisional = ahead < bound
+        bound = ahead
+    else:
+        provisional = False
     paginator = BoundedPaginator(
         queryset,
         per_page,
-        bound=bound or COUNT_BOUND,
+        bound=bound,
+        provisional=provisional,
         by_key=by_key,
         annotate_rows=annotate_rows,
         keys=keys,
         counter=counter,
+        rows=rows,
     )
-    return paginator.get_page(request.GET.get("page"))
+    return paginator.get_page(number)
 
 
 def apply_service_error(form, error) -> None:

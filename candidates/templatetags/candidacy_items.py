@@ -8,7 +8,8 @@ template machinery), 1 to 2 ms of a page that should cost a few.
 (candidates/includes/candidacy_header.html),
 `{{ entries|history_items }}` (candidates/includes/history.html) and
 `{{ events|recevabilite_items }}` (candidates/includes/recevabilite_history.html) write
-the markup the templates wrote."""
+the markup the templates wrote; so does `{{ page|candidacy_rows }}`, the 20 rows of the
+candidacy list (candidates/candidacy_list.html), which every role opens most."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -185,3 +186,43 @@ def _recevabilite_item(event: dict) -> str:
         f"{escape(by)} — {escape(asked)}{reason}{items}"
         f'<div class="recevabilite-history__letter">{letter_html}</div></li>'
     )
+
+
+@register.filter
+def candidacy_rows(candidacies) -> SafeString:
+    """One `<tr>` a candidacy of the list: the candidate (a link to the candidacy, with
+    the e-mail), the pathway, the step, the organisation (the CPEF for a VAE candidacy
+    without one), the professionnel and the évaluateur (« — » when not assigned) and the
+    day of the latest change, each cell labelled for the narrow screens' stacked table."""
+    label = {
+        "candidate": escape(gettext("Candidat")),
+        "pathway": escape(gettext("Voie")),
+        "step": escape(gettext("Étape")),
+        "organisation": escape(gettext("Organisation")),
+        "professionnel": escape(gettext("Professionnel")),
+        "evaluateur": escape(gettext("Évaluateur")),
+        "updated": escape(gettext("Mise à jour")),
+    }
+    pathways = {Pathway.VAE: "VAE", Pathway.PARCOURS: escape(gettext("Parcours"))}
+    cpef = escape(gettext("CPEF"))
+    # The URL of a candidacy: reversed once, its key put in its place.
+    url = escape(reverse("candidacy_detail", args=[0])).replace("/0/", "/{}/", 1)
+    rows = []
+    for c in candidacies:
+        organisation = escape(c.organisation.name) if c.organisation_id else cpef
+        professionnel = escape(str(c.professionnel)) if c.professionnel_id else "—"
+        evaluateur = escape(str(c.evaluateur)) if c.evaluateur_id else "—"
+        day = timezone.localtime(c.updated_at).strftime("%d/%m/%Y")
+        rows.append(
+            f'<tr><td data-label="{label["candidate"]}"><a href="{url.format(c.pk)}">'
+            f"{escape(str(c.candidate))}</a><br><small>{escape(c.candidate.user.email)}"
+            f'</small></td><td data-label="{label["pathway"]}">'
+            f"{pathways.get(c.pathway, escape(c.pathway))}</td>"
+            f'<td data-label="{label["step"]}"><span class="badge badge--state '
+            f'badge--{escape(c.state)}">{escape(c.get_state_display())}</span></td>'
+            f'<td data-label="{label["organisation"]}">{organisation}</td>'
+            f'<td data-label="{label["professionnel"]}">{professionnel}</td>'
+            f'<td data-label="{label["evaluateur"]}">{evaluateur}</td>'
+            f'<td data-label="{label["updated"]}">{day}</td></tr>'
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped above)

@@ -13,7 +13,7 @@ from cqp.documents import candidacy_documents
 from cqp.exceptions import TransitionError
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
-from cqp.utils import paginate
+from cqp.utils import PAGE_SIZE, paginate
 from cqp.views.helpers import form_page
 
 from .. import permissions, selectors, services
@@ -42,18 +42,16 @@ def candidacy_list(request):
         "q": filters.cleaned_data.get("q", "").strip(),
     }
     candidacies = selectors.candidacy_list(user=request.user, **chosen)
-    keys = counter = None
-    if not is_secretariat(request.user):  # who sees everything has no ways to merge
 
-        def keys(bottom, top, total):
-            return selectors.candidacy_page_keys(
-                user=request.user, bottom=bottom, top=top, total=total, **chosen
-            )
+    def keys(bottom, top, total):
+        return selectors.candidacy_page_keys(
+            user=request.user, bottom=bottom, top=top, total=total, **chosen
+        )
 
-        # Counted over the union of the ways of seeing a candidacy, each filtered (a
-        # search's candidates read first: candidates.selectors._matching_candidates).
-        def counter(limit):
-            return selectors.candidacy_count(user=request.user, limit=limit, **chosen)
+    # Counted over the union of the ways of seeing a candidacy, each filtered (a search's
+    # candidates read first: candidates.selectors._matching_candidates).
+    def counter(limit):
+        return selectors.candidacy_count(user=request.user, limit=limit, **chosen)
 
     can_create = (
         is_secretariat(request.user) or managed_organisation_list(user=request.user).exists()
@@ -66,11 +64,19 @@ def candidacy_list(request):
             "page": paginate(
                 request,
                 candidacies,
+                PAGE_SIZE,
                 by_key=True,
                 keys=keys,
                 counter=counter,
-                # A search matching many is counted up to its own bound (« plus de 200 »).
+                rows=selectors.listed_candidacies,
+                # A search is counted up to its own bound (« plus de 200 »), one matching
+                # many people only a page beyond the one shown (« plus de 40 »).
                 bound=selectors.SEARCH_COUNT_BOUND if chosen["q"].split() else None,
+                look_ahead=(
+                    selectors.BROAD_SEARCH_LOOK_AHEAD
+                    if selectors.is_broad_search(chosen["q"])
+                    else None
+                ),
             ),
             "can_create": can_create,
         },

@@ -58,6 +58,36 @@ def test_candidacy_list_filters_search_and_pagination(client, gestionnaire, own_
     )
 
 
+def test_a_row_of_the_candidacy_list_shows_each_column_escaped(
+    client, secretariat, candidacy, professionnel
+):
+    """Each row (candidates.templatetags.candidacy_items.candidacy_rows): the candidate's
+    name linking to the candidacy and the e-mail, the pathway, the step, the organisation
+    (the CPEF for a VAE request without one), the professionnel and the évaluateur (« — »
+    when none) and the day of the latest change in French time; every text escaped."""
+    vae = VaeCandidacyFactory(
+        organisation=None,
+        candidate__user__first_name="<b>Inès</b>",
+        candidate__user__last_name="Roux & fils",
+    )
+    late = timezone.make_aware(datetime.datetime(2026, 3, 4, 23, 30), datetime.UTC)
+    Candidacy.objects.filter(pk=vae.pk).update(updated_at=late)  # 5 March in Paris
+    client.force_login(secretariat)
+    html = client.get(reverse("candidacy_list")).content.decode()
+    vae_row = next(row for row in html.split("<tr>") if f"/candidatures/{vae.pk}/" in row)
+    assert "&lt;b&gt;Inès&lt;/b&gt; Roux &amp; fils</a>" in vae_row
+    assert f"<small>{vae.candidate.user.email}</small>" in vae_row
+    assert '<td data-label="Voie">VAE</td>' in vae_row
+    assert '<span class="badge badge--state badge--demande">' in vae_row
+    assert '<td data-label="Organisation">CPEF</td>' in vae_row
+    assert '<td data-label="Professionnel">—</td><td data-label="Évaluateur">—</td>' in vae_row
+    assert '<td data-label="Mise à jour">05/03/2026</td>' in vae_row
+    row = next(row for row in html.split("<tr>") if f"/candidatures/{candidacy.pk}/" in row)
+    assert '<td data-label="Voie">Parcours</td>' in row
+    assert f'<td data-label="Organisation">{candidacy.organisation.name}</td>' in row
+    assert f'<td data-label="Professionnel">{professionnel.get_full_name()}</td>' in row
+
+
 @pytest.mark.parametrize("role", ["gestionnaire", "secretariat"])
 def test_candidacy_list_query_count_is_the_same_at_5_and_50_rows(
     client, actors, own_org, role, django_assert_num_queries

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates import selectors
+from candidates.views import candidacies as views_candidacies
 from cqp.models import User
 from tests.factories import CandidacyFactory
 from tests.helpers import query_count
@@ -185,6 +186,42 @@ def test_a_search_matching_many_is_counted_up_to_its_bound(
     assert "Plus de 3 résultats" in response.content.decode()
     # Here the planner expects few and the candidates are read first, to find too many.
     assert query_count(client, url) <= 7
+
+
+@pytest.mark.parametrize("role", ["secretariat", "gestionnaire"])
+def test_a_broad_search_counts_one_page_ahead_of_the_page_shown(
+    client, actors, secretariat, own_org, monkeypatch, role
+):
+    """A search matching too many people to read them first counts a page beyond the one
+    shown (BROAD_SEARCH_LOOK_AHEAD): « plus de 20 » on the first page of 10 rows, the
+    pages beyond offered as the reader reaches them, and the exact count once within
+    reach. The gestionnaire's page keys are the first of those walked to count them."""
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES_FIRST", 0)  # every search is broad
+    monkeypatch.setattr(views_candidacies, "PAGE_SIZE", 10)
+    user = secretariat if role == "secretariat" else actors["gestionnaire"]
+    made = _garniers(25, organisation=own_org)
+    newest_first = [c.pk for c in sorted(made, key=lambda c: (c.updated_at, c.pk), reverse=True)]
+    client.force_login(user)
+    url = reverse("candidacy_list")
+
+    first = client.get(url, {"q": "garn"})
+    page = first.context["page"]
+    assert page.paginator.capped and page.paginator.provisional
+    assert page.paginator.count == 20 and page.paginator.num_pages == 2
+    assert [c.pk for c in page] == newest_first[:10]
+    html = first.content.decode()
+    assert "Page 1 sur plus de 2" in html
+    assert "Plus de 20 résultats : les pages suivantes montrent les autres" in html
+
+    third = client.get(url, {"q": "garn", "page": 3}).context["page"]
+    assert not third.paginator.capped and third.paginator.count == 25
+    assert [c.pk for c in third] == newest_first[20:]
+    assert "25 résultats" in client.get(url, {"q": "garn", "page": 3}).content.decode()
+
+    # The search's estimate, one query more than the list without a search; the
+    # gestionnaire's count and page keys read in one walk, one query fewer.
+    walked_once = 1 if role == "gestionnaire" else 0
+    assert query_count(client, url + "?q=garn") == query_count(client, url) + 1 - walked_once
 
 
 def test_a_search_the_planner_expects_to_match_many_reads_no_candidate_first(people, monkeypatch):
