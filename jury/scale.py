@@ -574,7 +574,9 @@ class Seeder:
             end = self.now - datetime.timedelta(
                 days=rng.randrange(1, 40), minutes=rng.randrange(600)
             )
-        begin = end - datetime.timedelta(days=rng.randrange(60, 400) * len(entries) // 4 + 1)
+        # A few months a step; the long history's 300 steps within two years, not 80.
+        steps_span = 8 if long_history else len(entries)
+        begin = end - datetime.timedelta(days=rng.randrange(60, 400) * steps_span // 4 + 1)
         span = (end - begin) / max(1, len(entries) - 1)
         times = [self.ts(begin + span * k) for k in range(len(entries))]
         professionnel = rng.choice(self.professionnels[org])
