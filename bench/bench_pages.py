@@ -444,8 +444,23 @@ def _target(page: str, queries: int, ratio: float) -> str:
     return f"missed ({', '.join(missed)})" if missed else "met"
 
 
+# The figures of the run before the scale work (issue 16), shown beside each page's.
+BEFORE = Path(__file__).with_name("before_scale_work.json")
+
+
+def _before(sizes) -> dict:
+    """The figures before the scale work, when this run's sizes are theirs (1,000 and
+    100,000); an empty dict otherwise."""
+    if (sizes[0], sizes[-1]) != (1_000, 100_000) or not BEFORE.exists():
+        return {}
+    return json.loads(BEFORE.read_text(encoding="utf-8"))
+
+
 def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_after) -> str:
     small, large = sizes[0], sizes[-1]
+    before = _before(sizes)
+    before_pages, before_shares = before.get("pages", {}), before.get("throughput_share", {})
+    before_head = (" before (queries, ratio) |", " ---: |") if before else ("", "")
     lines = [
         START,
         "## Pages at scale",
@@ -471,10 +486,19 @@ def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_af
         "time at the small size; the fiche at most 12 queries; the candidacy page and the "
         "deliberation dashboard by their throughput (below). An export is a file of every "
         "row: its time grows with the rows, by nature.",
+    ]
+    if before:
+        lines += [
+            f"- Before: the queries at {large:,} and the ratio of the same page in the run "
+            f"before the scale work ({before['recorded']}, the code of {before['commit']}; "
+            "in full below, « Before the scale work »); "
+            "« — » for a page added since.",
+        ]
+    lines += [
         "",
         f"| page | queries {small:,} | queries {large:,} | {small:,} | {large:,} | ratio | "
-        f"size at {large:,} | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"size at {large:,} | target |{before_head[0]}",
+        f"| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |{before_head[1]}",
     ]
     for page, by_size in results.items():
         a, b = by_size[small], by_size[large]
@@ -484,6 +508,7 @@ def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_af
             f"| {page}{status} | {a['queries']} | {b['queries']} | {a['median'] * 1000:,.0f} ms "
             f"| {b['median'] * 1000:,.0f} ms | {ratio:.1f} | {b['bytes'] / 1024:,.0f} KiB "
             f"| {_target(page, b['queries'], ratio)} |"
+            + (_before_cell(before_pages.get(page)) if before else "")
         )
     cold = [
         f"{page}: {by_size[small]['warmup'] * 1000:,.0f} ms at {small:,}, "
@@ -505,8 +530,9 @@ def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_af
             f"Throughput at {large:,} candidacies: gunicorn, 2 sync workers, 4 client threads "
             f"for {seconds:g} s, best of 2 rounds (a new connection per request).",
             "",
-            "| page | requests/s | share of the trivial view | errors |",
-            "| --- | ---: | ---: | ---: |",
+            "| page | requests/s | share of the trivial view | errors |"
+            + (" share before |" if before else ""),
+            "| --- | ---: | ---: | ---: |" + before_head[1],
         ]
         wanted = {"candidacy detail": 25, "deliberation dashboard": 10}
         for label, rps in rates["rates"].items():
@@ -517,11 +543,19 @@ def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_af
                 if goal is None
                 else f" (target {goal} %: {'met' if share >= goal else 'missed'})"
             )
-            lines.append(f"| {label} | {rps:.1f} | {share:.1f} %{met} | {rates['errors'][label]} |")
+            was = before_shares.get(label)
+            lines.append(
+                f"| {label} | {rps:.1f} | {share:.1f} %{met} | {rates['errors'][label]} |"
+                + ((" —" if was is None else f" {was:.1f} %") + " |" if before else "")
+            )
         memory = ", ".join(f"{m:.0f} MiB" for m in rates["memory"])
         lines += ["", f"Memory of the gunicorn workers after every page once: {memory}."]
     lines.append(END)
     return "\n".join(lines) + "\n"
+
+
+def _before_cell(was: dict | None) -> str:
+    return " — |" if was is None else f" {was['queries']}, {was['ratio']:.1f} |"
 
 
 def write_section(path: Path, section: str) -> None:
