@@ -190,7 +190,7 @@ def _recevabilite_item(event: dict) -> str:
 
 @register.filter
 def candidacy_rows(candidacies) -> SafeString:
-    """One `<tr>` a candidacy of the list: the candidate (a link to the candidacy, with
+    """One `<tr>` a candidacy of the list (candidates.selectors.ListedCandidacy): the candidate (a link to the candidacy, with
     the e-mail), the pathway, the step, the organisation (the CPEF for a VAE candidacy
     without one), the professionnel and the évaluateur (« — » when not assigned) and the
     day of the latest change, each cell labelled for the narrow screens' stacked table."""
@@ -209,17 +209,17 @@ def candidacy_rows(candidacies) -> SafeString:
     url = escape(reverse("candidacy_detail", args=[0])).replace("/0/", "/{}/", 1)
     rows = []
     for c in candidacies:
-        organisation = escape(c.organisation.name) if c.organisation_id else cpef
-        professionnel = escape(str(c.professionnel)) if c.professionnel_id else "—"
-        evaluateur = escape(str(c.evaluateur)) if c.evaluateur_id else "—"
+        organisation = escape(c.organisation) if c.organisation is not None else cpef
+        professionnel = escape(c.professionnel) if c.professionnel is not None else "—"
+        evaluateur = escape(c.evaluateur) if c.evaluateur is not None else "—"
         day = timezone.localtime(c.updated_at).strftime("%d/%m/%Y")
         rows.append(
             f'<tr><td data-label="{label["candidate"]}"><a href="{url.format(c.pk)}">'
-            f"{escape(str(c.candidate))}</a><br><small>{escape(c.candidate.user.email)}"
+            f"{escape(c.candidate)}</a><br><small>{escape(c.email)}"
             f'</small></td><td data-label="{label["pathway"]}">'
             f"{pathways.get(c.pathway, escape(c.pathway))}</td>"
             f'<td data-label="{label["step"]}"><span class="badge badge--state '
-            f'badge--{escape(c.state)}">{escape(c.get_state_display())}</span></td>'
+            f'badge--{escape(c.state)}">{escape(choice_label(State, c.state))}</span></td>'
             f'<td data-label="{label["organisation"]}">{organisation}</td>'
             f'<td data-label="{label["professionnel"]}">{professionnel}</td>'
             f'<td data-label="{label["evaluateur"]}">{evaluateur}</td>'

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F, Max
 from django.urls import reverse
+from django.utils import timezone
 
 from candidates.enums import DECISION_STATES, State
 from candidates.models import Candidacy, ReperageEntry, TransitionLog
@@ -105,6 +106,12 @@ def test_seed_scale_builds_what_the_benchmark_needs(seeded):
     candidate = User.objects.get(email=ACCOUNTS["candidat"])
     long = Candidacy.objects.get(candidate__user=candidate)
     assert long.logs.count() == 2 * LONG_HISTORY_ROUNDS + 4
+    # Found by the gestionnaire's search for « martin » at any size.
+    gestionnaire = User.objects.get(email=ACCOUNTS["gestionnaire"])
+    assert candidate.last_name == "Martin"
+    assert long.organisation.memberships.filter(user=gestionnaire, role="gestionnaire").exists()
+    # Its request within the last two years, not decades before.
+    assert long.logs.order_by("created_at").first().created_at.year >= timezone.now().year - 2
     agenda = JurySession.objects.get(state="open")
     assert agenda.deliberations.filter(decided_at__isnull=True).count() == min(AGENDA_SIZE, N // 5)
     assert ReperageEntry.objects.exists()
