@@ -224,7 +224,8 @@ def candidacy_count(*, user, limit: int, **filters) -> int:
     return min(limit, counts["own"] + counts["outside"])
 
 
-# What a list of candidacies shows of each.
+# The relations a candidacy is read with: on its pages, and in `candidacy_list` (whose rows
+# the list itself reads as values: `listed_candidacies`).
 LIST_RELATED = ("candidate__user", "organisation", "certification", "professionnel", "evaluateur")
 
 

@@ -190,10 +190,11 @@ def _recevabilite_item(event: dict) -> str:
 
 @register.filter
 def candidacy_rows(candidacies) -> SafeString:
-    """One `<tr>` a candidacy of the list (candidates.selectors.ListedCandidacy): the candidate (a link to the candidacy, with
-    the e-mail), the pathway, the step, the organisation (the CPEF for a VAE candidacy
-    without one), the professionnel and the évaluateur (« — » when not assigned) and the
-    day of the latest change, each cell labelled for the narrow screens' stacked table."""
+    """One `<tr>` a candidacy of the list (candidates.selectors.ListedCandidacy): the
+    candidate (a link to the candidacy, with the e-mail), the pathway, the step, the
+    organisation (the CPEF for a VAE candidacy without one), the professionnel and the
+    évaluateur (« — » when not assigned) and the day of the latest change, each cell
+    labelled for the narrow screens' stacked table."""
     label = {
         "candidate": escape(gettext("Candidat")),
         "pathway": escape(gettext("Voie")),
