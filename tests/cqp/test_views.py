@@ -106,6 +106,24 @@ def test_organisation_list_filters_paginates_and_has_an_empty_state(client, secr
     assert response.status_code == 200
 
 
+def test_a_row_of_the_organisation_list_shows_each_column_escaped(client, secretariat):
+    """Each row (cqp.templatetags.organisation_items.organisation_rows): the name linking to
+    the organisation's page, its type, SIRET, city (« — » when none), members and status;
+    every text escaped."""
+    inactive = OrganisationFactory(
+        name="Durand & <Fils>", kind="entreprise", city="", is_active=False
+    )
+    MembershipFactory(organisation=inactive)
+    client.force_login(secretariat)
+    html = client.get(reverse("organisation_list")).content.decode()
+    row = next(r for r in html.split("<tr>") if f"/organisations/{inactive.slug}/" in r)
+    assert f'<a href="/organisations/{inactive.slug}/">Durand &amp; &lt;Fils&gt;</a>' in row
+    assert '<td data-label="Type">Entreprise</td>' in row
+    assert f'<td data-label="SIRET">{inactive.siret}</td>' in row
+    assert '<td data-label="Ville">—</td><td data-label="Membres">1</td>' in row
+    assert '<span class="badge badge--expiree">Inactive</span>' in row
+
+
 def test_organisation_list_query_count_is_constant(client, secretariat):
     client.force_login(secretariat)
     for _ in range(2):
