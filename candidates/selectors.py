@@ -195,7 +195,9 @@ def candidacy_count(*, user, limit: int, **filters) -> int:
     the union of the other ways outside them (in the same query): the union then does not
     deduplicate their 7,500 keys (4 ms to 1.5 ms at 100,000 candidacies).
 
-    A search whose candidates were read first (`_searched`) counts the keys it read."""
+    A search whose candidates were read first (`_searched`) counts the keys it read; the
+    secretariat's list is counted as it is; a broad search (`is_broad_search`) keeps the
+    keys it walked to count, for the page."""
     searched = _searched(user, filters)
     if searched is not None:
         return min(limit, len(searched))
@@ -394,8 +396,9 @@ def _candidates_matching(q: str) -> list[int] | None:
 
 def _matching_candidates(q: str) -> list[int] | None:
     """The keys of the candidates whose name or e-mail holds every word of `q` (the trigram
-    indexes serve it), or None beyond SEARCH_CANDIDATES_FIRST: then the candidacies are
-    filtered by joining their people, which suits a search that matches many."""
+    indexes serve it), or None beyond SEARCH_CANDIDATES_FIRST people found (candidates or
+    not): then the candidacies are filtered by joining their people, which suits a search
+    that matches many."""
     people = User.objects.order_by()
     for word in q.split():
         people = people.filter(_name_matches(word))
