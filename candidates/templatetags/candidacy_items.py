@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _lazy
 
 from cqp.templatetags.main_nav import nav_links, page_name
-from cqp.utils import choice_label
+from cqp.utils import cell_labels, choice_label
 
 from ..enums import Pathway, RecevabiliteOutcome, State
 from ..models import TransitionLog
@@ -195,15 +195,15 @@ def candidacy_rows(candidacies) -> SafeString:
     organisation (the CPEF for a VAE candidacy without one), the professionnel and the
     évaluateur (« — » when not assigned) and the day of the latest change, each cell
     labelled for the narrow screens' stacked table."""
-    label = {
-        "candidate": escape(gettext("Candidat")),
-        "pathway": escape(gettext("Voie")),
-        "step": escape(gettext("Étape")),
-        "organisation": escape(gettext("Organisation")),
-        "professionnel": escape(gettext("Professionnel")),
-        "evaluateur": escape(gettext("Évaluateur")),
-        "updated": escape(gettext("Mise à jour")),
-    }
+    label = cell_labels(
+        candidate=gettext_noop("Candidat"),
+        pathway=gettext_noop("Voie"),
+        step=gettext_noop("Étape"),
+        organisation=gettext_noop("Organisation"),
+        professionnel=gettext_noop("Professionnel"),
+        evaluateur=gettext_noop("Évaluateur"),
+        updated=gettext_noop("Mise à jour"),
+    )
     pathways = {Pathway.VAE: "VAE", Pathway.PARCOURS: escape(gettext("Parcours"))}
     cpef = escape(gettext("CPEF"))
     # The URL of a candidacy: reversed once, its key put in its place.

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from ..models import OrganisationKind
-from ..utils import choice_label
+from ..utils import cell_labels, choice_label
 
 register = template.Library()
 
@@ -27,14 +27,14 @@ def organisation_rows(organisations) -> SafeString:
     """One `<tr>` an organisation (annotated with its `member_count`): its name linking to
     its page, its type, SIRET, city (« — » when none), members and status, each cell
     labelled for the narrow screens' stacked table."""
-    label = {
-        "name": escape(gettext("Raison sociale")),
-        "kind": escape(gettext("Type")),
-        "siret": escape(gettext("SIRET")),
-        "city": escape(gettext("Ville")),
-        "members": escape(gettext("Membres")),
-        "status": escape(gettext("Statut")),
-    }
+    label = cell_labels(
+        name=gettext_noop("Raison sociale"),
+        kind=gettext_noop("Type"),
+        siret=gettext_noop("SIRET"),
+        city=gettext_noop("Ville"),
+        members=gettext_noop("Membres"),
+        status=gettext_noop("Statut"),
+    )
     active = f'<span class="badge badge--valide">{escape(gettext("Active"))}</span>'
     inactive = f'<span class="badge badge--expiree">{escape(gettext("Inactive"))}</span>'
     url = escape(reverse("organisation_detail", kwargs={"slug": _SLUG_STAND_IN}))
