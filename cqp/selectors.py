@@ -124,7 +124,9 @@ def habilitation_list(
             | Q(user__last_name__icontains=q)
             | Q(user__first_name__icontains=q)
         )
-    return qs.order_by("user__last_name", "user__first_name", "kind", "-valid_until")
+    # The key last: two habilitations alike in all the rest keep their order from one page
+    # to the next (neither shown twice, nor missed).
+    return qs.order_by("user__last_name", "user__first_name", "kind", "-valid_until", "pk")
 
 
 def habilitation_get(*, user, pk: int) -> Habilitation:
