@@ -12,6 +12,7 @@ from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 PAGE_SIZE = 20
@@ -364,8 +365,18 @@ def choice_label(choices, value) -> str:
         return value
 
 
-def cell_labels(**texts: str) -> dict[str, str]:
-    """The `data-label` of each column of a list written in Python (the narrow screens'
-    stacked table), translated and escaped once per list, not once a row: the texts marked
-    with `gettext_noop` where they are written, for makemessages."""
-    return {key: escape(gettext(text)) for key, text in texts.items()}
+def table_rows(columns: dict[str, str], rows) -> SafeString:
+    """The `<tr>` of a list written in Python rather than by a template loop (about 0.1 ms
+    a row there): `columns`, each column's key and label (marked with `gettext_noop` where
+    it is written, for makemessages), translated and escaped once per list; `rows`, one
+    dict a row of each column's cell, its HTML already escaped. Each cell carries its
+    column's label as `data-label` (the narrow screens' stacked table)."""
+    labels = [(key, escape(gettext(text))) for key, text in columns.items()]
+    return mark_safe(  # noqa: S308 (the labels escaped here, the cells by the caller)
+        "\n".join(
+            "<tr>"
+            + "".join(f'<td data-label="{label}">{row[key]}</td>' for key, label in labels)
+            + "</tr>"
+            for row in rows
+        )
+    )

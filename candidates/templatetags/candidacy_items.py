@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _lazy
 
 from cqp.templatetags.main_nav import nav_links, page_name
-from cqp.utils import cell_labels, choice_label
+from cqp.utils import choice_label, table_rows
 
 from ..enums import Pathway, RecevabiliteOutcome, State
 from ..models import TransitionLog
@@ -188,42 +188,40 @@ def _recevabilite_item(event: dict) -> str:
     )
 
 
+# The candidacy list's columns (candidacy_rows).
+_CANDIDACY_COLUMNS = {
+    "candidate": gettext_noop("Candidat"),
+    "pathway": gettext_noop("Voie"),
+    "step": gettext_noop("Étape"),
+    "organisation": gettext_noop("Organisation"),
+    "professionnel": gettext_noop("Professionnel"),
+    "evaluateur": gettext_noop("Évaluateur"),
+    "updated": gettext_noop("Mise à jour"),
+}
+
+
 @register.filter
 def candidacy_rows(candidacies) -> SafeString:
     """One `<tr>` a candidacy of the list (candidates.selectors.ListedCandidacy): the
     candidate (a link to the candidacy, with the e-mail), the pathway, the step, the
     organisation (the CPEF for a VAE candidacy without one), the professionnel and the
-    évaluateur (« — » when not assigned) and the day of the latest change, each cell
-    labelled for the narrow screens' stacked table."""
-    label = cell_labels(
-        candidate=gettext_noop("Candidat"),
-        pathway=gettext_noop("Voie"),
-        step=gettext_noop("Étape"),
-        organisation=gettext_noop("Organisation"),
-        professionnel=gettext_noop("Professionnel"),
-        evaluateur=gettext_noop("Évaluateur"),
-        updated=gettext_noop("Mise à jour"),
-    )
+    évaluateur (« — » when not assigned) and the day of the latest change."""
     pathways = {Pathway.VAE: "VAE", Pathway.PARCOURS: escape(gettext("Parcours"))}
     cpef = escape(gettext("CPEF"))
     # The URL of a candidacy: reversed once, its key put in its place.
     url = escape(reverse("candidacy_detail", args=[0])).replace("/0/", "/{}/", 1)
-    rows = []
-    for c in candidacies:
-        organisation = escape(c.organisation) if c.organisation is not None else cpef
-        professionnel = escape(c.professionnel) if c.professionnel is not None else "—"
-        evaluateur = escape(c.evaluateur) if c.evaluateur is not None else "—"
-        day = timezone.localtime(c.updated_at).strftime("%d/%m/%Y")
-        rows.append(
-            f'<tr><td data-label="{label["candidate"]}"><a href="{url.format(c.pk)}">'
-            f"{escape(c.candidate)}</a><br><small>{escape(c.email)}"
-            f'</small></td><td data-label="{label["pathway"]}">'
-            f"{pathways.get(c.pathway, escape(c.pathway))}</td>"
-            f'<td data-label="{label["step"]}"><span class="badge badge--state '
-            f'badge--{escape(c.state)}">{escape(choice_label(State, c.state))}</span></td>'
-            f'<td data-label="{label["organisation"]}">{organisation}</td>'
-            f'<td data-label="{label["professionnel"]}">{professionnel}</td>'
-            f'<td data-label="{label["evaluateur"]}">{evaluateur}</td>'
-            f'<td data-label="{label["updated"]}">{day}</td></tr>'
-        )
-    return mark_safe("\n".join(rows))  # noqa: S308 (every text escaped above)
+
+    def cells(c) -> dict[str, str]:
+        return {
+            "candidate": f'<a href="{url.format(c.pk)}">{escape(c.candidate)}</a><br>'
+            f"<small>{escape(c.email)}</small>",
+            "pathway": pathways.get(c.pathway, escape(c.pathway)),
+            "step": f'<span class="badge badge--state badge--{escape(c.state)}">'
+            f"{escape(choice_label(State, c.state))}</span>",
+            "organisation": escape(c.organisation) if c.organisation is not None else cpef,
+            "professionnel": escape(c.professionnel) if c.professionnel is not None else "—",
+            "evaluateur": escape(c.evaluateur) if c.evaluateur is not None else "—",
+            "updated": timezone.localtime(c.updated_at).strftime("%d/%m/%Y"),
+        }
+
+    return table_rows(_CANDIDACY_COLUMNS, map(cells, candidacies))
