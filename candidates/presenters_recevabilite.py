@@ -107,26 +107,21 @@ def experience_timeline(experiences, *, on: datetime.date, minimum_years: int) -
     }
 
 
-def recevabilite_history(
-    candidacy, limit: int | None = None, documents=None, submissions=None
-) -> tuple[list[dict], int]:
+def recevabilite_history(candidacy, limit: int | None = None) -> tuple[list[dict], int]:
     """The request's submissions (audit log) and decisions (each with its letter, once
-    stored), oldest first, in three queries, or two when the candidacy's `documents`
-    (cqp.documents.candidacy_documents) are given, one less when its `submissions` are
-    (candidates.selectors.recent_history, read with the latest events); with `limit`, only
-    the latest `limit` of them. Returns the events and how many there are in all (counted
-    in the same queries)."""
+    stored), oldest first, in three queries; with `limit`, only the latest `limit` of them.
+    Returns the events and how many there are in all (counted in the same queries)."""
     submissions_query, decisions_query = _history_queries(limit)
-    if submissions is None:
-        rows = submissions_query(candidacy.pk)
-        submissions = (rows, rows[0].total if rows else 0)
-    submitted, total = submissions
+    submitted = submissions_query(candidacy.pk)
     decisions = decisions_query(candidacy.pk)
-    total += decisions[0].total if decisions else 0
-    if documents is None:
-        letters = latest_documents(LETTER, [d.pk for d in decisions])
-    else:
-        letters = {d.object_id: d for d in documents if d.kind == LETTER}
+    total = (submitted[0].total if submitted else 0) + (decisions[0].total if decisions else 0)
+    letters = latest_documents(LETTER, [d.pk for d in decisions])
+    return recevabilite_events(submitted, decisions, letters, limit), total
+
+
+def recevabilite_events(submitted, decisions, letters: dict, limit: int | None = None) -> list:
+    """The events of `recevabilite_history`, from the submissions and decisions read (the
+    latest `limit` of each at least), and the letters of the decisions by their key."""
     events = [{"kind": "submission", "at": entry.created_at, "entry": entry} for entry in submitted]
     events += [
         {
@@ -139,7 +134,7 @@ def recevabilite_history(
         for decision in decisions
     ]
     events.sort(key=lambda event: event["at"])
-    return (events[-limit:] if limit is not None else events), total
+    return events[-limit:] if limit is not None else events
 
 
 @functools.cache

@@ -1,7 +1,6 @@
 """Reads on candidacies, scoped to the requesting user; anything else is a 404."""
 
 import datetime
-import functools
 import json
 from typing import NamedTuple
 
@@ -25,7 +24,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from cqp import notifications
-from cqp.models import Competence, CompetenceElement, User
+from cqp.documents import candidacy_document_rows, latest_editions
+from cqp.models import Competence, CompetenceElement, Document, User
 from cqp.permissions import (
     in_read_memo,
     is_secretariat,
@@ -33,7 +33,7 @@ from cqp.permissions import (
     memoised,
     recalled,
 )
-from cqp.utils import CompiledQuery, count_up_to, key_array
+from cqp.utils import CompiledQuery, JSONObjects, count_up_to, key_array
 
 from . import permissions
 from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
@@ -471,18 +471,19 @@ def _read_searched(user, filters: dict) -> list[int]:
     return list(rows.values_list("id", flat=True))
 
 
-# Every page of a candidacy reads it so: compiled once (cqp.utils.CompiledQuery).
-_candidacy_by_key = CompiledQuery(
-    Candidacy,
-    lambda pk: (
+def _candidacy_by_key_query(pk) -> QuerySet[Candidacy]:
+    return (
         Candidacy.objects.select_related(*LIST_RELATED)
         .annotate(
             assigned_permissions=permissions.assigned_permissions(),
             **{name: expression() for name, expression in _page_facts.items()},
         )
         .filter(pk=pk)
-    ),
-)
+    )
+
+
+# Every page of a candidacy reads it so: compiled once (cqp.utils.CompiledQuery).
+_candidacy_by_key = CompiledQuery(Candidacy, _candidacy_by_key_query)
 
 
 def candidacy_get(*, user, pk: int) -> Candidacy:
@@ -491,7 +492,10 @@ def candidacy_get(*, user, pk: int) -> Candidacy:
     professionnel or évaluateur, the gestionnaires of its organisation), the registered
     rules only when none does: planning the whole union for one row costs more than the
     row (10 ms at 100,000 candidacies)."""
-    found = _candidacy_by_key(pk)
+    return _seen_or_404(_candidacy_by_key(pk), user)
+
+
+def _seen_or_404(found: list[Candidacy], user) -> Candidacy:
     if not found:
         raise Http404
     candidacy = found[0]
@@ -667,49 +671,89 @@ class RecentHistory(NamedTuple):
     submissions_total: int
 
 
-def recent_history(
-    candidacy, limit: int = RECENT_HISTORY, *, submissions: int = 0
-) -> RecentHistory:
-    """The latest `limit` events, in chronological order, and how many there are in all;
-    with `submissions`, the latest that many submissions of the VAE request too (for
-    candidates.presenters_recevabilite.recevabilite_history) and their number. One query:
-    the rows of both, the counts riding on each row."""
-    rows = _latest_events(limit, submissions)(candidacy.pk)
-    if not rows:
-        return RecentHistory([], 0, [], 0)
-    sent = [row for row in rows if row.transition == SUBMISSION][:submissions]
-    return RecentHistory(rows[:limit][::-1], rows[0].total, sent, rows[0].submissions_total)
+class CandidacyPage(NamedTuple):
+    """What the candidacy page shows besides the candidacy (`candidacy_page`)."""
+
+    candidacy: Candidacy
+    history: RecentHistory
+    decisions: list[RecevabiliteDecision]  # the latest recevabilité decisions, newest first
+    decisions_total: int
+    documents: list[Document]  # the latest edition of each of its documents, oldest first
 
 
-@functools.cache
-def _latest_events(limit: int, submissions: int) -> CompiledQuery:
-    """The candidacy page's query of its latest events and submissions, compiled once
-    (cqp.utils.CompiledQuery). The latest `submissions` submissions and the latest `limit`
-    events are all among the rows, newest first: the first `limit` rows are the latest
-    events, and the first `submissions` submissions among them the latest submissions
-    (a submission outside the latest events is older than any inside). Each is read along
-    its index (transitionlog_candidacy_time, transitionlog_submissions), and so are the
-    counts. (A UNION of the two, each limited, ran in 0.2 ms as a query, but 1.5 ms as the
-    prepared statement every page runs: PostgreSQL's generic plan of it is poor.)"""
+# The candidacy page shows this many of the latest submissions and decisions of a VAE
+# request; the history page shows them all.
+RECENT_RECEVABILITE = 6
+_PERSON = ("first_name", "last_name", "email")  # what `str(user)` shows
+_EVENTS = JSONObjects(TransitionLog, related={"actor": _PERSON})
+_DECISIONS = JSONObjects(RecevabiliteDecision, related={"decided_by": _PERSON})
+_DOCUMENTS = JSONObjects(Document)
 
-    def build(candidacy_pk):
-        logs = TransitionLog.objects.filter(candidacy_id=candidacy_pk).order_by(
-            "-created_at", "-pk"
+
+def candidacy_page(*, user, pk: int) -> CandidacyPage:
+    """The candidacy as `candidacy_get` reads it (404 unless the user may see it), with its
+    latest events, its latest submissions and recevabilité decisions (a VAE request's),
+    their numbers, and its documents: all in the candidacy's own query, as JSON
+    (cqp.utils.JSONObjects). Read as four queries, they were a third of the page's time."""
+    candidacy = _seen_or_404(_candidacy_page_by_key(pk), user)
+    facts, using = candidacy.__dict__, candidacy._state.db
+    events = _EVENTS.objects(facts.pop("page_events"), using)
+    events.sort(key=lambda entry: (entry.created_at, entry.pk))
+    submissions = _EVENTS.objects(facts.pop("page_submissions"), using)
+    submissions.sort(key=lambda entry: (entry.created_at, entry.pk), reverse=True)
+    decisions = _DECISIONS.objects(facts.pop("page_decisions"), using)
+    decisions.sort(key=lambda decision: (decision.decided_at, decision.pk), reverse=True)
+    history = RecentHistory(
+        events, facts.pop("page_events_total"), submissions, facts.pop("page_submissions_total")
+    )
+    return CandidacyPage(
+        candidacy,
+        history,
+        decisions,
+        facts.pop("page_decisions_total"),
+        latest_editions(_DOCUMENTS.objects(facts.pop("page_documents"), using)),
+    )
+
+
+def _candidacy_page_query(pk) -> QuerySet[Candidacy]:
+    """`_candidacy_by_key_query`, and what the page shows of the candidacy's log, decisions
+    and documents, each read along its index (transitionlog_candidacy_time,
+    transitionlog_submissions, recevabilite_candidacy_time) and counted from it."""
+
+    def events(candidacy):
+        return TransitionLog.objects.filter(candidacy=candidacy).order_by("-created_at", "-pk")
+
+    def submissions(candidacy):
+        return events(candidacy).filter(transition=SUBMISSION)
+
+    def decisions(candidacy):
+        return RecevabiliteDecision.objects.filter(candidacy=candidacy).order_by(
+            "-decided_at", "-pk"
         )
-        sent = logs.filter(transition=SUBMISSION)
-        keys = Q(pk__in=logs.values("pk")[:limit])
-        if submissions:
-            keys |= Q(pk__in=sent.values("pk")[:submissions])
-        return (
-            logs.filter(keys)
-            .select_related("actor")
-            .annotate(
-                total=count_per_candidacy(logs),
-                submissions_total=count_per_candidacy(sent) if submissions else Value(0),
-            )
-        )
 
-    return CompiledQuery(TransitionLog, build)
+    here = OuterRef("pk")
+    return _candidacy_by_key_query(pk).annotate(
+        page_events=_EVENTS.rows(_latest(events, RECENT_HISTORY)),
+        page_events_total=count_per_candidacy(events(here)),
+        page_submissions=_EVENTS.rows(_latest(submissions, RECENT_RECEVABILITE)),
+        page_submissions_total=count_per_candidacy(submissions(here)),
+        page_decisions=_DECISIONS.rows(_latest(decisions, RECENT_RECEVABILITE)),
+        page_decisions_total=count_per_candidacy(decisions(here)),
+        # The documents' owners are subqueries of the documents' query: the candidacy is
+        # two queries out.
+        page_documents=_DOCUMENTS.rows(candidacy_document_rows(OuterRef(here))),
+    )
+
+
+def _latest(rows_of, n: int) -> QuerySet:
+    """The first `n` of `rows_of(candidacy)` (in its order) for the candidacy of the query
+    two out (the candidacy's, around the JSON of the rows), taken along their index before
+    their people are joined to them: joined first, PostgreSQL sorted a long history whole."""
+    rows = rows_of(OuterRef(OuterRef("pk")))
+    return rows.model.objects.filter(pk__in=rows.values("pk")[:n]).order_by()
+
+
+_candidacy_page_by_key = CompiledQuery(Candidacy, _candidacy_page_query)
 
 
 def count_per_candidacy(rows: QuerySet) -> Coalesce:

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 
 from . import seal, typography
 from .models import Document, Issuer
-from .utils import CompiledQuery
+from .utils import AmongRows
 
 
 @dataclass(frozen=True)
@@ -190,25 +190,25 @@ def latest_documents(code: str, object_ids) -> dict[int, Document]:
     return latest
 
 
-def _candidacy_documents_query(candidacy_pk):
+def candidacy_document_rows(candidacy_pk) -> QuerySet[Document]:
+    """Every stored edition of the documents of the candidacy `candidacy_pk` (a key, or an
+    expression naming the candidacy of an outer query, as candidates.selectors.candidacy_page
+    reads them), for `latest_editions`."""
     condition = Q(pk__in=[])
     for kind in _kinds.values():
         if kind.candidacy_lookup is None:
             continue
         owners = kind.model._default_manager.filter(**{kind.candidacy_lookup: candidacy_pk})
-        condition |= Q(kind=kind.code, object_id__in=owners.values("pk"))
+        # Each kind's documents along document_kind_object.
+        condition |= Q(Q(kind=kind.code), AmongRows("object_id", owners.values("pk")))
     return Document.objects.filter(condition).order_by("generated_at", "edition", "pk")
 
 
-# A subquery per kind of document: compiled once (cqp.utils.CompiledQuery), after every app
-# has registered its kinds.
-_candidacy_documents = CompiledQuery(Document, _candidacy_documents_query)
-
-
-def candidacy_documents(candidacy) -> list[Document]:
-    """The latest edition of every stored document of one candidacy, oldest first, in one query."""
+def latest_editions(documents) -> list[Document]:
+    """The latest edition of each document among `documents` (editions of one candidacy's
+    documents), oldest first."""
     latest: dict[tuple[str, int], Document] = {}
-    for document in _candidacy_documents(candidacy.pk):
+    for document in sorted(documents, key=lambda d: (d.generated_at, d.edition, d.pk)):
         latest[(document.kind, document.object_id)] = document
     return sorted(latest.values(), key=lambda d: (d.generated_at, d.pk))
 

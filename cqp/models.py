@@ -641,6 +641,10 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["content_type", "object_id"]),
+            # The documents of a kind for some objects, by their keys (latest_documents, the
+            # candidacy page's documents): the unique constraint puts the content type
+            # between the two, and a lookup without it read every document of the kind.
+            models.Index(fields=["kind", "object_id", "edition"], name="document_kind_object"),
             # The public page looks an uploaded PDF up by its digest.
             models.Index(fields=["sha256"], name="document_sha256"),
         ]

@@ -1,8 +1,10 @@
 import calendar
 import copy
 import datetime
+import json
 import weakref
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
@@ -228,6 +230,115 @@ class JSONRows(Subquery):
         else:
             sql = f"(SELECT json_group_array(json_object({pairs})) FROM {subquery} _rows)"  # noqa: S608
         return sql, params
+
+
+class JSONObjects:
+    """Rows of `model` read on another query's row, then made model objects again: for a
+    page whose few related lists would each cost a query (its round trip, and 0.2 to 0.4 ms
+    of Python to run it), read instead as JSON text in one query (JSONRows).
+
+    `rows(queryset)` is the annotation: every column of the model and, for each relation of
+    `related` (name -> fields of the related model), those fields of the related object.
+    `objects(text)` returns the model objects, their related objects cached as
+    select_related caches them (the related object has its key and these fields only: any
+    other would be read by a query of its own). The dates and times come back as the ORM
+    gives them, in UTC."""
+
+    def __init__(self, model, related: dict[str, tuple[str, ...]] | None = None):
+        self.model = model
+        self.related = related or {}
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [field.attname for field in self.fields]
+        # The related objects' fields in their model's order, as Model.from_db takes them.
+        self.links = []
+        for name, fields in self.related.items():
+            field = model._meta.get_field(name)
+            order = [f.attname for f in field.related_model._meta.concrete_fields]
+            self.links.append((field, sorted(fields, key=order.index)))
+
+    def rows(self, queryset) -> JSONRows:
+        related = {
+            f"{relation}__{name}": models.F(f"{relation}__{name}")
+            for relation, names in self.related.items()
+            for name in names
+        }
+        return JSONRows(queryset.values(*self.names).annotate(**related))
+
+    def objects(self, text: str, using: str = DEFAULT_DB_ALIAS) -> list:
+        rows = json.loads(text or "[]")
+        if not rows:
+            return []
+        convert = self._converters(connections[using].vendor)
+        made = []
+        for row in rows:
+            values = [row[name] for name in self.names]
+            for index, to_python in convert:
+                if values[index] is not None:
+                    values[index] = to_python(values[index])
+            made.append(self.model.from_db(using, self.names, values))
+        for field, names in self.links:
+            target = field.related_model
+            target_names = [target._meta.pk.attname, *names]
+            keys = [f"{field.name}__{name}" for name in names]
+            for obj, row in zip(made, rows, strict=True):
+                key = row[field.attname]
+                related = (
+                    None
+                    if key is None
+                    else target.from_db(using, target_names, [key, *(row[k] for k in keys)])
+                )
+                field.set_cached_value(obj, related)
+        return made
+
+    def _converters(self, vendor: str) -> list:
+        """(index, function) for the columns JSON does not give as the ORM does: dates and
+        times as ISO text (naive on SQLite, which stores them in UTC), booleans as 0 or 1 and
+        JSON columns as their text on SQLite."""
+        convert = []
+        for index, field in enumerate(self.fields):
+            if isinstance(field, models.DateTimeField):
+                convert.append((index, _datetime_from_json))
+            elif isinstance(field, models.DateField):
+                convert.append((index, datetime.date.fromisoformat))
+            elif vendor == "sqlite" and isinstance(field, models.BooleanField):
+                convert.append((index, bool))
+            elif vendor == "sqlite" and isinstance(field, models.JSONField):
+                convert.append((index, json.loads))
+        return convert
+
+
+def _datetime_from_json(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text)
+    if moment.tzinfo is None and settings.USE_TZ:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment
+
+
+class AmongRows(models.Expression):
+    """`column` is one of the values of `queryset` (one column): `IN (subquery)`, written on
+    PostgreSQL `= ANY(ARRAY(subquery))`, which an index on the column serves within an OR
+    of such conditions (a bitmap per condition) where `IN` became a hashed subplan tested
+    on every row of the table. For a filter: `rows.filter(AmongRows("object_id", keys))`."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def __init__(self, column: str, queryset):
+        super().__init__()
+        self.column, self.subquery = models.F(column), Subquery(queryset.order_by())
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.subquery = expressions
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
+        return f"{column} IN {subquery}", (*column_params, *subquery_params)
 
 
 class CountRows(Subquery):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cqp.decorators import secretariat_required
-from cqp.documents import candidacy_documents
 from cqp.exceptions import TransitionError
 from cqp.permissions import is_secretariat
 from cqp.selectors import managed_organisation_list
@@ -28,7 +27,8 @@ from ..forms import (
 )
 from ..next_step import missing_with_links, next_step, other_actions
 from ..presenters import candidacy_context, downloads, recevabilite_row
-from ..presenters_recevabilite import recevabilite_history
+from ..presenters_recevabilite import recevabilite_events, recevabilite_history
+from ..services_recevabilite import LETTER
 from ..transitions import TRANSITIONS
 
 
@@ -104,21 +104,18 @@ def candidacy_create(request):
 
 @login_required
 def candidacy_detail(request, pk):
-    candidacy = candidacy_for(request, pk)
-    user = request.user
+    # The candidacy with its latest events, decisions and documents, in one query.
+    page = selectors.candidacy_page(user=request.user, pk=pk)
+    candidacy, recent, user = page.candidacy, page.history, request.user
     vae = candidacy.pathway == Pathway.VAE
-    recent = selectors.recent_history(candidacy, submissions=RECENT_RECEVABILITE if vae else 0)
-    documents = candidacy_documents(candidacy)
-    recevabilite, recevabilite_total = (
-        recevabilite_history(
-            candidacy,
-            limit=RECENT_RECEVABILITE,
-            documents=documents,
-            submissions=(recent.submissions, recent.submissions_total),
+    if vae:
+        letters = {d.object_id: d for d in page.documents if d.kind == LETTER}
+        recevabilite = recevabilite_events(
+            recent.submissions, page.decisions, letters, selectors.RECENT_RECEVABILITE
         )
-        if vae
-        else ([], 0)
-    )
+        recevabilite_total = recent.submissions_total + page.decisions_total
+    else:
+        recevabilite, recevabilite_total = [], 0
     step = next_step(candidacy, user)
     context = candidacy_context(
         request,
@@ -128,7 +125,7 @@ def candidacy_detail(request, pk):
         history=recent.events,
         history_total=recent.total,
         plan=selectors.plan_actions(candidacy) if not vae else None,
-        documents=documents,
+        documents=page.documents,
         downloads=downloads(candidacy, user),
         recevabilite_history=recevabilite,
         recevabilite_total=recevabilite_total,
@@ -139,9 +136,6 @@ def candidacy_detail(request, pk):
 
 
 HISTORY_PAGE_SIZE = 50
-# The candidacy page shows this many of the latest submissions and decisions of a VAE
-# request; the history page shows them all.
-RECENT_RECEVABILITE = 6
 
 
 @login_required

@@ -79,14 +79,23 @@ def test_the_history_page_and_the_detail_page_run_constant_queries(client, secre
     assert [query_count(client, url) for url in urls] == few
 
 
-def test_recent_history_counts_in_the_same_query(own_org, secretariat, django_assert_num_queries):
+def test_the_candidacy_page_reads_its_history_with_the_candidacy(
+    own_org, secretariat, django_assert_num_queries
+):
     candidacy = CandidacyFactory(organisation=own_org)
     _events(candidacy, secretariat, 12)
     with django_assert_num_queries(1):
-        recent = selectors.recent_history(candidacy, limit=5, submissions=3)
+        page = selectors.candidacy_page(user=secretariat, pk=candidacy.pk)
+        recent = page.history
+        # The people come with the events: naming them reads nothing more.
+        actors = {str(entry.actor) for entry in recent.events}
+    assert page.candidacy == candidacy
+    assert actors == {str(secretariat)}
     assert recent.total == TransitionLog.objects.filter(candidacy=candidacy).count()
-    assert [r.comment for r in recent.events] == [f"Événement {i:03d}" for i in range(7, 12)]
+    latest = [f"Événement {i:03d}" for i in range(12 - selectors.RECENT_HISTORY, 12)]
+    assert [r.comment for r in recent.events] == latest
     assert recent.submissions == [] and recent.submissions_total == 0
+    assert page.decisions == [] and page.decisions_total == 0
 
 
 def _submission(candidacy, actor, comment):
@@ -101,23 +110,26 @@ def _submission(candidacy, actor, comment):
     )
 
 
-def test_recent_history_reads_the_latest_submissions_with_the_latest_events(
+def test_the_candidacy_page_reads_the_latest_submissions_with_the_latest_events(
     own_org, secretariat, django_assert_num_queries
 ):
     """The latest submissions of a VAE request come in the same query, those older than the
     latest events as well as those among them, newest first."""
     candidacy = CandidacyFactory(organisation=own_org)
-    for n in range(4):
+    for n in range(8):
         _submission(candidacy, secretariat, f"Envoi {n}")
         _events(candidacy, secretariat, 6)
-    _submission(candidacy, secretariat, "Envoi 4")
+    _submission(candidacy, secretariat, "Envoi 8")
     with django_assert_num_queries(1):
-        recent = selectors.recent_history(candidacy, limit=5, submissions=3)
-    assert [r.comment for r in recent.submissions] == ["Envoi 4", "Envoi 3", "Envoi 2"]
-    assert recent.submissions_total == 5
-    assert [r.comment for r in recent.events] == [f"Événement {i:03d}" for i in (2, 3, 4, 5)] + [
-        "Envoi 4"
-    ]
+        recent = selectors.candidacy_page(user=secretariat, pk=candidacy.pk).history
+    assert selectors.RECENT_RECEVABILITE == 6 and selectors.RECENT_HISTORY == 10
+    assert [r.comment for r in recent.submissions] == [f"Envoi {n}" for n in range(8, 2, -1)]
+    assert recent.submissions_total == 9
+    assert [r.comment for r in recent.events] == (
+        ["Événement 004", "Événement 005", "Envoi 7"]
+        + [f"Événement {i:03d}" for i in range(6)]
+        + ["Envoi 8"]
+    )
     assert recent.total == TransitionLog.objects.filter(candidacy=candidacy).count()
 
 

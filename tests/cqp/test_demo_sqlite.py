@@ -42,6 +42,32 @@ for user in User.objects.filter(email__endswith="@demo.cqp.fr"):
         status = client.get(path).status_code
         if status >= 500:
             failures.append((user.email, path, status))
+# The candidacy page reads its events, decisions and documents as JSON (cqp.utils.JSONObjects):
+# on SQLite too, the objects the ORM reads.
+from candidates import selectors
+from candidates.models import RecevabiliteDecision, TransitionLog
+from cqp.documents import candidacy_document_rows, latest_editions
+secretariat = User.objects.get(email="secretariat@demo.cqp.fr")
+mismatches, documents = [], 0
+for candidacy in Candidacy.objects.all():
+    page = selectors.candidacy_page(user=secretariat, pk=candidacy.pk)
+    def seen(event):
+        return (event.pk, event.created_at, event.comment_values, str(event.actor))
+    latest = TransitionLog.objects.filter(candidacy=candidacy).order_by("-created_at", "-pk")
+    if [seen(e) for e in page.history.events] != [seen(e) for e in latest[:10]][::-1]:
+        mismatches.append((candidacy.pk, "events"))
+    def decided(d):
+        return (d.pk, d.decided_at, d.submitted_on, d.items, str(d.decided_by))
+    made = RecevabiliteDecision.objects.filter(candidacy=candidacy).order_by("-decided_at", "-pk")
+    if [decided(d) for d in page.decisions] != [decided(d) for d in made[:6]]:
+        mismatches.append((candidacy.pk, "decisions"))
+    def stored(d):
+        return (d.pk, d.kind, d.generated_at, d.file.name, d.size)
+    editions = latest_editions(candidacy_document_rows(candidacy.pk))
+    if [stored(d) for d in page.documents] != [stored(d) for d in editions]:
+        mismatches.append((candidacy.pk, "documents"))
+    documents += len(page.documents)
+print("json mismatches", mismatches, "documents", documents)
 print("checked", User.objects.filter(email__endswith="@demo.cqp.fr").count(), "accounts")
 print("sessions", JurySession.objects.count(), "fiches", Deliberation.objects.count())
 print("failures", failures)
@@ -78,4 +104,5 @@ def test_the_demo_seeds_and_serves_every_account_on_sqlite(tmp_path):
     assert done.returncode == 0, done.stderr[-4000:]
     assert "failures []" in done.stdout, done.stdout[-4000:] + done.stderr[-4000:]
     assert "checked 0 accounts" not in done.stdout
+    assert "json mismatches []" in done.stdout and "documents 0" not in done.stdout
     assert "sessions 0" not in done.stdout and "fiches 0" not in done.stdout
