@@ -8,13 +8,15 @@ class CqpConfig(AppConfig):
     verbose_name = _("Plateforme CQP")
 
     def ready(self):
-        # Registers the core's panels, its demo seeders (run before the apps': the issuer signs
-        # their documents), the session clock's start at each login, the seal's system check,
-        # and the reminders' notification messages (rendered again when a notice is shown).
+        # Registers the core's panels, the receivers that keep the member counts, its demo
+        # seeders (run before the apps': the issuer signs their documents), the session
+        # clock's start at each login, the seal's system check, and the reminders'
+        # notification messages (rendered again when a notice is shown).
         from . import (  # noqa: F401
             dashboard_panels,
             demo_issuer,
             demo_registry,
+            member_counts,
             middleware,
             reminders,
             seal,

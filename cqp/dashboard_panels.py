@@ -41,7 +41,6 @@ def gestionnaire_panel(request):
         .values("n")
     )
     organisations = selectors.managed_organisation_list(user=request.user).annotate(
-        member_count=selectors.member_count(),
         pending_invitations=Coalesce(Subquery(pending), 0),
     )
     return {"organisations": organisations}

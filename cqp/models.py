@@ -313,6 +313,8 @@ class Organisation(models.Model):
     city = models.CharField(_("ville"), max_length=120, blank=True)
     is_active = models.BooleanField(_("en activité"), default=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # People with a membership, two roles counted once: kept by cqp.member_counts.
+    member_count = models.PositiveIntegerField(_("membres"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("organisation")

@@ -2,8 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,7 +26,7 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
     """Organisations the user may see: all for the secretariat, their own otherwise."""
     qs = Organisation.objects.all()
     if not is_secretariat(user):
-        # A subquery, not a join: the member count below must see every membership.
+        # A subquery, not a join: one row an organisation, whatever the user's roles there.
         qs = qs.filter(pk__in=Membership.objects.filter(user=user).values("organisation"))
     if kind:
         qs = qs.filter(kind=kind)
@@ -35,21 +34,7 @@ def organisation_list(*, user, kind: str = "", q: str = "") -> QuerySet[Organisa
         qs = qs.filter(
             Q(name__icontains=q) | Q(siret__startswith=q.replace(" ", "")) | Q(city__icontains=q)
         )
-    return qs.annotate(member_count=member_count()).order_by("name", "pk")
-
-
-def member_count() -> Coalesce:
-    """An organisation's members (a person with two roles counted once), as a subquery:
-    counted per row shown (PostgreSQL runs it after the LIMIT), not over every membership
-    of every organisation, and from the (organisation, user) index alone."""
-    members = (
-        Membership.objects.filter(organisation=OuterRef("pk"))
-        .order_by()
-        .values("organisation")
-        .annotate(n=Count("user", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(members), 0)
+    return qs.order_by("name", "pk")
 
 
 def organisation_get(*, user, slug: str) -> Organisation:

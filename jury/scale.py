@@ -44,6 +44,7 @@ from candidates.models import (
     VaeExperience,
     VaeRequest,
 )
+from cqp import member_counts
 from cqp.models import (
     Certification,
     Habilitation,
@@ -505,6 +506,8 @@ class Seeder:
             self.build_notifications_for_accounts()
             self.flush()
             self.reset_sequences()
+            # The memberships were written by COPY, past the receivers that count them.
+            member_counts.recount()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         report.rows = {t.table: t.written for t in self.tables.values()}
