@@ -12,7 +12,7 @@ from django.utils import timezone
 from cqp.documents import DocumentKind, register
 
 from . import recevabilite, selectors
-from .enums import Pathway, RecevabiliteOutcome, ReperageStatus
+from .enums import LETTER, Pathway, RecevabiliteOutcome, ReperageStatus
 from .experience import experience_summary
 from .models import Candidacy, RecevabiliteDecision, TransitionLog, VaeActivity
 
@@ -198,7 +198,7 @@ def _visible_decisions(user):
 
 register(
     DocumentKind(
-        code="avis_recevabilite",
+        code=LETTER,
         label=AVIS_LABEL,
         model=RecevabiliteDecision,
         template="documents/avis_recevabilite.html",
@@ -206,5 +206,6 @@ register(
         title=avis_title,
         visible=_visible_decisions,
         candidacy_lookup="candidacy",
+        candidacy_latest=("-decided_at", "-pk"),
     )
 )

@@ -98,3 +98,7 @@ class Civility(models.TextChoices):
 
     MADAME = "madame", _("Madame")
     MONSIEUR = "monsieur", _("Monsieur")
+
+
+# The kind of document (cqp.documents) of a recevabilité decision's letter.
+LETTER = "avis_recevabilite"

@@ -15,11 +15,10 @@ from cqp.documents import latest_documents
 from cqp.utils import CompiledQuery, add_months
 
 from . import recevabilite
-from .enums import RecevabiliteOutcome, State
+from .enums import LETTER, RecevabiliteOutcome, State
 from .experience import experience_summary
 from .models import RecevabiliteDecision, TransitionLog
 from .selectors import SUBMISSION, count_per_candidacy
-from .services_recevabilite import LETTER
 
 DAY = datetime.timedelta(days=1)
 

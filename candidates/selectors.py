@@ -33,10 +33,10 @@ from cqp.permissions import (
     memoised,
     recalled,
 )
-from cqp.utils import CompiledQuery, JSONObjects, count_up_to, key_array
+from cqp.utils import AmongRows, CompiledQuery, JSONObjects, count_up_to, key_array
 
 from . import permissions
-from .enums import WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
+from .enums import LETTER, WAITING_STATES, Pathway, ProofKind, RecevabiliteOutcome, State
 from .models import (
     Candidacy,
     Candidate,
@@ -678,6 +678,7 @@ class CandidacyPage(NamedTuple):
     history: RecentHistory
     decisions: list[RecevabiliteDecision]  # the latest recevabilité decisions, newest first
     decisions_total: int
+    letters: dict[int, Document]  # the latest decisions' letters, by the decision's key
     documents: list[Document]  # the latest edition of each of its documents, oldest first
 
 
@@ -693,7 +694,8 @@ _DOCUMENTS = JSONObjects(Document)
 def candidacy_page(*, user, pk: int) -> CandidacyPage:
     """The candidacy as `candidacy_get` reads it (404 unless the user may see it), with its
     latest events, its latest submissions and recevabilité decisions (a VAE request's),
-    their numbers, and its documents: all in the candidacy's own query, as JSON
+    their numbers, the letters of those decisions, and its documents (cqp.documents:
+    candidacy_document_rows): all in the candidacy's own query, as JSON
     (cqp.utils.JSONObjects). Read as four queries of their own (a round trip and 0.2 to
     0.4 ms of Python each), they were a sixth of the page's time."""
     candidacy = _seen_or_404(_candidacy_page_by_key(pk), user)
@@ -707,11 +709,13 @@ def candidacy_page(*, user, pk: int) -> CandidacyPage:
     history = RecentHistory(
         events, facts.pop("page_events_total"), submissions, facts.pop("page_submissions_total")
     )
+    letters = latest_editions(_DOCUMENTS.objects(facts.pop("page_letters"), using))
     return CandidacyPage(
         candidacy,
         history,
         decisions,
         facts.pop("page_decisions_total"),
+        {letter.object_id: letter for letter in letters},
         latest_editions(_DOCUMENTS.objects(facts.pop("page_documents"), using)),
     )
 
@@ -740,6 +744,16 @@ def _candidacy_page_query(pk) -> QuerySet[Candidacy]:
         page_submissions_total=count_per_candidacy(submissions(here)),
         page_decisions=_DECISIONS.rows(_latest(decisions, RECENT_RECEVABILITE)),
         page_decisions_total=count_per_candidacy(decisions(here)),
+        # The letters of the latest decisions, along document_kind_object.
+        page_letters=_DOCUMENTS.rows(
+            Document.objects.filter(
+                AmongRows(
+                    "object_id",
+                    decisions(OuterRef(OuterRef("pk"))).values("pk")[:RECENT_RECEVABILITE],
+                ),
+                kind=LETTER,
+            )
+        ),
         # The documents' owners are subqueries of the documents' query: the candidacy is
         # two queries out.
         page_documents=_DOCUMENTS.rows(candidacy_document_rows(OuterRef(here))),

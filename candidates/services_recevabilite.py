@@ -12,7 +12,7 @@ from cqp.models import User
 from cqp.tasks import generate_document_later
 
 from . import recevabilite
-from .enums import RecevabiliteOutcome, State
+from .enums import LETTER, RecevabiliteOutcome, State
 from .models import Candidacy, RecevabiliteDecision
 from .services import check_expected, run_transition
 
@@ -27,7 +27,6 @@ STATE_AFTER = {
     RecevabiliteOutcome.DEFAVORABLE: State.NON_RECEVABLE,
     RecevabiliteOutcome.INCOMPLET: State.DEMANDE,
 }
-LETTER = "avis_recevabilite"
 
 
 def decided_meanwhile(candidacy: Candidacy) -> ConcurrentChange | None:

@@ -46,6 +46,10 @@ class DocumentKind:
     # Lookup from `model` to the candidacy it belongs to ("pk", "candidacy", ...), so that
     # the candidacy page can list its documents; None for documents of no one candidacy.
     candidacy_lookup: str | None = None
+    # With `candidacy_lookup`: an order of `model` by which only the first object's document
+    # is among the candidacy's documents (a letter per recevabilité decision: the latest
+    # one; each earlier letter is beside its decision in the history of the decisions).
+    candidacy_latest: tuple[str, ...] = ()
     # Sealed by the CPEF (cqp.seal) before it is stored: the documents that certify something.
     sealed: bool = False
 
@@ -193,12 +197,15 @@ def latest_documents(code: str, object_ids) -> dict[int, Document]:
 def candidacy_document_rows(candidacy_pk) -> QuerySet[Document]:
     """Every stored edition of the documents of the candidacy `candidacy_pk` (a key, or an
     expression naming the candidacy of an outer query, as candidates.selectors.candidacy_page
-    reads them), for `latest_editions`."""
+    reads them), for `latest_editions`; of a kind with `candidacy_latest`, its latest
+    object's only."""
     condition = Q(pk__in=[])
     for kind in _kinds.values():
         if kind.candidacy_lookup is None:
             continue
         owners = kind.model._default_manager.filter(**{kind.candidacy_lookup: candidacy_pk})
+        if kind.candidacy_latest:
+            owners = owners.order_by(*kind.candidacy_latest)[:1]
         # Each kind's documents along document_kind_object.
         condition |= Q(Q(kind=kind.code), AmongRows("object_id", owners.values("pk")))
     return Document.objects.filter(condition).order_by("generated_at", "edition", "pk")

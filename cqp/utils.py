@@ -325,7 +325,9 @@ class AmongRows(models.Expression):
 
     def __init__(self, column: str, queryset):
         super().__init__()
-        self.column, self.subquery = models.F(column), Subquery(queryset.order_by())
+        if not queryset.query.is_sliced:  # a slice keeps the order it takes the first of
+            queryset = queryset.order_by()
+        self.column, self.subquery = models.F(column), Subquery(queryset)
 
     def get_source_expressions(self):
         return [self.column, self.subquery]

@@ -17,6 +17,7 @@ Known accounts (password `BENCH_PASSWORD`), for the benchmark: see `ACCOUNTS`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import random
 import time
@@ -26,6 +27,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -47,6 +50,7 @@ from candidates.models import (
 from cqp import member_counts
 from cqp.models import (
     Certification,
+    Document,
     Habilitation,
     Membership,
     Notification,
@@ -141,6 +145,15 @@ _COMMON = [0.004 / (k + 1) ** 0.5 for k in range(len(LAST))]
 _RARE = (1 - sum(_COMMON)) / (len(SURNAMES) - len(LAST))
 SURNAME_WEIGHTS = list(itertools.accumulate(_COMMON + [_RARE] * (len(SURNAMES) - len(LAST))))
 CITIES = ["Lyon", "Paris", "Lille", "Nantes", "Bordeaux", "Rennes", "Dijon", "Metz", "Nîmes"]
+# The file every stored document of the data set names (Seeder.store_placeholder): a blank
+# page.
+PLACEHOLDER = "documents/scale/document.pdf"
+PLACEHOLDER_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 COMMENT = "Les éléments observés et le récit concordent ; pratique régulière et autonome."
 
 
@@ -245,6 +258,7 @@ class Seeder:
             for c in self.competences
         }
         self.tables: dict[type, Table] = {}
+        self.content_types: dict[type, int] = {}
         self.password = make_password(BENCH_PASSWORD)
         self.unusable = make_password(None)
 
@@ -285,6 +299,32 @@ class Seeder:
 
     def ts(self, day: datetime.datetime) -> datetime.datetime:
         return min(day, self.now - datetime.timedelta(minutes=5))
+
+    def store_placeholder(self) -> None:
+        """The one file every document of the data set names: its documents are rows to
+        list, count and look up (`make bench`), not PDFs to read."""
+        if not default_storage.exists(PLACEHOLDER):
+            default_storage.save(PLACEHOLDER, ContentFile(PLACEHOLDER_PDF))
+        self.placeholder_sha = hashlib.sha256(PLACEHOLDER_PDF).hexdigest()
+
+    def document(self, kind: str, model, object_id: int, title: str, at, pages: int = 2) -> None:
+        """The first edition of `kind`'s document of the object, stored at `at`, as the
+        services store the documents (cqp.documents.document_store)."""
+        if model not in self.content_types:
+            self.content_types[model] = ContentType.objects.get_for_model(model).pk
+        self.table(
+            Document,
+            ["kind", "content_type_id", "object_id", "edition", "title", "file", "sha256"]
+            + ["size", "pages", "generated_at"],
+        ).add(
+            kind, self.content_types[model], object_id, 1, title, PLACEHOLDER,
+            self.placeholder_sha, len(PLACEHOLDER_PDF), pages, at,
+        )  # fmt: skip
+
+    def letter(self, decision: int, at) -> None:
+        self.document(
+            "avis_recevabilite", RecevabiliteDecision, decision, "Avis de recevabilité", at
+        )
 
     # -- the platform: organisations, people, jury, sessions -----------------------------
 
@@ -493,6 +533,7 @@ class Seeder:
         )
         self.perm_ids = {p.codename: p.pk for p in perms}
         self.candidacy_ct = ContentType.objects.get_for_model(Candidacy).pk
+        self.store_placeholder()
         for offset in range(0, self.n, chunk):
             with transaction.atomic():
                 for i in range(offset, min(offset + chunk, self.n)):
@@ -706,6 +747,7 @@ class Seeder:
                     "Formation courte à prévoir." if develop else "",
                 )
         if complete:
+            self.document("livret", Candidacy, candidacy, "Livret de repérage", times[1], 4)
             begin = times[1].date()
             for competence in to_develop:
                 actions.add(
@@ -754,23 +796,28 @@ class Seeder:
             ["candidacy_id", "outcome", "reason", "submitted_on", "experience_days"]
             + ["decided_by_id", "decided_at"],
         )
+        if submitted:
+            self.document("dossier_vae", Candidacy, candidacy, "Dossier de VAE", times[1], 6)
         if long:
             for k in range(LONG_HISTORY_ROUNDS):
-                decisions.add(
+                decision = decisions.add(
                     candidacy, "incomplet", "Attestation d'employeur manquante.",
                     times[1].date(), 1600, self.secretariat, times[2 + 2 * k],
                 )  # fmt: skip
+                self.letter(decision, times[2 + 2 * k])
         if state == State.NON_RECEVABLE or State.RECEVABLE in past:
             favorable = state != State.NON_RECEVABLE
-            decisions.add(
+            decided_at = times[2 + (2 * LONG_HISTORY_ROUNDS if long else 0)]
+            decision = decisions.add(
                 candidacy,
                 "favorable" if favorable else "defavorable",
                 "" if favorable else "Expérience en rapport insuffisante.",
                 times[1].date(),
                 1600 if favorable else 700,
                 self.secretariat,
-                times[2 + (2 * LONG_HISTORY_ROUNDS if long else 0)],
+                decided_at,
             )
+            self.letter(decision, decided_at)
         if State.EVALUATION in past:
             activities = self.table(
                 VaeActivity, ["candidacy_id", "competence_id", "title", "description"]
@@ -802,6 +849,11 @@ class Seeder:
             evaluateur if transmitted else None,
             times[-1] if state in DECIDED else None,
         )
+        if transmitted:
+            self.document(
+                "dossier_evaluation", EvaluationDossier, dossier, "Dossier d'évaluation",
+                times[-2] if state in DECIDED else times[-1], 8,
+            )  # fmt: skip
         through = self.table(
             EvaluationDossier.competences.through, ["evaluationdossier_id", "competence_id"]
         )
@@ -844,6 +896,7 @@ class Seeder:
             decided_at,
             president,
         )
+        self.document("fiche_decision", Deliberation, deliberation, "Fiche de décision", decided_at)
         decisions = self.table(
             CompetenceDecision, ["deliberation_id", "competence_id", "decision", "motivation"]
         )
@@ -870,15 +923,18 @@ class Seeder:
             token = self.rng.getrandbits(32)
             columns = ["deliberation_id", "kind", "number", "issued_on"]
             columns += ["session_id", "organisation_id"]
-            self.table(Certificate, columns).add(
+            kind = "certificat" if state == State.CERTIFIE else "attestation"
+            certificate = self.table(Certificate, columns).add(
                 deliberation,
-                "certificat" if state == State.CERTIFIE else "attestation",
+                kind,
                 f"CQP-{token >> 16:04X}-{token & 0xFFFF:04X}-{candidacy >> 16:04X}-"
                 f"{candidacy & 0xFFFF:04X}",
                 day,
                 session_id,
                 org,
             )
+            title = "Certificat" if kind == "certificat" else "Attestation de validation partielle"
+            self.document(kind, Certificate, certificate, title, decided_at, 1)
 
     def build_pending(self, candidacy: int) -> None:
         """A candidacy in jury: on the agenda session first, then AWAITING_SESSION wait for

@@ -28,7 +28,6 @@ from ..forms import (
 from ..next_step import missing_with_links, next_step, other_actions
 from ..presenters import candidacy_context, downloads, recevabilite_row
 from ..presenters_recevabilite import recevabilite_events, recevabilite_history
-from ..services_recevabilite import LETTER
 from ..transitions import TRANSITIONS
 
 
@@ -109,9 +108,8 @@ def candidacy_detail(request, pk):
     candidacy, recent, user = page.candidacy, page.history, request.user
     vae = candidacy.pathway == Pathway.VAE
     if vae:
-        letters = {d.object_id: d for d in page.documents if d.kind == LETTER}
         recevabilite = recevabilite_events(
-            recent.submissions, page.decisions, letters, selectors.RECENT_RECEVABILITE
+            recent.submissions, page.decisions, page.letters, selectors.RECENT_RECEVABILITE
         )
         recevabilite_total = recent.submissions_total + page.decisions_total
     else:

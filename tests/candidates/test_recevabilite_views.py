@@ -353,6 +353,29 @@ def test_the_candidacy_page_shows_submissions_and_decisions_with_their_letters(
     assert review_url(submitted) not in page_text(client.get(url))
 
 
+def test_each_decision_shows_its_letter_and_the_documents_list_the_latest_letter(
+    client, secretariat, candidat, submitted, django_capture_on_commit_callbacks
+):
+    """A letter a decision: each beside its decision in the history of the request; among
+    the official documents, the latest only (a long request would list dozens)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(submitted, secretariat, "incomplet", items=["proof:identite"])
+    services.run_transition(
+        name="submit_recevabilite", candidacy=submitted, by=candidat, sworn=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(submitted, secretariat, "favorable", reason="Dossier complet.")
+    first, latest = Document.objects.filter(kind="avis_recevabilite").order_by("generated_at")
+    client.force_login(candidat)
+    html = client.get(reverse("candidacy_detail", args=[submitted.pk])).content.decode()
+    history = html.split('class="history recevabilite-history"', 1)[1].split("</ol>", 1)[0]
+    listed = html.split('class="plain-list document-list"', 1)[1].split("</ul>", 1)[0]
+    for letter in (first, latest):
+        assert reverse("document_download", args=[letter.pk]) in history
+    assert reverse("document_download", args=[latest.pk]) in listed
+    assert reverse("document_download", args=[first.pk]) not in listed
+
+
 def test_a_request_for_completion_is_not_shown_as_the_avis_once_sent_again(
     client, secretariat, candidat, submitted
 ):

@@ -1,5 +1,6 @@
 """`manage.py seed_scale`: a consistent data set the pages can serve."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,9 +14,10 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
+from candidates import selectors
 from candidates.enums import DECISION_STATES, State
-from candidates.models import Candidacy, ReperageEntry, TransitionLog
-from cqp.models import Notification, Organisation, User
+from candidates.models import Candidacy, RecevabiliteDecision, ReperageEntry, TransitionLog
+from cqp.models import Document, Notification, Organisation, User
 from evaluations.models import EvaluationDossier
 from jury.models import Certificate, Deliberation, JurySession
 from jury.scale import ACCOUNTS, AGENDA_SIZE, AWAITING_SESSION, LONG_HISTORY_ROUNDS
@@ -116,6 +118,30 @@ def test_seed_scale_builds_what_the_benchmark_needs(seeded):
     assert agenda.deliberations.filter(decided_at__isnull=True).count() == min(AGENDA_SIZE, N // 5)
     assert ReperageEntry.objects.exists()
     assert Notification.objects.filter(user=candidate, read_at__isnull=True).exists()
+
+
+def test_seed_scale_stores_the_documents_and_counts_the_members(seeded):
+    """Each document the services would have stored (one file for all), and each
+    organisation's stored member count (the memberships were written by COPY)."""
+    kinds = Counter(Document.objects.values_list("kind", flat=True))
+    assert kinds["avis_recevabilite"] == RecevabiliteDecision.objects.count()
+    assert kinds["fiche_decision"] == Deliberation.objects.filter(decided_at__isnull=False).count()
+    assert kinds["certificat"] + kinds["attestation"] == Certificate.objects.count()
+    assert kinds["dossier_evaluation"] == (
+        EvaluationDossier.objects.filter(transmitted_at__isnull=False).count()
+    )
+    assert kinds["livret"] > 0 and kinds["dossier_vae"] > 0
+    document = Document.objects.order_by("?").first()
+    with document.file.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == document.sha256
+    for organisation in Organisation.objects.all():
+        members = organisation.memberships.values("user").distinct().count()
+        assert organisation.member_count == members > 0
+    # The long request lists its latest letter among its documents, each beside its decision.
+    long = Candidacy.objects.get(candidate__user__email=ACCOUNTS["candidat"])
+    page = selectors.candidacy_page(user=long.candidate.user, pk=long.pk)
+    assert [d.kind for d in page.documents].count("avis_recevabilite") == 1
+    assert set(page.letters) == {d.pk for d in page.decisions}
 
 
 def test_seed_scale_refuses_a_database_with_candidacies(seeded):
