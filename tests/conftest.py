@@ -1,10 +1,12 @@
 """Named actors for every role, in two organisations: `own` and `other`."""
 
 import os
+import time
 import uuid
 
 import boto3
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
@@ -285,3 +287,12 @@ def _typed_french(settings):
 def french_typography(settings):
     """The product's French typography on (cqp.typography), as in production."""
     settings.FRENCH_TYPOGRAPHY = True
+
+
+@pytest.fixture
+def one_rate_window():
+    """The clock stopped for a test that counts requests against django-ratelimit: its
+    windows are fixed slices of time (a minute for the public verification), and a test
+    that crossed the end of one on a busy machine saw its count start again."""
+    with time_machine.travel(time.time(), tick=False):
+        yield

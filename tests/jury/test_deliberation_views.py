@@ -624,7 +624,7 @@ def test_verification_of_an_unknown_number_is_a_plain_404(client, certificate):
     assert certificate.deliberation.candidacy.candidate.user.last_name not in page
 
 
-def test_verification_is_rate_limited_per_client(client, certificate, settings):
+def test_verification_is_rate_limited_per_client(client, certificate, settings, one_rate_window):
     settings.VERIFY_RATE_LIMIT = 3
     cache.clear()
     statuses = [_verify(client, certificate.number).status_code for _ in range(2)]
@@ -640,7 +640,7 @@ def test_verification_is_rate_limited_per_client(client, certificate, settings):
 
 
 def test_verification_limit_counts_each_client_behind_the_trusted_proxy(
-    client, certificate, settings
+    client, certificate, settings, one_rate_window
 ):
     settings.VERIFY_RATE_LIMIT = 1
     settings.TRUSTED_PROXIES = 1

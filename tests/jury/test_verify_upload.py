@@ -167,7 +167,7 @@ def test_the_file_is_read_in_memory_whatever_its_size(client):
     assert isinstance(response.wsgi_request.FILES["document"], InMemoryUploadedFile)
 
 
-def test_checks_are_limited_per_client(client, settings):
+def test_checks_are_limited_per_client(client, settings, one_rate_window):
     settings.VERIFY_UPLOAD_RATE_LIMIT = 2
     pdf = HTML(string="<p>x</p>").write_pdf()
     assert [_post(client, pdf).status_code for _ in range(3)] == [200, 200, 429]
