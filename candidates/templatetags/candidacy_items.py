@@ -7,19 +7,21 @@ template machinery), 1 to 2 ms of a page that should cost a few.
 `{{ timeline|timeline_items }}` and `{% candidacy_subnav %}`
 (candidates/includes/candidacy_header.html),
 `{{ entries|history_items }}` (candidates/includes/history.html) and
-`{{ events|recevabilite_items }}` (candidates/includes/recevabilite_history.html) write
-the markup the templates wrote; so does `{{ page|candidacy_rows }}`, the 20 rows of the
+`{{ events|recevabilite_items }}` (candidates/includes/recevabilite_history.html) and
+`{{ documents|document_items }}` (candidates/candidacy_detail.html) write the markup the
+templates wrote; so does `{{ page|candidacy_rows }}`, the 20 rows of the
 candidacy list (candidates/candidacy_list.html), which every role opens most."""
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _lazy
 
+from cqp.models import Document
 from cqp.templatetags.main_nav import nav_links, page_name
 from cqp.utils import choice_label, table_rows
 
@@ -135,6 +137,33 @@ def history_items(entries: list[TransitionLog]) -> SafeString:
             f"({roles[entry.role]}) : {events[event]}{comment}</li>"
         )
     return mark_safe("\n".join(items))  # noqa: S308 (every text escaped above)
+
+
+@register.filter
+def document_items(documents: list[Document]) -> SafeString:
+    """One `<li>` a document of the candidacy (candidates/candidacy_detail.html): its title,
+    the day it was generated, its pages and size, the link to download it, its digest."""
+    download = escape(gettext("Télécharger"))
+    items = []
+    for document in documents:
+        title = escape(document.title)
+        stored = ngettext(
+            "généré le %(day)s, %(pages)s page",
+            "généré le %(day)s, %(pages)s pages",
+            document.pages,
+        ) % {
+            "day": timezone.localtime(document.generated_at).strftime("%d/%m/%Y"),
+            "pages": document.pages,
+        }
+        href = escape(reverse("document_download", args=[document.pk]))
+        items.append(
+            f"<li>\n      <strong>{title}</strong> — {escape(stored)}, "
+            f'{escape(filesizeformat(document.size))} — <a href="{href}">{download}'
+            f'<span class="visually-hidden"> — {title}</span></a>\n'
+            f'      <br><small class="helptext document-hash">SHA-256 : {escape(document.sha256)}'
+            "</small>\n    </li>"
+        )
+    return mark_safe("\n    ".join(items))  # noqa: S308 (every text escaped above)
 
 
 @register.filter

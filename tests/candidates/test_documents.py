@@ -17,6 +17,7 @@ from candidates import documents as candidate_documents
 from candidates import services
 from candidates.experience import required_days
 from candidates.models import ReperageEntry, VaeRequest
+from candidates.templatetags.candidacy_items import document_items
 from cqp.models import Competence, Document
 from cqp.tasks import generate_document
 from evaluations import services as evaluation_services
@@ -393,3 +394,16 @@ def test_candidacy_page_lists_the_official_documents(
     assert len(two) == len(one)
     assert "Seconde édition" in page and document.title not in page
     assert "1 page," in page
+
+
+def test_the_documents_written_in_python_escape_their_title_and_count_their_pages():
+    moment = timezone.make_aware(datetime.datetime(2026, 3, 29, 23, 30))
+    one = Document(pk=7, title="<b>Livret</b>", pages=1, size=2048, sha256="ab" * 32)
+    two = Document(pk=8, title="Dossier", pages=2, size=10, sha256="cd" * 32)
+    one.generated_at = two.generated_at = moment
+    html = document_items([one, two])
+    assert "<strong>&lt;b&gt;Livret&lt;/b&gt;</strong> — généré le 29/03/2026, 1 page, 2,0" in html
+    assert "généré le 29/03/2026, 2 pages, 10" in html
+    assert f'<a href="{reverse("document_download", args=[7])}">Télécharger' in html
+    assert '<span class="visually-hidden"> — &lt;b&gt;Livret&lt;/b&gt;</span>' in html
+    assert "SHA-256 : " + "ab" * 32 in html
