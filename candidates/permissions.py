@@ -8,8 +8,9 @@ permission granted at assignment *and* a habilitation of that kind valid today.
 import datetime
 import json
 
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, OuterRef, Q, Subquery
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -65,7 +66,15 @@ def assigned_permissions() -> JSONRows:
                 ContentType.objects.filter(app_label="candidates", model="candidacy").values("pk")
             ),
             object_pk=Cast(OuterRef("pk"), CharField()),
-        ).values("user_id", codename=F("permission__codename"))
+        ).values(
+            "user_id",
+            # Each row's permission by its key: joined, PostgreSQL hashed every permission.
+            codename=Subquery(
+                Permission.objects.filter(pk=OuterRef("permission_id"))
+                .order_by()
+                .values("codename")
+            ),
+        )
     )
 
 

@@ -249,6 +249,7 @@ class JSONObjects:
         self.related = related or {}
         self.fields = list(model._meta.concrete_fields)
         self.names = [field.attname for field in self.fields]
+        self._converted = {}  # by database vendor
         # The related objects' fields in their model's order, as Model.from_db takes them.
         self.links = []
         for name, fields in self.related.items():
@@ -280,20 +281,25 @@ class JSONObjects:
             target = field.related_model
             target_names = [target._meta.pk.attname, *names]
             keys = [f"{field.name}__{name}" for name in names]
+            # One object a person however many rows name them (the same few act in a history).
+            made_for = {None: None}
             for obj, row in zip(made, rows, strict=True):
                 key = row[field.attname]
-                related = (
-                    None
-                    if key is None
-                    else target.from_db(using, target_names, [key, *(row[k] for k in keys)])
-                )
-                field.set_cached_value(obj, related)
+                if key not in made_for:
+                    values = [key, *(row[k] for k in keys)]
+                    made_for[key] = target.from_db(using, target_names, values)
+                field.set_cached_value(obj, made_for[key])
         return made
 
     def _converters(self, vendor: str) -> list:
         """(index, function) for the columns JSON does not give as the ORM does: dates and
         times as ISO text (naive on SQLite, which stores them in UTC), booleans as 0 or 1 and
         JSON columns as their text on SQLite."""
+        if vendor not in self._converted:
+            self._converted[vendor] = self._find_converters(vendor)
+        return self._converted[vendor]
+
+    def _find_converters(self, vendor: str) -> list:
         convert = []
         for index, field in enumerate(self.fields):
             if isinstance(field, models.DateTimeField):
