@@ -257,25 +257,35 @@ def drop(base_url: str, databases: dict) -> None:
         _psql(admin, f'DROP DATABASE IF EXISTS "{urlsplit(url).path.lstrip("/")}"')
 
 
-def time_pages(workers: dict[int, Worker], runs: int) -> dict[str, dict[int, dict]]:
+# The timed requests of each page are taken in this many passes over all the pages.
+PASSES = 3
+
+
+def time_pages(workers: dict[int, Worker], runs: int, passes: int = PASSES) -> dict:
     """Per page and size: queries, median seconds, status, bytes. One warm-up request,
-    then `runs` requests, the sizes asked in turn."""
+    then `runs` requests, the sizes asked in turn, in `passes` passes over all the pages: a
+    burst of load on this shared machine (a few seconds) then falls on a few samples of
+    many pages, not on all the samples of one page."""
     pages = next(iter(workers.values())).pages
+    first = {page: {size: w.measure(page) for size, w in workers.items()} for page in pages}
+    samples = {page: {size: [] for size in workers} for page in pages}
+    for n in range(passes):
+        share = runs // passes + (1 if n < runs % passes else 0)
+        for page in pages:
+            for _ in range(share):
+                for size, w in workers.items():
+                    samples[page][size].append(w.measure(page))
     results = {}
     for page in pages:
-        samples = {size: [] for size in workers}
-        first = {size: w.measure(page) for size, w in workers.items()}  # warm-up
-        for _ in range(runs):
-            for size, w in workers.items():
-                samples[size].append(w.measure(page))
+        got_by_size = samples[page]
         results[page] = {}
-        for size, got in samples.items():
+        for size, got in got_by_size.items():
             results[page][size] = {
                 "status": got[-1]["status"],
                 "queries": got[-1]["queries"],
                 "bytes": got[-1]["bytes"],
                 "median": statistics.median(s["seconds"] for s in got),
-                "warmup": first[size]["seconds"],
+                "warmup": first[page][size]["seconds"],
             }
         line = "  ".join(
             f"{size:>7,}: {r['median'] * 1000:7.0f} ms {r['queries']:3} q"
@@ -473,7 +483,9 @@ def report(*, sizes, seeded, results, rates, runs, seconds, load_before, load_af
         f"{platform.system()} {platform.release()}",
         f"- Load average (1, 5, 15 min) before: {load_before}; after: {load_after}",
         f"- Method: Django test client (settings `bench.settings`, DEBUG off), one warm-up "
-        f"request then the median of {runs}; the sizes interleaved (one process per data "
+        f"request then the median of {runs}, taken in {PASSES} passes over all the pages "
+        "(a burst of load falls on a few samples of many pages, not on one page); the sizes "
+        "interleaved (one process per data "
         "set, asked in turn). Exports are read to their last byte. Queries: "
         "`CaptureQueriesContext` on the last request (session and user included).",
         "- The agenda session holds min(200, N / 5) candidacies; the long history is 304 "
