@@ -247,7 +247,7 @@ class ListedCandidacy(NamedTuple):
     evaluateur: str | None
 
 
-_NAMES = ("first_name", "last_name", "email")
+_NAMES = ("first_name", "last_name", "email")  # what `str(user)` shows
 # Of the 89 columns of a candidacy and its five relations, the 14 a row shows: read as
 # values, 20 rows make no model object (120 of them, 1 ms of a page).
 _LISTED_COLUMNS = (
@@ -685,9 +685,8 @@ class CandidacyPage(NamedTuple):
 # The candidacy page shows this many of the latest submissions and decisions of a VAE
 # request; the history page shows them all.
 RECENT_RECEVABILITE = 6
-_PERSON = ("first_name", "last_name", "email")  # what `str(user)` shows
-_EVENTS = JSONObjects(TransitionLog, related={"actor": _PERSON})
-_DECISIONS = JSONObjects(RecevabiliteDecision, related={"decided_by": _PERSON})
+_EVENTS = JSONObjects(TransitionLog, related={"actor": _NAMES})
+_DECISIONS = JSONObjects(RecevabiliteDecision, related={"decided_by": _NAMES})
 _DOCUMENTS = JSONObjects(Document)
 
 

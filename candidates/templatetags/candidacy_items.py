@@ -42,6 +42,11 @@ def _time(moment) -> SafeString:
     )
 
 
+def _day(moment) -> str:
+    """The day of `moment` in the current time zone, as `|date:"d/m/Y"` shows it."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y")
+
+
 # What a screen reader says before each step's name.
 STEP_STATUS = {
     "done": _lazy("étape franchie :"),
@@ -152,7 +157,7 @@ def document_items(documents: list[Document]) -> SafeString:
             "généré le %(day)s, %(pages)s pages",
             document.pages,
         ) % {
-            "day": timezone.localtime(document.generated_at).strftime("%d/%m/%Y"),
+            "day": _day(document.generated_at),
             "pages": document.pages,
         }
         href = escape(reverse("document_download", args=[document.pk]))
@@ -193,7 +198,7 @@ def _recevabilite_item(event: dict) -> str:
     )
     letter = event["letter"]
     if letter is not None:
-        day = timezone.localtime(decision.decided_at).strftime("%d/%m/%Y")
+        day = _day(decision.decided_at)
         letter_html = (
             f'<a href="{escape(reverse("document_download", args=[letter.pk]))}">'
             f"{escape(gettext('Télécharger le courrier « avis de recevabilité »'))}"
@@ -250,7 +255,7 @@ def candidacy_rows(candidacies) -> SafeString:
             "organisation": escape(c.organisation) if c.organisation is not None else cpef,
             "professionnel": escape(c.professionnel) if c.professionnel is not None else "—",
             "evaluateur": escape(c.evaluateur) if c.evaluateur is not None else "—",
-            "updated": timezone.localtime(c.updated_at).strftime("%d/%m/%Y"),
+            "updated": _day(c.updated_at),
         }
 
     return table_rows(_CANDIDACY_COLUMNS, map(cells, candidacies))
