@@ -83,7 +83,6 @@ def candidacy_context(request, candidacy, **extra) -> dict:
     """The context of every candidacy page (its header: timeline, sub-navigation)."""
     return {
         "candidacy": candidacy,
-        "timeline": timeline(candidacy),
         "can_manage": permissions.can_manage(candidacy, request.user),
         "can_see_identity": permissions.can_see_identity(candidacy, request.user),
         **extra,

@@ -16,6 +16,7 @@ only), the e-mails (cqp.emails.send_templated_email) and the documents' HTML
 (cqp.documents.document_html).
 """
 
+import functools
 import re
 
 NBSP = "\u00a0"
@@ -92,6 +93,21 @@ def _french_markup(markup: str) -> str:
     if first == -1 or last < first:  # no tag: text only
         return french_text(markup)
     body = _TEXT_WITH_SIGN.sub(
-        lambda match: ">" + french_text(match.group(1)) + "<", markup[first : last + 1]
+        lambda match: ">" + _french_stretch(match.group(1)) + "<", markup[first : last + 1]
     )
     return french_text(markup[:first]) + body + french_text(markup[last + 1 :])
+
+
+# The stretches of a page's text come back from page to page (a label, a heading, a
+# sentence of the product, a name): the short ones are kept, as written once (about 2 µs
+# each, fifty of them on a candidacy's page; a dictionary look-up then).
+_SHORT_STRETCH = 300
+
+
+@functools.lru_cache(maxsize=8192)
+def _french_kept(text: str) -> str:
+    return french_text(text)
+
+
+def _french_stretch(text: str) -> str:
+    return _french_kept(text) if len(text) <= _SHORT_STRETCH else french_text(text)
