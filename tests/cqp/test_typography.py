@@ -100,6 +100,20 @@ def test_french_html_treats_a_large_page_as_its_parts():
     assert done.count(f"Étape{NBSP}: évaluation{NNBSP}; «{NBSP}en cours{NBSP}»") == count
 
 
+def test_french_html_keeps_short_stretches_and_writes_long_ones_the_same_way():
+    """The short stretches of text are kept once written (typography._french_kept), the long
+    ones written each time: both as french_text writes them, however often they come."""
+    short = "Prochaine étape : le jury ! « Voir »"
+    long = "Une phrase ; " * 40 + "fin ?"
+    assert len(short) <= typography._SHORT_STRETCH < len(long)
+    page = f"<p>{short}</p><p>{long}</p>"
+    expected = f"<p>{french_text(short)}</p><p>{french_text(long)}</p>"
+    for _ in range(3):
+        assert french_html(page) == expected
+    assert typography._french_kept.cache_info().currsize >= 1
+    assert french_text(short) == f"Prochaine étape{NBSP}: le jury{NNBSP}! «{NBSP}Voir{NBSP}»"
+
+
 @pytest.mark.django_db
 def test_a_french_page_carries_the_non_breaking_spaces(client, french_typography):
     response = client.get(reverse("help_contact"))
