@@ -137,6 +137,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, the labels written in Python (cqp.form_rendering).
+FORM_RENDERER = "cqp.form_rendering.Renderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
