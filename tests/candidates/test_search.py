@@ -1,12 +1,15 @@
 """The candidacy list's search (`?q=`) by part of a name or of an e-mail, served on
 PostgreSQL by trigram indexes on the people's names and e-mails (migration cqp 0013)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from candidates import selectors
+from candidates.models import Candidacy, Candidate
 from candidates.views import candidacies as views_candidacies
 from cqp.models import User
 from tests.factories import CandidacyFactory
@@ -234,3 +237,31 @@ def test_a_search_the_planner_expects_to_match_many_reads_no_candidate_first(peo
     with CaptureQueriesContext(connection) as queries:
         assert selectors._matching_candidates("garnier") is None
     assert [q["sql"].split()[0] for q in queries] == ["EXPLAIN"]
+
+
+def test_a_search_has_covering_indexes_for_its_candidates_and_candidacies(db):
+    """The candidates found and their candidacies, the latest changed first, each read from
+    an index alone (candidates migration 0019; `make bench` times it at 100,000): the index
+    holds every column those queries read."""
+    candidates = Candidate.objects.filter(user_id__in=[1, 2]).values_list("pk", flat=True)
+    candidacies = (
+        Candidacy.objects.filter(candidate_id__in=[1, 2], state="reperage", pathway="vae")
+        .order_by("-updated_at", "-id")
+        .values_list("id", flat=True)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('candidate_user_covering', 'candidacy_candidate_covering')"
+        )
+        definitions = dict(cursor.fetchall())
+    for queryset, index in (
+        (candidates, "candidate_user_covering"),
+        (candidacies, "candidacy_candidate_covering"),
+    ):
+        key, included = re.search(r"\((\w+)\) INCLUDE \(([^)]*)\)", definitions[index]).groups()
+        indexed = {key, *included.replace(" ", "").split(",")}
+        sql = str(queryset.query)
+        table = queryset.model._meta.db_table
+        read = set(re.findall(rf'"{table}"\."(\w+)"', sql))
+        assert read and read <= indexed, (index, read - indexed)
