@@ -95,7 +95,6 @@ class DashboardRow:
 def dashboard_rows(user, session, deliberations, *, presides: bool) -> list[DashboardRow]:
     """The rows of the deliberation dashboard for `user`: `deliberations` as given by
     `selectors.with_jury_facts`."""
-    fiche = "deliberation_detail"
     # The pieces' links' labels escaped (written in `documents`); the others plain values.
     labels = {
         "reperage": escape(_("Livret de repérage")),
@@ -166,7 +165,7 @@ def dashboard_rows(user, session, deliberations, *, presides: bool) -> list[Dash
                 f"{d.certificate_number}"
                 if d.certificate_number
                 else "",
-                fiche_url=reverse_key(fiche, d.pk),
+                fiche_url=reverse_key("deliberation_detail", d.pk),
                 status=status,
             )
         )
