@@ -80,7 +80,8 @@ def proof_kind_labels(certification) -> dict[str, list[str]]:
 
 
 def candidacy_context(request, candidacy, **extra) -> dict:
-    """The context of every candidacy page (its header: timeline, sub-navigation)."""
+    """The context of every candidacy page (its header's steps and sub-navigation are
+    written from the candidacy by candidates.templatetags.candidacy_items)."""
     return {
         "candidacy": candidacy,
         "can_manage": permissions.can_manage(candidacy, request.user),

@@ -34,7 +34,7 @@ from django.utils import timezone
 from guardian.models import UserObjectPermission
 from psycopg.types.json import Jsonb
 
-from candidates.enums import Capacity, Pathway, State
+from candidates.enums import LETTER, Capacity, Pathway, State
 from candidates.models import (
     Candidacy,
     Candidate,
@@ -258,7 +258,6 @@ class Seeder:
             for c in self.competences
         }
         self.tables: dict[type, Table] = {}
-        self.content_types: dict[type, int] = {}
         self.password = make_password(BENCH_PASSWORD)
         self.unusable = make_password(None)
 
@@ -310,21 +309,19 @@ class Seeder:
     def document(self, kind: str, model, object_id: int, title: str, at, pages: int = 2) -> None:
         """The first edition of `kind`'s document of the object, stored at `at`, as the
         services store the documents (cqp.documents.document_store)."""
-        if model not in self.content_types:
-            self.content_types[model] = ContentType.objects.get_for_model(model).pk
+        # get_for_model keeps each content type once read (Django's ContentTypeManager).
+        content_type = ContentType.objects.get_for_model(model).pk
         self.table(
             Document,
             ["kind", "content_type_id", "object_id", "edition", "title", "file", "sha256"]
             + ["size", "pages", "generated_at"],
         ).add(
-            kind, self.content_types[model], object_id, 1, title, PLACEHOLDER,
+            kind, content_type, object_id, 1, title, PLACEHOLDER,
             self.placeholder_sha, len(PLACEHOLDER_PDF), pages, at,
         )  # fmt: skip
 
     def letter(self, decision: int, at) -> None:
-        self.document(
-            "avis_recevabilite", RecevabiliteDecision, decision, "Avis de recevabilité", at
-        )
+        self.document(LETTER, RecevabiliteDecision, decision, "Avis de recevabilité", at)
 
     # -- the platform: organisations, people, jury, sessions -----------------------------
 
